@@ -1,0 +1,76 @@
+# Caseline: every command a developer or CI runs. `make dev` and `make test` are the README's two commands.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(CURDIR)/layers/core:$(CURDIR)/infra/local
+export PYTHONDONTWRITEBYTECODE := 1
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+$(SAM_VENV)/.installed: requirements/sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/sam.txt
+	touch $@
+
+setup: $(VENV)/.installed ## Create the virtual environment from the pinned lock
+
+setup-sam: $(SAM_VENV)/.installed ## aws-sam-cli in its own environment (its pins clash with the runtime set)
+
+dev: setup ## Run the local stack with demo data for both forces (Ctrl-C stops it)
+	$(PY) -m caseline_local up
+
+demo-event: setup ## Post a new signed "crime recorded" event to the running local stack
+	$(PY) -m caseline_local post-demo
+
+sent: setup ## Show every email and SMS the running local stack has "sent"
+	$(PY) -m caseline_local sent
+
+lint: setup ## ruff, ruff format --check and the import contracts
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+typecheck: setup ## mypy (strict on the layer)
+	$(VENV)/bin/mypy
+
+cfn: setup setup-sam ## cfn-lint and sam validate --lint
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM_VENV)/bin/sam validate --lint --template template.yaml --region eu-west-2
+
+unit: setup ## Unit tests: in-memory fakes, sockets disabled
+	$(VENV)/bin/pytest tests/unit
+
+functional: setup ## Functional tests: moto, tables built from template.yaml
+	$(VENV)/bin/pytest tests/functional
+
+e2e: setup ## End-to-end: the local stack over HTTP and in a real browser
+	$(VENV)/bin/pytest tests/e2e
+
+test: lint typecheck cfn ## The whole suite: every gate CI runs
+	$(VENV)/bin/pytest tests/unit tests/functional tests/e2e
+
+bench: setup ## Cold-start benchmark: each function's import-and-init cost against a reference handler
+	$(PY) tests/bench/cold_start.py
+
+openapi: setup ## Regenerate docs/openapi.json from the handlers
+	$(PY) -m caseline_local openapi > docs/openapi.json
+
+lock: ## Re-resolve requirements/dev.txt from a clean environment (review the diff!)
+	rm -rf /tmp/caseline-lock && $(PYTHON) -m venv /tmp/caseline-lock
+	/tmp/caseline-lock/bin/pip install --quiet -r requirements/dev.in
+	/tmp/caseline-lock/bin/pip freeze --all --exclude pip --exclude setuptools > requirements/dev.txt
+
+clean: ## Remove virtual environments and caches
+	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
+
+.PHONY: help setup setup-sam dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -1,0 +1,61 @@
+"""Table stream consumer: new outbox messages are sent by SES or SNS through the safe-contact gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from caseline.adapters.aws import client
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.models import OutboxItem
+from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
+from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
+from caseline.adapters.streams import new_image_item
+from caseline.config import get_settings
+from caseline.content import message_templates
+from caseline.observability import logger, metrics, tracer
+from caseline.services.dispatch import dispatch_message
+
+settings = get_settings()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+cases = DynamoCaseRepository()
+outbox = DynamoOutboxRepository()
+email = SesEmailSender(client("ses"), sender=settings.email_from)
+sms = SnsSmsSender(client("sns"))
+templates = message_templates()
+clock = SystemClock()
+
+
+def record_handler(record: DynamoDBRecord) -> str:
+    item = new_image_item(record.raw_event)
+    if not isinstance(item, OutboxItem):
+        return "ignored"
+    outcome = dispatch_message(
+        item.force_id,
+        item.case_id,
+        item.key,
+        cases=cases,
+        outbox=outbox,
+        email=email,
+        sms=sms,
+        templates=templates,
+        clock=clock,
+    )
+    metrics.add_metric(name=f"Messages{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Outbox message handled",
+        extra={"force_id": item.force_id, "case_id": item.case_id, "channel": item.channel, "outcome": outcome.value},
+    )
+    return outcome.value
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

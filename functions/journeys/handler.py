@@ -1,0 +1,40 @@
+"""Table stream consumer: applied case events start journeys that plan outbox messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.models import EventItem
+from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository, event_record
+from caseline.adapters.streams import new_image_item
+from caseline.config import get_settings
+from caseline.observability import logger, metrics, tracer
+from caseline.services.journeys import run_journeys
+
+settings = get_settings()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+cases = DynamoCaseRepository()
+outbox = DynamoOutboxRepository()
+clock = SystemClock()
+
+
+def record_handler(record: DynamoDBRecord) -> str:
+    item = new_image_item(record.raw_event)
+    if not isinstance(item, EventItem):
+        return "ignored"
+    outcome = run_journeys(event_record(item), cases=cases, outbox=outbox, clock=clock, portal_url=settings.portal_url)
+    logger.info("Journey step", extra={"force_id": item.force_id, "case_id": item.case_id, "outcome": outcome.value})
+    return outcome.value
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

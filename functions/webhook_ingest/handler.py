@@ -1,0 +1,64 @@
+"""POST /v1/webhooks/{force_id}: authenticate a force event by signature, validate it, store it once."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from caseline.adapters.aws import client
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.repository import DynamoCaseRepository
+from caseline.adapters.http import install_problem_handlers, problem_for
+from caseline.adapters.secrets import SecretsManagerWebhookSecrets
+from caseline.config import get_settings
+from caseline.domain.errors import CaselineError
+from caseline.observability import logger, metrics, tracer
+from caseline.services.ingest import IngestStatus, WebhookRequest, ingest_webhook
+
+settings = get_settings()
+app = APIGatewayRestResolver(enable_validation=True)
+install_problem_handlers(app)
+secrets = SecretsManagerWebhookSecrets(
+    client("secretsmanager"), prefix=settings.webhook_secret_prefix, forces=settings.forces
+)
+cases = DynamoCaseRepository()
+clock = SystemClock()
+
+
+def _raw_body() -> bytes:
+    event = app.current_event
+    body = event.body or ""
+    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+
+
+@app.post("/v1/webhooks/<force_id>", summary="Receive a signed event from a force system", tags=["Force webhooks"])
+def receive(force_id: str) -> Response[Any]:
+    request = WebhookRequest(force_id=force_id, headers=dict(app.current_event.headers or {}), body=_raw_body())
+    try:
+        result = ingest_webhook(request, secrets=secrets, cases=cases, clock=clock)
+    except CaselineError as error:
+        metrics.add_metric(name="WebhooksRejected", unit=MetricUnit.Count, value=1)
+        logger.info("Webhook rejected", extra={"force_id": force_id, "error": type(error).__name__})
+        return problem_for(error)
+    metrics.add_metric(name="WebhooksAccepted", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Webhook stored",
+        extra={"force_id": result.force_id, "case_id": result.case_id, "status": result.status.value},
+    )
+    status_code = 200 if result.status is IngestStatus.DUPLICATE else 202
+    return Response(
+        status_code=status_code,
+        content_type="application/json",
+        body={"status": result.status.value, "event_id": result.event_id, "sequence": result.sequence},
+    )
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,1 @@
+"""Caseline: keeps victims of crime informed about their case (shared Lambda layer)."""

@@ -1,0 +1,155 @@
+"""PynamoDB models for the single Caseline table.
+
+Key layout (``pk`` / ``sk``; sparse ``gsi1pk`` / ``gsi1sk``; TTL on ``expires_at``):
+
+=============  ==============================  ===============================  ===============================
+item           pk                              sk                               gsi1pk / gsi1sk
+=============  ==============================  ===============================  ===============================
+case           CASE#{force}#{case}             CASE                             -
+victim         CASE#{force}#{case}             VICTIM#{victim}                  -
+event          CASE#{force}#{case}             EVENT#{sequence:012d}#{id}       -
+outbox         CASE#{force}#{case}             OUTBOX#{key}                     -
+duty           CASE#{force}#{case}             DUTY#{duty}                      DUTY#{force} / {due}#{case} (open)
+task           CASE#{force}#{case}             TASK#{task}                      TASK#{force} / {created}#{case}
+access code    CASE#{force}#{case}             ACCESS#{victim}                  -
+link           USER#{user}                     CASE#{force}#{case}              -
+receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
+=============  ==============================  ===============================  ===============================
+
+Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from caseline.config import get_settings
+
+_settings = get_settings()
+
+
+def case_pk(force_id: str, case_id: str) -> str:
+    return f"CASE#{force_id}#{case_id}"
+
+
+class Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class CaselineItem(Model):
+    class Meta:
+        table_name = _settings.table_name
+        region = _settings.region
+        host = _settings.endpoint_url
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    entity = DiscriminatorAttribute()
+    force_id = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+
+class CaseItem(CaselineItem, discriminator="case"):
+    case_id = UnicodeAttribute()
+    crime_reference = UnicodeAttribute()
+    category = UnicodeAttribute()
+    flags = JSONAttribute()
+    stage = UnicodeAttribute()
+    sequence = NumberAttribute()
+    officer = JSONAttribute(null=True)
+    recorded_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class VictimItem(CaselineItem, discriminator="victim"):
+    case_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    mobile = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    tier = UnicodeAttribute()
+    under_18 = BooleanAttribute()
+    safe_contact = JSONAttribute()
+
+
+class EventItem(CaselineItem, discriminator="event"):
+    case_id = UnicodeAttribute()
+    sequence = NumberAttribute()
+    event_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    occurred_at = UTCDateTimeAttribute()
+    received_at = UTCDateTimeAttribute()
+    applied = BooleanAttribute()
+    data = JSONAttribute()
+
+
+class ReceiptItem(CaselineItem, discriminator="receipt"):
+    webhook_id = UnicodeAttribute()
+    received_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
+
+
+class OutboxItem(CaselineItem, discriminator="outbox"):
+    case_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    template_id = UnicodeAttribute()
+    personalisation = JSONAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    duty_id = UnicodeAttribute(null=True)
+    provider_message_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=0)
+
+
+class DutyItem(CaselineItem, discriminator="duty"):
+    case_id = UnicodeAttribute()
+    duty_id = UnicodeAttribute()
+    right = UnicodeAttribute()
+    due_on = UnicodeAttribute()
+    status = UnicodeAttribute()
+
+
+class TaskItem(CaselineItem, discriminator="task"):
+    case_id = UnicodeAttribute()
+    task_id = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    detail = JSONAttribute()
+
+
+class AccessCodeItem(CaselineItem, discriminator="access-code"):
+    case_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class CaseLinkItem(CaselineItem, discriminator="link"):
+    user_id = UnicodeAttribute()
+    case_id = UnicodeAttribute()
+    crime_reference = UnicodeAttribute()
+    category = UnicodeAttribute()
+    stage = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()

@@ -1,0 +1,473 @@
+"""Repositories over the single table. Every request-path read is a GetItem or a Query."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import (
+    DoesNotExist,
+    GetError,
+    PutError,
+    QueryError,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.models import (
+    AccessCodeItem,
+    CaseItem,
+    CaselineItem,
+    CaseLinkItem,
+    DutyItem,
+    EventItem,
+    OutboxItem,
+    ReceiptItem,
+    TaskItem,
+    VictimItem,
+    case_pk,
+)
+from caseline.domain.case import CaseStage
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.records import (
+    AccessCodeRecord,
+    CaseRecord,
+    CaseSummary,
+    Duty,
+    DutyStatus,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    StoredEvent,
+    VictimContact,
+    WebhookReceipt,
+    WriteOutcome,
+)
+from caseline.domain.safe_contact import SafeContactProfile
+
+_CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+def _connection() -> Connection:
+    meta = CaselineItem.Meta
+    return Connection(region=meta.region, host=meta.host)
+
+
+def _failed_indexes(exc: TransactWriteError) -> list[int]:
+    reasons = exc.cancellation_reasons or []
+    return [i for i, reason in enumerate(reasons) if reason is not None and reason.code == _CONDITION_FAILED]
+
+
+# ---------------------------------------------------------------- mapping
+
+
+def _case_record(item: CaseItem) -> CaseRecord:
+    return CaseRecord(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        crime_reference=item.crime_reference,
+        category=item.category,
+        flags=tuple(item.flags or ()),
+        stage=CaseStage.from_slug(item.stage),
+        sequence=int(item.sequence),
+        officer=item.officer,
+        recorded_at=item.recorded_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _victim_record(item: VictimItem) -> VictimContact:
+    return VictimContact(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        victim_id=item.victim_id,
+        name=item.name,
+        email=item.email,
+        mobile=item.mobile,
+        language=item.language,
+        tier=item.tier,
+        under_18=bool(item.under_18),
+        safe_contact=SafeContactProfile.model_validate(item.safe_contact or {}),
+    )
+
+
+def _outbox_record(item: OutboxItem) -> OutboxMessage:
+    return OutboxMessage(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        key=item.key,
+        victim_id=item.victim_id,
+        channel=item.channel,
+        template_id=item.template_id,
+        personalisation=dict(item.personalisation or {}),
+        status=OutboxStatus(item.status),
+        created_at=item.created_at,
+        duty_id=item.duty_id,
+        provider_message_id=item.provider_message_id,
+    )
+
+
+def event_record(item: EventItem) -> StoredEvent:
+    return StoredEvent(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        sequence=int(item.sequence),
+        event_id=item.event_id,
+        event_type=item.event_type,
+        occurred_at=item.occurred_at,
+        received_at=item.received_at,
+        applied=bool(item.applied),
+        data=dict(item.data or {}),
+    )
+
+
+def _task_item(task: OfficerTask) -> TaskItem:
+    return TaskItem(
+        case_pk(task.force_id, task.case_id),
+        f"TASK#{task.task_id}",
+        force_id=task.force_id,
+        case_id=task.case_id,
+        task_id=task.task_id,
+        reason=task.reason,
+        created_at=task.created_at,
+        detail=task.detail,
+        gsi1pk=f"TASK#{task.force_id}",
+        gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
+    )
+
+
+def _outbox_key(message: OutboxMessage) -> tuple[str, str]:
+    return case_pk(message.force_id, message.case_id), f"OUTBOX#{message.key}"
+
+
+class DynamoCaseRepository:
+    """Cases, victims, timeline events and webhook receipts."""
+
+    def get_case(self, force_id: str, case_id: str) -> CaseRecord | None:
+        try:
+            item = CaselineItem.get(case_pk(force_id, case_id), "CASE", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return _case_record(item) if isinstance(item, CaseItem) else None
+
+    def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
+        try:
+            items = CaselineItem.query(
+                case_pk(force_id, case_id), CaselineItem.sk.startswith("VICTIM#"), consistent_read=True
+            )
+            return [_victim_record(item) for item in items if isinstance(item, VictimItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def save_event(
+        self,
+        receipt: WebhookReceipt,
+        event: StoredEvent,
+        *,
+        case: CaseRecord | None,
+        expected_sequence: int | None,
+        victim: VictimContact | None,
+    ) -> WriteOutcome:
+        pk = case_pk(event.force_id, event.case_id)
+        receipt_item = ReceiptItem(
+            f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
+            "RECEIPT",
+            force_id=receipt.force_id,
+            webhook_id=receipt.webhook_id,
+            received_at=receipt.received_at,
+            expires_at=receipt.expires_at,
+        )
+        event_item = EventItem(
+            pk,
+            f"EVENT#{event.sequence:012d}#{event.event_id}",
+            force_id=event.force_id,
+            case_id=event.case_id,
+            sequence=event.sequence,
+            event_id=event.event_id,
+            event_type=event.event_type,
+            occurred_at=event.occurred_at,
+            received_at=event.received_at,
+            applied=event.applied,
+            data=event.data,
+        )
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.save(receipt_item, condition=ReceiptItem.pk.does_not_exist())
+                transaction.save(event_item, condition=EventItem.pk.does_not_exist())
+                if case is not None:
+                    transaction.save(self._case_item(case), condition=self._case_condition(expected_sequence))
+                if victim is not None:
+                    transaction.save(self._victim_item(victim))
+        except TransactWriteError as exc:
+            failed = _failed_indexes(exc)
+            if 0 in failed or 1 in failed:
+                return WriteOutcome.DUPLICATE
+            if 2 in failed:
+                return WriteOutcome.CONFLICT
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    @staticmethod
+    def _case_condition(expected_sequence: int | None) -> Any:
+        if expected_sequence is None:
+            return CaseItem.pk.does_not_exist()
+        return CaseItem.sequence == expected_sequence
+
+    @staticmethod
+    def _case_item(case: CaseRecord) -> CaseItem:
+        return CaseItem(
+            case_pk(case.force_id, case.case_id),
+            "CASE",
+            force_id=case.force_id,
+            case_id=case.case_id,
+            crime_reference=case.crime_reference,
+            category=case.category,
+            flags=list(case.flags),
+            stage=case.stage.slug,
+            sequence=case.sequence,
+            officer=case.officer,
+            recorded_at=case.recorded_at,
+            updated_at=case.updated_at,
+        )
+
+    @staticmethod
+    def _victim_item(victim: VictimContact) -> VictimItem:
+        return VictimItem(
+            case_pk(victim.force_id, victim.case_id),
+            f"VICTIM#{victim.victim_id}",
+            force_id=victim.force_id,
+            case_id=victim.case_id,
+            victim_id=victim.victim_id,
+            name=victim.name,
+            email=victim.email,
+            mobile=victim.mobile,
+            language=victim.language,
+            tier=victim.tier,
+            under_18=victim.under_18,
+            safe_contact=victim.safe_contact.model_dump(mode="json"),
+        )
+
+
+class DynamoOutboxRepository:
+    """Outbox messages with their duties, access codes and officer tasks."""
+
+    def create_messages(
+        self,
+        messages: Sequence[OutboxMessage],
+        *,
+        duties: Sequence[Duty] = (),
+        access_codes: Sequence[AccessCodeRecord] = (),
+        tasks: Sequence[OfficerTask] = (),
+    ) -> WriteOutcome:
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                for message in messages:
+                    transaction.save(self._item(message), condition=OutboxItem.pk.does_not_exist())
+                for task in tasks:
+                    transaction.save(_task_item(task), condition=TaskItem.pk.does_not_exist())
+                for duty in duties:
+                    transaction.save(_duty_item(duty), condition=DutyItem.pk.does_not_exist())
+                for code in access_codes:
+                    transaction.save(
+                        AccessCodeItem(
+                            case_pk(code.force_id, code.case_id),
+                            f"ACCESS#{code.victim_id}",
+                            force_id=code.force_id,
+                            case_id=code.case_id,
+                            victim_id=code.victim_id,
+                            code_hash=code.code_hash,
+                            expires_at=code.expires_at,
+                        )
+                    )
+        except TransactWriteError as exc:
+            if _failed_indexes(exc):
+                return WriteOutcome.DUPLICATE
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    @staticmethod
+    def _item(message: OutboxMessage) -> OutboxItem:
+        pk, sk = _outbox_key(message)
+        return OutboxItem(
+            pk,
+            sk,
+            force_id=message.force_id,
+            case_id=message.case_id,
+            key=message.key,
+            victim_id=message.victim_id,
+            channel=message.channel,
+            template_id=message.template_id,
+            personalisation=message.personalisation,
+            status=message.status.value,
+            created_at=message.created_at,
+            duty_id=message.duty_id,
+        )
+
+    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
+        item = OutboxItem(case_pk(force_id, case_id), f"OUTBOX#{key}")
+        try:
+            item.update(
+                actions=[OutboxItem.status.set(OutboxStatus.SENDING.value)],
+                condition=OutboxItem.status == OutboxStatus.PENDING.value,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise StorageUnavailableError() from exc
+        return _outbox_record(item)
+
+    def _finish(
+        self,
+        message: OutboxMessage,
+        status: OutboxStatus,
+        extra: list[Any],
+        task: OfficerTask | None,
+        duty_id: str | None = None,
+    ) -> None:
+        pk, sk = _outbox_key(message)
+        item = OutboxItem(pk, sk)
+        actions = [OutboxItem.status.set(status.value), *extra]
+        if status is not OutboxStatus.PENDING:
+            # The one-time access code lives in plain text only until the message has been handled.
+            personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
+            actions.append(OutboxItem.personalisation.set(personalisation))
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.update(item, actions=actions, condition=OutboxItem.status == OutboxStatus.SENDING.value)
+                if task is not None:
+                    transaction.save(_task_item(task))
+                if duty_id is not None:
+                    duty = DutyItem(pk, f"DUTY#{duty_id}")
+                    transaction.update(
+                        duty,
+                        actions=[
+                            DutyItem.status.set(DutyStatus.MET.value),
+                            DutyItem.gsi1pk.remove(),
+                            DutyItem.gsi1sk.remove(),
+                        ],
+                        condition=DutyItem.pk.exists(),
+                    )
+        except TransactWriteError as exc:
+            raise StorageUnavailableError() from exc
+
+    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None:
+        self._finish(
+            message,
+            OutboxStatus.SENT,
+            [OutboxItem.provider_message_id.set(provider_message_id)],
+            None,
+            duty_id=message.duty_id,
+        )
+
+    def release(self, message: OutboxMessage) -> None:
+        self._finish(message, OutboxStatus.PENDING, [], None)
+
+    def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(message, OutboxStatus.BLOCKED, [], task)
+
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(message, OutboxStatus.FAILED, [], task)
+
+
+def _duty_item(duty: Duty) -> DutyItem:
+    open_index = duty.status is DutyStatus.OPEN
+    return DutyItem(
+        case_pk(duty.force_id, duty.case_id),
+        f"DUTY#{duty.duty_id}",
+        force_id=duty.force_id,
+        case_id=duty.case_id,
+        duty_id=duty.duty_id,
+        right=duty.right,
+        due_on=duty.due_on.isoformat(),
+        status=duty.status.value,
+        gsi1pk=f"DUTY#{duty.force_id}" if open_index else None,
+        gsi1sk=f"{duty.due_on.isoformat()}#{duty.case_id}" if open_index else None,
+    )
+
+
+class DynamoDutyRepository:
+    """Open duties sit in the sparse gsi1 under DUTY#{force}, ordered by due date."""
+
+    def settle(self, force_id: str, case_id: str, duty_id: str) -> None:
+        item = DutyItem(case_pk(force_id, case_id), f"DUTY#{duty_id}")
+        try:
+            item.update(
+                actions=[DutyItem.status.set(DutyStatus.MET.value), DutyItem.gsi1pk.remove(), DutyItem.gsi1sk.remove()],
+                condition=DutyItem.pk.exists(),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise StorageUnavailableError() from exc
+
+    def due_before(self, force_id: str, day: date) -> list[Duty]:
+        try:
+            items = CaselineItem.gsi1.query(f"DUTY#{force_id}", CaselineItem.gsi1sk <= f"{day.isoformat()}#~")
+            return [
+                Duty(
+                    force_id=item.force_id,
+                    case_id=item.case_id,
+                    duty_id=item.duty_id,
+                    right=item.right,
+                    due_on=date.fromisoformat(item.due_on),
+                    status=DutyStatus(item.status),
+                )
+                for item in items
+                if isinstance(item, DutyItem)
+            ]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:
+        item = DutyItem(case_pk(duty.force_id, duty.case_id), f"DUTY#{duty.duty_id}")
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.update(
+                    item,
+                    actions=[
+                        DutyItem.status.set(DutyStatus.AT_RISK.value),
+                        DutyItem.gsi1pk.remove(),
+                        DutyItem.gsi1sk.remove(),
+                    ],
+                    condition=DutyItem.status == DutyStatus.OPEN.value,
+                )
+                transaction.save(_task_item(task), condition=TaskItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if _failed_indexes(exc):
+                return False
+            raise StorageUnavailableError() from exc
+        return True
+
+
+class DynamoVictimCaseReader:
+    def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        try:
+            items = CaselineItem.query(f"USER#{user_id}", CaselineItem.sk.startswith("CASE#"))
+            return [
+                CaseSummary(
+                    force_id=item.force_id,
+                    case_id=item.case_id,
+                    crime_reference=item.crime_reference,
+                    category=item.category,
+                    stage=CaseStage.from_slug(item.stage),
+                    updated_at=item.updated_at,
+                )
+                for item in items
+                if isinstance(item, CaseLinkItem)
+            ]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+
+__all__ = [
+    "DynamoCaseRepository",
+    "DynamoDutyRepository",
+    "DynamoOutboxRepository",
+    "DynamoVictimCaseReader",
+    "PutError",
+    "event_record",
+]

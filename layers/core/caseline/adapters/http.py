@@ -1,0 +1,94 @@
+"""HTTP adapter: the one place errors become status codes, as RFC 9457 problem details.
+
+Problem types are ``urn:caseline:problem:<slug>`` and are documented in docs/api.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from caseline.domain.errors import (
+    CaselineError,
+    ConflictError,
+    MalformedBodyError,
+    NotFoundError,
+    PayloadTooLargeError,
+    RetryableError,
+    SignatureInvalidError,
+    UnknownForceError,
+    UnsupportedEventTypeError,
+    UnsupportedMediaTypeError,
+    ValidationFailedError,
+)
+from caseline.observability import logger
+
+PROBLEM_JSON = "application/problem+json"
+
+# (status, slug) per error class; the most specific class wins (checked in MRO order).
+_MAPPING: dict[type[CaselineError], tuple[int, str]] = {
+    ValidationFailedError: (422, "validation"),
+    MalformedBodyError: (400, "malformed-body"),
+    UnsupportedEventTypeError: (422, "unsupported-event-type"),
+    SignatureInvalidError: (401, "unauthenticated"),
+    UnknownForceError: (401, "unauthenticated"),
+    PayloadTooLargeError: (413, "payload-too-large"),
+    UnsupportedMediaTypeError: (415, "unsupported-media-type"),
+    NotFoundError: (404, "not-found"),
+    ConflictError: (409, "conflict"),
+    RetryableError: (503, "temporarily-unavailable"),
+}
+
+
+def problem(status: int, slug: str, title: str, detail: str | None = None, **extra: Any) -> Response[str]:
+    body: dict[str, Any] = {"type": f"urn:caseline:problem:{slug}", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"Cache-Control": "no-store"}
+    if status == 503:
+        headers["Retry-After"] = "5"
+    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body), headers=headers)
+
+
+def problem_for(error: CaselineError) -> Response[str]:
+    for klass in type(error).__mro__:
+        if klass in _MAPPING:
+            status, slug = _MAPPING[klass]
+            # 401s never say why: the same answer for an unknown force, a missing header or a bad signature.
+            detail = None if status == 401 else error.detail
+            return problem(status, slug, error.title, detail, field=error.field if status != 401 else None)
+    return problem(500, "internal", "Something went wrong")
+
+
+def install_problem_handlers(app: APIGatewayRestResolver) -> None:
+    """Every error path of a resolver answers with problem details, never a stack trace."""
+
+    @app.exception_handler(CaselineError)
+    def _caseline_error(error: CaselineError) -> Response[str]:
+        logger.info("Request rejected", extra={"error": type(error).__name__, "field": error.field})
+        return problem_for(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _request_invalid(error: RequestValidationError) -> Response[str]:
+        errors = error.errors()
+        field = ".".join(str(p) for p in errors[0].get("loc", ())[1:]) if errors else None
+        return problem(
+            422, "validation", "The request is not valid", "a parameter is missing or malformed", field=field or None
+        )
+
+    @app.exception_handler(UnicodeDecodeError)
+    def _not_utf8(_: UnicodeDecodeError) -> Response[str]:
+        return problem(400, "malformed-body", "The request body must be UTF-8")
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response[str]:
+        return problem(404, "not-found", "Not found")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response[str]:
+        logger.exception("Unhandled error", extra={"error": type(error).__name__})
+        return problem(500, "internal", "Something went wrong")

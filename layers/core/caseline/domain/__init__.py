@@ -1,0 +1,1 @@
+"""Pure domain: entities, rules and ports. Never imports boto3, botocore or pynamodb."""

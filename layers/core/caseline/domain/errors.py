@@ -1,0 +1,81 @@
+"""One error taxonomy. Retryable errors may succeed on another attempt; permanent ones never will.
+
+HTTP mapping lives in ``caseline.adapters.http``; stream/queue semantics in ``caseline.adapters.batch``.
+Code branches on the error class, never on its message.
+"""
+
+from __future__ import annotations
+
+
+class CaselineError(Exception):
+    """Base of every error Caseline raises on purpose."""
+
+    retryable = False
+    title = "Request failed"
+
+    def __init__(self, detail: str = "", *, field: str | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.field = field
+
+
+class PermanentError(CaselineError):
+    """Will fail again on every retry: reject, dead-letter or raise an officer task."""
+
+
+class RetryableError(CaselineError):
+    """Transient: the same input may succeed later."""
+
+    retryable = True
+
+
+class ValidationFailedError(PermanentError):
+    title = "The request is not valid"
+
+
+class MalformedBodyError(ValidationFailedError):
+    title = "The request body is not UTF-8 JSON"
+
+
+class SignatureInvalidError(PermanentError):
+    title = "The webhook signature could not be verified"
+
+
+class UnknownForceError(PermanentError):
+    title = "The webhook signature could not be verified"
+
+
+class UnsupportedEventTypeError(PermanentError):
+    title = "The event type is not supported"
+
+
+class PayloadTooLargeError(PermanentError):
+    title = "The request body is too large"
+
+
+class UnsupportedMediaTypeError(PermanentError):
+    title = "The request body must be application/json"
+
+
+class NotFoundError(PermanentError):
+    title = "Not found"
+
+
+class ConflictError(PermanentError):
+    title = "The request conflicts with the current state"
+
+
+class StorageUnavailableError(RetryableError):
+    title = "Storage is temporarily unavailable"
+
+
+class DeliveryFailedError(RetryableError):
+    title = "The message provider could not accept the message now"
+
+
+class DeliveryRejectedError(PermanentError):
+    title = "The message provider rejected the message"
+
+
+class SecretUnavailableError(RetryableError):
+    title = "A signing secret could not be read"

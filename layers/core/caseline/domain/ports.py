@@ -1,0 +1,95 @@
+"""Ports: what services need from the outside world. Adapters implement them; tests use fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from caseline.domain.records import (
+    AccessCodeRecord,
+    CaseRecord,
+    CaseSummary,
+    Duty,
+    OfficerTask,
+    OutboxMessage,
+    StoredEvent,
+    VictimContact,
+    WebhookReceipt,
+    WriteOutcome,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SecretProvider(Protocol):
+    def webhook_secrets(self, force_id: str) -> Sequence[str]:
+        """The force's currently valid signing secrets (one, or two during rotation). Empty if unknown."""
+        ...
+
+
+class CaseRepository(Protocol):
+    def get_case(self, force_id: str, case_id: str) -> CaseRecord | None: ...
+
+    def save_event(
+        self,
+        receipt: WebhookReceipt,
+        event: StoredEvent,
+        *,
+        case: CaseRecord | None,
+        expected_sequence: int | None,
+        victim: VictimContact | None,
+    ) -> WriteOutcome:
+        """Write receipt, event and (if given) the case state in one conditional transaction."""
+        ...
+
+    def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]: ...
+
+
+class OutboxRepository(Protocol):
+    def create_messages(
+        self,
+        messages: Sequence[OutboxMessage],
+        *,
+        duties: Sequence[Duty] = (),
+        access_codes: Sequence[AccessCodeRecord] = (),
+        tasks: Sequence[OfficerTask] = (),
+    ) -> WriteOutcome:
+        """Create all or none; DUPLICATE if this step was already planned."""
+        ...
+
+    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
+        """Move a PENDING message to SENDING and return it; None if it is not pending."""
+        ...
+
+    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None: ...
+
+    def release(self, message: OutboxMessage) -> None: ...
+
+    def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None: ...
+
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None: ...
+
+
+class DutyRepository(Protocol):
+    def settle(self, force_id: str, case_id: str, duty_id: str) -> None: ...
+
+    def due_before(self, force_id: str, day: date) -> list[Duty]: ...
+
+    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool: ...
+
+
+class VictimCaseReader(Protocol):
+    def linked_cases(self, user_id: str) -> list[CaseSummary]: ...
+
+
+class EmailSender(Protocol):
+    def send_email(self, *, to: str, subject: str, text: str, html: str | None, force_id: str) -> str:
+        """Send and return the provider's message id."""
+        ...
+
+
+class SmsSender(Protocol):
+    def send_sms(self, *, to: str, text: str, force_id: str) -> str: ...

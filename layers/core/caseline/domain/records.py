@@ -1,0 +1,134 @@
+"""Records the services hand to and get from ports. Plain data, no storage details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from caseline.domain.case import CaseStage
+from caseline.domain.safe_contact import SafeContactProfile
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str
+    flags: tuple[str, ...]
+    stage: CaseStage
+    sequence: int
+    officer: dict[str, str] | None
+    recorded_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VictimContact:
+    force_id: str
+    case_id: str
+    victim_id: str
+    name: str
+    email: str | None
+    mobile: str | None
+    language: str
+    tier: str
+    under_18: bool
+    safe_contact: SafeContactProfile
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    force_id: str
+    case_id: str
+    sequence: int
+    event_id: str
+    event_type: str
+    occurred_at: datetime
+    received_at: datetime
+    applied: bool
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WebhookReceipt:
+    force_id: str
+    webhook_id: str
+    received_at: datetime
+    expires_at: datetime
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    force_id: str
+    case_id: str
+    key: str
+    victim_id: str
+    channel: str
+    template_id: str
+    personalisation: dict[str, str]
+    status: OutboxStatus
+    created_at: datetime
+    duty_id: str | None = None
+    provider_message_id: str | None = None
+
+
+class DutyStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    AT_RISK = "at-risk"
+
+
+@dataclass(frozen=True)
+class Duty:
+    force_id: str
+    case_id: str
+    duty_id: str
+    right: str
+    due_on: date
+    status: DutyStatus = DutyStatus.OPEN
+
+
+@dataclass(frozen=True)
+class OfficerTask:
+    force_id: str
+    case_id: str
+    task_id: str
+    reason: str
+    created_at: datetime
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccessCodeRecord:
+    force_id: str
+    case_id: str
+    victim_id: str
+    code_hash: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str
+    stage: CaseStage
+    updated_at: datetime
+
+
+class WriteOutcome(StrEnum):
+    WRITTEN = "written"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"

@@ -1,0 +1,47 @@
+"""Safe contact: never contact a victim in a way they have not said is safe.
+
+A message the profile blocks becomes a task for the officer; it is never silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import time
+
+from pydantic import BaseModel, ConfigDict
+
+from caseline.domain.vocabulary import SENSITIVE_FLAGS, Channel
+
+
+class SafeHours(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    start: time = time(8, 0)
+    end: time = time(20, 0)
+
+    def contains(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+
+class SafeContactProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    safe_channels: tuple[Channel, ...] = (Channel.EMAIL, Channel.SMS)
+    safe_hours: SafeHours | None = None
+    may_name_police: bool = True
+    may_name_crime: bool = True
+
+
+def is_content_free(flags: Iterable[str], profile: SafeContactProfile) -> bool:
+    """Messages about sensitive cases, or where the victim asked, carry no crime details."""
+    return bool(SENSITIVE_FLAGS.intersection(flags)) or not profile.may_name_crime
+
+
+def allowed_channels(
+    profile: SafeContactProfile, *, has_email: bool, has_mobile: bool
+) -> tuple[list[Channel], list[Channel]]:
+    """Split the channels we hold details for into (allowed, blocked) by the profile."""
+    held = [c for c, present in ((Channel.EMAIL, has_email), (Channel.SMS, has_mobile)) if present]
+    allowed = [c for c in held if c in profile.safe_channels]
+    blocked = [c for c in held if c not in profile.safe_channels]
+    return allowed, blocked

@@ -1,0 +1,138 @@
+"""Journeys: turn an applied case event into outbox messages, duties and officer tasks.
+
+Every write is keyed on business identity (force, case, event sequence, template, channel, victim),
+so stream redelivery, retries and replays never plan a message twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from enum import StrEnum
+
+from caseline.domain import access_code
+from caseline.domain.calendar import add_working_days
+from caseline.domain.events import CRIME_RECORDED
+from caseline.domain.ports import CaseRepository, Clock, OutboxRepository
+from caseline.domain.records import (
+    AccessCodeRecord,
+    CaseRecord,
+    Duty,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    StoredEvent,
+    VictimContact,
+    WriteOutcome,
+)
+from caseline.domain.safe_contact import allowed_channels, is_content_free
+from caseline.domain.vocabulary import CRIME_CATEGORIES
+
+RIGHT3_TEMPLATE = "right3-confirmation"
+RIGHT3_CONTENT_FREE_TEMPLATE = "right3-confirmation-content-free"
+# Right 3 asks for written confirmation without unnecessary delay; Caseline tracks it as 1 working day.
+RIGHT3_DUE_WORKING_DAYS = 1
+
+
+class JourneyOutcome(StrEnum):
+    PLANNED = "planned"
+    ALREADY_PLANNED = "already-planned"
+    NOT_APPLICABLE = "not-applicable"
+
+
+def run_journeys(
+    event: StoredEvent, *, cases: CaseRepository, outbox: OutboxRepository, clock: Clock, portal_url: str
+) -> JourneyOutcome:
+    if not event.applied or event.event_type != CRIME_RECORDED:
+        return JourneyOutcome.NOT_APPLICABLE
+    case = cases.get_case(event.force_id, event.case_id)
+    if case is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    messages: list[OutboxMessage] = []
+    duties: list[Duty] = []
+    codes: list[AccessCodeRecord] = []
+    tasks: list[OfficerTask] = []
+    now = clock.now()
+    for victim in cases.get_victims(event.force_id, event.case_id):
+        code = access_code.new_code()
+        duty = Duty(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            duty_id=f"right3#{victim.victim_id}",
+            right="right-3-written-confirmation",
+            due_on=add_working_days(case.recorded_at.date(), RIGHT3_DUE_WORKING_DAYS),
+        )
+        duties.append(duty)
+        codes.append(
+            AccessCodeRecord(
+                force_id=case.force_id,
+                case_id=case.case_id,
+                victim_id=victim.victim_id,
+                code_hash=access_code.hash_code(code),
+                expires_at=now + timedelta(days=access_code.VALID_DAYS),
+            )
+        )
+        planned, blocked = _confirmation(event, case, victim, code, duty.duty_id, portal_url)
+        messages.extend(planned)
+        tasks.extend(blocked)
+    if not messages and not tasks:
+        return JourneyOutcome.NOT_APPLICABLE
+    outcome = outbox.create_messages(messages, duties=duties, access_codes=codes, tasks=tasks)
+    if outcome is WriteOutcome.DUPLICATE:
+        return JourneyOutcome.ALREADY_PLANNED
+    return JourneyOutcome.PLANNED
+
+
+def _confirmation(
+    event: StoredEvent,
+    case: CaseRecord,
+    victim: VictimContact,
+    code: str,
+    duty_id: str,
+    portal_url: str,
+) -> tuple[list[OutboxMessage], list[OfficerTask]]:
+    profile = victim.safe_contact
+    allowed, blocked = allowed_channels(profile, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
+    template = RIGHT3_CONTENT_FREE_TEMPLATE if is_content_free(case.flags, profile) else RIGHT3_TEMPLATE
+    officer = case.officer or {}
+    personalisation = {
+        "name": victim.name,
+        "crime_reference": case.crime_reference,
+        "crime_category": CRIME_CATEGORIES.get(case.category, "Crime"),
+        "officer_name": officer.get("name", ""),
+        "collar_number": officer.get("collar_number", ""),
+        "team_contact": officer.get("team_contact", ""),
+        "has_officer": "yes" if officer else "",
+        "portal_url": portal_url,
+        "access_code": access_code.display(code),
+    }
+    messages = [
+        OutboxMessage(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            key=f"{event.sequence:012d}#{template}#{channel.value}#{victim.victim_id}",
+            victim_id=victim.victim_id,
+            channel=channel.value,
+            template_id=template,
+            personalisation=personalisation,
+            status=OutboxStatus.PENDING,
+            created_at=event.received_at,
+            duty_id=duty_id,
+        )
+        for channel in allowed
+    ]
+    reasons: Sequence[tuple[str, str]] = [(f"channel-not-safe:{c.value}", c.value) for c in blocked]
+    if not allowed:
+        reasons = [*reasons, ("right-3-confirmation-needs-another-way", "none")]
+    tasks = [
+        OfficerTask(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            task_id=f"{event.sequence:012d}#{reason}#{victim.victim_id}",
+            reason=reason.split(":", 1)[0],
+            created_at=event.received_at,
+            detail={"victim_id": victim.victim_id, "channel": channel, "template_id": template},
+        )
+        for reason, channel in reasons
+    ]
+    return messages, tasks
