@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
@@ -15,7 +16,7 @@ from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOu
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
 from caseline.observability import logger, metrics, tracer
-from caseline.services.journeys import run_journeys
+from caseline.services.journeys import JourneyOutcome, run_journeys
 
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -24,11 +25,19 @@ outbox = DynamoOutboxRepository()
 clock = SystemClock()
 
 
+_METRIC = {
+    JourneyOutcome.PLANNED: "JourneyStepsPlanned",
+    JourneyOutcome.ALREADY_PLANNED: "JourneyStepsReplayed",
+    JourneyOutcome.NOT_APPLICABLE: "JourneyEventsSkipped",
+}
+
+
 def record_handler(record: DynamoDBRecord) -> str:
     item = new_image_item(record.raw_event)
     if not isinstance(item, EventItem):
         return "ignored"
     outcome = run_journeys(event_record(item), cases=cases, outbox=outbox, clock=clock, portal_url=settings.portal_url)
+    metrics.add_metric(name=_METRIC[outcome], unit=MetricUnit.Count, value=1)
     logger.info("Journey step", extra={"force_id": item.force_id, "case_id": item.case_id, "outcome": outcome.value})
     return outcome.value
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from caseline.domain.errors import ValidationFailedError
 
-_OPTIONAL = re.compile(r"\(\(([a-z_][a-z0-9_]*)\?\?(.*?)\)\)", re.DOTALL)
+_OPTIONAL_START = re.compile(r"\(\(([a-z_][a-z0-9_]*)\?\?")
 _PLACEHOLDER = re.compile(r"\(\(([a-z_][a-z0-9_]*)\)\)")
 
 
@@ -32,25 +32,53 @@ class RenderedMessage:
     html: str | None
 
 
+def _optional_blocks(text: str) -> list[tuple[int, int, str, str]]:
+    """Outermost ``((flag??inner))`` blocks as (start, end, flag, inner); inner text may hold placeholders."""
+    blocks = []
+    position = 0
+    while match := _OPTIONAL_START.search(text, position):
+        depth, index = 1, match.end()
+        while depth and index < len(text):
+            if text.startswith("((", index):
+                depth, index = depth + 1, index + 2
+            elif text.startswith("))", index):
+                depth, index = depth - 1, index + 2
+            else:
+                index += 1
+        if depth:
+            raise ValidationFailedError("unclosed optional block in template", field=match.group(1))
+        blocks.append((match.start(), index, match.group(1), text[match.end() : index - 2]))
+        position = index
+    return blocks
+
+
 def placeholders(text: str) -> set[str]:
-    names = {m.group(1) for m in _PLACEHOLDER.finditer(text)}
-    for match in _OPTIONAL.finditer(text):
-        names.add(match.group(1))
-        names |= placeholders(match.group(2))
-    return names
+    """Every name a template needs a value for (flags of optional blocks included)."""
+    names: set[str] = set()
+    remaining = text
+    for start, end, flag, inner in reversed(_optional_blocks(text)):
+        names.add(flag)
+        names |= placeholders(inner)
+        remaining = remaining[:start] + remaining[end:]
+    return names | {m.group(1) for m in _PLACEHOLDER.finditer(remaining)}
 
 
 def render_text(text: str, values: Mapping[str, object]) -> str:
-    def optional(match: re.Match[str]) -> str:
-        return match.group(2) if values.get(match.group(1)) else ""
-
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values or values[name] is None:
             raise ValidationFailedError(f"template placeholder {name} has no value", field=name)
         return str(values[name])
 
-    return _PLACEHOLDER.sub(value, _OPTIONAL.sub(optional, text))
+    pieces = []
+    position = 0
+    for start, end, flag, inner in _optional_blocks(text):
+        pieces.append(_PLACEHOLDER.sub(value, text[position:start]))
+        if values.get(flag):
+            pieces.append(render_text(inner, values))
+        position = end
+    pieces.append(_PLACEHOLDER.sub(value, text[position:]))
+    return "".join(pieces)
 
 
 def _paragraphs_to_html(text: str) -> str:

@@ -1,0 +1,105 @@
+"""``python -m caseline_local``: up | post-demo | sent | openapi."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import time
+from typing import Any
+
+from caseline_local import demo, mailbox
+from caseline_local.stack import ROOT, LocalStack, StackConfig
+
+
+def _state() -> dict[str, Any]:
+    path = ROOT / ".local-stack" / "state.json"
+    if not path.exists():
+        sys.exit("The local stack is not running: start it with `make dev`.")
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _up(args: argparse.Namespace) -> None:
+    stack = LocalStack(StackConfig(port=args.port, load_demo=not args.no_demo, schedule_seconds=args.schedule_seconds))
+    stopping = False
+
+    def _stop(*_: Any) -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        stack.start()
+        assert stack.gateway is not None
+        url = stack.gateway.url
+        out = sys.stdout
+        out.write(f"\nCaseline local stack ready in {stack.started_in:.1f} s\n")
+        out.write(f"  Portal          {url}/\n")
+        out.write(f"  Sent messages   {url}/_local/sent   (or: make sent)\n")
+        out.write(f"  Force webhooks  POST {url}/v1/webhooks/{{force_id}}   (make demo-event posts one)\n")
+        out.write(f"  Victim API      GET  {url}/v1/me/cases   (Cognito ID token)\n")
+        out.write(f"  AWS (moto)      {stack.endpoint}\n")
+        out.write(f"  Function logs   {stack.state_dir / 'logs'}\n")
+        for force_id, status, body in stack.demo_results:
+            out.write(f"  Demo event      {force_id}: HTTP {status} {body.get('status', body.get('title'))}\n")
+        out.write("Press Ctrl-C to stop.\n")
+        out.flush()
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sys.stdout.write("\nStopping...\n")
+    finally:
+        stack.stop()
+
+
+def _post_demo(args: argparse.Namespace) -> None:
+    state = _state()
+    import boto3  # only this command needs it
+
+    client = boto3.session.Session(region_name=state["region"]).client(
+        "secretsmanager", endpoint_url=state["aws_endpoint"], aws_access_key_id="local", aws_secret_access_key="local"
+    )  # noqa: S106 - moto accepts any credentials
+    secret = json.loads(client.get_secret_value(SecretId=f"caseline/local/webhook/{args.force}")["SecretString"])
+    event = demo.fresh_crime_recorded(args.force)
+    status, body = demo.post_event(state["gateway"], args.force, event, secret["current"])
+    sys.stdout.write(f"POST /v1/webhooks/{args.force} -> HTTP {status} {json.dumps(body)}\n")
+    sys.stdout.write(f"Crime reference {event['data']['crime_reference']}; see {state['gateway']}/_local/sent\n")
+    sys.exit(0 if status < 300 else 1)
+
+
+def _sent(_: argparse.Namespace) -> None:
+    for message in mailbox.sent_messages(_state()["aws_endpoint"]):
+        title = f" | {message.subject}" if message.subject else ""
+        sys.stdout.write(f"--- {message.channel.upper()} to {message.to}{title}\n{message.body}\n\n")
+
+
+def _openapi(_: argparse.Namespace) -> None:
+    from caseline_local.openapi import build
+
+    sys.stdout.write(json.dumps(build(ROOT), indent=2, sort_keys=True) + "\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="caseline_local", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("up", help="run the local stack with demo data")
+    up.add_argument("--port", type=int, default=8080)
+    up.add_argument("--no-demo", action="store_true")
+    up.add_argument("--schedule-seconds", type=float, default=None, help="run schedules this often instead")
+    up.set_defaults(run=_up)
+    post = commands.add_parser("post-demo", help="post a new signed crime-recorded event")
+    post.add_argument("--force", default="thames-valley", choices=["thames-valley", "hampshire"])
+    post.set_defaults(run=_post_demo)
+    commands.add_parser("sent", help="print every email and SMS sent").set_defaults(run=_sent)
+    commands.add_parser("openapi", help="print the OpenAPI document").set_defaults(run=_openapi)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

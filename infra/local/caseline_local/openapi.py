@@ -1,0 +1,110 @@
+"""Build the one OpenAPI document for Caseline's API from the handlers' own Powertools resolvers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+API_FUNCTIONS = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:caseline:problem:<slug>, listed in docs/api.md"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "field": {"type": "string", "description": "The request field at fault, dotted (e.g. data.victim.mobile)"},
+    },
+}
+
+
+def _load(root: Path, name: str) -> Any:
+    folder = root / "functions" / name
+    spec = importlib.util.spec_from_file_location(f"openapi_{name}", folder / "handler.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(folder))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module.app
+
+
+def build(root: Path) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for name, security in API_FUNCTIONS.items():
+        schema = json.loads(
+            _load(root, name).get_openapi_json_schema(
+                title="Caseline API",
+                version="1.0.0",
+                description="Force webhooks (signed, Standard Webhooks) and the victim API (Cognito ID token).",
+            )
+        )
+        if not document:
+            document = schema
+            document.setdefault("paths", {})
+            document.setdefault("components", {}).setdefault("schemas", {})
+        else:
+            document["paths"].update(schema.get("paths", {}))
+            document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
+        if security:
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    operation["security"] = security
+    document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    document["components"]["securitySchemes"] = {
+        "victimIdToken": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A Cognito ID token for the victim user pool",
+        },
+    }
+    _document_webhook(document)
+    return document
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _document_webhook(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/webhooks/{force_id}"]["post"]
+    operation["description"] = (
+        "A CloudEvents 1.0 structured event signed with the Standard Webhooks scheme. The force is decided by "
+        "the secret that verified the signature. Event data schemas are in docs/events/."
+    )
+    for header in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        operation.setdefault("parameters", []).append(
+            {"name": header, "in": "header", "required": True, "schema": {"type": "string"}}
+        )
+    operation["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/cloudevents+json": {"schema": {"type": "object"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+    operation["responses"] = {
+        "202": {"description": "Stored (status accepted) or stored in the timeline only (status stale)"},
+        "200": {"description": "Already received with this webhook-id (status duplicate)"},
+        "400": _problem("The body is not UTF-8 JSON"),
+        "401": _problem("Missing, expired or wrong signature, or unknown force"),
+        "413": _problem("Body over 256 KB"),
+        "415": _problem("Content type is not JSON"),
+        "422": _problem("The event does not match its schema, or its type is not supported"),
+        "503": _problem("Temporarily unavailable; retry with the same webhook-id"),
+    }
+    for path in document["paths"].values():
+        for op in path.values():
+            op.setdefault("responses", {})
+            if "422" in op["responses"]:
+                op["responses"]["422"] = _problem("The request is not valid")

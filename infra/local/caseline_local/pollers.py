@@ -1,0 +1,275 @@
+"""Event source mappings: feed stream records, queue messages and schedules to their functions.
+
+Honours what the template says: BatchSize, FilterCriteria, ReportBatchItemFailures, MaximumRetryAttempts,
+BisectBatchOnFunctionError and the on-failure destination (which receives metadata only, as in AWS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from datetime import UTC, datetime
+from typing import Any
+
+from caseline_local.filters import any_filter_matches
+from caseline_local.workers import FunctionWorker, InvocationError
+
+log = logging.getLogger("caseline_local.pollers")
+
+
+class _Poller(threading.Thread):
+    def __init__(self, name: str, stop: threading.Event, interval: float) -> None:
+        super().__init__(name=name, daemon=True)
+        self.stop_event = stop
+        self.interval = interval
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                busy = self.poll_once()
+            except Exception:
+                log.exception("poller %s failed; will retry", self.name)
+                busy = False
+            if not busy:
+                self.stop_event.wait(self.interval)
+
+    def poll_once(self) -> bool:
+        raise NotImplementedError
+
+
+class StreamPoller(_Poller):
+    """One DynamoDB stream → one function, with its own shard iterators (an independent consumer)."""
+
+    def __init__(
+        self,
+        *,
+        worker: FunctionWorker,
+        stream_arn: str,
+        properties: dict[str, Any],
+        streams: Any,
+        sqs: Any,
+        destination_url: str | None,
+        region: str,
+        stop: threading.Event,
+    ) -> None:
+        super().__init__(f"stream->{worker.spec.logical_id}", stop, interval=0.1)
+        self.worker = worker
+        self.stream_arn = stream_arn
+        self.streams = streams
+        self.sqs = sqs
+        self.destination_url = destination_url
+        self.region = region
+        self.batch_size = int(properties.get("BatchSize", 100))
+        self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
+        self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
+        self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
+        self.filters = properties.get("FilterCriteria", {}).get("Filters")
+        self.starting_position = properties.get("StartingPosition", "LATEST")
+        self.iterators: dict[str, str | None] = {}
+        self.pending: deque[dict[str, Any]] = deque()
+        self.attempts: dict[str, int] = {}
+        self.invocations = 0
+
+    def _refresh_shards(self) -> None:
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            if shard["ShardId"] not in self.iterators:
+                self.iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType=self.starting_position
+                )["ShardIterator"]
+
+    def poll_once(self) -> bool:
+        if not self.pending:
+            self._fetch()
+        if not self.pending:
+            return False
+        batch = [self.pending.popleft() for _ in range(min(self.batch_size, len(self.pending)))]
+        self._deliver(batch)
+        return True
+
+    def _fetch(self) -> None:
+        self._refresh_shards()
+        for shard_id, iterator in list(self.iterators.items()):
+            if iterator is None:
+                continue
+            response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+            self.iterators[shard_id] = response.get("NextShardIterator")
+            for record in response.get("Records", []):
+                record = dict(record)
+                record["eventSourceARN"] = self.stream_arn
+                record["awsRegion"] = self.region
+                created = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
+                if isinstance(created, datetime):
+                    record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
+                if any_filter_matches(self.filters, _json_safe(record)):
+                    self.pending.append(_json_safe(record))
+
+    def _deliver(self, batch: list[dict[str, Any]]) -> None:
+        self.invocations += 1
+        try:
+            response = self.worker.invoke({"Records": batch})
+            failed_ids = (
+                {f["itemIdentifier"] for f in (response or {}).get("batchItemFailures", [])} if self.partial else set()
+            )
+            function_error = False
+        except InvocationError:
+            failed_ids, function_error = set(), True
+        if not failed_ids and not function_error:
+            return
+        if function_error:
+            retained = batch
+        else:
+            first = min(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed_ids)
+            retained = batch[first:]
+        key = retained[0]["dynamodb"]["SequenceNumber"]
+        self.attempts[key] = self.attempts.get(key, 0) + 1
+        if 0 <= self.max_retries < self.attempts[key]:
+            self._on_failure(retained, "RetryAttemptsExhausted" if not function_error else "FunctionError")
+            return
+        if function_error and self.bisect and len(retained) > 1:
+            half = len(retained) // 2
+            # Put both halves back at the front; the first half is retried on its own.
+            for record in reversed(retained):
+                self.pending.appendleft(record)
+            self.batch_size = max(1, half)
+        else:
+            for record in reversed(retained):
+                self.pending.appendleft(record)
+        time.sleep(min(2.0, 0.1 * 2 ** self.attempts[key]))
+
+    def _on_failure(self, records: list[dict[str, Any]], condition: str) -> None:
+        log.warning("%s gave up on %d record(s): %s", self.name, len(records), condition)
+        if not self.destination_url:
+            return
+        first, last = records[0]["dynamodb"], records[-1]["dynamodb"]
+        metadata = {
+            "requestContext": {
+                "requestId": str(uuid.uuid4()),
+                "condition": condition,
+                "approximateInvokeCount": self.attempts.get(first["SequenceNumber"], 0),
+            },
+            "DDBStreamBatchInfo": {
+                "streamArn": self.stream_arn,
+                "startSequenceNumber": first["SequenceNumber"],
+                "endSequenceNumber": last["SequenceNumber"],
+                "batchSize": len(records),
+            },
+            "timestamp": datetime.now(UTC).isoformat(),
+        }
+        self.sqs.send_message(QueueUrl=self.destination_url, MessageBody=json.dumps(metadata))
+
+
+class QueuePoller(_Poller):
+    """One SQS queue → one function. Failed messages become visible again; the queue's redrive
+    policy (applied by moto) moves them to its dead-letter queue after maxReceiveCount."""
+
+    def __init__(
+        self,
+        *,
+        worker: FunctionWorker,
+        queue_url: str,
+        queue_arn: str,
+        properties: dict[str, Any],
+        sqs: Any,
+        region: str,
+        stop: threading.Event,
+    ) -> None:
+        super().__init__(f"sqs->{worker.spec.logical_id}", stop, interval=0.2)
+        self.worker, self.queue_url, self.queue_arn, self.sqs, self.region = worker, queue_url, queue_arn, sqs, region
+        self.batch_size = min(10, int(properties.get("BatchSize", 10)))
+        self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
+        self.filters = properties.get("FilterCriteria", {}).get("Filters")
+
+    def poll_once(self) -> bool:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return False
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": m.get("MessageAttributes", {}),
+                "md5OfBody": m.get("MD5OfBody"),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": self.queue_arn,
+                "awsRegion": self.region,
+            }
+            for m in messages
+        ]
+        selected = [r for r in records if any_filter_matches(self.filters, r)]
+        for record in records:
+            if record not in selected:  # filtered out: Lambda deletes these
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=record["receiptHandle"])
+        if not selected:
+            return True
+        try:
+            response = self.worker.invoke({"Records": selected})
+            failed = (
+                {f["itemIdentifier"] for f in (response or {}).get("batchItemFailures", [])} if self.partial else set()
+            )
+        except InvocationError:
+            failed = {r["messageId"] for r in selected}
+        for record in selected:
+            if record["messageId"] not in failed:
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=record["receiptHandle"])
+        return True
+
+
+class SchedulePoller(_Poller):
+    """rate(...) schedules, invoked with the EventBridge Scheduler payload; retries per RetryPolicy."""
+
+    def __init__(
+        self,
+        *,
+        worker: FunctionWorker,
+        properties: dict[str, Any],
+        every_seconds: float,
+        region: str,
+        stop: threading.Event,
+    ) -> None:
+        super().__init__(f"schedule->{worker.spec.logical_id}", stop, interval=every_seconds)
+        self.worker, self.region = worker, region
+        self.retries = int(properties.get("RetryPolicy", {}).get("MaximumRetryAttempts", 0))
+        self.invocations = 0
+
+    def poll_once(self) -> bool:
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "account": "123456789012",
+            "region": self.region,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "resources": [],
+            "detail": {},
+        }
+        for _ in range(self.retries + 1):
+            self.invocations += 1
+            with contextlib.suppress(InvocationError):
+                self.worker.invoke(event)
+                break
+        return False
+
+
+def parse_rate(expression: str) -> float:
+    """Seconds between runs of ``rate(N unit)``."""
+    value, unit = expression.strip()[5:-1].split()
+    seconds = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}[unit]
+    return float(value) * seconds
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))

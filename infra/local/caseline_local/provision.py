@@ -1,0 +1,175 @@
+"""Create every table, stream, queue, topic, user pool, client, identity and secret the template declares.
+
+Resources are created in dependency order by retrying those whose inputs are not ready yet.
+Secrets with ``GenerateSecretString`` get fresh random values on every run: nothing is committed.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from caseline_local.template import ACCOUNT_ID, NotReadyError, Template
+
+# Resources that are not AWS state to create: the gateway, workers and pollers stand in for them.
+SERVED_LOCALLY = frozenset(
+    {
+        "AWS::Serverless::Function",
+        "AWS::Serverless::Api",
+        "AWS::Serverless::LayerVersion",
+        "AWS::Logs::LogGroup",
+        "AWS::CloudWatch::Alarm",
+    }
+)
+
+
+def _random_string(length: int, exclude_punctuation: bool) -> str:
+    alphabet = string.ascii_letters + string.digits + ("" if exclude_punctuation else "!#$%&*+-.:=?@^_~")
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+class Provisioner:
+    def __init__(self, template: Template, session: boto3.session.Session) -> None:
+        self.template = template
+        self.session = session
+        self._creators: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+            "AWS::KMS::Key": self._kms_key,
+            "AWS::DynamoDB::Table": self._table,
+            "AWS::SecretsManager::Secret": self._secret,
+            "AWS::Cognito::UserPool": self._user_pool,
+            "AWS::Cognito::UserPoolClient": self._user_pool_client,
+            "AWS::SES::EmailIdentity": self._email_identity,
+            "AWS::SNS::Topic": self._topic,
+            "AWS::SQS::Queue": self._queue,
+        }
+
+    def create_all(self) -> dict[str, dict[str, Any]]:
+        pending = {
+            name: spec
+            for name, spec in self.template.resources.items()
+            if spec.get("Type") not in SERVED_LOCALLY
+            and ("Condition" not in spec or self.template.condition(spec["Condition"]))
+        }
+        unknown = sorted({spec["Type"] for spec in pending.values()} - set(self._creators))
+        if unknown:
+            raise RuntimeError(f"the local stack cannot create resource types {unknown}")
+        while pending:
+            progressed = False
+            for name, spec in list(pending.items()):
+                try:
+                    properties = self.template.resolve(spec.get("Properties", {}))
+                except NotReadyError:
+                    continue
+                self.template.physical[name] = self._creators[spec["Type"]](name, properties)
+                del pending[name]
+                progressed = True
+            if not progressed:
+                raise RuntimeError(f"circular or unsatisfiable references among {sorted(pending)}")
+        for name, spec in self.template.resources.items():
+            if spec.get("Type") == "AWS::Serverless::Function":
+                function_name = f"{self.template.stack_name}-{name}"
+                arn = f"arn:aws:lambda:{self.template.region}:{ACCOUNT_ID}:function:{function_name}"
+                self.template.physical[name] = {"Ref": function_name, "Arn": arn}
+        return self.template.physical
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service)
+
+    # ------------------------------------------------------------ creators
+    def _kms_key(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        meta = self.client("kms").create_key(Description=props.get("Description", name))["KeyMetadata"]
+        return {"Ref": meta["KeyId"], "Arn": meta["Arn"], "KeyId": meta["KeyId"]}
+
+    def _table(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        ddb = self.client("dynamodb")
+        request: dict[str, Any] = {
+            "TableName": props["TableName"],
+            "KeySchema": props["KeySchema"],
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("StreamSpecification"):
+            request["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+        sse = props.get("SSESpecification")
+        if sse and sse.get("SSEEnabled"):
+            request["SSESpecification"] = {"Enabled": True, "SSEType": sse.get("SSEType", "KMS")}
+            if sse.get("KMSMasterKeyId"):
+                request["SSESpecification"]["KMSMasterKeyId"] = sse["KMSMasterKeyId"]
+        table = ddb.create_table(**request)["TableDescription"]
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            ddb.update_time_to_live(
+                TableName=props["TableName"],
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+        if props.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled"):
+            ddb.update_continuous_backups(
+                TableName=props["TableName"],
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            )
+        return {"Ref": table["TableName"], "Arn": table["TableArn"], "StreamArn": table.get("LatestStreamArn")}
+
+    def _secret(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        value = props.get("SecretString")
+        generate = props.get("GenerateSecretString")
+        if generate:
+            generated = _random_string(
+                int(generate.get("PasswordLength", 32)), bool(generate.get("ExcludePunctuation"))
+            )
+            if generate.get("GenerateStringKey"):
+                document = json.loads(generate.get("SecretStringTemplate", "{}"))
+                document[generate["GenerateStringKey"]] = generated
+                value = json.dumps(document)
+            else:
+                value = generated
+        request: dict[str, Any] = {"Name": props["Name"], "SecretString": value or ""}
+        if props.get("Description"):
+            request["Description"] = props["Description"]
+        arn = self.client("secretsmanager").create_secret(**request)["ARN"]
+        return {"Ref": arn, "Id": arn}
+
+    def _user_pool(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        request = {k: v for k, v in props.items() if k not in {"UserPoolName", "EnabledMfas", "DeletionProtection"}}
+        request["PoolName"] = props["UserPoolName"]
+        pool = self.client("cognito-idp").create_user_pool(**request)["UserPool"]
+        provider = f"cognito-idp.{self.template.region}.amazonaws.com/{pool['Id']}"
+        return {"Ref": pool["Id"], "Arn": pool["Arn"], "ProviderName": provider, "UserPoolId": pool["Id"]}
+
+    def _user_pool_client(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        created = self.client("cognito-idp").create_user_pool_client(**props)["UserPoolClient"]
+        return {"Ref": created["ClientId"], "ClientId": created["ClientId"], "UserPoolId": props["UserPoolId"]}
+
+    def _email_identity(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        identity = props["EmailIdentity"]
+        ses = self.client("ses")
+        if "@" in identity:
+            ses.verify_email_identity(EmailAddress=identity)
+        else:
+            ses.verify_domain_identity(Domain=identity)
+        return {"Ref": identity}
+
+    def _topic(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        arn = self.client("sns").create_topic(Name=props.get("TopicName", name))["TopicArn"]
+        return {"Ref": arn, "TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]}
+
+    def _queue(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        sqs = self.client("sqs")
+        attributes = {
+            key: json.dumps(value)
+            if isinstance(value, dict)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else str(value)
+            for key, value in props.items()
+            if key not in {"QueueName", "Tags"}
+        }
+        url = sqs.create_queue(QueueName=props.get("QueueName", name), Attributes=attributes)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        return {"Ref": url, "Arn": arn, "QueueName": props.get("QueueName", name), "QueueUrl": url}

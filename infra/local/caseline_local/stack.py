@@ -1,0 +1,284 @@
+"""Start and stop the whole local stack in one process (moto, gateway, pollers) plus one worker
+process per function. Used by ``python -m caseline_local up`` and by the end-to-end test fixture."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from caseline_local import demo, mailbox
+from caseline_local.auth import CognitoVerifier
+from caseline_local.gateway import Gateway, Route, json_page
+from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
+from caseline_local.provision import Provisioner
+from caseline_local.template import Template
+from caseline_local.workers import FunctionSpec, FunctionWorker
+
+log = logging.getLogger("caseline_local")
+ROOT = Path(__file__).resolve().parents[3]
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+
+
+@dataclass
+class StackConfig:
+    root: Path = ROOT
+    host: str = "127.0.0.1"
+    port: int = 8080
+    moto_port: int = 0
+    region: str = "eu-west-2"
+    schedule_seconds: float | None = None
+    load_demo: bool = True
+    state_dir: Path | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.state_dir = config.state_dir or config.root / ".local-stack"
+        self.stop_event = threading.Event()
+        self.workers: dict[str, FunctionWorker] = {}
+        self.pollers: list[Any] = []
+        self.moto: ThreadedMotoServer | None = None
+        self.gateway: Gateway | None = None
+        self.template: Template | None = None
+        self.endpoint = ""
+        self.started_in = 0.0
+        self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> LocalStack:
+        began = time.perf_counter()
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "logs").mkdir(exist_ok=True)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
+        self.moto.start()
+        host, port = self.moto.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        os.environ.update(
+            {
+                **FAKE_CREDENTIALS,
+                "AWS_ENDPOINT_URL": self.endpoint,
+                "AWS_DEFAULT_REGION": self.config.region,
+                "AWS_REGION": self.config.region,
+            }
+        )
+        self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
+        parameters = {"Environment": "local", "PortalUrl": self.gateway.url, **self.config.parameters}
+        self.template = Template.read(
+            self.config.root / "template.yaml", region=self.config.region, overrides=parameters
+        )
+        session = boto3.session.Session(region_name=self.config.region)
+        Provisioner(self.template, session).create_all()
+        self._start_workers()
+        self._wire_gateway(session)
+        self._start_pollers(session)
+        threading.Thread(target=self.gateway.server.serve_forever, name="gateway", daemon=True).start()
+        self._write_state()
+        if self.config.load_demo:
+            self.load_demo()
+        self.started_in = time.perf_counter() - began
+        return self
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        for poller in self.pollers:
+            poller.join(timeout=5)
+        if self.gateway:
+            self.gateway.server.shutdown()
+            self.gateway.server.server_close()
+        for worker in self.workers.values():
+            worker.stop()
+        if self.moto:
+            self.moto.stop()
+        (self.state_dir / "state.json").unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ functions
+    def _function_specs(self) -> list[FunctionSpec]:
+        assert self.template is not None
+        template = self.template
+        globals_fn = template.globals_function
+        specs = []
+        for name, resource in template.of_type("AWS::Serverless::Function").items():
+            props = resource["Properties"]
+            env = {
+                **template.resolve(globals_fn.get("Environment", {}).get("Variables", {})),
+                **template.resolve(props.get("Environment", {}).get("Variables", {})),
+            }
+            env = {k: str(v) for k, v in env.items()}
+            env.update(FAKE_CREDENTIALS)
+            env.update(
+                {
+                    "AWS_ENDPOINT_URL": self.endpoint,
+                    "AWS_REGION": self.config.region,
+                    "AWS_DEFAULT_REGION": self.config.region,
+                    "AWS_LAMBDA_FUNCTION_NAME": template.physical[name]["Ref"],
+                    "POWERTOOLS_TRACE_DISABLED": "true",
+                    "PYTHONPATH": str(self.config.root / "layers" / "core"),
+                }
+            )
+            specs.append(
+                FunctionSpec(
+                    logical_id=name,
+                    function_name=template.physical[name]["Ref"],
+                    code_dir=self.config.root / props["CodeUri"],
+                    handler=props.get("Handler", globals_fn.get("Handler", "handler.lambda_handler")),
+                    environment=env,
+                    timeout=int(props.get("Timeout", globals_fn.get("Timeout", 3))),
+                    memory=int(props.get("MemorySize", globals_fn.get("MemorySize", 128))),
+                )
+            )
+        return specs
+
+    def _start_workers(self) -> None:
+        log_dir = self.state_dir / "logs"
+        for spec in self._function_specs():
+            self.workers[spec.logical_id] = FunctionWorker(spec, log_dir)
+        with ThreadPoolExecutor(max_workers=len(self.workers) or 1) as pool:
+            list(pool.map(lambda w: w.wait_ready(), self.workers.values()))
+
+    def _events(self, kind: set[str]) -> list[tuple[str, dict[str, Any]]]:
+        assert self.template is not None
+        found = []
+        for name, resource in self.template.of_type("AWS::Serverless::Function").items():
+            for event in resource["Properties"].get("Events", {}).values():
+                if event["Type"] in kind:
+                    found.append((name, event.get("Properties", {})))
+        return found
+
+    # ------------------------------------------------------------ API
+    def _wire_gateway(self, session: boto3.session.Session) -> None:
+        assert self.template is not None and self.gateway is not None
+        template = self.template
+        apis = template.of_type("AWS::Serverless::Api")
+        routes = []
+        for function, props in self._events({"Api"}):
+            api_name = props.get("RestApiId", {}).get("Ref") if isinstance(props.get("RestApiId"), dict) else None
+            api = apis.get(api_name or "", {}).get("Properties", {})
+            default_authorizer = api.get("Auth", {}).get("DefaultAuthorizer")
+            route_authorizer = props.get("Auth", {}).get("Authorizer", default_authorizer)
+            authorized = bool(route_authorizer) and route_authorizer != "NONE"
+            routes.append(Route.build(props["Method"], props["Path"], self.workers[function], authorized))
+        self.gateway.routes = routes
+        for api in apis.values():
+            properties = api["Properties"]
+            self.gateway.stage = str(template.resolve(properties.get("StageName", "local")))
+            unauthorized = properties.get("GatewayResponses", {}).get("UNAUTHORIZED", {})
+            body = unauthorized.get("ResponseTemplates", {}).get("application/json")
+            if body:
+                self.gateway.unauthorized_body = body
+            auth = properties.get("Auth", {})
+            authorizer = auth.get("Authorizers", {}).get(auth.get("DefaultAuthorizer", ""), {})
+            if authorizer.get("UserPoolArn"):
+                pool_arn = template.resolve(authorizer["UserPoolArn"])
+                pool_name = next(n for n, p in template.physical.items() if p.get("Arn") == pool_arn)
+                pool_id = template.physical[pool_name]["Ref"]
+                clients = [
+                    p["ClientId"]
+                    for p in template.physical.values()
+                    if p.get("UserPoolId") == pool_id and "ClientId" in p
+                ]
+                self.gateway.verifier = CognitoVerifier(
+                    endpoint=self.endpoint, region=self.config.region, user_pool_id=pool_id, client_ids=clients
+                )
+        self.gateway.local_pages = {
+            "/_local/sent": lambda: (
+                "text/html; charset=utf-8",
+                mailbox.as_html(mailbox.sent_messages(self.endpoint)).encode(),
+            ),
+            "/_local/sent.json": lambda: json_page(mailbox.as_json(mailbox.sent_messages(self.endpoint))),
+            "/_local/config.json": lambda: json_page(self.public_config()),
+        }
+
+    def public_config(self) -> dict[str, Any]:
+        """What a browser needs to talk to this stack: no secrets."""
+        assert self.template is not None
+        physical = self.template.physical
+        pool = next((p for p in physical.values() if p.get("ProviderName")), {})
+        client = next((p for p in physical.values() if "ClientId" in p), {})
+        return {
+            "region": self.config.region,
+            "apiUrl": self.gateway.url if self.gateway else "",
+            "cognitoEndpoint": self.endpoint,
+            "userPoolId": pool.get("Ref"),
+            "userPoolClientId": client.get("Ref"),
+        }
+
+    # ------------------------------------------------------------ event sources
+    def _start_pollers(self, session: boto3.session.Session) -> None:
+        assert self.template is not None
+        template = self.template
+        streams, sqs = session.client("dynamodbstreams"), session.client("sqs")
+        queue_urls = {p["Arn"]: p["QueueUrl"] for p in template.physical.values() if "QueueUrl" in p}
+        for function, props in self._events({"DynamoDB"}):
+            destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+            self.pollers.append(
+                StreamPoller(
+                    worker=self.workers[function],
+                    stream_arn=template.resolve(props["Stream"]),
+                    properties=props,
+                    streams=streams,
+                    sqs=sqs,
+                    region=self.config.region,
+                    stop=self.stop_event,
+                    destination_url=queue_urls.get(template.resolve(destination)) if destination else None,
+                )
+            )
+        for function, props in self._events({"SQS"}):
+            arn = template.resolve(props["Queue"])
+            self.pollers.append(
+                QueuePoller(
+                    worker=self.workers[function],
+                    queue_url=queue_urls[arn],
+                    queue_arn=arn,
+                    properties=props,
+                    sqs=sqs,
+                    region=self.config.region,
+                    stop=self.stop_event,
+                )
+            )
+        for function, props in self._events({"Schedule", "ScheduleV2"}):
+            every = self.config.schedule_seconds or parse_rate(template.resolve(props["ScheduleExpression"]))
+            self.pollers.append(
+                SchedulePoller(
+                    worker=self.workers[function],
+                    properties=props,
+                    every_seconds=every,
+                    region=self.config.region,
+                    stop=self.stop_event,
+                )
+            )
+        for poller in self.pollers:
+            poller.start()
+
+    # ------------------------------------------------------------ helpers
+    def webhook_secret(self, force_id: str) -> str:
+        prefix = f"caseline/{self.template.parameters['Environment'] if self.template else 'local'}/webhook/"
+        client = boto3.session.Session(region_name=self.config.region).client("secretsmanager")
+        return str(json.loads(client.get_secret_value(SecretId=prefix + force_id)["SecretString"])["current"])
+
+    def load_demo(self) -> None:
+        assert self.gateway is not None
+        for force_id, event in demo.demo_events():
+            status, body = demo.post_event(self.gateway.url, force_id, event, self.webhook_secret(force_id))
+            self.demo_results.append((force_id, status, body))
+
+    def _write_state(self) -> None:
+        state = {
+            "gateway": self.gateway.url if self.gateway else "",
+            "aws_endpoint": self.endpoint,
+            "region": self.config.region,
+            "pid": os.getpid(),
+        }
+        (self.state_dir / "state.json").write_text(json.dumps(state, indent=2), encoding="utf-8")

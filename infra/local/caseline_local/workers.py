@@ -1,0 +1,124 @@
+"""Run each function's handler in its own long-lived process, like a warm Lambda execution environment.
+
+Each worker gets exactly the environment variables the template gives its function (Refs resolved to
+local resources), imports ``functions/<name>/handler.py`` once, and serves one invocation at a time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+import os
+import sys
+import threading
+import traceback
+import uuid
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+
+class InvocationError(Exception):
+    """The handler raised: Lambda reports a function error."""
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    logical_id: str
+    function_name: str
+    code_dir: Path
+    handler: str
+    environment: dict[str, str]
+    timeout: int
+    memory: int
+
+
+class _Context:
+    def __init__(self, spec: FunctionSpec) -> None:
+        self.function_name = spec.function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{spec.function_name}"
+        self.memory_limit_in_mb = spec.memory
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{spec.function_name}"
+        self.log_stream_name = "local"
+        self._timeout = spec.timeout
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self._timeout * 1000
+
+
+def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  # pragma: no cover - child
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.environ.update(spec.environment)
+    sys.path.insert(0, str(spec.code_dir))
+    module_name, function_name = spec.handler.rsplit(".", 1)
+    try:
+        module_spec = importlib.util.spec_from_file_location(
+            f"{spec.logical_id}_{module_name}", spec.code_dir / f"{module_name}.py"
+        )
+        assert module_spec and module_spec.loader
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        handler = getattr(module, function_name)
+        connection.send(("ready", None))
+    except BaseException:
+        connection.send(("init-error", traceback.format_exc()))
+        return
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        try:
+            connection.send(("ok", handler(message, _Context(spec))))
+        except Exception as exc:
+            traceback.print_exc()
+            connection.send(("error", f"{type(exc).__name__}"))
+        sys.stdout.flush()
+
+
+class FunctionWorker:
+    def __init__(self, spec: FunctionSpec, log_dir: Path) -> None:
+        self.spec = spec
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        log_path = str(log_dir / f"{spec.logical_id}.log")
+        self._process = context.Process(
+            target=_serve, args=(spec, log_path, child), daemon=True, name=f"lambda-{spec.logical_id}"
+        )
+        self._lock = threading.Lock()
+        self._process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        if not self._connection.poll(timeout):
+            raise RuntimeError(f"{self.spec.logical_id} did not initialise within {timeout} s")
+        status, detail = self._connection.recv()
+        if status != "ready":
+            raise RuntimeError(f"{self.spec.logical_id} failed to initialise:\n{detail}")
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        with self._lock:
+            self._connection.send(event)
+            if not self._connection.poll(self.spec.timeout + 5):
+                raise InvocationError(f"{self.spec.logical_id} timed out")
+            status, payload = self._connection.recv()
+        if status != "ok":
+            raise InvocationError(f"{self.spec.logical_id} raised {payload}")
+        return payload
+
+    def stop(self) -> None:
+        try:
+            self._connection.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self._process.join(timeout=3)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=2)

@@ -1,0 +1,29 @@
+"""Session-wide test environment: fake credentials, a test table name, never a real AWS endpoint."""
+
+from __future__ import annotations
+
+import os
+
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-2",
+    "AWS_REGION": "eu-west-2",
+    "CASELINE_ENVIRONMENT": "test",
+    "TABLE_NAME": "caseline-test",
+    "FORCES": "thames-valley,hampshire",
+    "WEBHOOK_SECRET_PREFIX": "caseline/test/webhook/",
+    "EMAIL_FROM": "no-reply@caseline.example.org",
+    "PORTAL_URL": "https://portal.example.org",
+    "POWERTOOLS_SERVICE_NAME": "caseline-tests",
+    "POWERTOOLS_METRICS_NAMESPACE": "Caseline",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_DEV": "false",
+    # moto matches the regional hosts only; botocore would otherwise use account-id endpoints for ARNs.
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+os.environ.update(TEST_ENV)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)

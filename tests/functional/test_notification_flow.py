@@ -1,0 +1,145 @@
+"""One real flow: signed event → table → stream → journeys → outbox → stream → dispatch → SES and SNS."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+
+from caseline_local.template import Template
+
+from .builders import crime_recorded, signed
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_secret
+
+
+class Flow:
+    def __init__(self, template: Template) -> None:
+        self.ingest = load_handler("webhook_ingest")
+        self.journeys = load_handler("journeys")
+        self.dispatch = load_handler("dispatch")
+        self.journey_stream = StreamReader(template, "JourneysFunction")
+        self.dispatch_stream = StreamReader(template, "DispatchFunction")
+
+    def post(self, force_id: str, event: dict[str, Any]) -> int:
+        body = json.dumps(event).encode()
+        request = api_event(
+            "POST",
+            f"/v1/webhooks/{force_id}",
+            resource="/v1/webhooks/{force_id}",
+            path_parameters={"force_id": force_id},
+            body=body,
+            headers=signed(webhook_secret(force_id), body),
+        )
+        return int(self.ingest.lambda_handler(request, Context())["statusCode"])
+
+    @staticmethod
+    def run(handler: ModuleType, records: list[dict[str, Any]]) -> dict[str, Any]:
+        return dict(handler.lambda_handler({"Records": records}, Context()))
+
+
+@pytest.fixture
+def flow(aws: Template) -> Flow:
+    return Flow(aws)
+
+
+def emails() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def sms() -> list[tuple[str, str]]:
+    return [(number, text) for _, (number, text, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items()]
+
+
+def items(entity: str) -> list[dict[str, Any]]:
+    scanned = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    return [i for i in scanned if i["entity"]["S"] == entity]
+
+
+def test_crime_recorded_sends_the_right_3_confirmation_by_email_and_sms(flow: Flow) -> None:
+    # Given a standard victim whose email and mobile are both safe
+    assert flow.post("thames-valley", crime_recorded("TVP-F-1")) == 202
+    # When the journeys function sees the stream, then dispatch sees the outbox
+    journey_records = flow.journey_stream.new_records()
+    assert len(journey_records) == 1  # the filter lets only the applied event through
+    assert flow.run(flow.journeys, journey_records) == {"batchItemFailures": []}
+    outbox_records = flow.dispatch_stream.new_records()
+    assert len(outbox_records) == 2
+    assert flow.run(flow.dispatch, outbox_records) == {"batchItemFailures": []}
+    # Then one email and one SMS carry the crime reference, officer contact and an access code
+    [email] = emails()
+    assert email.destinations["ToAddresses"] == ["alex.morgan@example.org"]
+    assert "43260001234" in email.subject
+    assert "PC Sam Patel" in email.body and "4521" in email.body
+    [(number, text)] = sms()
+    assert number == "+447700900101" and "43260001234" in text
+    # And the outbox is SENT without the plaintext code, the code is stored hashed, the duty is met
+    outbox = items("outbox")
+    assert sorted(o["status"]["S"] for o in outbox) == ["sent", "sent"]
+    assert all("access_code" not in json.loads(o["personalisation"]["S"]) for o in outbox)
+    [code] = items("access-code")
+    assert "$" in code["code_hash"]["S"]
+    [duty] = items("duty")
+    assert duty["status"]["S"] == "met" and "gsi1pk" not in duty
+
+
+def test_replayed_stream_records_never_send_twice(flow: Flow) -> None:
+    flow.post("thames-valley", crime_recorded("TVP-F-2"))
+    journey_records = flow.journey_stream.new_records()
+    flow.run(flow.journeys, journey_records)
+    flow.run(flow.journeys, journey_records)  # redelivery of the same batch
+    outbox_records = flow.dispatch_stream.new_records()
+    assert len(outbox_records) == 2
+    flow.run(flow.dispatch, outbox_records)
+    flow.run(flow.dispatch, outbox_records)
+    assert len(emails()) == 1 and len(sms()) == 1
+    assert len(items("outbox")) == 2 and len(items("access-code")) == 1
+
+
+def test_a_sensitive_case_gets_content_free_messages_only_by_safe_channels(flow: Flow) -> None:
+    flow.post("thames-valley", crime_recorded("TVP-F-3", demo="02-thames-valley-domestic-abuse"))
+    flow.run(flow.journeys, flow.journey_stream.new_records())
+    flow.run(flow.dispatch, flow.dispatch_stream.new_records())
+    [email] = emails()
+    assert email.subject == "An update for you"
+    assert "crime" not in email.body.lower() and "police" not in email.body.lower()
+    assert sms() == []  # SMS is not a safe channel for this victim
+    [task] = items("task")
+    assert task["reason"]["S"] == "channel-not-safe"
+
+
+def test_a_victim_with_no_safe_channel_becomes_an_officer_task(flow: Flow) -> None:
+    victim = {"victim_id": "V-9", "name": "Sam Doe", "mobile": "+447700900199", "safe_contact": {"safe_channels": []}}
+    flow.post("hampshire", crime_recorded("HAM-F-1", victim=victim))
+    flow.run(flow.journeys, flow.journey_stream.new_records())
+    assert flow.dispatch_stream.new_records() == []
+    reasons = sorted(t["reason"]["S"] for t in items("task"))
+    assert reasons == ["channel-not-safe", "right-3-confirmation-needs-another-way"]
+    assert emails() == [] and sms() == []
+
+
+def test_the_duty_sweep_flags_an_unmet_confirmation_duty(flow: Flow) -> None:
+    # Given a case whose confirmation could not be sent (no safe channel), recorded long ago
+    victim = {
+        "victim_id": "V-10",
+        "name": "Sam Doe",
+        "email": "sam@example.org",
+        "safe_contact": {"safe_channels": ["sms"]},
+    }
+    flow.post("hampshire", crime_recorded("HAM-F-2", victim=victim, recorded_at="2026-01-05T10:00:00Z"))
+    flow.run(flow.journeys, flow.journey_stream.new_records())
+    [duty] = items("duty")
+    assert duty["due_on"]["S"] == date(2026, 1, 6).isoformat()
+    # When the scheduled sweep runs (twice: it must flag once)
+    sweep = load_handler("duty_sweep")
+    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 1}
+    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 0}
+    # Then the duty is at risk and an officer task says so
+    assert items("duty")[0]["status"]["S"] == "at-risk"
+    assert "duty-at-risk" in [t["reason"]["S"] for t in items("task")]

@@ -1,0 +1,94 @@
+"""Contract tests on template.yaml: the properties that SAM and cfn-lint cannot judge for us."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from caseline_local.template import Template
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = Template.read(ROOT / "template.yaml", region="eu-west-2", overrides={"Environment": "test"})
+FUNCTIONS = TEMPLATE.of_type("AWS::Serverless::Function")
+
+
+def _events(kind: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (name, event["Properties"])
+        for name, spec in FUNCTIONS.items()
+        for event in spec["Properties"].get("Events", {}).values()
+        if event["Type"] == kind
+    ]
+
+
+def test_table_is_encrypted_with_the_data_key_recoverable_and_streams_both_images() -> None:
+    table = TEMPLATE.resources["CaselineTable"]["Properties"]
+    assert table["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": "DataKey"}}
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_every_force_gets_its_own_generated_signing_secret() -> None:
+    secrets = TEMPLATE.of_type("AWS::SecretsManager::Secret")
+    names = sorted(TEMPLATE.resolve(spec["Properties"]["Name"]) for spec in secrets.values())
+    assert names == ["caseline/test/webhook/hampshire", "caseline/test/webhook/thames-valley"]
+    for spec in secrets.values():
+        generated = spec["Properties"]["GenerateSecretString"]
+        assert generated["PasswordLength"] >= 32  # well over 24 random bytes of entropy
+        assert "SecretString" not in spec["Properties"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_has_its_own_least_privilege_policy(name: str) -> None:
+    policies = FUNCTIONS[name]["Properties"]["Policies"]
+    text = json.dumps(policies)
+    assert "AdministratorAccess" not in text
+    assert "DynamoDBCrudPolicy" not in text
+    assert '"dynamodb:*"' not in text and '"Action": "*"' not in text
+    for policy in policies:
+        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+            assert statement.get("Resource") != "*", f"{name} grants {statement['Action']} on every resource"
+
+
+def test_only_the_webhook_route_skips_the_cognito_authorizer() -> None:
+    api = TEMPLATE.resources["CaselineApi"]["Properties"]
+    assert api["Auth"]["DefaultAuthorizer"] == "VictimAuthorizer"
+    unauthenticated = sorted(p["Path"] for _, p in _events("Api") if p.get("Auth", {}).get("Authorizer") == "NONE")
+    assert unauthenticated == ["/v1/webhooks/{force_id}"]
+
+
+@pytest.mark.parametrize(("name", "props"), _events("DynamoDB"))
+def test_every_stream_consumer_is_bounded_and_dead_lettered(name: str, props: dict[str, Any]) -> None:
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert 0 < props["MaximumRetryAttempts"] <= 10
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 0 < props["MaximumRecordAgeInSeconds"] <= 86400
+    destination = props["DestinationConfig"]["OnFailure"]
+    assert destination["Type"] == "SQS"
+    queue = destination["Destination"]["Fn::GetAtt"][0]
+    assert TEMPLATE.resources[queue]["Properties"]["SqsManagedSseEnabled"] is True
+    alarms = TEMPLATE.of_type("AWS::CloudWatch::Alarm").values()
+    assert any(queue in json.dumps(alarm["Properties"]["Dimensions"]) for alarm in alarms), f"no alarm on {queue}"
+    assert props["FilterCriteria"]["Filters"], "stream consumers must filter to the items they handle"
+
+
+def test_user_pool_client_hides_user_existence_and_revokes_tokens() -> None:
+    client = TEMPLATE.resources["VictimUserPoolClient"]["Properties"]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["EnableTokenRevocation"] is True
+    assert client["GenerateSecret"] is False
+    assert client["AccessTokenValidity"] <= 60 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
+    policy = TEMPLATE.resources["VictimUserPool"]["Properties"]["Policies"]["PasswordPolicy"]
+    assert policy["MinimumLength"] == 8
+    assert not any(policy[k] for k in ("RequireLowercase", "RequireNumbers", "RequireSymbols", "RequireUppercase"))
+
+
+def test_functions_log_nothing_by_default_that_could_hold_personal_data() -> None:
+    variables = TEMPLATE.globals_function["Environment"]["Variables"]
+    assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+    for name, spec in TEMPLATE.of_type("AWS::Logs::LogGroup").items():
+        assert spec["Properties"]["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}, name

@@ -1,0 +1,158 @@
+"""POST /v1/webhooks/{force_id} through the real handler, against moto built from template.yaml."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline_local.template import Template
+
+from .builders import crime_recorded, signed
+from .conftest import REGION, Context, api_event, load_handler, webhook_secret
+
+RESOURCE = "/v1/webhooks/{force_id}"
+
+
+@pytest.fixture
+def ingest(aws: Template) -> ModuleType:
+    return load_handler("webhook_ingest")
+
+
+def post(handler: ModuleType, force_id: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    event = api_event(
+        "POST",
+        f"/v1/webhooks/{force_id}",
+        resource=RESOURCE,
+        path_parameters={"force_id": force_id},
+        headers=headers,
+        body=body,
+    )
+    response = handler.lambda_handler(event, Context())
+    return response["statusCode"], json.loads(response["body"])
+
+
+def table_items() -> list[dict[str, Any]]:
+    # Test-only inspection of everything written; product code never scans.
+    return list(boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"])
+
+
+def test_a_signed_crime_recorded_event_is_stored_once(ingest: ModuleType) -> None:
+    # Given a correctly signed event from Thames Valley
+    body = json.dumps(crime_recorded()).encode()
+    headers = signed(webhook_secret("thames-valley"), body)
+    # When it is delivered twice with the same webhook-id
+    first = post(ingest, "thames-valley", body, headers)
+    second = post(ingest, "thames-valley", body, headers)
+    # Then it is accepted once, acknowledged as a duplicate the second time, and written once
+    assert first == (202, {"status": "accepted", "event_id": first[1]["event_id"], "sequence": 1})
+    assert second[0] == 200 and second[1]["status"] == "duplicate"
+    kinds = sorted(item["entity"]["S"] for item in table_items())
+    assert kinds == ["case", "event", "receipt", "victim"]
+
+
+def test_the_force_is_the_one_whose_secret_verified(ingest: ModuleType) -> None:
+    # Given an event signed with Hampshire's secret but posted to Thames Valley's URL
+    body = json.dumps(crime_recorded()).encode()
+    status, problem = post(ingest, "thames-valley", body, signed(webhook_secret("hampshire"), body))
+    # Then it is rejected and nothing is written
+    assert status == 401 and problem["type"] == "urn:caseline:problem:unauthenticated"
+    assert table_items() == []
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda h, b: ({**h, "webhook-signature": "v1,AAAA"}, b),
+        lambda h, b: ({k: v for k, v in h.items() if k != "webhook-signature"}, b),
+        lambda h, b: (h, b.replace(b"burglary", b"robbery")),
+        lambda h, b: ({**h, "webhook-timestamp": str(int(h["webhook-timestamp"]) - 301)}, b),
+    ],
+    ids=["bad-signature", "unsigned", "tampered-body", "replayed-old-timestamp"],
+)
+def test_tampered_or_unsigned_webhooks_get_401_and_write_nothing(ingest: ModuleType, tamper: Any) -> None:
+    body = json.dumps(crime_recorded()).encode()
+    headers, body = tamper(signed(webhook_secret("thames-valley"), body), body)
+    status, problem = post(ingest, "thames-valley", body, headers)
+    assert status == 401
+    assert "detail" not in problem  # a 401 never says which check failed
+    assert table_items() == []
+
+
+def test_unknown_force_looks_exactly_like_a_bad_signature(ingest: ModuleType) -> None:
+    body = json.dumps(crime_recorded()).encode()
+    unknown = post(ingest, "atlantis", body, signed("whatever-secret", body))
+    bad = post(ingest, "hampshire", body, signed("whatever-secret", body))
+    assert unknown == bad
+    assert unknown[0] == 401
+
+
+@pytest.mark.parametrize(
+    ("mutate", "status", "slug", "field"),
+    [
+        (lambda e: {**e, "data": {**e["data"], "category": "piracy"}}, 422, "validation", "data.category"),
+        (
+            lambda e: {**e, "data": {**e["data"], "victim": {**e["data"]["victim"], "mobile": "0770"}}},
+            422,
+            "validation",
+            "data.victim.mobile",
+        ),
+        (lambda e: {**e, "type": "org.caseline.unknown.v1"}, 422, "unsupported-event-type", "type"),
+        (lambda e: {k: v for k, v in e.items() if k != "subject"}, 422, "validation", "subject"),
+        (lambda e: {**e, "sequence": 0}, 422, "validation", "sequence"),
+    ],
+    ids=["unknown-category", "bad-mobile", "unknown-type", "no-subject", "zero-sequence"],
+)
+def test_malformed_events_get_problem_details_naming_the_field(
+    ingest: ModuleType, mutate: Any, status: int, slug: str, field: str
+) -> None:
+    body = json.dumps(mutate(crime_recorded())).encode()
+    got_status, problem = post(ingest, "thames-valley", body, signed(webhook_secret("thames-valley"), body))
+    assert (got_status, problem["type"], problem.get("field")) == (status, f"urn:caseline:problem:{slug}", field)
+    assert table_items() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"\xff\xfe not utf-8", "application/json", 400),
+        (b"[1, 2, 3]", "application/json", 400),
+        (b"{not json", "application/json", 400),
+        (b"{}", "text/plain", 415),
+        (b"{" + b" " * (256 * 1024) + b"}", "application/json", 413),
+    ],
+    ids=["non-utf8", "json-array", "not-json", "wrong-content-type", "over-256kb"],
+)
+def test_bodies_that_are_not_a_json_object_are_rejected_cleanly(
+    ingest: ModuleType, body: bytes, content_type: str, status: int
+) -> None:
+    headers = signed(webhook_secret("thames-valley"), body, content_type=content_type)
+    got_status, problem = post(ingest, "thames-valley", body, headers)
+    assert got_status == status
+    assert problem["status"] == status and problem["type"].startswith("urn:caseline:problem:")
+    assert table_items() == []
+
+
+def test_an_older_event_is_kept_in_the_timeline_but_never_moves_the_case_back(ingest: ModuleType) -> None:
+    secret = webhook_secret("thames-valley")
+    newer = json.dumps(crime_recorded(sequence=5)).encode()
+    older = json.dumps(crime_recorded(sequence=3, officer=None)).encode()
+    assert post(ingest, "thames-valley", newer, signed(secret, newer))[0] == 202
+    status, body = post(ingest, "thames-valley", older, signed(secret, older))
+    assert (status, body["status"]) == (202, "stale")
+    items = table_items()
+    case = next(i for i in items if i["entity"]["S"] == "case")
+    assert case["sequence"]["N"] == "5" and case["stage"]["S"] == "officer-assigned"
+    events = sorted((i["sequence"]["N"], i["applied"]["BOOL"]) for i in items if i["entity"]["S"] == "event")
+    assert events == [("3", False), ("5", True)]
+
+
+def test_the_timeline_copy_of_an_event_holds_no_victim_contact_details(ingest: ModuleType) -> None:
+    body = json.dumps(crime_recorded()).encode()
+    post(ingest, "thames-valley", body, signed(webhook_secret("thames-valley"), body))
+    event = next(i for i in table_items() if i["entity"]["S"] == "event")
+    assert "alex.morgan@example.org" not in json.dumps(event)
+    assert "+447700900101" not in json.dumps(event)

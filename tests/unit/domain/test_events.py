@@ -1,0 +1,139 @@
+"""The inbound contract: CloudEvents 1.0 envelope and the crime-recorded data model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from caseline.domain.events import CRIME_RECORDED, EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
+from caseline.domain.vocabulary import Channel, CrimeFlag, VictimTier
+from tests.unit.builders import cloud_event, crime_recorded_data, officer_block, victim_block
+
+
+def error_locations(exc: ValidationError) -> list[tuple[Any, ...]]:
+    return [e["loc"] for e in exc.errors()]
+
+
+def test_a_valid_crime_recorded_event_parses_with_defaults() -> None:
+    # Given the minimum valid data
+    data = CrimeRecordedData.model_validate(crime_recorded_data())
+    # Then optional parts take safe defaults
+    assert data.category == "burglary"
+    assert data.flags == ()
+    assert data.officer is None
+    assert data.victim.tier is VictimTier.STANDARD
+    assert data.victim.preferred_language == "en"
+    assert data.victim.safe_contact.safe_channels == (Channel.EMAIL, Channel.SMS)
+
+
+def test_flags_officer_and_safe_contact_are_parsed() -> None:
+    raw = crime_recorded_data(
+        flags=["domestic-abuse"],
+        officer=officer_block(),
+        victim=victim_block(safe_contact={"safe_channels": ["email"], "may_name_crime": False}),
+    )
+    data = CrimeRecordedData.model_validate(raw)
+    assert data.flags == (CrimeFlag.DOMESTIC_ABUSE,)
+    assert data.officer is not None
+    assert data.officer.collar_number == "AB123"
+    assert data.victim.safe_contact.safe_channels == (Channel.EMAIL,)
+    assert data.victim.safe_contact.may_name_crime is False
+
+
+def test_an_unknown_category_is_rejected() -> None:
+    with pytest.raises(ValidationError) as caught:
+        CrimeRecordedData.model_validate(crime_recorded_data(category="jaywalking"))
+    assert error_locations(caught.value) == [("category",)]
+
+
+def test_an_unknown_flag_is_rejected() -> None:
+    with pytest.raises(ValidationError):
+        CrimeRecordedData.model_validate(crime_recorded_data(flags=["gossip"]))
+
+
+@pytest.mark.parametrize(
+    "mobile", ["07700900123", "+44770090012", "+4477009001234", "+441632960000", "+447700 900123", "+33612345678"]
+)
+def test_a_mobile_that_is_not_a_uk_mobile_in_e164_is_rejected(mobile: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CrimeRecordedData.model_validate(crime_recorded_data(victim=victim_block(mobile=mobile)))
+    assert error_locations(caught.value) == [("victim", "mobile")]
+
+
+def test_victims_may_have_no_mobile_or_email() -> None:
+    data = CrimeRecordedData.model_validate(crime_recorded_data(victim=victim_block(mobile=None, email=None)))
+    assert data.victim.mobile is None
+    assert data.victim.email is None
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "a@b", "a b@example.org", "x" * 250 + "@example.org"])
+def test_a_bad_email_is_rejected(email: str) -> None:
+    with pytest.raises(ValidationError):
+        CrimeRecordedData.model_validate(crime_recorded_data(victim=victim_block(email=email)))
+
+
+@pytest.mark.parametrize(
+    ("raw", "location"),
+    [
+        (crime_recorded_data(colour="red"), ("colour",)),
+        (crime_recorded_data(victim=victim_block(address="1 High St")), ("victim", "address")),
+        (crime_recorded_data(officer=officer_block(rank="PC")), ("officer", "rank")),
+    ],
+)
+def test_extra_fields_are_rejected_at_every_level(raw: dict[str, Any], location: tuple[str, ...]) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CrimeRecordedData.model_validate(raw)
+    assert error_locations(caught.value) == [location]
+
+
+@pytest.mark.parametrize("reference", ["ns/2026/1", "ABC", "/ABC1", "A" * 33])
+def test_a_malformed_crime_reference_is_rejected(reference: str) -> None:
+    with pytest.raises(ValidationError):
+        CrimeRecordedData.model_validate(crime_recorded_data(crime_reference=reference))
+
+
+def test_text_is_stripped_and_must_not_be_blank() -> None:
+    data = CrimeRecordedData.model_validate(crime_recorded_data(victim=victim_block(name="  Sam  ")))
+    assert data.victim.name == "Sam"
+    with pytest.raises(ValidationError):
+        CrimeRecordedData.model_validate(crime_recorded_data(victim=victim_block(name="   ")))
+
+
+def test_a_valid_envelope_parses() -> None:
+    envelope = CloudEvent.model_validate(cloud_event(sequence=7))
+    assert envelope.type == CRIME_RECORDED
+    assert envelope.sequence == 7
+    assert envelope.datacontenttype == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("override", "location"),
+    [
+        ({"specversion": "0.3"}, "specversion"),
+        ({"sequence": 0}, "sequence"),
+        ({"sequence": 2**53 + 1}, "sequence"),
+        ({"subject": "../other-case"}, "subject"),
+        ({"subject": "A" * 65}, "subject"),
+        ({"id": ""}, "id"),
+        ({"time": "yesterday"}, "time"),
+        ({"data": ["not", "an", "object"]}, "data"),
+        ({"force": "someone-else"}, "force"),
+    ],
+)
+def test_an_invalid_envelope_is_rejected(override: dict[str, Any], location: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CloudEvent.model_validate({**cloud_event(), **override})
+    assert error_locations(caught.value)[0][0] == location
+
+
+def test_an_envelope_without_data_is_rejected() -> None:
+    raw = cloud_event()
+    del raw["data"]
+    with pytest.raises(ValidationError):
+        CloudEvent.model_validate(raw)
+
+
+def test_the_crime_recorded_type_maps_to_its_data_model() -> None:
+    assert {CRIME_RECORDED: CrimeRecordedData} == EVENT_DATA_MODELS

@@ -1,0 +1,108 @@
+"""Safe contact: which channels may be used, when messages must be content-free, safe hours."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from pydantic import ValidationError
+
+from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
+from caseline.domain.vocabulary import Channel, CrimeFlag
+
+
+def test_by_default_every_held_channel_is_allowed() -> None:
+    allowed, blocked = allowed_channels(SafeContactProfile(), has_email=True, has_mobile=True)
+    assert allowed == [Channel.EMAIL, Channel.SMS]
+    assert blocked == []
+
+
+def test_a_held_channel_the_victim_did_not_mark_safe_is_blocked() -> None:
+    # Given a victim who said only email is safe, and we hold both email and mobile
+    profile = SafeContactProfile(safe_channels=(Channel.EMAIL,))
+    # When the channels are split
+    allowed, blocked = allowed_channels(profile, has_email=True, has_mobile=True)
+    # Then SMS is blocked (so it can become an officer task) and email allowed
+    assert allowed == [Channel.EMAIL]
+    assert blocked == [Channel.SMS]
+
+
+def test_channels_we_hold_no_details_for_are_neither_allowed_nor_blocked() -> None:
+    allowed, blocked = allowed_channels(SafeContactProfile(), has_email=False, has_mobile=True)
+    assert allowed == [Channel.SMS]
+    assert blocked == []
+
+
+def test_no_safe_channels_blocks_everything_held() -> None:
+    profile = SafeContactProfile(safe_channels=())
+    allowed, blocked = allowed_channels(profile, has_email=True, has_mobile=True)
+    assert allowed == []
+    assert blocked == [Channel.EMAIL, Channel.SMS]
+
+
+def test_no_details_gives_nothing() -> None:
+    assert allowed_channels(SafeContactProfile(), has_email=False, has_mobile=False) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [CrimeFlag.DOMESTIC_ABUSE, CrimeFlag.SEXUAL_OFFENCE, CrimeFlag.HATE_CRIME, CrimeFlag.STALKING_HARASSMENT],
+)
+def test_sensitive_flags_make_messages_content_free(flag: CrimeFlag) -> None:
+    assert is_content_free([flag.value], SafeContactProfile())
+
+
+def test_flags_given_as_plain_strings_are_recognised() -> None:
+    assert is_content_free(("fraud", "domestic-abuse"), SafeContactProfile())
+
+
+@pytest.mark.parametrize("flags", [(), ("fraud",)])
+def test_other_cases_may_carry_crime_details(flags: tuple[str, ...]) -> None:
+    assert not is_content_free(flags, SafeContactProfile())
+
+
+def test_a_victim_who_asked_not_to_name_the_crime_gets_content_free_messages() -> None:
+    assert is_content_free((), SafeContactProfile(may_name_crime=False))
+
+
+@pytest.mark.parametrize(
+    ("moment", "inside"),
+    [(time(8, 0), True), (time(19, 59), True), (time(20, 0), False), (time(7, 59), False), (time(0, 0), False)],
+)
+def test_default_safe_hours_are_eight_to_eight(moment: time, inside: bool) -> None:
+    assert SafeHours().contains(moment) is inside
+
+
+@pytest.mark.parametrize(
+    ("moment", "inside"),
+    [
+        (time(22, 0), True),
+        (time(23, 30), True),
+        (time(0, 0), True),
+        (time(5, 59), True),
+        (time(6, 0), False),
+        (time(12, 0), False),
+        (time(21, 59), False),
+    ],
+)
+def test_safe_hours_may_run_across_midnight(moment: time, inside: bool) -> None:
+    # Given a victim who is only safe to contact between 22:00 and 06:00
+    hours = SafeHours(start=time(22, 0), end=time(6, 0))
+    # Then times on both sides of midnight are inside, daytime is outside
+    assert hours.contains(moment) is inside
+
+
+def test_profile_rejects_unknown_fields() -> None:
+    with pytest.raises(ValidationError):
+        SafeContactProfile.model_validate({"safe_channels": ["email"], "carrier_pigeon": True})
+
+
+def test_profile_rejects_unknown_channels() -> None:
+    with pytest.raises(ValidationError):
+        SafeContactProfile.model_validate({"safe_channels": ["fax"]})
+
+
+def test_profile_is_immutable() -> None:
+    profile = SafeContactProfile()
+    with pytest.raises(ValidationError):
+        profile.may_name_crime = False  # type: ignore[misc]

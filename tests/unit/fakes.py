@@ -1,0 +1,268 @@
+"""In-memory fakes for the ports in ``caseline.domain.ports``.
+
+Each fake keeps the conditional-write semantics of the DynamoDB adapter it stands in for
+(``caseline.adapters.dynamodb.repository``): writes are all-or-nothing, a condition that fails
+writes nothing, and the same key never gets written twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+
+from caseline.domain.errors import CaselineError, StorageUnavailableError
+from caseline.domain.records import (
+    AccessCodeRecord,
+    CaseRecord,
+    CaseSummary,
+    Duty,
+    DutyStatus,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    StoredEvent,
+    VictimContact,
+    WebhookReceipt,
+    WriteOutcome,
+)
+
+
+class FixedClock:
+    """A clock that only moves when a test moves it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.current = now
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeSecrets:
+    """Signing secrets per force; an unknown force has none."""
+
+    def __init__(self, by_force: dict[str, Sequence[str]] | None = None) -> None:
+        self.by_force = dict(by_force or {})
+
+    def webhook_secrets(self, force_id: str) -> Sequence[str]:
+        return tuple(self.by_force.get(force_id, ()))
+
+
+ConcurrentWrite = Callable[["FakeCaseRepository"], None]
+
+
+class FakeCaseRepository:
+    """Cases, victims, timeline events and webhook receipts.
+
+    ``concurrent_writes`` are run one per ``save_event`` call, just before its conditions are checked,
+    to play another writer that got in between the service's read and its write.
+    """
+
+    def __init__(self) -> None:
+        self.cases: dict[tuple[str, str], CaseRecord] = {}
+        self.victims: dict[tuple[str, str, str], VictimContact] = {}
+        self.events: dict[tuple[str, str, int, str], StoredEvent] = {}
+        self.receipts: dict[tuple[str, str], WebhookReceipt] = {}
+        self.concurrent_writes: list[ConcurrentWrite] = []
+        self.save_attempts = 0
+
+    # -- test set-up helpers
+    def put_case(self, case: CaseRecord) -> None:
+        self.cases[(case.force_id, case.case_id)] = case
+
+    def put_victim(self, victim: VictimContact) -> None:
+        self.victims[(victim.force_id, victim.case_id, victim.victim_id)] = victim
+
+    def events_for(self, force_id: str, case_id: str) -> list[StoredEvent]:
+        keys = sorted(k for k in self.events if k[:2] == (force_id, case_id))
+        return [self.events[k] for k in keys]
+
+    # -- CaseRepository
+    def get_case(self, force_id: str, case_id: str) -> CaseRecord | None:
+        return self.cases.get((force_id, case_id))
+
+    def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
+        return [v for (f, c, _), v in sorted(self.victims.items()) if (f, c) == (force_id, case_id)]
+
+    def save_event(
+        self,
+        receipt: WebhookReceipt,
+        event: StoredEvent,
+        *,
+        case: CaseRecord | None,
+        expected_sequence: int | None,
+        victim: VictimContact | None,
+    ) -> WriteOutcome:
+        self.save_attempts += 1
+        if self.concurrent_writes:
+            self.concurrent_writes.pop(0)(self)
+        receipt_key = (receipt.force_id, receipt.webhook_id)
+        event_key = (event.force_id, event.case_id, event.sequence, event.event_id)
+        if receipt_key in self.receipts or event_key in self.events:
+            return WriteOutcome.DUPLICATE
+        if case is not None:
+            stored = self.cases.get((case.force_id, case.case_id))
+            if expected_sequence is None and stored is not None:
+                return WriteOutcome.CONFLICT
+            if expected_sequence is not None and (stored is None or stored.sequence != expected_sequence):
+                return WriteOutcome.CONFLICT
+        self.receipts[receipt_key] = receipt
+        self.events[event_key] = event
+        if case is not None:
+            self.put_case(case)
+        if victim is not None:
+            self.put_victim(victim)
+        return WriteOutcome.WRITTEN
+
+
+class FakeOutboxRepository:
+    """Outbox messages with the duties, access codes and officer tasks planned alongside them."""
+
+    def __init__(self) -> None:
+        self.messages: dict[tuple[str, str, str], OutboxMessage] = {}
+        self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
+        self.duties: dict[tuple[str, str, str], Duty] = {}
+        self.access_codes: dict[tuple[str, str, str], AccessCodeRecord] = {}
+
+    def put_message(self, message: OutboxMessage) -> None:
+        self.messages[(message.force_id, message.case_id, message.key)] = message
+
+    def get_message(self, force_id: str, case_id: str, key: str) -> OutboxMessage:
+        return self.messages[(force_id, case_id, key)]
+
+    def create_messages(
+        self,
+        messages: Sequence[OutboxMessage],
+        *,
+        duties: Sequence[Duty] = (),
+        access_codes: Sequence[AccessCodeRecord] = (),
+        tasks: Sequence[OfficerTask] = (),
+    ) -> WriteOutcome:
+        message_keys = [(m.force_id, m.case_id, m.key) for m in messages]
+        task_keys = [(t.force_id, t.case_id, t.task_id) for t in tasks]
+        duty_keys = [(d.force_id, d.case_id, d.duty_id) for d in duties]
+        if (
+            any(k in self.messages for k in message_keys)
+            or any(k in self.tasks for k in task_keys)
+            or any(k in self.duties for k in duty_keys)
+        ):
+            return WriteOutcome.DUPLICATE
+        self.messages.update(zip(message_keys, messages, strict=True))
+        self.tasks.update(zip(task_keys, tasks, strict=True))
+        self.duties.update(zip(duty_keys, duties, strict=True))
+        for code in access_codes:  # the adapter overwrites a victim's code unconditionally
+            self.access_codes[(code.force_id, code.case_id, code.victim_id)] = code
+        return WriteOutcome.WRITTEN
+
+    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
+        stored = self.messages.get((force_id, case_id, key))
+        if stored is None or stored.status is not OutboxStatus.PENDING:
+            return None
+        claimed = dataclasses.replace(stored, status=OutboxStatus.SENDING)
+        self.put_message(claimed)
+        return claimed
+
+    def _finish(
+        self, message: OutboxMessage, status: OutboxStatus, task: OfficerTask | None, provider_id: str | None = None
+    ) -> None:
+        stored = self.messages.get((message.force_id, message.case_id, message.key))
+        if stored is None or stored.status is not OutboxStatus.SENDING:
+            raise StorageUnavailableError("the message is not being sent")
+        personalisation = dict(stored.personalisation)
+        if status is not OutboxStatus.PENDING:
+            personalisation.pop("access_code", None)
+        self.put_message(
+            dataclasses.replace(stored, status=status, personalisation=personalisation, provider_message_id=provider_id)
+        )
+        if task is not None:
+            self.tasks[(task.force_id, task.case_id, task.task_id)] = task
+
+    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None:
+        self._finish(message, OutboxStatus.SENT, None, provider_message_id)
+        duty_key = (message.force_id, message.case_id, message.duty_id or "")
+        if duty_key in self.duties:
+            self.duties[duty_key] = dataclasses.replace(self.duties[duty_key], status=DutyStatus.MET)
+
+    def release(self, message: OutboxMessage) -> None:
+        self._finish(message, OutboxStatus.PENDING, None)
+
+    def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(message, OutboxStatus.BLOCKED, task)
+
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(message, OutboxStatus.FAILED, task)
+
+
+class FakeDutyRepository:
+    """Duties by force; only OPEN duties are due (the adapter's index is sparse)."""
+
+    def __init__(self, duties: Sequence[Duty] = ()) -> None:
+        self.duties: dict[tuple[str, str, str], Duty] = {}
+        self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
+        for duty in duties:
+            self.duties[(duty.force_id, duty.case_id, duty.duty_id)] = duty
+
+    def get(self, force_id: str, case_id: str, duty_id: str) -> Duty:
+        return self.duties[(force_id, case_id, duty_id)]
+
+    def settle(self, force_id: str, case_id: str, duty_id: str) -> None:
+        key = (force_id, case_id, duty_id)
+        if key in self.duties:
+            self.duties[key] = dataclasses.replace(self.duties[key], status=DutyStatus.MET)
+
+    def due_before(self, force_id: str, day: date) -> list[Duty]:
+        due = [
+            d
+            for d in self.duties.values()
+            if d.force_id == force_id and d.status is DutyStatus.OPEN and d.due_on <= day
+        ]
+        return sorted(due, key=lambda d: (d.due_on, d.case_id))
+
+    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:
+        key = (duty.force_id, duty.case_id, duty.duty_id)
+        task_key = (task.force_id, task.case_id, task.task_id)
+        stored = self.duties.get(key)
+        if stored is None or stored.status is not DutyStatus.OPEN or task_key in self.tasks:
+            return False
+        self.duties[key] = dataclasses.replace(stored, status=DutyStatus.AT_RISK)
+        self.tasks[task_key] = task
+        return True
+
+
+class FakeVictimCaseReader:
+    def __init__(self, links: dict[str, list[CaseSummary]] | None = None) -> None:
+        self.links = {user: list(cases) for user, cases in (links or {}).items()}
+
+    def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        return list(self.links.get(user_id, []))
+
+
+class FakeEmailSender:
+    """Records every email; ``fail_with`` makes the next sends raise instead."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, str | None]] = []
+        self.fail_with: CaselineError | None = None
+
+    def send_email(self, *, to: str, subject: str, text: str, html: str | None, force_id: str) -> str:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append({"to": to, "subject": subject, "text": text, "html": html, "force_id": force_id})
+        return f"email-{len(self.sent)}"
+
+
+class FakeSmsSender:
+    """Records every SMS; ``fail_with`` makes the next sends raise instead."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, str]] = []
+        self.fail_with: CaselineError | None = None
+
+    def send_sms(self, *, to: str, text: str, force_id: str) -> str:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append({"to": to, "text": text, "force_id": force_id})
+        return f"sms-{len(self.sent)}"

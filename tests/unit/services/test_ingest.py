@@ -1,0 +1,262 @@
+"""Ingest a signed force event: authenticate, validate, write once, answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import timedelta
+
+import pytest
+
+from caseline.domain.case import CaseStage
+from caseline.domain.errors import (
+    MalformedBodyError,
+    PayloadTooLargeError,
+    SignatureInvalidError,
+    StorageUnavailableError,
+    UnsupportedEventTypeError,
+    UnsupportedMediaTypeError,
+    ValidationFailedError,
+)
+from caseline.services.ingest import MAX_BODY_BYTES, IngestResult, IngestStatus, WebhookRequest, ingest_webhook
+from tests.unit.builders import (
+    CASE_ID,
+    FORCE,
+    NOW,
+    OTHER_FORCE,
+    SECRET,
+    case_record,
+    cloud_event,
+    crime_recorded_data,
+    officer_block,
+    signed_request,
+    victim_block,
+)
+from tests.unit.fakes import FakeCaseRepository, FakeSecrets, FixedClock
+
+
+@pytest.fixture
+def cases() -> FakeCaseRepository:
+    return FakeCaseRepository()
+
+
+def ingest(request: WebhookRequest, cases: FakeCaseRepository, *, secrets: FakeSecrets | None = None) -> IngestResult:
+    return ingest_webhook(
+        request, secrets=secrets or FakeSecrets({FORCE: [SECRET]}), cases=cases, clock=FixedClock(NOW)
+    )
+
+
+def test_a_signed_crime_recorded_event_is_accepted_and_stored(cases: FakeCaseRepository) -> None:
+    # Given a correctly signed crime-recorded event with an officer
+    payload = cloud_event(data=crime_recorded_data(officer=officer_block(), flags=["fraud"]))
+    # When it is ingested
+    result = ingest(signed_request(payload, webhook_id="msg_A"), cases)
+    # Then it is accepted and the case, victim, event and receipt are written
+    assert (result.status, result.force_id, result.case_id, result.sequence) == (
+        IngestStatus.ACCEPTED,
+        FORCE,
+        CASE_ID,
+        1,
+    )
+    case = cases.get_case(FORCE, CASE_ID)
+    assert case is not None
+    assert (case.stage, case.sequence, case.category, case.flags) == (
+        CaseStage.OFFICER_ASSIGNED,
+        1,
+        "burglary",
+        ("fraud",),
+    )
+    assert case.officer == officer_block()
+    [victim] = cases.get_victims(FORCE, CASE_ID)
+    assert (victim.victim_id, victim.mobile, victim.tier) == ("V-1", "+447700900123", "standard")
+    [event] = cases.events_for(FORCE, CASE_ID)
+    assert event.applied is True
+    assert event.received_at == NOW
+    receipt = cases.receipts[(FORCE, "msg_A")]
+    assert receipt.expires_at - receipt.received_at == timedelta(days=7)
+
+
+def test_without_an_officer_the_case_is_reported(cases: FakeCaseRepository) -> None:
+    ingest(signed_request(), cases)
+    case = cases.get_case(FORCE, CASE_ID)
+    assert case is not None
+    assert case.stage is CaseStage.REPORTED
+    assert case.officer is None
+
+
+def test_the_victim_block_is_stripped_from_the_stored_timeline_data(cases: FakeCaseRepository) -> None:
+    ingest(signed_request(cloud_event(data=crime_recorded_data(area="Northtown"))), cases)
+    [event] = cases.events_for(FORCE, CASE_ID)
+    assert "victim" not in event.data
+    assert "alex@example.org" not in json.dumps(event.data)
+    assert event.data["area"] == "Northtown"
+    assert event.data["crime_reference"] == "NS/2026/0001"
+
+
+def test_a_redelivery_with_the_same_webhook_id_is_a_duplicate(cases: FakeCaseRepository) -> None:
+    # Given an event already ingested
+    request = signed_request(webhook_id="msg_A")
+    ingest(request, cases)
+    # When the sender retries the same delivery
+    result = ingest(request, cases)
+    # Then it is answered as a duplicate and nothing more is stored
+    assert result.status is IngestStatus.DUPLICATE
+    assert len(cases.events) == 1
+
+
+def test_the_same_event_under_a_new_webhook_id_is_a_duplicate(cases: FakeCaseRepository) -> None:
+    ingest(signed_request(webhook_id="msg_A"), cases)
+    result = ingest(signed_request(webhook_id="msg_B"), cases)
+    assert result.status is IngestStatus.DUPLICATE
+    assert list(cases.receipts) == [(FORCE, "msg_A")]
+
+
+def test_an_older_event_is_stored_but_does_not_move_the_case_back(cases: FakeCaseRepository) -> None:
+    # Given a case at sequence 2 with an officer assigned
+    ingest(
+        signed_request(cloud_event(sequence=2, data=crime_recorded_data(officer=officer_block())), webhook_id="m2"),
+        cases,
+    )
+    # When sequence 1 (no officer, another victim name) arrives late
+    late = cloud_event(sequence=1, data=crime_recorded_data(victim=victim_block(name="Old Name")))
+    result = ingest(signed_request(late, webhook_id="m1"), cases)
+    # Then it is stale: on the timeline as not applied, and the case and victim are unchanged
+    assert result.status is IngestStatus.STALE
+    assert [(e.sequence, e.applied) for e in cases.events_for(FORCE, CASE_ID)] == [(1, False), (2, True)]
+    case = cases.get_case(FORCE, CASE_ID)
+    assert case is not None
+    assert (case.sequence, case.stage, case.officer) == (2, CaseStage.OFFICER_ASSIGNED, officer_block())
+    assert [v.name for v in cases.get_victims(FORCE, CASE_ID)] == ["Alex Example"]
+
+
+def test_a_newer_event_without_an_officer_keeps_the_stage_and_officer(cases: FakeCaseRepository) -> None:
+    ingest(
+        signed_request(cloud_event(sequence=1, data=crime_recorded_data(officer=officer_block())), webhook_id="m1"),
+        cases,
+    )
+    result = ingest(signed_request(cloud_event(sequence=2), webhook_id="m2"), cases)
+    assert result.status is IngestStatus.ACCEPTED
+    case = cases.get_case(FORCE, CASE_ID)
+    assert case is not None
+    assert (case.sequence, case.stage, case.officer) == (2, CaseStage.OFFICER_ASSIGNED, officer_block())
+
+
+def test_a_conflicting_concurrent_write_is_retried_and_then_succeeds(cases: FakeCaseRepository) -> None:
+    # Given another writer stores sequence 1 between our read and our write
+    cases.concurrent_writes.append(lambda repo: repo.put_case(case_record(sequence=1, stage=CaseStage.INVESTIGATING)))
+    # When sequence 2 is ingested
+    result = ingest(signed_request(cloud_event(sequence=2)), cases)
+    # Then the first write conflicts, the retry re-reads the case and succeeds without moving it back
+    assert result.status is IngestStatus.ACCEPTED
+    assert cases.save_attempts == 2
+    case = cases.get_case(FORCE, CASE_ID)
+    assert case is not None
+    assert (case.sequence, case.stage) == (2, CaseStage.INVESTIGATING)
+
+
+def test_conflicts_on_every_attempt_raise_a_retryable_error(cases: FakeCaseRepository) -> None:
+    # Given a case that another writer moves on before every one of our writes
+    cases.put_case(case_record(sequence=1))
+
+    def bump(repo: FakeCaseRepository) -> None:
+        current = repo.get_case(FORCE, CASE_ID)
+        assert current is not None
+        repo.put_case(dataclasses.replace(current, sequence=current.sequence + 1))
+
+    cases.concurrent_writes.extend([bump] * 5)
+    # When an event with a much higher sequence is ingested
+    with pytest.raises(StorageUnavailableError) as caught:
+        ingest(signed_request(cloud_event(sequence=50)), cases)
+    # Then it gives up after three attempts, retryably, having written nothing
+    assert caught.value.retryable is True
+    assert cases.save_attempts == 3
+    assert cases.events == {}
+
+
+def test_an_unknown_force_looks_like_a_bad_signature(cases: FakeCaseRepository) -> None:
+    # Given a request for a force we hold no secrets for, signed with another force's secret
+    request = signed_request(force_id=OTHER_FORCE)
+    with pytest.raises(SignatureInvalidError):
+        ingest(request, cases, secrets=FakeSecrets({FORCE: [SECRET]}))
+    assert cases.events == {}
+
+
+def test_a_bad_signature_is_rejected_and_nothing_stored(cases: FakeCaseRepository) -> None:
+    with pytest.raises(SignatureInvalidError):
+        ingest(signed_request(secret="not-the-force-secret"), cases)
+    assert cases.events == {}
+    assert cases.receipts == {}
+
+
+def test_a_stale_timestamp_is_rejected(cases: FakeCaseRepository) -> None:
+    with pytest.raises(SignatureInvalidError):
+        ingest(signed_request(timestamp=int(NOW.timestamp()) - 301), cases)
+
+
+def test_the_signature_is_checked_before_the_content_type(cases: FakeCaseRepository) -> None:
+    # Unauthenticated callers learn nothing about what a valid body looks like.
+    with pytest.raises(SignatureInvalidError):
+        ingest(signed_request(secret="wrong", content_type="text/plain"), cases)
+
+
+def test_a_body_over_the_limit_is_rejected_before_anything_else(cases: FakeCaseRepository) -> None:
+    body = b" " * (MAX_BODY_BYTES + 1)
+    with pytest.raises(PayloadTooLargeError):
+        ingest(signed_request(body=body, secret="wrong"), cases)
+
+
+def test_a_body_exactly_at_the_limit_is_accepted(cases: FakeCaseRepository) -> None:
+    raw = json.dumps(cloud_event()).encode()
+    body = raw + b" " * (MAX_BODY_BYTES - len(raw))
+    assert ingest(signed_request(body=body), cases).status is IngestStatus.ACCEPTED
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", None])
+def test_a_non_json_content_type_is_unsupported(cases: FakeCaseRepository, content_type: str | None) -> None:
+    with pytest.raises(UnsupportedMediaTypeError):
+        ingest(signed_request(content_type=content_type), cases)
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "Application/JSON; charset=utf-8", "application/cloudevents+json"]
+)
+def test_json_content_types_are_accepted(cases: FakeCaseRepository, content_type: str) -> None:
+    assert ingest(signed_request(content_type=content_type), cases).status is IngestStatus.ACCEPTED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(b"\xff\xfe{}", id="not-utf8"),
+        pytest.param(b"{not json", id="not-json"),
+        pytest.param(b"[1, 2]", id="json-array"),
+        pytest.param(b'"text"', id="json-string"),
+    ],
+)
+def test_a_body_that_is_not_a_utf8_json_object_is_malformed(cases: FakeCaseRepository, body: bytes) -> None:
+    with pytest.raises(MalformedBodyError) as caught:
+        ingest(signed_request(body=body), cases)
+    assert caught.value.field == "body"
+
+
+def test_an_unsupported_event_type_is_rejected(cases: FakeCaseRepository) -> None:
+    with pytest.raises(UnsupportedEventTypeError) as caught:
+        ingest(signed_request(cloud_event(type="org.caseline.crime.deleted.v1")), cases)
+    assert caught.value.field == "type"
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (cloud_event(data=crime_recorded_data(victim=victim_block(mobile="07700900123"))), "data.victim.mobile"),
+        (cloud_event(data=crime_recorded_data(category="jaywalking")), "data.category"),
+        (cloud_event(sequence=0), "sequence"),
+        (cloud_event(force="south-shire"), "force"),
+    ],
+)
+def test_a_schema_error_names_the_field(cases: FakeCaseRepository, payload: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationFailedError) as caught:
+        ingest(signed_request(payload), cases)
+    assert type(caught.value) is ValidationFailedError
+    assert caught.value.field == field
+    assert cases.events == {}
