@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)/layers/core:$(CURDIR)/infra/local
 export PYTHONDONTWRITEBYTECODE := 1
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ $(SAM_VENV)/.installed: requirements/sam.txt
 setup: $(VENV)/.installed ## Create the virtual environment from the pinned lock
 
 setup-sam: $(SAM_VENV)/.installed ## aws-sam-cli in its own environment (its pins clash with the runtime set)
+
+browser: ## Debian's Chromium for the browser tests (installed with apt-get when missing and running as root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
 dev: setup ## Run the local stack with demo data for both forces (Ctrl-C stops it)
 	$(PY) -m caseline_local up
@@ -53,10 +59,10 @@ unit: setup ## Unit tests: in-memory fakes, sockets disabled
 functional: setup ## Functional tests: moto, tables built from template.yaml
 	$(VENV)/bin/pytest tests/functional
 
-e2e: setup ## End-to-end: the local stack over HTTP and in a real browser
+e2e: setup browser ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest tests/e2e
 
-test: lint typecheck cfn ## The whole suite: every gate CI runs
+test: lint typecheck cfn browser ## The whole suite: every gate CI runs
 	$(VENV)/bin/pytest tests/unit tests/functional tests/e2e
 
 bench: setup ## Cold-start benchmark: each function's import-and-init cost against a reference handler
@@ -73,4 +79,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.http import install_problem_handlers
-from caseline.domain.errors import SignatureInvalidError
+from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.vocabulary import CRIME_CATEGORIES
 from caseline.observability import logger, metrics, tracer
 from caseline.services.victim_cases import list_my_cases
@@ -39,13 +40,14 @@ def _caller() -> str:
     claims = (app.current_event.request_context.authorizer.claims or {}) if app.current_event.request_context else {}
     subject = claims.get("sub")
     if not subject:
-        raise SignatureInvalidError("no authenticated caller")
+        raise UnauthenticatedError()
     return str(subject)
 
 
 @app.get("/v1/me/cases", summary="The signed-in victim's linked cases", tags=["Victims"])
 def my_cases() -> MyCasesView:
     summaries = list_my_cases(_caller(), reader=reader)
+    metrics.add_metric(name="CaseListsServed", unit=MetricUnit.Count, value=1)
     return MyCasesView(
         cases=[
             CaseSummaryView(

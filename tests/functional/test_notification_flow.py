@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from types import ModuleType
 from typing import Any
 
@@ -138,8 +138,45 @@ def test_the_duty_sweep_flags_an_unmet_confirmation_duty(flow: Flow) -> None:
     assert duty["due_on"]["S"] == date(2026, 1, 6).isoformat()
     # When the scheduled sweep runs (twice: it must flag once)
     sweep = load_handler("duty_sweep")
-    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 1}
-    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 0}
+    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 1, "released": 0}
+    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 0, "released": 0}
     # Then the duty is at risk and an officer task says so
     assert items("duty")[0]["status"]["S"] == "at-risk"
     assert "duty-at-risk" in [t["reason"]["S"] for t in items("task")]
+
+
+class _At:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def test_a_message_outside_safe_hours_is_held_then_sent_when_they_begin(flow: Flow) -> None:
+    # Given a victim who is only safe to contact 09:00-17:00 and dispatch running at 23:30 UK time
+    victim = {
+        "victim_id": "V-11",
+        "name": "Sam Doe",
+        "mobile": "+447700900111",
+        "safe_contact": {"safe_channels": ["sms"], "safe_hours": {"start": "09:00:00", "end": "17:00:00"}},
+    }
+    flow.post("hampshire", crime_recorded("HAM-F-3", victim=victim))
+    flow.run(flow.journeys, flow.journey_stream.new_records())
+    flow.dispatch.clock = _At(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    assert flow.run(flow.dispatch, flow.dispatch_stream.new_records()) == {"batchItemFailures": []}
+    # Then nothing is sent and the message is held until 09:00
+    assert sms() == []
+    [held] = items("outbox")
+    assert held["status"]["S"] == "deferred" and held["gsi1pk"]["S"] == "DEFERRED#hampshire"
+    # When the scheduled sweep runs after 09:00 the next morning
+    sweep = load_handler("duty_sweep")
+    sweep.clock = _At(datetime(2026, 12, 2, 9, 1, tzinfo=UTC))
+    assert sweep.lambda_handler({}, Context())["released"] == 1
+    # Then the released message reaches dispatch through the stream filter, and is sent
+    records = flow.dispatch_stream.new_records()
+    assert [r["eventName"] for r in records] == ["MODIFY"]
+    flow.dispatch.clock = _At(datetime(2026, 12, 2, 9, 1, tzinfo=UTC))
+    flow.run(flow.dispatch, records)
+    assert [number for number, _ in sms()] == ["+447700900111"]
+    assert items("outbox")[0]["status"]["S"] == "sent"

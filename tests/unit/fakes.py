@@ -166,16 +166,27 @@ class FakeOutboxRepository:
         return claimed
 
     def _finish(
-        self, message: OutboxMessage, status: OutboxStatus, task: OfficerTask | None, provider_id: str | None = None
+        self,
+        message: OutboxMessage,
+        status: OutboxStatus,
+        task: OfficerTask | None,
+        provider_id: str | None = None,
+        send_after: datetime | None = None,
     ) -> None:
         stored = self.messages.get((message.force_id, message.case_id, message.key))
         if stored is None or stored.status is not OutboxStatus.SENDING:
             raise StorageUnavailableError("the message is not being sent")
         personalisation = dict(stored.personalisation)
-        if status is not OutboxStatus.PENDING:
+        if status in {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED}:
             personalisation.pop("access_code", None)
         self.put_message(
-            dataclasses.replace(stored, status=status, personalisation=personalisation, provider_message_id=provider_id)
+            dataclasses.replace(
+                stored,
+                status=status,
+                personalisation=personalisation,
+                provider_message_id=provider_id,
+                send_after=send_after,
+            )
         )
         if task is not None:
             self.tasks[(task.force_id, task.case_id, task.task_id)] = task
@@ -195,13 +206,36 @@ class FakeOutboxRepository:
     def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
         self._finish(message, OutboxStatus.FAILED, task)
 
+    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
+        self._finish(message, OutboxStatus.DEFERRED, None, send_after=send_after)
+
+    def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
+        due = [
+            m
+            for m in self.messages.values()
+            if m.force_id == force_id and m.status is OutboxStatus.DEFERRED and m.send_after and m.send_after <= now
+        ]
+        return sorted(due, key=lambda m: m.send_after or now)
+
+    def release_deferred(self, message: OutboxMessage) -> bool:
+        stored = self.messages.get((message.force_id, message.case_id, message.key))
+        if stored is None or stored.status is not OutboxStatus.DEFERRED:
+            return False
+        self.put_message(dataclasses.replace(stored, status=OutboxStatus.PENDING))
+        return True
+
 
 class FakeDutyRepository:
-    """Duties by force; only OPEN duties are due (the adapter's index is sparse)."""
+    """Duties by force; only OPEN duties are due (the adapter's index is sparse).
+
+    The adapter's index is eventually consistent: ``stale_index`` entries are returned by ``due_before``
+    as they were when indexed, even if the duty has since been met or flagged.
+    """
 
     def __init__(self, duties: Sequence[Duty] = ()) -> None:
         self.duties: dict[tuple[str, str, str], Duty] = {}
         self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
+        self.stale_index: list[Duty] = []
         for duty in duties:
             self.duties[(duty.force_id, duty.case_id, duty.duty_id)] = duty
 
@@ -219,6 +253,7 @@ class FakeDutyRepository:
             for d in self.duties.values()
             if d.force_id == force_id and d.status is DutyStatus.OPEN and d.due_on <= day
         ]
+        due += [d for d in self.stale_index if d.force_id == force_id and d.due_on <= day]
         return sorted(due, key=lambda d: (d.due_on, d.case_id))
 
     def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:

@@ -7,6 +7,8 @@ import socket
 import pytest
 import pytest_socket
 
+pytestmark = pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")
+
 
 def test_opening_a_socket_is_blocked() -> None:
     with pytest.raises(pytest_socket.SocketBlockedError):

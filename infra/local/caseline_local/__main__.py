@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import time
 from typing import Any
 
 from caseline_local import demo, mailbox
-from caseline_local.stack import ROOT, LocalStack, StackConfig
+from caseline_local.stack import FAKE_CREDENTIALS, ROOT, LocalStack, StackConfig
 
 
 def _state() -> dict[str, Any]:
@@ -60,9 +61,8 @@ def _post_demo(args: argparse.Namespace) -> None:
     state = _state()
     import boto3  # only this command needs it
 
-    client = boto3.session.Session(region_name=state["region"]).client(
-        "secretsmanager", endpoint_url=state["aws_endpoint"], aws_access_key_id="local", aws_secret_access_key="local"
-    )  # noqa: S106 - moto accepts any credentials
+    os.environ.update({**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": state["aws_endpoint"]})
+    client = boto3.session.Session(region_name=state["region"]).client("secretsmanager")
     secret = json.loads(client.get_secret_value(SecretId=f"caseline/local/webhook/{args.force}")["SecretString"])
     event = demo.fresh_crime_recorded(args.force)
     status, body = demo.post_event(state["gateway"], args.force, event, secret["current"])

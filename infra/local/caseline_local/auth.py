@@ -27,7 +27,7 @@ class CognitoVerifier:
 
     def _key_for(self, kid: str) -> Any:
         if self._keys is None or kid not in self._keys:
-            with urllib.request.urlopen(self.jwks_url, timeout=5) as response:  # noqa: S310 - local moto URL
+            with urllib.request.urlopen(self.jwks_url, timeout=5) as response:
                 document = json.load(response)
             self._keys = {k["kid"]: jwt.PyJWK.from_dict(k).key for k in document["keys"]}
         if kid not in self._keys:

@@ -32,7 +32,7 @@ def fresh_crime_recorded(force_id: str, serial: int | None = None) -> dict[str, 
     """A new demo case with a unique case id, so it can be posted again and again."""
     serial = serial if serial is not None else int(time.time() * 1000) % 1_000_000
     base = next(event for force, event in demo_events() if force == force_id)
-    event = json.loads(json.dumps(base))
+    event: dict[str, Any] = json.loads(json.dumps(base))
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     event.update({"id": str(uuid.uuid4()), "subject": f"DEMO-{serial:06d}", "time": now, "sequence": 1})
     event["data"]["crime_reference"] = f"{base['data']['crime_reference'].split('/')[0]}/{serial:06d}/26"
@@ -57,7 +57,7 @@ def post_event(gateway_url: str, force_id: str, event: dict[str, Any], secret: s
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local gateway
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")

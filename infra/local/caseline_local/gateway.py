@@ -67,7 +67,7 @@ class Gateway:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # ------------------------------------------------------------ request handling
     def handle(self, request: BaseHTTPRequestHandler) -> None:
@@ -99,7 +99,7 @@ class Gateway:
     def _invoke(
         self, request: BaseHTTPRequestHandler, route: Route, params: dict[str, str], query: str, body: bytes
     ) -> None:
-        headers = {k: v for k, v in request.headers.items()}
+        headers = dict(request.headers.items())
         authorizer: dict[str, Any] = {}
         if route.authorized:
             try:

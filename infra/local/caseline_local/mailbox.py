@@ -18,7 +18,7 @@ class SentMessage:
 
 
 def sent_messages(endpoint: str) -> list[SentMessage]:
-    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=5) as response:
         data = json.load(response)
     found: list[SentMessage] = []
     for message in data.get("ses", {}).get("Message", []):

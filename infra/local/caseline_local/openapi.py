@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-API_FUNCTIONS = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
+API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status"],
@@ -27,6 +27,7 @@ def _load(root: Path, name: str) -> Any:
     spec = importlib.util.spec_from_file_location(f"openapi_{name}", folder / "handler.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
     sys.path.insert(0, str(folder))
     try:
         spec.loader.exec_module(module)

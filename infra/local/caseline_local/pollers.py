@@ -69,19 +69,22 @@ class StreamPoller(_Poller):
         self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
         self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
         self.filters = properties.get("FilterCriteria", {}).get("Filters")
-        self.starting_position = properties.get("StartingPosition", "LATEST")
-        self.iterators: dict[str, str | None] = {}
+        self.last_sequence: dict[str, str | None] = {}
         self.pending: deque[dict[str, Any]] = deque()
         self.attempts: dict[str, int] = {}
         self.invocations = 0
 
-    def _refresh_shards(self) -> None:
-        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self.iterators:
-                self.iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType=self.starting_position
-                )["ShardIterator"]
+    def _iterator(self, shard_id: str) -> str:
+        """A fresh iterator after the last record seen (see moto_fixes: moto may replace the shard)."""
+        last = self.last_sequence.get(shard_id)
+        # Tables are created empty when the stack starts, so LATEST and TRIM_HORIZON both mean "from the start".
+        position = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+            if last
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        response = self.streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id, **position)
+        return str(response["ShardIterator"])
 
     def poll_once(self) -> bool:
         if not self.pending:
@@ -93,13 +96,12 @@ class StreamPoller(_Poller):
         return True
 
     def _fetch(self) -> None:
-        self._refresh_shards()
-        for shard_id, iterator in list(self.iterators.items()):
-            if iterator is None:
-                continue
-            response = self.streams.get_records(ShardIterator=iterator, Limit=1000)
-            self.iterators[shard_id] = response.get("NextShardIterator")
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            response = self.streams.get_records(ShardIterator=self._iterator(shard_id), Limit=1000)
             for record in response.get("Records", []):
+                self.last_sequence[shard_id] = record["dynamodb"]["SequenceNumber"]
                 record = dict(record)
                 record["eventSourceARN"] = self.stream_arn
                 record["awsRegion"] = self.region

@@ -78,7 +78,7 @@ class Provisioner:
         return self.template.physical
 
     def client(self, service: str) -> Any:
-        return self.session.client(service)
+        return self.session.client(service)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------ creators
     def _kms_key(self, name: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from caseline_local import demo, mailbox
+from caseline_local import demo, mailbox, moto_fixes
 from caseline_local.auth import CognitoVerifier
 from caseline_local.gateway import Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
@@ -62,6 +62,7 @@ class LocalStack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto_fixes.apply()
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()

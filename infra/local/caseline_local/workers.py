@@ -6,6 +6,7 @@ local resources), imports ``functions/<name>/handler.py`` once, and serves one i
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import multiprocessing
 import os
@@ -62,6 +63,7 @@ def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  
         )
         assert module_spec and module_spec.loader
         module = importlib.util.module_from_spec(module_spec)
+        sys.modules[module_spec.name] = module  # as a real import would: pydantic resolves annotations here
         module_spec.loader.exec_module(module)
         handler = getattr(module, function_name)
         connection.send(("ready", None))
@@ -114,10 +116,8 @@ class FunctionWorker:
         return payload
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, OSError):
             self._connection.send(None)
-        except (BrokenPipeError, OSError):
-            pass
         self._process.join(timeout=3)
         if self._process.is_alive():
             self._process.terminate()

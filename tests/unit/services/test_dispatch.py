@@ -13,6 +13,7 @@ from caseline.domain.records import OutboxMessage, OutboxStatus, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.vocabulary import Channel
 from caseline.services.dispatch import DispatchOutcome, dispatch_message
+from caseline.services.timers import release_deferred_messages
 from tests.unit.builders import CASE_ID, FORCE, NOW, outbox_message, right3_personalisation, victim_contact
 from tests.unit.fakes import FakeCaseRepository, FakeEmailSender, FakeOutboxRepository, FakeSmsSender, FixedClock
 
@@ -189,16 +190,32 @@ def test_a_message_that_cannot_be_rendered_fails_with_a_task(world: World, messa
     assert world.email.sent == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG dispatch.py:57-60: only safe channels are re-checked; SafeContactProfile.safe_hours is never "
-    "consulted, so a message is sent at any hour (architecture.md lists quiet hours as a dispatch gate)",
-)
 def test_a_message_outside_the_victims_safe_hours_is_not_sent_now(world: World) -> None:
     # Given a victim who is only safe to contact 09:00-17:00, and it is 23:30
     victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(9), end=time(17))))
     message = world.given(outbox_message("sms"), victim)
     world.clock.current = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    # When it is dispatched, then nothing is sent
-    world.dispatch(message)
+    # When it is dispatched, then nothing is sent now: it is held until 09:00 UK time the next morning
+    assert world.dispatch(message) is DispatchOutcome.DEFERRED
     assert world.sms.sent == []
+    held = world.outbox.get_message(message.force_id, message.case_id, message.key)
+    assert held.status is OutboxStatus.DEFERRED
+    assert held.send_after == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    assert "access_code" in held.personalisation  # not sent yet, so the code is still needed
+
+
+def test_a_held_message_is_released_then_sent_when_safe_hours_begin(world: World) -> None:
+    # Given a message held overnight for a victim safe 09:00-17:00 (in summer time, UK = UTC+1)
+    victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(9), end=time(17))))
+    message = world.given(outbox_message("sms"), victim)
+    world.clock.current = datetime(2026, 7, 1, 22, 0, tzinfo=UTC)
+    assert world.dispatch(message) is DispatchOutcome.DEFERRED
+    # When the sweep runs before 09:00 UK time nothing is released; at 08:00 UTC (09:00 BST) it is
+    world.clock.current = datetime(2026, 7, 2, 7, 59, tzinfo=UTC)
+    assert release_deferred_messages([message.force_id], outbox=world.outbox, clock=world.clock) == 0
+    world.clock.current = datetime(2026, 7, 2, 8, 0, tzinfo=UTC)
+    assert release_deferred_messages([message.force_id], outbox=world.outbox, clock=world.clock) == 1
+    assert release_deferred_messages([message.force_id], outbox=world.outbox, clock=world.clock) == 0
+    # Then dispatch sends it
+    assert world.dispatch(message) is DispatchOutcome.SENT
+    assert len(world.sms.sent) == 1

@@ -75,6 +75,15 @@ def test_a_met_duty_is_never_flagged() -> None:
     assert sweep_due_duties([FORCE], duties=duties, clock=CLOCK) == 0
 
 
+def test_a_duty_flagged_meanwhile_but_still_in_the_stale_index_is_not_counted() -> None:
+    # Given a duty another sweep already flagged, still listed by the eventually consistent index
+    duties = FakeDutyRepository([duty(TODAY, status=DutyStatus.AT_RISK)])
+    duties.stale_index.append(duty(TODAY))
+    # When the sweep runs, then the failed conditional update is not counted and no task is added
+    assert sweep_due_duties([FORCE], duties=duties, clock=CLOCK) == 0
+    assert duties.tasks == {}
+
+
 def test_every_listed_force_is_swept_and_only_those() -> None:
     # Given due duties in two forces and a third force not in the sweep
     duties = FakeDutyRepository(

@@ -123,11 +123,6 @@ def test_a_victim_who_asked_not_to_name_the_crime_gets_the_content_free_template
     assert {m.template_id for m in outbox.messages.values()} == {"right3-confirmation-content-free"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG safe_contact.py:35-37 / journeys.py:96: may_name_police is never consulted, so a victim "
-    "who said messages must not identify the police still gets a message with officer name and collar number",
-)
 def test_a_victim_who_asked_not_to_name_the_police_gets_the_content_free_template() -> None:
     outbox = FakeOutboxRepository()
     run(given_case(victim_contact(safe_contact=SafeContactProfile(may_name_police=False))), outbox)

@@ -29,6 +29,9 @@ def hash_code(code: str, salt: bytes | None = None) -> str:
 
 
 def matches(code: str, stored: str) -> bool:
+    """True only for the right code. Anything that cannot be a code (other characters) is simply wrong."""
+    if not normalise(code).isascii():
+        return False
     salt_hex, _, digest_hex = stored.partition("$")
     candidate = hash_code(code, bytes.fromhex(salt_hex)).partition("$")[2]
     return hmac.compare_digest(candidate, digest_hex)

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+
+UK = ZoneInfo("Europe/London")
 
 
 @lru_cache(maxsize=8)
 def _bank_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG", years=[year - 1, year, year + 1])
+
+
+def uk_date(moment: datetime) -> date:
+    """The calendar date in England and Wales at ``moment`` (deadlines run on UK days, not UTC days)."""
+    return moment.astimezone(UK).date()
 
 
 def is_working_day(day: date) -> bool:

@@ -1,6 +1,6 @@
 """One error taxonomy. Retryable errors may succeed on another attempt; permanent ones never will.
 
-HTTP mapping lives in ``caseline.adapters.http``; stream/queue semantics in ``caseline.adapters.batch``.
+HTTP mapping lives in ``caseline.adapters.http``; stream/queue semantics in ``caseline.adapters.streams``.
 Code branches on the error class, never on its message.
 """
 
@@ -41,8 +41,8 @@ class SignatureInvalidError(PermanentError):
     title = "The webhook signature could not be verified"
 
 
-class UnknownForceError(PermanentError):
-    title = "The webhook signature could not be verified"
+class UnauthenticatedError(PermanentError):
+    title = "Sign in to continue"
 
 
 class UnsupportedEventTypeError(PermanentError):

@@ -72,6 +72,18 @@ class OutboxRepository(Protocol):
 
     def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None: ...
 
+    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
+        """Hold a claimed message until ``send_after`` (outside the victim's safe hours)."""
+        ...
+
+    def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
+        """Deferred messages of a force whose time has come, oldest first."""
+        ...
+
+    def release_deferred(self, message: OutboxMessage) -> bool:
+        """DEFERRED -> PENDING, which hands the message back to dispatch. False if it moved on already."""
+        ...
+
 
 class DutyRepository(Protocol):
     def settle(self, force_id: str, case_id: str, duty_id: str) -> None: ...

@@ -63,6 +63,7 @@ class WebhookReceipt:
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
+    DEFERRED = "deferred"
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
@@ -81,6 +82,7 @@ class OutboxMessage:
     created_at: datetime
     duty_id: str | None = None
     provider_message_id: str | None = None
+    send_after: datetime | None = None
 
 
 class DutyStatus(StrEnum):

@@ -6,7 +6,8 @@ A message the profile blocks becomes a task for the officer; it is never silentl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import time
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -32,9 +33,26 @@ class SafeContactProfile(BaseModel):
     may_name_crime: bool = True
 
 
+_UK = ZoneInfo("Europe/London")
+
+
+def next_safe_moment(profile: SafeContactProfile, now: datetime) -> datetime | None:
+    """None if ``now`` is inside the victim's safe hours (UK time); otherwise when they next begin."""
+    hours = profile.safe_hours
+    if hours is None:
+        return None
+    local = now.astimezone(_UK)
+    if hours.contains(local.time()):
+        return None
+    start = local.replace(hour=hours.start.hour, minute=hours.start.minute, second=0, microsecond=0)
+    if start <= local:
+        start = (start + timedelta(days=1)).replace(hour=hours.start.hour, minute=hours.start.minute)
+    return start.astimezone(now.tzinfo)
+
+
 def is_content_free(flags: Iterable[str], profile: SafeContactProfile) -> bool:
-    """Messages about sensitive cases, or where the victim asked, carry no crime details."""
-    return bool(SENSITIVE_FLAGS.intersection(flags)) or not profile.may_name_crime
+    """Messages about sensitive cases, or where the victim asked, carry no crime or police details."""
+    return bool(SENSITIVE_FLAGS.intersection(flags)) or not profile.may_name_crime or not profile.may_name_police
 
 
 def allowed_channels(

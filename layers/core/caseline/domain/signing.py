@@ -51,7 +51,7 @@ def parse_headers(headers: Mapping[str, str]) -> SignedHeaders:
     raw_signatures = lowered.get("webhook-signature", "").strip()
     if not webhook_id or not raw_timestamp or not raw_signatures or len(webhook_id) > 128:
         raise SignatureInvalidError("webhook-id, webhook-timestamp and webhook-signature are required")
-    if not raw_timestamp.isdigit() or len(raw_timestamp) > 12:
+    if not (raw_timestamp.isascii() and raw_timestamp.isdigit()) or len(raw_timestamp) > 12:
         raise SignatureInvalidError("webhook-timestamp must be integer seconds since the epoch")
     entries = tuple(part for part in raw_signatures.split(" ") if part)
     return SignedHeaders(webhook_id, int(raw_timestamp), entries)

@@ -12,7 +12,7 @@ from enum import StrEnum
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
 from caseline.domain.ports import CaseRepository, Clock, EmailSender, OutboxRepository, SmsSender
 from caseline.domain.records import OfficerTask, OutboxMessage, VictimContact
-from caseline.domain.safe_contact import allowed_channels
+from caseline.domain.safe_contact import allowed_channels, next_safe_moment
 from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
 
@@ -21,6 +21,7 @@ class DispatchOutcome(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    DEFERRED = "deferred"
     ALREADY_HANDLED = "already-handled"
 
 
@@ -58,6 +59,10 @@ def dispatch_message(
     if Channel(message.channel) not in allowed:
         outbox.mark_blocked(message, _task(message, "channel-not-safe", clock))
         return DispatchOutcome.BLOCKED
+    send_after = next_safe_moment(victim.safe_contact, clock.now())
+    if send_after is not None:
+        outbox.defer(message, send_after)
+        return DispatchOutcome.DEFERRED
     template = templates.get((message.template_id, message.channel))
     try:
         if template is None:

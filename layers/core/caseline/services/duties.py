@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from caseline.domain.calendar import uk_date
 from caseline.domain.ports import Clock, DutyRepository
 from caseline.domain.records import OfficerTask
 
@@ -13,7 +14,7 @@ def sweep_due_duties(forces: Iterable[str], *, duties: DutyRepository, clock: Cl
     now = clock.now()
     flagged = 0
     for force_id in forces:
-        for duty in duties.due_before(force_id, now.date()):
+        for duty in duties.due_before(force_id, uk_date(now)):
             task = OfficerTask(
                 force_id=duty.force_id,
                 case_id=duty.case_id,

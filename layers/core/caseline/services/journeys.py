@@ -11,7 +11,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from caseline.domain import access_code
-from caseline.domain.calendar import add_working_days
+from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.events import CRIME_RECORDED
 from caseline.domain.ports import CaseRepository, Clock, OutboxRepository
 from caseline.domain.records import (
@@ -60,7 +60,7 @@ def run_journeys(
             case_id=case.case_id,
             duty_id=f"right3#{victim.victim_id}",
             right="right-3-written-confirmation",
-            due_on=add_working_days(case.recorded_at.date(), RIGHT3_DUE_WORKING_DAYS),
+            due_on=add_working_days(uk_date(case.recorded_at), RIGHT3_DUE_WORKING_DAYS),
         )
         duties.append(duty)
         codes.append(

@@ -8,7 +8,7 @@ item           pk                              sk                               
 case           CASE#{force}#{case}             CASE                             -
 victim         CASE#{force}#{case}             VICTIM#{victim}                  -
 event          CASE#{force}#{case}             EVENT#{sequence:012d}#{id}       -
-outbox         CASE#{force}#{case}             OUTBOX#{key}                     -
+outbox         CASE#{force}#{case}             OUTBOX#{key}                     DEFERRED#{force} / {after}#... (held)
 duty           CASE#{force}#{case}             DUTY#{duty}                      DUTY#{force} / {due}#{case} (open)
 task           CASE#{force}#{case}             TASK#{task}                      TASK#{force} / {created}#{case}
 access code    CASE#{force}#{case}             ACCESS#{victim}                  -
@@ -120,7 +120,7 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     created_at = UTCDateTimeAttribute()
     duty_id = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
-    version = NumberAttribute(default=0)
+    send_after = UTCDateTimeAttribute(null=True)
 
 
 class DutyItem(CaselineItem, discriminator="duty"):

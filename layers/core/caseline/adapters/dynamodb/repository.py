@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -49,6 +49,7 @@ from caseline.domain.records import (
 from caseline.domain.safe_contact import SafeContactProfile
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
+_FINAL = frozenset({OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED})
 
 
 def _connection() -> Connection:
@@ -107,6 +108,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         created_at=item.created_at,
         duty_id=item.duty_id,
         provider_message_id=item.provider_message_id,
+        send_after=item.send_after,
     )
 
 
@@ -332,7 +334,7 @@ class DynamoOutboxRepository:
         pk, sk = _outbox_key(message)
         item = OutboxItem(pk, sk)
         actions = [OutboxItem.status.set(status.value), *extra]
-        if status is not OutboxStatus.PENDING:
+        if status in _FINAL:
             # The one-time access code lives in plain text only until the message has been handled.
             personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
             actions.append(OutboxItem.personalisation.set(personalisation))
@@ -372,6 +374,44 @@ class DynamoOutboxRepository:
 
     def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
         self._finish(message, OutboxStatus.FAILED, [], task)
+
+    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
+        """Held messages sit in the sparse gsi1 under DEFERRED#{force}, ordered by when they may go."""
+        self._finish(
+            message,
+            OutboxStatus.DEFERRED,
+            [
+                OutboxItem.send_after.set(send_after),
+                OutboxItem.gsi1pk.set(f"DEFERRED#{message.force_id}"),
+                OutboxItem.gsi1sk.set(f"{send_after.astimezone(UTC).isoformat()}#{message.case_id}#{message.key}"),
+            ],
+            None,
+        )
+
+    def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
+        upper = f"{now.astimezone(UTC).isoformat()}#~"
+        try:
+            items = CaselineItem.gsi1.query(f"DEFERRED#{force_id}", CaselineItem.gsi1sk <= upper)
+            return [_outbox_record(item) for item in items if isinstance(item, OutboxItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def release_deferred(self, message: OutboxMessage) -> bool:
+        pk, sk = _outbox_key(message)
+        try:
+            OutboxItem(pk, sk).update(
+                actions=[
+                    OutboxItem.status.set(OutboxStatus.PENDING.value),
+                    OutboxItem.gsi1pk.remove(),
+                    OutboxItem.gsi1sk.remove(),
+                ],
+                condition=OutboxItem.status == OutboxStatus.DEFERRED.value,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise StorageUnavailableError() from exc
+        return True
 
 
 def _duty_item(duty: Duty) -> DutyItem:
