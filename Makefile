@@ -50,8 +50,9 @@ typecheck: setup ## mypy (strict on the layer)
 	$(VENV)/bin/mypy
 
 cfn: setup setup-sam ## cfn-lint and sam validate --lint
-	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/cfn-lint template.yaml infra/force.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template template.yaml --region eu-west-2
+	$(SAM_VENV)/bin/sam validate --lint --template infra/force.yaml --region eu-west-2
 
 unit: setup ## Unit tests: in-memory fakes, sockets disabled
 	$(VENV)/bin/pytest tests/unit
@@ -64,6 +65,9 @@ e2e: setup browser ## End-to-end: the local stack over HTTP and in a real browse
 
 test: lint typecheck cfn browser ## The whole suite: every gate CI runs
 	$(VENV)/bin/pytest tests/unit tests/functional tests/e2e
+
+build: setup-sam ## sam build (arm64 wheels and compiled .pyc for the layer; needs python3.12 on PATH)
+	PATH="$$(PYENV_VERSION=3.12.1 pyenv prefix 2>/dev/null || true)/bin:$$PATH" $(SAM_VENV)/bin/sam build --template template.yaml
 
 bench: setup ## Cold-start benchmark: each function's import-and-init cost against a reference handler
 	$(PY) tests/bench/cold_start.py
@@ -79,4 +83,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

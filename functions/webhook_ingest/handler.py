@@ -20,7 +20,7 @@ from caseline.observability import logger, metrics, tracer
 from caseline.services.ingest import IngestStatus, WebhookRequest, ingest_webhook
 
 settings = get_settings()
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver()  # the signed raw body is parsed by the service, not the resolver
 install_problem_handlers(app)
 secrets = SecretsManagerWebhookSecrets(
     client("secretsmanager"), prefix=settings.webhook_secret_prefix, forces=settings.forces

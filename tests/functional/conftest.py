@@ -17,7 +17,7 @@ import pytest
 from moto import mock_aws
 
 from caseline_local.filters import any_filter_matches
-from caseline_local.provision import Provisioner
+from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,8 +31,8 @@ def aws() -> Iterator[Template]:
         from caseline.adapters import aws as aws_clients
 
         aws_clients.client.cache_clear()
-        template = Template.read(ROOT / "template.yaml", region=REGION, overrides={"Environment": "test"})
-        Provisioner(template, boto3.session.Session(region_name=REGION)).create_all()
+        session = boto3.session.Session(region_name=REGION)
+        template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
         yield template
         aws_clients.client.cache_clear()
 

@@ -32,14 +32,19 @@ def test_table_is_encrypted_with_the_data_key_recoverable_and_streams_both_image
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
-def test_every_force_gets_its_own_generated_signing_secret() -> None:
-    secrets = TEMPLATE.of_type("AWS::SecretsManager::Secret")
-    names = sorted(TEMPLATE.resolve(spec["Properties"]["Name"]) for spec in secrets.values())
-    assert names == ["caseline/test/webhook/hampshire", "caseline/test/webhook/thames-valley"]
-    for spec in secrets.values():
-        generated = spec["Properties"]["GenerateSecretString"]
-        assert generated["PasswordLength"] >= 32  # well over 24 random bytes of entropy
-        assert "SecretString" not in spec["Properties"]
+def test_each_force_stack_generates_its_own_encrypted_signing_secret() -> None:
+    force = Template.read(
+        ROOT / "infra" / "force.yaml",
+        region="eu-west-2",
+        overrides={"Environment": "test", "ForceId": "kent", "DataKeyArn": "arn:key"},
+    )
+    [secret] = force.of_type("AWS::SecretsManager::Secret").values()
+    properties = force.resolve(secret["Properties"])
+    assert properties["Name"] == "caseline/test/webhook/kent"
+    assert properties["KmsKeyId"] == "arn:key"
+    assert properties["GenerateSecretString"]["PasswordLength"] >= 32  # well over 24 random bytes
+    assert "SecretString" not in properties  # nothing committed: generated at deploy time
+    assert TEMPLATE.of_type("AWS::SecretsManager::Secret") == {}  # none in the main stack
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))

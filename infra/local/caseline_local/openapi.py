@@ -57,6 +57,7 @@ def build(root: Path) -> dict[str, Any]:
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     operation["security"] = security
+                    operation.setdefault("responses", {})["401"] = _problem("Missing, expired or invalid ID token")
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     document["components"]["securitySchemes"] = {
         "victimIdToken": {

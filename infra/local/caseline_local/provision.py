@@ -10,6 +10,7 @@ import json
 import secrets
 import string
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -26,6 +27,29 @@ SERVED_LOCALLY = frozenset(
         "AWS::CloudWatch::Alarm",
     }
 )
+
+
+def provision_stack(
+    root: Path, session: boto3.session.Session, *, region: str, parameters: dict[str, Any]
+) -> tuple[Template, list[Template]]:
+    """The main stack from template.yaml, then one infra/force.yaml stack per force in its Forces list."""
+    main = Template.read(root / "template.yaml", region=region, overrides=parameters)
+    Provisioner(main, session).create_all()
+    forces = []
+    for force_id in main.parameters["Forces"]:
+        force = Template.read(
+            root / "infra" / "force.yaml",
+            region=region,
+            overrides={
+                "Environment": main.parameters["Environment"],
+                "ForceId": force_id,
+                "DataKeyArn": main.physical["DataKey"]["Arn"],
+            },
+        )
+        force.stack_name = f"{main.stack_name}-force-{force_id}"
+        Provisioner(force, session).create_all()
+        forces.append(force)
+    return main, forces
 
 
 def _random_string(length: int, exclude_punctuation: bool) -> str:

@@ -20,7 +20,7 @@ from caseline_local import demo, mailbox, moto_fixes
 from caseline_local.auth import CognitoVerifier
 from caseline_local.gateway import Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
-from caseline_local.provision import Provisioner
+from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 from caseline_local.workers import FunctionSpec, FunctionWorker
 
@@ -77,11 +77,8 @@ class LocalStack:
         )
         self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         parameters = {"Environment": "local", "PortalUrl": self.gateway.url, **self.config.parameters}
-        self.template = Template.read(
-            self.config.root / "template.yaml", region=self.config.region, overrides=parameters
-        )
         session = boto3.session.Session(region_name=self.config.region)
-        Provisioner(self.template, session).create_all()
+        self.template, _ = provision_stack(self.config.root, session, region=self.config.region, parameters=parameters)
         self._start_workers()
         self._wire_gateway(session)
         self._start_pollers(session)

@@ -40,9 +40,7 @@ class Template:
             if spec.get("Type") == "CommaDelimitedList" and isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
             params[name] = value
-        template = cls(path=path, body=body, parameters=params, region=region)
-        template.body["Resources"] = template._expand_for_each(body.get("Resources", {}))
-        return template
+        return cls(path=path, body=body, parameters=params, region=region)
 
     # ------------------------------------------------------------ structure
     @property
@@ -55,20 +53,6 @@ class Template:
     @property
     def globals_function(self) -> dict[str, Any]:
         return dict(self.body.get("Globals", {}).get("Function", {}))
-
-    def _expand_for_each(self, resources: dict[str, Any]) -> dict[str, Any]:
-        expanded: dict[str, Any] = {}
-        for key, value in resources.items():
-            if not key.startswith("Fn::ForEach::"):
-                expanded[key] = value
-                continue
-            identifier, collection, outputs = value
-            for item in self.resolve(collection):
-                for key_template, body in outputs.items():
-                    name = key_template.replace("&{" + identifier + "}", re.sub(r"[^A-Za-z0-9]", "", item))
-                    name = name.replace("${" + identifier + "}", item)
-                    expanded[name] = _substitute(body, identifier, item)
-        return expanded
 
     # ------------------------------------------------------------ intrinsics
     def condition(self, name: str) -> bool:
@@ -153,16 +137,4 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, str):
         return str(value)
-    return value
-
-
-def _substitute(value: Any, identifier: str, item: str) -> Any:
-    if isinstance(value, dict):
-        if value == {"Ref": identifier}:
-            return item
-        return {k: _substitute(v, identifier, item) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substitute(v, identifier, item) for v in value]
-    if isinstance(value, str):
-        return value.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", item)
     return value

@@ -17,6 +17,7 @@ class Settings:
     email_from: str
     portal_url: str
     endpoint_url: str | None
+    xray_sdk: bool
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -35,4 +36,5 @@ def get_settings() -> Settings:
         email_from=env.get("EMAIL_FROM", "no-reply@caseline.example.org"),
         portal_url=env.get("PORTAL_URL", "http://127.0.0.1:8080"),
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+        xray_sdk=env.get("CASELINE_XRAY_SDK", "false").lower() == "true",
     )

@@ -1,9 +1,37 @@
-"""The one Logger, Tracer and Metrics. Service name and namespace come from the Powertools environment."""
+"""The one Logger, Tracer and Metrics. Service name and namespace come from the Powertools environment.
+
+Lambda's active tracing records every invocation without any SDK in the function. The X-Ray SDK (through
+Powertools' Tracer) adds subsegments for each AWS call but costs about 130 ms of cold start, so it is
+loaded only when ``CASELINE_XRAY_SDK=true`` (see docs/adr/0006-tracing-without-the-xray-sdk.md).
+"""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from aws_lambda_powertools import Logger, Metrics
+
+from caseline.config import get_settings
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics()
+
+
+class _Tracer:
+    """``capture_lambda_handler`` that loads Powertools' Tracer only when the X-Ray SDK is switched on."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def capture_lambda_handler(self, handler: Handler) -> Handler:
+        if not self.enabled:
+            return handler
+        from aws_lambda_powertools import Tracer
+
+        return cast(Handler, Tracer().capture_lambda_handler(handler))
+
+
+tracer = _Tracer(get_settings().xray_sdk)

@@ -69,17 +69,6 @@ def test_rate_expressions(expression: str, seconds: float) -> None:
     assert parse_rate(expression) == seconds
 
 
-def test_for_each_expands_one_secret_per_force_with_alphanumeric_logical_ids() -> None:
-    template = Template.read(
-        ROOT / "template.yaml",
-        region="eu-west-2",
-        overrides={"Environment": "qa", "Forces": "thames-valley,hampshire,kent"},
-    )
-    secrets = template.of_type("AWS::SecretsManager::Secret")
-    assert sorted(secrets) == ["WebhookSecrethampshire", "WebhookSecretkent", "WebhookSecretthamesvalley"]
-    assert template.resolve(secrets["WebhookSecretkent"]["Properties"]["Name"]) == "caseline/qa/webhook/kent"
-
-
 def test_intrinsics_resolve_parameters_pseudo_parameters_and_conditions() -> None:
     template = Template.read(ROOT / "template.yaml", region="eu-west-2", overrides={"Environment": "prod"})
     assert template.resolve({"Fn::Sub": "caseline-${Environment}-${AWS::Region}"}) == "caseline-prod-eu-west-2"

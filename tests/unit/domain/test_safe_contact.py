@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
 from datetime import time
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
 from caseline.domain.vocabulary import Channel, CrimeFlag
@@ -92,17 +93,31 @@ def test_safe_hours_may_run_across_midnight(moment: time, inside: bool) -> None:
     assert hours.contains(moment) is inside
 
 
-def test_profile_rejects_unknown_fields() -> None:
-    with pytest.raises(ValidationError):
-        SafeContactProfile.model_validate({"safe_channels": ["email"], "carrier_pigeon": True})
+_PROFILE = TypeAdapter(SafeContactProfile)
 
 
-def test_profile_rejects_unknown_channels() -> None:
+def test_the_event_contract_rejects_unknown_profile_fields() -> None:
     with pytest.raises(ValidationError):
-        SafeContactProfile.model_validate({"safe_channels": ["fax"]})
+        _PROFILE.validate_python({"safe_channels": ["email"], "carrier_pigeon": True})
+    with pytest.raises(ValidationError):
+        _PROFILE.validate_python({"safe_hours": {"start": "09:00", "end": "17:00", "tz": "UTC"}})
+
+
+def test_the_event_contract_rejects_unknown_channels() -> None:
+    with pytest.raises(ValidationError):
+        _PROFILE.validate_python({"safe_channels": ["fax"]})
+
+
+def test_a_validated_profile_survives_storage_unchanged() -> None:
+    profile = _PROFILE.validate_python(
+        {"safe_channels": ["sms"], "safe_hours": {"start": "09:00", "end": "17:30"}, "may_name_police": False}
+    )
+    assert profile.safe_hours == SafeHours(start=time(9), end=time(17, 30))
+    assert SafeContactProfile.from_dict(profile.to_dict()) == profile
+    assert SafeContactProfile.from_dict({}) == SafeContactProfile()
 
 
 def test_profile_is_immutable() -> None:
     profile = SafeContactProfile()
-    with pytest.raises(ValidationError):
+    with pytest.raises(FrozenInstanceError):
         profile.may_name_crime = False  # type: ignore[misc]

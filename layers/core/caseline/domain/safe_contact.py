@@ -5,17 +5,22 @@ A message the profile blocks becomes a task for the officer; it is never silentl
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel, ConfigDict
 
 from caseline.domain.vocabulary import SENSITIVE_FLAGS, Channel
 
+# Plain frozen dataclasses keep pydantic out of the functions that only read profiles (cold start);
+# the event contract (caseline.domain.events) validates them strictly when a force sends one.
+_FORBID_EXTRA: dict[str, Any] = {"extra": "forbid"}
 
-class SafeHours(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@dataclass(frozen=True)
+class SafeHours:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID_EXTRA
     start: time = time(8, 0)
     end: time = time(20, 0)
 
@@ -25,12 +30,35 @@ class SafeHours(BaseModel):
         return moment >= self.start or moment < self.end
 
 
-class SafeContactProfile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class SafeContactProfile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID_EXTRA
     safe_channels: tuple[Channel, ...] = (Channel.EMAIL, Channel.SMS)
     safe_hours: SafeHours | None = None
     may_name_police: bool = True
     may_name_crime: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        hours = self.safe_hours
+        return {
+            "safe_channels": [channel.value for channel in self.safe_channels],
+            "safe_hours": {"start": hours.start.isoformat(), "end": hours.end.isoformat()} if hours else None,
+            "may_name_police": self.may_name_police,
+            "may_name_crime": self.may_name_crime,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> SafeContactProfile:
+        """Rebuild a profile that was validated on the way in (see ``to_dict``)."""
+        hours = stored.get("safe_hours")
+        return cls(
+            safe_channels=tuple(Channel(c) for c in stored.get("safe_channels", ("email", "sms"))),
+            safe_hours=SafeHours(time.fromisoformat(hours["start"]), time.fromisoformat(hours["end"]))
+            if hours
+            else None,
+            may_name_police=bool(stored.get("may_name_police", True)),
+            may_name_crime=bool(stored.get("may_name_crime", True)),
+        )
 
 
 _UK = ZoneInfo("Europe/London")

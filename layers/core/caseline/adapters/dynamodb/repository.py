@@ -91,7 +91,7 @@ def _victim_record(item: VictimItem) -> VictimContact:
         language=item.language,
         tier=item.tier,
         under_18=bool(item.under_18),
-        safe_contact=SafeContactProfile.model_validate(item.safe_contact or {}),
+        safe_contact=SafeContactProfile.from_dict(item.safe_contact or {}),
     )
 
 
@@ -251,7 +251,7 @@ class DynamoCaseRepository:
             language=victim.language,
             tier=victim.tier,
             under_18=victim.under_18,
-            safe_contact=victim.safe_contact.model_dump(mode="json"),
+            safe_contact=victim.safe_contact.to_dict(),
         )
 
 
