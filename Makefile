@@ -32,11 +32,15 @@ browser: ## Debian's Chromium for the browser tests (installed with apt-get when
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-dev: setup ## Run the local stack with demo data for both forces (Ctrl-C stops it)
-	$(PY) -m caseline_local up
+PORT ?= 8080
 
-demo-event: setup ## Post a new signed "crime recorded" event to the running local stack
-	$(PY) -m caseline_local post-demo
+dev: setup ## Run the local stack with demo data for both forces (Ctrl-C stops it; PORT=8080 by default)
+	$(PY) -m caseline_local up --port $(PORT)
+
+FORCE ?= thames-valley
+
+demo-event: setup ## Post a new signed "crime recorded" event to the running local stack (FORCE=hampshire too)
+	$(PY) -m caseline_local post-demo --force $(FORCE)
 
 sent: setup ## Show every email and SMS the running local stack has "sent"
 	$(PY) -m caseline_local sent

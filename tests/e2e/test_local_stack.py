@@ -117,6 +117,11 @@ def test_malformed_webhooks_get_problem_details(
     assert response.json()["status"] == status
 
 
+def id_token(stack: LocalStack) -> str:
+    """A fresh victim account's Cognito ID token (sign-up, confirmation and sign-in in the local pool)."""
+    return _tokens(stack)["IdToken"]
+
+
 def _tokens(stack: LocalStack) -> dict[str, str]:
     config = stack.public_config()
     idp = boto3.session.Session(region_name="eu-west-2").client("cognito-idp")

@@ -33,6 +33,7 @@ def _up(args: argparse.Namespace) -> None:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)  # also when started from a shell that ignores SIGINT for background jobs
     try:
         stack.start()
         assert stack.gateway is not None

@@ -45,6 +45,7 @@ class Gateway:
         self.verifier: CognitoVerifier | None = None
         self.stage = "local"
         self.unauthorized_body = '{"message":"Unauthorized"}'
+        self.unauthorized_headers = {"Content-Type": "application/json"}
         self.portal_dir = portal_dir
         self.local_pages: dict[str, Callable[[], tuple[str, bytes]]] = {}
         gateway = self
@@ -59,7 +60,11 @@ class Gateway:
             def do_GET(self) -> None:
                 gateway.handle(self)
 
-            do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = do_GET
+            def __getattr__(self, name: str) -> Any:
+                # Any method (TRACE, QUERY, made-up ones) is routed, like API Gateway, rather than a 501.
+                if name.startswith("do_"):
+                    return self.do_GET
+                raise AttributeError(name)
 
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
@@ -106,7 +111,7 @@ class Gateway:
                 assert self.verifier is not None
                 authorizer = {"claims": self.verifier.claims(request.headers.get("Authorization"))}
             except Unauthorized:
-                self._send(request, 401, {"Content-Type": "application/json"}, self.unauthorized_body.encode())
+                self._send(request, 401, self.unauthorized_headers, self.unauthorized_body.encode())
                 return
         event = self._event(request, route, params, query, body, headers, authorizer)
         try:

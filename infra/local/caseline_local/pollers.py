@@ -64,7 +64,7 @@ class StreamPoller(_Poller):
         self.sqs = sqs
         self.destination_url = destination_url
         self.region = region
-        self.batch_size = int(properties.get("BatchSize", 100))
+        self.batch_size = self.configured_batch_size = int(properties.get("BatchSize", 100))
         self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
         self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
         self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
@@ -122,6 +122,7 @@ class StreamPoller(_Poller):
         except InvocationError:
             failed_ids, function_error = set(), True
         if not failed_ids and not function_error:
+            self.batch_size = self.configured_batch_size  # bisection ends once a batch succeeds
             return
         if function_error:
             retained = batch

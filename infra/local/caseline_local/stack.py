@@ -176,6 +176,8 @@ class LocalStack:
             body = unauthorized.get("ResponseTemplates", {}).get("application/json")
             if body:
                 self.gateway.unauthorized_body = body
+            for name, value in unauthorized.get("ResponseParameters", {}).get("Headers", {}).items():
+                self.gateway.unauthorized_headers[name] = str(value).strip("'")
             auth = properties.get("Auth", {})
             authorizer = auth.get("Authorizers", {}).get(auth.get("DefaultAuthorizer", ""), {})
             if authorizer.get("UserPoolArn"):
