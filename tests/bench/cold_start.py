@@ -74,7 +74,7 @@ def functions_from_template(template: Path) -> list[Subject]:
     subjects = []
     for name, resource in doc["Resources"].items():
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Serverless::Function":
-            continue  # skips Fn::ForEach::... entries (lists) and every non-function resource
+            continue  # every resource that is not a function
         props = resource.get("Properties", {})
         module, attr = str(props.get("Handler", defaults.get("Handler"))).rsplit(".", 1)
         code_dir = (template.parent / str(props.get("CodeUri", defaults.get("CodeUri", ".")))).resolve()

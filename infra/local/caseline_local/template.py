@@ -1,4 +1,4 @@
-"""Read template.yaml: parameters, conditions, ForEach expansion and intrinsic functions.
+"""Read template.yaml (and infra/force.yaml): parameters, conditions and intrinsic functions.
 
 The local stack creates nothing that the template does not declare, so local and deployed cannot drift.
 """
