@@ -79,6 +79,9 @@ bench: setup ## Cold-start benchmark: each function's import-and-init cost again
 openapi: setup ## Regenerate docs/openapi.json from the handlers
 	$(PY) -m caseline_local openapi > docs/openapi.json
 
+event-schemas: setup ## Regenerate docs/events/schemas/ (JSON Schema of every force event) from the models
+	$(PY) -m caseline_local event-schemas
+
 lock: ## Re-resolve requirements/dev.txt from a clean environment (review the diff!)
 	rm -rf /tmp/caseline-lock && $(PYTHON) -m venv /tmp/caseline-lock
 	/tmp/caseline-lock/bin/pip install --quiet -r requirements/dev.in
@@ -87,4 +90,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build event-schemas dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

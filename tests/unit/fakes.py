@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.records import (
     AccessCodeRecord,
+    CaseAggregate,
     CaseRecord,
     CaseSummary,
     Duty,
@@ -87,14 +88,21 @@ class FakeCaseRepository:
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
         return [v for (f, c, _), v in sorted(self.victims.items()) if (f, c) == (force_id, case_id)]
 
+    def load(self, force_id: str, case_id: str) -> CaseAggregate:
+        return CaseAggregate(
+            case=self.get_case(force_id, case_id),
+            events=self.events_for(force_id, case_id),
+            victims=self.get_victims(force_id, case_id),
+        )
+
     def save_event(
         self,
         receipt: WebhookReceipt,
         event: StoredEvent,
         *,
-        case: CaseRecord | None,
-        expected_sequence: int | None,
-        victim: VictimContact | None,
+        case: CaseRecord,
+        expected_revision: int | None,
+        victims: Sequence[VictimContact] = (),
     ) -> WriteOutcome:
         self.save_attempts += 1
         if self.concurrent_writes:
@@ -103,17 +111,15 @@ class FakeCaseRepository:
         event_key = (event.force_id, event.case_id, event.sequence, event.event_id)
         if receipt_key in self.receipts or event_key in self.events:
             return WriteOutcome.DUPLICATE
-        if case is not None:
-            stored = self.cases.get((case.force_id, case.case_id))
-            if expected_sequence is None and stored is not None:
-                return WriteOutcome.CONFLICT
-            if expected_sequence is not None and (stored is None or stored.sequence != expected_sequence):
-                return WriteOutcome.CONFLICT
+        stored = self.cases.get((case.force_id, case.case_id))
+        if expected_revision is None and stored is not None:
+            return WriteOutcome.CONFLICT
+        if expected_revision is not None and (stored is None or stored.revision != expected_revision):
+            return WriteOutcome.CONFLICT
         self.receipts[receipt_key] = receipt
         self.events[event_key] = event
-        if case is not None:
-            self.put_case(case)
-        if victim is not None:
+        self.put_case(case)
+        for victim in victims:
             self.put_victim(victim)
         return WriteOutcome.WRITTEN
 

@@ -84,6 +84,13 @@ def _openapi(_: argparse.Namespace) -> None:
     sys.stdout.write(json.dumps(build(ROOT), indent=2, sort_keys=True) + "\n")
 
 
+def _event_schemas(_: argparse.Namespace) -> None:
+    from caseline_local.contract import write_all
+
+    for path in write_all(ROOT / "docs" / "events" / "schemas"):
+        sys.stdout.write(f"wrote {path.relative_to(ROOT)}\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="caseline_local", description=__doc__)
@@ -98,6 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     post.set_defaults(run=_post_demo)
     commands.add_parser("sent", help="print every email and SMS sent").set_defaults(run=_sent)
     commands.add_parser("openapi", help="print the OpenAPI document").set_defaults(run=_openapi)
+    commands.add_parser("event-schemas", help="write docs/events/schemas/*.schema.json").set_defaults(
+        run=_event_schemas
+    )
     args = parser.parse_args(argv)
     args.run(args)
 

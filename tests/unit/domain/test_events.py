@@ -135,5 +135,8 @@ def test_an_envelope_without_data_is_rejected() -> None:
         CloudEvent.model_validate(raw)
 
 
-def test_the_crime_recorded_type_maps_to_its_data_model() -> None:
-    assert {CRIME_RECORDED: CrimeRecordedData} == EVENT_DATA_MODELS
+def test_every_event_type_is_versioned_and_maps_to_a_data_model() -> None:
+    assert EVENT_DATA_MODELS[CRIME_RECORDED] is CrimeRecordedData
+    assert len(EVENT_DATA_MODELS) == 18
+    for event_type in EVENT_DATA_MODELS:
+        assert event_type.startswith("org.caseline.") and event_type.endswith(".v1")

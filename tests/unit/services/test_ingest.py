@@ -18,6 +18,8 @@ from caseline.domain.errors import (
     UnsupportedMediaTypeError,
     ValidationFailedError,
 )
+from caseline.domain.events import INVESTIGATION_UPDATED
+from caseline.domain.records import StoredEvent
 from caseline.services.ingest import MAX_BODY_BYTES, IngestResult, IngestStatus, WebhookRequest, ingest_webhook
 from tests.unit.builders import (
     CASE_ID,
@@ -142,8 +144,23 @@ def test_a_newer_event_without_an_officer_keeps_the_stage_and_officer(cases: Fak
 
 
 def test_a_conflicting_concurrent_write_is_retried_and_then_succeeds(cases: FakeCaseRepository) -> None:
-    # Given another writer stores sequence 1 between our read and our write
-    cases.concurrent_writes.append(lambda repo: repo.put_case(case_record(sequence=1, stage=CaseStage.INVESTIGATING)))
+    # Given another writer stores an investigation update (sequence 1) between our read and our write
+    def other_writer(repo: FakeCaseRepository) -> None:
+        update = StoredEvent(
+            force_id=FORCE,
+            case_id=CASE_ID,
+            sequence=1,
+            event_id="other",
+            event_type=INVESTIGATION_UPDATED,
+            occurred_at=NOW,
+            received_at=NOW,
+            applied=False,
+            data={"summary": "We spoke to a witness."},
+        )
+        repo.events[(FORCE, CASE_ID, 1, "other")] = update
+        repo.put_case(case_record(sequence=1, stage=CaseStage.INVESTIGATING, revision=1))
+
+    cases.concurrent_writes.append(other_writer)
     # When sequence 2 is ingested
     result = ingest(signed_request(cloud_event(sequence=2)), cases)
     # Then the first write conflicts, the retry re-reads the case and succeeds without moving it back
@@ -161,7 +178,7 @@ def test_conflicts_on_every_attempt_raise_a_retryable_error(cases: FakeCaseRepos
     def bump(repo: FakeCaseRepository) -> None:
         current = repo.get_case(FORCE, CASE_ID)
         assert current is not None
-        repo.put_case(dataclasses.replace(current, sequence=current.sequence + 1))
+        repo.put_case(dataclasses.replace(current, revision=current.revision + 1))
 
     cases.concurrent_writes.extend([bump] * 5)
     # When an event with a much higher sequence is ingested

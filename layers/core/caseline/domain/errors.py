@@ -69,6 +69,10 @@ class StorageUnavailableError(RetryableError):
     title = "Storage is temporarily unavailable"
 
 
+class VictimNotKnownYetError(RetryableError):
+    title = "This event is about a victim the case does not have yet"
+
+
 class DeliveryFailedError(RetryableError):
     title = "The message provider could not accept the message now"
 

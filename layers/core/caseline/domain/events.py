@@ -6,12 +6,12 @@ The force is never taken from the body: it is decided by the secret that verifie
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.domain.vocabulary import CRIME_CATEGORIES, CrimeFlag, VictimTier
+from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
 
 CRIME_RECORDED = "org.caseline.crime.recorded.v1"
 
@@ -45,7 +45,7 @@ class Victim(_Strict):
 
 class CrimeRecordedData(_Strict):
     crime_reference: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/-]{3,31}$")]
-    category: str
+    category: str = Field(json_schema_extra={"enum": list(CRIME_CATEGORIES)})
     flags: tuple[CrimeFlag, ...] = ()
     occurred_at: datetime | None = None
     recorded_at: datetime
@@ -75,4 +75,128 @@ class CloudEvent(_Strict):
     data: dict[str, Any]
 
 
-EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {CRIME_RECORDED: CrimeRecordedData}
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class OfficerAssignedData(_Strict):
+    officer: Officer
+
+
+class SupportReferral(_Strict):
+    service: Text
+    referred_at: datetime
+
+
+class NeedsAssessedData(_Strict):
+    victim_id: CaseId
+    tier: VictimTier
+    needs: tuple[Text, ...] = ()
+    support_referral: SupportReferral | None = None
+
+
+class InvestigationUpdateData(_Strict):
+    summary: LongText  # written by the officer for the victim
+
+
+class SuspectEventData(_Strict):
+    """Right 6 suspect events. ``conditions_summary`` is for bail conditions that protect the victim."""
+
+    occurred_at: datetime
+    bail_until: date | None = None
+    conditions_summary: LongText | None = None
+    charges: tuple[Text, ...] = ()
+
+
+class DecisionNotToInvestigateData(_Strict):
+    reason_summary: LongText
+
+
+class OutcomeRecordedData(_Strict):
+    outcome_type: int = Field(json_schema_extra={"enum": list(OUTCOME_TYPES)})
+    summary: LongText | None = None
+
+    @field_validator("outcome_type")
+    @classmethod
+    def _known_outcome(cls, value: int) -> int:
+        if value not in OUTCOME_TYPES:
+            raise ValueError("must be a Home Office outcome type (1-18, 20-22)")
+        return value
+
+
+class CourtHearingScheduledData(_Strict):
+    court: Text
+    starts_at: datetime
+    hearing_type: Text
+
+
+class CourtOutcomeData(_Strict):
+    result: Literal["convicted", "acquitted", "discontinued", "adjourned"]
+    sentence_summary: LongText | None = None
+    custodial_months: Annotated[int, Field(ge=0, le=1200)] | None = None
+    violent_or_sexual_offence: bool = False
+
+
+class OfficerMessageData(_Strict):
+    message_id: CaseId
+    text: LongText
+
+
+class VictimContactChangedData(_Strict):
+    victim_id: CaseId
+    email: Email | None = None
+    mobile: UkMobile | None = None
+    preferred_language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] | None = None
+    safe_contact: SafeContactProfile | None = None
+
+
+class CaseClosedData(_Strict):
+    closed_at: datetime
+    reason_summary: LongText | None = None
+
+
+def _type(name: str) -> str:
+    return f"org.caseline.{name}.v1"
+
+
+OFFICER_ASSIGNED = _type("officer.assigned")
+NEEDS_ASSESSED = _type("needs.assessed")
+INVESTIGATION_UPDATED = _type("investigation.updated")
+SUSPECT_ARRESTED = _type("suspect.arrested")
+SUSPECT_INTERVIEWED = _type("suspect.interviewed-under-caution")
+SUSPECT_RELEASED_WITHOUT_CHARGE = _type("suspect.released-without-charge")
+SUSPECT_BAILED = _type("suspect.bailed")
+SUSPECT_RELEASED_UNDER_INVESTIGATION = _type("suspect.released-under-investigation")
+SUSPECT_BAIL_CONDITIONS_CHANGED = _type("suspect.bail-conditions-changed")
+SUSPECT_CHARGED = _type("suspect.charged")
+DECISION_NOT_TO_INVESTIGATE = _type("investigation.not-pursued")
+OUTCOME_RECORDED = _type("outcome.recorded")
+COURT_HEARING_SCHEDULED = _type("court.hearing-scheduled")
+COURT_OUTCOME = _type("court.outcome")
+OFFICER_MESSAGE = _type("officer.message")
+VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
+CASE_CLOSED = _type("case.closed")
+
+SUSPECT_EVENTS = (
+    SUSPECT_ARRESTED,
+    SUSPECT_INTERVIEWED,
+    SUSPECT_RELEASED_WITHOUT_CHARGE,
+    SUSPECT_BAILED,
+    SUSPECT_RELEASED_UNDER_INVESTIGATION,
+    SUSPECT_BAIL_CONDITIONS_CHANGED,
+    SUSPECT_CHARGED,
+)
+
+EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
+    CRIME_RECORDED: CrimeRecordedData,
+    OFFICER_ASSIGNED: OfficerAssignedData,
+    NEEDS_ASSESSED: NeedsAssessedData,
+    INVESTIGATION_UPDATED: InvestigationUpdateData,
+    **dict.fromkeys(SUSPECT_EVENTS, SuspectEventData),
+    DECISION_NOT_TO_INVESTIGATE: DecisionNotToInvestigateData,
+    OUTCOME_RECORDED: OutcomeRecordedData,
+    COURT_HEARING_SCHEDULED: CourtHearingScheduledData,
+    COURT_OUTCOME: CourtOutcomeData,
+    OFFICER_MESSAGE: OfficerMessageData,
+    VICTIM_CONTACT_CHANGED: VictimContactChangedData,
+    CASE_CLOSED: CaseClosedData,
+}

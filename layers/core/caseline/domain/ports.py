@@ -8,6 +8,7 @@ from typing import Protocol
 
 from caseline.domain.records import (
     AccessCodeRecord,
+    CaseAggregate,
     CaseRecord,
     CaseSummary,
     Duty,
@@ -33,16 +34,24 @@ class SecretProvider(Protocol):
 class CaseRepository(Protocol):
     def get_case(self, force_id: str, case_id: str) -> CaseRecord | None: ...
 
+    def load(self, force_id: str, case_id: str) -> CaseAggregate:
+        """The case, its timeline and its victims, in one consistent read."""
+        ...
+
     def save_event(
         self,
         receipt: WebhookReceipt,
         event: StoredEvent,
         *,
-        case: CaseRecord | None,
-        expected_sequence: int | None,
-        victim: VictimContact | None,
+        case: CaseRecord,
+        expected_revision: int | None,
+        victims: Sequence[VictimContact] = (),
     ) -> WriteOutcome:
-        """Write receipt, event and (if given) the case state in one conditional transaction."""
+        """Write receipt, event, case state and changed victims in one conditional transaction.
+
+        DUPLICATE if the receipt or the event exists already; CONFLICT if the case's revision is no
+        longer ``expected_revision`` (None: the case must not exist yet).
+        """
         ...
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]: ...

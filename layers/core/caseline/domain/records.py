@@ -13,16 +13,26 @@ from caseline.domain.safe_contact import SafeContactProfile
 
 @dataclass(frozen=True)
 class CaseRecord:
+    """``crime_reference``, ``category`` and ``recorded_at`` are None until ``crime.recorded`` arrives.
+
+    ``sequence`` is the newest event folded in; ``revision`` counts writes (optimistic concurrency).
+    """
+
     force_id: str
     case_id: str
-    crime_reference: str
-    category: str
+    crime_reference: str | None
+    category: str | None
     flags: tuple[str, ...]
     stage: CaseStage
     sequence: int
     officer: dict[str, str] | None
-    recorded_at: datetime
-    updated_at: datetime
+    recorded_at: datetime | None
+    updated_at: datetime | None
+    revision: int = 0
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.crime_reference is not None
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,7 @@ class VictimContact:
     tier: str
     under_18: bool
     safe_contact: SafeContactProfile
+    sequence: int = 0  # the newest event that set these details
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,15 @@ class StoredEvent:
     received_at: datetime
     applied: bool
     data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CaseAggregate:
+    """Everything ingest needs about one case, read with a single Query on the case's partition."""
+
+    case: CaseRecord | None
+    events: list[StoredEvent]
+    victims: list[VictimContact]
 
 
 @dataclass(frozen=True)

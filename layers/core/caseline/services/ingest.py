@@ -7,8 +7,8 @@ run behind the table's stream.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from caseline.domain import signing
-from caseline.domain.case import CaseStage, is_newer, next_stage
+from caseline.domain.case_state import fold
 from caseline.domain.errors import (
     MalformedBodyError,
     PayloadTooLargeError,
@@ -25,10 +25,19 @@ from caseline.domain.errors import (
     UnsupportedEventTypeError,
     UnsupportedMediaTypeError,
     ValidationFailedError,
+    VictimNotKnownYetError,
 )
-from caseline.domain.events import CRIME_RECORDED, EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
+from caseline.domain.events import (
+    CRIME_RECORDED,
+    EVENT_DATA_MODELS,
+    VICTIM_CONTACT_CHANGED,
+    CloudEvent,
+    CrimeRecordedData,
+    NeedsAssessedData,
+    VictimContactChangedData,
+)
 from caseline.domain.ports import CaseRepository, Clock, SecretProvider
-from caseline.domain.records import CaseRecord, StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.records import StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
 
 MAX_BODY_BYTES = 256 * 1024
 # Senders retry for days with the same webhook-id: remember receipts well past the 96 hours promised.
@@ -101,44 +110,52 @@ def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
     return envelope, data
 
 
-Planner = Callable[[str, CloudEvent, BaseModel, "CaseRecord | None"], "tuple[CaseRecord, VictimContact | None]"]
-
-
-def _plan_crime_recorded(
-    force_id: str, envelope: CloudEvent, data: BaseModel, current: CaseRecord | None
-) -> tuple[CaseRecord, VictimContact | None]:
-    assert isinstance(data, CrimeRecordedData)
-    proposed = CaseStage.OFFICER_ASSIGNED if data.officer else CaseStage.REPORTED
-    officer = data.officer.model_dump() if data.officer else (current.officer if current else None)
-    case = CaseRecord(
-        force_id=force_id,
-        case_id=envelope.subject,
-        crime_reference=data.crime_reference,
-        category=data.category,
-        flags=tuple(flag.value for flag in data.flags),
-        stage=next_stage(current.stage if current else None, proposed),
-        sequence=envelope.sequence,
-        officer=officer,
-        recorded_at=data.recorded_at,
-        updated_at=envelope.time,
-    )
-    victim = data.victim
-    contact = VictimContact(
-        force_id=force_id,
-        case_id=envelope.subject,
-        victim_id=victim.victim_id,
-        name=victim.name,
-        email=victim.email,
-        mobile=victim.mobile,
-        language=victim.preferred_language,
-        tier=victim.tier.value,
-        under_18=victim.under_18,
-        safe_contact=victim.safe_contact,
-    )
-    return case, contact
-
-
-PLANNERS: dict[str, Planner] = {CRIME_RECORDED: _plan_crime_recorded}
+def _victim_changes(
+    force_id: str, envelope: CloudEvent, data: BaseModel, victims: list[VictimContact]
+) -> list[VictimContact]:
+    """Victim details an event sets. Each victim keeps the details of the newest event that set them."""
+    current = {v.victim_id: v for v in victims}
+    if isinstance(data, CrimeRecordedData):
+        victim = data.victim
+        existing = current.get(victim.victim_id)
+        if existing is not None and existing.sequence >= envelope.sequence:
+            return []
+        return [
+            VictimContact(
+                force_id=force_id,
+                case_id=envelope.subject,
+                victim_id=victim.victim_id,
+                name=victim.name,
+                email=victim.email,
+                mobile=victim.mobile,
+                language=victim.preferred_language,
+                tier=victim.tier.value,
+                under_18=victim.under_18,
+                safe_contact=victim.safe_contact,
+                sequence=envelope.sequence,
+            )
+        ]
+    if isinstance(data, VictimContactChangedData | NeedsAssessedData):
+        existing = current.get(data.victim_id)
+        if existing is None:
+            # Nothing is stored: the sender retries, and by then crime.recorded has usually arrived.
+            raise VictimNotKnownYetError(f"victim {data.victim_id} is not on this case yet; retry later")
+        if existing.sequence >= envelope.sequence:
+            return []
+        if isinstance(data, NeedsAssessedData):
+            return [replace(existing, tier=data.tier.value, sequence=envelope.sequence)]
+        changed = data.model_dump(exclude_unset=True, exclude={"victim_id"})
+        return [
+            replace(
+                existing,
+                email=changed.get("email", existing.email),
+                mobile=changed.get("mobile", existing.mobile),
+                language=changed.get("preferred_language") or existing.language,
+                safe_contact=data.safe_contact if data.safe_contact is not None else existing.safe_contact,
+                sequence=envelope.sequence,
+            )
+        ]
+    return []
 
 
 def ingest_webhook(
@@ -155,11 +172,12 @@ def ingest_webhook(
         received_at=now,
         expires_at=now + RECEIPT_RETENTION,
     )
-    planner = PLANNERS[envelope.type]
     for _ in range(_MAX_ATTEMPTS):
-        current = cases.get_case(force_id, envelope.subject)
-        newer = is_newer(current.sequence if current else None, envelope.sequence)
-        case, victim = planner(force_id, envelope, data, current) if newer else (None, None)
+        loaded = cases.load(force_id, envelope.subject)
+        previous = loaded.case
+        newest = envelope.sequence > (previous.sequence if previous else 0) or (
+            envelope.type == CRIME_RECORDED and not (previous and previous.is_recorded)
+        )
         event = StoredEvent(
             force_id=force_id,
             case_id=envelope.subject,
@@ -168,20 +186,34 @@ def ingest_webhook(
             event_type=envelope.type,
             occurred_at=envelope.time,
             received_at=now,
-            applied=newer,
-            data=_as_json(envelope.data),
+            applied=False,
+            data=_timeline_data(envelope),
         )
+        revision = previous.revision if previous else None
+        case = fold(force_id, envelope.subject, [*loaded.events, event], revision=(revision or 0) + 1)
+        # Only the newest news about a recorded crime may start journeys (and so notify anyone).
+        event = replace(event, applied=newest and case.is_recorded)
         outcome = cases.save_event(
-            receipt, event, case=case, expected_sequence=current.sequence if current else None, victim=victim
+            receipt,
+            event,
+            case=case,
+            expected_revision=revision,
+            victims=_victim_changes(force_id, envelope, data, loaded.victims),
         )
         if outcome is WriteOutcome.WRITTEN:
-            status = IngestStatus.ACCEPTED if newer else IngestStatus.STALE
+            status = IngestStatus.ACCEPTED if newest else IngestStatus.STALE
             return IngestResult(status, force_id, envelope.subject, envelope.id, envelope.sequence)
         if outcome is WriteOutcome.DUPLICATE:
             return IngestResult(IngestStatus.DUPLICATE, force_id, envelope.subject, envelope.id, envelope.sequence)
     raise StorageUnavailableError("the case changed concurrently; retry the delivery")
 
 
-def _as_json(data: dict[str, Any]) -> dict[str, Any]:
+_CONTACT_FIELDS = ("email", "mobile", "preferred_language", "safe_contact")
+
+
+def _timeline_data(envelope: CloudEvent) -> dict[str, Any]:
     """Timeline copy of the event data. Victim contact details live only on the victim item."""
-    return {key: value for key, value in data.items() if key != "victim"}
+    data = {key: value for key, value in envelope.data.items() if key != "victim"}
+    if envelope.type == VICTIM_CONTACT_CHANGED:
+        data = {"victim_id": data["victim_id"], "changed": [f for f in _CONTACT_FIELDS if f in envelope.data]}
+    return data

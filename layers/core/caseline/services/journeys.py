@@ -46,7 +46,7 @@ def run_journeys(
     if not event.applied or event.event_type != CRIME_RECORDED:
         return JourneyOutcome.NOT_APPLICABLE
     case = cases.get_case(event.force_id, event.case_id)
-    if case is None:
+    if case is None or case.recorded_at is None:
         return JourneyOutcome.NOT_APPLICABLE
     messages: list[OutboxMessage] = []
     duties: list[Duty] = []
@@ -97,8 +97,8 @@ def _confirmation(
     officer = case.officer or {}
     personalisation = {
         "name": victim.name,
-        "crime_reference": case.crime_reference,
-        "crime_category": CRIME_CATEGORIES.get(case.category, "Crime"),
+        "crime_reference": case.crime_reference or "",
+        "crime_category": CRIME_CATEGORIES.get(case.category or "", "Crime"),
         "officer_name": officer.get("name", ""),
         "collar_number": officer.get("collar_number", ""),
         "team_contact": officer.get("team_contact", ""),

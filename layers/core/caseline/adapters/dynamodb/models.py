@@ -69,15 +69,18 @@ class CaselineItem(Model):
 
 
 class CaseItem(CaselineItem, discriminator="case"):
+    """Crime fields are null while only events that came before ``crime.recorded`` are stored."""
+
     case_id = UnicodeAttribute()
-    crime_reference = UnicodeAttribute()
-    category = UnicodeAttribute()
+    crime_reference = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
     flags = JSONAttribute()
     stage = UnicodeAttribute()
     sequence = NumberAttribute()
+    revision = NumberAttribute()
     officer = JSONAttribute(null=True)
-    recorded_at = UTCDateTimeAttribute()
-    updated_at = UTCDateTimeAttribute()
+    recorded_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
 
 
 class VictimItem(CaselineItem, discriminator="victim"):
@@ -90,6 +93,7 @@ class VictimItem(CaselineItem, discriminator="victim"):
     tier = UnicodeAttribute()
     under_18 = BooleanAttribute()
     safe_contact = JSONAttribute()
+    sequence = NumberAttribute(default=0)
 
 
 class EventItem(CaselineItem, discriminator="event"):

@@ -34,6 +34,7 @@ from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import (
     AccessCodeRecord,
+    CaseAggregate,
     CaseRecord,
     CaseSummary,
     Duty,
@@ -77,6 +78,7 @@ def _case_record(item: CaseItem) -> CaseRecord:
         officer=item.officer,
         recorded_at=item.recorded_at,
         updated_at=item.updated_at,
+        revision=int(item.revision or 0),
     )
 
 
@@ -92,6 +94,7 @@ def _victim_record(item: VictimItem) -> VictimContact:
         tier=item.tier,
         under_18=bool(item.under_18),
         safe_contact=SafeContactProfile.from_dict(item.safe_contact or {}),
+        sequence=int(item.sequence or 0),
     )
 
 
@@ -166,14 +169,31 @@ class DynamoCaseRepository:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
+    def load(self, force_id: str, case_id: str) -> CaseAggregate:
+        """One strongly consistent Query over the case's partition (case, timeline, victims)."""
+        case: CaseRecord | None = None
+        events: list[StoredEvent] = []
+        victims: list[VictimContact] = []
+        try:
+            for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
+                if isinstance(item, CaseItem):
+                    case = _case_record(item)
+                elif isinstance(item, EventItem):
+                    events.append(event_record(item))
+                elif isinstance(item, VictimItem):
+                    victims.append(_victim_record(item))
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+        return CaseAggregate(case=case, events=events, victims=victims)
+
     def save_event(
         self,
         receipt: WebhookReceipt,
         event: StoredEvent,
         *,
-        case: CaseRecord | None,
-        expected_sequence: int | None,
-        victim: VictimContact | None,
+        case: CaseRecord,
+        expected_revision: int | None,
+        victims: Sequence[VictimContact] = (),
     ) -> WriteOutcome:
         pk = case_pk(event.force_id, event.case_id)
         receipt_item = ReceiptItem(
@@ -201,9 +221,8 @@ class DynamoCaseRepository:
             with TransactWrite(connection=_connection()) as transaction:
                 transaction.save(receipt_item, condition=ReceiptItem.pk.does_not_exist())
                 transaction.save(event_item, condition=EventItem.pk.does_not_exist())
-                if case is not None:
-                    transaction.save(self._case_item(case), condition=self._case_condition(expected_sequence))
-                if victim is not None:
+                transaction.save(self._case_item(case), condition=self._case_condition(expected_revision))
+                for victim in victims:
                     transaction.save(self._victim_item(victim))
         except TransactWriteError as exc:
             failed = _failed_indexes(exc)
@@ -215,10 +234,10 @@ class DynamoCaseRepository:
         return WriteOutcome.WRITTEN
 
     @staticmethod
-    def _case_condition(expected_sequence: int | None) -> Any:
-        if expected_sequence is None:
+    def _case_condition(expected_revision: int | None) -> Any:
+        if expected_revision is None:
             return CaseItem.pk.does_not_exist()
-        return CaseItem.sequence == expected_sequence
+        return CaseItem.revision == expected_revision
 
     @staticmethod
     def _case_item(case: CaseRecord) -> CaseItem:
@@ -232,6 +251,7 @@ class DynamoCaseRepository:
             flags=list(case.flags),
             stage=case.stage.slug,
             sequence=case.sequence,
+            revision=case.revision,
             officer=case.officer,
             recorded_at=case.recorded_at,
             updated_at=case.updated_at,
@@ -252,6 +272,7 @@ class DynamoCaseRepository:
             tier=victim.tier,
             under_18=victim.under_18,
             safe_contact=victim.safe_contact.to_dict(),
+            sequence=victim.sequence,
         )
 
 
