@@ -15,6 +15,9 @@ TEST_ENV = {
     "TABLE_NAME": "caseline-test",
     "FORCES": "thames-valley,hampshire",
     "WEBHOOK_SECRET_PREFIX": "caseline/test/webhook/",
+    "OUTBOUND_SECRET_PREFIX": "caseline/test/outbound/",
+    # moto's queue URL for the template's OutboundQueue with Environment=test (checked in test_outbound)
+    "OUTBOUND_QUEUE_URL": "https://sqs.eu-west-2.amazonaws.com/123456789012/caseline-test-outbound",
     "EMAIL_FROM": "no-reply@caseline.example.org",
     "PORTAL_URL": "https://portal.example.org",
     "POWERTOOLS_SERVICE_NAME": "caseline-tests",

@@ -1,4 +1,5 @@
-"""Table stream consumer: new outbox messages are sent by SES or SNS through the safe-contact gate."""
+"""Table stream consumer for everything that leaves Caseline: new outbox messages are sent by SES or SNS
+through the safe-contact gate; new outbound events (victim to force) are relayed to the outbound queue."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.models import OutboxItem
+from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
+from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
 from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
+from caseline.adapters.queue import SqsOutboundQueue
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
 from caseline.content import message_templates
 from caseline.observability import logger, metrics, tracer
 from caseline.services.dispatch import dispatch_message
+from caseline.services.outbound import relay
 
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -28,11 +32,17 @@ outbox = DynamoOutboxRepository()
 email = SesEmailSender(client("ses"), sender=settings.email_from)
 sms = SnsSmsSender(client("sns"))
 templates = message_templates()
+outbound = DynamoOutboundRepository()
+outbound_queue = SqsOutboundQueue(client("sqs"), queue_url=settings.outbound_queue_url)
 clock = SystemClock()
 
 
 def record_handler(record: DynamoDBRecord) -> str:
     item = new_image_item(record.raw_event)
+    if isinstance(item, OutboundItem):
+        queued = relay(outbound_record(item), queue=outbound_queue, outbound=outbound)
+        logger.info("Outbound event relayed", extra={"force_id": item.force_id, "queued": queued})
+        return "relayed"
     if not isinstance(item, OutboxItem):
         return "ignored"
     outcome = dispatch_message(

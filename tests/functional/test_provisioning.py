@@ -40,12 +40,14 @@ def test_user_pool_and_client_are_created_and_referenced(aws: Template) -> None:
     assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
 
 
-def test_dead_letter_queues_and_verified_email_domain_exist(aws: Template) -> None:
+def test_queues_and_verified_email_domain_exist(aws: Template) -> None:
     urls = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
     assert sorted(u.rsplit("/", 1)[1] for u in urls) == [
         "caseline-test-dispatch-dlq",
         "caseline-test-duty-sweep-dlq",
         "caseline-test-journeys-dlq",
+        "caseline-test-outbound",
+        "caseline-test-outbound-dlq",
     ]
     identities = boto3.client("ses", region_name=REGION).list_identities()["Identities"]
     assert identities == ["caseline.example.org"]

@@ -32,18 +32,27 @@ def test_table_is_encrypted_with_the_data_key_recoverable_and_streams_both_image
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
 
 
-def test_each_force_stack_generates_its_own_encrypted_signing_secret() -> None:
+def test_each_force_stack_generates_its_own_encrypted_secrets() -> None:
     force = Template.read(
         ROOT / "infra" / "force.yaml",
         region="eu-west-2",
-        overrides={"Environment": "test", "ForceId": "kent", "DataKeyArn": "arn:key"},
+        overrides={
+            "Environment": "test",
+            "ForceId": "kent",
+            "DataKeyArn": "arn:key",
+            "OutboundUrl": "https://kent.example.org/caseline",
+        },
     )
-    [secret] = force.of_type("AWS::SecretsManager::Secret").values()
-    properties = force.resolve(secret["Properties"])
-    assert properties["Name"] == "caseline/test/webhook/kent"
-    assert properties["KmsKeyId"] == "arn:key"
-    assert properties["GenerateSecretString"]["PasswordLength"] >= 32  # well over 24 random bytes
-    assert "SecretString" not in properties  # nothing committed: generated at deploy time
+    secrets = {
+        name: force.resolve(spec["Properties"]) for name, spec in force.of_type("AWS::SecretsManager::Secret").items()
+    }
+    assert sorted(p["Name"] for p in secrets.values()) == ["caseline/test/outbound/kent", "caseline/test/webhook/kent"]
+    for properties in secrets.values():
+        assert properties["KmsKeyId"] == "arn:key"
+        assert properties["GenerateSecretString"]["PasswordLength"] >= 32  # well over 24 random bytes
+        assert "SecretString" not in properties  # nothing committed: generated at deploy time
+    outbound = json.loads(secrets["OutboundSecret"]["GenerateSecretString"]["SecretStringTemplate"])
+    assert outbound == {"previous": "", "endpoint": "https://kent.example.org/caseline"}
     assert TEMPLATE.of_type("AWS::SecretsManager::Secret") == {}  # none in the main stack
 
 
@@ -97,3 +106,17 @@ def test_functions_log_nothing_by_default_that_could_hold_personal_data() -> Non
     assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
     for name, spec in TEMPLATE.of_type("AWS::Logs::LogGroup").items():
         assert spec["Properties"]["KmsKeyId"] == {"Fn::GetAtt": ["DataKey", "Arn"]}, name
+
+
+@pytest.mark.parametrize(("name", "props"), _events("SQS"))
+def test_every_queue_consumer_reports_partial_failures_and_its_queue_dead_letters(
+    name: str, props: dict[str, Any]
+) -> None:
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queue = TEMPLATE.resources[props["Queue"]["Fn::GetAtt"][0]]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True
+    assert queue["VisibilityTimeout"] >= 6 * TEMPLATE.globals_function["Timeout"]  # AWS's guidance for SQS sources
+    dead_letter = queue["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+    assert 1 < queue["RedrivePolicy"]["maxReceiveCount"] <= 50
+    alarms = TEMPLATE.of_type("AWS::CloudWatch::Alarm").values()
+    assert any(dead_letter in json.dumps(alarm["Properties"]["Dimensions"]) for alarm in alarms)

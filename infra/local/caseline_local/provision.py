@@ -30,9 +30,17 @@ SERVED_LOCALLY = frozenset(
 
 
 def provision_stack(
-    root: Path, session: boto3.session.Session, *, region: str, parameters: dict[str, Any]
+    root: Path,
+    session: boto3.session.Session,
+    *,
+    region: str,
+    parameters: dict[str, Any],
+    outbound_urls: dict[str, str] | None = None,
 ) -> tuple[Template, list[Template]]:
-    """The main stack from template.yaml, then one infra/force.yaml stack per force in its Forces list."""
+    """The main stack from template.yaml, then one infra/force.yaml stack per force in its Forces list.
+
+    ``outbound_urls`` says where each force receives outbound events (the local stack runs receivers).
+    """
     main = Template.read(root / "template.yaml", region=region, overrides=parameters)
     Provisioner(main, session).create_all()
     forces = []
@@ -44,6 +52,7 @@ def provision_stack(
                 "Environment": main.parameters["Environment"],
                 "ForceId": force_id,
                 "DataKeyArn": main.physical["DataKey"]["Arn"],
+                "OutboundUrl": (outbound_urls or {}).get(force_id, "http://127.0.0.1:9/no-receiver"),
             },
         )
         force.stack_name = f"{main.stack_name}-force-{force_id}"

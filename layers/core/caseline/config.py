@@ -18,6 +18,8 @@ class Settings:
     portal_url: str
     endpoint_url: str | None
     xray_sdk: bool
+    outbound_queue_url: str
+    outbound_secret_prefix: str
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -37,4 +39,6 @@ def get_settings() -> Settings:
         portal_url=env.get("PORTAL_URL", "http://127.0.0.1:8080"),
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
         xray_sdk=env.get("CASELINE_XRAY_SDK", "false").lower() == "true",
+        outbound_queue_url=env.get("OUTBOUND_QUEUE_URL", ""),
+        outbound_secret_prefix=env.get("OUTBOUND_SECRET_PREFIX", "caseline/local/outbound/"),
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
 
+from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseAggregate,
@@ -104,6 +105,30 @@ class DutyRepository(Protocol):
 
 class VictimCaseReader(Protocol):
     def linked_cases(self, user_id: str) -> list[CaseSummary]: ...
+
+
+class OutboundRepository(Protocol):
+    def create(self, event: OutboundEvent) -> WriteOutcome: ...
+
+    def get(self, force_id: str, case_id: str, outbound_id: str) -> OutboundEvent | None: ...
+
+    def mark_queued(self, event: OutboundEvent) -> bool:
+        """PENDING -> QUEUED; False if it was queued already."""
+        ...
+
+    def mark_delivered(self, event: OutboundEvent, attempts: int) -> None: ...
+
+    def mark_delayed(self, event: OutboundEvent, attempts: int) -> None: ...
+
+
+class OutboundQueue(Protocol):
+    def send(self, event: OutboundEvent) -> None: ...
+
+
+class ForceEndpoint(Protocol):
+    def deliver(self, force_id: str, event: OutboundEvent) -> None:
+        """POST the signed event to the force. Raises DeliveryFailedError unless the force answered 2xx."""
+        ...
 
 
 class EmailSender(Protocol):

@@ -9,6 +9,7 @@ case           CASE#{force}#{case}             CASE                             
 victim         CASE#{force}#{case}             VICTIM#{victim}                  -
 event          CASE#{force}#{case}             EVENT#{sequence:012d}#{id}       -
 outbox         CASE#{force}#{case}             OUTBOX#{key}                     DEFERRED#{force} / {after}#... (held)
+outbound       CASE#{force}#{case}             OUTBOUND#{outbound id}           -
 duty           CASE#{force}#{case}             DUTY#{duty}                      DUTY#{force} / {due}#{case} (open)
 task           CASE#{force}#{case}             TASK#{task}                      TASK#{force} / {created}#{case}
 access code    CASE#{force}#{case}             ACCESS#{victim}                  -
@@ -125,6 +126,17 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     duty_id = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     send_after = UTCDateTimeAttribute(null=True)
+
+
+class OutboundItem(CaselineItem, discriminator="outbound"):
+    case_id = UnicodeAttribute()
+    outbound_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    data = JSONAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute()
+    delivered_at = UTCDateTimeAttribute(null=True)
 
 
 class DutyItem(CaselineItem, discriminator="duty"):

@@ -1,0 +1,66 @@
+"""Outbound queue consumer: deliver victims' messages and requests to their force, with backoff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from caseline.adapters.aws import client
+from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
+from caseline.adapters.force_endpoint import HttpForceEndpoint
+from caseline.config import get_settings
+from caseline.domain.errors import DeliveryFailedError
+from caseline.domain.outbound import backoff_seconds, from_message
+from caseline.observability import logger, metrics, tracer
+from caseline.services.outbound import deliver
+
+settings = get_settings()
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+sqs = client("sqs")
+outbound = DynamoOutboundRepository()
+endpoint = HttpForceEndpoint(
+    client("secretsmanager"), prefix=settings.outbound_secret_prefix, source=f"urn:caseline:{settings.environment}"
+)
+
+
+def record_handler(record: SQSRecord) -> str:
+    event = from_message(record.body)
+    attempt = int(record.attributes.approximate_receive_count or 1)
+    try:
+        outcome = deliver(event, attempt, outbound=outbound, endpoint=endpoint)
+    except DeliveryFailedError:
+        # Back off before the next attempt; the queue's redrive policy dead-letters after its limit.
+        sqs.change_message_visibility(
+            QueueUrl=settings.outbound_queue_url,
+            ReceiptHandle=record.receipt_handle,
+            VisibilityTimeout=backoff_seconds(attempt),
+        )
+        metrics.add_metric(name="OutboundDeliveryFailed", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "Outbound delivery failed",
+            extra={"force_id": event.force_id, "attempt": attempt, "outbound_id": event.outbound_id},
+        )
+        raise
+    metrics.add_metric(name="OutboundDelivered", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Outbound delivered",
+        extra={
+            "force_id": event.force_id,
+            "outbound_id": event.outbound_id,
+            "outcome": outcome.value,
+            "attempt": attempt,
+        },
+    )
+    return outcome.value
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

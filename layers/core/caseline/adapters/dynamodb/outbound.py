@@ -1,0 +1,97 @@
+"""Outbound events (victim → force) on the case's partition: OUTBOUND#{outbound id}."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
+
+from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent, OutboundStatus
+from caseline.domain.records import WriteOutcome
+
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def outbound_record(item: OutboundItem) -> OutboundEvent:
+    return OutboundEvent(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        outbound_id=item.outbound_id,
+        event_type=item.event_type,
+        data=dict(item.data or {}),
+        created_at=item.created_at,
+        status=OutboundStatus(item.status),
+        attempts=int(item.attempts or 0),
+    )
+
+
+def outbound_item(event: OutboundEvent) -> OutboundItem:
+    return OutboundItem(
+        case_pk(event.force_id, event.case_id),
+        f"OUTBOUND#{event.outbound_id}",
+        force_id=event.force_id,
+        case_id=event.case_id,
+        outbound_id=event.outbound_id,
+        event_type=event.event_type,
+        data=event.data,
+        status=event.status.value,
+        attempts=event.attempts,
+        created_at=event.created_at,
+    )
+
+
+class DynamoOutboundRepository:
+    def create(self, event: OutboundEvent) -> WriteOutcome:
+        try:
+            outbound_item(event).save(condition=OutboundItem.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == _CONDITION_FAILED:
+                return WriteOutcome.DUPLICATE
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    def get(self, force_id: str, case_id: str, outbound_id: str) -> OutboundEvent | None:
+        try:
+            item = CaselineItem.get(case_pk(force_id, case_id), f"OUTBOUND#{outbound_id}", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return outbound_record(item) if isinstance(item, OutboundItem) else None
+
+    def _update(self, event: OutboundEvent, actions: list[object], condition: object | None = None) -> bool:
+        item = OutboundItem(case_pk(event.force_id, event.case_id), f"OUTBOUND#{event.outbound_id}")
+        try:
+            item.update(actions=actions, condition=condition)  # type: ignore[arg-type]
+        except UpdateError as exc:
+            if exc.cause_response_code == _CONDITION_FAILED:
+                return False
+            raise StorageUnavailableError() from exc
+        return True
+
+    def mark_queued(self, event: OutboundEvent) -> bool:
+        return self._update(
+            event,
+            [OutboundItem.status.set(OutboundStatus.QUEUED.value)],
+            OutboundItem.status == OutboundStatus.PENDING.value,
+        )
+
+    def mark_delivered(self, event: OutboundEvent, attempts: int) -> None:
+        self._update(
+            event,
+            [
+                OutboundItem.status.set(OutboundStatus.DELIVERED.value),
+                OutboundItem.attempts.set(attempts),
+                OutboundItem.delivered_at.set(datetime.now(UTC)),
+            ],
+            OutboundItem.pk.exists(),
+        )
+
+    def mark_delayed(self, event: OutboundEvent, attempts: int) -> None:
+        self._update(
+            event,
+            [OutboundItem.status.set(OutboundStatus.DELAYED.value), OutboundItem.attempts.set(attempts)],
+            OutboundItem.status != OutboundStatus.DELIVERED.value,
+        )

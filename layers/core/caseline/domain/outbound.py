@@ -1,0 +1,84 @@
+"""Outbound events: what a victim sends back to the force (a message, an update request, a preference
+change), delivered to the force's endpoint as a signed CloudEvent, idempotent on its id."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
+UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
+PREFERENCES_CHANGED = "org.caseline.victim.preferences-changed.v1"
+OUTBOUND_TYPES = frozenset({MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED})
+
+# After this many failed attempts the victim's view says the force has not received it yet.
+DELAYED_AFTER_ATTEMPTS = 3
+MAX_BACKOFF_SECONDS = 900
+
+
+class OutboundStatus(StrEnum):
+    PENDING = "pending"  # stored with the victim's action, not yet queued
+    QUEUED = "queued"
+    DELIVERED = "delivered"
+    DELAYED = "delayed"  # still being retried, for long enough that the victim should know
+
+
+@dataclass(frozen=True)
+class OutboundEvent:
+    force_id: str
+    case_id: str
+    outbound_id: str
+    event_type: str
+    data: dict[str, Any]
+    created_at: datetime
+    status: OutboundStatus = OutboundStatus.PENDING
+    attempts: int = 0
+
+
+def envelope(event: OutboundEvent, *, source: str) -> bytes:
+    """The CloudEvents body posted to the force; its id doubles as the webhook-id for dedupe."""
+    document = {
+        "specversion": "1.0",
+        "id": event.outbound_id,
+        "source": source,
+        "type": event.event_type,
+        "time": event.created_at.isoformat(),
+        "subject": event.case_id,
+        "datacontenttype": "application/json",
+        "data": event.data,
+    }
+    return json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def backoff_seconds(attempt: int) -> int:
+    """30 s, 60 s, 120 s ... capped at 15 minutes (the queue's redrive limit ends it)."""
+    return min(MAX_BACKOFF_SECONDS, 30 * (1 << max(0, attempt - 1)))
+
+
+def to_message(event: OutboundEvent) -> str:
+    return json.dumps(
+        {
+            "force_id": event.force_id,
+            "case_id": event.case_id,
+            "outbound_id": event.outbound_id,
+            "event_type": event.event_type,
+            "data": event.data,
+            "created_at": event.created_at.isoformat(),
+        }
+    )
+
+
+def from_message(body: str) -> OutboundEvent:
+    document = json.loads(body)
+    return OutboundEvent(
+        force_id=document["force_id"],
+        case_id=document["case_id"],
+        outbound_id=document["outbound_id"],
+        event_type=document["event_type"],
+        data=dict(document["data"]),
+        created_at=datetime.fromisoformat(document["created_at"]),
+        status=OutboundStatus.QUEUED,
+    )
