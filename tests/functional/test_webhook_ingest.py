@@ -51,7 +51,7 @@ def test_a_signed_crime_recorded_event_is_stored_once(ingest: ModuleType) -> Non
     assert first == (202, {"status": "accepted", "event_id": first[1]["event_id"], "sequence": 1})
     assert second[0] == 200 and second[1]["status"] == "duplicate"
     kinds = sorted(item["entity"]["S"] for item in table_items())
-    assert kinds == ["case", "event", "receipt", "victim"]
+    assert kinds == ["case", "crime-reference", "event", "receipt", "victim"]
 
 
 def test_the_force_is_the_one_whose_secret_verified(ingest: ModuleType) -> None:

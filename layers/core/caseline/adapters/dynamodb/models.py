@@ -15,6 +15,7 @@ task           CASE#{force}#{case}             TASK#{task}                      
 access code    CASE#{force}#{case}             ACCESS#{victim}                  -
 link           USER#{user}                     CASE#{force}#{case}              -
 receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
+crime ref      REF#{normalised reference}      CASE#{force}#{case}              -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
@@ -43,6 +44,11 @@ _settings = get_settings()
 
 def case_pk(force_id: str, case_id: str) -> str:
     return f"CASE#{force_id}#{case_id}"
+
+
+def crime_reference_pk(reference: str) -> str:
+    """References are matched ignoring case, spaces and separators people type differently."""
+    return "REF#" + "".join(ch for ch in reference.upper() if ch.isalnum())
 
 
 class Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
@@ -160,6 +166,12 @@ class AccessCodeItem(CaselineItem, discriminator="access-code"):
     victim_id = UnicodeAttribute()
     code_hash = UnicodeAttribute()
     expires_at = TTLAttribute()
+
+
+class CrimeReferenceItem(CaselineItem, discriminator="crime-reference"):
+    """Finds a case from the crime reference a victim types in (several forces may share a number)."""
+
+    case_id = UnicodeAttribute()
 
 
 class CaseLinkItem(CaselineItem, discriminator="link"):

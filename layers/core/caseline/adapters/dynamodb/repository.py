@@ -22,6 +22,7 @@ from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
     CaseLinkItem,
+    CrimeReferenceItem,
     DutyItem,
     EventItem,
     OutboxItem,
@@ -29,6 +30,7 @@ from caseline.adapters.dynamodb.models import (
     TaskItem,
     VictimItem,
     case_pk,
+    crime_reference_pk,
 )
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
@@ -222,6 +224,15 @@ class DynamoCaseRepository:
                 transaction.save(receipt_item, condition=ReceiptItem.pk.does_not_exist())
                 transaction.save(event_item, condition=EventItem.pk.does_not_exist())
                 transaction.save(self._case_item(case), condition=self._case_condition(expected_revision))
+                if case.crime_reference is not None:
+                    transaction.save(
+                        CrimeReferenceItem(
+                            crime_reference_pk(case.crime_reference),
+                            case_pk(case.force_id, case.case_id),
+                            force_id=case.force_id,
+                            case_id=case.case_id,
+                        )
+                    )
                 for victim in victims:
                     transaction.save(self._victim_item(victim))
         except TransactWriteError as exc:
