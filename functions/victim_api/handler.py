@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.case_view import DynamoAuditLog, DynamoCaseReader, DynamoMessageStore
+from caseline.adapters.dynamodb.linking import DynamoLinkRepository
+from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.http import install_problem_handlers
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.vocabulary import CRIME_CATEGORIES
 from caseline.observability import logger, metrics, tracer
-from caseline.services.victim_cases import list_my_cases
+from caseline.services import victim_cases
+from caseline.services.linking import link_case
 
 app = APIGatewayRestResolver(enable_validation=True)
 install_problem_handlers(app)
-reader = DynamoVictimCaseReader()
+summaries = DynamoVictimCaseReader()
+cases = DynamoCaseReader()
+audit = DynamoAuditLog()
+messages = DynamoMessageStore()
+outbound = DynamoOutboundRepository()
+links = DynamoLinkRepository()
+clock = SystemClock()
+
+Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
-class CaseSummaryView(BaseModel):
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CaseSummaryView(_Model):
     force_id: str
     case_id: str
     crime_reference: str
@@ -32,12 +50,68 @@ class CaseSummaryView(BaseModel):
     updated_at: datetime
 
 
-class MyCasesView(BaseModel):
+class MyCasesView(_Model):
     cases: list[CaseSummaryView]
 
 
+class LinkRequest(_Model):
+    crime_reference: str = Field(min_length=4, max_length=40)
+    access_code: str = Field(min_length=8, max_length=20)
+
+
+class LinkedCaseView(_Model):
+    force_id: str
+    case_id: str
+    crime_reference: str
+
+
+class TimelineEntryView(_Model):
+    at: datetime
+    title: str
+    detail: str | None
+
+
+class RightView(_Model):
+    number: int
+    title: str
+    summary: str
+
+
+class MessageView(_Model):
+    at: datetime
+    author: str
+    text: str
+    delivery: str | None
+
+
+class CaseDetailView(_Model):
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str
+    category_label: str
+    stage: str
+    stages: list[str]
+    officer: dict[str, str] | None
+    timeline: list[TimelineEntryView]
+    tier: str
+    rights: list[RightView]
+    messages: list[MessageView]
+    delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
+    recommended_articles: list[dict[str, str]] = Field(default_factory=list)
+
+
+class NewMessage(_Model):
+    text: str = Field(min_length=1, max_length=victim_cases.MAX_MESSAGE_CHARS)
+
+
+class Accepted(_Model):
+    status: str
+
+
 def _caller() -> str:
-    claims = (app.current_event.request_context.authorizer.claims or {}) if app.current_event.request_context else {}
+    context = app.current_event.request_context
+    claims = (context.authorizer.claims or {}) if context else {}
     subject = claims.get("sub")
     if not subject:
         raise UnauthenticatedError()
@@ -46,7 +120,7 @@ def _caller() -> str:
 
 @app.get("/v1/me/cases", summary="The signed-in victim's linked cases", tags=["Victims"])
 def my_cases() -> MyCasesView:
-    summaries = list_my_cases(_caller(), reader=reader)
+    found = victim_cases.list_my_cases(_caller(), reader=summaries)
     metrics.add_metric(name="CaseListsServed", unit=MetricUnit.Count, value=1)
     return MyCasesView(
         cases=[
@@ -59,8 +133,57 @@ def my_cases() -> MyCasesView:
                 stage=s.stage.slug,
                 updated_at=s.updated_at,
             )
-            for s in summaries
+            for s in found
         ]
+    )
+
+
+@app.post("/v1/me/links", summary="Link a case with its crime reference and one-time access code", tags=["Victims"])
+def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
+    linked = link_case(_caller(), request.crime_reference, request.access_code, links=links, clock=clock)
+    metrics.add_metric(name="CasesLinked", unit=MetricUnit.Count, value=1)
+    view = LinkedCaseView(force_id=linked.force_id, case_id=linked.case_id, crime_reference=linked.crime_reference)
+    return Response(status_code=201, content_type="application/json", body=view)
+
+
+@app.get(
+    "/v1/cases/<force_id>/<case_id>", summary="One of my cases: stage, timeline, officer, rights", tags=["Victims"]
+)
+def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
+    view = victim_cases.view_case(_caller(), force_id, case_id, reader=cases, audit=audit, clock=clock)
+    metrics.add_metric(name="CaseViewsServed", unit=MetricUnit.Count, value=1)
+    return CaseDetailView(
+        force_id=view.force_id,
+        case_id=view.case_id,
+        crime_reference=view.crime_reference,
+        category=view.category,
+        category_label=CRIME_CATEGORIES.get(view.category, "Crime"),
+        stage=view.stage,
+        stages=["reported", "officer-assigned", "investigating", "outcome", "closed"],
+        officer=view.officer,
+        timeline=[TimelineEntryView(at=t.at, title=t.title, detail=t.detail) for t in view.timeline],
+        tier=view.tier,
+        rights=[RightView(number=r.number, title=r.title, summary=r.summary) for r in view.rights],
+        messages=[MessageView(at=m.at, author=m.author, text=m.text, delivery=m.delivery) for m in view.messages],
+        delayed_to_force=view.delayed_to_force,
+    )
+
+
+@app.post("/v1/cases/<force_id>/<case_id>/messages", summary="Send a message to the officer", tags=["Victims"])
+def send_message(force_id: Id, case_id: Id, message: Annotated[NewMessage, Body()]) -> Response[Accepted]:
+    victim_cases.send_message(_caller(), force_id, case_id, message.text, reader=cases, store=messages, clock=clock)
+    metrics.add_metric(name="VictimMessagesSent", unit=MetricUnit.Count, value=1)
+    return Response(status_code=202, content_type="application/json", body=Accepted(status="sent"))
+
+
+@app.post("/v1/cases/<force_id>/<case_id>/update-requests", summary="Ask the officer for an update", tags=["Victims"])
+def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
+    new = victim_cases.request_update(_caller(), force_id, case_id, reader=cases, outbound=outbound, clock=clock)
+    metrics.add_metric(name="UpdatesRequested", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=202,
+        content_type="application/json",
+        body=Accepted(status="requested" if new else "already-requested-today"),
     )
 
 

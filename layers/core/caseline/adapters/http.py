@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from caseline.domain.errors import (
     CaselineError,
     ConflictError,
+    LinkRefusedError,
     MalformedBodyError,
     NotFoundError,
     PayloadTooLargeError,
@@ -38,6 +39,7 @@ _MAPPING: dict[type[CaselineError], tuple[int, str]] = {
     PayloadTooLargeError: (413, "payload-too-large"),
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotFoundError: (404, "not-found"),
+    LinkRefusedError: (400, "link-refused"),
     ConflictError: (409, "conflict"),
     RetryableError: (503, "temporarily-unavailable"),
 }

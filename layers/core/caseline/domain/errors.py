@@ -61,6 +61,12 @@ class NotFoundError(PermanentError):
     title = "Not found"
 
 
+class LinkRefusedError(PermanentError):
+    """The same answer for every failed link: unknown reference, wrong, used or expired code, or locked."""
+
+    title = "We could not link a case with that crime reference and access code"
+
+
 class ConflictError(PermanentError):
     title = "The request conflicts with the current state"
 

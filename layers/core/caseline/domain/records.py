@@ -154,3 +154,35 @@ class WriteOutcome(StrEnum):
     WRITTEN = "written"
     DUPLICATE = "duplicate"
     CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class VictimMessage:
+    force_id: str
+    case_id: str
+    message_id: str
+    user_id: str
+    text: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    force_id: str
+    case_id: str
+    user_id: str
+    action: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CasePartition:
+    """Everything on a case's partition that the victim view needs, from one Query."""
+
+    case: CaseRecord | None
+    events: list[StoredEvent]
+    victims: list[VictimContact]
+    members: dict[str, str]  # user id -> victim id
+    messages: list[VictimMessage]
+    outbound: list[Any]  # OutboundEvent (kept generic here to avoid a domain import cycle)

@@ -1,10 +1,159 @@
-"""What a signed-in victim may see. Only cases linked to their own account are ever returned."""
+"""What a signed-in victim may see and do. Only cases linked to their own account are ever touched:
+any other case — another victim's, another force's, a guessed id — is the same NotFoundError as a
+missing one. Every read of a case writes a consultation-log entry first."""
 
 from __future__ import annotations
 
-from caseline.domain.ports import VictimCaseReader
-from caseline.domain.records import CaseSummary
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from caseline.domain.errors import NotFoundError, ValidationFailedError
+from caseline.domain.events import OFFICER_MESSAGE
+from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
+from caseline.domain.ports import Clock, VictimCaseReader
+from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, VictimMessage, WriteOutcome
+from caseline.domain.rights import Right, rights_for
+from caseline.domain.timeline import describe
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class CaseReader(Protocol):
+    def read(self, force_id: str, case_id: str) -> CasePartition: ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+
+class MessageStore(Protocol):
+    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome: ...
+
+
+class OutboundCreator(Protocol):
+    def create(self, event: OutboundEvent) -> WriteOutcome: ...
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    title: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    at: datetime
+    author: str  # "you" or "officer"
+    text: str
+    delivery: str | None = None  # for your messages: sent, delivered or delayed
+
+
+@dataclass(frozen=True)
+class CaseView:
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str
+    stage: str
+    officer: dict[str, str] | None
+    timeline: list[TimelineEntry]
+    rights: list[Right]
+    tier: str
+    messages: list[ThreadMessage] = field(default_factory=list)
+    delayed_to_force: int = 0
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
     return sorted(reader.linked_cases(user_id), key=lambda case: case.updated_at, reverse=True)
+
+
+def _authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) -> tuple[CasePartition, str]:
+    partition = reader.read(force_id, case_id)
+    victim_id = partition.members.get(user_id)
+    if partition.case is None or not partition.case.is_recorded or victim_id is None:
+        raise NotFoundError("no such case")
+    return partition, victim_id
+
+
+def view_case(
+    user_id: str, force_id: str, case_id: str, *, reader: CaseReader, audit: AuditLog, clock: Clock
+) -> CaseView:
+    partition, victim_id = _authorised(user_id, force_id, case_id, reader)
+    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", clock.now()))
+    case = partition.case
+    assert case is not None and case.crime_reference is not None
+    victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
+    tier = victim.tier if victim else "standard"
+    timeline = [
+        TimelineEntry(event.occurred_at, *describe(event.event_type, event.data))
+        for event in sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
+    ]
+    return CaseView(
+        force_id=force_id,
+        case_id=case_id,
+        crime_reference=case.crime_reference,
+        category=case.category or "other-crime",
+        stage=case.stage.slug,
+        officer=case.officer,
+        timeline=timeline,
+        rights=rights_for(tier),
+        tier=tier,
+        messages=_thread(partition, user_id),
+        delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
+    )
+
+
+def _thread(partition: CasePartition, user_id: str) -> list[ThreadMessage]:
+    statuses = {o.outbound_id: o.status.value for o in partition.outbound}
+    mine = [
+        ThreadMessage(m.sent_at, "you", m.text, statuses.get(f"msg-{m.message_id}", "sent"))
+        for m in partition.messages
+        if m.user_id == user_id
+    ]
+    officer = [
+        ThreadMessage(e.occurred_at, "officer", str(e.data.get("text", "")))
+        for e in partition.events
+        if e.event_type == OFFICER_MESSAGE
+    ]
+    return sorted([*mine, *officer], key=lambda m: m.at)
+
+
+def send_message(
+    user_id: str, force_id: str, case_id: str, text: str, *, reader: CaseReader, store: MessageStore, clock: Clock
+) -> VictimMessage:
+    cleaned = text.strip()
+    if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
+        raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
+    _, victim_id = _authorised(user_id, force_id, case_id, reader)
+    now = clock.now()
+    message = VictimMessage(force_id, case_id, uuid.uuid4().hex, user_id, cleaned, now)
+    outbound = OutboundEvent(
+        force_id=force_id,
+        case_id=case_id,
+        outbound_id=f"msg-{message.message_id}",
+        event_type=MESSAGE_SENT,
+        data={"message_id": message.message_id, "victim_id": victim_id, "text": cleaned},
+        created_at=now,
+    )
+    store.send(message, outbound)
+    return message
+
+
+def request_update(
+    user_id: str, force_id: str, case_id: str, *, reader: CaseReader, outbound: OutboundCreator, clock: Clock
+) -> bool:
+    """Ask the officer for an update. At most one request per victim per case per day reaches the force."""
+    _, victim_id = _authorised(user_id, force_id, case_id, reader)
+    now = clock.now()
+    event = OutboundEvent(
+        force_id=force_id,
+        case_id=case_id,
+        outbound_id=f"update-{victim_id}-{now.date().isoformat()}",
+        event_type=UPDATE_REQUESTED,
+        data={"victim_id": victim_id, "requested_at": now.isoformat()},
+        created_at=now,
+    )
+    return outbound.create(event) is WriteOutcome.WRITTEN

@@ -16,6 +16,10 @@ access code    CASE#{force}#{case}             ACCESS#{victim}                  
 link           USER#{user}                     CASE#{force}#{case}              -
 receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
 crime ref      REF#{normalised reference}      CASE#{force}#{case}              -
+member         CASE#{force}#{case}             MEMBER#{user}                    -
+message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
+audit          AUDIT#{force}#{case}            {at}#{user}#{id}                 -
+attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
@@ -172,6 +176,44 @@ class CrimeReferenceItem(CaselineItem, discriminator="crime-reference"):
     """Finds a case from the crime reference a victim types in (several forces may share a number)."""
 
     case_id = UnicodeAttribute()
+    crime_reference = UnicodeAttribute(null=True)
+
+
+class CaseMemberItem(CaselineItem, discriminator="member"):
+    """The reverse of a link, on the case's partition: who may see this case (one read checks it)."""
+
+    case_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    linked_at = UTCDateTimeAttribute()
+
+
+class MessageItem(CaselineItem, discriminator="message"):
+    """A message a victim sent about their case. Stored as text, always rendered escaped."""
+
+    case_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    text = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute()
+
+
+class AuditItem(CaselineItem, discriminator="audit"):
+    """Consultation log (Data Protection Act 2018 s.62): who read which case's data, when and why."""
+
+    case_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class AttemptsItem(CaselineItem, discriminator="attempts"):
+    """Failed link attempts (timestamps) for a crime reference or an account; expires a day after the last."""
+
+    failures = JSONAttribute()
+    version = NumberAttribute()
+    expires_at = TTLAttribute()
 
 
 class CaseLinkItem(CaselineItem, discriminator="link"):

@@ -231,6 +231,7 @@ class DynamoCaseRepository:
                             case_pk(case.force_id, case.case_id),
                             force_id=case.force_id,
                             case_id=case.case_id,
+                            crime_reference=case.crime_reference,
                         )
                     )
                 for victim in victims:

@@ -1,0 +1,177 @@
+"""A victim links their case with the code from the confirmation, reads it, and writes to the officer —
+through the real handlers against moto. Anyone else gets the same 404 as a case that does not exist."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
+
+from caseline_local.template import Template
+
+from .builders import crime_recorded, signed
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_secret
+
+
+class Victims:
+    def __init__(self, template: Template) -> None:
+        self.api = load_handler("victim_api")
+        ingest, journeys, dispatch = load_handler("webhook_ingest"), load_handler("journeys"), load_handler("dispatch")
+        journey_stream, dispatch_stream = (
+            StreamReader(template, "JourneysFunction"),
+            StreamReader(template, "DispatchFunction"),
+        )
+        self.codes: dict[str, str] = {}
+        for case_id, force, demo in (
+            ("TVP-J-1", "thames-valley", "01-thames-valley-burglary"),
+            ("HAM-J-1", "hampshire", "03-hampshire-vehicle-crime"),
+        ):
+            body = json.dumps(crime_recorded(case_id, demo=demo)).encode()
+            event = api_event(
+                "POST",
+                f"/v1/webhooks/{force}",
+                resource="/v1/webhooks/{force_id}",
+                path_parameters={"force_id": force},
+                body=body,
+                headers=signed(webhook_secret(force), body),
+            )
+            assert ingest.lambda_handler(event, Context())["statusCode"] == 202
+        journeys.lambda_handler({"Records": journey_stream.new_records()}, Context())
+        dispatch.lambda_handler({"Records": dispatch_stream.new_records()}, Context())
+        for _, (number, text, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items():
+            self.codes[number] = re.search(r"access code ([0-9A-Z]{5}-[0-9A-Z]{5})", text).group(1)  # type: ignore[union-attr]
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        user: str,
+        body: Any = None,
+        resource: str | None = None,
+        params: dict[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        event = api_event(
+            method,
+            path,
+            resource=resource or path,
+            path_parameters=params,
+            headers={"Content-Type": "application/json"},
+            body=json.dumps(body) if body is not None else None,
+            claims={"sub": user},
+        )
+        response = self.api.lambda_handler(event, Context())
+        return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+    def link(self, user: str, reference: str, code: str) -> tuple[int, Any]:
+        return self.call("POST", "/v1/me/links", user, {"crime_reference": reference, "access_code": code})
+
+    def case(
+        self, user: str, force: str, case_id: str, suffix: str = "", method: str = "GET", body: Any = None
+    ) -> tuple[int, Any]:
+        resource = "/v1/cases/{force_id}/{case_id}" + suffix
+        return self.call(
+            method,
+            f"/v1/cases/{force}/{case_id}{suffix}",
+            user,
+            body,
+            resource,
+            {"force_id": force, "case_id": case_id},
+        )
+
+
+@pytest.fixture
+def victims(aws: Template) -> Victims:
+    return Victims(aws)
+
+
+def test_a_victim_links_views_and_messages_their_case(victims: Victims) -> None:
+    code = victims.codes["+447700900101"]
+    # When Alex links the case with the reference and code from the confirmation text
+    status, linked = victims.link("alex", "43260001234", code.lower().replace("-", " "))
+    assert (status, linked) == (
+        201,
+        {"force_id": "thames-valley", "case_id": "TVP-J-1", "crime_reference": "43260001234"},
+    )
+    # Then it is in their list, and its view explains it in plain English
+    assert [c["case_id"] for c in victims.call("GET", "/v1/me/cases", "alex")[1]["cases"]] == ["TVP-J-1"]
+    status, view = victims.case("alex", "thames-valley", "TVP-J-1")
+    assert status == 200
+    assert view["stage"] == "officer-assigned" and view["officer"]["name"] == "PC Sam Patel"
+    assert view["timeline"][0]["title"] == "Your report was recorded as burglary"
+    assert [r["number"] for r in view["rights"]] == list(range(1, 13))
+    # And a message to the officer is stored and raised as an outbound event, once
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "<b>Any news?</b>"})[0] == 202
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[1] == {"status": "requested"}
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[1] == {
+        "status": "already-requested-today"
+    }
+    view = victims.case("alex", "thames-valley", "TVP-J-1")[1]
+    assert [(m["author"], m["text"], m["delivery"]) for m in view["messages"]] == [
+        ("you", "<b>Any news?</b>", "pending")
+    ]  # stored as text; the portal escapes it
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    assert sorted(i["event_type"]["S"] for i in items if i["entity"]["S"] == "outbound") == [
+        "org.caseline.victim.message-sent.v1",
+        "org.caseline.victim.update-requested.v1",
+    ]
+    audit = [i for i in items if i["entity"]["S"] == "audit"]
+    assert len(audit) == 2 and {i["user_id"]["S"] for i in audit} == {"alex"}  # one per case view
+    # The code is single-use
+    assert victims.link("mallory", "43260001234", code)[0] == 400
+
+
+def test_nobody_else_can_see_or_touch_a_case(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    not_found = victims.case("mallory", "nowhere", "NO-SUCH-CASE")
+    for user, force, case_id in (
+        ("mallory", "thames-valley", "TVP-J-1"),  # someone else's case
+        ("alex", "hampshire", "HAM-J-1"),  # another force's case
+        ("alex", "hampshire", "TVP-J-1"),
+    ):  # the right id under the wrong force
+        assert victims.case(user, force, case_id) == not_found
+        assert victims.case(user, force, case_id, "/messages", "POST", {"text": "hi"})[0] == 404
+        assert victims.case(user, force, case_id, "/update-requests", "POST")[0] == 404
+    assert not_found[0] == 404 and not_found[1]["type"] == "urn:caseline:problem:not-found"
+
+
+def test_guessing_is_locked_after_five_failures_and_refusals_look_alike(victims: Victims) -> None:
+    right_code = victims.codes["+447700900103"]
+    unknown = victims.link("eve", "99999999999", "ABCDE-FGHJK")
+    wrong = victims.link("eve", "44260009876", "ABCDE-FGHJK")
+    assert unknown == wrong  # an unknown reference and a wrong code are indistinguishable
+    assert unknown[0] == 400 and unknown[1]["type"] == "urn:caseline:problem:link-refused"
+    for attacker in ("eve", "eve", "eve", "trudy"):  # 5 failures on this reference (eve's 5th locks eve too)
+        assert victims.link(attacker, "44260009876", "ABCDE-FGHJK") == wrong
+    # Five failures on this reference: now even the right code is refused, for anyone, for a day
+    assert victims.link("casey", "44260009876", right_code) == wrong
+    # ...and eve's account is locked too, even with a right code for another case
+    assert victims.link("eve", "43260001234", victims.codes["+447700900101"]) == wrong
+    # ...while another reference still works for another account
+    assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"crime_reference": "43260001234"},
+        {"crime_reference": "43260001234", "access_code": "ABCDE-FGHJK", "extra": 1},
+        {"crime_reference": "x" * 500, "access_code": "ABCDE-FGHJK"},
+        {"crime_reference": 43260001234, "access_code": "ABCDE-FGHJK"},
+    ],
+    ids=["missing", "extra", "oversized", "wrong-type"],
+)
+def test_bad_link_requests_get_422_and_count_as_nothing(victims: Victims, body: dict[str, Any]) -> None:
+    status, problem = victims.call("POST", "/v1/me/links", "eve", body)
+    assert status == 422 and problem["type"] == "urn:caseline:problem:validation"
+
+
+def test_bad_ids_and_oversized_messages_are_4xx(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    assert victims.case("alex", "thames-valley", "bad id!")[0] == 422
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "x" * 2001})[0] == 422
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "   "})[0] == 422
