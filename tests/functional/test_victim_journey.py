@@ -175,3 +175,44 @@ def test_bad_ids_and_oversized_messages_are_4xx(victims: Victims) -> None:
     assert victims.case("alex", "thames-valley", "bad id!")[0] == 422
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "x" * 2001})[0] == 422
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "   "})[0] == 422
+
+
+class CallCounter:
+    """Counts DynamoDB API calls through botocore's event hooks (whatever client made them)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, event_name: str, **_: Any) -> None:
+        self.calls.append(event_name.rsplit(".", 1)[-1])
+
+
+def test_dynamodb_calls_per_operation(victims: Victims) -> None:
+    from caseline.adapters.dynamodb.models import CaselineItem
+
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    client = CaselineItem._get_connection().connection.client
+    counter = CallCounter()
+    client.meta.events.register("before-call.dynamodb", counter)
+    try:
+        operations = {
+            "case view": lambda: victims.case("alex", "thames-valley", "TVP-J-1"),
+            "my cases": lambda: victims.call("GET", "/v1/me/cases", "alex"),
+            "send message": lambda: victims.case(
+                "alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "hi"}
+            ),
+            "refused view": lambda: victims.case("mallory", "thames-valley", "TVP-J-1"),
+        }
+        measured = {}
+        for name, operation in operations.items():
+            counter.calls.clear()
+            assert operation()[0] < 500
+            measured[name] = list(counter.calls)
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", counter)
+    assert measured == {
+        "case view": ["Query", "PutItem"],  # one Query for everything, one consultation-log entry
+        "my cases": ["Query"],
+        "send message": ["Query", "TransactWriteItems"],
+        "refused view": ["Query"],  # nothing written for a refusal
+    }

@@ -56,8 +56,8 @@ _FINAL = frozenset({OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED
 
 
 def _connection() -> Connection:
-    meta = CaselineItem.Meta
-    return Connection(region=meta.region, host=meta.host)
+    """The models' own connection, so transactions reuse its client (no new client per transaction)."""
+    return CaselineItem._get_connection().connection
 
 
 def _failed_indexes(exc: TransactWriteError) -> list[int]:
