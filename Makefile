@@ -78,6 +78,7 @@ bench: setup ## Cold-start benchmark: each function's import-and-init cost again
 
 openapi: setup ## Regenerate docs/openapi.json from the handlers
 	$(PY) -m caseline_local openapi > docs/openapi.json
+	cp docs/openapi.json layers/core/caseline/content/openapi.json
 
 event-schemas: setup ## Regenerate docs/events/schemas/ (JSON Schema of every force event) from the models
 	$(PY) -m caseline_local event-schemas

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from datetime import datetime, time
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
@@ -12,15 +12,23 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.case_view import DynamoAuditLog, DynamoCaseReader, DynamoMessageStore
+from caseline.adapters.dynamodb.case_view import (
+    DynamoAuditLog,
+    DynamoCaseReader,
+    DynamoMessageStore,
+    DynamoPreferencesStore,
+)
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.http import install_problem_handlers
+from caseline.content import openapi_json
 from caseline.domain.errors import UnauthenticatedError
-from caseline.domain.vocabulary import CRIME_CATEGORIES
+from caseline.domain.preferences import PreferenceRequest, VictimPreferences
+from caseline.domain.safe_contact import SafeHours
+from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
-from caseline.services import victim_cases
+from caseline.services import preferences, victim_cases
 from caseline.services.linking import link_case
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -31,6 +39,7 @@ audit = DynamoAuditLog()
 messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
 links = DynamoLinkRepository()
+preference_store = DynamoPreferencesStore()
 clock = SystemClock()
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -185,6 +194,78 @@ def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
         content_type="application/json",
         body=Accepted(status="requested" if new else "already-requested-today"),
     )
+
+
+class SafeHoursView(_Model):
+    start: time
+    end: time
+
+
+class PreferencesBody(_Model):
+    """What the victim wants. Anything less safe than the force's assessment goes to the force to decide."""
+
+    channels: list[Channel] = Field(max_length=2)
+    name_police: bool
+    name_crime: bool
+    safe_hours: SafeHoursView | None
+    no_news_days: Literal[14, 28] | None = Field(description="Days between 'no news yet' updates; null: never")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    non_statutory: bool = Field(description="False: only the messages the Victims' Code requires")
+
+
+class PreferencesView(_Model):
+    yours: PreferencesBody
+    in_effect: dict[str, Any] = Field(description="The profile every message obeys: the force's, made stricter")
+    waiting_for_the_force: dict[str, Any] = Field(default_factory=dict)
+
+
+def _body(own: VictimPreferences) -> PreferencesBody:
+    hours = own.safe_hours
+    return PreferencesBody(
+        channels=[c for c in Channel if c not in own.channels_off],
+        name_police=not own.hide_police,
+        name_crime=not own.hide_crime,
+        safe_hours=SafeHoursView(start=hours.start, end=hours.end) if hours else None,
+        no_news_days=own.no_news_days if own.no_news_days in (14, 28) else None,
+        language=own.language,
+        non_statutory=own.non_statutory,
+    )
+
+
+@app.get("/v1/cases/<force_id>/<case_id>/preferences", summary="My contact preferences for this case", tags=["Victims"])
+def get_preferences(force_id: Id, case_id: Id) -> PreferencesView:
+    view = preferences.get_preferences(_caller(), force_id, case_id, reader=cases, store=preference_store)
+    return PreferencesView(yours=_body(view.own), in_effect=view.effective.to_dict())
+
+
+@app.put(
+    "/v1/cases/<force_id>/<case_id>/preferences",
+    summary="Change my contact preferences for this case",
+    tags=["Victims"],
+)
+def put_preferences(force_id: Id, case_id: Id, body: Annotated[PreferencesBody, Body()]) -> PreferencesView:
+    hours = SafeHours(body.safe_hours.start, body.safe_hours.end) if body.safe_hours else None
+    request = PreferenceRequest(
+        channels=frozenset(body.channels),
+        name_police=body.name_police,
+        name_crime=body.name_crime,
+        safe_hours=hours,
+        no_news_days=body.no_news_days,
+        language=body.language,
+        non_statutory=body.non_statutory,
+    )
+    decision = preferences.update_preferences(
+        _caller(), force_id, case_id, request, reader=cases, store=preference_store, clock=clock
+    )
+    view = preferences.get_preferences(_caller(), force_id, case_id, reader=cases, store=preference_store)
+    return PreferencesView(
+        yours=_body(decision.applied), in_effect=view.effective.to_dict(), waiting_for_the_force=decision.for_the_force
+    )
+
+
+@app.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["Documentation"])
+def openapi_document() -> Response[str]:
+    return Response(status_code=200, content_type="application/json", body=openapi_json())
 
 
 @logger.inject_lambda_context(clear_state=True)

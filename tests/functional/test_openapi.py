@@ -28,6 +28,11 @@ def test_every_documented_error_is_a_problem_document() -> None:
                     assert "application/problem+json" in response["content"], (path, method, status)
 
 
+def test_the_served_document_is_the_committed_one() -> None:
+    served = (ROOT / "layers" / "core" / "caseline" / "content" / "openapi.json").read_text(encoding="utf-8")
+    assert served == (ROOT / "docs" / "openapi.json").read_text(encoding="utf-8")
+
+
 def test_victim_routes_require_the_id_token_and_the_webhook_does_not() -> None:
     paths = build(ROOT)["paths"]
     assert paths["/v1/me/cases"]["get"]["security"] == [{"victimIdToken": []}]

@@ -72,7 +72,7 @@ def test_only_the_webhook_route_skips_the_cognito_authorizer() -> None:
     api = TEMPLATE.resources["CaselineApi"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "VictimAuthorizer"
     unauthenticated = sorted(p["Path"] for _, p in _events("Api") if p.get("Auth", {}).get("Authorizer") == "NONE")
-    assert unauthenticated == ["/v1/webhooks/{force_id}"]
+    assert unauthenticated == ["/v1/openapi.json", "/v1/webhooks/{force_id}"]
 
 
 @pytest.mark.parametrize(("name", "props"), _events("DynamoDB"))

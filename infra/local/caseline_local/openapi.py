@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
+PUBLIC_PATHS = frozenset({"/v1/openapi.json"})
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status"],
@@ -54,7 +55,9 @@ def build(root: Path) -> dict[str, Any]:
             document["paths"].update(schema.get("paths", {}))
             document["components"]["schemas"].update(schema.get("components", {}).get("schemas", {}))
         if security:
-            for path in schema.get("paths", {}).values():
+            for route, path in schema.get("paths", {}).items():
+                if route in PUBLIC_PATHS:
+                    continue
                 for operation in path.values():
                     operation["security"] = security
                     operation.setdefault("responses", {})["401"] = _problem("Missing, expired or invalid ID token")

@@ -10,6 +10,12 @@ from caseline.domain.templates import MessageTemplate
 
 
 @lru_cache(maxsize=1)
+def openapi_json() -> str:
+    """The API's OpenAPI document (written by ``make openapi`` next to docs/openapi.json)."""
+    return resources.files(__package__).joinpath("openapi.json").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
 def message_templates() -> dict[tuple[str, str], MessageTemplate]:
     """Every template, keyed by (template id, channel)."""
     found: dict[tuple[str, str], MessageTemplate] = {}

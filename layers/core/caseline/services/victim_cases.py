@@ -70,7 +70,7 @@ def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary
     return sorted(reader.linked_cases(user_id), key=lambda case: case.updated_at, reverse=True)
 
 
-def _authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) -> tuple[CasePartition, str]:
+def authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) -> tuple[CasePartition, str]:
     partition = reader.read(force_id, case_id)
     victim_id = partition.members.get(user_id)
     if partition.case is None or not partition.case.is_recorded or victim_id is None:
@@ -81,7 +81,7 @@ def _authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) -
 def view_case(
     user_id: str, force_id: str, case_id: str, *, reader: CaseReader, audit: AuditLog, clock: Clock
 ) -> CaseView:
-    partition, victim_id = _authorised(user_id, force_id, case_id, reader)
+    partition, victim_id = authorised(user_id, force_id, case_id, reader)
     audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", clock.now()))
     case = partition.case
     assert case is not None and case.crime_reference is not None
@@ -127,7 +127,7 @@ def send_message(
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
-    _, victim_id = _authorised(user_id, force_id, case_id, reader)
+    _, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
     message = VictimMessage(force_id, case_id, uuid.uuid4().hex, user_id, cleaned, now)
     outbound = OutboundEvent(
@@ -146,7 +146,7 @@ def request_update(
     user_id: str, force_id: str, case_id: str, *, reader: CaseReader, outbound: OutboundCreator, clock: Clock
 ) -> bool:
     """Ask the officer for an update. At most one request per victim per case per day reaches the force."""
-    _, victim_id = _authorised(user_id, force_id, case_id, reader)
+    _, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
     event = OutboundEvent(
         force_id=force_id,

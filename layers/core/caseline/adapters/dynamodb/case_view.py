@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import PutError, QueryError, TransactWriteError
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.models import (
@@ -13,6 +15,7 @@ from caseline.adapters.dynamodb.models import (
     EventItem,
     MessageItem,
     OutboundItem,
+    PreferencesItem,
     VictimItem,
     case_pk,
 )
@@ -20,6 +23,7 @@ from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.repository import _case_record, _connection, _victim_record, event_record
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
 
 
@@ -92,3 +96,34 @@ class DynamoMessageStore:
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
+
+
+class DynamoPreferencesStore:
+    def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None:
+        try:
+            item = CaselineItem.get(case_pk(force_id, case_id), f"PREFS#{victim_id}", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return VictimPreferences.from_dict(item.preferences or {}) if isinstance(item, PreferencesItem) else None
+
+    def save(
+        self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences, ask: OutboundEvent | None
+    ) -> None:
+        item = PreferencesItem(
+            case_pk(force_id, case_id),
+            f"PREFS#{victim_id}",
+            force_id=force_id,
+            case_id=case_id,
+            victim_id=victim_id,
+            preferences=preferences.to_dict(),
+            updated_at=datetime.now(UTC),
+        )
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.save(item)
+                if ask is not None:
+                    transaction.save(outbound_item(ask), condition=OutboundItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            raise StorageUnavailableError() from exc

@@ -17,6 +17,7 @@ link           USER#{user}                     CASE#{force}#{case}              
 receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
 crime ref      REF#{normalised reference}      CASE#{force}#{case}              -
 member         CASE#{force}#{case}             MEMBER#{user}                    -
+preferences    CASE#{force}#{case}             PREFS#{victim}                   -
 message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
 audit          AUDIT#{force}#{case}            {at}#{user}#{id}                 -
 attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
@@ -186,6 +187,15 @@ class CaseMemberItem(CaselineItem, discriminator="member"):
     user_id = UnicodeAttribute()
     victim_id = UnicodeAttribute()
     linked_at = UTCDateTimeAttribute()
+
+
+class PreferencesItem(CaselineItem, discriminator="preferences"):
+    """A victim's own contact choices for one case (combined with the force's profile when sending)."""
+
+    case_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    preferences = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
 
 
 class MessageItem(CaselineItem, discriminator="message"):

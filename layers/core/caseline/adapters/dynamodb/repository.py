@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from caseline.adapters.dynamodb.models import (
     DutyItem,
     EventItem,
     OutboxItem,
+    PreferencesItem,
     ReceiptItem,
     TaskItem,
     VictimItem,
@@ -34,6 +36,7 @@ from caseline.adapters.dynamodb.models import (
 )
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseAggregate,
@@ -163,13 +166,23 @@ class DynamoCaseRepository:
         return _case_record(item) if isinstance(item, CaseItem) else None
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
+        """Victims with the profile messages must obey: the force's, made stricter by their own choices."""
+        victims: list[VictimContact] = []
+        choices: dict[str, VictimPreferences] = {}
         try:
-            items = CaselineItem.query(
-                case_pk(force_id, case_id), CaselineItem.sk.startswith("VICTIM#"), consistent_read=True
-            )
-            return [_victim_record(item) for item in items if isinstance(item, VictimItem)]
+            for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
+                if isinstance(item, VictimItem):
+                    victims.append(_victim_record(item))
+                elif isinstance(item, PreferencesItem):
+                    choices[item.victim_id] = VictimPreferences.from_dict(item.preferences or {})
         except QueryError as exc:
             raise StorageUnavailableError() from exc
+        return [
+            replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
+            if v.victim_id in choices
+            else v
+            for v in victims
+        ]
 
     def load(self, force_id: str, case_id: str) -> CaseAggregate:
         """One strongly consistent Query over the case's partition (case, timeline, victims)."""
