@@ -11,6 +11,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
+from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.case_view import (
     DynamoAuditLog,
@@ -22,6 +23,8 @@ from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.http import install_problem_handlers
+from caseline.adapters.identity import CognitoIdentityAdmin
+from caseline.config import get_settings
 from caseline.content import openapi_json
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.preferences import PreferenceRequest, VictimPreferences
@@ -40,6 +43,7 @@ messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
 links = DynamoLinkRepository()
 preference_store = DynamoPreferencesStore()
+identity = CognitoIdentityAdmin(client("cognito-idp"), user_pool_id=get_settings().user_pool_id)
 clock = SystemClock()
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -149,7 +153,9 @@ def my_cases() -> MyCasesView:
 
 @app.post("/v1/me/links", summary="Link a case with its crime reference and one-time access code", tags=["Victims"])
 def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
-    linked = link_case(_caller(), request.crime_reference, request.access_code, links=links, clock=clock)
+    linked = link_case(
+        _caller(), request.crime_reference, request.access_code, links=links, identity=identity, clock=clock
+    )
     metrics.add_metric(name="CasesLinked", unit=MetricUnit.Count, value=1)
     view = LinkedCaseView(force_id=linked.force_id, case_id=linked.case_id, crime_reference=linked.crime_reference)
     return Response(status_code=201, content_type="application/json", body=view)

@@ -216,3 +216,53 @@ def test_dynamodb_calls_per_operation(victims: Victims) -> None:
         "send message": ["Query", "TransactWriteItems"],
         "refused view": ["Query"],  # nothing written for a refusal
     }
+
+
+def test_high_risk_victims_get_no_self_service_recovery(aws: Template) -> None:
+    from moto.ses.models import ses_backends
+
+    from caseline.adapters.identity import CognitoIdentityAdmin
+
+    # Given Jordan (enhanced, domestic abuse) whose confirmation came by email only, with a real account
+    victims = Victims(aws)
+    journey = StreamReader(aws, "JourneysFunction")
+    dispatch = StreamReader(aws, "DispatchFunction")
+    body = json.dumps(crime_recorded("TVP-J-2", demo="02-thames-valley-domestic-abuse")).encode()
+    load_handler("webhook_ingest").lambda_handler(
+        api_event(
+            "POST",
+            "/v1/webhooks/thames-valley",
+            resource="/v1/webhooks/{force_id}",
+            path_parameters={"force_id": "thames-valley"},
+            body=body,
+            headers=signed(webhook_secret("thames-valley"), body),
+        ),
+        Context(),
+    )
+    load_handler("journeys").lambda_handler({"Records": journey.new_records()}, Context())
+    load_handler("dispatch").lambda_handler({"Records": dispatch.new_records()}, Context())
+    [email] = [
+        m
+        for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+        if m.destinations["ToAddresses"] == ["jordan.blake@example.org"]
+    ]
+    code = re.search(r"code: ([0-9A-Z]{5}-[0-9A-Z]{5})", email.body).group(1)  # type: ignore[union-attr]
+    idp = boto3.client("cognito-idp", region_name=REGION)
+    pool = aws.physical["VictimUserPool"]["Ref"]
+    client_id = aws.physical["VictimUserPoolClient"]["Ref"]
+    sub = idp.sign_up(ClientId=client_id, Username="jordan.blake@example.org", Password="a long pass phrase")["UserSub"]
+    idp.admin_confirm_sign_up(UserPoolId=pool, Username="jordan.blake@example.org")
+    idp.admin_update_user_attributes(
+        UserPoolId=pool,
+        Username="jordan.blake@example.org",
+        UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+    )
+    victims.api.identity = CognitoIdentityAdmin(idp, user_pool_id=pool)
+    # When Jordan links the case
+    assert victims.link(sub, "43260005678", code)[0] == 201
+    # Then their email is no longer a recovery channel: a reset has to go through the force
+    attributes = {
+        a["Name"]: a["Value"]
+        for a in idp.admin_get_user(UserPoolId=pool, Username="jordan.blake@example.org")["UserAttributes"]
+    }
+    assert attributes["email_verified"] == "false"

@@ -20,6 +20,7 @@ class Settings:
     xray_sdk: bool
     outbound_queue_url: str
     outbound_secret_prefix: str
+    user_pool_id: str
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -41,4 +42,5 @@ def get_settings() -> Settings:
         xray_sdk=env.get("CASELINE_XRAY_SDK", "false").lower() == "true",
         outbound_queue_url=env.get("OUTBOUND_QUEUE_URL", ""),
         outbound_secret_prefix=env.get("OUTBOUND_SECRET_PREFIX", "caseline/local/outbound/"),
+        user_pool_id=env.get("USER_POOL_ID", ""),
     )

@@ -46,8 +46,20 @@ class LinkRepository(Protocol):
         """Link the account and use the code up, in one transaction. DUPLICATE if the code is gone."""
         ...
 
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        """Enhanced-tier victim of domestic abuse: account recovery must go through the force."""
+        ...
 
-def link_case(user_id: str, crime_reference: str, code: str, *, links: LinkRepository, clock: Clock) -> LinkedCase:
+
+class IdentityAdmin(Protocol):
+    def disable_self_service_recovery(self, user_id: str) -> None:
+        """No password reset by email or SMS for this account (recovery goes through the force)."""
+        ...
+
+
+def link_case(
+    user_id: str, crime_reference: str, code: str, *, links: LinkRepository, identity: IdentityAdmin, clock: Clock
+) -> LinkedCase:
     now = clock.now()
     by_reference, by_account = links.failures(crime_reference, user_id, now - WINDOW)
     locked = by_reference >= MAX_FAILURES or by_account >= MAX_FAILURES
@@ -62,7 +74,10 @@ def link_case(user_id: str, crime_reference: str, code: str, *, links: LinkRepos
     if hashes == 0:
         access_code.matches(code, _DECOY_HASH)
     if match is not None and links.link(user_id, match[0], match[1], now) is WriteOutcome.WRITTEN:
-        return LinkedCase(match[0].force_id, match[0].case_id, match[1])
+        stored = match[0]
+        if links.is_high_risk(stored.force_id, stored.case_id, stored.victim_id):
+            identity.disable_self_service_recovery(user_id)
+        return LinkedCase(stored.force_id, stored.case_id, match[1])
     if not locked:
         links.record_failure(crime_reference, user_id, now)
     raise LinkRefusedError(

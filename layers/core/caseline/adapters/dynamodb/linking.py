@@ -16,6 +16,7 @@ from caseline.adapters.dynamodb.models import (
     CaseLinkItem,
     CaseMemberItem,
     CrimeReferenceItem,
+    VictimItem,
     case_pk,
     crime_reference_pk,
 )
@@ -142,3 +143,16 @@ class DynamoLinkRepository:
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
+
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        pk = case_pk(force_id, case_id)
+        try:
+            case = CaselineItem.get(pk, "CASE", consistent_read=True)
+            victim = CaselineItem.get(pk, f"VICTIM#{victim_id}", consistent_read=True)
+        except DoesNotExist:
+            return False
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        flags = case.flags if isinstance(case, CaseItem) else []
+        tier = victim.tier if isinstance(victim, VictimItem) else "standard"
+        return tier == "enhanced" and "domestic-abuse" in (flags or [])

@@ -1,0 +1,92 @@
+"""Data rights over the single table: the account's links, case partitions, and unlinking a case.
+
+Unlinking a case deletes, in one TransactWriteItems, the link (``USER#{user}`` / ``CASE#...``), the
+membership (``CASE#...`` / ``MEMBER#{user}``) and the messages the user sent on that case
+(``MESSAGE#...`` items with their ``user_id``), and puts the erasure's consultation-log entry. A
+transaction holds at most 100 items: if the user sent more than 97 messages on one case, the oldest go
+first in transactions of their own, and the link and membership always go together in the last one —
+so a case is never half-unlinked, and a failure part-way leaves the case linked for a retry.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.case_view import DynamoCaseReader
+from caseline.adapters.dynamodb.models import (
+    AuditItem,
+    CaselineItem,
+    CaseLinkItem,
+    CaseMemberItem,
+    MessageItem,
+    case_pk,
+)
+from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader, _connection, _failed_indexes
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
+
+MAX_TRANSACTION_ITEMS = 100
+_LINK_MEMBER_AND_LOG = 3
+
+
+def _audit_item(entry: AuditEntry) -> AuditItem:
+    """The same key and attributes as ``DynamoAuditLog.record`` writes."""
+    return AuditItem(
+        f"AUDIT#{entry.force_id}#{entry.case_id}",
+        f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
+        force_id=entry.force_id,
+        case_id=entry.case_id,
+        user_id=entry.user_id,
+        action=entry.action,
+        reason=entry.reason,
+        at=entry.at,
+    )
+
+
+class DynamoDataRightsStore:
+    def __init__(self) -> None:
+        self._links = DynamoVictimCaseReader()
+        self._cases = DynamoCaseReader()
+
+    def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        return self._links.linked_cases(user_id)
+
+    def read(self, force_id: str, case_id: str) -> CasePartition:
+        return self._cases.read(force_id, case_id)
+
+    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
+        pk = case_pk(force_id, case_id)
+        keys = self._message_keys(pk, user_id)
+        room = MAX_TRANSACTION_ITEMS - _LINK_MEMBER_AND_LOG
+        early, last = (keys[:-room], keys[-room:]) if len(keys) > room else ([], keys)
+        try:
+            for start in range(0, len(early), MAX_TRANSACTION_ITEMS):
+                with TransactWrite(connection=_connection()) as transaction:
+                    for sk in early[start : start + MAX_TRANSACTION_ITEMS]:
+                        transaction.delete(MessageItem(pk, sk))
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.delete(CaseLinkItem(f"USER#{user_id}", pk), condition=CaseLinkItem.pk.exists())
+                transaction.delete(CaseMemberItem(pk, f"MEMBER#{user_id}"))
+                for sk in last:
+                    transaction.delete(MessageItem(pk, sk))
+                transaction.save(_audit_item(erasure))
+        except TransactWriteError as exc:
+            if 0 in _failed_indexes(exc):
+                return None  # the link was gone already: another close got there first
+            raise StorageUnavailableError() from exc
+        return len(keys)
+
+    @staticmethod
+    def _message_keys(pk: str, user_id: str) -> list[str]:
+        """Sort keys of the user's messages on the case, oldest first (read exactly as stored)."""
+        try:
+            items = CaselineItem.query(
+                pk,
+                CaselineItem.sk.startswith("MESSAGE#"),
+                filter_condition=MessageItem.user_id == user_id,
+                consistent_read=True,
+            )
+            return [item.sk for item in items if isinstance(item, MessageItem) and item.user_id == user_id]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc

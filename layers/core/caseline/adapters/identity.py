@@ -1,0 +1,41 @@
+"""The victim user pool (Cognito), for the few things the API does to accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from caseline.domain.errors import StorageUnavailableError
+from caseline.observability import logger
+
+
+class CognitoIdentityAdmin:
+    def __init__(self, client: Any, *, user_pool_id: str) -> None:
+        self._client = client
+        self._pool = user_pool_id
+
+    def disable_self_service_recovery(self, user_id: str) -> None:
+        """Cognito sends reset codes only to verified addresses: unverify them, so recovery goes via the force."""
+        try:
+            self._client.admin_update_user_attributes(
+                UserPoolId=self._pool,
+                Username=user_id,
+                UserAttributes=[{"Name": "email_verified", "Value": "false"}],
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                logger.warning("Account not found while restricting recovery", extra={"user_id": user_id})
+                return
+            raise StorageUnavailableError("the account could not be updated") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError("the account could not be updated") from exc
+
+    def delete(self, user_id: str) -> None:
+        try:
+            self._client.admin_delete_user(UserPoolId=self._pool, Username=user_id)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "UserNotFoundException":
+                raise StorageUnavailableError("the account could not be deleted") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError("the account could not be deleted") from exc

@@ -1,0 +1,197 @@
+"""A victim's data rights: download what Caseline holds about them, and close their account.
+
+Only cases linked to the caller's own account are ever read or touched, and on a case that has more than
+one victim the caller gets only what is theirs: their own contact details, the timeline entries that are
+about the case or about them (never an entry about another victim), their own messages and their own
+requests to the force. Every case exported writes a consultation-log entry; every case unlinked writes an
+erasure entry in the same transaction as the deletes. The document format is described in
+docs/data-rights.md; change both together and bump ``EXPORT_FORMAT`` for anything incompatible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from caseline.domain.ports import Clock
+from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, StoredEvent, VictimContact
+from caseline.domain.timeline import describe
+
+EXPORT_FORMAT = "caseline.export.v1"
+EXPORTED = "exported-data"
+CLOSED_ACCOUNT = "closed-account"
+
+NOT_INCLUDED = (
+    "Who has looked at your case and when (the consultation log). The force must keep this record by law "
+    "(Data Protection Act 2018, section 62); ask the force if you want a copy.",
+    "Copies of the texts and emails sent to you. They repeat the updates in your timeline; the force can "
+    "tell you what was sent and when.",
+    "Anything about other victims on the same case: their contact details, their messages and their "
+    "requests belong to them.",
+    "The force's own working records for your case, such as the deadlines it must meet under the Victims' "
+    "Code and tasks for officers. Ask the force if you want to see them.",
+    "The contact preferences you set for a case (for example, no texts or quiet hours). You can see and "
+    "change them on each case's contact preferences page.",
+    "Security records: a scrambled form of your one-time access code (kept only until it is used or "
+    "expires) and counts of failed attempts to link a case (deleted automatically after about a day).",
+    "Your password and two-step verification settings. They are held by our sign-in service and never shown to anyone.",
+)
+
+KEPT = (
+    "The force's record of your case and its timeline. The force is responsible for it and keeps it under "
+    "its own retention rules; ask the force if you want to see it or have it deleted.",
+    "Your contact details as the force sent them (name, email address, mobile number, language and how it "
+    "is safe to contact you). They are part of the force's record of your case.",
+    "Updates about your case by text or email. They come from the force's record, not from your account, "
+    "so they carry on; ask the force if you want them to stop.",
+    "Messages and requests you have already sent to the force, including the words of your messages. The "
+    "force has received them and keeps them with its record of your case.",
+    "Any contact preferences you set for a case, so the force goes on contacting you only in the ways you "
+    "said are safe.",
+    "The record of who looked at your case and when, including this closure. The law requires the force "
+    "to keep it (Data Protection Act 2018, section 62).",
+)
+
+
+class DataRightsStore(Protocol):
+    def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        """The cases linked to this account (one Query on the account's partition)."""
+        ...
+
+    def read(self, force_id: str, case_id: str) -> CasePartition:
+        """Everything on one case's partition (one Query)."""
+        ...
+
+    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
+        """Delete the account's link to the case, its membership of the case and the messages it sent
+        there, and write ``erasure`` to the consultation log, all in one transaction.
+
+        Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
+        """
+        ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+
+IdentityDeleter = Callable[[str], None]
+"""Deletes the sign-in account. Must succeed if the account is already gone (closing twice is fine)."""
+
+
+def export_my_data(
+    user_id: str, email: str | None, *, store: DataRightsStore, audit: AuditLog, clock: Clock
+) -> dict[str, Any]:
+    """The caller's data as a JSON-ready document (format ``caseline.export.v1``)."""
+    now = clock.now()
+    cases = []
+    for link in sorted(store.linked_cases(user_id), key=lambda c: (c.force_id, c.case_id)):
+        partition = store.read(link.force_id, link.case_id)
+        victim_id = partition.members.get(user_id)
+        if partition.case is None or not partition.case.is_recorded or victim_id is None:
+            continue  # a stale link: nothing of this case is the caller's to see
+        audit.record(
+            AuditEntry(link.force_id, link.case_id, user_id, EXPORTED, "victim downloading their own data", now)
+        )
+        cases.append(_case_document(user_id, victim_id, partition))
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": now.isoformat(),
+        "account": {"user_id": user_id, "email": email},
+        "cases": cases,
+        "not_included": list(NOT_INCLUDED),
+    }
+
+
+def _about_someone_else(event: StoredEvent, victim_id: str) -> bool:
+    named = event.data.get("victim_id")
+    return named is not None and named != victim_id
+
+
+def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> dict[str, Any]:
+    case = partition.case
+    assert case is not None
+    victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
+    events = sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
+    messages = sorted((m for m in partition.messages if m.user_id == user_id), key=lambda m: m.sent_at)
+    requests = sorted(
+        (o for o in partition.outbound if o.data.get("victim_id") == victim_id), key=lambda o: o.created_at
+    )
+    return {
+        "force_id": case.force_id,
+        "case_id": case.case_id,
+        "crime_reference": case.crime_reference,
+        "category": case.category,
+        "stage": case.stage.slug,
+        "officer": dict(case.officer) if case.officer else None,
+        "your_details": _details(victim) if victim else None,
+        "timeline": [
+            {
+                "event_type": e.event_type,
+                "title": describe(e.event_type, e.data)[0],
+                "sequence": e.sequence,
+                "occurred_at": e.occurred_at.isoformat(),
+                "data": e.data,
+            }
+            for e in events
+            if not _about_someone_else(e, victim_id)
+        ],
+        "your_messages": [{"text": m.text, "sent_at": m.sent_at.isoformat()} for m in messages],
+        "requests_to_the_force": [
+            {"type": o.event_type, "created_at": o.created_at.isoformat(), "status": o.status.value} for o in requests
+        ],
+    }
+
+
+def _details(victim: VictimContact) -> dict[str, Any]:
+    return {
+        "name": victim.name,
+        "email": victim.email,
+        "mobile": victim.mobile,
+        "language": victim.language,
+        "tier": victim.tier,
+        "safe_contact": victim.safe_contact.to_dict(),
+    }
+
+
+def close_account(
+    user_id: str, *, store: DataRightsStore, clock: Clock, delete_identity: IdentityDeleter
+) -> dict[str, Any]:
+    """Unlink every case (each in one transaction), then delete the sign-in account, last.
+
+    Safe to repeat: a second call finds nothing linked and deletes an account that is already gone. If a
+    case fails to unlink, the error propagates before the sign-in account is touched, so the victim can
+    sign in and try again.
+    """
+    unlinked = messages = 0
+    for link in store.linked_cases(user_id):
+        erasure = AuditEntry(
+            link.force_id,
+            link.case_id,
+            user_id,
+            CLOSED_ACCOUNT,
+            "victim closed their account: link, case membership and their own messages erased",
+            clock.now(),
+        )
+        deleted = store.unlink(user_id, link.force_id, link.case_id, erasure)
+        if deleted is not None:
+            unlinked += 1
+            messages += deleted
+    delete_identity(user_id)
+    return {"deleted": _deleted(unlinked, messages), "kept": list(KEPT), "cases_unlinked": unlinked}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _deleted(unlinked: int, messages: int) -> list[str]:
+    deleted = []
+    if unlinked:
+        deleted.append(f"The links between your account and {_plural(unlinked, 'case')}.")
+    if messages:
+        deleted.append(
+            f"Caseline's copy of {_plural(messages, 'message')} you wrote to officers (the force already has them)."
+        )
+    deleted.append("Your Caseline sign-in: your email address, password and two-step verification settings.")
+    return deleted
