@@ -19,6 +19,7 @@ from caseline.adapters.dynamodb.case_view import (
     DynamoMessageStore,
     DynamoPreferencesStore,
 )
+from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
@@ -31,7 +32,7 @@ from caseline.domain.preferences import PreferenceRequest, VictimPreferences
 from caseline.domain.safe_contact import SafeHours
 from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
-from caseline.services import preferences, victim_cases
+from caseline.services import data_rights, preferences, victim_cases
 from caseline.services.linking import link_case
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -43,6 +44,7 @@ messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
 links = DynamoLinkRepository()
 preference_store = DynamoPreferencesStore()
+rights = DynamoDataRightsStore()
 identity = CognitoIdentityAdmin(client("cognito-idp"), user_pool_id=get_settings().user_pool_id)
 clock = SystemClock()
 
@@ -267,6 +269,38 @@ def put_preferences(force_id: Id, case_id: Id, body: Annotated[PreferencesBody, 
     return PreferencesView(
         yours=_body(decision.applied), in_effect=view.effective.to_dict(), waiting_for_the_force=decision.for_the_force
     )
+
+
+def _email() -> str | None:
+    context = app.current_event.request_context
+    claims = (context.authorizer.claims or {}) if context else {}
+    email = claims.get("email")
+    return str(email) if email else None
+
+
+class ClosedAccountView(_Model):
+    deleted: list[str] = Field(description="What was deleted, in plain English")
+    kept: list[str] = Field(description="What is kept, and why, in plain English")
+    cases_unlinked: int
+
+
+@app.get("/v1/me/data", summary="Download my data (format caseline.export.v1)", tags=["Victims"])
+def download_my_data() -> Response[dict[str, Any]]:
+    document = data_rights.export_my_data(_caller(), _email(), store=rights, audit=audit, clock=clock)
+    metrics.add_metric(name="DataExportsServed", unit=MetricUnit.Count, value=1)
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=document,
+        headers={"Content-Disposition": 'attachment; filename="caseline-my-data.json"', "Cache-Control": "no-store"},
+    )
+
+
+@app.delete("/v1/me", summary="Close my account: unlink my cases, delete my messages and my sign-in", tags=["Victims"])
+def close_my_account() -> ClosedAccountView:
+    closed = data_rights.close_account(_caller(), store=rights, clock=clock, delete_identity=identity.delete)
+    metrics.add_metric(name="AccountsClosed", unit=MetricUnit.Count, value=1)
+    return ClosedAccountView(**closed)
 
 
 @app.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["Documentation"])

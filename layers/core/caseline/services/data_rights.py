@@ -44,8 +44,9 @@ KEPT = (
     "is safe to contact you). They are part of the force's record of your case.",
     "Updates about your case by text or email. They come from the force's record, not from your account, "
     "so they carry on; ask the force if you want them to stop.",
-    "Messages and requests you have already sent to the force, including the words of your messages. The "
-    "force has received them and keeps them with its record of your case.",
+    "What you sent to the force: your messages (including their words), update requests and preference "
+    "changes, and anything still on its way. Once sent they belong to the force's record of your case, in "
+    "Caseline and in the force's own systems.",
     "Any contact preferences you set for a case, so the force goes on contacting you only in the ways you "
     "said are safe.",
     "The record of who looked at your case and when, including this closure. The law requires the force "
@@ -64,7 +65,8 @@ class DataRightsStore(Protocol):
 
     def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
         """Delete the account's link to the case, its membership of the case and the messages it sent
-        there, and write ``erasure`` to the consultation log, all in one transaction.
+        there, and write ``erasure`` to the consultation log. The link, the membership and the log entry go
+        in one transaction, never apart (with the messages, unless there are too many for one).
 
         Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
         """
@@ -188,10 +190,11 @@ def _plural(n: int, word: str) -> str:
 def _deleted(unlinked: int, messages: int) -> list[str]:
     deleted = []
     if unlinked:
-        deleted.append(f"The links between your account and {_plural(unlinked, 'case')}.")
+        deleted.append(f"The links between your account and {_plural(unlinked, 'case')}: you can no longer see them.")
     if messages:
         deleted.append(
-            f"Caseline's copy of {_plural(messages, 'message')} you wrote to officers (the force already has them)."
+            f"Your message thread: {_plural(messages, 'message')} you wrote to officers, as kept for you to read "
+            "back (what the force received is kept, see below)."
         )
     deleted.append("Your Caseline sign-in: your email address, password and two-step verification settings.")
     return deleted

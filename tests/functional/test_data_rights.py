@@ -1,0 +1,293 @@
+"""Data rights against moto: a victim downloads only their own data, even on a case they share with
+another victim, and closing their account unlinks everything they linked while the force's record stays."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.case_view import DynamoAuditLog, DynamoCaseReader
+from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+from caseline.adapters.dynamodb.models import CaselineItem, MessageItem, case_pk
+from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
+from caseline.domain import access_code
+from caseline.domain.errors import NotFoundError
+from caseline.domain.events import NEEDS_ASSESSED
+from caseline.domain.records import AccessCodeRecord, WriteOutcome
+from caseline.services import data_rights, victim_cases
+from caseline_local.template import Template
+
+from .builders import crime_recorded, signed
+from .conftest import REGION, Context, api_event, load_handler, webhook_secret
+from .test_victim_journey import CallCounter, Victims
+
+BLAKE = {
+    "victim_id": "TVP-V-0002",
+    "name": "Blake Shaw",
+    "email": "blake.shaw@example.org",
+    "mobile": "+447700900202",
+    "preferred_language": "cy",
+    "tier": "enhanced",
+}
+
+
+def _thread(count: str) -> str:
+    """What close_account says it deleted from the message thread."""
+    return (
+        f"Your message thread: {count} you wrote to officers, as kept for you to read back "
+        "(what the force received is kept, see below)."
+    )
+
+
+def _deliver(template: Template, force: str, event: dict[str, Any]) -> None:
+    body = json.dumps(event).encode()
+    request = api_event(
+        "POST",
+        f"/v1/webhooks/{force}",
+        resource="/v1/webhooks/{force_id}",
+        path_parameters={"force_id": force},
+        body=body,
+        headers=signed(webhook_secret(force), body),
+    )
+    assert load_handler("webhook_ingest").lambda_handler(request, Context())["statusCode"] == 202
+
+
+class Shared(Victims):
+    """Victims' cases, plus a second victim (Blake) on Alex's case TVP-J-1 and a needs assessment about
+    Blake alone on its timeline.
+
+    Journeys plan the confirmation (and its access code) once per case, so Blake's code is issued here
+    directly, the way a force re-issuing a code would store it.
+    """
+
+    def __init__(self, template: Template) -> None:
+        super().__init__(template)
+        _deliver(template, "thames-valley", crime_recorded("TVP-J-1", sequence=2, victim=BLAKE))
+        needs = crime_recorded("TVP-J-1", sequence=3)
+        needs.update(
+            type=NEEDS_ASSESSED,
+            data={"victim_id": BLAKE["victim_id"], "tier": "enhanced", "needs": ["emergency housing"]},
+        )
+        _deliver(template, "thames-valley", needs)
+        code = access_code.new_code()
+        record = AccessCodeRecord(
+            "thames-valley",
+            "TVP-J-1",
+            BLAKE["victim_id"],
+            access_code.hash_code(code),
+            datetime.now(UTC) + timedelta(days=access_code.VALID_DAYS),
+        )
+        assert DynamoOutboxRepository().create_messages([], access_codes=[record]) is WriteOutcome.WRITTEN
+        self.codes[BLAKE["mobile"]] = access_code.display(code)
+
+
+@pytest.fixture
+def shared(aws: Template) -> Shared:
+    victims = Shared(aws)
+    assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
+    assert victims.link("blake", "43260001234", victims.codes["+447700900202"])[0] == 201
+    assert victims.link("casey", "44260009876", victims.codes["+447700900103"])[0] == 201
+    for user, text in (("alex", "Alex asks about the window"), ("blake", "Blake's private worry")):
+        assert victims.case(user, "thames-valley", "TVP-J-1", "/messages", "POST", {"text": text})[0] == 202
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[0] == 202
+    return victims
+
+
+def _items() -> list[dict[str, Any]]:
+    return list(
+        boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test", ConsistentRead=True)["Items"]
+    )
+
+
+def _export(user: str, email: str | None = None) -> dict[str, Any]:
+    return data_rights.export_my_data(
+        user, email, store=DynamoDataRightsStore(), audit=DynamoAuditLog(), clock=SystemClock()
+    )
+
+
+class Identities:
+    """Stands in for the handler's AdminDeleteUser call: deleting an account that is gone is fine."""
+
+    def __init__(self, *users: str) -> None:
+        self.users = set(users)
+        self.deleted: list[str] = []
+
+    def __call__(self, user_id: str) -> None:
+        self.deleted.append(user_id)
+        self.users.discard(user_id)
+
+
+def _close(user: str, identities: Identities) -> dict[str, Any]:
+    return data_rights.close_account(
+        user, store=DynamoDataRightsStore(), clock=SystemClock(), delete_identity=identities
+    )
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_the_export_has_only_the_callers_cases_and_their_own_details_on_a_shared_case(shared: Shared) -> None:
+    document = _export("alex", "alex.morgan@example.org")
+    assert document["format"] == "caseline.export.v1"
+    assert document["account"] == {"user_id": "alex", "email": "alex.morgan@example.org"}
+    assert [(c["force_id"], c["case_id"]) for c in document["cases"]] == [("thames-valley", "TVP-J-1")]
+    case = document["cases"][0]
+    assert case["crime_reference"] == "43260001234" and case["category"] == "burglary"
+    assert case["officer"]["name"] == "PC Sam Patel"
+    assert case["your_details"]["name"] == "Alex Morgan"
+    assert case["your_details"]["mobile"] == "+447700900101"
+    assert set(case["your_details"]) == {"name", "email", "mobile", "language", "tier", "safe_contact"}
+    assert [m["text"] for m in case["your_messages"]] == ["Alex asks about the window"]
+    assert sorted(r["type"] for r in case["requests_to_the_force"]) == [
+        "org.caseline.victim.message-sent.v1",
+        "org.caseline.victim.update-requested.v1",
+    ]
+    assert all(r["status"] == "pending" for r in case["requests_to_the_force"])
+    # Both crime.recorded entries are case-wide; Blake's needs assessment is not Alex's to see
+    assert [t["sequence"] for t in case["timeline"]] == [1, 2]
+    assert all("victim" not in t["data"] for t in case["timeline"])
+    text = json.dumps(document)
+    for leak in ("Blake", "TVP-V-0002", "+447700900202", "blake.shaw", "emergency housing", "private worry"):
+        assert leak not in text
+    # Blake's own export has Blake's details and message on the same case, and nothing of Alex's
+    blakes = _export("blake")["cases"][0]
+    assert blakes["your_details"]["name"] == "Blake Shaw" and blakes["your_details"]["language"] == "cy"
+    assert [m["text"] for m in blakes["your_messages"]] == ["Blake's private worry"]
+    assert [t["sequence"] for t in blakes["timeline"]] == [1, 2, 3]
+    assert "Alex" not in json.dumps(blakes["your_details"]) + json.dumps(blakes["your_messages"])
+
+
+def test_an_export_round_trips_through_json(shared: Shared) -> None:
+    document = _export("alex", "alex.morgan@example.org")
+    assert json.loads(json.dumps(document)) == document
+    generated = datetime.fromisoformat(document["generated_at"])
+    assert abs(generated - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_each_exported_case_is_logged_and_read_with_one_query(shared: Shared) -> None:
+    client = CaselineItem._get_connection().connection.client
+    counter = CallCounter()
+    client.meta.events.register("before-call.dynamodb", counter)
+    try:
+        _export("casey")
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", counter)
+    assert counter.calls == ["Query", "Query", "PutItem"]  # links, the case's partition, the log entry
+    exported = [i for i in _items() if i["entity"]["S"] == "audit" and i["action"]["S"] == "exported-data"]
+    assert [(i["pk"]["S"], i["user_id"]["S"]) for i in exported] == [("AUDIT#hampshire#HAM-J-1", "casey")]
+
+
+def test_someone_with_no_linked_cases_gets_an_empty_export(shared: Shared) -> None:
+    document = _export("stranger")
+    assert document["cases"] == [] and document["not_included"]
+
+
+# ---------------------------------------------------------------- close account
+
+
+def test_closing_removes_links_membership_and_messages_and_keeps_the_forces_record(shared: Shared) -> None:
+    before = _items()
+    identities = Identities("alex", "blake")
+    result = _close("alex", identities)
+    assert result["cases_unlinked"] == 1
+    assert result["deleted"][:2] == [
+        "The links between your account and 1 case: you can no longer see them.",
+        _thread("1 message"),
+    ]
+    assert result["kept"] == list(data_rights.KEPT)
+    assert identities.deleted == ["alex"] and identities.users == {"blake"}
+    after = _items()
+    gone = {(i["pk"]["S"], i["sk"]["S"]) for i in before} - {(i["pk"]["S"], i["sk"]["S"]) for i in after}
+    pk = case_pk("thames-valley", "TVP-J-1")
+    entities = sorted(next(i["entity"]["S"] for i in before if (i["pk"]["S"], i["sk"]["S"]) == key) for key in gone)
+    assert entities == ["link", "member", "message"]
+    assert ("USER#alex", pk) in gone and (pk, "MEMBER#alex") in gone
+    # The force's record stays: the case, its timeline, both victims' details, every outbound event
+    kept = {(i["pk"]["S"], i["entity"]["S"]) for i in after}
+    for entity in ("case", "event", "victim", "outbound"):
+        assert (pk, entity) in kept
+    assert [i["user_id"]["S"] for i in after if i["entity"]["S"] == "message"] == ["blake"]
+    assert len([i for i in after if i["entity"]["S"] == "outbound"]) == 3
+    erasures = [i for i in after if i["entity"]["S"] == "audit" and i["action"]["S"] == "closed-account"]
+    assert [(i["pk"]["S"], i["user_id"]["S"]) for i in erasures] == [("AUDIT#thames-valley#TVP-J-1", "alex")]
+    # Alex can no longer see the case; Blake still can
+    with pytest.raises(NotFoundError):
+        victim_cases.view_case(
+            "alex", "thames-valley", "TVP-J-1", reader=DynamoCaseReader(), audit=DynamoAuditLog(), clock=SystemClock()
+        )
+    assert shared.case("alex", "thames-valley", "TVP-J-1")[0] == 404
+    assert shared.call("GET", "/v1/me/cases", "alex")[1] == {"cases": []}
+    assert shared.case("blake", "thames-valley", "TVP-J-1")[0] == 200
+    assert _export("alex")["cases"] == []
+
+
+def test_closing_twice_is_fine(shared: Shared) -> None:
+    identities = Identities("casey")
+    assert _close("casey", identities)["cases_unlinked"] == 1
+    audit_before = len([i for i in _items() if i["entity"]["S"] == "audit"])
+    again = _close("casey", identities)
+    assert again["cases_unlinked"] == 0
+    assert again["deleted"] == [
+        "Your Caseline sign-in: your email address, password and two-step verification settings."
+    ]
+    assert identities.deleted == ["casey", "casey"]
+    assert len([i for i in _items() if i["entity"]["S"] == "audit"]) == audit_before  # nothing new logged
+
+
+def test_each_case_is_unlinked_in_one_transaction(shared: Shared) -> None:
+    client = CaselineItem._get_connection().connection.client
+    counter = CallCounter()
+    client.meta.events.register("before-call.dynamodb", counter)
+    try:
+        _close("alex", Identities("alex"))
+    finally:
+        client.meta.events.unregister("before-call.dynamodb", counter)
+    assert counter.calls == ["Query", "Query", "TransactWriteItems"]  # links, own messages, all the deletes
+
+
+def test_more_messages_than_one_transaction_holds_are_all_deleted(shared: Shared) -> None:
+    pk = case_pk("hampshire", "HAM-J-1")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with MessageItem.batch_write() as batch:
+        for n in range(150):
+            sent = start + timedelta(minutes=n)
+            batch.save(
+                MessageItem(
+                    pk,
+                    f"MESSAGE#{sent.isoformat()}#m{n:03d}",
+                    force_id="hampshire",
+                    case_id="HAM-J-1",
+                    message_id=f"m{n:03d}",
+                    user_id="casey",
+                    text=f"message {n}",
+                    sent_at=sent,
+                )
+            )
+    assert len(_export("casey")["cases"][0]["your_messages"]) == 150
+    result = _close("casey", Identities("casey"))
+    assert result["deleted"][1] == _thread("150 messages")
+    left = {i["entity"]["S"] for i in _items() if i["pk"]["S"] in (pk, "USER#casey")}
+    assert "message" not in left and "member" not in left and "link" not in left
+    assert "case" in left
+
+
+def test_the_routes_download_and_close_through_the_handler(aws: Template) -> None:
+    from caseline.adapters.identity import CognitoIdentityAdmin
+
+    victims = Victims(aws)
+    victims.api.identity = CognitoIdentityAdmin(
+        boto3.client("cognito-idp", region_name="eu-west-2"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
+    )
+    assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
+    status, document = victims.call("GET", "/v1/me/data", "alex")
+    assert status == 200 and document["format"] == "caseline.export.v1"
+    assert [c["case_id"] for c in document["cases"]] == ["TVP-J-1"]
+    status, closed = victims.call("DELETE", "/v1/me", "alex")
+    assert status == 200 and closed["cases_unlinked"] == 1
+    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 404
+    assert victims.call("DELETE", "/v1/me", "alex")[0] == 200  # closing twice is fine
