@@ -205,3 +205,22 @@ def test_a_case_with_no_victims_is_not_applicable() -> None:
     outbox = FakeOutboxRepository()
     assert run(cases, outbox) is JourneyOutcome.NOT_APPLICABLE
     assert outbox.messages == {}
+
+
+def test_a_victim_added_later_gets_their_confirmation_and_the_first_is_not_sent_again() -> None:
+    # Given the first victim's confirmation was planned for sequence 1
+    outbox = FakeOutboxRepository()
+    cases = given_case()
+    assert run(cases, outbox) is JourneyOutcome.PLANNED
+    # When a newer crime.recorded adds a second victim
+    cases.put_victim(victim_contact(victim_id="V-2", email="sam@example.org", mobile=None))
+    assert run(cases, outbox, sequence=2) is JourneyOutcome.PLANNED
+    # Then the second victim has their own message, duty and code; the first got nothing new
+    keys = sorted(key for _, _, key in outbox.messages)
+    assert keys == [
+        "000000000001#right3-confirmation#email#V-1",
+        "000000000001#right3-confirmation#sms#V-1",
+        "000000000002#right3-confirmation#email#V-2",
+    ]
+    assert sorted(d.duty_id for d in outbox.duties.values()) == ["right3#V-1", "right3#V-2"]
+    assert sorted(victim for _, _, victim in outbox.access_codes) == ["V-1", "V-2"]

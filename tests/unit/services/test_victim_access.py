@@ -96,3 +96,46 @@ def test_ten_thousand_random_access_attempts_leak_nothing(seed: int) -> None:
         assert owns, f"LEAK: {user} reached {force}/{case_id}"
         allowed += 1
     assert allowed > 1_000 and refused > 2_000  # both paths were exercised
+
+
+def test_a_shared_case_never_shows_one_victim_anothers_assessment() -> None:
+    from caseline.domain.events import NEEDS_ASSESSED
+    from caseline.domain.records import StoredEvent
+
+    def assessment(victim_id: str, service: str) -> StoredEvent:
+        return StoredEvent(
+            force_id="north-shire",
+            case_id="C-1",
+            sequence=2 if victim_id == "V-A" else 3,
+            event_id=victim_id,
+            event_type=NEEDS_ASSESSED,
+            occurred_at=NOW,
+            received_at=NOW,
+            applied=True,
+            data={
+                "victim_id": victim_id,
+                "tier": "enhanced",
+                "support_referral": {"service": service, "referred_at": NOW.isoformat()},
+            },
+        )
+
+    partition = CasePartition(
+        _case("north-shire", "C-1"),
+        [assessment("V-A", "Service A"), assessment("V-B", "Service B")],
+        [],
+        {"alex": "V-A", "blake": "V-B"},
+        [],
+        [],
+    )
+
+    class Reader:
+        def read(self, force_id: str, case_id: str) -> CasePartition:
+            return partition
+
+    class Audit:
+        def record(self, entry: AuditEntry) -> None:
+            pass
+
+    view = victim_cases.view_case("alex", "north-shire", "C-1", reader=Reader(), audit=Audit(), clock=FixedClock(NOW))
+    details = [entry.detail for entry in view.timeline]
+    assert details == ["We have referred you to Service A."]

@@ -48,11 +48,10 @@ def run_journeys(
     case = cases.get_case(event.force_id, event.case_id)
     if case is None or case.recorded_at is None:
         return JourneyOutcome.NOT_APPLICABLE
-    messages: list[OutboxMessage] = []
-    duties: list[Duty] = []
-    codes: list[AccessCodeRecord] = []
-    tasks: list[OfficerTask] = []
     now = clock.now()
+    outcomes = []
+    # One transaction per victim: a victim added by a later event gets their confirmation even though
+    # the first victim's was planned already (which stays planned once).
     for victim in cases.get_victims(event.force_id, event.case_id):
         code = access_code.new_code()
         duty = Duty(
@@ -62,23 +61,18 @@ def run_journeys(
             right="right-3-written-confirmation",
             due_on=add_working_days(uk_date(case.recorded_at), RIGHT3_DUE_WORKING_DAYS),
         )
-        duties.append(duty)
-        codes.append(
-            AccessCodeRecord(
-                force_id=case.force_id,
-                case_id=case.case_id,
-                victim_id=victim.victim_id,
-                code_hash=access_code.hash_code(code),
-                expires_at=now + timedelta(days=access_code.VALID_DAYS),
-            )
+        stored_code = AccessCodeRecord(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            victim_id=victim.victim_id,
+            code_hash=access_code.hash_code(code),
+            expires_at=now + timedelta(days=access_code.VALID_DAYS),
         )
         planned, blocked = _confirmation(event, case, victim, code, duty.duty_id, portal_url)
-        messages.extend(planned)
-        tasks.extend(blocked)
-    if not messages and not tasks:
+        outcomes.append(outbox.create_messages(planned, duties=[duty], access_codes=[stored_code], tasks=blocked))
+    if not outcomes:
         return JourneyOutcome.NOT_APPLICABLE
-    outcome = outbox.create_messages(messages, duties=duties, access_codes=codes, tasks=tasks)
-    if outcome is WriteOutcome.DUPLICATE:
+    if all(outcome is WriteOutcome.DUPLICATE for outcome in outcomes):
         return JourneyOutcome.ALREADY_PLANNED
     return JourneyOutcome.PLANNED
 

@@ -90,6 +90,7 @@ def view_case(
     timeline = [
         TimelineEntry(event.occurred_at, *describe(event.event_type, event.data))
         for event in sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
+        if event.data.get("victim_id", victim_id) == victim_id  # never another victim's assessment or details
     ]
     return CaseView(
         force_id=force_id,
