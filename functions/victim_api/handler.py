@@ -113,6 +113,8 @@ class CaseDetailView(_Model):
     rights: list[RightView]
     messages: list[MessageView]
     delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
+    next_steps: str
+    expected_reply: str
     recommended_articles: list[dict[str, str]] = Field(default_factory=list)
 
 
@@ -183,6 +185,8 @@ def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
         rights=[RightView(number=r.number, title=r.title, summary=r.summary) for r in view.rights],
         messages=[MessageView(at=m.at, author=m.author, text=m.text, delivery=m.delivery) for m in view.messages],
         delayed_to_force=view.delayed_to_force,
+        next_steps=view.next_steps,
+        expected_reply=view.expected_reply,
     )
 
 

@@ -104,6 +104,7 @@ def test_a_victim_links_views_and_messages_their_case(victims: Victims) -> None:
     assert view["stage"] == "officer-assigned" and view["officer"]["name"] == "PC Sam Patel"
     assert view["timeline"][0]["title"] == "Your report was recorded as burglary"
     assert [r["number"] for r in view["rights"]] == list(range(1, 13))
+    assert view["next_steps"].startswith("Your officer will review") and "5 working days" in view["expected_reply"]
     # And a message to the officer is stored and raised as an outbound event, once
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "<b>Any news?</b>"})[0] == 202
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[1] == {"status": "requested"}

@@ -60,3 +60,20 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
     if event_type == ev.CASE_CLOSED:
         return "Your case has been closed", str(data["reason_summary"]) if data.get("reason_summary") else None
     return "Update on your case", None
+
+
+# What happens next, by stage: plain English for the tracker.
+NEXT_STEPS: dict[str, str] = {
+    "reported": "We will look at what you told us and decide how to investigate. We will tell you when an "
+    "officer is looking after your case.",
+    "officer-assigned": "Your officer will review the evidence and may contact you for more information. "
+    "You can message them here at any time.",
+    "investigating": "Your officer is investigating. We will tell you when a suspect is arrested, interviewed, "
+    "released or charged.",
+    "outcome": "A decision has been made. Your officer will explain what it means and what happens next, "
+    "including any court dates.",
+    "closed": "Your case is closed. You can still read it here, and support services are still available to you.",
+}
+
+# How soon a victim can expect an answer to a message (shown next to the officer's details).
+EXPECTED_REPLY = "Your officer aims to reply within 5 working days. If you are in danger, call 999."

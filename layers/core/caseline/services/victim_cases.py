@@ -15,7 +15,7 @@ from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEve
 from caseline.domain.ports import Clock, VictimCaseReader
 from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, VictimMessage, WriteOutcome
 from caseline.domain.rights import Right, rights_for
-from caseline.domain.timeline import describe
+from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -64,6 +64,8 @@ class CaseView:
     tier: str
     messages: list[ThreadMessage] = field(default_factory=list)
     delayed_to_force: int = 0
+    next_steps: str = ""
+    expected_reply: str = EXPECTED_REPLY
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -104,6 +106,7 @@ def view_case(
         tier=tier,
         messages=_thread(partition, user_id),
         delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
+        next_steps=NEXT_STEPS[case.stage.slug],
     )
 
 
