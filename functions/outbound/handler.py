@@ -14,7 +14,7 @@ from caseline.adapters.aws import client
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.force_endpoint import HttpForceEndpoint
 from caseline.config import get_settings
-from caseline.domain.errors import DeliveryFailedError
+from caseline.domain.errors import RetryableError
 from caseline.domain.outbound import backoff_seconds, from_message
 from caseline.observability import logger, metrics, tracer
 from caseline.services.outbound import deliver
@@ -33,7 +33,7 @@ def record_handler(record: SQSRecord) -> str:
     attempt = int(record.attributes.approximate_receive_count or 1)
     try:
         outcome = deliver(event, attempt, outbound=outbound, endpoint=endpoint)
-    except DeliveryFailedError:
+    except RetryableError:
         # Back off before the next attempt; the queue's redrive policy dead-letters after its limit.
         sqs.change_message_visibility(
             QueueUrl=settings.outbound_queue_url,

@@ -267,3 +267,24 @@ def test_high_risk_victims_get_no_self_service_recovery(aws: Template) -> None:
         for a in idp.admin_get_user(UserPoolId=pool, Username="jordan.blake@example.org")["UserAttributes"]
     }
     assert attributes["email_verified"] == "false"
+
+
+def test_my_cases_shows_the_current_stage_after_new_events(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    update = {
+        **crime_recorded("TVP-J-1", sequence=2),
+        "type": "org.caseline.suspect.arrested.v1",
+        "data": {"occurred_at": "2026-11-28T10:00:00Z"},
+    }
+    body = json.dumps(update).encode()
+    event = api_event(
+        "POST",
+        "/v1/webhooks/thames-valley",
+        resource="/v1/webhooks/{force_id}",
+        path_parameters={"force_id": "thames-valley"},
+        body=body,
+        headers=signed(webhook_secret("thames-valley"), body),
+    )
+    assert load_handler("webhook_ingest").lambda_handler(event, Context())["statusCode"] == 202
+    [case] = victims.call("GET", "/v1/me/cases", "alex")[1]["cases"]
+    assert case["stage"] == "investigating"

@@ -103,6 +103,7 @@ class FakeCaseRepository:
         case: CaseRecord,
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
+        linked_users: Sequence[str] = (),
     ) -> WriteOutcome:
         self.save_attempts += 1
         if self.concurrent_writes:

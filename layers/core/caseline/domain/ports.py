@@ -47,8 +47,10 @@ class CaseRepository(Protocol):
         case: CaseRecord,
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
+        linked_users: Sequence[str] = (),
     ) -> WriteOutcome:
-        """Write receipt, event, case state and changed victims in one conditional transaction.
+        """Write receipt, event, case state, changed victims and linked accounts' case summaries in one
+        conditional transaction.
 
         DUPLICATE if the receipt or the event exists already; CONFLICT if the case's revision is no
         longer ``expected_revision`` (None: the case must not exist yet).

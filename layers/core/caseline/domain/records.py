@@ -70,6 +70,7 @@ class CaseAggregate:
     case: CaseRecord | None
     events: list[StoredEvent]
     victims: list[VictimContact]
+    linked_users: list[str] = field(default_factory=list)  # accounts linked to the case
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ def ingest_webhook(
             case=case,
             expected_revision=revision,
             victims=_victim_changes(force_id, envelope, data, loaded.victims),
+            linked_users=loaded.linked_users,
         )
         if outcome is WriteOutcome.WRITTEN:
             status = IngestStatus.ACCEPTED if newest else IngestStatus.STALE

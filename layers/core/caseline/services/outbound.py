@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from caseline.domain.errors import DeliveryFailedError
+from caseline.domain.errors import RetryableError
 from caseline.domain.outbound import DELAYED_AFTER_ATTEMPTS, OutboundEvent, OutboundStatus
 from caseline.domain.ports import ForceEndpoint, OutboundQueue, OutboundRepository
 
@@ -31,13 +31,13 @@ def relay(event: OutboundEvent, *, queue: OutboundQueue, outbound: OutboundRepos
 def deliver(
     event: OutboundEvent, attempt: int, *, outbound: OutboundRepository, endpoint: ForceEndpoint
 ) -> DeliveryOutcome:
-    """Deliver one attempt. Raises DeliveryFailedError (retry later) when the force did not accept it."""
+    """Deliver one attempt. Raises a RetryableError (retry later) when the force did not accept it."""
     stored = outbound.get(event.force_id, event.case_id, event.outbound_id)
     if stored is not None and stored.status is OutboundStatus.DELIVERED:
         return DeliveryOutcome.ALREADY_DELIVERED
     try:
         endpoint.deliver(event.force_id, event)
-    except DeliveryFailedError:
+    except RetryableError:
         if attempt >= DELAYED_AFTER_ATTEMPTS and (stored is None or stored.status is not OutboundStatus.DELAYED):
             outbound.mark_delayed(event, attempt)
         raise

@@ -48,7 +48,7 @@ class ThreadMessage:
     at: datetime
     author: str  # "you" or "officer"
     text: str
-    delivery: str | None = None  # for your messages: sent, delivered or delayed
+    delivery: str | None = None  # for your messages: pending, queued, delivered or delayed
 
 
 @dataclass(frozen=True)

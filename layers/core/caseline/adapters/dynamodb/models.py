@@ -19,7 +19,7 @@ crime ref      REF#{normalised reference}      CASE#{force}#{case}              
 member         CASE#{force}#{case}             MEMBER#{user}                    -
 preferences    CASE#{force}#{case}             PREFS#{victim}                   -
 message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
-audit          AUDIT#{force}#{case}            {at}#{user}#{id}                 -
+audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
 attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
 =============  ==============================  ===============================  ===============================
 

@@ -23,6 +23,7 @@ from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
     CaseLinkItem,
+    CaseMemberItem,
     CrimeReferenceItem,
     DutyItem,
     EventItem,
@@ -189,6 +190,7 @@ class DynamoCaseRepository:
         case: CaseRecord | None = None
         events: list[StoredEvent] = []
         victims: list[VictimContact] = []
+        linked_users: list[str] = []
         try:
             for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
                 if isinstance(item, CaseItem):
@@ -197,9 +199,11 @@ class DynamoCaseRepository:
                     events.append(event_record(item))
                 elif isinstance(item, VictimItem):
                     victims.append(_victim_record(item))
+                elif isinstance(item, CaseMemberItem):
+                    linked_users.append(item.user_id)
         except QueryError as exc:
             raise StorageUnavailableError() from exc
-        return CaseAggregate(case=case, events=events, victims=victims)
+        return CaseAggregate(case=case, events=events, victims=victims, linked_users=linked_users)
 
     def save_event(
         self,
@@ -209,6 +213,7 @@ class DynamoCaseRepository:
         case: CaseRecord,
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
+        linked_users: Sequence[str] = (),
     ) -> WriteOutcome:
         pk = case_pk(event.force_id, event.case_id)
         receipt_item = ReceiptItem(
@@ -249,6 +254,15 @@ class DynamoCaseRepository:
                     )
                 for victim in victims:
                     transaction.save(self._victim_item(victim))
+                for user_id in linked_users:  # keep "my cases" at a glance current
+                    transaction.update(
+                        CaseLinkItem(f"USER#{user_id}", pk),
+                        actions=[
+                            CaseLinkItem.stage.set(case.stage.slug),
+                            CaseLinkItem.updated_at.set(case.updated_at or event.received_at),
+                        ],
+                        condition=CaseLinkItem.pk.exists(),
+                    )
         except TransactWriteError as exc:
             failed = _failed_indexes(exc)
             if 0 in failed or 1 in failed:
