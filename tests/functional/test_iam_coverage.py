@@ -1,0 +1,167 @@
+"""Least privilege that still works: every AWS action each function really performs (recorded with
+botocore's event hooks while it runs against moto) is allowed by that function's policy in template.yaml.
+
+moto does not enforce IAM, so without this a missing permission would only show once deployed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import botocore.handlers
+import pytest
+
+from caseline_local.template import Template
+
+from .builders import crime_recorded, signed
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_secret
+
+# Actions granted by the SAM policy templates the template uses.
+SAM_POLICY_TEMPLATES = {
+    "SQSSendMessagePolicy": {"sqs:SendMessage", "sqs:SendMessageBatch"},
+    "SQSPollerPolicy": {
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:ChangeMessageVisibility",
+        "sqs:GetQueueAttributes",
+        "sqs:DeleteMessageBatch",
+        "sqs:ChangeMessageVisibilityBatch",
+    },
+}
+_TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.actions: set[str] = set()
+
+    def __call__(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        prefix = model.service_model.signing_name
+        if model.name == "TransactWriteItems":  # authorised per item, not as an action of its own
+            for item in params.get("TransactItems", []):
+                self.actions.update(f"dynamodb:{_TRANSACT[kind]}" for kind in item)
+        else:
+            self.actions.add(f"{prefix}:{model.name}")
+
+
+def allowed(template: Template, function: str) -> set[str]:
+    actions: set[str] = set()
+    for policy in template.resources[function]["Properties"]["Policies"]:
+        for name in policy:
+            actions |= SAM_POLICY_TEMPLATES.get(name, set())
+        for statement in policy.get("Statement", []):
+            granted = statement["Action"]
+            actions |= set(granted if isinstance(granted, list) else [granted])
+    return actions
+
+
+@pytest.fixture
+def record(aws: Template) -> Iterator[Callable[[Callable[[], object]], set[str]]]:
+    """``record(call)`` runs ``call`` and returns the AWS actions it made (on clients created inside)."""
+    from caseline.adapters.dynamodb.models import CaselineItem
+
+    recorder = Recorder()
+    entry = ("before-call", recorder)
+    botocore.handlers.BUILTIN_HANDLERS.append(entry)
+    CaselineItem._connection = None  # a fresh client that carries the hook
+    try:
+
+        def run(call: Callable[[], object]) -> set[str]:
+            recorder.actions.clear()
+            call()
+            return set(recorder.actions)
+
+        yield run
+    finally:
+        botocore.handlers.BUILTIN_HANDLERS.remove(entry)
+        CaselineItem._connection = None
+
+
+def test_every_action_each_function_performs_is_in_its_policy(aws: Template, record: Any) -> None:
+    used: dict[str, set[str]] = {}
+    ingest, journeys, dispatch = load_handler("webhook_ingest"), load_handler("journeys"), load_handler("dispatch")
+    journey_stream, dispatch_stream = StreamReader(aws, "JourneysFunction"), StreamReader(aws, "DispatchFunction")
+
+    def post(event: dict[str, Any]) -> None:
+        body = json.dumps(event).encode()
+        request = api_event(
+            "POST",
+            "/v1/webhooks/thames-valley",
+            resource="/v1/webhooks/{force_id}",
+            path_parameters={"force_id": "thames-valley"},
+            body=body,
+            headers=signed(webhook_secret("thames-valley"), body),
+        )
+        assert ingest.lambda_handler(request, Context())["statusCode"] == 202
+
+    used["WebhookIngestFunction"] = record(lambda: post(crime_recorded("IAM-1")))
+    records = journey_stream.new_records()  # reading the stream is the event source's job, not the function's
+    used["JourneysFunction"] = record(lambda: journeys.lambda_handler({"Records": records}, Context()))
+    outbox = dispatch_stream.new_records()
+    used["DispatchFunction"] = record(lambda: dispatch.lambda_handler({"Records": outbox}, Context()))
+    victim_api = load_handler("victim_api")
+
+    def victim_calls() -> None:
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        text = next(t for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items())
+        code = text.split("access code ")[1][:11]
+        calls = [
+            ("POST", "/v1/me/links", "/v1/me/links", None, {"crime_reference": "43260001234", "access_code": code}),
+            ("GET", "/v1/cases/thames-valley/IAM-1", "/v1/cases/{force_id}/{case_id}", 1, None),
+            (
+                "POST",
+                "/v1/cases/thames-valley/IAM-1/messages",
+                "/v1/cases/{force_id}/{case_id}/messages",
+                1,
+                {"text": "hello"},
+            ),
+            (
+                "PUT",
+                "/v1/cases/thames-valley/IAM-1/preferences",
+                "/v1/cases/{force_id}/{case_id}/preferences",
+                1,
+                {
+                    "channels": ["email"],
+                    "name_police": True,
+                    "name_crime": True,
+                    "safe_hours": None,
+                    "no_news_days": 28,
+                    "language": "en",
+                    "non_statutory": True,
+                },
+            ),
+            ("GET", "/v1/me/data", "/v1/me/data", None, None),
+            ("DELETE", "/v1/me", "/v1/me", None, None),
+        ]
+        for method, path, resource, params, body in calls:
+            event = api_event(
+                method,
+                path,
+                resource=resource,
+                path_parameters={"force_id": "thames-valley", "case_id": "IAM-1"} if params else None,
+                headers={"Content-Type": "application/json"},
+                body=json.dumps(body) if body is not None else None,
+                claims={"sub": "iam-user"},
+            )
+            assert victim_api.lambda_handler(event, Context())["statusCode"] < 300, (method, path)
+
+    from caseline.adapters.identity import CognitoIdentityAdmin
+
+    victim_api.identity = CognitoIdentityAdmin(
+        victim_api.client("cognito-idp"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
+    )
+    used["VictimApiFunction"] = record(victim_calls)
+    outbound = dispatch_stream.new_records()
+    assert any(r["dynamodb"]["NewImage"]["entity"]["S"] == "outbound" for r in outbound)
+    used["DispatchFunction"] |= record(lambda: dispatch.lambda_handler({"Records": outbound}, Context()))
+    sweep = load_handler("duty_sweep")
+    used["DutySweepFunction"] = record(lambda: sweep.lambda_handler({}, Context()))
+    for function, actions in used.items():
+        missing = actions - allowed(aws, function)
+        assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
+    assert "dynamodb:Query" in used["WebhookIngestFunction"]  # the recorder really saw the calls
+    assert {"ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]
