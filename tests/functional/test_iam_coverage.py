@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import botocore.handlers
 import pytest
 
@@ -158,6 +159,18 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
     outbound = dispatch_stream.new_records()
     assert any(r["dynamodb"]["NewImage"]["entity"]["S"] == "outbound" for r in outbound)
     used["DispatchFunction"] |= record(lambda: dispatch.lambda_handler({"Records": outbound}, Context()))
+    from .test_outbound import FakeForce, _queue_records
+
+    secret = json.loads(
+        boto3.client("secretsmanager", region_name=REGION).get_secret_value(
+            SecretId="caseline/test/outbound/thames-valley"
+        )["SecretString"]
+    )["current"]
+    outbound_handler = load_handler("outbound")
+    outbound_handler.endpoint._open = FakeForce(secret)
+    queued = _queue_records(aws.physical["OutboundQueue"]["QueueUrl"])
+    assert queued
+    used["OutboundFunction"] = record(lambda: outbound_handler.lambda_handler({"Records": queued}, Context()))
     sweep = load_handler("duty_sweep")
     used["DutySweepFunction"] = record(lambda: sweep.lambda_handler({}, Context()))
     for function, actions in used.items():
@@ -165,3 +178,4 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
         assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert "dynamodb:Query" in used["WebhookIngestFunction"]  # the recorder really saw the calls
     assert {"ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]
+    assert "secretsmanager:GetSecretValue" in used["OutboundFunction"]
