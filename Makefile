@@ -83,6 +83,24 @@ openapi: setup ## Regenerate docs/openapi.json from the handlers
 event-schemas: setup ## Regenerate docs/events/schemas/ (JSON Schema of every force event) from the models
 	$(PY) -m caseline_local event-schemas
 
+force-event: setup ## Post one signed event to the running local stack (FORCE=… TYPE=officer.assigned CASE=TVP-123 SEQ=2)
+	$(PY) -m caseline_local.force_sim event --force $(FORCE) --type $(TYPE) --case $(CASE) --sequence $(SEQ)
+
+force-lifecycle: setup ## Post a scripted case, crime recorded to case closed, to the running local stack (FORCE=…)
+	$(PY) -m caseline_local.force_sim lifecycle --force $(FORCE)
+
+force-burst: setup ## Randomised burst with duplicates and late events against the running local stack (FORCE=…)
+	$(PY) -m caseline_local.force_sim burst --force $(FORCE) --cases 20 --events-per-case 10 --duplicates 0.1 --shuffle 0.2 --concurrency 4 --seed 1
+
+force-inbox: setup ## Receive Caseline's outbound events on port 8095 (SECRET=the force's outbound secret)
+	$(PY) -m caseline_local.force_sim receive --port 8095 --secret $(SECRET)
+
+event-examples: setup ## Regenerate docs/events/examples/ from the force simulator's builders
+	$(PY) -m caseline_local.force_sim examples docs/events/examples
+
+bench-burst: setup ## Webhook burst benchmark: 1,000 signed events through the local stack against a GET baseline
+	$(PY) tests/bench/webhook_burst.py
+
 lock: ## Re-resolve requirements/dev.txt from a clean environment (review the diff!)
 	rm -rf /tmp/caseline-lock && $(PYTHON) -m venv /tmp/caseline-lock
 	/tmp/caseline-lock/bin/pip install --quiet -r requirements/dev.in
@@ -91,4 +109,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build event-schemas dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build event-schemas force-event force-lifecycle force-burst force-inbox event-examples bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

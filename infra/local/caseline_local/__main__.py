@@ -44,6 +44,7 @@ def _up(args: argparse.Namespace) -> None:
         out.write(f"  Sent messages   {url}/_local/sent   (or: make sent)\n")
         out.write(f"  Force webhooks  POST {url}/v1/webhooks/{{force_id}}   (make demo-event posts one)\n")
         out.write(f"  Victim API      GET  {url}/v1/me/cases   (Cognito ID token)\n")
+        out.write(f"  Force inboxes   {url}/_local/force-inbox.json   (victims' messages received by each force)\n")
         out.write(f"  AWS (moto)      {stack.endpoint}\n")
         out.write(f"  Function logs   {stack.state_dir / 'logs'}\n")
         for force_id, status, body in stack.demo_results:

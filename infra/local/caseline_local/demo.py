@@ -1,4 +1,5 @@
-"""Demo data: fictional "crime recorded" events for both forces, posted through the signed webhook.
+"""Demo data: fictional "crime recorded" events for both forces, posted through the signed webhook by the
+force simulator's client (``caseline_local.force_sim``).
 
 Names are invented, phone numbers are Ofcom drama numbers (07700 900xxx) and addresses are example.org.
 """
@@ -7,14 +8,12 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from caseline.domain.signing import sign
+from caseline_local.force_sim import client
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 
@@ -42,22 +41,6 @@ def fresh_crime_recorded(force_id: str, serial: int | None = None) -> dict[str, 
 
 
 def post_event(gateway_url: str, force_id: str, event: dict[str, Any], secret: str) -> tuple[int, dict[str, Any]]:
-    body = json.dumps(event).encode("utf-8")
-    webhook_id = f"msg_{uuid.uuid4().hex}"
-    timestamp = int(time.time())
-    request = urllib.request.Request(
-        f"{gateway_url}/v1/webhooks/{force_id}",
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/cloudevents+json",
-            "webhook-id": webhook_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(secret, webhook_id, timestamp, body),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    """Sign and post one event as the force simulator does; (HTTP status, JSON body)."""
+    response = client.post_event(gateway_url, force_id, event, secret)
+    return response.status, response.body

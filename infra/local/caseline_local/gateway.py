@@ -182,6 +182,13 @@ class Gateway:
 
     @staticmethod
     def _send(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
+        try:
+            Gateway._write(request, status, headers, body)
+        except (BrokenPipeError, ConnectionResetError):
+            request.close_connection = True  # the client went away: nothing to answer
+
+    @staticmethod
+    def _write(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
         request.send_response(status)
         for name, value in headers.items():
             if name.lower() != "content-length":

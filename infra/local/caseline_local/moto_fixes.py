@@ -29,6 +29,7 @@ from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import StreamShard, Table
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
 _LOCK = threading.RLock()
 _WRITES = (
@@ -106,6 +107,18 @@ def _transact_write_items(original: Callable[..., Any]) -> Callable[..., Any]:
     return checked
 
 
+def _forgetting_used_iterators(original: Callable[..., Any]) -> Callable[..., Any]:
+    """moto keeps every shard iterator it ever issued; a used one is never needed again."""
+
+    @functools.wraps(original)
+    def get_records(self: DynamoDBStreamsBackend, iterator_arn: str, limit: int) -> Any:
+        result = original(self, iterator_arn, limit)
+        self.shard_iterators.pop(iterator_arn, None)
+        return result
+
+    return get_records
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -113,6 +126,7 @@ def apply() -> None:
     for name in _WRITES:
         setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
     DynamoDBBackend.transact_write_items = _transact_write_items(DynamoDBBackend.transact_write_items)  # type: ignore[method-assign]
-    setattr(dynamodb_models, "copy", _NoTableCopies)  # noqa: B010 - replaces a module moto imported
+    dynamodb_models.copy = _NoTableCopies  # type: ignore[attr-defined,assignment]  # replaces the module moto imported
+    DynamoDBStreamsBackend.get_records = _forgetting_used_iterators(DynamoDBStreamsBackend.get_records)  # type: ignore[method-assign]
     StreamShard.add = _serialised(StreamShard.add)  # type: ignore[method-assign]
     _applied = True

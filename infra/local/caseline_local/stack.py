@@ -18,6 +18,7 @@ from moto.server import ThreadedMotoServer
 
 from caseline_local import demo, mailbox, moto_fixes
 from caseline_local.auth import CognitoVerifier
+from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
@@ -55,6 +56,7 @@ class LocalStack:
         self.endpoint = ""
         self.started_in = 0.0
         self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
+        self.receivers: dict[str, OutboundReceiver] = {}
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
@@ -78,7 +80,16 @@ class LocalStack:
         self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         parameters = {"Environment": "local", "PortalUrl": self.gateway.url, **self.config.parameters}
         session = boto3.session.Session(region_name=self.config.region)
-        self.template, _ = provision_stack(self.config.root, session, region=self.config.region, parameters=parameters)
+        self._start_force_receivers(parameters)
+        self.template, _ = provision_stack(
+            self.config.root,
+            session,
+            region=self.config.region,
+            parameters=parameters,
+            outbound_urls={force: receiver.url + "/caseline" for force, receiver in self.receivers.items()},
+        )
+        for force_id, receiver in self.receivers.items():
+            receiver.inbox.secrets = [self._secret("outbound", force_id)]
         self._start_workers()
         self._wire_gateway(session)
         self._start_pollers(session)
@@ -98,6 +109,8 @@ class LocalStack:
             self.gateway.server.server_close()
         for worker in self.workers.values():
             worker.stop()
+        for receiver in self.receivers.values():
+            receiver.stop()
         if self.moto:
             self.moto.stop()
         (self.state_dir / "state.json").unlink(missing_ok=True)
@@ -199,6 +212,7 @@ class LocalStack:
             ),
             "/_local/sent.json": lambda: json_page(mailbox.as_json(mailbox.sent_messages(self.endpoint))),
             "/_local/config.json": lambda: json_page(self.public_config()),
+            "/_local/force-inbox.json": lambda: json_page(self.force_inboxes()),
         }
 
     def public_config(self) -> dict[str, Any]:
@@ -262,11 +276,26 @@ class LocalStack:
         for poller in self.pollers:
             poller.start()
 
+    # ------------------------------------------------------------ forces' systems
+    def _start_force_receivers(self, parameters: dict[str, Any]) -> None:
+        """Each force's endpoint for outbound events: a simulator receiver that checks signatures."""
+        main = Template.read(self.config.root / "template.yaml", region=self.config.region, overrides=parameters)
+        for force_id in main.parameters["Forces"]:
+            receiver = OutboundReceiver("not-yet-provisioned", out=self.state_dir / f"force-inbox-{force_id}.jsonl")
+            self.receivers[force_id] = receiver.start()
+
+    def force_inboxes(self) -> dict[str, list[dict[str, Any]]]:
+        return {force_id: receiver.received for force_id, receiver in self.receivers.items()}
+
     # ------------------------------------------------------------ helpers
-    def webhook_secret(self, force_id: str) -> str:
-        prefix = f"caseline/{self.template.parameters['Environment'] if self.template else 'local'}/webhook/"
+    def _secret(self, kind: str, force_id: str) -> str:
+        environment = self.template.parameters["Environment"] if self.template else "local"
         client = boto3.session.Session(region_name=self.config.region).client("secretsmanager")
-        return str(json.loads(client.get_secret_value(SecretId=prefix + force_id)["SecretString"])["current"])
+        secret_id = f"caseline/{environment}/{kind}/{force_id}"
+        return str(json.loads(client.get_secret_value(SecretId=secret_id)["SecretString"])["current"])
+
+    def webhook_secret(self, force_id: str) -> str:
+        return self._secret("webhook", force_id)
 
     def load_demo(self) -> None:
         assert self.gateway is not None

@@ -1,0 +1,108 @@
+"""Forces and the fictional people, places and references that make up a simulated case.
+
+Every name is invented; mobiles are Ofcom drama numbers (+44 7700 900xxx), team phone numbers are
+Ofcom drama numbers (01632 960xxx) and email addresses are @example.org. The same force and case id
+always give the same people, so every event about one case agrees with the others.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Force:
+    force_id: str
+    case_prefix: str  # the force's case ids look like TVP-123456
+    source: str  # CloudEvents ``source``: the sending system
+    reference_prefix: str  # crime references start with the force's two-digit code
+    areas: tuple[str, ...]
+    officers: tuple[tuple[str, str, str], ...]  # (name, collar number, team contact)
+    courts: tuple[str, ...]
+
+
+FORCES: dict[str, Force] = {
+    "thames-valley": Force(
+        force_id="thames-valley",
+        case_prefix="TVP",
+        source="urn:force:thames-valley:niche",
+        reference_prefix="43",
+        areas=("Reading", "Oxford", "Milton Keynes", "Slough", "High Wycombe", "Banbury"),
+        officers=(
+            ("DC Hannah Okafor", "5120", "Reading Investigation Hub, 01632 960011"),
+            ("PC Tom Ridley", "3307", "Oxford Local Policing Team, 01632 960012"),
+            ("DS Meera Joshi", "6618", "Milton Keynes CID, 01632 960013"),
+        ),
+        courts=("Reading Magistrates' Court", "Oxford Crown Court"),
+    ),
+    "hampshire": Force(
+        force_id="hampshire",
+        case_prefix="HAM",
+        source="urn:force:hampshire:rms",
+        reference_prefix="44",
+        areas=("Southampton", "Portsmouth", "Winchester", "Basingstoke", "Newport", "Andover"),
+        officers=(
+            ("PC Lewis Grant", "2214", "Southampton Local Policing Team, 01632 960021"),
+            ("DC Aisha Rahman", "4471", "Portsmouth CID, 01632 960022"),
+            ("DS Owen Marsh", "1893", "Winchester Investigation Team, 01632 960023"),
+        ),
+        courts=("Southampton Magistrates' Court", "Portsmouth Crown Court"),
+    ),
+}
+
+FIRST_NAMES = ("Robin", "Jamie", "Taylor", "Avery", "Morgan", "Quinn", "Rowan", "Sasha", "Elliot", "Harper")
+LAST_NAMES = ("Ashdown", "Brightwell", "Calloway", "Denholm", "Everly", "Fairbrook", "Greaves", "Hollis")
+CATEGORIES = ("burglary", "vehicle-crime", "criminal-damage-arson", "theft-from-the-person", "bicycle-theft")
+# What a suspect is charged with, in words a victim would read (no names: only what they need to know).
+CHARGES: dict[str, str] = {
+    "burglary": "Burglary of a home",
+    "vehicle-crime": "Theft from a motor vehicle",
+    "criminal-damage-arson": "Criminal damage",
+    "theft-from-the-person": "Theft from the person",
+    "bicycle-theft": "Theft of a pedal cycle",
+    "robbery": "Robbery",
+    "violent-crime": "Assault occasioning actual bodily harm",
+}
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Everything about one case that stays the same from event to event."""
+
+    victim_id: str
+    victim_name: str
+    email: str
+    mobile: str
+    officer: dict[str, str]
+    area: str
+    crime_reference: str
+    category: str
+    court: str
+
+
+def force(force_id: str) -> Force:
+    try:
+        return FORCES[force_id]
+    except KeyError:
+        raise ValueError(f"unknown force {force_id!r}: one of {', '.join(FORCES)}") from None
+
+
+def case_facts(force_id: str, case_id: str) -> CaseFacts:
+    """Deterministic fictional facts for a case (no I/O, no global random state)."""
+    profile = force(force_id)
+    rng = random.Random(zlib.crc32(f"{force_id}/{case_id}".encode()))  # noqa: S311 - test data, not security
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    name, collar, team = rng.choice(profile.officers)
+    return CaseFacts(
+        victim_id=f"V-{case_id}"[:64],
+        victim_name=f"{first} {last}",
+        email=f"{first.lower()}.{last.lower()}.{rng.randrange(1000):03d}@example.org",
+        mobile=f"+447700900{rng.randrange(1000):03d}",
+        officer={"name": name, "collar_number": collar, "team_contact": team},
+        area=rng.choice(profile.areas),
+        crime_reference=f"{profile.reference_prefix}26{rng.randrange(10**7):07d}",
+        category=rng.choice(CATEGORIES),
+        court=rng.choice(profile.courts),
+    )

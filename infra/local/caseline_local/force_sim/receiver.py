@@ -1,0 +1,172 @@
+"""A force system's receiving end for Caseline's OUTBOUND events (victims' messages, update requests,
+preference changes): verify the Standard Webhooks signature, de-duplicate on webhook-id, keep each new
+event (in memory and as one JSON line in a file), answer 204 (200 ``duplicate`` for a repeat).
+
+``Inbox`` is the logic (no sockets); ``OutboundReceiver`` serves it over HTTP on a port (0: any free one).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from caseline.domain.errors import SignatureInvalidError
+from caseline.domain.signing import parse_headers, verify
+
+OUTBOUND_PREFIX = "org.caseline."
+JSON_TYPES = frozenset({"application/json", "application/cloudevents+json"})
+MAX_BODY = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: dict[str, Any] | None = None
+
+    @property
+    def content_type(self) -> str:
+        return "application/problem+json" if self.status >= 400 else "application/json"
+
+
+def problem(status: int, kind: str, title: str) -> Reply:
+    return Reply(status, {"type": f"urn:caseline:problem:{kind}", "title": title, "status": status})
+
+
+class Inbox:
+    """Accepts signed outbound events once each. Thread-safe."""
+
+    def __init__(
+        self,
+        secret: str,
+        *,
+        out: Path | None = None,
+        echo: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.secrets = [secret]
+        self.out = out
+        self.echo = echo
+        self.clock = clock
+        self.received: list[dict[str, Any]] = []
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def handle(self, headers: Mapping[str, str], body: bytes) -> Reply:
+        if len(body) > MAX_BODY:
+            return problem(413, "payload-too-large", "The body is too large")
+        try:
+            signed = parse_headers(headers)
+            verify(self.secrets, signed, body, now=self.clock())
+        except SignatureInvalidError:
+            return problem(401, "unauthenticated", "The signature is not valid")
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if content_type.split(";", 1)[0].strip().lower() not in JSON_TYPES:
+            return problem(415, "unsupported-media-type", "Send a CloudEvent as JSON")
+        try:
+            event = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return problem(400, "malformed-body", "The body must be UTF-8 JSON")
+        if not isinstance(event, dict):
+            return problem(400, "malformed-body", "The body must be a JSON object")
+        if not str(event.get("type", "")).startswith(OUTBOUND_PREFIX):
+            return problem(422, "unsupported-event-type", "Not a Caseline event type")
+        with self._lock:
+            if signed.webhook_id in self._seen:
+                return Reply(200, {"status": "duplicate"})
+            self._seen.add(signed.webhook_id)
+            self.received.append(event)
+            if self.out is not None:
+                with self.out.open("a", encoding="utf-8") as sink:
+                    sink.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
+        if self.echo is not None:
+            self.echo(summary(signed.webhook_id, event))
+        return Reply(204)
+
+
+def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
+    kind = str(event.get("type", "")).removeprefix(OUTBOUND_PREFIX)
+    return f"{event.get('time', '-')} {kind} case={event.get('subject', '-')} id={event.get('id', '-')} ({webhook_id})"
+
+
+class OutboundReceiver:
+    """``with OutboundReceiver(secret) as receiver: ... receiver.url ... receiver.received``."""
+
+    def __init__(
+        self,
+        secret: str,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        out: Path | None = None,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        self.inbox = Inbox(secret, out=out, echo=echo)
+        inbox = self.inbox
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_version = "force-sim-receiver"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Quiet: the inbox prints its own one-line summaries."""
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                if length > MAX_BODY:
+                    self._reply(problem(413, "payload-too-large", "The body is too large"))
+                    self.close_connection = True
+                    return
+                self._reply(inbox.handle(dict(self.headers.items()), self.rfile.read(length)))
+
+            def do_GET(self) -> None:
+                self._reply(problem(405, "method-not-allowed", "POST events here"))
+
+            def _reply(self, reply: Reply) -> None:
+                payload = json.dumps(reply.body).encode() if reply.body is not None else b""
+                self.send_response(reply.status)
+                if payload:
+                    self.send_header("Content-Type", reply.content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
+    def received(self) -> list[dict[str, Any]]:
+        return self.inbox.received
+
+    def start(self) -> OutboundReceiver:
+        self._thread = threading.Thread(target=self.server.serve_forever, name="force-sim-receiver", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:  # shutdown() would wait forever for a loop that never started
+            self.server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.server.server_close()
+
+    def __enter__(self) -> OutboundReceiver:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

@@ -1,0 +1,1 @@
+"""Unit tests for the local stack's pure parts (the force simulator)."""
