@@ -23,7 +23,7 @@ from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
-from caseline.adapters.http import install_problem_handlers
+from caseline.adapters.http import install_problem_handlers, non_json_body_problem
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content import openapi_json
@@ -316,4 +316,4 @@ def openapi_document() -> Response[str]:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return non_json_body_problem(event) or app.resolve(event, context)

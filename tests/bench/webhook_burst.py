@@ -2,7 +2,7 @@
 baseline of as many plain GETs at the same concurrency (HTTP overhead only), in one run.
 
 Then checks what a force relies on: every distinct event stored exactly once, each case's sequence the
-highest one sent, and no 5xx as a final answer (a 503 that a retry resolves is counted and shown).
+highest one sent, and no 5xx at all (a 409 for an event about a victim not known yet is retried and shown).
 Timings are informational; exits 1 only when a check fails.
 
     PYTHONPATH=layers/core:infra/local .venv/bin/python tests/bench/webhook_burst.py [--events 1000]

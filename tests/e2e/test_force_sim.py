@@ -88,8 +88,8 @@ def test_a_burst_with_duplicates_and_late_events_stores_every_event_exactly_once
     assert report.statuses == {202: len(plan.events), 200: plan.duplicates}
     assert report.outcomes["duplicate"] == plan.duplicates
     # The only first answers that may be retried: a victim's event that arrived before its crime.recorded
-    # (503, by design: nothing is stored and the force retries with the same webhook-id).
-    assert set(report.retried) <= {"503 urn:caseline:problem:temporarily-unavailable"}, report.retried
+    # (409, by design: nothing is stored and the force retries with the same webhook-id).
+    assert set(report.retried) <= {"409 urn:caseline:problem:victim-not-known-yet"}, report.retried
     victim_events = {ev.NEEDS_ASSESSED, ev.VICTIM_CONTACT_CHANGED}
     retried = [d.event for d, r in zip(plan.deliveries, report.responses, strict=True) if r.earlier]
     assert all(e["type"] in victim_events for e in retried), [e["type"] for e in retried]

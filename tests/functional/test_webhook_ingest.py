@@ -217,8 +217,8 @@ def test_a_whole_case_life_ends_closed_with_one_timeline_entry_per_event(ingest:
         body = json.dumps(event).encode()
         headers = signed(secret, body)
         status, problem = post(ingest, "hampshire", body, headers)
-        if status == 503:  # about a victim not known yet: nothing stored, the force retries later
-            assert problem["type"] == "urn:caseline:problem:temporarily-unavailable"
+        if status == 409:  # about a victim not known yet: nothing stored, the force retries later
+            assert problem["type"] == "urn:caseline:problem:victim-not-known-yet"
             retries.append((body, headers["webhook-id"]))
         else:
             assert status == 202

@@ -62,6 +62,7 @@ def build(root: Path) -> dict[str, Any]:
                     operation["security"] = security
                     operation.setdefault("responses", {})["401"] = _problem("Missing, expired or invalid ID token")
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
+    _document_victim_routes(document)
     document["components"]["securitySchemes"] = {
         "victimIdToken": {
             "type": "apiKey",
@@ -113,3 +114,30 @@ def _document_webhook(document: dict[str, Any]) -> None:
             op.setdefault("responses", {})
             if "422" in op["responses"]:
                 op["responses"]["422"] = _problem("The request is not valid")
+
+
+_CASE = "/v1/cases/{force_id}/{case_id}"
+_NOT_LINKED = "No such case among yours (the same answer for any case not linked to you)"
+# (path, method) -> (success status the route really answers, extra problem responses)
+_VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+    ("/v1/me/links", "post"): ("201", {"400": "Crime reference and access code do not link a case (or locked)"}),
+    (_CASE, "get"): ("200", {"404": _NOT_LINKED}),
+    (_CASE + "/messages", "post"): ("202", {"404": _NOT_LINKED}),
+    (_CASE + "/update-requests", "post"): ("202", {"404": _NOT_LINKED}),
+    (_CASE + "/preferences", "get"): ("200", {"404": _NOT_LINKED}),
+    (_CASE + "/preferences", "put"): ("200", {"404": _NOT_LINKED}),
+}
+
+
+def _document_victim_routes(document: dict[str, Any]) -> None:
+    """Statuses Powertools cannot infer from a returned ``Response`` (201, 202) and the problems routes raise."""
+    paths = document["paths"]
+    for (path, method), (success, problems) in _VICTIM_ROUTES.items():
+        responses = paths[path][method]["responses"]
+        if success != "200" and "200" in responses:
+            responses[success] = responses.pop("200")
+        for status, description in problems.items():
+            responses[status] = _problem(description)
+        responses["503"] = _problem("Temporarily unavailable; try again")
+    served = paths["/v1/openapi.json"]["get"]["responses"]["200"]
+    served["content"] = {"application/json": {"schema": {"type": "object"}}}

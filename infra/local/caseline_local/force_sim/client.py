@@ -29,7 +29,8 @@ CONTENT_TYPE = "application/cloudevents+json"
 TIMEOUT_SECONDS = 15.0
 
 
-RETRYABLE = frozenset({0, 429, 500, 502, 503, 504})
+# 409: an event about a victim whose crime.recorded has not arrived yet (nothing stored: send it again later)
+RETRYABLE = frozenset({0, 409, 429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,10 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from caseline.domain.errors import (
     CaselineError,
@@ -24,6 +27,7 @@ from caseline.domain.errors import (
     UnsupportedEventTypeError,
     UnsupportedMediaTypeError,
     ValidationFailedError,
+    VictimNotKnownYetError,
 )
 from caseline.observability import logger
 
@@ -41,6 +45,8 @@ _MAPPING: dict[type[CaselineError], tuple[int, str]] = {
     NotFoundError: (404, "not-found"),
     LinkRefusedError: (400, "link-refused"),
     ConflictError: (409, "conflict"),
+    # Not a server fault: the force sent this before the crime it is about; nothing is stored, retry later.
+    VictimNotKnownYetError: (409, "victim-not-known-yet"),
     RetryableError: (503, "temporarily-unavailable"),
 }
 
@@ -51,8 +57,8 @@ def problem(status: int, slug: str, title: str, detail: str | None = None, **ext
         body["detail"] = detail
     body.update({k: v for k, v in extra.items() if v is not None})
     headers = {"Cache-Control": "no-store"}
-    if status == 503:
-        headers["Retry-After"] = "5"
+    if status in {409, 503}:
+        headers["Retry-After"] = "5" if status == 503 else "60"
     return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body), headers=headers)
 
 
@@ -82,6 +88,10 @@ def install_problem_handlers(app: APIGatewayRestResolver) -> None:
             422, "validation", "The request is not valid", "a parameter is missing or malformed", field=field or None
         )
 
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _not_json(_: RequestUnsupportedContentType) -> Response[str]:
+        return problem(415, "unsupported-media-type", "The request body must be application/json")
+
     @app.exception_handler(UnicodeDecodeError)
     def _not_utf8(_: UnicodeDecodeError) -> Response[str]:
         return problem(400, "malformed-body", "The request body must be UTF-8")
@@ -94,3 +104,23 @@ def install_problem_handlers(app: APIGatewayRestResolver) -> None:
     def _unexpected(error: Exception) -> Response[str]:
         logger.exception("Unhandled error", extra={"error": type(error).__name__})
         return problem(500, "internal", "Something went wrong")
+
+
+_JSON_TYPES = ("application/json", "application/problem+json")
+
+
+def non_json_body_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A 415 proxy response for a request body that is not JSON, before any parser looks at it."""
+    if not event.get("body") or event.get("httpMethod") not in {"POST", "PUT", "PATCH"}:
+        return None
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type in _JSON_TYPES:
+        return None
+    response = problem(415, "unsupported-media-type", "The request body must be application/json")
+    return {
+        "statusCode": 415,
+        "headers": {"Content-Type": PROBLEM_JSON, **response.headers},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
