@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import EventItem
 from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository, event_record
 from caseline.adapters.streams import new_image_item
@@ -22,6 +23,7 @@ settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 cases = DynamoCaseRepository()
 outbox = DynamoOutboxRepository()
+locks = DynamoLinkRepository()
 clock = SystemClock()
 
 
@@ -36,7 +38,9 @@ def record_handler(record: DynamoDBRecord) -> str:
     item = new_image_item(record.raw_event)
     if not isinstance(item, EventItem):
         return "ignored"
-    outcome = run_journeys(event_record(item), cases=cases, outbox=outbox, clock=clock, portal_url=settings.portal_url)
+    outcome = run_journeys(
+        event_record(item), cases=cases, outbox=outbox, clock=clock, portal_url=settings.portal_url, locks=locks
+    )
     metrics.add_metric(name=_METRIC[outcome], unit=MetricUnit.Count, value=1)
     logger.info("Journey step", extra={"force_id": item.force_id, "case_id": item.case_id, "outcome": outcome.value})
     return outcome.value

@@ -288,3 +288,39 @@ def test_my_cases_shows_the_current_stage_after_new_events(victims: Victims) -> 
     assert load_handler("webhook_ingest").lambda_handler(event, Context())["statusCode"] == 202
     [case] = victims.call("GET", "/v1/me/cases", "alex")[1]["cases"]
     assert case["stage"] == "investigating"
+
+
+def test_the_force_reissues_a_code_which_lifts_the_lock(aws: Template) -> None:
+    victims = Victims(aws)
+    old_code = victims.codes["+447700900103"]
+    for attacker in ("a", "b", "c", "d", "e"):
+        victims.link(attacker, "44260009876", "ABCDE-FGHJK")
+    assert victims.link("casey", "44260009876", old_code)[0] == 400  # locked
+    # When the force re-issues Casey's code
+    reissue = {
+        **crime_recorded("HAM-J-1", sequence=2),
+        "type": "org.caseline.access.code-reissued.v1",
+        "data": {"victim_id": "HAM-V-0001"},
+    }
+    body = json.dumps(reissue).encode()
+    request = api_event(
+        "POST",
+        "/v1/webhooks/hampshire",
+        resource="/v1/webhooks/{force_id}",
+        path_parameters={"force_id": "hampshire"},
+        body=body,
+        headers=signed(webhook_secret("hampshire"), body),
+    )
+    assert load_handler("webhook_ingest").lambda_handler(request, Context())["statusCode"] == 202
+    journeys, dispatch = load_handler("journeys"), load_handler("dispatch")
+    journeys.lambda_handler({"Records": StreamReader(aws, "JourneysFunction").new_records()}, Context())
+    dispatch.lambda_handler({"Records": StreamReader(aws, "DispatchFunction").new_records()}, Context())
+    texts = [
+        t
+        for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items()
+        if n == "+447700900103" and "new one-time code" in t
+    ]
+    new_code = re.search(r"code is ([0-9A-Z]{5}-[0-9A-Z]{5})", texts[-1]).group(1)  # type: ignore[union-attr]
+    # Then the old code is dead and the new one links, the lock on the reference being lifted
+    assert victims.link("casey", "44260009876", old_code)[0] == 400
+    assert victims.link("casey", "44260009876", new_code)[0] == 201

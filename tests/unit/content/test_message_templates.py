@@ -18,6 +18,8 @@ def test_both_right3_templates_exist_for_email_and_sms() -> None:
         ("right3-confirmation", "sms"),
         ("right3-confirmation-content-free", "email"),
         ("right3-confirmation-content-free", "sms"),
+        ("access-code-reissued", "email"),
+        ("access-code-reissued", "sms"),
     }
 
 
@@ -28,7 +30,11 @@ def test_every_placeholder_is_supplied_by_the_journey(key: tuple[str, str]) -> N
     assert "access_code" in placeholders(template.body)
 
 
-@pytest.mark.parametrize("key", sorted(k for k in TEMPLATES if k[0].endswith("content-free")), ids="/".join)
+@pytest.mark.parametrize(
+    "key",
+    sorted(k for k in TEMPLATES if k[0].endswith("content-free") or k[0] == "access-code-reissued"),
+    ids="/".join,
+)
 def test_content_free_templates_name_neither_the_crime_nor_the_officer(key: tuple[str, str]) -> None:
     template = TEMPLATES[key]
     named = placeholders(template.body) | placeholders(template.subject or "")

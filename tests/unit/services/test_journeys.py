@@ -224,3 +224,29 @@ def test_a_victim_added_later_gets_their_confirmation_and_the_first_is_not_sent_
     ]
     assert sorted(d.duty_id for d in outbox.duties.values()) == ["right3#V-1", "right3#V-2"]
     assert sorted(victim for _, _, victim in outbox.access_codes) == ["V-1", "V-2"]
+
+
+class FakeLocks:
+    def __init__(self) -> None:
+        self.cleared: list[str] = []
+
+    def clear(self, crime_reference: str) -> None:
+        self.cleared.append(crime_reference)
+
+
+def test_a_reissued_code_replaces_the_old_one_is_sent_safely_and_lifts_the_lock() -> None:
+    outbox, locks = FakeOutboxRepository(), FakeLocks()
+    cases = given_case()
+    run(cases, outbox)
+    old_hash = next(iter(outbox.access_codes.values())).code_hash
+    event = stored_event(sequence=5, event_type="org.caseline.access.code-reissued.v1", data={"victim_id": "V-1"})
+    outcome = run_journeys(event, cases=cases, outbox=outbox, clock=FixedClock(NOW), portal_url=PORTAL, locks=locks)
+    assert outcome is JourneyOutcome.PLANNED
+    [code] = outbox.access_codes.values()
+    assert code.code_hash != old_hash  # the old code no longer matches anything
+    reissued = [m for m in outbox.messages.values() if m.template_id == "access-code-reissued"]
+    assert sorted(m.channel for m in reissued) == ["email", "sms"]
+    assert locks.cleared == ["NS/2026/0001"]
+    # A redelivery plans nothing new and does not clear again
+    again = run_journeys(event, cases=cases, outbox=outbox, clock=FixedClock(NOW), portal_url=PORTAL, locks=locks)
+    assert again is JourneyOutcome.ALREADY_PLANNED and locks.cleared == ["NS/2026/0001"]

@@ -215,6 +215,10 @@ def case_closed(ctx: EventContext, *, reason: str | None = None) -> Event:
     return envelope(ctx, ev.CASE_CLOSED, {"closed_at": iso(ctx.time), "reason_summary": text})
 
 
+def access_code_reissued(ctx: EventContext) -> Event:
+    return envelope(ctx, ev.ACCESS_CODE_REISSUED, {"victim_id": case_facts(ctx.force_id, ctx.case_id).victim_id})
+
+
 BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.CRIME_RECORDED: crime_recorded,
     ev.OFFICER_ASSIGNED: officer_assigned,
@@ -234,6 +238,7 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.OFFICER_MESSAGE: officer_message,
     ev.VICTIM_CONTACT_CHANGED: victim_contact_changed,
     ev.CASE_CLOSED: case_closed,
+    ev.ACCESS_CODE_REISSUED: access_code_reissued,
 }
 
 

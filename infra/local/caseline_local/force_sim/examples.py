@@ -36,6 +36,7 @@ def _other_path(case_id: str) -> list[Event]:
         build.suspect_released_under_investigation(at(6, 30)),
         build.suspect_released_without_charge(at(7, 60)),
         build.investigation_not_pursued(at(8, 61)),
+        build.access_code_reissued(at(9, 62)),
     ]
 
 

@@ -30,6 +30,7 @@ STAGE_OF: dict[str, CaseStage | None] = {
     ev.OFFICER_MESSAGE: None,
     ev.VICTIM_CONTACT_CHANGED: None,
     ev.CASE_CLOSED: CaseStage.CLOSED,
+    ev.ACCESS_CODE_REISSUED: None,
 }
 
 

@@ -149,6 +149,13 @@ class VictimContactChangedData(_Strict):
     safe_contact: SafeContactProfile | None = None
 
 
+class AccessCodeReissuedData(_Strict):
+    """The force asks for a new one-time access code for this victim (the old one stops working, and
+    a lock on guessing the crime reference is lifted)."""
+
+    victim_id: CaseId
+
+
 class CaseClosedData(_Strict):
     closed_at: datetime
     reason_summary: LongText | None = None
@@ -175,6 +182,7 @@ COURT_OUTCOME = _type("court.outcome")
 OFFICER_MESSAGE = _type("officer.message")
 VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
 CASE_CLOSED = _type("case.closed")
+ACCESS_CODE_REISSUED = _type("access.code-reissued")
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,
@@ -199,4 +207,5 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     OFFICER_MESSAGE: OfficerMessageData,
     VICTIM_CONTACT_CHANGED: VictimContactChangedData,
     CASE_CLOSED: CaseClosedData,
+    ACCESS_CODE_REISSUED: AccessCodeReissuedData,
 }

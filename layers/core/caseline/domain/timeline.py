@@ -57,6 +57,8 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
         return "You have a new message from your officer", None
     if event_type == ev.VICTIM_CONTACT_CHANGED:
         return "Your contact details were updated", None
+    if event_type == ev.ACCESS_CODE_REISSUED:
+        return "A new access code was sent to you", None
     if event_type == ev.CASE_CLOSED:
         return "Your case has been closed", str(data["reason_summary"]) if data.get("reason_summary") else None
     return "Update on your case", None

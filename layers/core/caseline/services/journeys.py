@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from caseline.domain import access_code
 from caseline.domain.calendar import add_working_days, uk_date
-from caseline.domain.events import CRIME_RECORDED
+from caseline.domain.events import ACCESS_CODE_REISSUED, CRIME_RECORDED
 from caseline.domain.ports import CaseRepository, Clock, OutboxRepository
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -30,6 +31,7 @@ from caseline.domain.vocabulary import CRIME_CATEGORIES
 
 RIGHT3_TEMPLATE = "right3-confirmation"
 RIGHT3_CONTENT_FREE_TEMPLATE = "right3-confirmation-content-free"
+REISSUE_TEMPLATE = "access-code-reissued"
 # Right 3 asks for written confirmation without unnecessary delay; Caseline tracks it as 1 working day.
 RIGHT3_DUE_WORKING_DAYS = 1
 
@@ -40,14 +42,28 @@ class JourneyOutcome(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+class LinkLocks(Protocol):
+    def clear(self, crime_reference: str) -> None:
+        """Lift the lock on guessing this crime reference (the force re-issued a code)."""
+        ...
+
+
 def run_journeys(
-    event: StoredEvent, *, cases: CaseRepository, outbox: OutboxRepository, clock: Clock, portal_url: str
+    event: StoredEvent,
+    *,
+    cases: CaseRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    portal_url: str,
+    locks: LinkLocks | None = None,
 ) -> JourneyOutcome:
-    if not event.applied or event.event_type != CRIME_RECORDED:
+    if not event.applied or event.event_type not in {CRIME_RECORDED, ACCESS_CODE_REISSUED}:
         return JourneyOutcome.NOT_APPLICABLE
     case = cases.get_case(event.force_id, event.case_id)
     if case is None or case.recorded_at is None:
         return JourneyOutcome.NOT_APPLICABLE
+    if event.event_type == ACCESS_CODE_REISSUED:
+        return _reissue(event, case, cases=cases, outbox=outbox, clock=clock, portal_url=portal_url, locks=locks)
     now = clock.now()
     outcomes = []
     # One transaction per victim: a victim added by a later event gets their confirmation even though
@@ -74,6 +90,73 @@ def run_journeys(
         return JourneyOutcome.NOT_APPLICABLE
     if all(outcome is WriteOutcome.DUPLICATE for outcome in outcomes):
         return JourneyOutcome.ALREADY_PLANNED
+    return JourneyOutcome.PLANNED
+
+
+def _reissue(
+    event: StoredEvent,
+    case: CaseRecord,
+    *,
+    cases: CaseRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    portal_url: str,
+    locks: LinkLocks | None,
+) -> JourneyOutcome:
+    """A new code replaces the old one (same key), goes by every safe channel, and lifts the lock."""
+    victim = next(
+        (v for v in cases.get_victims(case.force_id, case.case_id) if v.victim_id == event.data["victim_id"]), None
+    )
+    if victim is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    code = access_code.new_code()
+    stored = AccessCodeRecord(
+        force_id=case.force_id,
+        case_id=case.case_id,
+        victim_id=victim.victim_id,
+        code_hash=access_code.hash_code(code),
+        expires_at=clock.now() + timedelta(days=access_code.VALID_DAYS),
+    )
+    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
+    personalisation = {
+        "name": victim.name,
+        "crime_reference": case.crime_reference or "",
+        "portal_url": portal_url,
+        "access_code": access_code.display(code),
+    }
+    messages = [
+        OutboxMessage(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            key=f"{event.sequence:012d}#{REISSUE_TEMPLATE}#{channel.value}#{victim.victim_id}",
+            victim_id=victim.victim_id,
+            channel=channel.value,
+            template_id=REISSUE_TEMPLATE,
+            personalisation=personalisation,
+            status=OutboxStatus.PENDING,
+            created_at=event.received_at,
+        )
+        for channel in allowed
+    ]
+    tasks = (
+        []
+        if messages
+        else [
+            OfficerTask(
+                force_id=case.force_id,
+                case_id=case.case_id,
+                task_id=f"{event.sequence:012d}#code-needs-another-way#{victim.victim_id}",
+                reason="access-code-needs-another-way",
+                created_at=event.received_at,
+                detail={"victim_id": victim.victim_id},
+            )
+        ]
+    )
+    outcome = outbox.create_messages(messages, access_codes=[stored], tasks=tasks)
+    if outcome is WriteOutcome.DUPLICATE:
+        return JourneyOutcome.ALREADY_PLANNED
+    if locks is not None and case.crime_reference:
+        locks.clear(case.crime_reference)
     return JourneyOutcome.PLANNED
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.models import (
@@ -156,3 +156,10 @@ class DynamoLinkRepository:
         flags = case.flags if isinstance(case, CaseItem) else []
         tier = victim.tier if isinstance(victim, VictimItem) else "standard"
         return tier == "enhanced" and "domestic-abuse" in (flags or [])
+
+    def clear(self, crime_reference: str) -> None:
+        """The force re-issued a code: guessing this crime reference is no longer locked."""
+        try:
+            AttemptsItem(_attempts_keys(crime_reference, "-")[0], "ATTEMPTS").delete()
+        except DeleteError as exc:
+            raise StorageUnavailableError() from exc
