@@ -139,5 +139,8 @@ def _document_victim_routes(document: dict[str, Any]) -> None:
         for status, description in problems.items():
             responses[status] = _problem(description)
         responses["503"] = _problem("Temporarily unavailable; try again")
+        if "requestBody" in paths[path][method]:
+            responses.setdefault("400", _problem("The body is not UTF-8 JSON"))
+            responses["415"] = _problem("The body must be application/json")
     served = paths["/v1/openapi.json"]["get"]["responses"]["200"]
     served["content"] = {"application/json": {"schema": {"type": "object"}}}
