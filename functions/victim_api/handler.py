@@ -18,6 +18,7 @@ from caseline.adapters.dynamodb.case_view import (
     DynamoCaseReader,
     DynamoMessageStore,
     DynamoPreferencesStore,
+    DynamoReadState,
 )
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
@@ -45,6 +46,7 @@ outbound = DynamoOutboundRepository()
 links = DynamoLinkRepository()
 preference_store = DynamoPreferencesStore()
 rights = DynamoDataRightsStore()
+read_state = DynamoReadState()
 identity = CognitoIdentityAdmin(client("cognito-idp"), user_pool_id=get_settings().user_pool_id)
 clock = SystemClock()
 
@@ -63,6 +65,7 @@ class CaseSummaryView(_Model):
     category_label: str
     stage: str
     updated_at: datetime
+    unread: int = Field(description="Officer messages since you last opened the case")
 
 
 class MyCasesView(_Model):
@@ -97,6 +100,7 @@ class MessageView(_Model):
     author: str
     text: str
     delivery: str | None
+    unread: bool = Field(description="An officer's message that came after you last opened this case")
 
 
 class CaseDetailView(_Model):
@@ -149,6 +153,7 @@ def my_cases() -> MyCasesView:
                 category_label=CRIME_CATEGORIES.get(s.category, "Crime"),
                 stage=s.stage.slug,
                 updated_at=s.updated_at,
+                unread=s.unread,
             )
             for s in found
         ]
@@ -169,7 +174,9 @@ def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
     "/v1/cases/<force_id>/<case_id>", summary="One of my cases: stage, timeline, officer, rights", tags=["Victims"]
 )
 def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
-    view = victim_cases.view_case(_caller(), force_id, case_id, reader=cases, audit=audit, clock=clock)
+    view = victim_cases.view_case(
+        _caller(), force_id, case_id, reader=cases, audit=audit, clock=clock, reads=read_state
+    )
     metrics.add_metric(name="CaseViewsServed", unit=MetricUnit.Count, value=1)
     return CaseDetailView(
         force_id=view.force_id,
@@ -183,7 +190,10 @@ def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
         timeline=[TimelineEntryView(at=t.at, title=t.title, detail=t.detail) for t in view.timeline],
         tier=view.tier,
         rights=[RightView(number=r.number, title=r.title, summary=r.summary) for r in view.rights],
-        messages=[MessageView(at=m.at, author=m.author, text=m.text, delivery=m.delivery) for m in view.messages],
+        messages=[
+            MessageView(at=m.at, author=m.author, text=m.text, delivery=m.delivery, unread=m.unread)
+            for m in view.messages
+        ],
         delayed_to_force=view.delayed_to_force,
         next_steps=view.next_steps,
         expected_reply=view.expected_reply,

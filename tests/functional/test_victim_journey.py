@@ -212,7 +212,8 @@ def test_dynamodb_calls_per_operation(victims: Victims) -> None:
     finally:
         client.meta.events.unregister("before-call.dynamodb", counter)
     assert measured == {
-        "case view": ["Query", "PutItem"],  # one Query for everything, one consultation-log entry
+        # one Query for everything; a consultation-log entry; "read" marked on the case and in "my cases"
+        "case view": ["Query", "PutItem", "TransactWriteItems"],
         "my cases": ["Query"],
         "send message": ["Query", "TransactWriteItems"],
         "refused view": ["Query"],  # nothing written for a refusal
@@ -324,3 +325,41 @@ def test_the_force_reissues_a_code_which_lifts_the_lock(aws: Template) -> None:
     # Then the old code is dead and the new one links, the lock on the reference being lifted
     assert victims.link("casey", "44260009876", old_code)[0] == 400
     assert victims.link("casey", "44260009876", new_code)[0] == 201
+
+
+def _officer_message(case_id: str, sequence: int, text: str) -> None:
+    message = {
+        **crime_recorded(case_id, sequence=sequence),
+        "type": "org.caseline.officer.message.v1",
+        "data": {"message_id": f"m-{sequence}", "text": text},
+    }
+    body = json.dumps(message).encode()
+    event = api_event(
+        "POST",
+        "/v1/webhooks/thames-valley",
+        resource="/v1/webhooks/{force_id}",
+        path_parameters={"force_id": "thames-valley"},
+        body=body,
+        headers=signed(webhook_secret("thames-valley"), body),
+    )
+    assert load_handler("webhook_ingest").lambda_handler(event, Context())["statusCode"] == 202
+
+
+def test_officer_messages_are_unread_until_the_victim_opens_the_case(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    _officer_message("TVP-J-1", 2, "I will call you on Friday.")
+    _officer_message("TVP-J-1", 3, "We have arrested someone.")
+    assert victims.call("GET", "/v1/me/cases", "alex")[1]["cases"][0]["unread"] == 2
+    view = victims.case("alex", "thames-valley", "TVP-J-1")[1]
+    assert [(m["author"], m["unread"]) for m in view["messages"]] == [("officer", True), ("officer", True)]
+    # Opening the case reads them
+    assert victims.call("GET", "/v1/me/cases", "alex")[1]["cases"][0]["unread"] == 0
+    assert [m["unread"] for m in victims.case("alex", "thames-valley", "TVP-J-1")[1]["messages"]] == [False, False]
+
+
+def test_a_victim_can_send_ten_messages_a_day_about_a_case(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+    for n in range(10):
+        assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": f"m{n}"})[0] == 202
+    status, problem = victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "one more"})
+    assert status == 429 and problem["type"] == "urn:caseline:problem:too-many-requests"

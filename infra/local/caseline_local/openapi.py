@@ -122,7 +122,7 @@ _NOT_LINKED = "No such case among yours (the same answer for any case not linked
 _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me/links", "post"): ("201", {"400": "Crime reference and access code do not link a case (or locked)"}),
     (_CASE, "get"): ("200", {"404": _NOT_LINKED}),
-    (_CASE + "/messages", "post"): ("202", {"404": _NOT_LINKED}),
+    (_CASE + "/messages", "post"): ("202", {"404": _NOT_LINKED, "429": "Too many messages today"}),
     (_CASE + "/update-requests", "post"): ("202", {"404": _NOT_LINKED}),
     (_CASE + "/preferences", "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/preferences", "put"): ("200", {"404": _NOT_LINKED}),

@@ -23,6 +23,7 @@ from caseline.domain.errors import (
     PayloadTooLargeError,
     RetryableError,
     SignatureInvalidError,
+    TooManyRequestsError,
     UnauthenticatedError,
     UnsupportedEventTypeError,
     UnsupportedMediaTypeError,
@@ -44,6 +45,7 @@ _MAPPING: dict[type[CaselineError], tuple[int, str]] = {
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotFoundError: (404, "not-found"),
     LinkRefusedError: (400, "link-refused"),
+    TooManyRequestsError: (429, "too-many-requests"),
     ConflictError: (409, "conflict"),
     # Not a server fault: the force sent this before the crime it is about; nothing is stored, retry later.
     VictimNotKnownYetError: (409, "victim-not-known-yet"),

@@ -67,6 +67,10 @@ class LinkRefusedError(PermanentError):
     title = "We could not link a case with that crime reference and access code"
 
 
+class TooManyRequestsError(PermanentError):
+    title = "Too many requests"
+
+
 class ConflictError(PermanentError):
     title = "The request conflicts with the current state"
 

@@ -149,6 +149,7 @@ class CaseSummary:
     category: str
     stage: CaseStage
     updated_at: datetime
+    unread: int = 0
 
 
 class WriteOutcome(StrEnum):
@@ -187,3 +188,4 @@ class CasePartition:
     members: dict[str, str]  # user id -> victim id
     messages: list[VictimMessage]
     outbound: list[Any]  # OutboundEvent (kept generic here to avoid a domain import cycle)
+    read_at: dict[str, datetime] = field(default_factory=dict)  # user id -> when they last read the case

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from caseline.domain.errors import NotFoundError, ValidationFailedError
+from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.events import OFFICER_MESSAGE
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock, VictimCaseReader
@@ -18,6 +18,7 @@ from caseline.domain.rights import Right, rights_for
 from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
 
 MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGES_PER_DAY = 10
 
 
 class CaseReader(Protocol):
@@ -26,6 +27,10 @@ class CaseReader(Protocol):
 
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
+
+
+class ReadState(Protocol):
+    def mark_read(self, user_id: str, force_id: str, case_id: str, at: datetime) -> None: ...
 
 
 class MessageStore(Protocol):
@@ -48,7 +53,8 @@ class ThreadMessage:
     at: datetime
     author: str  # "you" or "officer"
     text: str
-    delivery: str | None = None  # for your messages: pending, queued, delivered or delayed
+    delivery: str | None = None
+    unread: bool = False  # for your messages: pending, queued, delivered or delayed
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,20 @@ def authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) ->
 
 
 def view_case(
-    user_id: str, force_id: str, case_id: str, *, reader: CaseReader, audit: AuditLog, clock: Clock
+    user_id: str,
+    force_id: str,
+    case_id: str,
+    *,
+    reader: CaseReader,
+    audit: AuditLog,
+    clock: Clock,
+    reads: ReadState | None = None,
 ) -> CaseView:
     partition, victim_id = authorised(user_id, force_id, case_id, reader)
-    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", clock.now()))
+    now = clock.now()
+    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", now))
+    if reads is not None:
+        reads.mark_read(user_id, force_id, case_id, now)
     case = partition.case
     assert case is not None and case.crime_reference is not None
     victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
@@ -117,8 +133,11 @@ def _thread(partition: CasePartition, user_id: str) -> list[ThreadMessage]:
         for m in partition.messages
         if m.user_id == user_id
     ]
+    last_read = partition.read_at.get(user_id)
     officer = [
-        ThreadMessage(e.occurred_at, "officer", str(e.data.get("text", "")))
+        ThreadMessage(
+            e.occurred_at, "officer", str(e.data.get("text", "")), unread=last_read is None or e.received_at > last_read
+        )
         for e in partition.events
         if e.event_type == OFFICER_MESSAGE
     ]
@@ -131,8 +150,13 @@ def send_message(
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
-    _, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
+    recent = [m for m in partition.messages if m.user_id == user_id and m.sent_at > now - timedelta(days=1)]
+    if len(recent) >= MAX_MESSAGES_PER_DAY:
+        raise TooManyRequestsError(
+            f"You can send up to {MAX_MESSAGES_PER_DAY} messages a day about a case. If you are in danger, call 999."
+        )
     message = VictimMessage(force_id, case_id, uuid.uuid4().hex, user_id, cleaned, now)
     outbound = OutboundEvent(
         force_id=force_id,

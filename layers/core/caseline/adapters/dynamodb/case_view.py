@@ -11,6 +11,7 @@ from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
     CaselineItem,
+    CaseLinkItem,
     CaseMemberItem,
     EventItem,
     MessageItem,
@@ -41,6 +42,8 @@ class DynamoCaseReader:
                     partition.victims.append(_victim_record(item))
                 elif isinstance(item, CaseMemberItem):
                     partition.members[item.user_id] = item.victim_id
+                    if item.read_at is not None:
+                        partition.read_at[item.user_id] = item.read_at
                 elif isinstance(item, MessageItem):
                     partition.messages.append(
                         VictimMessage(
@@ -52,7 +55,13 @@ class DynamoCaseReader:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
         return CasePartition(
-            case, partition.events, partition.victims, partition.members, partition.messages, partition.outbound
+            case,
+            partition.events,
+            partition.victims,
+            partition.members,
+            partition.messages,
+            partition.outbound,
+            partition.read_at,
         )
 
 
@@ -71,6 +80,26 @@ class DynamoAuditLog:
         try:
             item.save()
         except PutError as exc:
+            raise StorageUnavailableError() from exc
+
+
+class DynamoReadState:
+    def mark_read(self, user_id: str, force_id: str, case_id: str, at: datetime) -> None:
+        """The victim has read the case: nothing is unread for them, here and in "my cases"."""
+        pk = case_pk(force_id, case_id)
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.update(
+                    CaseMemberItem(pk, f"MEMBER#{user_id}"),
+                    actions=[CaseMemberItem.read_at.set(at)],
+                    condition=CaseMemberItem.pk.exists(),
+                )
+                transaction.update(
+                    CaseLinkItem(f"USER#{user_id}", pk),
+                    actions=[CaseLinkItem.unread.set(0)],
+                    condition=CaseLinkItem.pk.exists(),
+                )
+        except TransactWriteError as exc:
             raise StorageUnavailableError() from exc
 
 

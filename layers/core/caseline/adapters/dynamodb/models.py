@@ -187,6 +187,7 @@ class CaseMemberItem(CaselineItem, discriminator="member"):
     user_id = UnicodeAttribute()
     victim_id = UnicodeAttribute()
     linked_at = UTCDateTimeAttribute()
+    read_at = UTCDateTimeAttribute(null=True)
 
 
 class PreferencesItem(CaselineItem, discriminator="preferences"):
@@ -233,3 +234,4 @@ class CaseLinkItem(CaselineItem, discriminator="link"):
     category = UnicodeAttribute()
     stage = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
+    unread = NumberAttribute(default=0)

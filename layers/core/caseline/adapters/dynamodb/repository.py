@@ -37,6 +37,7 @@ from caseline.adapters.dynamodb.models import (
 )
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.events import OFFICER_MESSAGE
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -255,13 +256,14 @@ class DynamoCaseRepository:
                 for victim in victims:
                     transaction.save(self._victim_item(victim))
                 for user_id in linked_users:  # keep "my cases" at a glance current
+                    actions: list[Any] = [
+                        CaseLinkItem.stage.set(case.stage.slug),
+                        CaseLinkItem.updated_at.set(case.updated_at or event.received_at),
+                    ]
+                    if event.event_type == OFFICER_MESSAGE:
+                        actions.append(CaseLinkItem.unread.add(1))
                     transaction.update(
-                        CaseLinkItem(f"USER#{user_id}", pk),
-                        actions=[
-                            CaseLinkItem.stage.set(case.stage.slug),
-                            CaseLinkItem.updated_at.set(case.updated_at or event.received_at),
-                        ],
-                        condition=CaseLinkItem.pk.exists(),
+                        CaseLinkItem(f"USER#{user_id}", pk), actions=actions, condition=CaseLinkItem.pk.exists()
                     )
         except TransactWriteError as exc:
             failed = _failed_indexes(exc)
@@ -555,6 +557,7 @@ class DynamoVictimCaseReader:
                     category=item.category,
                     stage=CaseStage.from_slug(item.stage),
                     updated_at=item.updated_at,
+                    unread=int(item.unread or 0),
                 )
                 for item in items
                 if isinstance(item, CaseLinkItem)
