@@ -58,6 +58,7 @@ def test_a_victim_sees_only_their_own_linked_cases(victim_api: ModuleType) -> No
                 "category_label": "Burglary",
                 "stage": "investigating",
                 "updated_at": "2026-11-20T00:00:00Z",
+                "unread": 0,
             }
         ]
     }
