@@ -47,7 +47,7 @@ links = DynamoLinkRepository()
 preference_store = DynamoPreferencesStore()
 rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
-identity = CognitoIdentityAdmin(client("cognito-idp"), user_pool_id=get_settings().user_pool_id)
+identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

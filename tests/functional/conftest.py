@@ -109,6 +109,21 @@ def api_event(
     }
 
 
+def webhook_request(force_id: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The API Gateway event for ``event`` posted to the force's webhook, signed with its secret."""
+    from .builders import signed
+
+    body = json.dumps(event).encode()
+    return api_event(
+        "POST",
+        f"/v1/webhooks/{force_id}",
+        resource="/v1/webhooks/{force_id}",
+        path_parameters={"force_id": force_id},
+        body=body,
+        headers=signed(webhook_secret(force_id), body),
+    )
+
+
 class StreamReader:
     """Reads the table's stream like a Lambda event source mapping, with a function's filter criteria.
 

@@ -22,8 +22,8 @@ from caseline.domain.records import AccessCodeRecord, WriteOutcome
 from caseline.services import data_rights, victim_cases
 from caseline_local.template import Template
 
-from .builders import crime_recorded, signed
-from .conftest import REGION, Context, api_event, load_handler, webhook_secret
+from .builders import crime_recorded
+from .conftest import REGION, Context, load_handler, webhook_request
 from .test_victim_journey import CallCounter, Victims
 
 BLAKE = {
@@ -45,15 +45,7 @@ def _thread(count: str) -> str:
 
 
 def _deliver(template: Template, force: str, event: dict[str, Any]) -> None:
-    body = json.dumps(event).encode()
-    request = api_event(
-        "POST",
-        f"/v1/webhooks/{force}",
-        resource="/v1/webhooks/{force_id}",
-        path_parameters={"force_id": force},
-        body=body,
-        headers=signed(webhook_secret(force), body),
-    )
+    request = webhook_request(force, event)
     assert load_handler("webhook_ingest").lambda_handler(request, Context())["statusCode"] == 202
 
 

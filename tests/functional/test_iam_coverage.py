@@ -16,8 +16,8 @@ import pytest
 
 from caseline_local.template import Template
 
-from .builders import crime_recorded, signed
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_secret
+from .builders import crime_recorded
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
 
 # Actions granted by the SAM policy templates the template uses.
 SAM_POLICY_TEMPLATES = {
@@ -86,15 +86,7 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
     journey_stream, dispatch_stream = StreamReader(aws, "JourneysFunction"), StreamReader(aws, "DispatchFunction")
 
     def post(event: dict[str, Any]) -> None:
-        body = json.dumps(event).encode()
-        request = api_event(
-            "POST",
-            "/v1/webhooks/thames-valley",
-            resource="/v1/webhooks/{force_id}",
-            path_parameters={"force_id": "thames-valley"},
-            body=body,
-            headers=signed(webhook_secret("thames-valley"), body),
-        )
+        request = webhook_request("thames-valley", event)
         assert ingest.lambda_handler(request, Context())["statusCode"] == 202
 
     used["WebhookIngestFunction"] = record(lambda: post(crime_recorded("IAM-1")))

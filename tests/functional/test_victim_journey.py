@@ -15,7 +15,7 @@ from moto.sns.models import sns_backends
 from caseline_local.template import Template
 
 from .builders import crime_recorded, signed
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_secret
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request, webhook_secret
 
 
 class Victims:
@@ -31,15 +31,7 @@ class Victims:
             ("TVP-J-1", "thames-valley", "01-thames-valley-burglary"),
             ("HAM-J-1", "hampshire", "03-hampshire-vehicle-crime"),
         ):
-            body = json.dumps(crime_recorded(case_id, demo=demo)).encode()
-            event = api_event(
-                "POST",
-                f"/v1/webhooks/{force}",
-                resource="/v1/webhooks/{force_id}",
-                path_parameters={"force_id": force},
-                body=body,
-                headers=signed(webhook_secret(force), body),
-            )
+            event = webhook_request(force, crime_recorded(case_id, demo=demo))
             assert ingest.lambda_handler(event, Context())["statusCode"] == 202
         journeys.lambda_handler({"Records": journey_stream.new_records()}, Context())
         dispatch.lambda_handler({"Records": dispatch_stream.new_records()}, Context())
@@ -277,15 +269,7 @@ def test_my_cases_shows_the_current_stage_after_new_events(victims: Victims) -> 
         "type": "org.caseline.suspect.arrested.v1",
         "data": {"occurred_at": "2026-11-28T10:00:00Z"},
     }
-    body = json.dumps(update).encode()
-    event = api_event(
-        "POST",
-        "/v1/webhooks/thames-valley",
-        resource="/v1/webhooks/{force_id}",
-        path_parameters={"force_id": "thames-valley"},
-        body=body,
-        headers=signed(webhook_secret("thames-valley"), body),
-    )
+    event = webhook_request("thames-valley", update)
     assert load_handler("webhook_ingest").lambda_handler(event, Context())["statusCode"] == 202
     [case] = victims.call("GET", "/v1/me/cases", "alex")[1]["cases"]
     assert case["stage"] == "investigating"
@@ -303,15 +287,7 @@ def test_the_force_reissues_a_code_which_lifts_the_lock(aws: Template) -> None:
         "type": "org.caseline.access.code-reissued.v1",
         "data": {"victim_id": "HAM-V-0001"},
     }
-    body = json.dumps(reissue).encode()
-    request = api_event(
-        "POST",
-        "/v1/webhooks/hampshire",
-        resource="/v1/webhooks/{force_id}",
-        path_parameters={"force_id": "hampshire"},
-        body=body,
-        headers=signed(webhook_secret("hampshire"), body),
-    )
+    request = webhook_request("hampshire", reissue)
     assert load_handler("webhook_ingest").lambda_handler(request, Context())["statusCode"] == 202
     journeys, dispatch = load_handler("journeys"), load_handler("dispatch")
     journeys.lambda_handler({"Records": StreamReader(aws, "JourneysFunction").new_records()}, Context())
@@ -333,15 +309,7 @@ def _officer_message(case_id: str, sequence: int, text: str) -> None:
         "type": "org.caseline.officer.message.v1",
         "data": {"message_id": f"m-{sequence}", "text": text},
     }
-    body = json.dumps(message).encode()
-    event = api_event(
-        "POST",
-        "/v1/webhooks/thames-valley",
-        resource="/v1/webhooks/{force_id}",
-        path_parameters={"force_id": "thames-valley"},
-        body=body,
-        headers=signed(webhook_secret("thames-valley"), body),
-    )
+    event = webhook_request("thames-valley", message)
     assert load_handler("webhook_ingest").lambda_handler(event, Context())["statusCode"] == 202
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -11,9 +12,21 @@ from caseline.observability import logger
 
 
 class CognitoIdentityAdmin:
-    def __init__(self, client: Any, *, user_pool_id: str) -> None:
-        self._client = client
+    """Give a ``client``, or a ``client_factory`` to create it on first use: only linking and closing an
+    account need Cognito, so the victim API's cold start does not pay for it."""
+
+    def __init__(
+        self, client: Any = None, *, user_pool_id: str, client_factory: Callable[[], Any] | None = None
+    ) -> None:
+        self._given = client
+        self._factory = client_factory
         self._pool = user_pool_id
+
+    @property
+    def _client(self) -> Any:
+        if self._given is None and self._factory is not None:
+            self._given = self._factory()
+        return self._given
 
     def disable_self_service_recovery(self, user_id: str) -> None:
         """Cognito sends reset codes only to verified addresses: unverify them, so recovery goes via the force."""

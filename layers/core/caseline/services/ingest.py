@@ -73,14 +73,14 @@ def _field_of(error: ValidationError, prefix: str = "") -> str:
     return prefix + ".".join(str(part) for part in location) if location else prefix.rstrip(".") or "body"
 
 
-def authenticate(request: WebhookRequest, secrets: SecretProvider, *, now: float) -> str:
-    """Return the force whose secret verified the signature. Unknown forces look like bad signatures."""
+def authenticate(request: WebhookRequest, secrets: SecretProvider, *, now: float) -> signing.SignedHeaders:
+    """Verify the signature with the path's force's secrets (unknown forces look like bad signatures)."""
     headers = signing.parse_headers(request.headers)
     force_secrets = secrets.webhook_secrets(request.force_id)
     if not force_secrets:
         raise SignatureInvalidError()
     signing.verify(force_secrets, headers, request.body, now=now)
-    return request.force_id
+    return headers
 
 
 def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
@@ -164,11 +164,13 @@ def ingest_webhook(
     if len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLargeError()
     now = clock.now()
-    force_id = authenticate(request, secrets, now=now.timestamp())
+    # The force is the one whose secret verified the signature, never anything in the body.
+    signed = authenticate(request, secrets, now=now.timestamp())
+    force_id = request.force_id
     envelope, data = parse_event(request)
     receipt = WebhookReceipt(
         force_id=force_id,
-        webhook_id=signing.parse_headers(request.headers).webhook_id,
+        webhook_id=signed.webhook_id,
         received_at=now,
         expires_at=now + RECEIPT_RETENTION,
     )

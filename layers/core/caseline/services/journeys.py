@@ -27,7 +27,7 @@ from caseline.domain.records import (
     WriteOutcome,
 )
 from caseline.domain.safe_contact import allowed_channels, is_content_free
-from caseline.domain.vocabulary import CRIME_CATEGORIES
+from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 
 RIGHT3_TEMPLATE = "right3-confirmation"
 RIGHT3_CONTENT_FREE_TEMPLATE = "right3-confirmation-content-free"
@@ -124,20 +124,7 @@ def _reissue(
         "portal_url": portal_url,
         "access_code": access_code.display(code),
     }
-    messages = [
-        OutboxMessage(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            key=f"{event.sequence:012d}#{REISSUE_TEMPLATE}#{channel.value}#{victim.victim_id}",
-            victim_id=victim.victim_id,
-            channel=channel.value,
-            template_id=REISSUE_TEMPLATE,
-            personalisation=personalisation,
-            status=OutboxStatus.PENDING,
-            created_at=event.received_at,
-        )
-        for channel in allowed
-    ]
+    messages = _messages(event, victim, REISSUE_TEMPLATE, allowed, personalisation)
     tasks = (
         []
         if messages
@@ -158,6 +145,33 @@ def _reissue(
     if locks is not None and case.crime_reference:
         locks.clear(case.crime_reference)
     return JourneyOutcome.PLANNED
+
+
+def _messages(
+    event: StoredEvent,
+    victim: VictimContact,
+    template: str,
+    channels: Sequence[Channel],
+    personalisation: dict[str, str],
+    *,
+    duty_id: str | None = None,
+) -> list[OutboxMessage]:
+    """One pending message per channel, keyed on (event sequence, template, channel, victim)."""
+    return [
+        OutboxMessage(
+            force_id=event.force_id,
+            case_id=event.case_id,
+            key=f"{event.sequence:012d}#{template}#{channel.value}#{victim.victim_id}",
+            victim_id=victim.victim_id,
+            channel=channel.value,
+            template_id=template,
+            personalisation=personalisation,
+            status=OutboxStatus.PENDING,
+            created_at=event.received_at,
+            duty_id=duty_id,
+        )
+        for channel in channels
+    ]
 
 
 def _confirmation(
@@ -183,21 +197,7 @@ def _confirmation(
         "portal_url": portal_url,
         "access_code": access_code.display(code),
     }
-    messages = [
-        OutboxMessage(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            key=f"{event.sequence:012d}#{template}#{channel.value}#{victim.victim_id}",
-            victim_id=victim.victim_id,
-            channel=channel.value,
-            template_id=template,
-            personalisation=personalisation,
-            status=OutboxStatus.PENDING,
-            created_at=event.received_at,
-            duty_id=duty_id,
-        )
-        for channel in allowed
-    ]
+    messages = _messages(event, victim, template, allowed, personalisation, duty_id=duty_id)
     reasons: Sequence[tuple[str, str]] = [(f"channel-not-safe:{c.value}", c.value) for c in blocked]
     if not allowed:
         reasons = [*reasons, ("right-3-confirmation-needs-another-way", "none")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.models import (
@@ -21,7 +21,13 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
-from caseline.adapters.dynamodb.repository import _case_record, _connection, _victim_record, event_record
+from caseline.adapters.dynamodb.repository import (
+    _case_record,
+    _connection,
+    _victim_record,
+    event_record,
+    partition_items,
+)
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences
@@ -30,55 +36,41 @@ from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, Wr
 
 class DynamoCaseReader:
     def read(self, force_id: str, case_id: str) -> CasePartition:
-        partition = CasePartition(case=None, events=[], victims=[], members={}, messages=[], outbound=[])
-        case = None
-        try:
-            for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
-                if isinstance(item, CaseItem):
-                    case = _case_record(item)
-                elif isinstance(item, EventItem):
-                    partition.events.append(event_record(item))
-                elif isinstance(item, VictimItem):
-                    partition.victims.append(_victim_record(item))
-                elif isinstance(item, CaseMemberItem):
-                    partition.members[item.user_id] = item.victim_id
-                    if item.read_at is not None:
-                        partition.read_at[item.user_id] = item.read_at
-                elif isinstance(item, MessageItem):
-                    partition.messages.append(
-                        VictimMessage(
-                            item.force_id, item.case_id, item.message_id, item.user_id, item.text, item.sent_at
-                        )
-                    )
-                elif isinstance(item, OutboundItem):
-                    partition.outbound.append(outbound_record(item))
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        items = partition_items(force_id, case_id)
+        members = [i for i in items if isinstance(i, CaseMemberItem)]
         return CasePartition(
-            case,
-            partition.events,
-            partition.victims,
-            partition.members,
-            partition.messages,
-            partition.outbound,
-            partition.read_at,
+            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            events=[event_record(i) for i in items if isinstance(i, EventItem)],
+            victims=[_victim_record(i) for i in items if isinstance(i, VictimItem)],
+            members={m.user_id: m.victim_id for m in members},
+            messages=[
+                VictimMessage(i.force_id, i.case_id, i.message_id, i.user_id, i.text, i.sent_at)
+                for i in items
+                if isinstance(i, MessageItem)
+            ],
+            outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
+            read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
         )
+
+
+def audit_item(entry: AuditEntry) -> AuditItem:
+    """A consultation-log entry: under AUDIT#{force}#{case}, sorted by time."""
+    return AuditItem(
+        f"AUDIT#{entry.force_id}#{entry.case_id}",
+        f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
+        force_id=entry.force_id,
+        case_id=entry.case_id,
+        user_id=entry.user_id,
+        action=entry.action,
+        reason=entry.reason,
+        at=entry.at,
+    )
 
 
 class DynamoAuditLog:
     def record(self, entry: AuditEntry) -> None:
-        item = AuditItem(
-            f"AUDIT#{entry.force_id}#{entry.case_id}",
-            f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
-            force_id=entry.force_id,
-            case_id=entry.case_id,
-            user_id=entry.user_id,
-            action=entry.action,
-            reason=entry.reason,
-            at=entry.at,
-        )
         try:
-            item.save()
+            audit_item(entry).save()
         except PutError as exc:
             raise StorageUnavailableError() from exc
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.case_view import DynamoCaseReader
+from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
 from caseline.adapters.dynamodb.models import (
-    AuditItem,
     CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
@@ -28,20 +27,6 @@ from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
 
 MAX_TRANSACTION_ITEMS = 100
 _LINK_MEMBER_AND_LOG = 3
-
-
-def _audit_item(entry: AuditEntry) -> AuditItem:
-    """The same key and attributes as ``DynamoAuditLog.record`` writes."""
-    return AuditItem(
-        f"AUDIT#{entry.force_id}#{entry.case_id}",
-        f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
-        force_id=entry.force_id,
-        case_id=entry.case_id,
-        user_id=entry.user_id,
-        action=entry.action,
-        reason=entry.reason,
-        at=entry.at,
-    )
 
 
 class DynamoDataRightsStore:
@@ -70,7 +55,7 @@ class DynamoDataRightsStore:
                 transaction.delete(CaseMemberItem(pk, f"MEMBER#{user_id}"))
                 for sk in last:
                     transaction.delete(MessageItem(pk, sk))
-                transaction.save(_audit_item(erasure))
+                transaction.save(audit_item(erasure))
         except TransactWriteError as exc:
             if 0 in _failed_indexes(exc):
                 return None  # the link was gone already: another close got there first

@@ -65,6 +65,14 @@ def _connection() -> Connection:
     return CaselineItem._get_connection().connection
 
 
+def partition_items(force_id: str, case_id: str) -> list[CaselineItem]:
+    """Every item of one case (one strongly consistent Query): the designed read of every case use."""
+    try:
+        return list(CaselineItem.query(case_pk(force_id, case_id), consistent_read=True))
+    except QueryError as exc:
+        raise StorageUnavailableError() from exc
+
+
 def _failed_indexes(exc: TransactWriteError) -> list[int]:
     reasons = exc.cancellation_reasons or []
     return [i for i, reason in enumerate(reasons) if reason is not None and reason.code == _CONDITION_FAILED]
@@ -169,16 +177,13 @@ class DynamoCaseRepository:
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
         """Victims with the profile messages must obey: the force's, made stricter by their own choices."""
-        victims: list[VictimContact] = []
-        choices: dict[str, VictimPreferences] = {}
-        try:
-            for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
-                if isinstance(item, VictimItem):
-                    victims.append(_victim_record(item))
-                elif isinstance(item, PreferencesItem):
-                    choices[item.victim_id] = VictimPreferences.from_dict(item.preferences or {})
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        items = partition_items(force_id, case_id)
+        victims = [_victim_record(item) for item in items if isinstance(item, VictimItem)]
+        choices = {
+            item.victim_id: VictimPreferences.from_dict(item.preferences or {})
+            for item in items
+            if isinstance(item, PreferencesItem)
+        }
         return [
             replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
             if v.victim_id in choices
@@ -188,23 +193,13 @@ class DynamoCaseRepository:
 
     def load(self, force_id: str, case_id: str) -> CaseAggregate:
         """One strongly consistent Query over the case's partition (case, timeline, victims)."""
-        case: CaseRecord | None = None
-        events: list[StoredEvent] = []
-        victims: list[VictimContact] = []
-        linked_users: list[str] = []
-        try:
-            for item in CaselineItem.query(case_pk(force_id, case_id), consistent_read=True):
-                if isinstance(item, CaseItem):
-                    case = _case_record(item)
-                elif isinstance(item, EventItem):
-                    events.append(event_record(item))
-                elif isinstance(item, VictimItem):
-                    victims.append(_victim_record(item))
-                elif isinstance(item, CaseMemberItem):
-                    linked_users.append(item.user_id)
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
-        return CaseAggregate(case=case, events=events, victims=victims, linked_users=linked_users)
+        items = partition_items(force_id, case_id)
+        return CaseAggregate(
+            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            events=[event_record(i) for i in items if isinstance(i, EventItem)],
+            victims=[_victim_record(i) for i in items if isinstance(i, VictimItem)],
+            linked_users=[i.user_id for i in items if isinstance(i, CaseMemberItem)],
+        )
 
     def save_event(
         self,
