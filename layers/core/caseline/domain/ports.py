@@ -141,3 +141,11 @@ class EmailSender(Protocol):
 
 class SmsSender(Protocol):
     def send_sms(self, *, to: str, text: str, force_id: str) -> str: ...
+
+
+class SuppressionList(Protocol):
+    """Addresses Caseline must not send to: bounced or complained emails, numbers that replied STOP."""
+
+    def is_suppressed(self, force_id: str, channel: str, address: str) -> bool: ...
+
+    def suppress(self, force_id: str, channel: str, address: str, reason: str) -> None: ...
