@@ -2,14 +2,20 @@
 
 ``((name))`` inserts a value; ``((flag??text))`` keeps ``text`` only when ``flag`` is truthy.
 A missing placeholder is an error, never an empty gap in a message to a victim.
+
+Email bodies are Markdown-ish (docs/journeys.md): paragraphs separated by a blank line, ``* `` bullet
+points, ``# `` and ``## `` headings, ``[text](https://…)`` links. The HTML part escapes everything; a
+link to anything but ``https://`` stays text. The plain-text part keeps the text as written, with
+links as ``text: url``. Values are text in both: a value never becomes a link, a heading or markup.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 
 from caseline.domain.errors import ValidationFailedError
 
@@ -63,31 +69,116 @@ def placeholders(text: str) -> set[str]:
     return names | {m.group(1) for m in _PLACEHOLDER.finditer(remaining)}
 
 
-def render_text(text: str, values: Mapping[str, object]) -> str:
+def _fill(text: str, values: Mapping[str, object], insert: Callable[[object], str]) -> str:
+    """Resolve optional blocks and put ``insert(value)`` where each placeholder is, in one pass."""
+
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values or values[name] is None:
             raise ValidationFailedError(f"template placeholder {name} has no value", field=name)
-        return str(values[name])
+        return insert(values[name])
 
     pieces = []
     position = 0
     for start, end, flag, inner in _optional_blocks(text):
         pieces.append(_PLACEHOLDER.sub(value, text[position:start]))
         if values.get(flag):
-            pieces.append(render_text(inner, values))
+            pieces.append(_fill(inner, values, insert))
         position = end
     pieces.append(_PLACEHOLDER.sub(value, text[position:]))
     return "".join(pieces)
 
 
-def _paragraphs_to_html(text: str) -> str:
-    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+def render_text(text: str, values: Mapping[str, object]) -> str:
+    return _fill(text, values, str)
+
+
+# Email bodies: values go in as numbered markers while the Markdown-ish structure is read, then in as
+# text, so a value can never add a link, a heading, a list or markup. The markers use private-use
+# characters that a template may not contain.
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
+_MARK = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
+_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
+_SAFE_URL = re.compile(r"https://[^\s\"'<>\\`\x00-\x1f\x7f]+", re.IGNORECASE)
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+@dataclass(frozen=True)
+class _Marked:
+    text: str
+    values: tuple[str, ...]
+
+    def unmark(self, text: str, escape: Callable[[str], str] = str) -> str:
+        return _MARK.sub(lambda m: escape(self.values[int(m.group(1))]), text)
+
+
+def _mark(text: str, values: Mapping[str, object]) -> _Marked:
+    if _MARK_OPEN in text or _MARK_CLOSE in text:
+        raise ValidationFailedError("template contains a reserved character", field="body")
+    inserted: list[str] = []
+
+    def marker(value: object) -> str:
+        inserted.append(str(value))
+        return f"{_MARK_OPEN}{len(inserted) - 1}{_MARK_CLOSE}"
+
+    return _Marked(_fill(text, values, marker), tuple(inserted))
+
+
+def _escape_html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def _inline(marked: _Marked, line: str, *, as_html: bool) -> str:
+    """One line with its https links: ``<a href>`` in HTML, ``text: url`` in plain text."""
+    escape: Callable[[str], str] = _escape_html if as_html else str
+    pieces = []
+    position = 0
+    for link in _LINK.finditer(line):
+        label, url = marked.unmark(link.group(1)), marked.unmark(link.group(2))
+        pieces.append(marked.unmark(escape(line[position : link.start()]), escape))
+        if not _SAFE_URL.fullmatch(url):
+            pieces.append(marked.unmark(escape(link.group(0)), escape))
+        elif as_html:
+            pieces.append(f'<a href="{html.escape(url)}">{marked.unmark(escape(link.group(1)), escape)}</a>')
+        else:
+            pieces.append(url if label == url else f"{label}: {url}")
+        position = link.end()
+    pieces.append(marked.unmark(escape(line[position:]), escape))
+    return "".join(pieces)
+
+
+def _line_kind(line: str) -> tuple[str, str]:
+    stripped = line.strip()
+    for prefix, kind in (("## ", "h2"), ("# ", "h1"), ("* ", "li")):
+        if stripped.startswith(prefix):
+            return kind, stripped[len(prefix) :].strip()
+    return ("p" if stripped else "blank"), stripped
+
+
+def _to_html(marked: _Marked) -> str:
+    """Paragraphs (blank-line separated, lines joined by ``<br>``), ``* `` lists, ``#``/``##`` headings."""
+    out = []
+    for kind, group in groupby((_line_kind(line) for line in marked.text.split("\n")), key=lambda k: k[0]):
+        lines = [_inline(marked, content, as_html=True) for _, content in group]
+        if kind == "p" and any(lines):
+            out.append("<p>" + "<br>".join(line for line in lines if line) + "</p>")
+        elif kind == "li":
+            out.append("<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
+        elif kind in ("h1", "h2"):
+            out.extend(f"<{kind}>{line}</{kind}>" for line in lines)
+    return "".join(out)
+
+
+def _to_text(marked: _Marked, *, email: bool) -> str:
+    """The text as written, links as ``text: url``; an email's empty lines left by optional blocks collapse."""
+    text = _BLANK_LINES.sub("\n\n", marked.text).strip() if email else marked.text
+    return "\n".join(_inline(marked, line, as_html=False) for line in text.split("\n"))
 
 
 def render(template: MessageTemplate, values: Mapping[str, object]) -> RenderedMessage:
-    text = render_text(template.body, values)
+    """Fill in a template. Email gets HTML too; a value is always text, never Markdown or markup."""
     subject = render_text(template.subject, values) if template.subject else None
-    body_html = _paragraphs_to_html(text) if template.channel == "email" else None
-    return RenderedMessage(subject=subject, text=text, html=body_html)
+    marked = _mark(template.body, values)
+    if template.channel != "email":
+        return RenderedMessage(subject=subject, text=_to_text(marked, email=False), html=None)
+    return RenderedMessage(subject=subject, text=_to_text(marked, email=True), html=_to_html(marked))
