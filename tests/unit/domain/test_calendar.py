@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseline.domain.calendar import add_working_days, is_working_day
+from caseline.domain.calendar import add_working_days, is_working_day, uk_date
 
 ENGLAND = holidays.country_holidays("GB", subdiv="ENG", years=range(2025, 2029))
 
@@ -96,3 +96,77 @@ def test_property_result_is_the_nth_working_day_after_start(start: date, days: i
     reference = holidays.country_holidays("GB", subdiv="ENG", years=result.year)
     assert result.weekday() < 5
     assert result not in reference
+
+
+# Expected dates below were worked out by hand from the published England and Wales bank holidays
+# and a calendar, not from the holidays package: 1 Jan 2026 is a Thursday, 1 Jan 2027 a Friday;
+# Easter Sunday 2027 is 28 March; the summer bank holiday is the last Monday of August (30 Aug 2027).
+
+
+def test_the_august_bank_holiday_2027_is_skipped() -> None:
+    # Given Friday 27 August 2027, before Monday 30 August (summer bank holiday)
+    # When one working day is added
+    # Then the weekend and the bank holiday are skipped
+    assert add_working_days(date(2027, 8, 27), 1) == date(2027, 8, 31)
+    assert not is_working_day(date(2027, 8, 30))
+    assert is_working_day(date(2027, 8, 31))
+
+
+def test_the_day_after_each_bank_holiday_is_a_working_day_again() -> None:
+    # Guards against an off-by-one that would treat the following day as a holiday too
+    for day in (date(2026, 12, 29), date(2027, 1, 4), date(2027, 3, 30), date(2027, 8, 31)):
+        assert is_working_day(day), day
+
+
+@pytest.mark.parametrize(
+    ("start", "standard", "enhanced"),
+    [
+        # Fri 6 Mar 2026: Mon 9 (1st) .. Fri 13 (5th)
+        pytest.param(date(2026, 3, 6), date(2026, 3, 13), date(2026, 3, 9), id="ordinary-weekend"),
+        # Thu 24 Dec 2026: skip Fri 25, Sat-Sun, Mon 28; Tue 29, Wed 30, Thu 31; skip Fri 1 Jan; Mon 4, Tue 5
+        pytest.param(date(2026, 12, 24), date(2027, 1, 5), date(2026, 12, 29), id="christmas-2026"),
+        # Thu 31 Dec 2026: skip Fri 1 Jan 2027 and the weekend; Mon 4 .. Fri 8
+        pytest.param(date(2026, 12, 31), date(2027, 1, 8), date(2027, 1, 4), id="new-year-2027"),
+        # Thu 25 Mar 2027: skip Good Friday 26, the weekend, Easter Monday 29; Tue 30, Wed 31, Thu 1, Fri 2, Mon 5 Apr
+        pytest.param(date(2027, 3, 25), date(2027, 4, 5), date(2027, 3, 30), id="easter-2027"),
+        # Fri 27 Aug 2027: skip the weekend and Mon 30; Tue 31, Wed 1 Sep, Thu 2, Fri 3, Mon 6
+        pytest.param(date(2027, 8, 27), date(2027, 9, 6), date(2027, 8, 31), id="august-2027"),
+    ],
+)
+def test_right_6_deadlines_five_standard_and_one_enhanced_working_day(
+    start: date, standard: date, enhanced: date
+) -> None:
+    # Given a suspect event on `start`
+    # When the Right 6 deadline is worked out for each tier
+    # Then standard victims are told within 5 working days and enhanced victims within 1
+    assert add_working_days(start, 5) == standard
+    assert add_working_days(start, 1) == enhanced
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # British Summer Time (UTC+1): 23:30 UTC is already 00:30 the next day in the UK
+        pytest.param(datetime(2026, 7, 1, 23, 30, tzinfo=UTC), date(2026, 7, 2), id="bst-late-evening"),
+        pytest.param(datetime(2026, 7, 1, 22, 59, tzinfo=UTC), date(2026, 7, 1), id="bst-before-midnight"),
+        # Greenwich Mean Time (UTC+0): 23:30 UTC is the same day
+        pytest.param(datetime(2026, 1, 15, 23, 30, tzinfo=UTC), date(2026, 1, 15), id="gmt-late-evening"),
+        # Clocks go forward at 01:00 UTC on Sunday 29 March 2026 and back at 01:00 UTC on Sunday 25 October
+        pytest.param(datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 28), id="night-before-bst-starts"),
+        pytest.param(datetime(2026, 3, 29, 23, 30, tzinfo=UTC), date(2026, 3, 30), id="first-bst-night"),
+        pytest.param(datetime(2026, 10, 24, 23, 30, tzinfo=UTC), date(2026, 10, 25), id="last-bst-night"),
+        pytest.param(datetime(2026, 10, 25, 23, 30, tzinfo=UTC), date(2026, 10, 25), id="first-gmt-night"),
+    ],
+)
+def test_uk_date_is_the_date_on_a_clock_in_england(moment: datetime, expected: date) -> None:
+    assert uk_date(moment) == expected
+
+
+def test_a_deadline_starting_late_on_a_summer_friday_evening_counts_from_saturday() -> None:
+    # Given an event at 23:30 UTC on Friday 27 August 2027: 00:30 on Saturday 28 August in the UK
+    started_on = uk_date(datetime(2027, 8, 27, 23, 30, tzinfo=UTC))
+    assert started_on == date(2027, 8, 28)
+    # Then one working day later skips Sunday and the bank holiday Monday: Tuesday 31 August
+    assert add_working_days(started_on, 1) == date(2027, 8, 31)
+    # And from Thursday 23:30 UTC (Friday in the UK) it is also Tuesday, not Friday as a UTC date would give
+    assert add_working_days(uk_date(datetime(2027, 8, 26, 23, 30, tzinfo=UTC)), 1) == date(2027, 8, 31)
