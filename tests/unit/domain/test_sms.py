@@ -88,7 +88,8 @@ def test_a_surrogate_pair_is_never_split_across_segments() -> None:
 
 
 def test_non_gsm_characters_are_listed_once_in_order_of_appearance() -> None:
-    assert non_gsm_characters("\u201cHi\u201d \u2014 \u201cbye\u201d \U0001f600") == ["\u201c", "\u201d", "\u2014", "\U0001f600"]
+    text = "\u201cHi\u201d \u2014 \u201cbye\u201d \U0001f600"
+    assert non_gsm_characters(text) == ["\u201c", "\u201d", "\u2014", "\U0001f600"]
 
 
 def test_gsm_text_has_no_culprits() -> None:
