@@ -95,6 +95,9 @@ force-burst: setup ## Randomised burst with duplicates and late events against t
 force-inbox: setup ## Receive Caseline's outbound events on port 8095 (SECRET=the force's outbound secret)
 	$(PY) -m caseline_local.force_sim receive --port 8095 --secret $(SECRET)
 
+templates: setup ## Every SMS template's encoding and segments with sample values, and the template count
+	$(PY) tools/template_report.py
+
 event-examples: setup ## Regenerate docs/events/examples/ from the force simulator's builders
 	$(PY) -m caseline_local.force_sim examples docs/events/examples
 
@@ -109,4 +112,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build event-schemas force-event force-lifecycle force-burst force-inbox event-examples bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
