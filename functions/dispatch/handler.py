@@ -13,28 +13,35 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
+from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
-from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
+from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
 from caseline.adapters.queue import SqsOutboundQueue
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
-from caseline.content import message_templates
+from caseline.content import message_templates, template_info
 from caseline.observability import logger, metrics, tracer
-from caseline.services.dispatch import dispatch_message
+from caseline.services.dispatch import DispatchEnvironment, dispatch_message
 from caseline.services.outbound import relay
 
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-cases = DynamoCaseRepository()
-outbox = DynamoOutboxRepository()
-email = SesEmailSender(client("ses"), sender=settings.email_from)
-sms = SnsSmsSender(client("sns"))
-templates = message_templates()
+sns = client("sns")
+environment = DispatchEnvironment(
+    reader=DynamoDispatchReader(),
+    outbox=DynamoOutboxRepository(),
+    email=SesEmailSender(client("ses"), sender=settings.email_from, configuration_set=settings.ses_configuration_set),
+    sms=SnsSmsSender(sns),
+    suppression=DynamoSuppressionList(sns),
+    templates=message_templates(),
+    facts=template_info(),
+    clock=SystemClock(),
+)
 outbound = DynamoOutboundRepository()
 outbound_queue = SqsOutboundQueue(client("sqs"), queue_url=settings.outbound_queue_url)
-clock = SystemClock()
 
 
 def record_handler(record: DynamoDBRecord) -> str:
@@ -45,17 +52,7 @@ def record_handler(record: DynamoDBRecord) -> str:
         return "relayed"
     if not isinstance(item, OutboxItem):
         return "ignored"
-    outcome = dispatch_message(
-        item.force_id,
-        item.case_id,
-        item.key,
-        cases=cases,
-        outbox=outbox,
-        email=email,
-        sms=sms,
-        templates=templates,
-        clock=clock,
-    )
+    outcome = dispatch_message(item.force_id, item.case_id, item.key, environment)
     metrics.add_metric(name=f"Messages{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
     logger.info(
         "Outbox message handled",

@@ -1,5 +1,6 @@
-"""Scheduled every minute: overdue Victims' Code duties become officer tasks, and messages held for the
-victim's safe hours go back to dispatch once those hours begin."""
+"""Scheduled every minute: waiting journey runs and "no news yet" cadences resume, Victims' Code duties
+due today are flagged at risk (the force is told) and overdue ones marked missed, and messages held for
+the victim's safe hours or quiet hours go back to dispatch once those begin."""
 
 from __future__ import annotations
 
@@ -9,25 +10,40 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.repository import DynamoDutyRepository, DynamoOutboxRepository
+from caseline.adapters.dynamodb.duties import DynamoDutyRepository
+from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
+from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.config import get_settings
+from caseline.content import journey_definitions, template_info
 from caseline.observability import logger, metrics, tracer
 from caseline.services.duties import sweep_due_duties
+from caseline.services.journeys import JourneyEnvironment, fire_due_timers
 from caseline.services.timers import release_deferred_messages
 
 settings = get_settings()
 duties = DynamoDutyRepository()
 outbox = DynamoOutboxRepository()
 clock = SystemClock()
+environment = JourneyEnvironment(
+    store=DynamoJourneyStore(),
+    clock=clock,
+    definitions=journey_definitions(),
+    template_placeholders={t.template_id: t.placeholders for t in template_info().values()},
+    portal_url=settings.portal_url,
+)
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    flagged = sweep_due_duties(settings.forces, duties=duties, clock=clock)
+    fired = fire_due_timers(settings.forces, environment)
+    swept = sweep_due_duties(settings.forces, duties=duties, clock=clock)
     released = release_deferred_messages(settings.forces, outbox=outbox, clock=clock)
-    metrics.add_metric(name="DutiesAtRisk", unit=MetricUnit.Count, value=flagged)
+    metrics.add_metric(name="JourneyTimersFired", unit=MetricUnit.Count, value=fired)
+    metrics.add_metric(name="DutiesAtRisk", unit=MetricUnit.Count, value=swept.at_risk)
+    metrics.add_metric(name="DutiesMissed", unit=MetricUnit.Count, value=swept.missed)
     metrics.add_metric(name="DeferredMessagesReleased", unit=MetricUnit.Count, value=released)
-    logger.info("Sweep finished", extra={"flagged": flagged, "released": released})
-    return {"flagged": flagged, "released": released}
+    result = {"fired": fired, "at_risk": swept.at_risk, "missed": swept.missed, "released": released}
+    logger.info("Sweep finished", extra=result)
+    return result

@@ -1,4 +1,4 @@
-"""Table stream consumer: applied case events start journeys that plan outbox messages."""
+"""Table stream consumer: applied case events and newly linked accounts run the journey definitions."""
 
 from __future__ import annotations
 
@@ -11,21 +11,26 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
-from caseline.adapters.dynamodb.models import EventItem
-from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository, event_record
+from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem
+from caseline.adapters.dynamodb.repository import event_record
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
+from caseline.content import journey_definitions, template_info
 from caseline.observability import logger, metrics, tracer
-from caseline.services.journeys import JourneyOutcome, run_journeys
+from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_account_linked, run_journeys
 
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-cases = DynamoCaseRepository()
-outbox = DynamoOutboxRepository()
-locks = DynamoLinkRepository()
-clock = SystemClock()
-
+environment = JourneyEnvironment(
+    store=DynamoJourneyStore(),
+    clock=SystemClock(),
+    definitions=journey_definitions(),
+    template_placeholders={t.template_id: t.placeholders for t in template_info().values()},
+    portal_url=settings.portal_url,
+    locks=DynamoLinkRepository(),
+)
 
 _METRIC = {
     JourneyOutcome.PLANNED: "JourneyStepsPlanned",
@@ -36,11 +41,12 @@ _METRIC = {
 
 def record_handler(record: DynamoDBRecord) -> str:
     item = new_image_item(record.raw_event)
-    if not isinstance(item, EventItem):
+    if isinstance(item, EventItem):
+        outcome = run_journeys(event_record(item), environment)
+    elif isinstance(item, CaseMemberItem):
+        outcome = run_account_linked(item.force_id, item.case_id, item.victim_id, environment)
+    else:
         return "ignored"
-    outcome = run_journeys(
-        event_record(item), cases=cases, outbox=outbox, clock=clock, portal_url=settings.portal_url, locks=locks
-    )
     metrics.add_metric(name=_METRIC[outcome], unit=MetricUnit.Count, value=1)
     logger.info("Journey step", extra={"force_id": item.force_id, "case_id": item.case_id, "outcome": outcome.value})
     return outcome.value

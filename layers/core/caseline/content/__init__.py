@@ -1,12 +1,14 @@
-"""Versioned content shipped in the layer: message templates (journeys and articles follow)."""
+"""Versioned content shipped in the layer: message templates, journey definitions, the OpenAPI document."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from caseline.domain.templates import MessageTemplate
+from caseline.domain.journeys import JourneyDefinition
+from caseline.domain.templates import MessageTemplate, placeholders
 
 
 @lru_cache(maxsize=1)
@@ -30,3 +32,62 @@ def message_templates() -> dict[tuple[str, str], MessageTemplate]:
             )
             found[(template.template_id, channel)] = template
     return found
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What dispatch and the linter need to know about a template besides its text."""
+
+    template_id: str
+    discloses: bool
+    content_free: str | None
+    sms_segments: int
+    placeholders: frozenset[str]
+
+
+def _documents(folder_name: str) -> list[tuple[str, dict[str, object]]]:
+    folder = resources.files(__package__).joinpath(folder_name)
+    return [
+        (entry.name, json.loads(entry.read_text(encoding="utf-8")))
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".json") and entry.name != "schema.json"
+    ]
+
+
+@lru_cache(maxsize=1)
+def template_info() -> dict[str, TemplateInfo]:
+    found: dict[str, TemplateInfo] = {}
+    for _, document in _documents("templates"):
+        channels = document["channels"]
+        assert isinstance(channels, dict)
+        names: set[str] = set()
+        for body in channels.values():
+            names |= placeholders(body["body"]) | placeholders(body.get("subject") or "")
+        template_id = str(document["id"])
+        content_free = document.get("content_free")
+        found[template_id] = TemplateInfo(
+            template_id=template_id,
+            discloses=bool(document.get("discloses", True)),
+            content_free=str(content_free) if content_free else None,
+            sms_segments=int(str(document.get("sms_segments", 1))),
+            placeholders=frozenset(names),
+        )
+    return found
+
+
+@lru_cache(maxsize=1)
+def journey_definitions() -> dict[tuple[str, int], JourneyDefinition]:
+    """Every journey version shipped: ``<id>.json`` is the current one, ``<id>.v<n>.json`` older ones
+    that cases which entered with them still follow."""
+    found: dict[tuple[str, int], JourneyDefinition] = {}
+    for _, document in _documents("journeys"):
+        definition = JourneyDefinition.from_document(document)
+        found[(definition.journey_id, definition.version)] = definition
+    return found
+
+
+@lru_cache(maxsize=1)
+def journey_schema() -> dict[str, object]:
+    document = json.loads(resources.files(__package__).joinpath("journeys/schema.json").read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document

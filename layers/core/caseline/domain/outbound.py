@@ -3,6 +3,7 @@ change), delivered to the force's endpoint as a signed CloudEvent, idempotent on
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,11 @@ from typing import Any
 MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 PREFERENCES_CHANGED = "org.caseline.victim.preferences-changed.v1"
-OUTBOUND_TYPES = frozenset({MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED})
+OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
+DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
+OUTBOUND_TYPES = frozenset(
+    {MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED, OFFICER_TASK_CREATED, DEADLINE_AT_RISK}
+)
 
 # After this many failed attempts the victim's view says the force has not received it yet.
 DELAYED_AFTER_ATTEMPTS = 3
@@ -81,4 +86,22 @@ def from_message(body: str) -> OutboundEvent:
         data=dict(document["data"]),
         created_at=datetime.fromisoformat(document["created_at"]),
         status=OutboundStatus.QUEUED,
+    )
+
+
+def task_event(
+    force_id: str, case_id: str, task_id: str, reason: str, detail: dict[str, str], created_at: datetime
+) -> OutboundEvent:
+    """An officer task goes to the force as an outbound event (a deadline at risk has its own type).
+
+    The id is derived from the task's id, so writing the same task twice never tells the force twice.
+    """
+    digest = hashlib.sha256(f"{force_id}#{case_id}#{task_id}".encode()).hexdigest()[:32]
+    return OutboundEvent(
+        force_id=force_id,
+        case_id=case_id,
+        outbound_id=f"task-{digest}",
+        event_type=DEADLINE_AT_RISK if reason == "duty-at-risk" else OFFICER_TASK_CREATED,
+        data={"reason": reason, **detail},
+        created_at=created_at,
     )

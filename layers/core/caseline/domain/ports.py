@@ -76,13 +76,27 @@ class OutboxRepository(Protocol):
         """Move a PENDING message to SENDING and return it; None if it is not pending."""
         ...
 
-    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None: ...
+    def mark_sent(
+        self,
+        message: OutboxMessage,
+        provider_message_id: str,
+        *,
+        sent_at: datetime | None = None,
+        rendered_template: str | None = None,
+    ) -> None:
+        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went."""
+        ...
 
     def release(self, message: OutboxMessage) -> None: ...
 
+    def mark_skipped(self, message: OutboxMessage, reason: str) -> None: ...
+
     def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None: ...
 
-    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None: ...
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask, fallback: OutboxMessage | None = None) -> None:
+        """FAILED with a task for the force; ``fallback`` (the same message on another channel) is
+        created in the same write."""
+        ...
 
     def defer(self, message: OutboxMessage, send_after: datetime) -> None:
         """Hold a claimed message until ``send_after`` (outside the victim's safe hours)."""
@@ -95,14 +109,6 @@ class OutboxRepository(Protocol):
     def release_deferred(self, message: OutboxMessage) -> bool:
         """DEFERRED -> PENDING, which hands the message back to dispatch. False if it moved on already."""
         ...
-
-
-class DutyRepository(Protocol):
-    def settle(self, force_id: str, case_id: str, duty_id: str) -> None: ...
-
-    def due_before(self, force_id: str, day: date) -> list[Duty]: ...
-
-    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool: ...
 
 
 class VictimCaseReader(Protocol):

@@ -88,6 +88,7 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    SKIPPED = "skipped"  # the victim opted out of it, or the address is suppressed (recorded with the reason)
 
 
 @dataclass(frozen=True)
@@ -104,22 +105,49 @@ class OutboxMessage:
     duty_id: str | None = None
     provider_message_id: str | None = None
     send_after: datetime | None = None
+    statutory: bool = True  # the Victims' Code requires it: skips quiet hours and caps, never safe contact
 
 
 class DutyStatus(StrEnum):
     OPEN = "open"
     MET = "met"
-    AT_RISK = "at-risk"
+    AT_RISK = "at-risk"  # due today and not met: the force has been told
+    MISSED = "missed"
 
 
 @dataclass(frozen=True)
 class Duty:
+    """A Victims' Code deadline. ``working_days`` per tier lets the due date follow a tier change."""
+
     force_id: str
     case_id: str
     duty_id: str
     right: str
     due_on: date
     status: DutyStatus = DutyStatus.OPEN
+    victim_id: str | None = None
+    tier: str = "standard"
+    started_on: date | None = None
+    working_days: dict[str, int] = field(default_factory=dict)
+    met_at: datetime | None = None
+    met_by: str | None = None  # the outbox key of the message that met it
+    reason: str | None = None  # why it is at risk or was missed
+
+
+@dataclass(frozen=True)
+class JourneyTimer:
+    """A run waiting to resume at ``step`` (or, with ``journey_id`` of the no-news trigger, a cadence)."""
+
+    force_id: str
+    case_id: str
+    timer_id: str
+    due_at: datetime
+    journey_id: str
+    version: int
+    step: str
+    victim_id: str
+    run_key: str
+    event_sequence: int
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# police.uk force ids and the names victims know them by.
+FORCE_NAMES: dict[str, str] = {
+    "thames-valley": "Thames Valley Police",
+    "hampshire": "Hampshire and Isle of Wight Constabulary",
+}
+
 CRIME_CATEGORIES: dict[str, str] = {
     "anti-social-behaviour": "Anti-social behaviour",
     "bicycle-theft": "Bicycle theft",

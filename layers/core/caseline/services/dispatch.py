@@ -1,20 +1,34 @@
-"""Dispatch one outbox message: claim it, re-check safe contact, render, send, record.
+"""Dispatch one outbox message: claim it, pass every gate, render, send, record.
 
-A message the safe-contact profile blocks becomes an officer task; a permanent provider rejection
-too. A transient provider failure releases the claim and re-raises so the record is retried.
+Gates, in order: the victim's opt-out from non-statutory messages; the safe-contact profile (channel
+allowed); the suppression list (bounced, complained, STOP); the victim's safe hours; quiet hours and
+the frequency cap (non-statutory only). Statutory messages skip quiet hours and the cap, never the
+safe-contact gate. A disclosing template becomes a content-free one when the case or profile needs it.
+A message that cannot go is never silently dropped: it falls back to the other allowed channel (for
+statutory messages) or becomes an officer task the force receives; opted-out ones are recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
-from caseline.domain.ports import CaseRepository, Clock, EmailSender, OutboxRepository, SmsSender
-from caseline.domain.records import OfficerTask, OutboxMessage, VictimContact
-from caseline.domain.safe_contact import allowed_channels, next_safe_moment
+from caseline.domain.ports import Clock, EmailSender, OutboxRepository, SmsSender, SuppressionList
+from caseline.domain.preferences import VictimPreferences
+from caseline.domain.records import CaseRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
+from caseline.domain.safe_contact import next_safe_moment as next_allowed
 from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
+
+QUIET_HOURS = SafeContactProfile(safe_hours=SafeHours(time(8, 0), time(21, 0)))  # non-urgent messages only
+MAX_NON_STATUTORY_PER_DAY = 3
+CONTENT_FREE = "content-free-update"
+CONTENT_FREE_UNBRANDED = "content-free-update-unbranded"
 
 
 class DispatchOutcome(StrEnum):
@@ -22,7 +36,41 @@ class DispatchOutcome(StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     DEFERRED = "deferred"
+    SKIPPED = "skipped"
+    FELL_BACK = "fell-back"
     ALREADY_HANDLED = "already-handled"
+
+
+@dataclass(frozen=True)
+class DispatchContext:
+    case: CaseRecord | None
+    victim: VictimContact | None  # with the profile messages must obey
+    preferences: VictimPreferences
+    recent_non_statutory: Sequence[datetime]  # when non-statutory messages last went to this victim
+
+
+class DispatchReader(Protocol):
+    def context(self, force_id: str, case_id: str, victim_id: str) -> DispatchContext: ...
+
+
+class TemplateFacts(Protocol):
+    @property
+    def discloses(self) -> bool: ...
+
+    @property
+    def content_free(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class DispatchEnvironment:
+    reader: DispatchReader
+    outbox: OutboxRepository
+    email: EmailSender
+    sms: SmsSender
+    suppression: SuppressionList
+    templates: Mapping[tuple[str, str], MessageTemplate]
+    facts: Mapping[str, TemplateFacts]
+    clock: Clock
 
 
 def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
@@ -36,40 +84,92 @@ def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
     )
 
 
-def dispatch_message(
-    force_id: str,
-    case_id: str,
-    key: str,
-    *,
-    cases: CaseRepository,
-    outbox: OutboxRepository,
-    email: EmailSender,
-    sms: SmsSender,
-    templates: Mapping[tuple[str, str], MessageTemplate],
-    clock: Clock,
-) -> DispatchOutcome:
+def _address(victim: VictimContact, channel: Channel) -> str:
+    return (victim.email if channel is Channel.EMAIL else victim.mobile) or ""
+
+
+def choose_template(
+    message: OutboxMessage, case: CaseRecord | None, profile: SafeContactProfile, facts: Mapping[str, TemplateFacts]
+) -> str:
+    """The template to render now: a disclosing one becomes content-free when the case or profile asks."""
+    fact = facts.get(message.template_id)
+    if fact is None or not fact.discloses or not is_content_free(case.flags if case else (), profile):
+        return message.template_id
+    if fact.content_free:
+        return fact.content_free
+    return CONTENT_FREE if profile.may_name_police else CONTENT_FREE_UNBRANDED
+
+
+def _hold_until(message: OutboxMessage, ctx: DispatchContext, victim: VictimContact, now: datetime) -> datetime | None:
+    """When the message may go, if not now: safe hours always; quiet hours and the cap if non-statutory."""
+    moments = [next_allowed(victim.safe_contact, now)]
+    if not message.statutory:
+        moments.append(next_allowed(QUIET_HOURS, now))
+        recent = sorted(t for t in ctx.recent_non_statutory if t > now - timedelta(days=1))
+        if len(recent) >= MAX_NON_STATUTORY_PER_DAY:
+            moments.append(recent[-MAX_NON_STATUTORY_PER_DAY] + timedelta(days=1))
+    later = [m for m in moments if m is not None]
+    return max(later) if later else None
+
+
+def _fall_back(message: OutboxMessage, allowed: Sequence[Channel], env: DispatchEnvironment, reason: str) -> bool:
+    """Plan the same statutory message on another allowed channel. False if there is none."""
+    if not message.statutory:
+        return False
+    others = [c for c in allowed if c.value != message.channel]
+    if not others:
+        return False
+    fallback = replace(
+        message,
+        key=f"{message.key}#fallback-{others[0].value}",
+        channel=others[0].value,
+        status=OutboxStatus.PENDING,
+        created_at=env.clock.now(),
+        provider_message_id=None,
+        send_after=None,
+    )
+    env.outbox.mark_failed(message, _task(message, reason, env.clock), fallback)
+    return True
+
+
+def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnvironment) -> DispatchOutcome:
+    outbox, clock = env.outbox, env.clock
     message = outbox.claim(force_id, case_id, key)
     if message is None:
         return DispatchOutcome.ALREADY_HANDLED
-    victim = _victim(cases, message)
+    ctx = env.reader.context(force_id, case_id, message.victim_id)
+    victim = ctx.victim
     if victim is None:
         outbox.mark_failed(message, _task(message, "victim-contact-missing", clock))
         return DispatchOutcome.FAILED
+    if not message.statutory and not ctx.preferences.non_statutory:
+        outbox.mark_skipped(message, "opted-out")
+        return DispatchOutcome.SKIPPED
+    channel = Channel(message.channel)
     allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
-    if Channel(message.channel) not in allowed:
+    if channel not in allowed:
         outbox.mark_blocked(message, _task(message, "channel-not-safe", clock))
         return DispatchOutcome.BLOCKED
-    send_after = next_safe_moment(victim.safe_contact, clock.now())
+    if env.suppression.is_suppressed(force_id, channel.value, _address(victim, channel)):
+        if _fall_back(message, allowed, env, "address-suppressed"):
+            return DispatchOutcome.FELL_BACK
+        if message.statutory:
+            outbox.mark_failed(message, _task(message, "address-suppressed", clock))
+            return DispatchOutcome.FAILED
+        outbox.mark_skipped(message, "suppressed")
+        return DispatchOutcome.SKIPPED
+    send_after = _hold_until(message, ctx, victim, clock.now())
     if send_after is not None:
         outbox.defer(message, send_after)
         return DispatchOutcome.DEFERRED
-    template = templates.get((message.template_id, message.channel))
+    template_id = choose_template(message, ctx.case, victim.safe_contact, env.facts)
+    template = env.templates.get((template_id, message.channel))
     try:
         if template is None:
             raise ValidationFailedError("no such template", field="template_id")
         rendered = render(template, message.personalisation)
-        if message.channel == Channel.EMAIL.value:
-            provider_id = email.send_email(
+        if channel is Channel.EMAIL:
+            provider_id = env.email.send_email(
                 to=victim.email or "",
                 subject=rendered.subject or "",
                 text=rendered.text,
@@ -77,19 +177,14 @@ def dispatch_message(
                 force_id=force_id,
             )
         else:
-            provider_id = sms.send_sms(to=victim.mobile or "", text=rendered.text, force_id=force_id)
+            provider_id = env.sms.send_sms(to=victim.mobile or "", text=rendered.text, force_id=force_id)
     except RetryableError:
         outbox.release(message)
         raise
     except (DeliveryRejectedError, ValidationFailedError):
+        if _fall_back(message, allowed, env, "delivery-failed"):
+            return DispatchOutcome.FELL_BACK
         outbox.mark_failed(message, _task(message, "delivery-failed", clock))
         return DispatchOutcome.FAILED
-    outbox.mark_sent(message, provider_id)
+    outbox.mark_sent(message, provider_id, sent_at=clock.now(), rendered_template=template_id)
     return DispatchOutcome.SENT
-
-
-def _victim(cases: CaseRepository, message: OutboxMessage) -> VictimContact | None:
-    for victim in cases.get_victims(message.force_id, message.case_id):
-        if victim.victim_id == message.victim_id:
-            return victim
-    return None

@@ -1,24 +1,37 @@
-"""Journeys: turn an applied case event into outbox messages, duties and officer tasks.
+"""Journeys: applied case events (and timers) run the versioned journey definitions for each victim.
 
-Every write is keyed on business identity (force, case, event sequence, template, channel, victim),
-so stream redelivery, retries and replays never plan a message twice.
+Every write is keyed on business identity — the run (journey, event sequence or "once", victim), and
+each outbox message (run, template, channel, victim) — and a run is written in one conditional
+transaction, so stream redelivery, retries and replays never plan a message twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from caseline.domain import access_code
+from caseline.domain import events as ev
 from caseline.domain.calendar import add_working_days, uk_date
-from caseline.domain.events import ACCESS_CODE_REISSUED, CRIME_RECORDED
-from caseline.domain.ports import CaseRepository, Clock, OutboxRepository
+from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
+from caseline.domain.personalisation import (
+    ACCOUNT_LINKED,
+    NO_NEWS_TIMER,
+    common_values,
+    event_values,
+    long_date,
+)
+from caseline.domain.ports import Clock
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseRecord,
     Duty,
+    DutyStatus,
+    JourneyTimer,
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
@@ -26,14 +39,10 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
-from caseline.domain.safe_contact import allowed_channels, is_content_free
-from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
+from caseline.domain.safe_contact import allowed_channels
+from caseline.domain.vocabulary import FORCE_NAMES
 
-RIGHT3_TEMPLATE = "right3-confirmation"
-RIGHT3_CONTENT_FREE_TEMPLATE = "right3-confirmation-content-free"
-REISSUE_TEMPLATE = "access-code-reissued"
-# Right 3 asks for written confirmation without unnecessary delay; Caseline tracks it as 1 working day.
-RIGHT3_DUE_WORKING_DAYS = 1
+NO_NEWS_STEP = "no-news"
 
 
 class JourneyOutcome(StrEnum):
@@ -42,174 +51,386 @@ class JourneyOutcome(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+@dataclass(frozen=True)
+class JourneyState:
+    """Everything a run needs about one case, from one read of its partition."""
+
+    case: CaseRecord | None
+    events: list[StoredEvent]
+    victims: list[VictimContact]  # with the profile messages must obey (force's, made stricter by choices)
+    linked_victims: set[str] = field(default_factory=set)
+    preferences: dict[str, VictimPreferences] = field(default_factory=dict)
+    duties: list[Duty] = field(default_factory=list)
+    versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (journey, victim) -> version entered
+
+
+@dataclass(frozen=True)
+class RunWrites:
+    """One transaction: all or nothing. ``run_id`` (if set) must not exist; ``consumed`` timer must."""
+
+    force_id: str
+    case_id: str
+    run_id: str | None = None
+    journey_id: str = ""
+    version: int = 0
+    victim_id: str = ""
+    messages: Sequence[OutboxMessage] = ()
+    duties: Sequence[Duty] = ()
+    settled: Sequence[str] = ()  # duty ids met by something other than a message
+    tasks: Sequence[OfficerTask] = ()
+    access_codes: Sequence[AccessCodeRecord] = ()
+    timer: JourneyTimer | None = None
+    consumed: JourneyTimer | None = None
+
+
+class JourneyStore(Protocol):
+    def state(self, force_id: str, case_id: str) -> JourneyState: ...
+
+    def apply(self, writes: RunWrites) -> WriteOutcome:
+        """DUPLICATE when the run exists already or the consumed timer is gone."""
+        ...
+
+    def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]: ...
+
+    def set_timer(self, timer: JourneyTimer, *, only_if_later: bool) -> None:
+        """Create or move a timer (only later than it is now, when asked)."""
+        ...
+
+    def drop_timer(self, timer: JourneyTimer) -> None: ...
+
+    def reschedule_duty(self, duty: Duty, *, tier: str, due_on: date) -> None: ...
+
+
 class LinkLocks(Protocol):
     def clear(self, crime_reference: str) -> None:
         """Lift the lock on guessing this crime reference (the force re-issued a code)."""
         ...
 
 
-def run_journeys(
-    event: StoredEvent,
-    *,
-    cases: CaseRepository,
-    outbox: OutboxRepository,
-    clock: Clock,
-    portal_url: str,
-    locks: LinkLocks | None = None,
-) -> JourneyOutcome:
-    if not event.applied or event.event_type not in {CRIME_RECORDED, ACCESS_CODE_REISSUED}:
+@dataclass(frozen=True)
+class JourneyEnvironment:
+    store: JourneyStore
+    clock: Clock
+    definitions: Mapping[tuple[str, int], JourneyDefinition]
+    template_placeholders: Mapping[str, frozenset[str]]
+    portal_url: str
+    locks: LinkLocks | None = None
+
+
+def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
+    newest: dict[str, JourneyDefinition] = {}
+    for definition in definitions.values():
+        current = newest.get(definition.journey_id)
+        if current is None or definition.version > current.version:
+            newest[definition.journey_id] = definition
+    return newest
+
+
+def _officer_changed(event: StoredEvent, events: Iterable[StoredEvent]) -> bool:
+    if event.event_type != ev.OFFICER_ASSIGNED:
+        return False
+    return any(
+        e.applied
+        and e.sequence < event.sequence
+        and (e.event_type == ev.OFFICER_ASSIGNED or (e.event_type == ev.CRIME_RECORDED and e.data.get("officer")))
+        for e in events
+    )
+
+
+def _targets(event_data: Mapping[str, Any], victims: Iterable[VictimContact]) -> list[VictimContact]:
+    """Events about one victim (needs, contact details, a code) run journeys for that victim only."""
+    wanted = event_data.get("victim_id")
+    return [v for v in victims if wanted is None or v.victim_id == wanted]
+
+
+def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
+    """Start every current journey this event triggers, once per victim."""
+    if not event.applied:
         return JourneyOutcome.NOT_APPLICABLE
-    case = cases.get_case(event.force_id, event.case_id)
+    state = env.store.state(event.force_id, event.case_id)
+    case = state.case
     if case is None or case.recorded_at is None:
         return JourneyOutcome.NOT_APPLICABLE
-    if event.event_type == ACCESS_CODE_REISSUED:
-        return _reissue(event, case, cases=cases, outbox=outbox, clock=clock, portal_url=portal_url, locks=locks)
-    now = clock.now()
-    outcomes = []
-    # One transaction per victim: a victim added by a later event gets their confirmation even though
-    # the first victim's was planned already (which stays planned once).
-    for victim in cases.get_victims(event.force_id, event.case_id):
-        code = access_code.new_code()
-        duty = Duty(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            duty_id=f"right3#{victim.victim_id}",
-            right="right-3-written-confirmation",
-            due_on=add_working_days(uk_date(case.recorded_at), RIGHT3_DUE_WORKING_DAYS),
-        )
-        stored_code = AccessCodeRecord(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            victim_id=victim.victim_id,
-            code_hash=access_code.hash_code(code),
-            expires_at=now + timedelta(days=access_code.VALID_DAYS),
-        )
-        planned, blocked = _confirmation(event, case, victim, code, duty.duty_id, portal_url)
-        outcomes.append(outbox.create_messages(planned, duties=[duty], access_codes=[stored_code], tasks=blocked))
-    if not outcomes:
+    if event.event_type == ev.NEEDS_ASSESSED:
+        _follow_tier(event, state, env)
+    outcomes: list[WriteOutcome | None] = []
+    for definition in latest(env.definitions).values():
+        if definition.trigger != event.event_type:
+            continue
+        for victim in _targets(event.data, state.victims):
+            ctx = JourneyContext(
+                case=case,
+                victim=victim,
+                trigger=event.event_type,
+                data=event.data,
+                linked=victim.victim_id in state.linked_victims,
+                officer_changed=_officer_changed(event, state.events),
+            )
+            outcomes.append(_start(definition, ctx, event.sequence, event.occurred_at, env))
+    _reset_no_news(event, state, env)
+    reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
+    if reissued and env.locks is not None and case.crime_reference:
+        env.locks.clear(case.crime_reference)
+    return _summary(outcomes)
+
+
+def run_account_linked(force_id: str, case_id: str, victim_id: str, env: JourneyEnvironment) -> JourneyOutcome:
+    """A victim linked their account to the case: account journeys run once."""
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    if case is None or victim is None:
         return JourneyOutcome.NOT_APPLICABLE
-    if all(outcome is WriteOutcome.DUPLICATE for outcome in outcomes):
+    outcomes = [
+        _start(
+            definition,
+            JourneyContext(case=case, victim=victim, trigger=ACCOUNT_LINKED, data={}, linked=True),
+            0,
+            env.clock.now(),
+            env,
+        )
+        for definition in latest(env.definitions).values()
+        if definition.trigger == ACCOUNT_LINKED
+    ]
+    return _summary(outcomes)
+
+
+def _summary(entered: Sequence[WriteOutcome | None]) -> JourneyOutcome:
+    outcomes = [o for o in entered if o is not None]
+    if WriteOutcome.WRITTEN in outcomes:
+        return JourneyOutcome.PLANNED
+    if outcomes:
         return JourneyOutcome.ALREADY_PLANNED
-    return JourneyOutcome.PLANNED
+    return JourneyOutcome.NOT_APPLICABLE
 
 
-def _reissue(
-    event: StoredEvent,
-    case: CaseRecord,
-    *,
-    cases: CaseRepository,
-    outbox: OutboxRepository,
-    clock: Clock,
-    portal_url: str,
-    locks: LinkLocks | None,
-) -> JourneyOutcome:
-    """A new code replaces the old one (same key), goes by every safe channel, and lifts the lock."""
-    victim = next(
-        (v for v in cases.get_victims(case.force_id, case.case_id) if v.victim_id == event.data["victim_id"]), None
-    )
-    if victim is None:
-        return JourneyOutcome.NOT_APPLICABLE
-    code = access_code.new_code()
-    stored = AccessCodeRecord(
+def _run_key(definition: JourneyDefinition, sequence: int) -> str:
+    return "once" if definition.reentry == "once-per-case" else f"{sequence:012d}"
+
+
+def _start(
+    definition: JourneyDefinition, ctx: JourneyContext, sequence: int, started_at: datetime, env: JourneyEnvironment
+) -> WriteOutcome | None:
+    """None when the victim does not enter the journey (its trigger condition does not hold)."""
+    if not holds(definition.trigger_when, ctx):
+        return None
+    run_key = _run_key(definition, sequence)
+    now = env.clock.now()
+    steps = plan(definition, definition.start, ctx, now)
+    writes = _writes(definition, ctx, steps, run_key, sequence, started_at, env)
+    return env.store.apply(writes)
+
+
+def _writes(
+    definition: JourneyDefinition,
+    ctx: JourneyContext,
+    steps: Plan,
+    run_key: str,
+    sequence: int,
+    started_at: datetime,
+    env: JourneyEnvironment,
+    consumed: JourneyTimer | None = None,
+    extra_values: Mapping[str, str] | None = None,
+) -> RunWrites:
+    case, victim = ctx.case, ctx.victim
+    now = env.clock.now()
+    prefix = f"{run_key}#{victim.victim_id}"
+    duties = [
+        Duty(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            duty_id=f"{d.right}#{prefix}",
+            right=d.right,
+            due_on=add_working_days(uk_date(started_at), d.working_days.get(victim.tier, d.working_days["standard"])),
+            victim_id=victim.victim_id,
+            tier=victim.tier,
+            started_on=uk_date(started_at),
+            working_days=dict(d.working_days),
+        )
+        for d in steps.duties
+    ]
+    values = {
+        **common_values(case, victim, portal_url=env.portal_url, force_name=FORCE_NAMES.get(case.force_id, "")),
+        **event_values(ctx.trigger, ctx.data),
+        "survey_url": f"{env.portal_url}/survey",
+        **(extra_values or {}),
+    }
+    codes: list[AccessCodeRecord] = []
+    if any("access_code" in env.template_placeholders.get(s.template, ()) for s in steps.sends):
+        code = access_code.new_code()
+        expires = now + timedelta(days=access_code.VALID_DAYS)
+        values |= {"access_code": access_code.display(code), "access_code_expires": long_date(uk_date(expires))}
+        codes.append(
+            AccessCodeRecord(case.force_id, case.case_id, victim.victim_id, access_code.hash_code(code), expires)
+        )
+    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
+    messages: list[OutboxMessage] = []
+    tasks: list[OfficerTask] = []
+    for send in steps.sends:
+        needed = env.template_placeholders.get(send.template, frozenset())
+        personalisation = {k: v for k, v in values.items() if k in needed}
+        # Duty ids depend only on the run and the victim, so a send after a wait settles the duty
+        # its run started before the wait.
+        settles = f"{send.settles}#{prefix}" if send.settles else None
+        for channel in allowed:
+            messages.append(
+                OutboxMessage(
+                    force_id=case.force_id,
+                    case_id=case.case_id,
+                    key=f"{run_key}#{send.template}#{channel.value}#{victim.victim_id}",
+                    victim_id=victim.victim_id,
+                    channel=channel.value,
+                    template_id=send.template,
+                    personalisation=personalisation,
+                    status=OutboxStatus.PENDING,
+                    created_at=now,
+                    duty_id=settles,
+                    statutory=send.statutory,
+                )
+            )
+        if not allowed and send.statutory:
+            tasks.append(_task(ctx, f"{prefix}#{send.step_id}", "message-needs-another-way", now, send.template))
+    tasks.extend(_task(ctx, f"{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks)
+    timer = None
+    if steps.wait_step is not None and steps.wait_until is not None:
+        timer = JourneyTimer(
+            force_id=case.force_id,
+            case_id=case.case_id,
+            timer_id=f"{definition.journey_id}#{prefix}#{steps.wait_step}",
+            due_at=steps.wait_until,
+            journey_id=definition.journey_id,
+            version=definition.version,
+            step=steps.wait_step,
+            victim_id=victim.victim_id,
+            run_key=run_key,
+            event_sequence=sequence,
+        )
+    return RunWrites(
         force_id=case.force_id,
         case_id=case.case_id,
+        run_id=None if consumed else f"{definition.journey_id}#{prefix}",
+        journey_id=definition.journey_id,
+        version=definition.version,
         victim_id=victim.victim_id,
-        code_hash=access_code.hash_code(code),
-        expires_at=clock.now() + timedelta(days=access_code.VALID_DAYS),
+        messages=messages,
+        duties=duties,
+        settled=[f"{right}#{prefix}" for right in steps.settled],
+        tasks=tasks,
+        access_codes=codes,
+        timer=timer,
+        consumed=consumed,
     )
-    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
-    personalisation = {
-        "name": victim.name,
-        "crime_reference": case.crime_reference or "",
-        "portal_url": portal_url,
-        "access_code": access_code.display(code),
-    }
-    messages = _messages(event, victim, REISSUE_TEMPLATE, allowed, personalisation)
-    tasks = (
-        []
-        if messages
-        else [
-            OfficerTask(
-                force_id=case.force_id,
-                case_id=case.case_id,
-                task_id=f"{event.sequence:012d}#code-needs-another-way#{victim.victim_id}",
-                reason="access-code-needs-another-way",
-                created_at=event.received_at,
-                detail={"victim_id": victim.victim_id},
-            )
-        ]
-    )
-    outcome = outbox.create_messages(messages, access_codes=[stored], tasks=tasks)
-    if outcome is WriteOutcome.DUPLICATE:
-        return JourneyOutcome.ALREADY_PLANNED
-    if locks is not None and case.crime_reference:
-        locks.clear(case.crime_reference)
-    return JourneyOutcome.PLANNED
 
 
-def _messages(
-    event: StoredEvent,
-    victim: VictimContact,
-    template: str,
-    channels: Sequence[Channel],
-    personalisation: dict[str, str],
-    *,
-    duty_id: str | None = None,
-) -> list[OutboxMessage]:
-    """One pending message per channel, keyed on (event sequence, template, channel, victim)."""
-    return [
-        OutboxMessage(
+def _task(ctx: JourneyContext, prefix: str, reason: str, now: datetime, template: str | None) -> OfficerTask:
+    detail = {"victim_id": ctx.victim.victim_id}
+    if template:
+        detail["template_id"] = template
+    return OfficerTask(
+        force_id=ctx.case.force_id,
+        case_id=ctx.case.case_id,
+        task_id=f"journey#{prefix}#{reason}",
+        reason=reason,
+        created_at=now,
+        detail=detail,
+    )
+
+
+def _follow_tier(event: StoredEvent, state: JourneyState, env: JourneyEnvironment) -> None:
+    """A needs assessment that changes the victim's tier moves their open deadlines with it."""
+    tier = event.data.get("tier")
+    for duty in state.duties:
+        if duty.victim_id != event.data.get("victim_id") or duty.status is not DutyStatus.OPEN:
+            continue
+        if tier is None or tier == duty.tier or not duty.working_days or duty.started_on is None:
+            continue
+        days = duty.working_days.get(tier, duty.working_days.get("standard", 0))
+        env.store.reschedule_duty(duty, tier=tier, due_on=add_working_days(duty.started_on, days))
+
+
+def _reset_no_news(event: StoredEvent, state: JourneyState, env: JourneyEnvironment) -> None:
+    """Each victim hears "no news yet" after their chosen quiet spell since the last event."""
+    case = state.case
+    if case is None:
+        return
+    for victim in state.victims:
+        prefs = state.preferences.get(victim.victim_id) or VictimPreferences()
+        timer = JourneyTimer(
             force_id=event.force_id,
             case_id=event.case_id,
-            key=f"{event.sequence:012d}#{template}#{channel.value}#{victim.victim_id}",
+            timer_id=f"{NO_NEWS_STEP}#{victim.victim_id}",
+            due_at=event.occurred_at + timedelta(days=prefs.no_news_days or 0),
+            journey_id=NO_NEWS_TIMER,
+            version=0,
+            step=NO_NEWS_STEP,
             victim_id=victim.victim_id,
-            channel=channel.value,
-            template_id=template,
-            personalisation=personalisation,
-            status=OutboxStatus.PENDING,
-            created_at=event.received_at,
-            duty_id=duty_id,
+            run_key=NO_NEWS_STEP,
+            event_sequence=event.sequence,
         )
-        for channel in channels
-    ]
+        if case.stage.slug == "closed" or prefs.no_news_days is None:
+            env.store.drop_timer(timer)
+        else:
+            env.store.set_timer(timer, only_if_later=True)
 
 
-def _confirmation(
-    event: StoredEvent,
-    case: CaseRecord,
-    victim: VictimContact,
-    code: str,
-    duty_id: str,
-    portal_url: str,
-) -> tuple[list[OutboxMessage], list[OfficerTask]]:
-    profile = victim.safe_contact
-    allowed, blocked = allowed_channels(profile, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
-    template = RIGHT3_CONTENT_FREE_TEMPLATE if is_content_free(case.flags, profile) else RIGHT3_TEMPLATE
-    officer = case.officer or {}
-    personalisation = {
-        "name": victim.name,
-        "crime_reference": case.crime_reference or "",
-        "crime_category": CRIME_CATEGORIES.get(case.category or "", "Crime"),
-        "officer_name": officer.get("name", ""),
-        "collar_number": officer.get("collar_number", ""),
-        "team_contact": officer.get("team_contact", ""),
-        "has_officer": "yes" if officer else "",
-        "portal_url": portal_url,
-        "access_code": access_code.display(code),
-    }
-    messages = _messages(event, victim, template, allowed, personalisation, duty_id=duty_id)
-    reasons: Sequence[tuple[str, str]] = [(f"channel-not-safe:{c.value}", c.value) for c in blocked]
-    if not allowed:
-        reasons = [*reasons, ("right-3-confirmation-needs-another-way", "none")]
-    tasks = [
-        OfficerTask(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            task_id=f"{event.sequence:012d}#{reason}#{victim.victim_id}",
-            reason=reason.split(":", 1)[0],
-            created_at=event.received_at,
-            detail={"victim_id": victim.victim_id, "channel": channel, "template_id": template},
-        )
-        for reason, channel in reasons
-    ]
-    return messages, tasks
+def fire_due_timers(forces: Iterable[str], env: JourneyEnvironment) -> int:
+    """Resume every waiting run (and "no news yet" cadence) whose time has come. Returns how many fired."""
+    fired = 0
+    now = env.clock.now()
+    for force_id in forces:
+        for timer in env.store.due_timers(force_id, now):
+            fired += _fire(timer, env) is WriteOutcome.WRITTEN
+    return fired
+
+
+def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
+    state = env.store.state(timer.force_id, timer.case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == timer.victim_id), None)
+    if case is None or victim is None:
+        env.store.drop_timer(timer)
+        return WriteOutcome.DUPLICATE
+    if timer.journey_id == NO_NEWS_TIMER:
+        return _no_news(timer, state, case, victim, env)
+    definition = env.definitions.get((timer.journey_id, timer.version))
+    event = next((e for e in state.events if e.sequence == timer.event_sequence), None)
+    ctx = JourneyContext(
+        case=case,
+        victim=victim,
+        trigger=definition.trigger if definition else "",
+        data=event.data if event else {},
+        linked=victim.victim_id in state.linked_victims,
+    )
+    if definition is None or (definition.exit_when is not None and holds(definition.exit_when, ctx)):
+        env.store.drop_timer(timer)
+        return WriteOutcome.DUPLICATE
+    steps = plan(definition, timer.step, ctx, env.clock.now())
+    started = event.occurred_at if event else timer.due_at
+    writes = _writes(definition, ctx, steps, timer.run_key, timer.event_sequence, started, env, consumed=timer)
+    return env.store.apply(writes)
+
+
+def _no_news(
+    timer: JourneyTimer, state: JourneyState, case: CaseRecord, victim: VictimContact, env: JourneyEnvironment
+) -> WriteOutcome:
+    prefs = state.preferences.get(victim.victim_id) or VictimPreferences()
+    if case.stage.slug == "closed" or prefs.no_news_days is None:
+        env.store.drop_timer(timer)
+        return WriteOutcome.DUPLICATE
+    last = max((e.occurred_at for e in state.events if e.applied), default=timer.due_at)
+    weeks = max(1, (timer.due_at - last).days // 7)
+    run_key = f"nonews-{uk_date(timer.due_at).isoformat()}"
+    ctx = JourneyContext(case=case, victim=victim, trigger=NO_NEWS_TIMER, data={})
+    extra = {"last_update_date": long_date(uk_date(last)), "weeks_since_update": str(weeks)}
+    outcome = WriteOutcome.DUPLICATE
+    for definition in latest(env.definitions).values():
+        if definition.trigger != NO_NEWS_TIMER or not holds(definition.trigger_when, ctx):
+            continue
+        steps = plan(definition, definition.start, ctx, env.clock.now())
+        writes = _writes(definition, ctx, steps, run_key, 0, timer.due_at, env, extra_values=extra)
+        outcome = env.store.apply(writes)
+    env.store.set_timer(
+        JourneyTimer(**{**timer.__dict__, "due_at": timer.due_at + timedelta(days=prefs.no_news_days)}),
+        only_if_later=True,
+    )
+    return outcome

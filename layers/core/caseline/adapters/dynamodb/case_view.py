@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import partition_items
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
@@ -21,13 +23,7 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
-from caseline.adapters.dynamodb.repository import (
-    _case_record,
-    _connection,
-    _victim_record,
-    event_record,
-    partition_items,
-)
+from caseline.adapters.dynamodb.repository import _case_record, _victim_record, event_record
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences

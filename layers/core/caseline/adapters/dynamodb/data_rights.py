@@ -13,6 +13,8 @@ from __future__ import annotations
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
 from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
 from caseline.adapters.dynamodb.models import (
     CaselineItem,
@@ -21,7 +23,7 @@ from caseline.adapters.dynamodb.models import (
     MessageItem,
     case_pk,
 )
-from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader, _connection, _failed_indexes
+from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
 

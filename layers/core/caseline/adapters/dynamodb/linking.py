@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.base import connection as _connection
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     AttemptsItem,
@@ -20,7 +21,6 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
     crime_reference_pk,
 )
-from caseline.adapters.dynamodb.repository import _connection
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 

@@ -11,6 +11,9 @@ event          CASE#{force}#{case}             EVENT#{sequence:012d}#{id}       
 outbox         CASE#{force}#{case}             OUTBOX#{key}                     DEFERRED#{force} / {after}#... (held)
 outbound       CASE#{force}#{case}             OUTBOUND#{outbound id}           -
 duty           CASE#{force}#{case}             DUTY#{duty}                      DUTY#{force} / {due}#{case} (open)
+                                                                                DUTYDONE#{force} / {due}#{case} (closed)
+run            CASE#{force}#{case}             RUN#{journey}#{run}#{victim}     -
+timer          CASE#{force}#{case}             TIMER#{timer}                    TIMER#{force} / {due at}#{case}#{timer}
 task           CASE#{force}#{case}             TASK#{task}                      TASK#{force} / {created}#{case}
 access code    CASE#{force}#{case}             ACCESS#{victim}                  -
 link           USER#{user}                     CASE#{force}#{case}              -
@@ -137,6 +140,10 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     duty_id = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
     send_after = UTCDateTimeAttribute(null=True)
+    statutory = BooleanAttribute(null=True)  # absent on items written before it existed: statutory
+    sent_at = UTCDateTimeAttribute(null=True)
+    rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
+    reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
 
 
 class OutboundItem(CaselineItem, discriminator="outbound"):
@@ -156,6 +163,37 @@ class DutyItem(CaselineItem, discriminator="duty"):
     right = UnicodeAttribute()
     due_on = UnicodeAttribute()
     status = UnicodeAttribute()
+    victim_id = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    started_on = UnicodeAttribute(null=True)
+    working_days = JSONAttribute(null=True)
+    met_at = UTCDateTimeAttribute(null=True)
+    met_by = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+
+
+class JourneyRunItem(CaselineItem, discriminator="run"):
+    """A victim entered a journey (its version is the one the run keeps); exists once per run key."""
+
+    case_id = UnicodeAttribute()
+    journey_id = UnicodeAttribute()
+    version = NumberAttribute()
+    victim_id = UnicodeAttribute()
+    started_at = UTCDateTimeAttribute()
+
+
+class TimerItem(CaselineItem, discriminator="timer"):
+    """A waiting run or a "no news yet" cadence; the sweep finds due ones through gsi1."""
+
+    case_id = UnicodeAttribute()
+    timer_id = UnicodeAttribute()
+    due_at = UTCDateTimeAttribute()
+    journey_id = UnicodeAttribute()
+    version = NumberAttribute()
+    step = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    run_key = UnicodeAttribute()
+    event_sequence = NumberAttribute()
 
 
 class TaskItem(CaselineItem, discriminator="task"):

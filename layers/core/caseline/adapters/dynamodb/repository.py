@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import (
     DoesNotExist,
     GetError,
@@ -18,6 +17,10 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
+from caseline.adapters.dynamodb.base import partition_items
+from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, met_actions
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     CaseItem,
@@ -30,11 +33,11 @@ from caseline.adapters.dynamodb.models import (
     OutboxItem,
     PreferencesItem,
     ReceiptItem,
-    TaskItem,
     VictimItem,
     case_pk,
     crime_reference_pk,
 )
+from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.events import OFFICER_MESSAGE
@@ -45,7 +48,6 @@ from caseline.domain.records import (
     CaseRecord,
     CaseSummary,
     Duty,
-    DutyStatus,
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
@@ -57,25 +59,7 @@ from caseline.domain.records import (
 from caseline.domain.safe_contact import SafeContactProfile
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
-_FINAL = frozenset({OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED})
-
-
-def _connection() -> Connection:
-    """The models' own connection, so transactions reuse its client (no new client per transaction)."""
-    return CaselineItem._get_connection().connection
-
-
-def partition_items(force_id: str, case_id: str) -> list[CaselineItem]:
-    """Every item of one case (one strongly consistent Query): the designed read of every case use."""
-    try:
-        return list(CaselineItem.query(case_pk(force_id, case_id), consistent_read=True))
-    except QueryError as exc:
-        raise StorageUnavailableError() from exc
-
-
-def _failed_indexes(exc: TransactWriteError) -> list[int]:
-    reasons = exc.cancellation_reasons or []
-    return [i for i, reason in enumerate(reasons) if reason is not None and reason.code == _CONDITION_FAILED]
+_FINAL = frozenset({OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED})
 
 
 # ---------------------------------------------------------------- mapping
@@ -127,6 +111,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         duty_id=item.duty_id,
         provider_message_id=item.provider_message_id,
         send_after=item.send_after,
+        statutory=item.statutory is not False,
     )
 
 
@@ -144,18 +129,16 @@ def event_record(item: EventItem) -> StoredEvent:
     )
 
 
-def _task_item(task: OfficerTask) -> TaskItem:
-    return TaskItem(
-        case_pk(task.force_id, task.case_id),
-        f"TASK#{task.task_id}",
-        force_id=task.force_id,
-        case_id=task.case_id,
-        task_id=task.task_id,
-        reason=task.reason,
-        created_at=task.created_at,
-        detail=task.detail,
-        gsi1pk=f"TASK#{task.force_id}",
-        gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
+def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
+    """A victim's current one-time code (a new one replaces the old: same key)."""
+    return AccessCodeItem(
+        case_pk(code.force_id, code.case_id),
+        f"ACCESS#{code.victim_id}",
+        force_id=code.force_id,
+        case_id=code.case_id,
+        victim_id=code.victim_id,
+        code_hash=code.code_hash,
+        expires_at=code.expires_at,
     )
 
 
@@ -328,21 +311,11 @@ class DynamoOutboxRepository:
                 for message in messages:
                     transaction.save(self._item(message), condition=OutboxItem.pk.does_not_exist())
                 for task in tasks:
-                    transaction.save(_task_item(task), condition=TaskItem.pk.does_not_exist())
+                    save_task(transaction, task)
                 for duty in duties:
-                    transaction.save(_duty_item(duty), condition=DutyItem.pk.does_not_exist())
+                    transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
                 for code in access_codes:
-                    transaction.save(
-                        AccessCodeItem(
-                            case_pk(code.force_id, code.case_id),
-                            f"ACCESS#{code.victim_id}",
-                            force_id=code.force_id,
-                            case_id=code.case_id,
-                            victim_id=code.victim_id,
-                            code_hash=code.code_hash,
-                            expires_at=code.expires_at,
-                        )
-                    )
+                    transaction.save(access_code_item(code))
         except TransactWriteError as exc:
             if _failed_indexes(exc):
                 return WriteOutcome.DUPLICATE
@@ -365,6 +338,7 @@ class DynamoOutboxRepository:
             status=message.status.value,
             created_at=message.created_at,
             duty_id=message.duty_id,
+            statutory=message.statutory,
         )
 
     def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
@@ -386,7 +360,9 @@ class DynamoOutboxRepository:
         status: OutboxStatus,
         extra: list[Any],
         task: OfficerTask | None,
-        duty_id: str | None = None,
+        *,
+        duty_actions: list[Any] | None = None,
+        also_save: Sequence[CaselineItem] = (),
     ) -> None:
         pk, sk = _outbox_key(message)
         item = OutboxItem(pk, sk)
@@ -399,38 +375,67 @@ class DynamoOutboxRepository:
             with TransactWrite(connection=_connection()) as transaction:
                 transaction.update(item, actions=actions, condition=OutboxItem.status == OutboxStatus.SENDING.value)
                 if task is not None:
-                    transaction.save(_task_item(task))
-                if duty_id is not None:
-                    duty = DutyItem(pk, f"DUTY#{duty_id}")
+                    save_task(transaction, task, once=False)
+                if duty_actions and message.duty_id is not None:
                     transaction.update(
-                        duty,
-                        actions=[
-                            DutyItem.status.set(DutyStatus.MET.value),
-                            DutyItem.gsi1pk.remove(),
-                            DutyItem.gsi1sk.remove(),
-                        ],
-                        condition=DutyItem.pk.exists(),
+                        DutyItem(pk, f"DUTY#{message.duty_id}"), actions=duty_actions, condition=DutyItem.pk.exists()
                     )
+                for other in also_save:
+                    transaction.save(other)
         except TransactWriteError as exc:
             raise StorageUnavailableError() from exc
 
-    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None:
+    def mark_sent(
+        self,
+        message: OutboxMessage,
+        provider_message_id: str,
+        *,
+        sent_at: datetime | None = None,
+        rendered_template: str | None = None,
+    ) -> None:
+        """SENT, the duty it meets, and a pointer from the provider's id back (for delivery events)."""
+        from caseline.adapters.dynamodb.delivery import provider_pointer_item  # here: delivery imports this module
+
+        when = sent_at or datetime.now(UTC)
         self._finish(
             message,
             OutboxStatus.SENT,
-            [OutboxItem.provider_message_id.set(provider_message_id)],
+            [
+                OutboxItem.provider_message_id.set(provider_message_id),
+                OutboxItem.sent_at.set(when),
+                OutboxItem.rendered_template.set(rendered_template or message.template_id),
+            ],
             None,
-            duty_id=message.duty_id,
+            duty_actions=met_actions(message.force_id, when, message.key),
+            also_save=[provider_pointer_item(message, provider_message_id, statutory=message.statutory, sent_at=when)],
         )
 
     def release(self, message: OutboxMessage) -> None:
         self._finish(message, OutboxStatus.PENDING, [], None)
 
-    def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None:
-        self._finish(message, OutboxStatus.BLOCKED, [], task)
+    def mark_skipped(self, message: OutboxMessage, reason: str) -> None:
+        """Not sent because the victim chose so (opted out) or the address is suppressed: recorded, not lost."""
+        self._finish(message, OutboxStatus.SKIPPED, [OutboxItem.reason.set(reason)], None)
 
-    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
-        self._finish(message, OutboxStatus.FAILED, [], task)
+    def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(
+            message,
+            OutboxStatus.BLOCKED,
+            [OutboxItem.reason.set(task.reason)],
+            task,
+            duty_actions=[DutyItem.reason.set(f"message blocked: {task.reason}")],
+        )
+
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask, fallback: OutboxMessage | None = None) -> None:
+        """FAILED with a task for the force, and (in the same transaction) the fallback message if any."""
+        self._finish(
+            message,
+            OutboxStatus.FAILED,
+            [OutboxItem.reason.set(task.reason)],
+            task,
+            duty_actions=None if fallback else [DutyItem.reason.set(f"message failed: {task.reason}")],
+            also_save=[self._item(fallback)] if fallback else (),
+        )
 
     def defer(self, message: OutboxMessage, send_after: datetime) -> None:
         """Held messages sit in the sparse gsi1 under DEFERRED#{force}, ordered by when they may go."""
@@ -466,75 +471,6 @@ class DynamoOutboxRepository:
             )
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise StorageUnavailableError() from exc
-        return True
-
-
-def _duty_item(duty: Duty) -> DutyItem:
-    open_index = duty.status is DutyStatus.OPEN
-    return DutyItem(
-        case_pk(duty.force_id, duty.case_id),
-        f"DUTY#{duty.duty_id}",
-        force_id=duty.force_id,
-        case_id=duty.case_id,
-        duty_id=duty.duty_id,
-        right=duty.right,
-        due_on=duty.due_on.isoformat(),
-        status=duty.status.value,
-        gsi1pk=f"DUTY#{duty.force_id}" if open_index else None,
-        gsi1sk=f"{duty.due_on.isoformat()}#{duty.case_id}" if open_index else None,
-    )
-
-
-class DynamoDutyRepository:
-    """Open duties sit in the sparse gsi1 under DUTY#{force}, ordered by due date."""
-
-    def settle(self, force_id: str, case_id: str, duty_id: str) -> None:
-        item = DutyItem(case_pk(force_id, case_id), f"DUTY#{duty_id}")
-        try:
-            item.update(
-                actions=[DutyItem.status.set(DutyStatus.MET.value), DutyItem.gsi1pk.remove(), DutyItem.gsi1sk.remove()],
-                condition=DutyItem.pk.exists(),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise StorageUnavailableError() from exc
-
-    def due_before(self, force_id: str, day: date) -> list[Duty]:
-        try:
-            items = CaselineItem.gsi1.query(f"DUTY#{force_id}", CaselineItem.gsi1sk <= f"{day.isoformat()}#~")
-            return [
-                Duty(
-                    force_id=item.force_id,
-                    case_id=item.case_id,
-                    duty_id=item.duty_id,
-                    right=item.right,
-                    due_on=date.fromisoformat(item.due_on),
-                    status=DutyStatus(item.status),
-                )
-                for item in items
-                if isinstance(item, DutyItem)
-            ]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
-
-    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:
-        item = DutyItem(case_pk(duty.force_id, duty.case_id), f"DUTY#{duty.duty_id}")
-        try:
-            with TransactWrite(connection=_connection()) as transaction:
-                transaction.update(
-                    item,
-                    actions=[
-                        DutyItem.status.set(DutyStatus.AT_RISK.value),
-                        DutyItem.gsi1pk.remove(),
-                        DutyItem.gsi1sk.remove(),
-                    ],
-                    condition=DutyItem.status == DutyStatus.OPEN.value,
-                )
-                transaction.save(_task_item(task), condition=TaskItem.pk.does_not_exist())
-        except TransactWriteError as exc:
-            if _failed_indexes(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True

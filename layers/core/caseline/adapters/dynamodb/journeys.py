@@ -1,0 +1,170 @@
+"""The journeys' view of a case partition and their writes: runs (RUN#), timers (TIMER#, due ones found
+through gsi1 ``TIMER#{force}`` ordered by due time), outbox messages, duties, tasks and access codes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, PutError, QueryError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
+from caseline.adapters.dynamodb.models import (
+    CaseItem,
+    CaselineItem,
+    CaseMemberItem,
+    DutyItem,
+    EventItem,
+    JourneyRunItem,
+    OutboxItem,
+    PreferencesItem,
+    TimerItem,
+    VictimItem,
+    case_pk,
+)
+from caseline.adapters.dynamodb.repository import (
+    DynamoOutboxRepository,
+    _case_record,
+    _victim_record,
+    access_code_item,
+    event_record,
+)
+from caseline.adapters.dynamodb.tasks import save_task
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.preferences import VictimPreferences, effective_profile
+from caseline.domain.records import Duty, JourneyTimer, WriteOutcome
+from caseline.services.journeys import JourneyState, RunWrites
+
+
+def _timer_item(timer: JourneyTimer) -> TimerItem:
+    due = timer.due_at.astimezone(UTC)
+    return TimerItem(
+        case_pk(timer.force_id, timer.case_id),
+        f"TIMER#{timer.timer_id}",
+        force_id=timer.force_id,
+        case_id=timer.case_id,
+        timer_id=timer.timer_id,
+        due_at=due,
+        journey_id=timer.journey_id,
+        version=timer.version,
+        step=timer.step,
+        victim_id=timer.victim_id,
+        run_key=timer.run_key,
+        event_sequence=timer.event_sequence,
+        gsi1pk=f"TIMER#{timer.force_id}",
+        gsi1sk=f"{due.isoformat()}#{timer.case_id}#{timer.timer_id}",
+    )
+
+
+def _timer_record(item: TimerItem) -> JourneyTimer:
+    return JourneyTimer(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        timer_id=item.timer_id,
+        due_at=item.due_at,
+        journey_id=item.journey_id,
+        version=int(item.version),
+        step=item.step,
+        victim_id=item.victim_id,
+        run_key=item.run_key,
+        event_sequence=int(item.event_sequence),
+    )
+
+
+class DynamoJourneyStore:
+    def __init__(self) -> None:
+        self._duties = DynamoDutyRepository()
+
+    def state(self, force_id: str, case_id: str) -> JourneyState:
+        items = partition_items(force_id, case_id)
+        choices = {
+            i.victim_id: VictimPreferences.from_dict(i.preferences or {})
+            for i in items
+            if isinstance(i, PreferencesItem)
+        }
+        victims = [_victim_record(i) for i in items if isinstance(i, VictimItem)]
+        return JourneyState(
+            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            events=[event_record(i) for i in items if isinstance(i, EventItem)],
+            victims=[
+                replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
+                if v.victim_id in choices
+                else v
+                for v in victims
+            ],
+            linked_victims={i.victim_id for i in items if isinstance(i, CaseMemberItem)},
+            preferences=choices,
+            duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
+            versions={(i.journey_id, i.victim_id): int(i.version) for i in items if isinstance(i, JourneyRunItem)},
+        )
+
+    def apply(self, writes: RunWrites) -> WriteOutcome:
+        pk = case_pk(writes.force_id, writes.case_id)
+        now = datetime.now(UTC)
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                if writes.run_id is not None:
+                    run = JourneyRunItem(
+                        pk,
+                        f"RUN#{writes.run_id}",
+                        force_id=writes.force_id,
+                        case_id=writes.case_id,
+                        journey_id=writes.journey_id,
+                        version=writes.version,
+                        victim_id=writes.victim_id,
+                        started_at=now,
+                    )
+                    transaction.save(run, condition=JourneyRunItem.pk.does_not_exist())
+                if writes.consumed is not None:
+                    consumed = _timer_item(writes.consumed)
+                    transaction.delete(consumed, condition=TimerItem.due_at == consumed.due_at)
+                for message in writes.messages:
+                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
+                for duty in writes.duties:
+                    transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
+                for duty_id in writes.settled:
+                    transaction.update(
+                        DutyItem(pk, f"DUTY#{duty_id}"),
+                        actions=met_actions(writes.force_id, now, f"settled#{writes.journey_id}"),
+                        condition=DutyItem.pk.exists(),
+                    )
+                for task in writes.tasks:
+                    save_task(transaction, task)
+                for code in writes.access_codes:
+                    transaction.save(access_code_item(code))
+                if writes.timer is not None:
+                    transaction.save(_timer_item(writes.timer))
+        except TransactWriteError as exc:
+            if failed_indexes(exc):
+                return WriteOutcome.DUPLICATE
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:
+        upper = f"{now.astimezone(UTC).isoformat()}#~"
+        try:
+            items = CaselineItem.gsi1.query(f"TIMER#{force_id}", CaselineItem.gsi1sk <= upper)
+            return [_timer_record(i) for i in items if isinstance(i, TimerItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def set_timer(self, timer: JourneyTimer, *, only_if_later: bool) -> None:
+        item = _timer_item(timer)
+        condition: Any = (TimerItem.pk.does_not_exist() | (TimerItem.due_at < item.due_at)) if only_if_later else None
+        try:
+            item.save(condition=condition)
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise StorageUnavailableError() from exc
+
+    def drop_timer(self, timer: JourneyTimer) -> None:
+        try:
+            _timer_item(timer).delete()
+        except DeleteError as exc:
+            raise StorageUnavailableError() from exc
+
+    def reschedule_duty(self, duty: Duty, *, tier: str, due_on: date) -> None:
+        self._duties.reschedule(duty, tier=tier, due_on=due_on)

@@ -1,0 +1,36 @@
+"""Officer tasks: kept on the case's partition (TASK#) and sent to the force as an outbound event, in the
+same transaction, so a task the officer must act on is never only a row nobody reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.models import OutboundItem, TaskItem, case_pk
+from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.domain.outbound import task_event
+from caseline.domain.records import OfficerTask
+
+
+def task_item(task: OfficerTask) -> TaskItem:
+    return TaskItem(
+        case_pk(task.force_id, task.case_id),
+        f"TASK#{task.task_id}",
+        force_id=task.force_id,
+        case_id=task.case_id,
+        task_id=task.task_id,
+        reason=task.reason,
+        created_at=task.created_at,
+        detail=task.detail,
+        gsi1pk=f"TASK#{task.force_id}",
+        gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
+    )
+
+
+def save_task(transaction: TransactWrite, task: OfficerTask, *, once: bool = True) -> None:
+    """Add the task and its outbound event to ``transaction`` (conditional on the task being new)."""
+    condition: Any = TaskItem.pk.does_not_exist() if once else None
+    transaction.save(task_item(task), condition=condition)
+    event = task_event(task.force_id, task.case_id, task.task_id, task.reason, dict(task.detail), task.created_at)
+    transaction.save(outbound_item(event), condition=OutboundItem.pk.does_not_exist() if once else None)
