@@ -78,7 +78,12 @@ class Provisioner:
             "AWS::Cognito::UserPoolClient": self._user_pool_client,
             "AWS::SES::EmailIdentity": self._email_identity,
             "AWS::SNS::Topic": self._topic,
+            "AWS::SNS::TopicPolicy": self._topic_policy,
+            "AWS::SNS::Subscription": self._subscription,
             "AWS::SQS::Queue": self._queue,
+            "AWS::SQS::QueuePolicy": self._queue_policy,
+            "AWS::SES::ConfigurationSet": self._configuration_set,
+            "AWS::SES::ConfigurationSetEventDestination": self._event_destination,
         }
 
     def create_all(self) -> dict[str, dict[str, Any]]:
@@ -189,7 +194,8 @@ class Provisioner:
         return {"Ref": identity}
 
     def _topic(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
-        arn = self.client("sns").create_topic(Name=props.get("TopicName", name))["TopicArn"]
+        attributes = {"KmsMasterKeyId": props["KmsMasterKeyId"]} if props.get("KmsMasterKeyId") else {}
+        arn = self.client("sns").create_topic(Name=props.get("TopicName", name), Attributes=attributes)["TopicArn"]
         return {"Ref": arn, "TopicArn": arn, "TopicName": arn.rsplit(":", 1)[1]}
 
     def _queue(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
@@ -206,3 +212,48 @@ class Provisioner:
         url = sqs.create_queue(QueueName=props.get("QueueName", name), Attributes=attributes)["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         return {"Ref": url, "Arn": arn, "QueueName": props.get("QueueName", name), "QueueUrl": url}
+
+    def _topic_policy(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        for topic_arn in props["Topics"]:
+            self.client("sns").set_topic_attributes(
+                TopicArn=topic_arn, AttributeName="Policy", AttributeValue=json.dumps(props["PolicyDocument"])
+            )
+        return {"Ref": name}
+
+    def _subscription(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        attributes = {
+            key: json.dumps(props[key]) if isinstance(props[key], dict) else str(props[key]).lower()
+            for key in ("RawMessageDelivery", "FilterPolicy", "RedrivePolicy")
+            if key in props
+        }
+        arn = self.client("sns").subscribe(
+            TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"], Attributes=attributes
+        )["SubscriptionArn"]
+        return {"Ref": arn, "Arn": arn}
+
+    def _queue_policy(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        for url in props["Queues"]:
+            self.client("sqs").set_queue_attributes(
+                QueueUrl=url, Attributes={"Policy": json.dumps(props["PolicyDocument"])}
+            )
+        return {"Ref": name}
+
+    def _configuration_set(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        set_name = props.get("Name", name)
+        self.client("ses").create_configuration_set(ConfigurationSet={"Name": set_name})
+        return {"Ref": set_name}
+
+    def _event_destination(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        """SES v1 names the topic ``SNSDestination`` where CloudFormation says ``SnsDestination``."""
+        spec = props["EventDestination"]
+        destination: dict[str, Any] = {
+            "Name": spec["Name"],
+            "Enabled": bool(spec.get("Enabled", False)),
+            "MatchingEventTypes": spec["MatchingEventTypes"],
+        }
+        if "SnsDestination" in spec:
+            destination["SNSDestination"] = {"TopicARN": spec["SnsDestination"]["TopicARN"]}
+        self.client("ses").create_configuration_set_event_destination(
+            ConfigurationSetName=props["ConfigurationSetName"], EventDestination=destination
+        )
+        return {"Ref": f"{props['ConfigurationSetName']}:{spec['Name']}"}

@@ -22,6 +22,7 @@ from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
+from caseline_local.ses_events import SesEventsPoller
 from caseline_local.template import Template
 from caseline_local.workers import FunctionSpec, FunctionWorker
 
@@ -273,6 +274,8 @@ class LocalStack:
                     stop=self.stop_event,
                 )
             )
+        # moto's SES reports no deliveries or bounces: play the mailbox for the configuration sets' topics.
+        self.pollers.append(SesEventsPoller(sns=session.client("sns"), region=self.config.region, stop=self.stop_event))
         for poller in self.pollers:
             poller.start()
 

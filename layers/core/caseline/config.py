@@ -21,6 +21,7 @@ class Settings:
     outbound_queue_url: str
     outbound_secret_prefix: str
     user_pool_id: str
+    ses_configuration_set: str | None
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -43,4 +44,5 @@ def get_settings() -> Settings:
         outbound_queue_url=env.get("OUTBOUND_QUEUE_URL", ""),
         outbound_secret_prefix=env.get("OUTBOUND_SECRET_PREFIX", "caseline/local/outbound/"),
         user_pool_id=env.get("USER_POOL_ID", ""),
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
     )

@@ -1,0 +1,61 @@
+"""Delivery-events queue consumer: SES delivery, bounce, complaint and reject events (through SNS) are
+recorded on each message; bounced and complained addresses go on the suppression list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from caseline.adapters.aws import client
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.delivery import DynamoSentMessages, DynamoSuppressionList
+from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
+from caseline.adapters.ses_events import parse_delivery_notification
+from caseline.content import message_templates
+from caseline.observability import logger, metrics, tracer
+from caseline.services.delivery import record_delivery
+
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+sent = DynamoSentMessages()
+suppressions = DynamoSuppressionList(client("sns"))
+cases = DynamoCaseRepository()
+outbox = DynamoOutboxRepository()
+templates = message_templates()
+clock = SystemClock()
+
+
+def record_handler(record: SQSRecord) -> str:
+    notification = parse_delivery_notification(record.body)
+    if notification is None:
+        return "ignored"
+    outcome = record_delivery(
+        notification,
+        sent=sent,
+        suppressions=suppressions,
+        cases=cases,
+        outbox=outbox,
+        templates=templates,
+        clock=clock,
+    )
+    metrics.add_metric(name=f"Delivery{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
+    logger.info(
+        "Delivery event handled",
+        extra={
+            "provider_message_id": notification.provider_message_id,
+            "result": notification.result.value,
+            "outcome": outcome.value,
+        },
+    )
+    return outcome.value
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

@@ -1,0 +1,138 @@
+"""Delivery events for the local stack. moto's SES sends nothing and reports nothing, so this poller
+plays the mailbox: for each email moto's SES has accepted, it publishes, once, the event SES would
+publish to each configuration set's SNS destination, shaped like SES event publishing.
+
+As with SES's mailbox simulator, ``bounce@simulator.amazonses.com`` bounces (Permanent),
+``complaint@simulator.amazonses.com`` complains, and every other address is delivered to.
+moto runs in this process, so its SES backend is read directly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.ses.models import ses_backends
+
+from caseline_local.pollers import _Poller
+from caseline_local.template import ACCOUNT_ID
+
+SIMULATOR_DOMAIN = "simulator.amazonses.com"
+
+
+def _simulator_mailbox(address: str) -> str | None:
+    """``bounce`` for bounce@ or bounce+label@ the simulator domain, and so on; None for anyone else."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    return local.split("+", 1)[0] if domain == SIMULATOR_DOMAIN else None
+
+
+def _addresses(message: Any) -> list[str]:
+    destinations = message.destinations
+    if isinstance(destinations, dict):
+        return [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(key, [])]
+    return list(destinations)
+
+
+def ses_event(message_id: str, source: str, addresses: list[str], sent_at: datetime, now: datetime) -> dict[str, Any]:
+    """The event a real mailbox would cause for this message (one event per message)."""
+    stamp = now.isoformat().replace("+00:00", "Z")
+    mail = {
+        "timestamp": sent_at.isoformat().replace("+00:00", "Z"),
+        "source": source,
+        "messageId": message_id,
+        "destination": addresses,
+        "tags": {},
+    }
+    bounced = [a for a in addresses if _simulator_mailbox(a) == "bounce"]
+    complained = [a for a in addresses if _simulator_mailbox(a) == "complaint"]
+    if bounced:
+        return {
+            "eventType": "Bounce",
+            "mail": mail,
+            "bounce": {
+                "bounceType": "Permanent",
+                "bounceSubType": "General",
+                "bouncedRecipients": [
+                    {"emailAddress": a, "action": "failed", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1"}
+                    for a in bounced
+                ],
+                "timestamp": stamp,
+                "feedbackId": str(uuid.uuid4()),
+                "reportingMTA": "dns; local-stack",
+            },
+        }
+    if complained:
+        return {
+            "eventType": "Complaint",
+            "mail": mail,
+            "complaint": {
+                "complainedRecipients": [{"emailAddress": a} for a in complained],
+                "complaintFeedbackType": "abuse",
+                "timestamp": stamp,
+                "feedbackId": str(uuid.uuid4()),
+            },
+        }
+    return {
+        "eventType": "Delivery",
+        "mail": mail,
+        "delivery": {
+            "timestamp": stamp,
+            "recipients": addresses,
+            "processingTimeMillis": 1,
+            "smtpResponse": "250 2.6.0 Message received",
+            "reportingMTA": "local-stack",
+        },
+    }
+
+
+class SesEventsPoller(_Poller):
+    """Publishes each sent email's event once. ``settle_seconds`` leaves dispatch time to record the
+    message as sent (real SES takes longer than that to hear back from a mailbox)."""
+
+    def __init__(
+        self,
+        *,
+        sns: Any,
+        region: str,
+        stop: threading.Event,
+        account_id: str = ACCOUNT_ID,
+        interval: float = 0.5,
+        settle_seconds: float = 1.0,
+    ) -> None:
+        super().__init__("ses-events", stop, interval=interval)
+        self.sns, self.region, self.account_id, self.settle_seconds = sns, region, account_id, settle_seconds
+        self.first_seen: dict[str, tuple[float, datetime]] = {}
+        self.published: set[str] = set()
+
+    def _destinations(self) -> list[tuple[str, set[str]]]:
+        """(topic ARN, event types) of every enabled SNS event destination."""
+        backend = ses_backends[self.account_id][self.region]
+        found = []
+        for destination in backend.config_set_event_destination.values():
+            topic = destination.get("SNSDestination", {}).get("TopicARN")
+            if topic and str(destination.get("Enabled", "true")).lower() == "true":
+                found.append((topic, {t.lower() for t in destination.get("MatchingEventTypes", [])}))
+        return found
+
+    def poll_once(self) -> bool:
+        destinations = self._destinations()
+        if not destinations:
+            return False
+        published = False
+        for message in list(ses_backends[self.account_id][self.region].sent_messages):
+            if message.id in self.published:
+                continue
+            seen_at, sent_at = self.first_seen.setdefault(message.id, (time.monotonic(), datetime.now(UTC)))
+            if time.monotonic() - seen_at < self.settle_seconds:
+                continue
+            event = ses_event(message.id, message.source or "", _addresses(message), sent_at, datetime.now(UTC))
+            for topic, types in destinations:
+                if event["eventType"].lower() in types:
+                    self.sns.publish(TopicArn=topic, Message=json.dumps(event))
+            self.published.add(message.id)
+            published = True
+        return published

@@ -1,0 +1,186 @@
+"""Delivery results, provider pointers and the suppression list.
+
+=================  ==================================  =========================================
+item               pk                                  sk
+=================  ==================================  =========================================
+provider pointer   PROVIDER#{provider message id}      PROVIDER                (TTL 30 days)
+suppression        SUPPRESS#{force}                    {channel}#{sha256 of the normalised address}
+=================  ==================================  =========================================
+
+Dispatch writes the pointer when it records a message as sent (``provider_pointer_item``); delivery
+events read it to find the message. The suppression list holds no address in clear: an email address
+is lower-cased and stripped, a mobile number put in E.164, then hashed. The delivery result is two
+attributes on the outbox item, ``delivery`` and ``delivery_at``; its ``status`` is never changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
+
+from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, case_pk
+from caseline.adapters.dynamodb.repository import _outbox_record
+from caseline.domain.delivery import DeliveryResult, ProviderPointer
+from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
+from caseline.domain.records import OutboxMessage
+from caseline.domain.vocabulary import Channel
+
+POINTER_KEPT = timedelta(days=30)
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+_SEPARATORS = re.compile(r"[\s().\-]")
+
+# The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
+_delivery = UnicodeAttribute(attr_name="delivery")
+_delivery_at = UTCDateTimeAttribute(attr_name="delivery_at")
+
+
+class ProviderPointerItem(CaselineItem, discriminator="provider-pointer"):
+    case_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    statutory = BooleanAttribute()
+    expires_at = TTLAttribute()
+
+
+class SuppressionItem(CaselineItem, discriminator="suppression"):
+    reason = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+def provider_pointer_pk(provider_message_id: str) -> str:
+    return f"PROVIDER#{provider_message_id}"
+
+
+def provider_pointer_item(
+    message: OutboxMessage, provider_message_id: str, *, statutory: bool, sent_at: datetime
+) -> ProviderPointerItem:
+    """The pointer dispatch saves, in the same transaction that marks ``message`` sent."""
+    return ProviderPointerItem(
+        provider_pointer_pk(provider_message_id),
+        "PROVIDER",
+        force_id=message.force_id,
+        case_id=message.case_id,
+        key=message.key,
+        victim_id=message.victim_id,
+        channel=message.channel,
+        statutory=statutory,
+        expires_at=sent_at + POINTER_KEPT,
+    )
+
+
+def normalised_address(channel: str, address: str) -> str:
+    """An email address lower-cased and stripped; a mobile number in E.164 (UK numbers by default)."""
+    if channel == Channel.EMAIL.value:
+        return address.strip().lower()
+    number = _SEPARATORS.sub("", address)
+    if number.startswith("00"):
+        return "+" + number[2:]
+    if number.startswith("0"):
+        return "+44" + number[1:]
+    return number if number.startswith("+") else "+" + number
+
+
+def suppression_sort_key(channel: str, address: str) -> str:
+    digest = hashlib.sha256(normalised_address(channel, address).encode("utf-8")).hexdigest()
+    return f"{channel}#{digest}"
+
+
+class DynamoSuppressionList:
+    """Caseline's own list (bounces, complaints) and, for SMS, SNS's list of numbers that replied STOP."""
+
+    def __init__(self, sns_client: Any) -> None:
+        self._sns = sns_client
+
+    def is_suppressed(self, force_id: str, channel: str, address: str) -> bool:
+        try:
+            CaselineItem.get(f"SUPPRESS#{force_id}", suppression_sort_key(channel, address))
+            return True
+        except DoesNotExist:
+            pass
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return channel == Channel.SMS.value and self._opted_out(normalised_address(channel, address))
+
+    def _opted_out(self, number: str) -> bool:
+        try:
+            return bool(self._sns.check_if_phone_number_is_opted_out(phoneNumber=number)["isOptedOut"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "InvalidParameter":
+                raise DeliveryRejectedError("not a valid mobile number") from exc
+            raise DeliveryFailedError() from exc
+        except BotoCoreError as exc:
+            raise DeliveryFailedError() from exc
+
+    def suppress(self, force_id: str, channel: str, address: str, reason: str) -> None:
+        """The first reason stays: a second bounce or a complaint after a bounce changes nothing."""
+        item = SuppressionItem(
+            f"SUPPRESS#{force_id}",
+            suppression_sort_key(channel, address),
+            force_id=force_id,
+            reason=reason,
+            at=datetime.now(UTC),
+        )
+        try:
+            item.save(condition=SuppressionItem.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != _CONDITION_FAILED:
+                raise StorageUnavailableError() from exc
+
+
+def _pointer_record(item: ProviderPointerItem, provider_message_id: str) -> ProviderPointer:
+    return ProviderPointer(
+        provider_message_id=provider_message_id,
+        force_id=item.force_id,
+        case_id=item.case_id,
+        key=item.key,
+        victim_id=item.victim_id,
+        channel=item.channel,
+        statutory=bool(item.statutory),
+    )
+
+
+class DynamoSentMessages:
+    """What delivery events need: the pointer, the case's outbox messages, and the result update."""
+
+    def pointer(self, provider_message_id: str) -> ProviderPointer | None:
+        try:
+            item = CaselineItem.get(provider_pointer_pk(provider_message_id), "PROVIDER", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return _pointer_record(item, provider_message_id) if isinstance(item, ProviderPointerItem) else None
+
+    def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
+        """Only ever towards worse news; the message must exist (a late event never creates an item)."""
+        item = OutboxItem(case_pk(pointer.force_id, pointer.case_id), f"OUTBOX#{pointer.key}")
+        replaceable = result.outranks()
+        not_yet_worse = _delivery.does_not_exist()
+        if replaceable:
+            not_yet_worse = not_yet_worse | _delivery.is_in(*(r.value for r in replaceable))
+        try:
+            item.update(
+                actions=[_delivery.set(result.value), _delivery_at.set(at)],
+                condition=OutboxItem.pk.exists() & not_yet_worse,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == _CONDITION_FAILED:
+                return False
+            raise StorageUnavailableError() from exc
+        return True
+
+    def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]:
+        try:
+            items = CaselineItem.query(
+                case_pk(force_id, case_id), CaselineItem.sk.startswith("OUTBOX#"), consistent_read=True
+            )
+            return [_outbox_record(item) for item in items if isinstance(item, OutboxItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc

@@ -1,0 +1,178 @@
+"""Record what happened to a sent message, and act on a bounce or a complaint.
+
+Every result is recorded on the message (never worse news overwritten by better). A permanent bounce
+or a complaint puts the address on the suppression list, so dispatch never writes to it again. If the
+message was statutory, the officer gets a task, and when the victim has a mobile that their
+safe-contact profile allows, the same message goes again by SMS. Every write is keyed on the message,
+so a repeated or late notification changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from caseline.domain import access_code
+from caseline.domain.delivery import DeliveryNotification, DeliveryResult, ProviderPointer, SuppressionReason
+from caseline.domain.errors import RetryableError
+from caseline.domain.ports import CaseRepository, Clock, OutboxRepository, SuppressionList
+from caseline.domain.records import AccessCodeRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.safe_contact import allowed_channels
+from caseline.domain.templates import MessageTemplate, placeholders
+from caseline.domain.vocabulary import Channel
+
+# Dispatch points a provider id at its message just after the provider accepted it. A notification that
+# comes before that is retried; one about a message older than this that we never pointed at is not ours.
+POINTER_PATIENCE = timedelta(hours=1)
+
+_TASK_REASONS = {SuppressionReason.BOUNCE: "email-bounced", SuppressionReason.COMPLAINT: "email-complaint"}
+_NOT_GOING = frozenset({OutboxStatus.BLOCKED, OutboxStatus.FAILED})
+
+
+class DeliveryOutcome(StrEnum):
+    RECORDED = "recorded"
+    SUPPRESSED = "suppressed"
+    FOLLOWED_UP = "followed-up"  # statutory: officer task, and an SMS instead where that is safe
+    UNKNOWN_MESSAGE = "unknown-message"
+
+
+class Fallback(StrEnum):
+    """What the officer's task says about sending the message another way."""
+
+    SMS = "sms"
+    SMS_PLANNED_ALREADY = "sms-planned-already"
+    NOT_POSSIBLE = "not-possible"
+
+
+class SentMessages(Protocol):
+    def pointer(self, provider_message_id: str) -> ProviderPointer | None: ...
+
+    def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
+        """Set the message's delivery result unless it has one at least as serious. False if unchanged."""
+        ...
+
+    def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]: ...
+
+
+def record_delivery(
+    notification: DeliveryNotification,
+    *,
+    sent: SentMessages,
+    suppressions: SuppressionList,
+    cases: CaseRepository,
+    outbox: OutboxRepository,
+    templates: Mapping[tuple[str, str], MessageTemplate],
+    clock: Clock,
+) -> DeliveryOutcome:
+    pointer = sent.pointer(notification.provider_message_id)
+    if pointer is None:
+        if clock.now() - notification.sent_at < POINTER_PATIENCE:
+            raise RetryableError("the message this notification is about is not known yet")
+        return DeliveryOutcome.UNKNOWN_MESSAGE
+    reason = notification.suppression_reason
+    if reason is not None:
+        for address in notification.addresses:
+            suppressions.suppress(pointer.force_id, pointer.channel, address, reason.value)
+    sent.record_result(pointer, notification.result, notification.occurred_at)
+    if reason is None:
+        return DeliveryOutcome.RECORDED
+    if not pointer.statutory or pointer.channel != Channel.EMAIL.value:
+        return DeliveryOutcome.SUPPRESSED
+    _follow_up(pointer, reason, sent=sent, cases=cases, outbox=outbox, templates=templates, clock=clock)
+    return DeliveryOutcome.FOLLOWED_UP
+
+
+def _follow_up(
+    pointer: ProviderPointer,
+    reason: SuppressionReason,
+    *,
+    sent: SentMessages,
+    cases: CaseRepository,
+    outbox: OutboxRepository,
+    templates: Mapping[tuple[str, str], MessageTemplate],
+    clock: Clock,
+) -> None:
+    """An officer task first, then the SMS instead (two writes, each idempotent on its own key)."""
+    now = clock.now()
+    messages = sent.case_messages(pointer.force_id, pointer.case_id)
+    original = next((m for m in messages if m.key == pointer.key), None)
+    victim = next(
+        (v for v in cases.get_victims(pointer.force_id, pointer.case_id) if v.victim_id == pointer.victim_id), None
+    )
+    plan = _fallback_plan(original, victim, messages, templates)
+    task_reason = _TASK_REASONS[reason]
+    task = OfficerTask(
+        force_id=pointer.force_id,
+        case_id=pointer.case_id,
+        task_id=f"delivery#{pointer.key}#{task_reason}",
+        reason=task_reason,
+        created_at=now,
+        detail={
+            "victim_id": pointer.victim_id,
+            "channel": pointer.channel,
+            "template_id": original.template_id if original else "",
+            "fallback": plan.value,
+        },
+    )
+    outbox.create_messages([], tasks=[task])
+    if plan is Fallback.SMS and original is not None:
+        fallback, codes = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now)
+        outbox.create_messages([fallback], access_codes=codes)
+
+
+def _fallback_plan(
+    original: OutboxMessage | None,
+    victim: VictimContact | None,
+    messages: list[OutboxMessage],
+    templates: Mapping[tuple[str, str], MessageTemplate],
+) -> Fallback:
+    if original is None or victim is None or not victim.mobile:
+        return Fallback.NOT_POSSIBLE
+    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=True)
+    if Channel.SMS not in allowed or (original.template_id, Channel.SMS.value) not in templates:
+        return Fallback.NOT_POSSIBLE
+    planned_together = any(
+        m.channel == Channel.SMS.value
+        and m.victim_id == original.victim_id
+        and m.template_id == original.template_id
+        and m.created_at == original.created_at
+        and m.status not in _NOT_GOING
+        for m in messages
+    )
+    return Fallback.SMS_PLANNED_ALREADY if planned_together else Fallback.SMS
+
+
+def _sms_instead(
+    original: OutboxMessage, template: MessageTemplate, now: datetime
+) -> tuple[OutboxMessage, list[AccessCodeRecord]]:
+    """The same template and personalisation by SMS. Dispatch removed a one-time access code from the
+    sent message, so a template that needs one gets a new code (the bounced one never arrived)."""
+    personalisation = dict(original.personalisation)
+    codes = []
+    if "access_code" in placeholders(template.body) and "access_code" not in personalisation:
+        code = access_code.new_code()
+        personalisation["access_code"] = access_code.display(code)
+        codes.append(
+            AccessCodeRecord(
+                force_id=original.force_id,
+                case_id=original.case_id,
+                victim_id=original.victim_id,
+                code_hash=access_code.hash_code(code),
+                expires_at=now + timedelta(days=access_code.VALID_DAYS),
+            )
+        )
+    fallback = OutboxMessage(
+        force_id=original.force_id,
+        case_id=original.case_id,
+        key=f"{original.key}#fallback-sms",
+        victim_id=original.victim_id,
+        channel=Channel.SMS.value,
+        template_id=original.template_id,
+        personalisation=personalisation,
+        status=OutboxStatus.PENDING,
+        created_at=now,
+        duty_id=original.duty_id,
+    )
+    return fallback, codes
