@@ -1,0 +1,45 @@
+"""The prebuilt article index (``articles.json``, written by ``make articles``), read once, on first use.
+
+Nothing here runs at import: a function that never serves an article never pays for reading it.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from caseline.domain.articles import ArticleLibrary
+from caseline.domain.errors import PermanentError
+
+INDEX_FILE = "articles.json"
+
+
+class ArticleIndexError(PermanentError):
+    """The shipped index is missing or unreadable: a build fault, never the caller's."""
+
+    title = "The article library is not available"
+
+
+def parse_index(text: str) -> ArticleLibrary:
+    try:
+        document: Any = json.loads(text)
+        return ArticleLibrary.from_document(document)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ArticleIndexError(f"the article index cannot be read: {type(exc).__name__}") from exc
+
+
+@lru_cache(maxsize=1)
+def article_library() -> ArticleLibrary:
+    """The library shipped in the layer, parsed on the first call and kept for the life of the process."""
+    try:
+        text = resources.files(__package__).joinpath(INDEX_FILE).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ArticleIndexError("the article index is missing; run make articles") from exc
+    return parse_index(text)
+
+
+def article_exists(slug: str) -> bool:
+    """For journeys and template checks: is there a shared article with this slug?"""
+    return any(article.slug == slug and article.force is None for article in article_library().articles)

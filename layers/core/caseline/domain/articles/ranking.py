@@ -1,0 +1,192 @@
+"""Which articles to recommend for a case, and why. Every point of a score comes from a named rule.
+
+An article is **eligible** when every attribute it declares fits the case:
+- ``flags``: the case has one of them (a flag article is never shown to a case without that flag);
+- ``categories``: the case's category is one of them, unless one of the article's flags matched;
+- ``stages``: the case is at one of them, unless one of the article's ``events`` happened recently;
+- ``tiers``: the victim's tier is one of them;
+- ``outcome_types``: the case's outcome is one of them.
+It then **scores** a point value per matched attribute (``WEIGHTS``): the narrower the declaration, the
+more it is worth (a match among one stage counts more than a match among four). A matched event counts
+more the more recent it is (full weight today, half at ``RECENT_DAYS``; older events do not count).
+A force's own article, an article written only for young people (for a young victim), and the default
+signposts (``DEFAULT_SIGNPOSTS``, the support anyone may want) add a little. For a domestic-abuse or
+stalking case its keeping-safe articles (``safety: true``) come first, whatever their score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from caseline.domain import events as ev
+from caseline.domain.articles.audience import Audience, visible
+from caseline.domain.articles.model import Article
+from caseline.domain.vocabulary import CRIME_CATEGORIES, CrimeFlag
+
+RECENT_DAYS = 28
+HALF_LIFE_DAYS = 7.0
+UNTIMELY = 0.25  # an article that names events, none of which has happened: its stage match counts this much
+WEIGHTS = {
+    "event": 6.0,
+    "outcome": 4.0,
+    "flag": 5.0,
+    "category": 4.0,
+    "stage": 3.0,
+    "age": 3.0,
+    "tier": 1.0,
+    "force": 1.0,
+}
+DEFAULT_SIGNPOSTS = {"local-victim-services": 1.0, "victim-support": 1.0, "victims-code-your-rights": 0.5}
+SAFETY_FIRST_FLAGS = frozenset({CrimeFlag.DOMESTIC_ABUSE.value, CrimeFlag.STALKING_HARASSMENT.value})
+
+_EVENT_CLAUSES = {
+    ev.OFFICER_ASSIGNED: "an officer has been assigned to your case",
+    ev.SUSPECT_ARRESTED: "a suspect has been arrested",
+    ev.SUSPECT_INTERVIEWED: "a suspect has been interviewed under caution",
+    ev.SUSPECT_RELEASED_WITHOUT_CHARGE: "a suspect has been released without charge",
+    ev.SUSPECT_BAILED: "a suspect has been released on bail",
+    ev.SUSPECT_RELEASED_UNDER_INVESTIGATION: "a suspect has been released while the investigation continues",
+    ev.SUSPECT_BAIL_CONDITIONS_CHANGED: "a suspect's bail conditions have changed",
+    ev.SUSPECT_CHARGED: "a suspect has been charged",
+    ev.DECISION_NOT_TO_INVESTIGATE: "a decision has been made not to investigate further",
+    ev.OUTCOME_RECORDED: "an outcome has been recorded",
+    ev.COURT_HEARING_SCHEDULED: "a court hearing has been arranged",
+    ev.COURT_OUTCOME: "the court has made a decision",
+    ev.CASE_CLOSED: "your case has been closed",
+    ev.NEEDS_ASSESSED: "we talked about the support you need",
+    ev.INVESTIGATION_UPDATED: "there is news about the investigation",
+}
+_FLAG_CLAUSES = {
+    "domestic-abuse": "your case involves domestic abuse",
+    "hate-crime": "your case is being treated as a hate crime",
+    "sexual-offence": "your case involves a sexual offence",
+    "stalking-harassment": "your case involves stalking or harassment",
+    "fraud": "your case involves fraud",
+}
+
+
+@dataclass(frozen=True)
+class RecentEvent:
+    event_type: str
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseContext:
+    category: str
+    stage: str
+    tier: str
+    audience: Audience
+    now: datetime
+    flags: frozenset[str] = frozenset()
+    outcome_type: int | None = None
+    events: tuple[RecentEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: str
+    points: float
+    clause: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    article: Article
+    score: float
+    matches: tuple[Match, ...]  # strongest first
+    pinned: bool = False
+
+    @property
+    def reason(self) -> str:
+        """Why you are seeing this, in one short sentence."""
+        if self.pinned:
+            flag_clause = next((m.clause for m in self.matches if m.rule == "flag"), "your case")
+            return f"Because {flag_clause}: keeping safe comes first."
+        clauses = list(dict.fromkeys(m.clause for m in self.matches))[:2]
+        if not clauses:
+            return "Useful for anyone affected by crime."
+        return "Because " + " and ".join(clauses) + "."
+
+
+def _narrow(weight: float, declared: int) -> float:
+    """Full weight for a match among one declared value, half-way to half weight for each value more."""
+    return weight * (0.5 + 0.5 / max(declared, 1))
+
+
+def _happened(article: Article, context: CaseContext) -> bool:
+    """Has any of the article's events happened on this case, however long ago? Every case we recommend
+    for has been recorded, so ``crime.recorded`` always has."""
+    return any(e in article.events for e in (ev.CRIME_RECORDED, *(e.event_type for e in context.events)))
+
+
+def _event_match(article: Article, context: CaseContext) -> Match | None:
+    best: Match | None = None
+    for event in context.events:
+        if event.event_type not in article.events:
+            continue
+        age = (context.now - event.occurred_at).total_seconds() / 86400
+        if age < 0 or age > RECENT_DAYS:
+            continue
+        points = WEIGHTS["event"] * 0.5 ** (age / HALF_LIFE_DAYS)
+        if best is None or points > best.points:
+            best = Match("event", points, _EVENT_CLAUSES.get(event.event_type, "there is news about your case"))
+    return best
+
+
+def score(article: Article, context: CaseContext) -> Recommendation | None:
+    """The article's score for this case with the rules that made it, or None when it is not eligible."""
+    matches: list[Match] = []
+    flags = context.flags & set(article.flags)
+    if article.flags and not flags:
+        return None
+    for flag in sorted(flags):
+        matches.append(Match("flag", _narrow(WEIGHTS["flag"], len(article.flags)), _FLAG_CLAUSES[flag]))
+    if article.categories:
+        if context.category in article.categories:
+            label = CRIME_CATEGORIES.get(context.category, "this crime").lower()
+            matches.append(
+                Match("category", _narrow(WEIGHTS["category"], len(article.categories)), f"your case is about {label}")
+            )
+        elif not flags:
+            return None
+    if article.tiers:
+        if context.tier not in article.tiers:
+            return None
+        matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
+    if article.outcome_types:
+        if context.outcome_type not in article.outcome_types:
+            return None
+        matches.append(
+            Match("outcome", _narrow(WEIGHTS["outcome"], len(article.outcome_types)), "it is about your case's outcome")
+        )
+    event = _event_match(article, context)
+    if event is not None:
+        matches.append(event)
+    if article.stages:
+        if context.stage in article.stages:
+            clause = f"your case is at the {context.stage.replace('-', ' ')} stage"
+            untimely = article.events and not _happened(article, context)
+            points = _narrow(WEIGHTS["stage"], len(article.stages)) * (UNTIMELY if untimely else 1)
+            matches.append(Match("stage", points, clause))
+        elif event is None:
+            return None
+    if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
+        matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
+    if article.force is not None:
+        matches.append(Match("force", WEIGHTS["force"], "it is support in your area"))
+    if article.slug in DEFAULT_SIGNPOSTS:
+        matches.append(Match("signpost", DEFAULT_SIGNPOSTS[article.slug], "it is support for anyone affected by crime"))
+    matches.sort(key=lambda m: -m.points)
+    pinned = article.safety and bool(flags & SAFETY_FIRST_FLAGS)
+    return Recommendation(article, round(sum(m.points for m in matches), 4), tuple(matches), pinned)
+
+
+def recommend(articles: Iterable[Article], context: CaseContext, limit: int = 5) -> list[Recommendation]:
+    """The best ``limit`` articles for the case: keeping-safe first where it applies, then by score."""
+    scored = [found for article in visible(articles, context.audience) if (found := score(article, context))]
+    scored = [found for found in scored if found.pinned or found.score > 0]
+    scored.sort(key=lambda r: (not r.pinned, -r.score, r.article.slug))
+    return scored[:limit]

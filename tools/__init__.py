@@ -1,0 +1,1 @@
+"""Developer commands that are not part of any Lambda: building and scoring the article index."""
