@@ -9,16 +9,27 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from caseline.domain.articles import Audience, CaseContext, RecentEvent, Recommendation
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
-from caseline.domain.events import OFFICER_MESSAGE
+from caseline.domain.events import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock, VictimCaseReader
-from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, VictimMessage, WriteOutcome
+from caseline.domain.records import (
+    AuditEntry,
+    CasePartition,
+    CaseRecord,
+    CaseSummary,
+    StoredEvent,
+    VictimContact,
+    VictimMessage,
+    WriteOutcome,
+)
 from caseline.domain.rights import Right, rights_for
 from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
 
 MAX_MESSAGE_CHARS = 2000
 MAX_MESSAGES_PER_DAY = 10
+RECOMMENDED_ARTICLES = 5
 
 
 class CaseReader(Protocol):
@@ -41,6 +52,10 @@ class OutboundCreator(Protocol):
     def create(self, event: OutboundEvent) -> WriteOutcome: ...
 
 
+class ArticleRecommender(Protocol):
+    def recommend(self, context: CaseContext, limit: int = 5) -> list[Recommendation]: ...
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -58,6 +73,14 @@ class ThreadMessage:
 
 
 @dataclass(frozen=True)
+class RecommendedArticle:
+    slug: str
+    title: str
+    summary: str
+    reason: str  # why you are seeing this
+
+
+@dataclass(frozen=True)
 class CaseView:
     force_id: str
     case_id: str
@@ -72,6 +95,7 @@ class CaseView:
     delayed_to_force: int = 0
     next_steps: str = ""
     expected_reply: str = EXPECTED_REPLY
+    recommended_articles: list[RecommendedArticle] = field(default_factory=list)
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -95,6 +119,7 @@ def view_case(
     audit: AuditLog,
     clock: Clock,
     reads: ReadState | None = None,
+    articles: ArticleRecommender | None = None,
 ) -> CaseView:
     partition, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
@@ -105,11 +130,17 @@ def view_case(
     assert case is not None and case.crime_reference is not None
     victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
     tier = victim.tier if victim else "standard"
-    timeline = [
-        TimelineEntry(event.occurred_at, *describe(event.event_type, event.data))
+    own_events = [
+        event
         for event in sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
         if event.data.get("victim_id", victim_id) == victim_id  # never another victim's assessment or details
     ]
+    timeline = [TimelineEntry(event.occurred_at, *describe(event.event_type, event.data)) for event in own_events]
+    recommended = (
+        articles.recommend(article_context(case, victim, own_events, now), RECOMMENDED_ARTICLES)
+        if articles is not None and victim is not None
+        else []
+    )
     return CaseView(
         force_id=force_id,
         case_id=case_id,
@@ -123,6 +154,24 @@ def view_case(
         messages=_thread(partition, user_id),
         delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
         next_steps=NEXT_STEPS[case.stage.slug],
+        recommended_articles=[
+            RecommendedArticle(r.article.slug, r.article.title, r.article.summary, r.reason) for r in recommended
+        ],
+    )
+
+
+def article_context(case: CaseRecord, victim: VictimContact, events: list[StoredEvent], now: datetime) -> CaseContext:
+    """What the article ranking needs to know about this case and this victim, and nothing else."""
+    outcomes = [e for e in events if e.event_type == OUTCOME_RECORDED and "outcome_type" in e.data]
+    return CaseContext(
+        category=case.category or "other-crime",
+        stage=case.stage.slug,
+        tier=victim.tier,
+        flags=frozenset(case.flags),
+        outcome_type=int(outcomes[-1].data["outcome_type"]) if outcomes else None,
+        events=tuple(RecentEvent(e.event_type, e.occurred_at) for e in events),
+        audience=Audience.for_victim(language=victim.language, under_18=victim.under_18, force_id=case.force_id),
+        now=now,
     )
 
 
