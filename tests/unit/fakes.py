@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
+from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -133,6 +134,9 @@ class FakeOutboxRepository:
         self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
         self.duties: dict[tuple[str, str, str], Duty] = {}
         self.access_codes: dict[tuple[str, str, str], AccessCodeRecord] = {}
+        self.sent_at: dict[str, datetime | None] = {}
+        self.rendered: dict[str, str] = {}
+        self.reasons: dict[str, str] = {}
 
     def put_message(self, message: OutboxMessage) -> None:
         self.messages[(message.force_id, message.case_id, message.key)] = message
@@ -184,7 +188,7 @@ class FakeOutboxRepository:
         if stored is None or stored.status is not OutboxStatus.SENDING:
             raise StorageUnavailableError("the message is not being sent")
         personalisation = dict(stored.personalisation)
-        if status in {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED}:
+        if status in {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED}:
             personalisation.pop("access_code", None)
         self.put_message(
             dataclasses.replace(
@@ -198,20 +202,39 @@ class FakeOutboxRepository:
         if task is not None:
             self.tasks[(task.force_id, task.case_id, task.task_id)] = task
 
-    def mark_sent(self, message: OutboxMessage, provider_message_id: str) -> None:
+    def mark_sent(
+        self,
+        message: OutboxMessage,
+        provider_message_id: str,
+        *,
+        sent_at: datetime | None = None,
+        rendered_template: str | None = None,
+    ) -> None:
         self._finish(message, OutboxStatus.SENT, None, provider_message_id)
+        self.sent_at[message.key] = sent_at
+        self.rendered[message.key] = rendered_template or message.template_id
         duty_key = (message.force_id, message.case_id, message.duty_id or "")
         if duty_key in self.duties:
-            self.duties[duty_key] = dataclasses.replace(self.duties[duty_key], status=DutyStatus.MET)
+            self.duties[duty_key] = dataclasses.replace(
+                self.duties[duty_key], status=DutyStatus.MET, met_at=sent_at, met_by=message.key
+            )
 
     def release(self, message: OutboxMessage) -> None:
         self._finish(message, OutboxStatus.PENDING, None)
 
+    def mark_skipped(self, message: OutboxMessage, reason: str) -> None:
+        self._finish(message, OutboxStatus.SKIPPED, None)
+        self.reasons[message.key] = reason
+
     def mark_blocked(self, message: OutboxMessage, task: OfficerTask) -> None:
         self._finish(message, OutboxStatus.BLOCKED, task)
+        self.reasons[message.key] = task.reason
 
-    def mark_failed(self, message: OutboxMessage, task: OfficerTask) -> None:
+    def mark_failed(self, message: OutboxMessage, task: OfficerTask, fallback: OutboxMessage | None = None) -> None:
         self._finish(message, OutboxStatus.FAILED, task)
+        self.reasons[message.key] = task.reason
+        if fallback is not None:
+            self.put_message(fallback)
 
     def defer(self, message: OutboxMessage, send_after: datetime) -> None:
         self._finish(message, OutboxStatus.DEFERRED, None, send_after=send_after)
@@ -308,3 +331,53 @@ class FakeSmsSender:
             raise self.fail_with
         self.sent.append({"to": to, "text": text, "force_id": force_id})
         return f"sms-{len(self.sent)}"
+
+
+# ---------------------------------------------------------------- delivery events and the suppression list
+# (stand-ins for caseline.adapters.dynamodb.delivery)
+
+
+class FakeSuppressionList:
+    """Suppressed addresses per (force, channel), first reason kept; ``opted_out`` plays SNS's STOP list."""
+
+    def __init__(self, opted_out: Sequence[str] = ()) -> None:
+        self.entries: dict[tuple[str, str, str], str] = {}
+        self.opted_out = set(opted_out)
+
+    def is_suppressed(self, force_id: str, channel: str, address: str) -> bool:
+        listed = (force_id, channel, address.strip().lower()) in self.entries
+        return listed or (channel == "sms" and address in self.opted_out)
+
+    def suppress(self, force_id: str, channel: str, address: str, reason: str) -> None:
+        self.entries.setdefault((force_id, channel, address.strip().lower()), reason)
+
+
+class FakeSentMessages:
+    """Provider pointers, and delivery results kept beside the outbox's messages as the adapter keeps
+    them on the outbox item: a result only replaces a less serious one, and only on a message that exists."""
+
+    def __init__(self, outbox: FakeOutboxRepository) -> None:
+        self.outbox = outbox
+        self.pointers: dict[str, ProviderPointer] = {}
+        self.results: dict[tuple[str, str, str], tuple[DeliveryResult, datetime]] = {}
+
+    def point(self, pointer: ProviderPointer) -> None:
+        self.pointers[pointer.provider_message_id] = pointer
+
+    def result_of(self, force_id: str, case_id: str, key: str) -> DeliveryResult | None:
+        found = self.results.get((force_id, case_id, key))
+        return found[0] if found else None
+
+    def pointer(self, provider_message_id: str) -> ProviderPointer | None:
+        return self.pointers.get(provider_message_id)
+
+    def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
+        key = (pointer.force_id, pointer.case_id, pointer.key)
+        current = self.results.get(key)
+        if key not in self.outbox.messages or (current is not None and current[0].severity >= result.severity):
+            return False
+        self.results[key] = (result, at)
+        return True
+
+    def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]:
+        return [m for (f, c, _), m in sorted(self.outbox.messages.items()) if (f, c) == (force_id, case_id)]

@@ -1,21 +1,93 @@
-"""Dispatch one outbox message: claim, re-check safe contact, render, send, record."""
+"""Dispatch one outbox message: claim, pass the gates, render, send, record."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from caseline.content import message_templates
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
-from caseline.domain.records import OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.preferences import VictimPreferences
+from caseline.domain.records import CaseRecord, OutboxMessage, OutboxStatus, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
+from caseline.domain.templates import MessageTemplate
 from caseline.domain.vocabulary import Channel
-from caseline.services.dispatch import DispatchOutcome, dispatch_message
+from caseline.services.dispatch import (
+    MAX_NON_STATUTORY_PER_DAY,
+    DispatchContext,
+    DispatchEnvironment,
+    DispatchOutcome,
+    dispatch_message,
+)
 from caseline.services.timers import release_deferred_messages
-from tests.unit.builders import CASE_ID, FORCE, NOW, outbox_message, right3_personalisation, victim_contact
-from tests.unit.fakes import FakeCaseRepository, FakeEmailSender, FakeOutboxRepository, FakeSmsSender, FixedClock
+from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, outbox_message, right3_personalisation, victim_contact
+from tests.unit.fakes import (
+    FakeCaseRepository,
+    FakeEmailSender,
+    FakeOutboxRepository,
+    FakeSmsSender,
+    FakeSuppressionList,
+    FixedClock,
+)
+
+
+def _both(template_id: str, body: str, subject: str = "A message") -> dict[tuple[str, str], MessageTemplate]:
+    return {
+        (template_id, "email"): MessageTemplate(template_id, "email", body, subject),
+        (template_id, "sms"): MessageTemplate(template_id, "sms", body),
+    }
+
+
+# Test templates (the shipped content is checked by tests/unit/content; these keep dispatch tests stable).
+TEMPLATES = {
+    **_both(
+        "right3-confirmation",
+        "Dear ((name)),\n\nCrime reference: ((crime_reference))\nType of crime: ((crime_category))\n\n"
+        "Follow your case at ((portal_url)) with access code: ((access_code))",
+        "Your crime reference ((crime_reference))",
+    ),
+    **_both("right3-confirmation-content-free", "There is an update for you at ((portal_url)). Code: ((access_code))"),
+    **_both("content-free-update", "((force_name)): there is an update on your case. Sign in at ((portal_url))"),
+    **_both("content-free-update-unbranded", "There is an update for you. Sign in at ((portal_url))"),
+    **_both("advice", "Some tips for you, ((name)), about ((crime_category))."),
+}
+
+
+@dataclass(frozen=True)
+class Facts:
+    discloses: bool
+    content_free: str | None = None
+
+
+FACTS = {
+    "right3-confirmation": Facts(True, "right3-confirmation-content-free"),
+    "right3-confirmation-content-free": Facts(False),
+    "content-free-update": Facts(False),
+    "content-free-update-unbranded": Facts(False),
+    "advice": Facts(True),
+}
+
+
+@dataclass
+class FakeDispatchReader:
+    cases: FakeCaseRepository
+    outbox: FakeOutboxRepository
+    preferences: dict[str, VictimPreferences] = field(default_factory=dict)
+
+    def context(self, force_id: str, case_id: str, victim_id: str) -> DispatchContext:
+        victim = next((v for v in self.cases.get_victims(force_id, case_id) if v.victim_id == victim_id), None)
+        recent = [
+            self.outbox.sent_at[m.key]
+            for m in self.outbox.messages.values()
+            if m.victim_id == victim_id and not m.statutory and m.status is OutboxStatus.SENT
+        ]
+        return DispatchContext(
+            case=self.cases.get_case(force_id, case_id),
+            victim=victim,
+            preferences=self.preferences.get(victim_id, VictimPreferences()),
+            recent_non_statutory=[t for t in recent if t is not None],
+        )
 
 
 @dataclass
@@ -24,26 +96,31 @@ class World:
     outbox: FakeOutboxRepository = field(default_factory=FakeOutboxRepository)
     email: FakeEmailSender = field(default_factory=FakeEmailSender)
     sms: FakeSmsSender = field(default_factory=FakeSmsSender)
+    suppression: FakeSuppressionList = field(default_factory=FakeSuppressionList)
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
+    preferences: dict[str, VictimPreferences] = field(default_factory=dict)
 
-    def given(self, message: OutboxMessage, victim: VictimContact | None = None) -> OutboxMessage:
+    def given(
+        self, message: OutboxMessage, victim: VictimContact | None = None, case: CaseRecord | None = None
+    ) -> OutboxMessage:
         self.outbox.put_message(message)
         if victim is not None:
             self.cases.put_victim(victim)
+        self.cases.put_case(case or case_record())
         return message
 
     def dispatch(self, message: OutboxMessage) -> DispatchOutcome:
-        return dispatch_message(
-            FORCE,
-            CASE_ID,
-            message.key,
-            cases=self.cases,
+        env = DispatchEnvironment(
+            reader=FakeDispatchReader(self.cases, self.outbox, self.preferences),
             outbox=self.outbox,
             email=self.email,
             sms=self.sms,
-            templates=message_templates(),
+            suppression=self.suppression,
+            templates=TEMPLATES,
+            facts=FACTS,
             clock=self.clock,
         )
+        return dispatch_message(FORCE, CASE_ID, message.key, env)
 
     def stored(self, message: OutboxMessage) -> OutboxMessage:
         return self.outbox.get_message(FORCE, CASE_ID, message.key)
@@ -65,6 +142,7 @@ def test_an_email_is_rendered_sent_and_recorded(world: World) -> None:
     assert (sent["to"], sent["force_id"]) == ("alex@example.org", FORCE)
     assert sent["subject"] == "Your crime reference NS/2026/0001"
     assert "Dear Alex Example," in (sent["text"] or "")
+    assert "Type of crime: Burglary" in (sent["text"] or "")
     assert "access code: ABCDE-FGHJK" in (sent["text"] or "")
     assert (sent["html"] or "").startswith("<p>Dear Alex Example,</p>")
     assert world.sms.sent == []
@@ -78,8 +156,8 @@ def test_an_sms_is_rendered_and_sent_to_the_mobile(world: World) -> None:
     assert world.sms.sent == [
         {
             "to": "+447700900123",
-            "text": "Your crime reference is NS/2026/0001. Follow your case online at https://portal.example.org "
-            "with access code ABCDE-FGHJK. We will never ask for your password.",
+            "text": "Dear Alex Example,\n\nCrime reference: NS/2026/0001\nType of crime: Burglary\n\n"
+            "Follow your case at https://portal.example.org with access code: ABCDE-FGHJK",
             "force_id": FORCE,
         }
     ]
@@ -160,7 +238,8 @@ def test_a_transient_provider_failure_releases_the_message_and_re_raises(world: 
 
 
 def test_a_permanent_provider_rejection_fails_the_message_with_a_task(world: World) -> None:
-    message = world.given(outbox_message("email"), victim_contact())
+    # Given a victim with no other channel to fall back to
+    message = world.given(outbox_message("email"), victim_contact(mobile=None))
     world.email.fail_with = DeliveryRejectedError()
     assert world.dispatch(message) is DispatchOutcome.FAILED
     assert world.stored(message).status is OutboxStatus.FAILED
@@ -186,8 +265,9 @@ def test_a_missing_victim_contact_fails_with_a_task(world: World) -> None:
 def test_a_message_that_cannot_be_rendered_fails_with_a_task(world: World, message: OutboxMessage) -> None:
     world.given(message, victim_contact())
     assert world.dispatch(message) is DispatchOutcome.FAILED
-    assert [t.reason for t in world.outbox.tasks.values()] == ["delivery-failed"]
+    assert [t.reason for t in world.outbox.tasks.values()] == ["message-could-not-be-rendered"]
     assert world.email.sent == []
+    assert not [m for m in world.outbox.messages.values() if m.key != message.key]  # no fallback planned
 
 
 def test_a_message_outside_the_victims_safe_hours_is_not_sent_now(world: World) -> None:
@@ -219,3 +299,150 @@ def test_a_held_message_is_released_then_sent_when_safe_hours_begin(world: World
     # Then dispatch sends it
     assert world.dispatch(message) is DispatchOutcome.SENT
     assert len(world.sms.sent) == 1
+
+
+def test_a_permanent_rejection_of_a_statutory_message_falls_back_to_the_other_safe_channel(world: World) -> None:
+    # Given the email provider refuses the address for good, and SMS is safe for this victim
+    message = world.given(outbox_message("email"), victim_contact())
+    world.email.fail_with = DeliveryRejectedError()
+    # When it is dispatched
+    assert world.dispatch(message) is DispatchOutcome.FELL_BACK
+    # Then the email failed with a task for the force, and the same message waits as an SMS
+    assert world.stored(message).status is OutboxStatus.FAILED
+    assert [t.reason for t in world.outbox.tasks.values()] == ["delivery-failed"]
+    fallback = world.outbox.get_message(FORCE, CASE_ID, f"{message.key}#fallback-sms")
+    assert (fallback.channel, fallback.status, fallback.template_id) == (
+        "sms",
+        OutboxStatus.PENDING,
+        message.template_id,
+    )
+    assert world.dispatch(fallback) is DispatchOutcome.SENT
+    assert len(world.sms.sent) == 1
+
+
+def advice(channel: str = "sms", **overrides: object) -> OutboxMessage:
+    fields: dict[str, object] = {
+        "key": f"000000000001#advice#{channel}#V-1",
+        "template_id": "advice",
+        "statutory": False,
+        "duty_id": None,
+        "personalisation": {
+            "name": "Alex Example",
+            "crime_category": "Burglary",
+            "portal_url": "https://p.example.org",
+            "force_name": "North Shire Police",
+        },
+    }
+    return outbox_message(channel, **{**fields, **overrides})
+
+
+def test_a_victim_who_opted_out_gets_no_non_statutory_message_and_it_is_recorded(world: World) -> None:
+    world.preferences["V-1"] = VictimPreferences(non_statutory=False)
+    message = world.given(advice(), victim_contact())
+    assert world.dispatch(message) is DispatchOutcome.SKIPPED
+    assert world.sms.sent == []
+    assert (world.stored(message).status, world.outbox.reasons[message.key]) == (OutboxStatus.SKIPPED, "opted-out")
+
+
+def test_opting_out_never_stops_a_statutory_message(world: World) -> None:
+    world.preferences["V-1"] = VictimPreferences(non_statutory=False)
+    message = world.given(outbox_message("sms"), victim_contact())
+    assert world.dispatch(message) is DispatchOutcome.SENT
+
+
+def test_a_suppressed_email_falls_back_to_sms_for_a_statutory_message(world: World) -> None:
+    world.suppression.suppress(FORCE, "email", "alex@example.org", "bounce")
+    message = world.given(outbox_message("email"), victim_contact())
+    assert world.dispatch(message) is DispatchOutcome.FELL_BACK
+    assert world.email.sent == []
+    assert [t.reason for t in world.outbox.tasks.values()] == ["address-suppressed"]
+    assert world.outbox.get_message(FORCE, CASE_ID, f"{message.key}#fallback-sms").channel == "sms"
+
+
+def test_a_number_that_replied_stop_gets_no_sms_and_the_force_is_told(world: World) -> None:
+    # Given SMS is the only channel and the number is on the provider's STOP list
+    world.suppression.opted_out.add("+447700900123")
+    message = world.given(outbox_message("sms"), victim_contact(email=None))
+    assert world.dispatch(message) is DispatchOutcome.FAILED
+    assert world.sms.sent == []
+    assert [t.reason for t in world.outbox.tasks.values()] == ["address-suppressed"]
+
+
+def test_a_suppressed_address_skips_a_non_statutory_message_without_a_task(world: World) -> None:
+    world.suppression.opted_out.add("+447700900123")
+    message = world.given(advice(), victim_contact())
+    assert world.dispatch(message) is DispatchOutcome.SKIPPED
+    assert world.outbox.tasks == {}
+
+
+def test_a_non_statutory_message_waits_for_the_end_of_quiet_hours(world: World) -> None:
+    # Given it is 22:30 UK time in winter (UTC) and the message is only advice
+    world.clock.current = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
+    message = world.given(advice(), victim_contact())
+    # Then it is held until 08:00 the next morning
+    assert world.dispatch(message) is DispatchOutcome.DEFERRED
+    assert world.stored(message).send_after == datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+
+
+def test_a_statutory_message_is_not_held_by_quiet_hours(world: World) -> None:
+    world.clock.current = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
+    message = world.given(outbox_message("sms"), victim_contact())
+    assert world.dispatch(message) is DispatchOutcome.SENT
+
+
+def test_a_statutory_message_still_obeys_the_victims_safe_hours(world: World) -> None:
+    world.clock.current = datetime(2026, 12, 1, 22, 30, tzinfo=UTC)
+    victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(10), end=time(16))))
+    message = world.given(outbox_message("sms"), victim)
+    assert world.dispatch(message) is DispatchOutcome.DEFERRED
+    assert world.stored(message).send_after == datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+def test_non_statutory_messages_are_capped_per_victim_per_day(world: World) -> None:
+    # Given the victim already had the maximum number of non-statutory messages in the last day
+    victim = victim_contact()
+    for n in range(MAX_NON_STATUTORY_PER_DAY):
+        earlier = world.given(advice(key=f"00000000000{n}#advice#sms#V-1"), victim)
+        world.clock.current = NOW + timedelta(hours=n)
+        assert world.dispatch(earlier) is DispatchOutcome.SENT
+    # When another one is dispatched an hour later
+    world.clock.current = NOW + timedelta(hours=MAX_NON_STATUTORY_PER_DAY)
+    extra = world.given(advice(key="000000000009#advice#sms#V-1"), victim)
+    # Then it waits until the first of those is a day old; a statutory one still goes at once
+    assert world.dispatch(extra) is DispatchOutcome.DEFERRED
+    assert world.stored(extra).send_after == NOW + timedelta(days=1)
+    assert world.dispatch(world.given(outbox_message("sms"), victim)) is DispatchOutcome.SENT
+
+
+@pytest.mark.parametrize(
+    ("case", "profile", "expected"),
+    [
+        pytest.param(case_record(flags=("domestic-abuse",)), SafeContactProfile(), "content-free-update", id="da"),
+        pytest.param(
+            case_record(), SafeContactProfile(may_name_crime=False), "content-free-update", id="profile-hides-crime"
+        ),
+        pytest.param(
+            case_record(), SafeContactProfile(may_name_police=False), "content-free-update-unbranded", id="no-police"
+        ),
+        pytest.param(case_record(), SafeContactProfile(), "advice", id="ordinary"),
+    ],
+)
+def test_a_disclosing_message_becomes_content_free_when_the_case_or_profile_needs_it(
+    world: World, case: CaseRecord, profile: SafeContactProfile, expected: str
+) -> None:
+    message = world.given(advice("sms"), victim_contact(safe_contact=profile), case)
+    world.clock.current = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert world.dispatch(message) is DispatchOutcome.SENT
+    [sent] = world.sms.sent
+    assert world.outbox.rendered[message.key] == expected
+    if expected != "advice":
+        assert "Burglary" not in sent["text"]
+    if expected == "content-free-update-unbranded":
+        assert "Police" not in sent["text"]
+
+
+def test_a_disclosing_template_with_an_access_code_uses_its_own_content_free_variant(world: World) -> None:
+    message = world.given(outbox_message("sms"), victim_contact(), case_record(flags=("sexual-offence",)))
+    assert world.dispatch(message) is DispatchOutcome.SENT
+    [sent] = world.sms.sent
+    assert "ABCDE-FGHJK" in sent["text"] and "Burglary" not in sent["text"] and "NS/2026/0001" not in sent["text"]

@@ -181,7 +181,10 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
     except RetryableError:
         outbox.release(message)
         raise
-    except (DeliveryRejectedError, ValidationFailedError):
+    except ValidationFailedError:  # the template or its values are wrong: another channel would not help
+        outbox.mark_failed(message, _task(message, "message-could-not-be-rendered", clock))
+        return DispatchOutcome.FAILED
+    except DeliveryRejectedError:
         if _fall_back(message, allowed, env, "delivery-failed"):
             return DispatchOutcome.FELL_BACK
         outbox.mark_failed(message, _task(message, "delivery-failed", clock))
