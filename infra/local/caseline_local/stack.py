@@ -10,6 +10,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, pa
 from caseline_local.provision import provision_stack
 from caseline_local.ses_events import SesEventsPoller
 from caseline_local.template import Template
-from caseline_local.workers import FunctionSpec, FunctionWorker
+from caseline_local.workers import CLOCK_FILE_VARIABLE, FunctionSpec, FunctionWorker, read_clock_offset
 
 log = logging.getLogger("caseline_local")
 ROOT = Path(__file__).resolve().parents[3]
@@ -127,6 +128,7 @@ class LocalStack:
             env = {
                 **template.resolve(globals_fn.get("Environment", {}).get("Variables", {})),
                 **template.resolve(props.get("Environment", {}).get("Variables", {})),
+                CLOCK_FILE_VARIABLE: str(self.clock_file),  # local only: the stack's controllable clock
             }
             env = {k: str(v) for k, v in env.items()}
             env.update(FAKE_CREDENTIALS)
@@ -214,6 +216,7 @@ class LocalStack:
             "/_local/sent.json": lambda: json_page(mailbox.as_json(mailbox.sent_messages(self.endpoint))),
             "/_local/config.json": lambda: json_page(self.public_config()),
             "/_local/force-inbox.json": lambda: json_page(self.force_inboxes()),
+            "/_local/clock.json": lambda: json_page({"now": self.now().isoformat()}),
         }
 
     def public_config(self) -> dict[str, Any]:
@@ -289,6 +292,38 @@ class LocalStack:
 
     def force_inboxes(self) -> dict[str, list[dict[str, Any]]]:
         return {force_id: receiver.received for force_id, receiver in self.receivers.items()}
+
+    # ------------------------------------------------------------ the clock
+    @property
+    def clock_file(self) -> Path:
+        return self.state_dir / "clock.json"
+
+    def now(self) -> datetime:
+        """The functions' idea of now: real time plus however far the clock was moved."""
+        return datetime.now(UTC) + timedelta(seconds=read_clock_offset(self.clock_file))
+
+    def set_clock(self, moment: datetime) -> None:
+        """Move every function's clock so that it reads ``moment`` now (time then runs on from there)."""
+        offset = (moment - datetime.now(UTC)).total_seconds()
+        temporary = self.clock_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"offset_seconds": offset}))
+        temporary.replace(self.clock_file)
+
+    def advance_clock(self, delta: timedelta) -> None:
+        self.set_clock(self.now() + delta)
+
+    def reset_clock(self) -> None:
+        self.clock_file.unlink(missing_ok=True)
+
+    def run_schedule(self, function: str = "DutySweepFunction") -> Any:
+        """Invoke a scheduled function now (as its schedule would) and return what it returned."""
+        event = {
+            "detail-type": "Scheduled Event",
+            "source": "aws.scheduler",
+            "detail": {},
+            "time": self.now().isoformat(),
+        }
+        return self.workers[function].invoke(event)
 
     # ------------------------------------------------------------ helpers
     def _secret(self, kind: str, force_id: str) -> str:

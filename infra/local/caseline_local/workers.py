@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import multiprocessing
 import os
 import sys
@@ -15,9 +16,30 @@ import threading
 import traceback
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+CLOCK_FILE_VARIABLE = "CASELINE_LOCAL_CLOCK_FILE"
+
+
+def read_clock_offset(path: Path) -> float:
+    """Seconds the local stack's clock runs ahead of real time (0 when never moved)."""
+    try:
+        return float(json.loads(path.read_text())["offset_seconds"])
+    except (OSError, ValueError, KeyError):
+        return 0.0
+
+
+def _follow_local_clock(path: Path) -> None:  # pragma: no cover - runs in the child
+    """Make the functions' clock the stack's controllable clock (scenario tests move it forward)."""
+    from caseline.adapters import clock
+
+    def now(self: object) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=read_clock_offset(path))
+
+    clock.SystemClock.now = now  # type: ignore[method-assign]
 
 
 class InvocationError(Exception):
@@ -56,6 +78,9 @@ def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  
     os.dup2(log, 2)
     os.environ.update(spec.environment)
     sys.path.insert(0, str(spec.code_dir))
+    clock_file = os.environ.get(CLOCK_FILE_VARIABLE)
+    if clock_file:
+        _follow_local_clock(Path(clock_file))
     module_name, function_name = spec.handler.rsplit(".", 1)
     try:
         module_spec = importlib.util.spec_from_file_location(
