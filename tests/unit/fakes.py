@@ -256,45 +256,69 @@ class FakeOutboxRepository:
 
 
 class FakeDutyRepository:
-    """Duties by force; only OPEN duties are due (the adapter's index is sparse).
+    """Stands in for ``caseline.adapters.dynamodb.duties`` as the ``DutyStore`` of ``services/duties.py``.
 
-    The adapter's index is eventually consistent: ``stale_index`` entries are returned by ``due_before``
-    as they were when indexed, even if the duty has since been met or flagged.
+    ``due_before`` lists open and at-risk duties due on the day or earlier (the adapter's ``DUTY#{force}``
+    index); ``due_between`` lists every duty due in the period, whatever its status. ``mark_at_risk`` and
+    ``mark_missed`` are conditional on the status the caller read, as the adapter's are, and the first
+    task with a given id is kept. The index is eventually consistent: ``stale_index`` entries are listed
+    as they were when indexed, even if the duty has since moved. ``lose_races`` makes every ``mark_*``
+    fail, as if something else had moved the duty first.
     """
 
     def __init__(self, duties: Sequence[Duty] = ()) -> None:
         self.duties: dict[tuple[str, str, str], Duty] = {}
         self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
         self.stale_index: list[Duty] = []
+        self.lose_races = False
         for duty in duties:
             self.duties[(duty.force_id, duty.case_id, duty.duty_id)] = duty
 
     def get(self, force_id: str, case_id: str, duty_id: str) -> Duty:
         return self.duties[(force_id, case_id, duty_id)]
 
-    def settle(self, force_id: str, case_id: str, duty_id: str) -> None:
+    def settle(
+        self, force_id: str, case_id: str, duty_id: str, met_at: datetime | None = None, met_by: str | None = None
+    ) -> None:
+        """Met; the first message to meet it keeps the credit."""
         key = (force_id, case_id, duty_id)
-        if key in self.duties:
-            self.duties[key] = dataclasses.replace(self.duties[key], status=DutyStatus.MET)
+        stored = self.duties.get(key)
+        if stored is not None:
+            self.duties[key] = dataclasses.replace(
+                stored, status=DutyStatus.MET, met_at=stored.met_at or met_at, met_by=stored.met_by or met_by
+            )
 
     def due_before(self, force_id: str, day: date) -> list[Duty]:
         due = [
             d
             for d in self.duties.values()
-            if d.force_id == force_id and d.status is DutyStatus.OPEN and d.due_on <= day
+            if d.force_id == force_id and d.status in (DutyStatus.OPEN, DutyStatus.AT_RISK) and d.due_on <= day
         ]
         due += [d for d in self.stale_index if d.force_id == force_id and d.due_on <= day]
-        return sorted(due, key=lambda d: (d.due_on, d.case_id))
+        return sorted(due, key=lambda d: (d.due_on, d.case_id, d.duty_id))
+
+    def due_between(self, force_id: str, first: date, last: date) -> list[Duty]:
+        due = [d for d in self.duties.values() if d.force_id == force_id and first <= d.due_on <= last]
+        return sorted(due, key=lambda d: (d.due_on, d.case_id, d.duty_id))
+
+    def _move(self, duty: Duty, status: DutyStatus, reason: str, task: OfficerTask | None) -> bool:
+        key = (duty.force_id, duty.case_id, duty.duty_id)
+        stored = self.duties.get(key)
+        if self.lose_races or stored is None or stored.status is not duty.status:
+            return False
+        if task is not None:
+            task_key = (task.force_id, task.case_id, task.task_id)
+            if task_key in self.tasks:
+                return False
+            self.tasks[task_key] = task
+        self.duties[key] = dataclasses.replace(stored, status=status, reason=reason)
+        return True
 
     def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:
-        key = (duty.force_id, duty.case_id, duty.duty_id)
-        task_key = (task.force_id, task.case_id, task.task_id)
-        stored = self.duties.get(key)
-        if stored is None or stored.status is not DutyStatus.OPEN or task_key in self.tasks:
-            return False
-        self.duties[key] = dataclasses.replace(stored, status=DutyStatus.AT_RISK)
-        self.tasks[task_key] = task
-        return True
+        return self._move(duty, DutyStatus.AT_RISK, "not met by the due date yet", task)
+
+    def mark_missed(self, duty: Duty, reason: str) -> bool:
+        return self._move(duty, DutyStatus.MISSED, reason, None)
 
 
 class FakeVictimCaseReader:
