@@ -45,6 +45,9 @@ demo-event: setup ## Post a new signed "crime recorded" event to the running loc
 sent: setup ## Show every email and SMS the running local stack has "sent"
 	$(PY) -m caseline_local sent
 
+compliance: setup ## Victims' Code duties per force, right and tier in the running local stack: due, met on time, late, missed, open
+	$(PY) -m caseline_local compliance
+
 lint: setup ## ruff, ruff format --check and the import contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -112,4 +115,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -1,4 +1,4 @@
-"""``python -m caseline_local``: up | post-demo | sent | openapi."""
+"""``python -m caseline_local``: up | post-demo | sent | compliance | openapi | event-schemas."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from datetime import date, timedelta
 from typing import Any
 
 from caseline_local import demo, mailbox
@@ -79,6 +80,18 @@ def _sent(_: argparse.Namespace) -> None:
         sys.stdout.write(f"--- {message.channel.upper()} to {message.to}{title}\n{message.body}\n\n")
 
 
+def _compliance(args: argparse.Namespace) -> None:
+    state = _state()
+    os.environ.update(
+        {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": state["aws_endpoint"], "AWS_DEFAULT_REGION": state["region"]}
+    )
+    from caseline_local import compliance
+
+    first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    for force_id in args.force:
+        sys.stdout.write(compliance.table(force_id, first, last, compliance.rows(force_id, first, last)) + "\n\n")
+
+
 def _openapi(_: argparse.Namespace) -> None:
     from caseline_local.openapi import build
 
@@ -105,11 +118,18 @@ def main(argv: list[str] | None = None) -> None:
     post.add_argument("--force", default="thames-valley", choices=["thames-valley", "hampshire"])
     post.set_defaults(run=_post_demo)
     commands.add_parser("sent", help="print every email and SMS sent").set_defaults(run=_sent)
+    report = commands.add_parser("compliance", help="Victims' Code duties due in a period: met, late, missed, open")
+    report.add_argument("--force", action="append", default=None, help="force id (repeatable; default: both)")
+    report.add_argument("--from", dest="first", default=(date.today() - timedelta(days=90)).isoformat())
+    report.add_argument("--to", dest="last", default=(date.today() + timedelta(days=30)).isoformat())
+    report.set_defaults(run=_compliance)
     commands.add_parser("openapi", help="print the OpenAPI document").set_defaults(run=_openapi)
     commands.add_parser("event-schemas", help="write docs/events/schemas/*.schema.json").set_defaults(
         run=_event_schemas
     )
     args = parser.parse_args(argv)
+    if getattr(args, "force", None) is None and args.command == "compliance":
+        args.force = ["thames-valley", "hampshire"]
     args.run(args)
 
 
