@@ -171,3 +171,28 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
     assert "dynamodb:Query" in used["WebhookIngestFunction"]  # the recorder really saw the calls
     assert {"ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]
     assert "secretsmanager:GetSecretValue" in used["OutboundFunction"]
+
+
+def test_delivery_events_and_dispatchs_suppression_checks_are_in_their_policies(aws: Template, record: Any) -> None:
+    from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
+
+    from .test_delivery_events import given_sent_email, ses_event, through_the_topic
+
+    # Given a statutory email that bounced (the path that reads and writes the most)
+    given_sent_email()
+    records = through_the_topic(aws, ses_event("Bounce"))
+    delivery = load_handler("delivery_events")
+    # When the function handles it, and dispatch asks the suppression list about an email and a mobile
+    used = record(lambda: delivery.lambda_handler({"Records": records}, Context()))
+
+    def dispatch_checks() -> None:
+        suppressions = DynamoSuppressionList(boto3.client("sns", region_name=REGION))
+        suppressions.is_suppressed("thames-valley", "email", "alex.morgan@example.org")
+        suppressions.is_suppressed("thames-valley", "sms", "+447700900123")
+
+    checks = record(dispatch_checks)
+    # Then each function's policy allows everything it did
+    assert not used - allowed(aws, "DeliveryEventsFunction"), sorted(used - allowed(aws, "DeliveryEventsFunction"))
+    assert not checks - allowed(aws, "DispatchFunction"), sorted(checks - allowed(aws, "DispatchFunction"))
+    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= used
+    assert checks == {"dynamodb:GetItem", "sns:CheckIfPhoneNumberIsOptedOut"}
