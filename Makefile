@@ -104,6 +104,9 @@ templates: setup ## Every SMS template's encoding and segments with sample value
 event-examples: setup ## Regenerate docs/events/examples/ from the force simulator's builders
 	$(PY) -m caseline_local.force_sim examples docs/events/examples
 
+bench-window: setup ## The crash-after-send window: recording a send against a plain PutItem, on moto
+	$(PY) tests/bench/send_window.py
+
 bench-burst: setup ## Webhook burst benchmark: 1,000 signed events through the local stack against a GET baseline
 	$(PY) tests/bench/webhook_burst.py
 
@@ -115,4 +118,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -18,7 +18,7 @@ from caseline.content import journey_definitions, template_info
 from caseline.observability import logger, metrics, tracer
 from caseline.services.duties import sweep_due_duties
 from caseline.services.journeys import JourneyEnvironment, fire_due_timers
-from caseline.services.timers import release_deferred_messages
+from caseline.services.timers import release_deferred_messages, report_unrecorded_sends
 
 settings = get_settings()
 duties = DynamoDutyRepository()
@@ -40,10 +40,18 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     fired = fire_due_timers(settings.forces, environment)
     swept = sweep_due_duties(settings.forces, duties=duties, clock=clock)
     released = release_deferred_messages(settings.forces, outbox=outbox, clock=clock)
+    unrecorded = report_unrecorded_sends(settings.forces, outbox=outbox, clock=clock)
     metrics.add_metric(name="JourneyTimersFired", unit=MetricUnit.Count, value=fired)
     metrics.add_metric(name="DutiesAtRisk", unit=MetricUnit.Count, value=swept.at_risk)
     metrics.add_metric(name="DutiesMissed", unit=MetricUnit.Count, value=swept.missed)
     metrics.add_metric(name="DeferredMessagesReleased", unit=MetricUnit.Count, value=released)
-    result = {"fired": fired, "at_risk": swept.at_risk, "missed": swept.missed, "released": released}
+    metrics.add_metric(name="SendsUnrecorded", unit=MetricUnit.Count, value=unrecorded)
+    result = {
+        "fired": fired,
+        "at_risk": swept.at_risk,
+        "missed": swept.missed,
+        "released": released,
+        "unrecorded": unrecorded,
+    }
     logger.info("Sweep finished", extra=result)
     return result

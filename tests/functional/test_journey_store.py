@@ -167,3 +167,38 @@ def test_dispatch_reads_the_victims_recent_non_statutory_messages(aws: Template)
     context = DynamoDispatchReader().context(FORCE, CASE, "V-1")
     assert context.recent_non_statutory == [NOW]
     assert context.victim is None  # no victim item on this bare partition
+
+
+def test_a_crash_between_sending_and_recording_never_sends_twice_and_is_reported(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a pending message, and a dispatch that dies right after the provider accepted it
+    from caseline.adapters.dynamodb import repository
+    from caseline.services.timers import STUCK_AFTER, report_unrecorded_sends
+    from tests.unit.fakes import FixedClock
+
+    store, outbox = DynamoJourneyStore(), DynamoOutboxRepository()
+    store.apply(RunWrites(FORCE, CASE, run_id="r1", messages=[message(statutory=True)]))
+    claimed = outbox.claim(FORCE, CASE, message().key)
+    assert claimed is not None
+    sent_by_provider = ["provider-1"]  # the provider sent it; then the function died before recording
+
+    def crash(*_: object, **__: object) -> None:
+        raise RuntimeError("the function was killed")
+
+    monkeypatch.setattr(repository.DynamoOutboxRepository, "mark_sent", crash)
+    with pytest.raises(RuntimeError):
+        outbox.mark_sent(claimed, sent_by_provider[0])
+    monkeypatch.undo()
+    # When the stream redelivers the record, the claim fails: nothing is sent again
+    assert outbox.claim(FORCE, CASE, message().key) is None
+    # And once the claim is older than the window, the sweep marks it unknown and tells the force, once
+    clock = FixedClock(datetime.now(UTC))
+    assert report_unrecorded_sends([FORCE], outbox=outbox, clock=clock) == 0
+    clock.advance(seconds=STUCK_AFTER.total_seconds() + 1)
+    assert report_unrecorded_sends([FORCE], outbox=outbox, clock=clock) == 1
+    assert report_unrecorded_sends([FORCE], outbox=outbox, clock=clock) == 0
+    stored = next(i for i in CaselineItem.query(case_pk(FORCE, CASE)) if i.sk.startswith("OUTBOX#"))
+    assert (stored.status, stored.reason) == (OutboxStatus.UNKNOWN.value, "delivery-unknown")
+    [event] = [i for i in CaselineItem.query(case_pk(FORCE, CASE)) if isinstance(i, OutboundItem)]
+    assert event.data["reason"] == "delivery-unknown"

@@ -43,6 +43,8 @@ def test_user_pool_and_client_are_created_and_referenced(aws: Template) -> None:
 def test_queues_and_verified_email_domain_exist(aws: Template) -> None:
     urls = boto3.client("sqs", region_name=REGION).list_queues()["QueueUrls"]
     assert sorted(u.rsplit("/", 1)[1] for u in urls) == [
+        "caseline-test-delivery-events",
+        "caseline-test-delivery-events-dlq",
         "caseline-test-dispatch-dlq",
         "caseline-test-duty-sweep-dlq",
         "caseline-test-journeys-dlq",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
+from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseAggregate,
@@ -20,6 +21,7 @@ from caseline.domain.records import (
     CaseSummary,
     Duty,
     DutyStatus,
+    JourneyTimer,
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
@@ -28,6 +30,7 @@ from caseline.domain.records import (
     WebhookReceipt,
     WriteOutcome,
 )
+from caseline.services.journeys import JourneyState, RunWrites
 
 
 class FixedClock:
@@ -137,6 +140,7 @@ class FakeOutboxRepository:
         self.sent_at: dict[str, datetime | None] = {}
         self.rendered: dict[str, str] = {}
         self.reasons: dict[str, str] = {}
+        self.claimed_at: dict[str, datetime] = {}  # set by tests to say when a message was claimed
 
     def put_message(self, message: OutboxMessage) -> None:
         self.messages[(message.force_id, message.case_id, message.key)] = message
@@ -188,7 +192,13 @@ class FakeOutboxRepository:
         if stored is None or stored.status is not OutboxStatus.SENDING:
             raise StorageUnavailableError("the message is not being sent")
         personalisation = dict(stored.personalisation)
-        if status in {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED}:
+        if status in {
+            OutboxStatus.SENT,
+            OutboxStatus.BLOCKED,
+            OutboxStatus.FAILED,
+            OutboxStatus.SKIPPED,
+            OutboxStatus.UNKNOWN,
+        }:
             personalisation.pop("access_code", None)
         self.put_message(
             dataclasses.replace(
@@ -238,6 +248,18 @@ class FakeOutboxRepository:
 
     def defer(self, message: OutboxMessage, send_after: datetime) -> None:
         self._finish(message, OutboxStatus.DEFERRED, None, send_after=send_after)
+
+    def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:
+        return [
+            m
+            for m in self.messages.values()
+            if m.force_id == force_id
+            and m.status is OutboxStatus.SENDING
+            and self.claimed_at.get(m.key, claimed_before) <= claimed_before
+        ]
+
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None:
+        self._finish(message, OutboxStatus.UNKNOWN, task)
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         due = [
@@ -405,3 +427,151 @@ class FakeSentMessages:
 
     def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]:
         return [m for (f, c, _), m in sorted(self.outbox.messages.items()) if (f, c) == (force_id, case_id)]
+
+
+# ---------------------------------------------------------------- journeys
+# (stand-in for caseline.adapters.dynamodb.journeys)
+
+
+class FakeJourneyStore:
+    """Case partitions as the journeys read them, and their runs, timers, messages, duties, tasks and codes.
+
+    ``apply`` is one all-or-nothing transaction, as in the adapter: it writes nothing and answers
+    DUPLICATE when the run exists, the consumed timer is gone or has moved (its ``due_at`` changed), a
+    message, duty or task it would create exists, or a duty it settles does not exist. Access codes and
+    the new timer overwrite; settling keeps the first ``met_at``/``met_by``. A transaction that names one
+    item twice is refused (DynamoDB rejects it) with ``StorageUnavailableError``. ``stale_timers`` play
+    the eventually consistent timer index: ``due_timers`` lists them as they were when indexed, even after
+    they were consumed or moved.
+    """
+
+    def __init__(self) -> None:
+        self.cases: dict[tuple[str, str], CaseRecord] = {}
+        self.victims: dict[tuple[str, str, str], VictimContact] = {}
+        self.events: dict[tuple[str, str, int, str], StoredEvent] = {}
+        self.preferences: dict[tuple[str, str, str], VictimPreferences] = {}
+        self.linked: set[tuple[str, str, str]] = set()
+        self.runs: dict[tuple[str, str, str], tuple[str, int, str]] = {}  # run id -> (journey, version, victim)
+        self.timers: dict[tuple[str, str, str], JourneyTimer] = {}
+        self.stale_timers: list[JourneyTimer] = []
+        self.messages: dict[tuple[str, str, str], OutboxMessage] = {}
+        self.duties: dict[tuple[str, str, str], Duty] = {}
+        self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
+        self.access_codes: dict[tuple[str, str, str], AccessCodeRecord] = {}
+
+    # -- test set-up helpers (what ingest, linking and preferences write)
+    def put_case(self, case: CaseRecord) -> None:
+        self.cases[(case.force_id, case.case_id)] = case
+
+    def put_victim(self, victim: VictimContact) -> None:
+        self.victims[(victim.force_id, victim.case_id, victim.victim_id)] = victim
+
+    def put_event(self, event: StoredEvent) -> None:
+        self.events[(event.force_id, event.case_id, event.sequence, event.event_id)] = event
+
+    def put_preferences(self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences) -> None:
+        self.preferences[(force_id, case_id, victim_id)] = preferences
+
+    def link(self, force_id: str, case_id: str, victim_id: str) -> None:
+        self.linked.add((force_id, case_id, victim_id))
+
+    def put_duty(self, duty: Duty) -> None:
+        self.duties[(duty.force_id, duty.case_id, duty.duty_id)] = duty
+
+    def timer(self, force_id: str, case_id: str, timer_id: str) -> JourneyTimer | None:
+        return self.timers.get((force_id, case_id, timer_id))
+
+    # -- JourneyStore
+    def state(self, force_id: str, case_id: str) -> JourneyState:
+        here = (force_id, case_id)
+        choices = {v: p for (f, c, v), p in self.preferences.items() if (f, c) == here}
+        victims = [v for (f, c, _), v in sorted(self.victims.items()) if (f, c) == here]
+        return JourneyState(
+            case=self.cases.get(here),
+            events=[e for key, e in sorted(self.events.items()) if key[:2] == here],
+            victims=[
+                dataclasses.replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
+                if v.victim_id in choices
+                else v
+                for v in victims
+            ],
+            linked_victims={v for (f, c, v) in self.linked if (f, c) == here},
+            preferences=choices,
+            duties=[d for (f, c, _), d in sorted(self.duties.items()) if (f, c) == here],
+            versions={(j, v): version for (f, c, _), (j, version, v) in self.runs.items() if (f, c) == here},
+        )
+
+    def apply(self, writes: RunWrites) -> WriteOutcome:
+        here = (writes.force_id, writes.case_id)
+        run_key = (*here, writes.run_id) if writes.run_id is not None else None
+        consumed = writes.consumed
+        consumed_key = (consumed.force_id, consumed.case_id, consumed.timer_id) if consumed else None
+        message_keys = [(m.force_id, m.case_id, m.key) for m in writes.messages]
+        duty_keys = [(d.force_id, d.case_id, d.duty_id) for d in writes.duties]
+        settled_keys = [(*here, duty_id) for duty_id in writes.settled]
+        task_keys = [(t.force_id, t.case_id, t.task_id) for t in writes.tasks]
+        timer_key = (writes.timer.force_id, writes.timer.case_id, writes.timer.timer_id) if writes.timer else None
+        items = [
+            *([("RUN", run_key)] if run_key else []),
+            *([("TIMER", consumed_key)] if consumed_key else []),
+            *[("OUTBOX", k) for k in message_keys],
+            *[("DUTY", k) for k in duty_keys + settled_keys],
+            *[("TASK", k) for k in task_keys],
+            *[("ACCESS", (c.force_id, c.case_id, c.victim_id)) for c in writes.access_codes],
+            *([("TIMER", timer_key)] if timer_key else []),
+        ]
+        if len(set(items)) != len(items):
+            raise StorageUnavailableError("a transaction cannot name one item twice")
+        stored_timer = self.timers.get(consumed_key) if consumed_key else None
+        if (
+            (run_key is not None and run_key in self.runs)
+            or (consumed is not None and (stored_timer is None or stored_timer.due_at != consumed.due_at))
+            or any(k in self.messages for k in message_keys)
+            or any(k in self.duties for k in duty_keys)
+            or any(k not in self.duties for k in settled_keys)
+            or any(k in self.tasks for k in task_keys)
+        ):
+            return WriteOutcome.DUPLICATE
+        if run_key is not None:
+            self.runs[run_key] = (writes.journey_id, writes.version, writes.victim_id)
+        if consumed_key is not None:
+            del self.timers[consumed_key]
+        self.messages.update(zip(message_keys, writes.messages, strict=True))
+        self.duties.update(zip(duty_keys, writes.duties, strict=True))
+        met_at = datetime.now(UTC)
+        for key in settled_keys:
+            stored = self.duties[key]
+            self.duties[key] = dataclasses.replace(
+                stored,
+                status=DutyStatus.MET,
+                met_at=stored.met_at or met_at,
+                met_by=stored.met_by or f"settled#{writes.journey_id}",
+            )
+        self.tasks.update(zip(task_keys, writes.tasks, strict=True))
+        for code in writes.access_codes:
+            self.access_codes[(code.force_id, code.case_id, code.victim_id)] = code
+        if writes.timer is not None and timer_key is not None:
+            self.timers[timer_key] = writes.timer
+        return WriteOutcome.WRITTEN
+
+    def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:
+        due = [t for t in self.timers.values() if t.force_id == force_id and t.due_at <= now]
+        due += [t for t in self.stale_timers if t.force_id == force_id and t.due_at <= now]
+        return sorted(due, key=lambda t: (t.due_at, t.case_id, t.timer_id))
+
+    def set_timer(self, timer: JourneyTimer, *, only_if_later: bool) -> None:
+        key = (timer.force_id, timer.case_id, timer.timer_id)
+        stored = self.timers.get(key)
+        if only_if_later and stored is not None and stored.due_at >= timer.due_at:
+            return
+        self.timers[key] = timer
+
+    def drop_timer(self, timer: JourneyTimer) -> None:
+        self.timers.pop((timer.force_id, timer.case_id, timer.timer_id), None)
+
+    def reschedule_duty(self, duty: Duty, *, tier: str, due_on: date) -> None:
+        """Only an open duty moves (the adapter's condition)."""
+        key = (duty.force_id, duty.case_id, duty.duty_id)
+        stored = self.duties.get(key)
+        if stored is not None and stored.status is DutyStatus.OPEN:
+            self.duties[key] = dataclasses.replace(stored, tier=tier, due_on=due_on)

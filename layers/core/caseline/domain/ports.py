@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Protocol
 
 from caseline.domain.outbound import OutboundEvent
@@ -101,6 +101,12 @@ class OutboxRepository(Protocol):
     def defer(self, message: OutboxMessage, send_after: datetime) -> None:
         """Hold a claimed message until ``send_after`` (outside the victim's safe hours)."""
         ...
+
+    def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:
+        """Messages claimed before ``claimed_before`` whose outcome was never recorded."""
+        ...
+
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None: ...
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         """Deferred messages of a force whose time has come, oldest first."""

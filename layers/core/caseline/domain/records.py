@@ -89,6 +89,7 @@ class OutboxStatus(StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     SKIPPED = "skipped"  # the victim opted out of it, or the address is suppressed (recorded with the reason)
+    UNKNOWN = "unknown"  # claimed, then never recorded (a crash after sending?): not resent, the force is told
 
 
 @dataclass(frozen=True)

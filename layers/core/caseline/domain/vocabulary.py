@@ -70,7 +70,8 @@ OUTCOME_TYPES: dict[int, str] = {
     11: "The case cannot go to court because the suspect is under the age of criminal responsibility.",
     12: "The case cannot go to court because the suspect is too ill to be prosecuted.",
     13: "The case cannot go to court because the victim or a key witness has died or is too ill to give evidence.",
-    14: "A suspect was identified, but the victim does not support further action, so the case has been closed.",
+    14: "No suspect has been named, and the victim does not support, or cannot support, further action to find "
+    "one, so the case has been closed.",
     15: "A suspect was identified and the victim supports action, but there is not enough evidence to go further.",
     16: "A suspect was identified, but the victim does not support action and there is not enough evidence "
     "to go further.",

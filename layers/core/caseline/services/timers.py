@@ -1,10 +1,17 @@
-"""Scheduled sweep: messages held back for the victim's safe hours go back to dispatch when those begin."""
+"""Scheduled sweep: messages held back for the victim's safe hours (or quiet hours, or the daily cap) go
+back to dispatch when their time comes; a send whose outcome was never recorded is reported, not retried."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from caseline.domain.ports import Clock, OutboxRepository
+from caseline.domain.records import OfficerTask
+
+# Dispatch records a send within milliseconds of the provider's answer (see docs/journeys.md, "the
+# crash-after-send window"); a claim this old without an outcome means the function died in between.
+STUCK_AFTER = timedelta(minutes=15)
 
 
 def release_deferred_messages(forces: Iterable[str], *, outbox: OutboxRepository, clock: Clock) -> int:
@@ -15,3 +22,23 @@ def release_deferred_messages(forces: Iterable[str], *, outbox: OutboxRepository
         for message in outbox.deferred_due(force_id, now):
             released += outbox.release_deferred(message)
     return released
+
+
+def report_unrecorded_sends(forces: Iterable[str], *, outbox: OutboxRepository, clock: Clock) -> int:
+    """A message claimed long ago whose send was never recorded may or may not have reached the victim:
+    it is never resent (no message twice); it becomes UNKNOWN and an officer task for the force."""
+    now = clock.now()
+    reported = 0
+    for force_id in forces:
+        for message in outbox.stuck_sending(force_id, now - STUCK_AFTER):
+            task = OfficerTask(
+                force_id=message.force_id,
+                case_id=message.case_id,
+                task_id=f"dispatch#{message.key}#delivery-unknown",
+                reason="delivery-unknown",
+                created_at=now,
+                detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
+            )
+            outbox.mark_unknown(message, task)
+            reported += 1
+    return reported

@@ -101,19 +101,14 @@ class DynamoDutyRepository:
         condition = CaselineItem.gsi1sk.between(f"{first.isoformat()}#", f"{last.isoformat()}#~")
         return self._query(f"DUTY#{force_id}", condition) + self._query(f"DUTYDONE#{force_id}", condition)
 
-    def _move(self, duty: Duty, status: DutyStatus, reason: str, task: OfficerTask | None) -> bool:
+    def _move(self, duty: Duty, status: DutyStatus, reason: str | None, task: OfficerTask | None) -> bool:
         item = DutyItem(case_pk(duty.force_id, duty.case_id), f"DUTY#{duty.duty_id}")
+        actions = [DutyItem.status.set(status.value), DutyItem.gsi1pk.set(_index(duty.force_id, status))]
+        if reason is not None:
+            actions.append(DutyItem.reason.set(reason))
         try:
             with TransactWrite(connection=_connection()) as transaction:
-                transaction.update(
-                    item,
-                    actions=[
-                        DutyItem.status.set(status.value),
-                        DutyItem.reason.set(reason),
-                        DutyItem.gsi1pk.set(_index(duty.force_id, status)),
-                    ],
-                    condition=DutyItem.status == duty.status.value,
-                )
+                transaction.update(item, actions=actions, condition=DutyItem.status == duty.status.value)
                 if task is not None:
                     save_task(transaction, task)
         except TransactWriteError as exc:
@@ -124,7 +119,7 @@ class DynamoDutyRepository:
 
     def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool:
         """OPEN -> AT_RISK with a task the force receives; False if something else moved it first."""
-        return self._move(duty, DutyStatus.AT_RISK, "not met by the due date yet", task)
+        return self._move(duty, DutyStatus.AT_RISK, None, task)  # keeps any reason a blocked message gave
 
     def mark_missed(self, duty: Duty, reason: str) -> bool:
         return self._move(duty, DutyStatus.MISSED, reason, None)

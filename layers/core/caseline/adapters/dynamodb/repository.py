@@ -59,7 +59,9 @@ from caseline.domain.records import (
 from caseline.domain.safe_contact import SafeContactProfile
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
-_FINAL = frozenset({OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED})
+_FINAL = frozenset(
+    {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN}
+)
 
 
 # ---------------------------------------------------------------- mapping
@@ -343,9 +345,16 @@ class DynamoOutboxRepository:
 
     def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
         item = OutboxItem(case_pk(force_id, case_id), f"OUTBOX#{key}")
+        claimed_at = datetime.now(UTC).isoformat()
         try:
             item.update(
-                actions=[OutboxItem.status.set(OutboxStatus.SENDING.value)],
+                actions=[
+                    OutboxItem.status.set(OutboxStatus.SENDING.value),
+                    # While claimed it sits in gsi1 under SENDING#{force}: a send whose outcome was never
+                    # recorded (a crash between the provider's answer and this table) is found there.
+                    OutboxItem.gsi1pk.set(f"SENDING#{force_id}"),
+                    OutboxItem.gsi1sk.set(f"{claimed_at}#{case_id}#{key}"),
+                ],
                 condition=OutboxItem.status == OutboxStatus.PENDING.value,
             )
         except UpdateError as exc:
@@ -367,6 +376,8 @@ class DynamoOutboxRepository:
         pk, sk = _outbox_key(message)
         item = OutboxItem(pk, sk)
         actions = [OutboxItem.status.set(status.value), *extra]
+        if status is not OutboxStatus.DEFERRED:  # deferring sets its own gsi1 entry
+            actions += [OutboxItem.gsi1pk.remove(), OutboxItem.gsi1sk.remove()]
         if status in _FINAL:
             # The one-time access code lives in plain text only until the message has been handled.
             personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
@@ -449,6 +460,19 @@ class DynamoOutboxRepository:
             ],
             None,
         )
+
+    def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:
+        """Messages claimed before ``claimed_before`` whose send was never recorded."""
+        upper = f"{claimed_before.astimezone(UTC).isoformat()}#~"
+        try:
+            items = CaselineItem.gsi1.query(f"SENDING#{force_id}", CaselineItem.gsi1sk <= upper)
+            return [_outbox_record(item) for item in items if isinstance(item, OutboxItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None:
+        """The provider may or may not have sent it: never resent automatically; the force is told."""
+        self._finish(message, OutboxStatus.UNKNOWN, [OutboxItem.reason.set(task.reason)], task)
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         upper = f"{now.astimezone(UTC).isoformat()}#~"
