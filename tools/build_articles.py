@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if previous == result.text:
         print(f"{display(args.output)} is up to date: nothing written")
         return 0
+    if not any(diff[name] for name in ("added", "changed", "removed")):
+        print("  the articles are the same; the search index or the index format changed")
     if args.check:
         print(f"{display(args.output)} is stale: run make articles", file=sys.stderr)
         return 1

@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from caseline.domain.articles import ArticleLibrary
+from caseline.domain.articles import Article, ArticleLibrary, Audience, CaseContext, Recommendation, SearchHit
 from caseline.domain.errors import PermanentError
 
 INDEX_FILE = "articles.json"
@@ -43,3 +43,19 @@ def article_library() -> ArticleLibrary:
 def article_exists(slug: str) -> bool:
     """For journeys and template checks: is there a shared article with this slug?"""
     return any(article.slug == slug and article.force is None for article in article_library().articles)
+
+
+class LazyArticleLibrary:
+    """Stands in for the library at module scope: the index is read on the first call, not at import."""
+
+    def get(self, slug: str, audience: Audience) -> Article:
+        return article_library().get(slug, audience)
+
+    def browse(self, audience: Audience) -> list[Article]:
+        return article_library().browse(audience)
+
+    def search(self, query: str, audience: Audience, limit: int = 10) -> list[SearchHit]:
+        return article_library().search(query, audience, limit)
+
+    def recommend(self, context: CaseContext, limit: int = 5) -> list[Recommendation]:
+        return article_library().recommend(context, limit)

@@ -3,15 +3,21 @@
 An article is **eligible** when every attribute it declares fits the case:
 - ``flags``: the case has one of them (a flag article is never shown to a case without that flag);
 - ``categories``: the case's category is one of them, unless one of the article's flags matched;
-- ``stages``: the case is at one of them, unless one of the article's ``events`` happened recently;
 - ``tiers``: the victim's tier is one of them;
-- ``outcome_types``: the case's outcome is one of them.
-It then **scores** a point value per matched attribute (``WEIGHTS``): the narrower the declaration, the
-more it is worth (a match among one stage counts more than a match among four). A matched event counts
-more the more recent it is (full weight today, half at ``RECENT_DAYS``; older events do not count).
-A force's own article, an article written only for young people (for a young victim), and the default
-signposts (``DEFAULT_SIGNPOSTS``, the support anyone may want) add a little. For a domestic-abuse or
-stalking case its keeping-safe articles (``safety: true``) come first, whatever their score.
+- ``stages``: the case is at one of them, unless one of the article's ``events`` happened recently;
+- ``outcome_types``: the case's outcome is one of them, unless one of the article's events other than
+  ``outcome.recorded`` happened recently (a right-to-review article is timely when a suspect is
+  released without charge, whatever the outcome).
+It then **scores** points per matched attribute (``WEIGHTS``); the narrower the declaration, the more
+a match is worth (a match among one stage counts more than a match among four). A matched event counts
+more the more recent it is: full weight today, half a week later (``HALF_LIFE_DAYS``), nothing after
+``RECENT_DAYS``. ``crime.recorded`` scores nothing: every case starts with it, and the ``reported``
+stage already says a case is new. An article about a milestone (a suspect arrested, bailed, charged…, a court hearing,
+an outcome) that has not happened on the case counts its stage match only a quarter (``UNTIMELY``).
+An article written only for young people (for a young victim) scores like a flag; a force's own
+article and the default signposts (``DEFAULT_SIGNPOSTS``, the support anyone may want) add a little.
+For a domestic-abuse or stalking case its keeping-safe articles (``safety: true``) come first,
+whatever their score. Ties go by slug, so the order never changes between requests.
 """
 
 from __future__ import annotations
@@ -27,18 +33,28 @@ from caseline.domain.vocabulary import CRIME_CATEGORIES, CrimeFlag
 
 RECENT_DAYS = 28
 HALF_LIFE_DAYS = 7.0
-UNTIMELY = 0.25  # an article that names events, none of which has happened: its stage match counts this much
+UNTIMELY = 0.25
 WEIGHTS = {
     "event": 6.0,
-    "outcome": 4.0,
     "flag": 5.0,
+    "age": 5.0,
+    "outcome": 4.0,
     "category": 4.0,
     "stage": 3.0,
-    "age": 3.0,
     "tier": 1.0,
     "force": 1.0,
 }
-DEFAULT_SIGNPOSTS = {"local-victim-services": 1.0, "victim-support": 1.0, "victims-code-your-rights": 0.5}
+DEFAULT_SIGNPOSTS = {"victim-support": 1.5, "local-victim-services": 1.0, "victims-code-your-rights": 1.0}
+MILESTONES = frozenset(
+    {
+        *ev.SUSPECT_EVENTS,
+        ev.DECISION_NOT_TO_INVESTIGATE,
+        ev.OUTCOME_RECORDED,
+        ev.COURT_HEARING_SCHEDULED,
+        ev.COURT_OUTCOME,
+        ev.CASE_CLOSED,
+    }
+)
 SAFETY_FIRST_FLAGS = frozenset({CrimeFlag.DOMESTIC_ABUSE.value, CrimeFlag.STALKING_HARASSMENT.value})
 
 _EVENT_CLAUSES = {
@@ -116,16 +132,17 @@ def _narrow(weight: float, declared: int) -> float:
     return weight * (0.5 + 0.5 / max(declared, 1))
 
 
-def _happened(article: Article, context: CaseContext) -> bool:
-    """Has any of the article's events happened on this case, however long ago? Every case we recommend
-    for has been recorded, so ``crime.recorded`` always has."""
-    return any(e in article.events for e in (ev.CRIME_RECORDED, *(e.event_type for e in context.events)))
+def _untimely(article: Article, context: CaseContext) -> bool:
+    """Is the article about a milestone that has not happened on this case (however long ago)?"""
+    if not MILESTONES & set(article.events):
+        return False
+    return not any(e.event_type in article.events for e in context.events)
 
 
-def _event_match(article: Article, context: CaseContext) -> Match | None:
+def _event_match(article: Article, context: CaseContext, ignore: str | None = None) -> Match | None:
     best: Match | None = None
     for event in context.events:
-        if event.event_type not in article.events:
+        if event.event_type not in article.events or event.event_type in {ignore, ev.CRIME_RECORDED}:
             continue
         age = (context.now - event.occurred_at).total_seconds() / 86400
         if age < 0 or age > RECENT_DAYS:
@@ -156,20 +173,19 @@ def score(article: Article, context: CaseContext) -> Recommendation | None:
         if context.tier not in article.tiers:
             return None
         matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
-    if article.outcome_types:
-        if context.outcome_type not in article.outcome_types:
-            return None
-        matches.append(
-            Match("outcome", _narrow(WEIGHTS["outcome"], len(article.outcome_types)), "it is about your case's outcome")
-        )
     event = _event_match(article, context)
+    if article.outcome_types:
+        if context.outcome_type in article.outcome_types:
+            points = _narrow(WEIGHTS["outcome"], len(article.outcome_types))
+            matches.append(Match("outcome", points, "it is about your case's outcome"))
+        elif _event_match(article, context, ignore=ev.OUTCOME_RECORDED) is None:
+            return None
     if event is not None:
         matches.append(event)
     if article.stages:
         if context.stage in article.stages:
             clause = f"your case is at the {context.stage.replace('-', ' ')} stage"
-            untimely = article.events and not _happened(article, context)
-            points = _narrow(WEIGHTS["stage"], len(article.stages)) * (UNTIMELY if untimely else 1)
+            points = _narrow(WEIGHTS["stage"], len(article.stages)) * (UNTIMELY if _untimely(article, context) else 1)
             matches.append(Match("stage", points, clause))
         elif event is None:
             return None
