@@ -130,8 +130,7 @@ def _officer_changed(event: StoredEvent, events: Iterable[StoredEvent]) -> bool:
     if event.event_type != ev.OFFICER_ASSIGNED:
         return False
     return any(
-        e.applied
-        and e.sequence < event.sequence
+        e.sequence < event.sequence
         and (e.event_type == ev.OFFICER_ASSIGNED or (e.event_type == ev.CRIME_RECORDED and e.data.get("officer")))
         for e in events
     )
@@ -289,8 +288,11 @@ def _writes(
                 )
             )
         if not allowed and send.statutory:
-            tasks.append(_task(ctx, f"{prefix}#{send.step_id}", "message-needs-another-way", now, send.template))
-    tasks.extend(_task(ctx, f"{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks)
+            task_prefix = f"{definition.journey_id}#{prefix}#{send.step_id}"
+            tasks.append(_task(ctx, task_prefix, "message-needs-another-way", now, send.template))
+    tasks.extend(
+        _task(ctx, f"{definition.journey_id}#{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks
+    )
     timer = None
     if steps.wait_step is not None and steps.wait_until is not None:
         timer = JourneyTimer(
@@ -400,6 +402,7 @@ def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
         trigger=definition.trigger if definition else "",
         data=event.data if event else {},
         linked=victim.victim_id in state.linked_victims,
+        officer_changed=_officer_changed(event, state.events) if event else False,
     )
     if definition is None or (definition.exit_when is not None and holds(definition.exit_when, ctx)):
         env.store.drop_timer(timer)
@@ -420,7 +423,8 @@ def _no_news(
     last = max((e.occurred_at for e in state.events if e.applied), default=timer.due_at)
     weeks = max(1, (timer.due_at - last).days // 7)
     run_key = f"nonews-{uk_date(timer.due_at).isoformat()}"
-    ctx = JourneyContext(case=case, victim=victim, trigger=NO_NEWS_TIMER, data={})
+    linked = victim.victim_id in state.linked_victims
+    ctx = JourneyContext(case=case, victim=victim, trigger=NO_NEWS_TIMER, data={}, linked=linked)
     extra = {"last_update_date": long_date(uk_date(last)), "weeks_since_update": str(weeks)}
     outcome = WriteOutcome.DUPLICATE
     for definition in latest(env.definitions).values():
