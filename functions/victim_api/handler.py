@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +28,8 @@ from caseline.adapters.http import install_problem_handlers, non_json_body_probl
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content import openapi_json
+from caseline.content.articles_index import LazyArticleLibrary
+from caseline.domain.articles import Article, Audience, article_path
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.preferences import PreferenceRequest, VictimPreferences
 from caseline.domain.safe_contact import SafeHours
@@ -49,6 +51,7 @@ rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
 identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
+articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -103,6 +106,13 @@ class MessageView(_Model):
     unread: bool = Field(description="An officer's message that came after you last opened this case")
 
 
+class RecommendedArticleView(_Model):
+    slug: str
+    title: str
+    summary: str
+    reason: str = Field(description="Why you are seeing this, in one sentence")
+
+
 class CaseDetailView(_Model):
     force_id: str
     case_id: str
@@ -119,7 +129,9 @@ class CaseDetailView(_Model):
     delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
     next_steps: str
     expected_reply: str
-    recommended_articles: list[dict[str, str]] = Field(default_factory=list)
+    recommended_articles: list[RecommendedArticleView] = Field(
+        description="The most relevant articles for this case now, keeping-safe first where it applies"
+    )
 
 
 class NewMessage(_Model):
@@ -175,7 +187,7 @@ def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
 )
 def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
     view = victim_cases.view_case(
-        _caller(), force_id, case_id, reader=cases, audit=audit, clock=clock, reads=read_state
+        _caller(), force_id, case_id, reader=cases, audit=audit, clock=clock, reads=read_state, articles=articles
     )
     metrics.add_metric(name="CaseViewsServed", unit=MetricUnit.Count, value=1)
     return CaseDetailView(
@@ -197,6 +209,10 @@ def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
         delayed_to_force=view.delayed_to_force,
         next_steps=view.next_steps,
         expected_reply=view.expected_reply,
+        recommended_articles=[
+            RecommendedArticleView(slug=a.slug, title=a.title, summary=a.summary, reason=a.reason)
+            for a in view.recommended_articles
+        ],
     )
 
 
@@ -315,6 +331,115 @@ def close_my_account() -> ClosedAccountView:
     closed = data_rights.close_account(_caller(), store=rights, clock=clock, delete_identity=identity.delete)
     metrics.add_metric(name="AccountsClosed", unit=MetricUnit.Count, value=1)
     return ClosedAccountView(**closed)
+
+
+Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+ForceQuery = Annotated[
+    str | None, Query(pattern=r"^[a-z0-9-]{1,40}$", description="Include this force's own articles and overrides")
+]
+LanguageQuery = Annotated[str, Query(pattern=r"^[a-z]{2}$", description="Reader's language (English if untranslated)")]
+AgeQuery = Annotated[Literal["adult", "under-18"] | None, Query(description="Only articles written for this age group")]
+PUBLIC_ARTICLE_HEADERS = {"Cache-Control": "public, max-age=300"}
+
+
+class ArticleSummaryView(_Model):
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    safety: bool
+    url: str = Field(description="The article's page in the portal")
+
+
+class ArticleListView(_Model):
+    query: str | None
+    articles: list[ArticleSummaryView]
+
+
+class ServiceView(_Model):
+    name: str
+    web: str
+    phone: str | None = None
+    hours: str | None = None
+
+
+class ArticleView(_Model):
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    language: str
+    force_id: str | None = Field(description="Set when this is the force's own article or its version of a shared one")
+    age_groups: list[str]
+    safety: bool
+    service: ServiceView | None
+    body_html: str = Field(description="Safe HTML rendered at build time: no raw HTML, no scripts, no images")
+    review_by: date
+    url: str
+
+
+def _summary(article: Article) -> ArticleSummaryView:
+    return ArticleSummaryView(
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        kind=article.kind,
+        safety=article.safety,
+        url=article_path(article.slug),
+    )
+
+
+@app.get("/v1/articles", summary="Search the support articles (no q: all of them)", tags=["Articles"])
+def list_articles(
+    q: Annotated[str | None, Query(max_length=200, description="Words to search for; typos are forgiven")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    force_id: ForceQuery = None,
+    language: LanguageQuery = "en",
+    age_group: AgeQuery = None,
+) -> Response[ArticleListView]:
+    audience = Audience(language=language, age_group=age_group, force_id=force_id)
+    query = q.strip() if q and q.strip() else None
+    if query:
+        found = [hit.article for hit in articles.search(query, audience, limit)]
+        metrics.add_metric(name="ArticleSearches", unit=MetricUnit.Count, value=1)
+    else:
+        found = articles.browse(audience)[:limit]
+    view = ArticleListView(query=query, articles=[_summary(a) for a in found])
+    return Response(status_code=200, content_type="application/json", body=view, headers=PUBLIC_ARTICLE_HEADERS)
+
+
+_PROBLEM: dict[str, Any] = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+@app.get(
+    "/v1/articles/<slug>",
+    summary="One support article",
+    tags=["Articles"],
+    responses={
+        200: {"description": "The article"},
+        404: {"description": "No such article for this reader (language, age group, force)", "content": _PROBLEM},
+    },
+)
+def get_article(
+    slug: Slug, force_id: ForceQuery = None, language: LanguageQuery = "en", age_group: AgeQuery = None
+) -> Response[ArticleView]:
+    article = articles.get(slug, Audience(language=language, age_group=age_group, force_id=force_id))
+    metrics.add_metric(name="ArticlesServed", unit=MetricUnit.Count, value=1)
+    view = ArticleView(
+        slug=article.slug,
+        title=article.title,
+        summary=article.summary,
+        kind=article.kind,
+        language=article.language,
+        force_id=article.force,
+        age_groups=list(article.age_groups),
+        safety=article.safety,
+        service=ServiceView(**article.service.to_dict()) if article.service else None,
+        body_html=article.body_html,
+        review_by=date.fromisoformat(article.review_by),
+        url=article_path(article.slug),
+    )
+    return Response(status_code=200, content_type="application/json", body=view, headers=PUBLIC_ARTICLE_HEADERS)
 
 
 @app.get("/v1/openapi.json", summary="This API's OpenAPI document", tags=["Documentation"])
