@@ -83,6 +83,12 @@ openapi: setup ## Regenerate docs/openapi.json from the handlers
 	$(PY) -m caseline_local openapi > docs/openapi.json
 	cp docs/openapi.json layers/core/caseline/content/openapi.json
 
+articles: setup ## Check every article Markdown file and rebuild the article index the API serves (reports what changed)
+	PYTHONPATH=$(PYTHONPATH):$(CURDIR) $(PY) tools/build_articles.py
+
+articles-relevance: setup ## Score the article ranking against tests/relevance/article_contexts.json (precision@3, nDCG@5)
+	PYTHONPATH=$(PYTHONPATH):$(CURDIR) $(PY) tools/score_articles.py
+
 event-schemas: setup ## Regenerate docs/events/schemas/ (JSON Schema of every force event) from the models
 	$(PY) -m caseline_local event-schemas
 
@@ -118,4 +124,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
