@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -29,7 +29,6 @@ from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content import openapi_json
 from caseline.content.articles_index import LazyArticleLibrary
-from caseline.domain.articles import Article, Audience, article_path
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.preferences import PreferenceRequest, VictimPreferences
 from caseline.domain.safe_contact import SafeHours
@@ -37,6 +36,9 @@ from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
 from caseline.services import data_rights, preferences, victim_cases
 from caseline.services.linking import link_case
+
+if TYPE_CHECKING:
+    from caseline.domain.articles import Article
 
 app = APIGatewayRestResolver(enable_validation=True)
 install_problem_handlers(app)
@@ -379,6 +381,8 @@ class ArticleView(_Model):
 
 
 def _summary(article: Article) -> ArticleSummaryView:
+    from caseline.domain.articles import article_path
+
     return ArticleSummaryView(
         slug=article.slug,
         title=article.title,
@@ -397,6 +401,8 @@ def list_articles(
     language: LanguageQuery = "en",
     age_group: AgeQuery = None,
 ) -> Response[ArticleListView]:
+    from caseline.domain.articles import Audience  # the article modules load with the first article request
+
     audience = Audience(language=language, age_group=age_group, force_id=force_id)
     query = q.strip() if q and q.strip() else None
     if query:
@@ -423,6 +429,8 @@ _PROBLEM: dict[str, Any] = {"application/problem+json": {"schema": {"$ref": "#/c
 def get_article(
     slug: Slug, force_id: ForceQuery = None, language: LanguageQuery = "en", age_group: AgeQuery = None
 ) -> Response[ArticleView]:
+    from caseline.domain.articles import Audience, article_path
+
     article = articles.get(slug, Audience(language=language, age_group=age_group, force_id=force_id))
     metrics.add_metric(name="ArticlesServed", unit=MetricUnit.Count, value=1)
     view = ArticleView(

@@ -4,7 +4,11 @@ the same hard filters, problem details for bad requests, and recommendations in 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -100,6 +104,26 @@ def test_bad_requests_are_problem_details(
     found, headers, body = get(api, path, query)
     assert (found, body["type"]) == (status, f"urn:caseline:problem:{problem}")
     assert headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_cold_start_imports_no_article_module_nor_the_fuzzy_matcher() -> None:
+    root = Path(__file__).resolve().parents[2]
+    probe = (
+        "import sys, handler; "
+        "print(sorted(m for m in sys.modules if m.startswith(('caseline.domain.articles', 'rapidfuzz', 'yaml'))))"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root / "layers" / "core"), str(root / "functions" / "victim_api")]),
+        "AWS_DEFAULT_REGION": "eu-west-2",
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "POWERTOOLS_METRICS_NAMESPACE": "test",
+    }
+    found = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.strip() == "[]"
 
 
 def test_the_handler_does_not_read_the_index_until_an_article_is_asked_for(aws: Template) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from caseline.domain.articles import Article, ArticleLibrary, Audience, CaseContext, Recommendation, SearchHit
 from caseline.domain.errors import PermanentError
+
+if TYPE_CHECKING:  # imported on first use: a cold start that serves no article pays nothing for them
+    from caseline.domain.articles import Article, ArticleLibrary, Audience, CaseContext, Recommendation, SearchHit
 
 INDEX_FILE = "articles.json"
 
@@ -23,6 +25,8 @@ class ArticleIndexError(PermanentError):
 
 
 def parse_index(text: str) -> ArticleLibrary:
+    from caseline.domain.articles import ArticleLibrary
+
     try:
         document: Any = json.loads(text)
         return ArticleLibrary.from_document(document)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from caseline.domain.articles import Audience, CaseContext, RecentEvent, Recommendation
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.events import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
@@ -26,6 +25,9 @@ from caseline.domain.records import (
 )
 from caseline.domain.rights import Right, rights_for
 from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
+
+if TYPE_CHECKING:  # the article modules are imported on the first case view, not at cold start
+    from caseline.domain.articles import CaseContext, Recommendation
 
 MAX_MESSAGE_CHARS = 2000
 MAX_MESSAGES_PER_DAY = 10
@@ -162,6 +164,8 @@ def view_case(
 
 def article_context(case: CaseRecord, victim: VictimContact, events: list[StoredEvent], now: datetime) -> CaseContext:
     """What the article ranking needs to know about this case and this victim, and nothing else."""
+    from caseline.domain.articles import Audience, CaseContext, RecentEvent
+
     outcomes = [e for e in events if e.event_type == OUTCOME_RECORDED and "outcome_type" in e.data]
     return CaseContext(
         category=case.category or "other-crime",
