@@ -173,3 +173,19 @@ def test_the_case_view_recommends_articles_with_a_reason(aws: Template) -> None:
     assert recommended[0]["slug"] == "burglary-after-a-break-in"
     assert recommended[0]["reason"].startswith("Because your case is about burglary")
     assert set(recommended[0]) == {"slug", "title", "summary", "reason"}
+
+
+def test_the_article_routes_are_documented_as_public_and_the_template_lets_anyone_call_them(aws: Template) -> None:
+    from caseline_local.openapi import build
+
+    root = Path(__file__).resolve().parents[2]
+    paths = build(root)["paths"]
+    for path in ("/v1/articles", "/v1/articles/{slug}"):
+        assert "security" not in paths[path]["get"], path
+        assert "401" not in paths[path]["get"]["responses"], path
+    assert "404" in paths["/v1/articles/{slug}"]["get"]["responses"]
+    events = aws.resources["VictimApiFunction"]["Properties"]["Events"]
+    public = {
+        e["Properties"]["Path"] for e in events.values() if e["Properties"].get("Auth", {}).get("Authorizer") == "NONE"
+    }
+    assert {"/v1/articles", "/v1/articles/{slug}"} <= public

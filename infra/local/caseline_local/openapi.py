@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
-PUBLIC_PATHS = frozenset({"/v1/openapi.json"})
+PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}"})  # Authorizer: NONE
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status"],
