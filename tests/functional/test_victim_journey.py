@@ -36,7 +36,7 @@ class Victims:
         journeys.lambda_handler({"Records": journey_stream.new_records()}, Context())
         dispatch.lambda_handler({"Records": dispatch_stream.new_records()}, Context())
         for _, (number, text, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items():
-            self.codes[number] = re.search(r"access code ([0-9A-Z]{5}-[0-9A-Z]{5})", text).group(1)  # type: ignore[union-attr]
+            self.codes[number] = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
 
     def call(
         self,
@@ -240,7 +240,7 @@ def test_high_risk_victims_get_no_self_service_recovery(aws: Template) -> None:
         for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
         if m.destinations["ToAddresses"] == ["jordan.blake@example.org"]
     ]
-    code = re.search(r"code: ([0-9A-Z]{5}-[0-9A-Z]{5})", email.body).group(1)  # type: ignore[union-attr]
+    code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", email.body).group(1)  # type: ignore[union-attr]
     idp = boto3.client("cognito-idp", region_name=REGION)
     pool = aws.physical["VictimUserPool"]["Ref"]
     client_id = aws.physical["VictimUserPoolClient"]["Ref"]
@@ -297,7 +297,7 @@ def test_the_force_reissues_a_code_which_lifts_the_lock(aws: Template) -> None:
         for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items()
         if n == "+447700900103" and "new one-time code" in t
     ]
-    new_code = re.search(r"code is ([0-9A-Z]{5}-[0-9A-Z]{5})", texts[-1]).group(1)  # type: ignore[union-attr]
+    new_code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", texts[-1]).group(1)  # type: ignore[union-attr]
     # Then the old code is dead and the new one links, the lock on the reference being lifted
     assert victims.link("casey", "44260009876", old_code)[0] == 400
     assert victims.link("casey", "44260009876", new_code)[0] == 201

@@ -217,6 +217,9 @@ _CONTACT_FIELDS = ("email", "mobile", "preferred_language", "safe_contact")
 def _timeline_data(envelope: CloudEvent) -> dict[str, Any]:
     """Timeline copy of the event data. Victim contact details live only on the victim item."""
     data = {key: value for key, value in envelope.data.items() if key != "victim"}
+    victim = envelope.data.get("victim")
+    if isinstance(victim, dict) and "victim_id" in victim:
+        data["victim_id"] = victim["victim_id"]  # journeys confirm this victim only, not every victim again
     if envelope.type == VICTIM_CONTACT_CHANGED:
         data = {"victim_id": data["victim_id"], "changed": [f for f in _CONTACT_FIELDS if f in envelope.data]}
     return data

@@ -43,6 +43,7 @@ from caseline.domain.safe_contact import allowed_channels
 from caseline.domain.vocabulary import FORCE_NAMES
 
 NO_NEWS_STEP = "no-news"
+CONTENT_FREE_NEEDS = frozenset({"name", "force_name", "force_phone", "portal_url"})
 
 
 class JourneyOutcome(StrEnum):
@@ -62,6 +63,7 @@ class JourneyState:
     preferences: dict[str, VictimPreferences] = field(default_factory=dict)
     duties: list[Duty] = field(default_factory=list)
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (journey, victim) -> version entered
+    code_expiry: dict[str, datetime] = field(default_factory=dict)  # victim -> when their access code expires
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
                 linked=victim.victim_id in state.linked_victims,
                 officer_changed=_officer_changed(event, state.events),
             )
-            outcomes.append(_start(definition, ctx, event.sequence, event.occurred_at, env))
+            extra = _code_values(state, victim.victim_id)
+            outcomes.append(_start(definition, ctx, event.sequence, event.occurred_at, env, extra))
     _reset_no_news(event, state, env)
     reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
     if reissued and env.locks is not None and case.crime_reference:
@@ -187,6 +190,7 @@ def run_account_linked(force_id: str, case_id: str, victim_id: str, env: Journey
             0,
             env.clock.now(),
             env,
+            _code_values(state, victim_id),
         )
         for definition in latest(env.definitions).values()
         if definition.trigger == ACCOUNT_LINKED
@@ -207,8 +211,19 @@ def _run_key(definition: JourneyDefinition, sequence: int) -> str:
     return "once" if definition.reentry == "once-per-case" else f"{sequence:012d}"
 
 
+def _code_values(state: JourneyState, victim_id: str) -> dict[str, str]:
+    """When the victim's current access code expires (reminders quote it without repeating the code)."""
+    expires = state.code_expiry.get(victim_id)
+    return {"access_code_expires": long_date(uk_date(expires))} if expires else {}
+
+
 def _start(
-    definition: JourneyDefinition, ctx: JourneyContext, sequence: int, started_at: datetime, env: JourneyEnvironment
+    definition: JourneyDefinition,
+    ctx: JourneyContext,
+    sequence: int,
+    started_at: datetime,
+    env: JourneyEnvironment,
+    extra_values: Mapping[str, str] | None = None,
 ) -> WriteOutcome | None:
     """None when the victim does not enter the journey (its trigger condition does not hold)."""
     if not holds(definition.trigger_when, ctx):
@@ -216,7 +231,7 @@ def _start(
     run_key = _run_key(definition, sequence)
     now = env.clock.now()
     steps = plan(definition, definition.start, ctx, now)
-    writes = _writes(definition, ctx, steps, run_key, sequence, started_at, env)
+    writes = _writes(definition, ctx, steps, run_key, sequence, started_at, env, extra_values=extra_values)
     return env.store.apply(writes)
 
 
@@ -267,7 +282,8 @@ def _writes(
     tasks: list[OfficerTask] = []
     for send in steps.sends:
         needed = env.template_placeholders.get(send.template, frozenset())
-        personalisation = {k: v for k, v in values.items() if k in needed}
+        # What the template needs, plus what a content-free stand-in needs (dispatch may swap one in).
+        personalisation = {k: v for k, v in values.items() if k in needed or k in CONTENT_FREE_NEEDS}
         # Duty ids depend only on the run and the victim, so a send after a wait settles the duty
         # its run started before the wait.
         settles = f"{send.settles}#{prefix}" if send.settles else None
@@ -409,7 +425,10 @@ def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
         return WriteOutcome.DUPLICATE
     steps = plan(definition, timer.step, ctx, env.clock.now())
     started = event.occurred_at if event else timer.due_at
-    writes = _writes(definition, ctx, steps, timer.run_key, timer.event_sequence, started, env, consumed=timer)
+    extra = _code_values(state, victim.victim_id)
+    writes = _writes(
+        definition, ctx, steps, timer.run_key, timer.event_sequence, started, env, consumed=timer, extra_values=extra
+    )
     return env.store.apply(writes)
 
 
@@ -425,7 +444,11 @@ def _no_news(
     run_key = f"nonews-{uk_date(timer.due_at).isoformat()}"
     linked = victim.victim_id in state.linked_victims
     ctx = JourneyContext(case=case, victim=victim, trigger=NO_NEWS_TIMER, data={}, linked=linked)
-    extra = {"last_update_date": long_date(uk_date(last)), "weeks_since_update": str(weeks)}
+    extra = {
+        **_code_values(state, victim.victim_id),
+        "last_update_date": long_date(uk_date(last)),
+        "weeks_since_update": str(weeks),
+    }
     outcome = WriteOutcome.DUPLICATE
     for definition in latest(env.definitions).values():
         if definition.trigger != NO_NEWS_TIMER or not holds(definition.trigger_when, ctx):

@@ -103,7 +103,7 @@ class DynamoDutyRepository:
 
     def _move(self, duty: Duty, status: DutyStatus, reason: str | None, task: OfficerTask | None) -> bool:
         item = DutyItem(case_pk(duty.force_id, duty.case_id), f"DUTY#{duty.duty_id}")
-        actions = [DutyItem.status.set(status.value), DutyItem.gsi1pk.set(_index(duty.force_id, status))]
+        actions: list[Any] = [DutyItem.status.set(status.value), DutyItem.gsi1pk.set(_index(duty.force_id, status))]
         if reason is not None:
             actions.append(DutyItem.reason.set(reason))
         try:

@@ -13,6 +13,7 @@ from pynamodb.transactions import TransactWrite
 from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
 from caseline.adapters.dynamodb.models import (
+    AccessCodeItem,
     CaseItem,
     CaselineItem,
     CaseMemberItem,
@@ -99,6 +100,7 @@ class DynamoJourneyStore:
             preferences=choices,
             duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
             versions={(i.journey_id, i.victim_id): int(i.version) for i in items if isinstance(i, JourneyRunItem)},
+            code_expiry={i.victim_id: i.expires_at for i in items if isinstance(i, AccessCodeItem)},
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:
