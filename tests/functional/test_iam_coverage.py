@@ -7,6 +7,7 @@ moto does not enforce IAM, so without this a missing permission would only show 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -101,7 +102,7 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
         from moto.sns.models import sns_backends
 
         text = next(t for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items())
-        code = text.split("access code ")[1][:11]
+        code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
         calls = [
             ("POST", "/v1/me/links", "/v1/me/links", None, {"crime_reference": "43260001234", "access_code": code}),
             ("GET", "/v1/cases/thames-valley/IAM-1", "/v1/cases/{force_id}/{case_id}", 1, None),

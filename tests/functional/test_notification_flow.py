@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import ModuleType
 from typing import Any
@@ -86,7 +87,8 @@ def test_crime_recorded_sends_the_right_3_confirmation_by_email_and_sms(flow: Fl
     [code] = items("access-code")
     assert "$" in code["code_hash"]["S"]
     [duty] = items("duty")
-    assert duty["status"]["S"] == "met" and "gsi1pk" not in duty
+    assert duty["status"]["S"] == "met" and duty["gsi1pk"]["S"] == "DUTYDONE#thames-valley"
+    assert duty["met_by"]["S"] in {o["key"]["S"] for o in outbox}
 
 
 def test_replayed_stream_records_never_send_twice(flow: Flow) -> None:
@@ -107,20 +109,21 @@ def test_a_sensitive_case_gets_content_free_messages_only_by_safe_channels(flow:
     flow.run(flow.journeys, flow.journey_stream.new_records())
     flow.run(flow.dispatch, flow.dispatch_stream.new_records())
     [email] = emails()
-    assert email.subject == "An update for you"
     assert "crime" not in email.body.lower() and "police" not in email.body.lower()
-    assert sms() == []  # SMS is not a safe channel for this victim
-    [task] = items("task")
-    assert task["reason"]["S"] == "channel-not-safe"
+    assert "violence" not in email.body.lower() and "43260005678" not in email.subject
+    assert sms() == []  # SMS is not a safe channel for this victim, so none was planned
+    [outbox] = items("outbox")
+    assert outbox["rendered_template"]["S"] == "right3-confirmation-content-free"
 
 
 def test_a_victim_with_no_safe_channel_becomes_an_officer_task(flow: Flow) -> None:
     victim = {"victim_id": "V-9", "name": "Sam Doe", "mobile": "+447700900199", "safe_contact": {"safe_channels": []}}
     flow.post("hampshire", crime_recorded("HAM-F-1", victim=victim))
     flow.run(flow.journeys, flow.journey_stream.new_records())
-    assert flow.dispatch_stream.new_records() == []
-    reasons = sorted(t["reason"]["S"] for t in items("task"))
-    assert reasons == ["channel-not-safe", "right-3-confirmation-needs-another-way"]
+    # Then no message is planned: the officer gets a task, which goes to the force as an outbound event
+    records = flow.dispatch_stream.new_records()
+    assert [r["dynamodb"]["NewImage"]["entity"]["S"] for r in records] == ["outbound"]
+    assert [t["reason"]["S"] for t in items("task")] == ["message-needs-another-way"]
     assert emails() == [] and sms() == []
 
 
@@ -138,11 +141,19 @@ def test_the_duty_sweep_flags_an_unmet_confirmation_duty(flow: Flow) -> None:
     assert duty["due_on"]["S"] == date(2026, 1, 6).isoformat()
     # When the scheduled sweep runs (twice: it must flag once)
     sweep = load_handler("duty_sweep")
-    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 1, "released": 0}
-    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context()) == {"flagged": 0, "released": 0}
+    sweep.clock = _At(datetime(2026, 1, 6, 9, 0, tzinfo=UTC))  # the due day
+    first = sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context())
+    assert (first["at_risk"], first["missed"]) == (1, 0)
+    again = sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context())
+    assert (again["at_risk"], again["missed"]) == (0, 0)
     # Then the duty is at risk and an officer task says so
     assert items("duty")[0]["status"]["S"] == "at-risk"
     assert "duty-at-risk" in [t["reason"]["S"] for t in items("task")]
+    # And the next day it is missed, with the reason the message was blocked
+    sweep.clock = _At(datetime(2026, 1, 7, 9, 0, tzinfo=UTC))
+    assert sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context())["missed"] == 1
+    [duty] = items("duty")
+    assert duty["status"]["S"] == "missed" and duty["gsi1pk"]["S"] == "DUTYDONE#hampshire"
 
 
 class _At:
@@ -163,7 +174,7 @@ def test_a_message_outside_safe_hours_is_held_then_sent_when_they_begin(flow: Fl
     }
     flow.post("hampshire", crime_recorded("HAM-F-3", victim=victim))
     flow.run(flow.journeys, flow.journey_stream.new_records())
-    flow.dispatch.clock = _At(datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    flow.dispatch.environment = replace(flow.dispatch.environment, clock=_At(datetime(2026, 12, 1, 23, 30, tzinfo=UTC)))
     assert flow.run(flow.dispatch, flow.dispatch_stream.new_records()) == {"batchItemFailures": []}
     # Then nothing is sent and the message is held until 09:00
     assert sms() == []
@@ -176,7 +187,7 @@ def test_a_message_outside_safe_hours_is_held_then_sent_when_they_begin(flow: Fl
     # Then the released message reaches dispatch through the stream filter, and is sent
     records = flow.dispatch_stream.new_records()
     assert [r["eventName"] for r in records] == ["MODIFY"]
-    flow.dispatch.clock = _At(datetime(2026, 12, 2, 9, 1, tzinfo=UTC))
+    flow.dispatch.environment = replace(flow.dispatch.environment, clock=_At(datetime(2026, 12, 2, 9, 1, tzinfo=UTC)))
     flow.run(flow.dispatch, records)
     assert [number for number, _ in sms()] == ["+447700900111"]
     assert items("outbox")[0]["status"]["S"] == "sent"

@@ -304,12 +304,13 @@ def test_crime_recorded_plans_one_message_per_allowed_channel(
 def test_the_right3_duty_is_due_one_working_day_after_the_uk_date_of_the_event(
     occurred_at: datetime, started_on: date, due_on: date
 ) -> None:
-    # Given a crime recorded at a given moment
+    # Given a crime the force recorded at a given moment (and told us a little later)
     store = given_case()
-    event = recorded(store, occurred_at=occurred_at)
+    data = {**crime_recorded_data(), "recorded_at": occurred_at.isoformat()}
+    event = recorded(store, data=data, occurred_at=occurred_at + timedelta(hours=30))
     # When the confirmation journey runs a few minutes later
     run_journeys(event, environment(store, CONFIRMATION, clock=FixedClock(occurred_at + timedelta(minutes=5))))
-    # Then an open Right 3 duty is due one working day after the event's UK date
+    # Then an open Right 3 duty is due one working day after the UK date the crime was recorded
     [duty] = store.duties.values()
     assert (duty.duty_id, duty.right, duty.status, duty.victim_id) == (
         f"{RIGHT3}#000000000001#V-1",

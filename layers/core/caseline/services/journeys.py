@@ -138,6 +138,23 @@ def _officer_changed(event: StoredEvent, events: Iterable[StoredEvent]) -> bool:
     )
 
 
+def _event_time(event: StoredEvent) -> datetime:
+    """When a deadline starts: the recording of the crime, or the suspect event itself, as the force
+    reports them; otherwise the event's own time."""
+    field_name = {ev.CRIME_RECORDED: "recorded_at", **dict.fromkeys(ev.SUSPECT_EVENTS, "occurred_at")}.get(
+        event.event_type
+    )
+    value = event.data.get(field_name) if field_name else None
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return event.occurred_at
+        if moment.tzinfo is not None:
+            return moment
+    return event.occurred_at
+
+
 def _targets(event_data: Mapping[str, Any], victims: Iterable[VictimContact]) -> list[VictimContact]:
     """Events about one victim (needs, contact details, a code) run journeys for that victim only."""
     wanted = event_data.get("victim_id")
@@ -168,7 +185,7 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
                 officer_changed=_officer_changed(event, state.events),
             )
             extra = _code_values(state, victim.victim_id)
-            outcomes.append(_start(definition, ctx, event.sequence, event.occurred_at, env, extra))
+            outcomes.append(_start(definition, ctx, event.sequence, _event_time(event), env, extra))
     _reset_no_news(event, state, env)
     reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
     if reissued and env.locks is not None and case.crime_reference:
@@ -424,7 +441,7 @@ def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
         env.store.drop_timer(timer)
         return WriteOutcome.DUPLICATE
     steps = plan(definition, timer.step, ctx, env.clock.now())
-    started = event.occurred_at if event else timer.due_at
+    started = _event_time(event) if event else timer.due_at
     extra = _code_values(state, victim.victim_id)
     writes = _writes(
         definition, ctx, steps, timer.run_key, timer.event_sequence, started, env, consumed=timer, extra_values=extra
