@@ -140,8 +140,8 @@ def test_the_export_has_only_the_callers_cases_and_their_own_details_on_a_shared
         "org.caseline.victim.update-requested.v1",
     ]
     assert all(r["status"] == "pending" for r in case["requests_to_the_force"])
-    # Both crime.recorded entries are case-wide; Blake's needs assessment is not Alex's to see
-    assert [t["sequence"] for t in case["timeline"]] == [1, 2]
+    # Alex's crime.recorded entry is theirs; the one that added Blake, and Blake's needs assessment, are not
+    assert [t["sequence"] for t in case["timeline"]] == [1]
     assert all("victim" not in t["data"] for t in case["timeline"])
     text = json.dumps(document)
     for leak in ("Blake", "TVP-V-0002", "+447700900202", "blake.shaw", "emergency housing", "private worry"):
@@ -150,7 +150,7 @@ def test_the_export_has_only_the_callers_cases_and_their_own_details_on_a_shared
     blakes = _export("blake")["cases"][0]
     assert blakes["your_details"]["name"] == "Blake Shaw" and blakes["your_details"]["language"] == "cy"
     assert [m["text"] for m in blakes["your_messages"]] == ["Blake's private worry"]
-    assert [t["sequence"] for t in blakes["timeline"]] == [1, 2, 3]
+    assert [t["sequence"] for t in blakes["timeline"]] == [2, 3]  # the entry that added Blake, and their own
     assert "Alex" not in json.dumps(blakes["your_details"]) + json.dumps(blakes["your_messages"])
 
 

@@ -68,11 +68,12 @@ def test_every_function_has_its_own_least_privilege_policy(name: str) -> None:
             assert statement.get("Resource") != "*", f"{name} grants {statement['Action']} on every resource"
 
 
-def test_only_the_webhook_route_skips_the_cognito_authorizer() -> None:
+def test_only_the_webhook_and_public_routes_skip_the_cognito_authorizer() -> None:
     api = TEMPLATE.resources["CaselineApi"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "VictimAuthorizer"
     unauthenticated = sorted(p["Path"] for _, p in _events("Api") if p.get("Auth", {}).get("Authorizer") == "NONE")
-    assert unauthenticated == ["/v1/openapi.json", "/v1/webhooks/{force_id}"]
+    # The webhook has its own signature check; the OpenAPI document and the public articles hold no one's data
+    assert unauthenticated == ["/v1/articles", "/v1/articles/{slug}", "/v1/openapi.json", "/v1/webhooks/{force_id}"]
 
 
 @pytest.mark.parametrize(("name", "props"), _events("DynamoDB"))
