@@ -159,13 +159,14 @@ def test_duties_move_from_the_open_list_to_the_done_list(aws: Template) -> None:
 def test_dispatch_reads_the_victims_recent_non_statutory_messages(aws: Template) -> None:
     store, outbox = DynamoJourneyStore(), DynamoOutboxRepository()
     advice, statutory = message(), message("000000000001#x#sms#V-1", statutory=True)
-    store.apply(RunWrites(FORCE, CASE, run_id="r1", messages=[advice, statutory]))
-    for item in (advice, statutory):
+    advice_email = message("000000000001#advice#email#V-1", channel="email")
+    store.apply(RunWrites(FORCE, CASE, run_id="r1", messages=[advice, advice_email, statutory]))
+    for item in (advice, advice_email, statutory):
         claimed = outbox.claim(FORCE, CASE, item.key)
         assert claimed is not None
         outbox.mark_sent(claimed, f"p-{item.key}", sent_at=NOW)
     context = DynamoDispatchReader().context(FORCE, CASE, "V-1")
-    assert context.recent_non_statutory == [NOW]
+    assert context.recent_non_statutory == [NOW]  # one step's email and SMS are one message; statutory not counted
     assert context.victim is None  # no victim item on this bare partition
 
 

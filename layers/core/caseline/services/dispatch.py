@@ -26,7 +26,7 @@ from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
 
 QUIET_HOURS = SafeContactProfile(safe_hours=SafeHours(time(8, 0), time(21, 0)))  # non-urgent messages only
-MAX_NON_STATUTORY_PER_DAY = 3
+MAX_NON_STATUTORY_PER_DAY = 3  # messages (a step's email and SMS are one message) in any 24 hours
 CONTENT_FREE = "content-free-update"
 CONTENT_FREE_UNBRANDED = "content-free-update-unbranded"
 
@@ -46,7 +46,7 @@ class DispatchContext:
     case: CaseRecord | None
     victim: VictimContact | None  # with the profile messages must obey
     preferences: VictimPreferences
-    recent_non_statutory: Sequence[datetime]  # when non-statutory messages last went to this victim
+    recent_non_statutory: Sequence[datetime]  # when non-statutory messages went to this victim (one per step)
 
 
 class DispatchReader(Protocol):

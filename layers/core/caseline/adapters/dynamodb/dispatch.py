@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from caseline.adapters.dynamodb.base import partition_items
-from caseline.adapters.dynamodb.models import CaseItem, OutboxItem, PreferencesItem, VictimItem
+from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem, PreferencesItem, VictimItem
 from caseline.adapters.dynamodb.repository import _case_record, _victim_record
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import OutboxStatus
@@ -31,13 +32,23 @@ class DynamoDispatchReader:
             case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
             victim=victim,
             preferences=prefs,
-            recent_non_statutory=[
-                i.sent_at
-                for i in items
-                if isinstance(i, OutboxItem)
-                and i.victim_id == victim_id
-                and i.statutory is False
-                and i.status == OutboxStatus.SENT.value
-                and i.sent_at is not None
-            ],
+            recent_non_statutory=_first_sends(items, victim_id),
         )
+
+
+def _first_sends(items: list[CaselineItem], victim_id: str) -> list[datetime]:
+    """When each non-statutory message went to the victim: one per journey step (its email and its SMS
+    are one message to the victim), keyed by run and template."""
+    first: dict[str, datetime] = {}
+    for item in items:
+        if (
+            isinstance(item, OutboxItem)
+            and item.victim_id == victim_id
+            and item.statutory is False
+            and item.status == OutboxStatus.SENT.value
+            and item.sent_at is not None
+        ):
+            run, template = item.key.split("#", 2)[:2]
+            step = f"{run}#{template}"
+            first[step] = min(first.get(step, item.sent_at), item.sent_at)
+    return sorted(first.values())
