@@ -87,6 +87,7 @@ class FakeDispatchReader:
             victim=victim,
             preferences=self.preferences.get(victim_id, VictimPreferences()),
             recent_non_statutory=[t for t in recent if t is not None],
+            planned_keys=frozenset(m.key for m in self.outbox.messages.values()),
         )
 
 
@@ -446,3 +447,15 @@ def test_a_disclosing_template_with_an_access_code_uses_its_own_content_free_var
     assert world.dispatch(message) is DispatchOutcome.SENT
     [sent] = world.sms.sent
     assert "ABCDE-FGHJK" in sent["text"] and "Burglary" not in sent["text"] and "NS/2026/0001" not in sent["text"]
+
+
+def test_no_fallback_copy_when_the_same_step_already_goes_by_the_other_channel(world: World) -> None:
+    # Given the step was planned by email and by SMS, and the email address is suppressed
+    world.suppression.suppress(FORCE, "email", "alex@example.org", "bounce")
+    email = world.given(outbox_message("email"), victim_contact())
+    sms = world.given(outbox_message("sms"), victim_contact())
+    # When the email is dispatched, it fails with a task, and no second SMS is planned
+    assert world.dispatch(email) is DispatchOutcome.FELL_BACK
+    assert world.stored(email).status is OutboxStatus.FAILED
+    assert sorted(world.outbox.messages) == sorted([(FORCE, CASE_ID, email.key), (FORCE, CASE_ID, sms.key)])
+    assert world.dispatch(sms) is DispatchOutcome.SENT

@@ -47,6 +47,7 @@ class DispatchContext:
     victim: VictimContact | None  # with the profile messages must obey
     preferences: VictimPreferences
     recent_non_statutory: Sequence[datetime]  # when non-statutory messages went to this victim (one per step)
+    planned_keys: frozenset[str] = frozenset()  # every outbox key on the case (to avoid a second copy)
 
 
 class DispatchReader(Protocol):
@@ -112,13 +113,26 @@ def _hold_until(message: OutboxMessage, ctx: DispatchContext, victim: VictimCont
     return max(later) if later else None
 
 
-def _fall_back(message: OutboxMessage, allowed: Sequence[Channel], env: DispatchEnvironment, reason: str) -> bool:
-    """Plan the same statutory message on another allowed channel. False if there is none."""
+def _other_channel_planned(message: OutboxMessage, channel: Channel, planned: frozenset[str]) -> bool:
+    """Did the same step already go (or is it going) by ``channel``? Keys are run#template#channel#victim."""
+    parts = message.key.split("#")
+    natural = "#".join([*parts[:2], channel.value, *parts[3:4]]) if len(parts) >= 4 else ""
+    return natural in planned or f"{message.key}#fallback-{channel.value}" in planned
+
+
+def _fall_back(
+    message: OutboxMessage, allowed: Sequence[Channel], ctx: DispatchContext, env: DispatchEnvironment, reason: str
+) -> bool:
+    """Plan the same statutory message on another allowed channel. False if there is none; True (with a
+    task) if the step is already going that way, so the victim is never sent it twice."""
     if not message.statutory:
         return False
     others = [c for c in allowed if c.value != message.channel]
     if not others:
         return False
+    if _other_channel_planned(message, others[0], ctx.planned_keys):
+        env.outbox.mark_failed(message, _task(message, reason, env.clock))
+        return True
     fallback = replace(
         message,
         key=f"{message.key}#fallback-{others[0].value}",
@@ -151,7 +165,7 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
         outbox.mark_blocked(message, _task(message, "channel-not-safe", clock))
         return DispatchOutcome.BLOCKED
     if env.suppression.is_suppressed(force_id, channel.value, _address(victim, channel)):
-        if _fall_back(message, allowed, env, "address-suppressed"):
+        if _fall_back(message, allowed, ctx, env, "address-suppressed"):
             return DispatchOutcome.FELL_BACK
         if message.statutory:
             outbox.mark_failed(message, _task(message, "address-suppressed", clock))
@@ -185,7 +199,7 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
         outbox.mark_failed(message, _task(message, "message-could-not-be-rendered", clock))
         return DispatchOutcome.FAILED
     except DeliveryRejectedError:
-        if _fall_back(message, allowed, env, "delivery-failed"):
+        if _fall_back(message, allowed, ctx, env, "delivery-failed"):
             return DispatchOutcome.FELL_BACK
         outbox.mark_failed(message, _task(message, "delivery-failed", clock))
         return DispatchOutcome.FAILED

@@ -33,6 +33,7 @@ class DynamoDispatchReader:
             victim=victim,
             preferences=prefs,
             recent_non_statutory=_first_sends(items, victim_id),
+            planned_keys=frozenset(i.key for i in items if isinstance(i, OutboxItem)),
         )
 
 
