@@ -172,10 +172,12 @@ class FakeOutboxRepository:
             self.access_codes[(code.force_id, code.case_id, code.victim_id)] = code
         return WriteOutcome.WRITTEN
 
-    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
+    def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
         stored = self.messages.get((force_id, case_id, key))
         if stored is None or stored.status is not OutboxStatus.PENDING:
             return None
+        if at is not None:
+            self.claimed_at[key] = at
         claimed = dataclasses.replace(stored, status=OutboxStatus.SENDING)
         self.put_message(claimed)
         return claimed
@@ -258,8 +260,9 @@ class FakeOutboxRepository:
             and self.claimed_at.get(m.key, claimed_before) <= claimed_before
         ]
 
-    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None:
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> bool:
         self._finish(message, OutboxStatus.UNKNOWN, task)
+        return True
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         due = [

@@ -72,8 +72,8 @@ class OutboxRepository(Protocol):
         """Create all or none; DUPLICATE if this step was already planned."""
         ...
 
-    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
-        """Move a PENDING message to SENDING and return it; None if it is not pending."""
+    def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
+        """Move a PENDING message to SENDING (noting when) and return it; None if it is not pending."""
         ...
 
     def mark_sent(
@@ -106,7 +106,9 @@ class OutboxRepository(Protocol):
         """Messages claimed before ``claimed_before`` whose outcome was never recorded."""
         ...
 
-    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None: ...
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> bool:
+        """False if an outcome was recorded after all."""
+        ...
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         """Deferred messages of a force whose time has come, oldest first."""

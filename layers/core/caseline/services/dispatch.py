@@ -148,7 +148,7 @@ def _fall_back(
 
 def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnvironment) -> DispatchOutcome:
     outbox, clock = env.outbox, env.clock
-    message = outbox.claim(force_id, case_id, key)
+    message = outbox.claim(force_id, case_id, key, clock.now())
     if message is None:
         return DispatchOutcome.ALREADY_HANDLED
     ctx = env.reader.context(force_id, case_id, message.victim_id)

@@ -39,6 +39,5 @@ def report_unrecorded_sends(forces: Iterable[str], *, outbox: OutboxRepository, 
                 created_at=now,
                 detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
             )
-            outbox.mark_unknown(message, task)
-            reported += 1
+            reported += outbox.mark_unknown(message, task)
     return reported

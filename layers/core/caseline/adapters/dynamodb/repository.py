@@ -343,9 +343,9 @@ class DynamoOutboxRepository:
             statutory=message.statutory,
         )
 
-    def claim(self, force_id: str, case_id: str, key: str) -> OutboxMessage | None:
+    def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
         item = OutboxItem(case_pk(force_id, case_id), f"OUTBOX#{key}")
-        claimed_at = datetime.now(UTC).isoformat()
+        claimed_at = (at or datetime.now(UTC)).astimezone(UTC).isoformat()
         try:
             item.update(
                 actions=[
@@ -470,9 +470,17 @@ class DynamoOutboxRepository:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
-    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> None:
-        """The provider may or may not have sent it: never resent automatically; the force is told."""
-        self._finish(message, OutboxStatus.UNKNOWN, [OutboxItem.reason.set(task.reason)], task)
+    def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> bool:
+        """The provider may or may not have sent it: never resent automatically; the force is told.
+        False if dispatch recorded an outcome after all (the message is no longer SENDING)."""
+        try:
+            self._finish(message, OutboxStatus.UNKNOWN, [OutboxItem.reason.set(task.reason)], task)
+        except StorageUnavailableError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, TransactWriteError) and 0 in _failed_indexes(cause):
+                return False
+            raise
+        return True
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
         upper = f"{now.astimezone(UTC).isoformat()}#~"
