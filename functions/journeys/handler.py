@@ -1,4 +1,5 @@
-"""Table stream consumer: applied case events and newly linked accounts run the journey definitions."""
+"""Table stream consumer: applied case events, newly linked accounts and changed contact choices run the
+journey definitions."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
-from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem
+from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem
 from caseline.adapters.dynamodb.repository import event_record
-from caseline.adapters.streams import new_image_item
+from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
+from caseline.domain.preferences import VictimPreferences
 from caseline.observability import logger, metrics, tracer
-from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_account_linked, run_journeys
+from caseline.services.journeys import (
+    JourneyEnvironment,
+    JourneyOutcome,
+    preference_change,
+    run_account_linked,
+    run_journeys,
+    run_preferences_changed,
+)
 
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -45,6 +54,13 @@ def record_handler(record: DynamoDBRecord) -> str:
         outcome = run_journeys(event_record(item), environment)
     elif isinstance(item, CaseMemberItem):
         outcome = run_account_linked(item.force_id, item.case_id, item.victim_id, environment)
+    elif isinstance(item, PreferencesItem):
+        old = old_image_item(record.raw_event)
+        before = VictimPreferences.from_dict(old.preferences or {}) if isinstance(old, PreferencesItem) else None
+        change = preference_change(before, VictimPreferences.from_dict(item.preferences or {}))
+        outcome = run_preferences_changed(
+            item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment
+        )
     else:
         return "ignored"
     metrics.add_metric(name=_METRIC[outcome], unit=MetricUnit.Count, value=1)

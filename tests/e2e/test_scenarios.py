@@ -247,7 +247,10 @@ def test_a_victim_who_opted_out_gets_only_what_the_code_requires(clock: LocalSta
     case.at(MONDAY + timedelta(days=3, hours=1)).send(build.suspect_arrested)
     # Then after opting out, only the statutory Right 6 message reached them
     assert case.received() == by_day(
-        both("confirmation-vehicle-crime", D[7]) + both("account-linked", D[7]) + both("suspect-arrested", D[10])
+        both("confirmation-vehicle-crime", D[7])
+        + both("account-linked", D[7])
+        + both("opt-out-confirmation", D[7])  # confirming their own choice reaches them
+        + both("suspect-arrested", D[10])
     )
     # And everything else is recorded as skipped because they opted out, never silently dropped
     skipped = {key.split("#")[2] for key, (status, reason) in case.statuses().items() if status == "skipped"}

@@ -16,7 +16,7 @@ from caseline.domain import access_code
 from caseline.domain import events as ev
 from caseline.domain.case import CaseStage
 from caseline.domain.journeys import JourneyDefinition, validate
-from caseline.domain.personalisation import ACCOUNT_LINKED, NO_NEWS_TIMER
+from caseline.domain.personalisation import ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import Duty, DutyStatus, OutboxMessage, OutboxStatus, StoredEvent, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile
@@ -26,8 +26,10 @@ from caseline.services.journeys import (
     JourneyEnvironment,
     JourneyOutcome,
     fire_due_timers,
+    preference_change,
     run_account_linked,
     run_journeys,
+    run_preferences_changed,
 )
 from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, officer_block, stored_event, victim_contact
 from tests.unit.fakes import FakeJourneyStore, FixedClock
@@ -913,4 +915,64 @@ def test_linking_for_a_victim_the_case_does_not_have_is_not_applicable() -> None
     outcome = run_account_linked(FORCE, CASE_ID, "V-9", environment(store, WELCOME))
     # Then nothing runs
     assert outcome is JourneyOutcome.NOT_APPLICABLE
+    assert store.messages == {}
+
+
+# ---------------------------------------------------------------- contact choices
+
+CHOICES = journey(
+    "choices",
+    PREFERENCES_CHANGED,
+    {
+        "confirm": {
+            "type": "send",
+            "statutory": True,
+            "choose": [
+                {"when": {"data_in": {"change": ["opted-out"]}}, "template": "welcome"},
+                {"template": "support-offer"},
+            ],
+        }
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        (None, VictimPreferences(non_statutory=False), "opted-out"),
+        (VictimPreferences(), VictimPreferences(non_statutory=False), "opted-out"),
+        (VictimPreferences(non_statutory=False), VictimPreferences(), "opted-in"),
+        (VictimPreferences(), VictimPreferences(no_news_days=14), "updated"),
+        (VictimPreferences(non_statutory=False), VictimPreferences(non_statutory=False, hide_crime=True), "updated"),
+    ],
+)
+def test_a_change_of_choices_is_named_by_what_it_does_to_non_statutory_messages(
+    before: VictimPreferences | None, after: VictimPreferences, change: str
+) -> None:
+    assert preference_change(before, after) == change
+
+
+def test_opting_out_is_confirmed_once_per_change_even_to_a_victim_who_opted_out() -> None:
+    # Given a victim who has just opted out
+    store = given_case()
+    env = environment(store, CHOICES)
+    changed_at = NOW + timedelta(minutes=3)
+    # When the change is seen (twice: stream redelivery)
+    first = run_preferences_changed(FORCE, CASE_ID, "V-1", "opted-out", changed_at, env)
+    again = run_preferences_changed(FORCE, CASE_ID, "V-1", "opted-out", changed_at, env)
+    # Then one statutory confirmation per channel is planned, keyed on when the change was made
+    assert (first, again) == (JourneyOutcome.PLANNED, JourneyOutcome.ALREADY_PLANNED)
+    stamp = f"{int(changed_at.timestamp()):012d}"
+    assert keys(store) == [f"{stamp}#welcome#email#V-1", f"{stamp}#welcome#sms#V-1"]
+    assert all(m.statutory for m in store.messages.values())
+    # And a later, different change is confirmed with the other template
+    later = changed_at + timedelta(days=1)
+    assert run_preferences_changed(FORCE, CASE_ID, "V-1", "updated", later, env) is JourneyOutcome.PLANNED
+    assert f"{int(later.timestamp()):012d}#support-offer#sms#V-1" in keys(store)
+
+
+def test_a_change_for_a_victim_not_on_the_case_plans_nothing() -> None:
+    store = given_case()
+    env = environment(store, CHOICES)
+    assert run_preferences_changed(FORCE, CASE_ID, "V-9", "opted-out", NOW, env) is JourneyOutcome.NOT_APPLICABLE
     assert store.messages == {}

@@ -18,3 +18,11 @@ def new_image_item(record: dict[str, Any]) -> CaselineItem | None:
     if not image:
         return None
     return CaselineItem.from_raw_data(image)
+
+
+def old_image_item(record: dict[str, Any]) -> CaselineItem | None:
+    """The typed item from a DynamoDB stream record's OldImage (None for inserts)."""
+    image = record.get("dynamodb", {}).get("OldImage")
+    if not image:
+        return None
+    return CaselineItem.from_raw_data(image)

@@ -17,7 +17,8 @@ from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, VictimTi
 
 ACCOUNT_LINKED = "caseline.account.linked"
 NO_NEWS_TIMER = "caseline.timer.no-news"
-INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER)
+PREFERENCES_CHANGED = "caseline.preferences.changed"  # data: {"change": "opted-out" | "opted-in" | "updated"}
+INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED)
 
 COMMON = frozenset(
     {
@@ -54,6 +55,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.VICTIM_CONTACT_CHANGED: frozenset(),
     ev.CASE_CLOSED: frozenset({"reason_summary", "has_reason_summary", "survey_url"}),
     ACCOUNT_LINKED: frozenset(),
+    PREFERENCES_CHANGED: frozenset(),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
 }
 TRIGGERS = frozenset(_EXTRA)

@@ -20,6 +20,7 @@ from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, ho
 from caseline.domain.personalisation import (
     ACCOUNT_LINKED,
     NO_NEWS_TIMER,
+    PREFERENCES_CHANGED,
     common_values,
     event_values,
     long_date,
@@ -211,6 +212,48 @@ def run_account_linked(force_id: str, case_id: str, victim_id: str, env: Journey
         )
         for definition in latest(env.definitions).values()
         if definition.trigger == ACCOUNT_LINKED
+    ]
+    return _summary(outcomes)
+
+
+def preference_change(before: VictimPreferences | None, after: VictimPreferences) -> str:
+    """What a victim's new choices mean for the message confirming them."""
+    was_in = before is None or before.non_statutory
+    if was_in and not after.non_statutory:
+        return "opted-out"
+    if not was_in and after.non_statutory:
+        return "opted-in"
+    return "updated"
+
+
+def run_preferences_changed(
+    force_id: str,
+    case_id: str,
+    victim_id: str,
+    change: str,
+    changed_at: datetime,
+    env: JourneyEnvironment,
+) -> JourneyOutcome:
+    """A victim changed their contact choices: confirm it (once per change, keyed on when it was made).
+
+    Runs against the state after the change, so the confirmation obeys the new choices."""
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    if case is None or victim is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    ctx = JourneyContext(
+        case=case,
+        victim=victim,
+        trigger=PREFERENCES_CHANGED,
+        data={"change": change},
+        linked=victim_id in state.linked_victims,
+    )
+    sequence = int(changed_at.timestamp())
+    outcomes = [
+        _start(definition, ctx, sequence, changed_at, env)
+        for definition in latest(env.definitions).values()
+        if definition.trigger == PREFERENCES_CHANGED
     ]
     return _summary(outcomes)
 
