@@ -32,9 +32,16 @@ browser: ## Debian's Chromium for the browser tests (installed with apt-get when
 	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+portal/node_modules/.installed: portal/package.json portal/package-lock.json
+	cd portal && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+portal: portal/node_modules/.installed ## Build the victim portal into portal/dist/ (GOV.UK Frontend from npm, pages, modules, articles)
+	cd portal && node build.mjs
+
 PORT ?= 8080
 
-dev: setup ## Run the local stack with demo data for both forces (Ctrl-C stops it; PORT=8080 by default)
+dev: setup portal ## Run the local stack with demo data for both forces (Ctrl-C stops it; PORT=8080 by default)
 	$(PY) -m caseline_local up --port $(PORT)
 
 FORCE ?= thames-valley
@@ -67,10 +74,10 @@ unit: setup ## Unit tests: in-memory fakes, sockets disabled
 functional: setup ## Functional tests: moto, tables built from template.yaml
 	$(VENV)/bin/pytest tests/functional
 
-e2e: setup browser ## End-to-end: the local stack over HTTP and in a real browser
+e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest tests/e2e
 
-test: lint typecheck cfn browser ## The whole suite: every gate CI runs
+test: lint typecheck cfn browser portal ## The whole suite: every gate CI runs
 	$(VENV)/bin/pytest tests/unit tests/functional tests/e2e
 
 build: setup-sam ## sam build (arm64 wheels and compiled .pyc for the layer; needs python3.12 on PATH)
@@ -124,4 +131,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -1,0 +1,34 @@
+// Cognito's user pool API from the browser: JSON over POST to config.cognitoEndpoint.
+import { loadConfig } from './config.js'
+
+export class CognitoError extends Error {
+  constructor (type, message) {
+    super(message || type)
+    this.type = type
+  }
+}
+
+export async function cognito (operation, body) {
+  const config = await loadConfig()
+  let response
+  try {
+    response = await fetch(config.cognitoEndpoint, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`
+      },
+      body: JSON.stringify({ ClientId: config.userPoolClientId, ...body })
+    })
+  } catch {
+    throw new CognitoError('NetworkError')
+  }
+  const text = await response.text()
+  const data = text ? JSON.parse(text) : {}
+  if (!response.ok) {
+    const type = String(data.__type || data.code || 'UnknownError').split('#').pop()
+    throw new CognitoError(type, data.message)
+  }
+  return data
+}

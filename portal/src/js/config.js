@@ -1,0 +1,33 @@
+// The deployment's configuration: config.json next to the site, or the local stack's
+// /_local/config.json. Forces' names, colours and phone numbers come from here.
+let loading = null
+
+const DEFAULT_FORCE = { name: 'your police force', colour: '#0b0c0c', phone: '101' }
+
+async function fetchJson (path) {
+  const response = await fetch(path, { cache: 'no-store', credentials: 'same-origin' })
+  if (!response.ok) throw new Error(`config ${response.status}`)
+  return response.json()
+}
+
+export function loadConfig () {
+  if (!loading) {
+    loading = fetchJson('/config.json')
+      .then((config) => ({ ...config, local: config.local === true }))
+      .catch(() => fetchJson('/_local/config.json').then((config) => ({ ...config, local: true })))
+      .then((config) => ({ ...config, forces: config.forces || {} }))
+  }
+  return loading
+}
+
+// A force's name, colour and phone; a neutral fallback while the configuration has no `forces`.
+export function forceDetails (config, forceId) {
+  const found = (config.forces || {})[forceId]
+  if (found) return { ...DEFAULT_FORCE, ...found, known: true }
+  const name = forceId ? forceId.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') + ' Police' : DEFAULT_FORCE.name
+  return { ...DEFAULT_FORCE, name, known: false }
+}
+
+export function apiUrl (config, path) {
+  return (config.apiUrl || '').replace(/\/$/, '') + path
+}

@@ -1,0 +1,58 @@
+// Idle time-out: a warning two minutes before, then sign-out (on every device) after 15 minutes
+// without a key press, tap or click. The last activity is shared by every page of this tab.
+import { el, go } from './ui.js'
+import { read, write } from './storage.js'
+import { signOut } from './session.js'
+
+const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart']
+
+export function startIdleTimer ({ minutes = 15, warnMinutes = 2 } = {}) {
+  const limit = minutes * 60_000
+  const warnAt = limit - warnMinutes * 60_000
+  let dialog = null
+  let stopped = false
+
+  const touch = () => {
+    if (dialog && dialog.open) return // only "Stay signed in" answers the warning
+    write('lastActive', Date.now())
+  }
+  if (!read('lastActive')) touch()
+  ACTIVITY.forEach((name) => document.addEventListener(name, touch, { passive: true, capture: true }))
+
+  const expire = async () => {
+    stopped = true
+    await signOut()
+    go('/signed-out.html#timed-out')
+  }
+
+  const warn = (remaining) => {
+    if (!dialog) {
+      const text = el('p', { class: 'govuk-body', id: 'idle-warning-text' })
+      const stay = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button' }, 'Stay signed in')
+      const leave = el('a', { href: '/signed-out.html', class: 'govuk-link', 'data-sign-out': true }, 'Sign out')
+      dialog = el('dialog', { class: 'app-dialog', 'aria-labelledby': 'idle-warning-title', 'aria-describedby': 'idle-warning-text' },
+        el('h2', { class: 'govuk-heading-m', id: 'idle-warning-title' }, 'You will be signed out soon'),
+        text,
+        el('div', { class: 'govuk-button-group' }, stay, leave))
+      stay.addEventListener('click', () => {
+        dialog.close()
+        write('lastActive', Date.now())
+      })
+      document.body.append(dialog)
+    }
+    const minutesLeft = Math.max(1, Math.ceil(remaining / 60_000))
+    dialog.querySelector('#idle-warning-text').textContent =
+      `We will sign you out in ${minutesLeft} minute${minutesLeft === 1 ? '' : 's'} to protect your information, because you have not done anything for a while.`
+    if (!dialog.open) dialog.showModal()
+  }
+
+  const check = () => {
+    if (stopped) return
+    const idle = Date.now() - (read('lastActive') || Date.now())
+    if (idle >= limit) expire()
+    else if (idle >= warnAt) warn(limit - idle)
+    else if (dialog && dialog.open) dialog.close()
+  }
+  check()
+  window.setInterval(check, 1000)
+}

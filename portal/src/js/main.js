@@ -1,0 +1,74 @@
+// Every page: GOV.UK Frontend's components, the quick exit, branding from configuration, the
+// signed-in navigation, the idle time-out, then the page's own module (data-page on <body>).
+import { Button, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll, isSupported } from '/govuk/govuk-frontend.min.js'
+import { SafeExitThisPage } from './exit.js'
+import { startIdleTimer } from './idle.js'
+import { loadConfig } from './config.js'
+import { signOut, signedIn } from './session.js'
+import { go, setTitle } from './ui.js'
+import { read } from './storage.js'
+
+const body = document.body
+body.classList.add('js-enabled')
+if (isSupported()) body.classList.add('govuk-frontend-supported')
+
+for (const Component of [SafeExitThisPage, Button, SkipLink, ServiceNavigation, Radios, Checkboxes, ErrorSummary, CharacterCount]) {
+  createAll(Component)
+}
+
+const PAGE_MODULES = new Set([
+  'create-account', 'sign-in', 'reset-password', 'link-case', 'cases', 'case', 'messages', 'articles',
+  'preferences', 'my-data', 'survey', 'signed-out'
+])
+
+function applyBranding () {
+  setTitle(body.dataset.title)
+  const neutral = Boolean(read('neutral'))
+  body.classList.toggle('app-neutral', neutral)
+  const name = document.querySelector('.app-service-name')
+  if (name) name.textContent = neutral ? 'Your account' : 'Follow your case'
+}
+
+function wireNavigation () {
+  body.classList.toggle('app-signed-in', signedIn())
+  document.addEventListener('click', async (event) => {
+    const link = event.target.closest('a[href]')
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return
+    if (link.hasAttribute('data-sign-out')) {
+      event.preventDefault()
+      await signOut()
+      go('/signed-out.html')
+      return
+    }
+    const url = new URL(link.href, window.location.href)
+    if (url.origin !== window.location.origin || link.hasAttribute('download') || link.target) return
+    if (url.pathname === window.location.pathname && url.hash) return // in-page link
+    event.preventDefault()
+    go(url.pathname + url.search + url.hash)
+  })
+}
+
+async function start () {
+  applyBranding()
+  wireNavigation()
+  if (body.dataset.auth === 'required' && !signedIn()) {
+    go('/sign-in.html')
+    return
+  }
+  if (signedIn()) {
+    const config = await loadConfig().catch(() => ({}))
+    startIdleTimer({ minutes: Number(config.idleMinutes) || 15 })
+  }
+  const page = body.dataset.page
+  if (PAGE_MODULES.has(page)) {
+    const module = await import(`./pages/${page}.js`)
+    await module.default()
+  }
+  body.dataset.ready = 'true'
+}
+
+start().catch(() => {
+  body.dataset.ready = 'error'
+  const slot = document.querySelector('.app-error-summary-slot')
+  if (slot) slot.textContent = 'Sorry, there is a problem with the service. Try again later.'
+})

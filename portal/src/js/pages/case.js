@@ -1,0 +1,90 @@
+import { Accordion } from '/govuk/govuk-frontend.min.js'
+import { api } from '../api.js'
+import { brandFor, rememberBranding } from '../branding.js'
+import { caseFromFragment, casePath, pageFor } from '../cases.js'
+import { read } from '../storage.js'
+import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
+
+function stages (view) {
+  const current = view.stages.indexOf(view.stage)
+  return view.stages.map((stage, index) => {
+    const state = index < current ? 'done' : index === current ? 'current' : 'todo'
+    const hidden = { done: 'Done: ', current: 'Current stage: ', todo: 'Not yet: ' }[state]
+    return el('li', { class: `app-stages__item app-stages__item--${state}`, 'aria-current': state === 'current' ? 'step' : false },
+      el('span', { class: 'govuk-visually-hidden' }, hidden), stageLabel(stage))
+  })
+}
+
+function timeline (entries) {
+  return [...entries].reverse().map((entry) => el('li', { class: 'app-timeline__item' },
+    el('h3', { class: 'govuk-heading-s app-timeline__title' }, entry.title),
+    el('p', { class: 'govuk-body-s app-timeline__date' }, when(entry.at)),
+    entry.detail ? el('p', { class: 'govuk-body' }, entry.detail) : null))
+}
+
+function officerRows (officer, force) {
+  const rows = officer
+    ? [['Name', officer.name], ['Collar number', officer.collar_number], ['Team contact', officer.team_contact]]
+    : [['Officer', 'Not assigned yet'], ['Phone', force.phone]]
+  return rows.filter(([, value]) => value).map(([key, value]) => el('div', { class: 'govuk-summary-list__row' },
+    el('dt', { class: 'govuk-summary-list__key' }, key),
+    el('dd', { class: 'govuk-summary-list__value' }, value)))
+}
+
+function rights (list) {
+  return list.map((right) => el('div', { class: 'govuk-accordion__section' },
+    el('div', { class: 'govuk-accordion__section-header' },
+      el('h3', { class: 'govuk-accordion__section-heading' },
+        el('span', { class: 'govuk-accordion__section-button', id: `rights-heading-${right.number}` }, `Right ${right.number}: ${right.title}`))),
+    el('div', { class: 'govuk-accordion__section-content', id: `rights-content-${right.number}` },
+      el('p', { class: 'govuk-body' }, right.summary))))
+}
+
+export default async function page () {
+  const found = caseFromFragment()
+  if (!found) return go('/cases.html')
+  const path = casePath(found.force_id, found.case_id)
+  const [view, preferences] = await Promise.all([
+    api('GET', path),
+    api('GET', `${path}/preferences`).catch(() => null)
+  ])
+  const neutral = rememberBranding(preferences)
+  const force = await brandFor(found.force_id)
+  setTitle('Your case')
+  $('.app-case-caption').textContent = neutral ? 'Your case' : `${view.category_label} – crime reference ${view.crime_reference}`
+  $('.app-case-heading').textContent = stageLabel(view.stage)
+  $('.app-stages').replaceChildren(...stages(view))
+  $('.app-next-steps').textContent = view.next_steps
+  $('.app-officer').replaceChildren(...officerRows(view.officer, force))
+  $('.app-expected-reply').textContent = view.expected_reply
+  $('.app-messages-link').href = pageFor('messages', found.key)
+  $('.app-preferences-link').href = pageFor('preferences', found.key)
+  $('.app-timeline').replaceChildren(...timeline(view.timeline))
+  $('.app-recommended').replaceChildren(...view.recommended_articles.map((article) => el('li', {},
+    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html` }, article.title),
+    el('p', { class: 'govuk-body govuk-!-margin-top-1 govuk-!-margin-bottom-1' }, article.summary),
+    el('p', { class: 'govuk-body-s' }, article.reason))))
+  $('.app-tier').textContent = view.tier === 'enhanced'
+    ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
+    : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
+  const accordion = $('.app-rights')
+  accordion.replaceChildren(...rights(view.rights))
+  new Accordion(accordion) // eslint-disable-line no-new
+  const unread = view.messages.filter((m) => m.unread).length
+  if (unread) {
+    const banner = notify($('.app-unread-slot'), {
+      heading: `You have ${unread} new message${unread === 1 ? '' : 's'} from your officer`
+    })
+    banner.querySelector('.govuk-notification-banner__content').append(
+      el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-notification-banner__link', href: pageFor('messages', found.key) }, 'Read your messages')))
+  }
+  if (view.stage === 'closed') {
+    $('.app-survey-slot').replaceChildren(
+      el('h2', { class: 'govuk-heading-m' }, 'Tell us how we did'),
+      el('p', { class: 'govuk-body' }, 'Your case is closed. ',
+        el('a', { class: 'govuk-link', href: pageFor('survey', found.key) }, 'Answer 3 short questions about how we kept you informed'), '.'))
+  }
+  show($('.app-loading'), false)
+  show($('.app-case'), true)
+  if (read('neutral')) document.body.classList.add('app-neutral')
+}

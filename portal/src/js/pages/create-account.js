@@ -1,0 +1,88 @@
+import { cognito } from '../cognito.js'
+import { loadConfig } from '../config.js'
+import { store } from '../session.js'
+import { read, write } from '../storage.js'
+import { $, busy, clearErrors, go, setTitle, show, showErrors } from '../ui.js'
+
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+export function emailError (value) {
+  if (!value) return 'Enter your email address'
+  if (!EMAIL.test(value)) return 'Enter an email address in the correct format, like name@example.org'
+  return null
+}
+
+export default async function page () {
+  const config = await loadConfig()
+  let heldPassword = null
+  const createForm = $('#create-form')
+  const confirmForm = $('#confirm-form')
+  document.querySelectorAll('.app-local-only').forEach((node) => show(node, config.local))
+
+  const showConfirm = () => {
+    show(createForm, false)
+    show(confirmForm, true)
+    setTitle('Check your email')
+    $('#code').focus()
+  }
+  if (read('pendingSignUp')) showConfirm()
+
+  createForm.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const email = $('#email').value.trim()
+    const password = $('#password').value
+    const errors = []
+    const bad = emailError(email)
+    if (bad) errors.push({ field: 'email', message: bad })
+    if (password.length < 8) errors.push({ field: 'password', message: 'Your password must be at least 8 characters' })
+    if (errors.length) return showErrors(createForm, errors)
+    const button = createForm.querySelector('button')
+    busy(button, true)
+    try {
+      await cognito('SignUp', { Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] })
+      // The email address is kept in this tab; the password only in this page's memory
+      write('pendingSignUp', { email })
+      heldPassword = password
+      clearErrors()
+      showConfirm()
+    } catch (error) {
+      const message = error.type === 'InvalidPasswordException'
+        ? 'Choose a different password: it must be at least 8 characters'
+        : error.type === 'UsernameExistsException'
+          ? 'You may already have an account with this email address. Sign in, or reset your password'
+          : 'Sorry, we could not create your account. Try again later'
+      showErrors(createForm, [{ field: error.type === 'InvalidPasswordException' ? 'password' : 'email', message }])
+    } finally {
+      busy(button, false)
+    }
+  })
+
+  confirmForm.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const code = $('#code').value.replace(/\s/g, '')
+    if (!/^\d{6}$/.test(code)) return showErrors(confirmForm, [{ field: 'code', message: 'Enter the 6-digit code from the email' }])
+    const pending = read('pendingSignUp')
+    if (!pending) return go('/sign-in.html')
+    const button = confirmForm.querySelector('button')
+    busy(button, true)
+    try {
+      await cognito('ConfirmSignUp', { Username: pending.email, ConfirmationCode: code })
+      write('pendingSignUp', null)
+      if (!heldPassword) return go('/sign-in.html#confirmed')
+      const result = await cognito('InitiateAuth', {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: pending.email, PASSWORD: heldPassword }
+      })
+      heldPassword = null
+      store(result.AuthenticationResult)
+      go('/link-case.html')
+    } catch (error) {
+      const message = error.type === 'ExpiredCodeException'
+        ? 'That code has expired. Create your account again to get a new code'
+        : 'The code is not right. Check the email and try again'
+      showErrors(confirmForm, [{ field: 'code', message }])
+    } finally {
+      busy(button, false)
+    }
+  })
+}

@@ -1,0 +1,56 @@
+import { cognito } from '../cognito.js'
+import { loadConfig } from '../config.js'
+import { $, busy, go, setTitle, show, showErrors } from '../ui.js'
+import { emailError } from './create-account.js'
+
+export default async function page () {
+  const config = await loadConfig()
+  document.querySelectorAll('.app-local-only').forEach((node) => show(node, config.local))
+  const requestForm = $('#request-form')
+  const resetForm = $('#reset-form')
+  let email = ''
+
+  requestForm.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    email = $('#email').value.trim()
+    const bad = emailError(email)
+    if (bad) return showErrors(requestForm, [{ field: 'email', message: bad }])
+    const button = requestForm.querySelector('button')
+    busy(button, true)
+    try {
+      await cognito('ForgotPassword', { Username: email })
+    } catch {
+      // Enumeration-safe: the next step reads the same whether or not the account exists
+    } finally {
+      busy(button, false)
+    }
+    show(requestForm, false)
+    show(resetForm, true)
+    setTitle('Check your email')
+    $('#code').focus()
+  })
+
+  resetForm.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const code = $('#code').value.replace(/\s/g, '')
+    const password = $('#password').value
+    const errors = []
+    if (!/^\d{6}$/.test(code)) errors.push({ field: 'code', message: 'Enter the 6-digit code from the email' })
+    if (password.length < 8) errors.push({ field: 'password', message: 'Your new password must be at least 8 characters' })
+    if (errors.length) return showErrors(resetForm, errors)
+    const button = resetForm.querySelector('button')
+    busy(button, true)
+    try {
+      await cognito('ConfirmForgotPassword', { Username: email, ConfirmationCode: code, Password: password })
+      go('/sign-in.html#password-reset')
+    } catch (error) {
+      const field = error.type === 'InvalidPasswordException' ? 'password' : 'code'
+      const message = field === 'password'
+        ? 'Choose a different password: it must be at least 8 characters'
+        : 'The code is not right or has expired. Check the email, or ask for a new code'
+      showErrors(resetForm, [{ field, message }])
+    } finally {
+      busy(button, false)
+    }
+  })
+}

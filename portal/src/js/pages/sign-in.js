@@ -1,0 +1,88 @@
+import { cognito } from '../cognito.js'
+import { store } from '../session.js'
+import { write } from '../storage.js'
+import { $, busy, go, notify, setTitle, show, showErrors } from '../ui.js'
+import { emailError } from './create-account.js'
+
+export default async function page () {
+  const form = $('#sign-in-form')
+  const mfaForm = $('#mfa-form')
+  let challenge = null
+  const banners = {
+    '#expired': { heading: 'You have been signed out', body: ['For your security, sign in again to continue.'] },
+    '#confirmed': { success: true, heading: 'Your email address is confirmed', body: ['Sign in to continue.'] },
+    '#password-reset': { success: true, heading: 'Your password has been reset', body: ['Sign in with your new password.'] }
+  }
+  if (banners[window.location.hash]) notify($('.app-banner-slot'), banners[window.location.hash])
+
+  const finish = async (result) => {
+    store(result.AuthenticationResult)
+    write('lastActive', Date.now())
+    go('/cases.html')
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const email = $('#email').value.trim()
+    const password = $('#password').value
+    const errors = []
+    const bad = emailError(email)
+    if (bad) errors.push({ field: 'email', message: bad })
+    if (!password) errors.push({ field: 'password', message: 'Enter your password' })
+    if (errors.length) return showErrors(form, errors)
+    const button = form.querySelector('button')
+    busy(button, true)
+    try {
+      const result = await cognito('InitiateAuth', {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password }
+      })
+      if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+        challenge = { email, session: result.Session }
+        show(form, false)
+        show(mfaForm, true)
+        setTitle('Enter the code from your authenticator app')
+        $('#mfa-code').focus()
+        return
+      }
+      if (!result.AuthenticationResult) throw new Error('unsupported challenge')
+      await finish(result)
+    } catch (error) {
+      if (error.type === 'UserNotConfirmedException') {
+        write('pendingSignUp', { email })
+        go('/create-account.html')
+        return
+      }
+      // The same words whether or not an account exists
+      const message = error.type === 'NetworkError' || !error.type
+        ? 'Sorry, there is a problem with the service. Try again later'
+        : 'The email address or password is not right'
+      showErrors(form, [{ field: 'email', message }])
+    } finally {
+      busy(button, false)
+    }
+  })
+
+  mfaForm.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const code = $('#mfa-code').value.replace(/\s/g, '')
+    if (!/^\d{6}$/.test(code)) return showErrors(mfaForm, [{ field: 'mfa-code', message: 'Enter the 6-digit code from your authenticator app' }])
+    const button = mfaForm.querySelector('button')
+    busy(button, true)
+    try {
+      const result = await cognito('RespondToAuthChallenge', {
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: challenge.session,
+        ChallengeResponses: { USERNAME: challenge.email, SOFTWARE_TOKEN_MFA_CODE: code }
+      })
+      await finish(result)
+    } catch (error) {
+      const message = error.type === 'ExpiredCodeException' || error.type === 'NotAuthorizedException'
+        ? 'That took too long. Go back and sign in again'
+        : 'The code is not right. Enter the code your app shows now'
+      showErrors(mfaForm, [{ field: 'mfa-code', message }])
+    } finally {
+      busy(button, false)
+    }
+  })
+}
