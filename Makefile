@@ -64,9 +64,10 @@ typecheck: setup ## mypy (strict on the layer)
 	$(VENV)/bin/mypy
 
 cfn: setup setup-sam ## cfn-lint and sam validate --lint
-	$(VENV)/bin/cfn-lint template.yaml infra/force.yaml
+	$(VENV)/bin/cfn-lint template.yaml infra/force.yaml infra/portal.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template template.yaml --region eu-west-2
 	$(SAM_VENV)/bin/sam validate --lint --template infra/force.yaml --region eu-west-2
+	$(SAM_VENV)/bin/sam validate --lint --template infra/portal.yaml --region eu-west-2
 
 unit: setup ## Unit tests: in-memory fakes, sockets disabled
 	$(VENV)/bin/pytest tests/unit

@@ -1,5 +1,6 @@
 """A local API Gateway: REST proxy events for every Api event in template.yaml, the Cognito
-authorizer, the static portal and a view of the messages "sent"."""
+authorizer, the static portal with the deployed portal's response headers, a same-origin proxy to
+Cognito's API and a view of the messages "sent"."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import logging
 import mimetypes
 import re
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +21,46 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from caseline_local.auth import CognitoVerifier, Unauthorized
+from caseline_local.portal import ResponseHeader
 from caseline_local.workers import FunctionWorker, InvocationError
 
 log = logging.getLogger("caseline_local.gateway")
 MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
+COGNITO_PROXY_PATH = "/_local/cognito"
+COGNITO_SERVICE = "AWSCognitoIdentityProviderService"
+# What a browser may call on Cognito without AWS credentials: unauthenticated, or authorised by the user's own
+# token. Cognito refuses any other operation unsigned, and so does the proxy.
+COGNITO_PUBLIC_OPERATIONS = frozenset(
+    {
+        "SignUp",
+        "ConfirmSignUp",
+        "ResendConfirmationCode",
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+        "RevokeToken",
+        "GetUser",
+        "GetUserAuthFactors",
+        "UpdateUserAttributes",
+        "DeleteUserAttributes",
+        "VerifyUserAttribute",
+        "GetUserAttributeVerificationCode",
+        "ChangePassword",
+        "GlobalSignOut",
+        "DeleteUser",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "SetUserMFAPreference",
+        "SetUserSettings",
+        "ConfirmDevice",
+        "GetDevice",
+        "ListDevices",
+        "ForgetDevice",
+        "UpdateDeviceStatus",
+    }
+)
+MISSING_TOKEN = b'{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}'
 
 
 @dataclass(frozen=True)
@@ -48,6 +87,11 @@ class Gateway:
         self.unauthorized_headers = {"Content-Type": "application/json"}
         self.portal_dir = portal_dir
         self.local_pages: dict[str, Callable[[], tuple[str, bytes]]] = {}
+        # The deployed portal's response headers policy (caseline_local.portal), on everything but /_local/*.
+        # Nothing in it needs relaxing for http://127.0.0.1: browsers ignore Strict-Transport-Security over
+        # plain http, and the Cognito proxy below is same-origin, so connect-src 'self' covers it.
+        self.response_headers: list[ResponseHeader] = []
+        self.cognito_endpoint: str | None = None  # moto's endpoint, behind COGNITO_PROXY_PATH
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -79,9 +123,12 @@ class Gateway:
         split = urlsplit(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
-            self._send(request, 413, {"Content-Type": "application/json"}, b'{"message":"Request Too Long"}')
+            self._reply(request, 413, {"Content-Type": "application/json"}, b'{"message":"Request Too Long"}')
             return
         body = request.rfile.read(length) if length else b""
+        if split.path == COGNITO_PROXY_PATH and request.command == "POST":
+            self._cognito(request, body)
+            return
         for route in self.routes:
             match = route.pattern.match(split.path)
             if match and route.method == request.command:
@@ -90,16 +137,16 @@ class Gateway:
         if request.command in {"GET", "HEAD"}:
             if split.path in self.local_pages:
                 content_type, payload = self.local_pages[split.path]()
-                self._send(request, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}, payload)
+                self._reply(request, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}, payload)
                 return
             if self._static(request, split.path):
                 return
         if any(r.pattern.match(split.path) for r in self.routes):
-            self._send(
+            self._reply(
                 request, 403, {"Content-Type": "application/json"}, b'{"message":"Missing Authentication Token"}'
             )
             return
-        self._send(request, 404, {"Content-Type": "text/plain"}, b"Not found")
+        self._reply(request, 404, {"Content-Type": "text/plain"}, b"Not found")
 
     def _invoke(
         self, request: BaseHTTPRequestHandler, route: Route, params: dict[str, str], query: str, body: bytes
@@ -111,21 +158,21 @@ class Gateway:
                 assert self.verifier is not None
                 authorizer = {"claims": self.verifier.claims(request.headers.get("Authorization"))}
             except Unauthorized:
-                self._send(request, 401, self.unauthorized_headers, self.unauthorized_body.encode())
+                self._reply(request, 401, self.unauthorized_headers, self.unauthorized_body.encode())
                 return
         event = self._event(request, route, params, query, body, headers, authorizer)
         try:
             response = route.worker.invoke(event)
         except InvocationError:
             log.exception("function error")
-            self._send(request, 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}')
+            self._reply(request, 502, {"Content-Type": "application/json"}, b'{"message": "Internal server error"}')
             return
         payload = response.get("body") or ""
         data = base64.b64decode(payload) if response.get("isBase64Encoded") else payload.encode("utf-8")
         out_headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
             out_headers[name] = ", ".join(values)
-        self._send(request, int(response.get("statusCode", 200)), out_headers, data)
+        self._reply(request, int(response.get("statusCode", 200)), out_headers, data)
 
     def _event(
         self,
@@ -171,14 +218,59 @@ class Gateway:
             "isBase64Encoded": is_base64,
         }
 
+    @property
+    def static_root(self) -> Path:
+        """portal/dist/ once the portal is built (looked at on every request), else portal/ itself."""
+        built = self.portal_dir / "dist"
+        return built if built.is_dir() else self.portal_dir
+
     def _static(self, request: BaseHTTPRequestHandler, path: str) -> bool:
+        # As CloudFront's DefaultRootObject: only "/" becomes index.html, never a folder below it.
+        root = self.static_root.resolve()
         relative = "index.html" if path in {"", "/"} else path.lstrip("/")
-        target = (self.portal_dir / relative).resolve()
-        if not target.is_relative_to(self.portal_dir.resolve()) or not target.is_file():
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
             return False
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        self._send(request, 200, {"Content-Type": content_type}, target.read_bytes())
+        self._reply(request, 200, {"Content-Type": content_type}, target.read_bytes())
         return True
+
+    def _cognito(self, request: BaseHTTPRequestHandler, body: bytes) -> None:
+        """POST /_local/cognito: the browser's Cognito call (body, X-Amz-Target, Content-Type) passed to moto
+        as the browser would send it to cognito-idp, unsigned, and moto's answer passed back."""
+        service, _, operation = (request.headers.get("X-Amz-Target") or "").partition(".")
+        if self.cognito_endpoint is None or service != COGNITO_SERVICE or operation not in COGNITO_PUBLIC_OPERATIONS:
+            self._reply(request, 400, {"Content-Type": "application/x-amz-json-1.1"}, MISSING_TOKEN)
+            return
+        forward = urllib.request.Request(
+            self.cognito_endpoint.rstrip("/") + "/",
+            data=body,
+            method="POST",
+            headers={
+                "X-Amz-Target": f"{service}.{operation}",
+                "Content-Type": request.headers.get("Content-Type") or "application/x-amz-json-1.1",
+            },
+        )
+        try:
+            with urllib.request.urlopen(forward, timeout=15) as response:
+                status, headers, answer = response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            status, headers, answer = error.code, error.headers, error.read()
+        except urllib.error.URLError:
+            log.exception("cognito proxy: moto did not answer")
+            self._reply(request, 502, {"Content-Type": "application/json"}, b'{"message": "Bad gateway"}')
+            return
+        kept = {
+            name: headers[name] for name in ("Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId") if headers[name]
+        }
+        self._reply(request, status, kept, answer)
+
+    def _reply(self, request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
+        """Send with the headers CloudFront would add: the portal's policy, or no-store on /_local/*."""
+        if urlsplit(request.path).path.startswith("/_local/"):
+            self._send(request, status, {**headers, "Cache-Control": "no-store"}, body)
+        else:
+            self._send(request, status, with_policy(headers, self.response_headers), body)
 
     @staticmethod
     def _send(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
@@ -194,10 +286,25 @@ class Gateway:
             if name.lower() != "content-length":
                 request.send_header(name, value)
         request.send_header("Content-Length", str(len(body)))
-        request.send_header("X-Content-Type-Options", "nosniff")
+        if not any(name.lower() == "x-content-type-options" for name in headers):
+            request.send_header("X-Content-Type-Options", "nosniff")
         request.end_headers()
         if request.command != "HEAD":
             request.wfile.write(body)
+
+
+def with_policy(headers: dict[str, str], policy: list[ResponseHeader]) -> dict[str, str]:
+    """A response's headers after a CloudFront response headers policy: a header with ``override`` replaces
+    the origin's (whatever its case), one without is added only when the origin sent none."""
+    merged = dict(headers)
+    for header in policy:
+        present = [name for name in merged if name.lower() == header.name.lower()]
+        if present and not header.override:
+            continue
+        for name in present:
+            del merged[name]
+        merged[header.name] = header.value
+    return merged
 
 
 def json_page(data: Any) -> tuple[str, bytes]:

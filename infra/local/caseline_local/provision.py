@@ -27,6 +27,17 @@ SERVED_LOCALLY = frozenset(
         "AWS::CloudWatch::Alarm",
     }
 )
+# A nested stack made only of these is the portal's hosting (infra/portal.yaml): the gateway stands in for it,
+# serving portal/ with that stack's response headers policy. Any other nested stack is refused.
+SERVED_BY_GATEWAY = frozenset(
+    {
+        "AWS::S3::Bucket",
+        "AWS::S3::BucketPolicy",
+        "AWS::CloudFront::Distribution",
+        "AWS::CloudFront::OriginAccessControl",
+        "AWS::CloudFront::ResponseHeadersPolicy",
+    }
+)
 
 
 def provision_stack(
@@ -93,6 +104,10 @@ class Provisioner:
             if spec.get("Type") not in SERVED_LOCALLY
             and ("Condition" not in spec or self.template.condition(spec["Condition"]))
         }
+        for name, spec in list(pending.items()):
+            if spec.get("Type") == "AWS::CloudFormation::Stack":
+                self.template.physical[name] = self._nested_stack(name, spec["Properties"])
+                del pending[name]
         unknown = sorted({spec["Type"] for spec in pending.values()} - set(self._creators))
         if unknown:
             raise RuntimeError(f"the local stack cannot create resource types {unknown}")
@@ -119,6 +134,16 @@ class Provisioner:
         return self.session.client(service)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------ creators
+    def _nested_stack(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Not created: checked to be the portal's hosting, which the gateway serves (its parameters may
+        name the API, which has no physical id here, so they are not resolved)."""
+        nested = Template.read(self.template.path.parent / props["TemplateURL"], region=self.template.region)
+        kinds = {str(spec.get("Type")) for spec in nested.resources.values()}
+        if not kinds <= SERVED_BY_GATEWAY:
+            raise RuntimeError(f"the local stack cannot serve nested stack {name}: {sorted(kinds - SERVED_BY_GATEWAY)}")
+        region, stack_name = self.template.region, f"{self.template.stack_name}-{name}"
+        return {"Ref": f"arn:aws:cloudformation:{region}:{ACCOUNT_ID}:stack/{stack_name}/local"}
+
     def _kms_key(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
         meta = self.client("kms").create_key(Description=props.get("Description", name))["KeyMetadata"]
         return {"Ref": meta["KeyId"], "Arn": meta["Arn"], "KeyId": meta["KeyId"]}

@@ -17,10 +17,10 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from caseline_local import demo, mailbox, moto_fixes
+from caseline_local import demo, mailbox, moto_fixes, portal
 from caseline_local.auth import CognitoVerifier
 from caseline_local.force_sim.receiver import OutboundReceiver
-from caseline_local.gateway import Gateway, Route, json_page
+from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
 from caseline_local.ses_events import SesEventsPoller
@@ -208,6 +208,8 @@ class LocalStack:
                 self.gateway.verifier = CognitoVerifier(
                     endpoint=self.endpoint, region=self.config.region, user_pool_id=pool_id, client_ids=clients
                 )
+        self.gateway.response_headers = portal.response_headers(template)
+        self.gateway.cognito_endpoint = self.endpoint
         self.gateway.local_pages = {
             "/_local/sent": lambda: (
                 "text/html; charset=utf-8",
@@ -215,22 +217,26 @@ class LocalStack:
             ),
             "/_local/sent.json": lambda: json_page(mailbox.as_json(mailbox.sent_messages(self.endpoint))),
             "/_local/config.json": lambda: json_page(self.public_config()),
+            "/config.json": lambda: json_page(self.public_config()),  # where a deployed portal finds it
             "/_local/force-inbox.json": lambda: json_page(self.force_inboxes()),
             "/_local/clock.json": lambda: json_page({"now": self.now().isoformat()}),
         }
 
     def public_config(self) -> dict[str, Any]:
-        """What a browser needs to talk to this stack: no secrets."""
+        """What a browser needs to talk to this stack: no secrets. Cognito is reached through the gateway's
+        same-origin proxy; the forces' names, colours and phone numbers come from the content file."""
         assert self.template is not None
         physical = self.template.physical
         pool = next((p for p in physical.values() if p.get("ProviderName")), {})
         client = next((p for p in physical.values() if "ClientId" in p), {})
+        gateway_url = self.gateway.url if self.gateway else ""
         return {
             "region": self.config.region,
-            "apiUrl": self.gateway.url if self.gateway else "",
-            "cognitoEndpoint": self.endpoint,
+            "apiUrl": gateway_url,
+            "cognitoEndpoint": gateway_url + COGNITO_PROXY_PATH,
             "userPoolId": pool.get("Ref"),
             "userPoolClientId": client.get("Ref"),
+            "forces": portal.force_branding(self.config.root, list(self.template.parameters["Forces"])),
         }
 
     # ------------------------------------------------------------ event sources
