@@ -10,12 +10,17 @@ async function fetchJson (path) {
   return response.json()
 }
 
+// The local development stack: it says so, or its Cognito proxy is one of its /_local/ pages.
+function isLocal (config) {
+  return config.local === true || String(config.cognitoEndpoint || '').includes('/_local/')
+}
+
 export function loadConfig () {
   if (!loading) {
     loading = fetchJson('/config.json')
       .then((config) => ({ ...config, local: config.local === true }))
       .catch(() => fetchJson('/_local/config.json').then((config) => ({ ...config, local: true })))
-      .then((config) => ({ ...config, forces: config.forces || {} }))
+      .then((config) => ({ ...config, local: isLocal(config), forces: config.forces || {} }))
   }
   return loading
 }

@@ -1,6 +1,6 @@
 // Every page: GOV.UK Frontend's components, the quick exit, branding from configuration, the
 // signed-in navigation, the idle time-out, then the page's own module (data-page on <body>).
-import { Button, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll, isSupported } from '/govuk/govuk-frontend.min.js'
+import { Button, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll } from '/govuk/govuk-frontend.min.js'
 import { SafeExitThisPage } from './exit.js'
 import { startIdleTimer } from './idle.js'
 import { loadConfig } from './config.js'
@@ -9,8 +9,9 @@ import { go, setTitle } from './ui.js'
 import { read } from './storage.js'
 
 const body = document.body
-body.classList.add('js-enabled')
-if (isSupported()) body.classList.add('govuk-frontend-supported')
+// What GOV.UK Frontend's template does with an inline script, which the CSP does not allow: this
+// module runs, so the browser supports ES modules and the components.
+body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 for (const Component of [SafeExitThisPage, Button, SkipLink, ServiceNavigation, Radios, Checkboxes, ErrorSummary, CharacterCount]) {
   createAll(Component)
@@ -67,7 +68,8 @@ async function start () {
   body.dataset.ready = 'true'
 }
 
-start().catch(() => {
+start().catch((error) => {
+  console.error('The page could not start:', error && error.name, error && error.message)
   body.dataset.ready = 'error'
   const slot = document.querySelector('.app-error-summary-slot')
   if (slot) slot.textContent = 'Sorry, there is a problem with the service. Try again later.'

@@ -1,0 +1,46 @@
+import { api } from '../api.js'
+import { forget } from '../session.js'
+import { $, busy, go, notify, showErrors } from '../ui.js'
+
+export default async function page () {
+  const download = $('.app-download')
+  download.addEventListener('click', async () => {
+    busy(download, true)
+    try {
+      const response = await api('GET', '/v1/me/data', undefined, { raw: true })
+      const blob = await response.blob()
+      const url = URL.createObjectURL(blob)
+      const link = document.createElement('a')
+      link.href = url
+      link.download = 'caseline-my-data.json'
+      link.hidden = true
+      document.body.append(link)
+      link.click()
+      link.remove()
+      window.setTimeout(() => URL.revokeObjectURL(url), 10_000)
+      notify($('.app-banner-slot'), { success: true, heading: 'Your data has been downloaded', body: ['Look for caseline-my-data.json in your downloads. Delete it when you no longer need it.'] })
+    } catch {
+      notify($('.app-banner-slot'), { heading: 'Sorry, we could not get your data', body: ['Try again later.'] })
+    } finally {
+      busy(download, false)
+    }
+  })
+
+  const form = $('#close-form')
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    if (!$('#confirm-close').checked) {
+      return showErrors(form, [{ field: 'confirm-close', message: 'Confirm that you understand closing your account cannot be undone' }])
+    }
+    const button = form.querySelector('button')
+    busy(button, true)
+    try {
+      await api('DELETE', '/v1/me')
+      forget()
+      go('/signed-out.html#closed')
+    } catch {
+      showErrors(form, [{ field: 'confirm-close', message: 'Sorry, we could not close your account. Try again later' }])
+      busy(button, false)
+    }
+  })
+}

@@ -1,0 +1,16 @@
+import { forget } from '../session.js'
+import { $, setTitle } from '../ui.js'
+
+export default async function page () {
+  forget()
+  document.body.classList.remove('app-signed-in')
+  if (window.location.hash === '#timed-out') {
+    setTitle('You have been signed out')
+    $('.app-signed-out-heading').textContent = 'You have been signed out'
+    $('.app-signed-out-text').textContent = 'We signed you out because you had not done anything for 15 minutes. This protects your information.'
+  } else if (window.location.hash === '#closed') {
+    setTitle('Your account is closed')
+    $('.app-signed-out-heading').textContent = 'Your account is closed'
+    $('.app-signed-out-text').textContent = 'We have removed your sign-in, your links to your cases and your messages. The police can still contact you in the ways you agreed.'
+  }
+}

@@ -1,0 +1,288 @@
+"""The victim portal in Debian's Chromium against the local stack, at phone and desktop widths: a new
+victim gets the invitation, creates an account, links the case, reads an officer's message, replies,
+changes their choices and downloads their data; axe-core finds no WCAG 2.2 AA violation on any page or
+main state; the quick exit leaves no trace on Back."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, eventually
+from .portal_pages import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    NEUTRAL_SITE,
+    PHONE,
+    NewCase,
+    Visit,
+    check_page,
+    chromium_or_skip,
+    post_officer_message,
+    record_new_crime,
+    require_built_portal,
+    serve_dist,
+    wire_context,
+)
+
+pytestmark = pytest.mark.browser
+CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
+
+
+@pytest.fixture(scope="module")
+def browser(stack: LocalStack) -> Iterator[Any]:
+    executable = chromium_or_skip()
+    require_built_portal()
+    serve_dist(stack)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, stack: LocalStack, viewport: dict[str, int], visit: Visit) -> tuple[Any, Any]:
+    # bypass_csp: axe-core is injected as an inline script; the portal itself runs under the strict CSP
+    context = browser.new_context(viewport=viewport, bypass_csp=True, accept_downloads=True)
+    wire_context(context, stack, visit)
+    page = context.new_page()
+    visit.watch(page)
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def invitation_code(http: Client, case: NewCase) -> str:
+    def found() -> str | None:
+        messages = http.request("GET", "/_local/sent.json").json()
+        return next((m["body"] for m in messages if m["to"] == case.mobile), None)
+
+    text = eventually(found)
+    assert case.crime_reference in text
+    match = CODE.search(text)
+    assert match, text
+    return match.group(1)
+
+
+def submit(page: Any, form: str) -> None:
+    page.locator(f"{form} button[type=submit]").click()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_new_victim_follows_their_case_in_the_portal(
+    stack: LocalStack, http: Client, browser: Any, viewport: dict[str, int]
+) -> None:
+    width = "phone" if viewport is PHONE else "desktop"
+    visit = Visit()
+    context, page = open_page(browser, stack, viewport, visit)
+    assert stack.gateway is not None
+    base = stack.gateway.url
+    # Given a crime recorded for a new victim, whose invitation text carries the access code
+    case = record_new_crime(stack)
+    code = invitation_code(http, case)
+
+    # The start page leads with safety and the exit button
+    page.goto(base + "/")
+    check_page(page, "start", width, visit)
+    assert "call 999" in page.locator("main").inner_text()
+    assert page.locator(".govuk-exit-this-page__button").is_visible()
+
+    # When they create an account (an empty form first: the error summary and "Error:" title)
+    page.get_by_role("button", name="Create an account").click()
+    page.wait_for_url("**/create-account.html")
+    check_page(page, "create-account", width, visit)
+    submit(page, "#create-form")
+    assert page.title().startswith("Error: ")
+    assert page.locator(".govuk-error-summary").is_visible()
+    check_page(page, "create-account-errors", width, visit, screenshot=False)
+    page.fill("#email", case.email)
+    page.fill("#password", "correct horse battery staple")
+    submit(page, "#create-form")
+    page.locator("#confirm-form").wait_for()
+    assert "any 6 digits work" in page.locator("main").inner_text()  # said on the local stack only
+    check_page(page, "confirm-email", width, visit)
+    page.fill("#code", "123456")
+    submit(page, "#confirm-form")
+
+    # ...and link the case with the crime reference and the code (a wrong code first)
+    page.wait_for_url("**/link-case.html")
+    check_page(page, "link-case", width, visit)
+    page.fill("#crime-reference", case.crime_reference)
+    page.fill("#access-code", "AAAAA-BBBBB")
+    submit(page, "#link-form")
+    page.locator(".govuk-error-summary").wait_for()
+    assert "could not add a case" in page.locator(".govuk-error-summary").inner_text()
+    assert page.locator(".app-refused-help").is_visible()
+    check_page(page, "link-case-refused", width, visit)
+    page.fill("#access-code", code)
+    submit(page, "#link-form")
+
+    # Then they see the stage and the timeline
+    page.wait_for_url("**/case.html#c=*")
+    page.wait_for_function("document.body.dataset.ready !== undefined")
+    assert visit.errors == []
+    page.locator(".app-case").wait_for()
+    assert page.locator(".app-stages__item--current").inner_text().endswith("Officer assigned")
+    assert page.locator(".app-timeline__item").count() >= 1
+    check_page(page, "case", width, visit)
+
+    # When the officer writes to them
+    officer_text = f"Hello, I am looking after your case now. Reference note {case.sequence}."
+    post_officer_message(stack, case, officer_text)
+    eventually(lambda: http.request("GET", "/_local/sent.json").status == 200 and _officer_message_stored(stack, case))
+    page.reload()
+    page.locator(".app-unread-slot .govuk-notification-banner").wait_for()
+    check_page(page, "case-new-message", width, visit, screenshot=False)
+    page.get_by_role("link", name="Read your messages").click()
+    page.wait_for_url("**/messages.html#c=*")
+    page.locator(".app-messages").wait_for()
+    assert officer_text in page.locator(".app-thread").inner_text()
+    check_page(page, "messages", width, visit)
+
+    # ...they reply (an empty message first)
+    submit(page, "#message-form")
+    assert page.title().startswith("Error: ")
+    check_page(page, "messages-error", width, visit, screenshot=False)
+    reply = f"Thank you. I am free on weekday mornings ({width})."
+    page.fill("#message", reply)
+    submit(page, "#message-form")
+    page.get_by_text("Your message has been sent").wait_for()
+    assert reply in page.locator(".app-thread").inner_text()
+    check_page(page, "message-sent", width, visit, screenshot=False)
+
+    # Then the force receives the reply, signed, through the outbound queue
+    def force_got_reply() -> bool:
+        inbox = stack.force_inboxes()[case.force_id]
+        return any(
+            e["subject"] == case.case_id
+            and e["type"] == "org.caseline.victim.message-sent.v1"
+            and e["data"].get("text") == reply
+            for e in inbox
+        )
+
+    eventually(force_got_reply, timeout=30)
+
+    # When they change their choices: no texts, quiet hours, "no news yet" every 2 weeks
+    page.get_by_role("link", name="Back to your case").click()
+    page.locator(".app-case").wait_for()
+    page.get_by_role("link", name="How we contact you").click()
+    page.wait_for_url("**/preferences.html#c=*")
+    page.locator("#preferences-form").wait_for()
+    check_page(page, "preferences", width, visit)
+    page.fill("#hours-start", "25:00")
+    submit(page, "#preferences-form")
+    assert page.title().startswith("Error: ")
+    check_page(page, "preferences-errors", width, visit, screenshot=False)
+    page.uncheck("#channel-sms")
+    page.check("#channel-email")
+    page.fill("#hours-start", "09:00")
+    page.fill("#hours-end", "17:30")
+    page.check("#no-news-14")
+    submit(page, "#preferences-form")
+    page.get_by_text("Your choices have been saved").wait_for()
+    check_page(page, "preferences-saved", width, visit, screenshot=False)
+
+    # Then the API holds them
+    saved = _preferences(page)
+    assert saved["channels"] == ["email"]
+    assert saved["safe_hours"] == {"start": "09:00:00", "end": "17:30:00"}
+    assert saved["no_news_days"] == 14
+
+    # When they download their data
+    page.get_by_role("link", name="Your account").first.click() if viewport is DESKTOP else page.goto(
+        base + "/my-data.html"
+    )
+    page.wait_for_url("**/my-data.html")
+    check_page(page, "my-data", width, visit)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download your data").click()
+    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    assert data["format"] == "caseline.export.v1"
+    assert [c["case_id"] for c in data["cases"]] == [case.case_id]
+    page.get_by_text("Your data has been downloaded").wait_for()
+
+    # Help and support: browse, search, one article
+    page.goto(base + "/articles.html")
+    check_page(page, "articles", width, visit)
+    page.fill("#q", "compensasion")
+    submit(page, "#search-form")
+    page.locator(".app-search-results h2").wait_for()
+    assert "compensation" in page.locator(".app-search-results").inner_text().lower()
+    check_page(page, "articles-search", width, visit, screenshot=False)
+    page.locator(".app-search-results a").first.click()
+    page.wait_for_url("**/articles/*.html")
+    check_page(page, "article", width, visit)
+
+    # Static pages
+    for name in ("accessibility", "privacy", "cookies", "sign-in", "reset-password", "survey"):
+        page.goto(f"{base}/{name}.html")
+        check_page(page, name, width, visit)
+
+    # Nothing personal in any address or title, and nothing fetched from anywhere else
+    for seen in visit.urls + visit.titles:
+        for secret in (case.crime_reference, case.case_id, case.email, case.mobile, code):
+            assert secret not in seen, seen
+    assert visit.outside == []
+    context.close()
+
+
+def _officer_message_stored(stack: LocalStack, case: NewCase) -> bool:
+    import boto3
+
+    table = boto3.session.Session(region_name="eu-west-2").client("dynamodb")
+    items = table.query(
+        TableName="caseline-local",
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :e)",
+        ExpressionAttributeValues={":pk": {"S": f"CASE#{case.force_id}#{case.case_id}"}, ":e": {"S": "EVENT#"}},
+    )["Items"]
+    return any("officer.message" in json.dumps(i) for i in items)
+
+
+def _preferences(page: Any) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(
+        """async () => {
+            const { api } = await import('/js/api.js')
+            const { caseFromFragment, casePath } = await import('/js/cases.js')
+            const found = caseFromFragment()
+            return (await api('GET', casePath(found.force_id, found.case_id) + '/preferences')).yours
+        }"""
+    )
+    return result
+
+
+def test_the_quick_exit_leaves_no_trace_on_back(stack: LocalStack, http: Client, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    base = stack.gateway.url
+    # Given a signed-in victim who has moved between several portal pages
+    page.goto(base + "/")
+    page.evaluate("sessionStorage.setItem('caseline.session', JSON.stringify({idToken: 'x', expiresAt: 0}))")
+    page.get_by_role("link", name="Sign in").first.click()
+    page.wait_for_url("**/sign-in.html")
+    page.goto(base + "/articles.html") if False else page.get_by_role("link", name="Help and support").first.click()
+    page.wait_for_url("**/articles.html")
+    page.wait_for_function("document.body.dataset.ready !== undefined")
+    # When they press Shift three times
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(NEUTRAL_SITE)
+    # Then Back does not return to the portal, and the tab has forgotten the session
+    page.go_back()
+    assert not page.url.startswith(base), page.url
+    page.goto(base + "/cases.html")
+    page.wait_for_url("**/sign-in.html")
+    assert page.evaluate("sessionStorage.length") == 0
+    # And the exit button does the same
+    page.locator(".govuk-exit-this-page__button").click()
+    page.wait_for_url(NEUTRAL_SITE)
+    page.go_back()
+    assert not page.url.startswith(base), page.url
+    assert visit.outside == []
+    context.close()
