@@ -127,7 +127,8 @@ def check_page(page: Any, name: str, width: str, visit: Visit, *, screenshot: bo
     """axe-core finds nothing, nothing overflows the screen, and the page is recorded."""
     page.wait_for_function("document.body.dataset.ready !== undefined")
     assert visit.errors == [], (name, visit.errors)
-    assert axe_violations(page) == [], name
+    violations = axe_violations(page)
+    assert violations == [], (name, violations)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{name} overflows"
     visit.urls.append(page.url)
     visit.titles.append(page.title())

@@ -1,4 +1,3 @@
-import { Accordion } from '/govuk/govuk-frontend.min.js'
 import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
@@ -32,12 +31,10 @@ function officerRows (officer, force) {
 }
 
 function rights (list) {
-  return list.map((right) => el('div', { class: 'govuk-accordion__section' },
-    el('div', { class: 'govuk-accordion__section-header' },
-      el('h3', { class: 'govuk-accordion__section-heading' },
-        el('span', { class: 'govuk-accordion__section-button', id: `rights-heading-${right.number}` }, `Right ${right.number}: ${right.title}`))),
-    el('div', { class: 'govuk-accordion__section-content', id: `rights-content-${right.number}` },
-      el('p', { class: 'govuk-body' }, right.summary))))
+  return list.map((right) => el('details', { class: 'govuk-details' },
+    el('summary', { class: 'govuk-details__summary' },
+      el('span', { class: 'govuk-details__summary-text' }, `Right ${right.number}: ${right.title}`)),
+    el('div', { class: 'govuk-details__text' }, right.summary)))
 }
 
 export default async function page () {
@@ -67,9 +64,7 @@ export default async function page () {
   $('.app-tier').textContent = view.tier === 'enhanced'
     ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
     : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
-  const accordion = $('.app-rights')
-  accordion.replaceChildren(...rights(view.rights))
-  new Accordion(accordion) // eslint-disable-line no-new
+  $('.app-rights').replaceChildren(...rights(view.rights))
   const unread = view.messages.filter((m) => m.unread).length
   if (unread) {
     const banner = notify($('.app-unread-slot'), {
