@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 
 from caseline.domain import events as ev
-from caseline.domain.articles import Article, Audience, CaseContext, RecentEvent, recommend, score, visible
+from caseline.domain.articles import (
+    Article,
+    Audience,
+    CaseContext,
+    RecentEvent,
+    Service,
+    recommend,
+    score,
+    visible,
+)
 from tests.fixtures.article_library import fixture_library
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -108,7 +117,7 @@ def test_a_victim_s_audience_comes_from_their_record() -> None:
             {"events": (days_ago(ev.SUSPECT_CHARGED, 60),)},
             False,
         ),
-        ({"tiers": ("enhanced",)}, {}, False),
+        ({"tiers": ("enhanced",), "stages": ("investigating",)}, {}, True),
         ({"tiers": ("enhanced",)}, {"tier": "enhanced"}, True),
         ({"outcome_types": (18,)}, {"outcome_type": 1}, False),
         ({"outcome_types": (18,)}, {"outcome_type": 18}, True),
@@ -132,8 +141,8 @@ def test_the_score_is_the_sum_of_named_matches_and_the_reason_names_the_stronges
     )
     # Then each rule's points are there to read, and they add up
     assert found is not None
-    assert [(m.rule, m.points) for m in found.matches] == [("event", 6.0), ("category", 4.0), ("stage", 3.0)]
-    assert found.score == 13.0
+    assert [(m.rule, m.points) for m in found.matches] == [("event", 6.0), ("category", 3.5), ("stage", 3.0)]
+    assert found.score == 12.5
     assert found.reason == "Because a suspect has been arrested and your case is about burglary."
 
 
@@ -153,13 +162,16 @@ def test_the_more_recent_the_event_the_higher_the_score_and_a_month_old_event_do
 
 def test_an_article_about_events_that_have_not_happened_counts_its_stage_a_quarter() -> None:
     arrested = article("suspect-arrested", stages=("investigating",), events=(ev.SUSPECT_ARRESTED,))
-    general = article("how-an-investigation-works", stages=("investigating",))
+    sharing = article("sharing-your-details", stages=("investigating",), events=(ev.NEEDS_ASSESSED,))
+    general = article("investigation-timescales", stages=("investigating",))
     assert score(arrested, context()).score == 0.75  # type: ignore[union-attr]
+    assert score(sharing, context()).score == 0.75  # type: ignore[union-attr]
+    assert score(sharing, context(events=(days_ago(ev.NEEDS_ASSESSED, 40),))).score == 3.0  # type: ignore[union-attr]
     assert score(general, context()).score == 3.0  # type: ignore[union-attr]
 
 
 def test_an_article_about_an_everyday_event_keeps_its_stage_points_before_that_event() -> None:
-    general = article("how-an-investigation-works", stages=("investigating",), events=(ev.INVESTIGATION_UPDATED,))
+    general = article("investigation-news", stages=("investigating",), events=(ev.INVESTIGATION_UPDATED,))
     assert score(general, context()).score == 3.0  # type: ignore[union-attr]
 
 
@@ -190,7 +202,84 @@ def test_an_article_with_no_attributes_is_not_recommended_unless_it_is_a_default
     found = recommend(library, context())
     assert slugs(found) == ["victim-support"]
     assert found[0].reason == "Because it is support for anyone affected by crime."
-    assert found[0].score == 1.5
+    assert found[0].score == 2.0
+
+
+def test_a_tier_scores_for_a_victim_with_those_rights_but_hides_the_article_from_nobody() -> None:
+    # Given an article about court that says most to victims with enhanced rights
+    special = article("special-measures", tiers=("enhanced",), stages=("investigating",))
+    # When a standard and an enhanced victim's cases are scored
+    standard = score(special, context())
+    enhanced = score(special, context(tier="enhanced"))
+    # Then both may see it, and only the enhanced victim's score has the tier rule
+    assert standard is not None and enhanced is not None
+    assert [m.rule for m in standard.matches] == ["stage"]
+    assert enhanced.score == standard.score + 2.0
+    assert (
+        enhanced.reason
+        == "Because your case is at the investigating stage and you have enhanced rights under the Victims' Code."
+    )
+
+
+def test_the_guide_to_the_case_s_stage_scores_at_that_stage_only() -> None:
+    guide = article("how-an-investigation-works", stages=("officer-assigned", "investigating"))
+    other = article("investigation-timescales", stages=("officer-assigned", "investigating"))
+    investigating = score(guide, context())
+    assert investigating is not None
+    assert investigating.score == score(other, context()).score + 3.0  # type: ignore[union-attr]
+    assert (
+        investigating.reason
+        == "Because it explains the stage your case is at and your case is at the investigating stage."
+    )
+    assert "guide" not in [m.rule for m in score(guide, context(stage="officer-assigned")).matches]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("case", "points"),
+    [
+        ({"category": "burglary"}, 2.0),
+        ({"category": "vehicle-crime", "stage": "outcome"}, 2.0),
+        ({"category": "violent-crime"}, 4.5),
+        ({"category": "robbery"}, 4.5),
+        ({"category": "theft-from-the-person"}, 4.5),
+        ({"category": "criminal-damage-arson", "flags": frozenset({"hate-crime"})}, 4.5),
+        ({"category": "other-crime", "flags": frozenset({"fraud"})}, 2.0),
+    ],
+)
+def test_the_default_support_service_counts_more_after_a_crime_against_the_person(
+    case: dict[str, Any], points: float
+) -> None:
+    support = article("victim-support", kind="service")
+    rights = article("victims-code-your-rights")
+    assert score(support, context(**case)).score == points  # type: ignore[union-attr]
+    assert score(rights, context(**case)).score == 1.0  # type: ignore[union-attr]
+
+
+def test_the_reason_for_support_after_a_crime_against_the_person_says_so() -> None:
+    found = score(article("victim-support", kind="service"), context(category="robbery"))
+    assert found is not None
+    assert (
+        found.reason == "Because the crime was against you as a person and it is support for anyone affected by crime."
+    )
+
+
+def test_equal_scores_put_a_guide_before_services_and_a_service_open_day_and_night_first() -> None:
+    # Given a guide and two helplines for the same flag, one of them open day and night
+    def helpline(slug: str, hours: str | None) -> Article:
+        return article(
+            slug, kind="service", flags=("fraud",), service=Service(slug, "https://example.org", hours=hours)
+        )
+
+    library = [
+        helpline("a-helpline", None),
+        helpline("b-helpline", "24 hours a day, 7 days a week"),
+        article("z-guide", flags=("fraud",)),
+    ]
+    # When a fraud case's articles are recommended
+    found = recommend(library, context(flags=frozenset({"fraud"})))
+    # Then they score the same, and the guide leads, then the helpline you can call at any hour
+    assert len({r.score for r in found}) == 1
+    assert slugs(found) == ["z-guide", "b-helpline", "a-helpline"]
 
 
 def test_for_a_domestic_abuse_case_the_keeping_safe_article_comes_first_whatever_its_score() -> None:

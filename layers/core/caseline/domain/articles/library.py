@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from caseline.domain.articles.audience import Audience, visible
-from caseline.domain.articles.model import Article
+from caseline.domain.articles.model import KIND_ORDER, Article
 from caseline.domain.articles.ranking import CaseContext, Recommendation, recommend
 from caseline.domain.articles.search import SearchIndex
 from caseline.domain.errors import NotFoundError
 
 INDEX_FORMAT = 1
-KIND_ORDER = {"safety": 0, "guide": 1, "outcome": 2, "service": 3}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from caseline.domain.vocabulary import CrimeFlag, VictimTier
 
 FORCES = ("thames-valley", "hampshire")
 KINDS = ("guide", "service", "outcome", "safety")
+KIND_ORDER = {"safety": 0, "guide": 1, "outcome": 2, "service": 3}  # browsing, and equal scores in a ranking
+ALWAYS_OPEN = "24 hours a day, 7 days a week"
 AGE_GROUPS = ("adult", "under-18")
 STAGES = tuple(stage.slug for stage in CaseStage)
 FLAGS = tuple(flag.value for flag in CrimeFlag)
@@ -40,6 +42,11 @@ class Service:
     web: str
     phone: str | None = None
     hours: str | None = None
+
+    @property
+    def always_open(self) -> bool:
+        """Does the service answer day and night (its hours are exactly ``ALWAYS_OPEN``)?"""
+        return self.hours == ALWAYS_OPEN
 
     def to_dict(self) -> dict[str, str]:
         found = {"name": self.name, "web": self.web, "phone": self.phone, "hours": self.hours}

@@ -3,21 +3,33 @@
 An article is **eligible** when every attribute it declares fits the case:
 - ``flags``: the case has one of them (a flag article is never shown to a case without that flag);
 - ``categories``: the case's category is one of them, unless one of the article's flags matched;
-- ``tiers``: the victim's tier is one of them;
 - ``stages``: the case is at one of them, unless one of the article's ``events`` happened recently;
 - ``outcome_types``: the case's outcome is one of them, unless one of the article's events other than
   ``outcome.recorded`` happened recently (a right-to-review article is timely when a suspect is
   released without charge, whatever the outcome).
+``tiers`` is not a filter (the hard filters are language, age and force): a victim with one of the
+article's tiers scores the tier rule, anyone else can still be shown it.
+
 It then **scores** points per matched attribute (``WEIGHTS``); the narrower the declaration, the more
 a match is worth (a match among one stage counts more than a match among four). A matched event counts
 more the more recent it is: full weight today, half a week later (``HALF_LIFE_DAYS``), nothing after
 ``RECENT_DAYS``. ``crime.recorded`` scores nothing: every case starts with it, and the ``reported``
-stage already says a case is new. An article about a milestone (a suspect arrested, bailed, charged…, a court hearing,
-an outcome) that has not happened on the case counts its stage match only a quarter (``UNTIMELY``).
-An article written only for young people (for a young victim) scores like a flag; a force's own
-article and the default signposts (``DEFAULT_SIGNPOSTS``, the support anyone may want) add a little.
+stage already says a case is new. An article about a one-off step (``MILESTONES``: the needs
+assessment, a suspect arrested, bailed, charged…, a court hearing, an outcome) that has not happened on
+the case counts its stage match only a quarter (``UNTIMELY``).
+
+Then rules about the case as a whole:
+- the reported, officer-assigned and investigating stages each have one guide that explains them
+  (``STAGE_GUIDES``); at its stage it scores the guide rule (at the outcome and closed stages the
+  outcome's own article explains where the case is);
+- an article written only for young people (for a young victim) scores like a flag;
+- the default signposts (``DEFAULT_SIGNPOSTS``) add a little, and the default support service (Victim
+  Support) more after a crime against the person (``PERSONAL_CATEGORIES``, ``PERSONAL_FLAGS``:
+  violence, robbery, theft from the person, domestic abuse, hate crime, sexual offences, stalking);
+- a force's own article (support in your area) adds a point.
 For a domestic-abuse or stalking case its keeping-safe articles (``safety: true``) come first,
-whatever their score. Ties go by slug, so the order never changes between requests.
+whatever their score. Equal scores go by kind (a guide before a service, ``KIND_ORDER``), then a
+service that answers day and night first, then by slug, so the order never changes between requests.
 """
 
 from __future__ import annotations
@@ -28,7 +40,7 @@ from datetime import datetime
 
 from caseline.domain import events as ev
 from caseline.domain.articles.audience import Audience, visible
-from caseline.domain.articles.model import Article
+from caseline.domain.articles.model import KIND_ORDER, Article
 from caseline.domain.vocabulary import CRIME_CATEGORIES, CrimeFlag
 
 RECENT_DAYS = 28
@@ -36,17 +48,37 @@ HALF_LIFE_DAYS = 7.0
 UNTIMELY = 0.25
 WEIGHTS = {
     "event": 6.0,
-    "flag": 5.0,
-    "age": 5.0,
+    "flag": 6.0,
+    "age": 6.0,
     "outcome": 4.0,
-    "category": 4.0,
+    "category": 3.5,
     "stage": 3.0,
-    "tier": 1.0,
+    "guide": 3.0,
+    "personal": 2.5,
+    "tier": 2.0,
     "force": 1.0,
 }
-DEFAULT_SIGNPOSTS = {"victim-support": 1.5, "local-victim-services": 1.0, "victims-code-your-rights": 1.0}
+DEFAULT_SIGNPOSTS = {
+    "victim-support": (2.0, "it is support for anyone affected by crime"),
+    "victims-code-your-rights": (1.0, "every victim of crime has these rights"),
+}
+PERSONAL_CATEGORIES = frozenset({"violent-crime", "robbery", "theft-from-the-person"})
+PERSONAL_FLAGS = frozenset(
+    {
+        CrimeFlag.DOMESTIC_ABUSE.value,
+        CrimeFlag.HATE_CRIME.value,
+        CrimeFlag.SEXUAL_OFFENCE.value,
+        CrimeFlag.STALKING_HARASSMENT.value,
+    }
+)
+STAGE_GUIDES = {
+    "reported": "what-happens-after-you-report",
+    "officer-assigned": "when-an-officer-is-assigned",
+    "investigating": "how-an-investigation-works",
+}
 MILESTONES = frozenset(
     {
+        ev.NEEDS_ASSESSED,
         *ev.SUSPECT_EVENTS,
         ev.DECISION_NOT_TO_INVESTIGATE,
         ev.OUTCOME_RECORDED,
@@ -99,6 +131,11 @@ class CaseContext:
     flags: frozenset[str] = frozenset()
     outcome_type: int | None = None
     events: tuple[RecentEvent, ...] = ()
+
+    @property
+    def against_the_person(self) -> bool:
+        """Violence, robbery, theft from the person, or a case flagged as abuse, hate, sexual or stalking."""
+        return self.category in PERSONAL_CATEGORIES or bool(self.flags & PERSONAL_FLAGS)
 
 
 @dataclass(frozen=True)
@@ -153,6 +190,31 @@ def _event_match(article: Article, context: CaseContext, ignore: str | None = No
     return best
 
 
+def _signposts(article: Article, context: CaseContext) -> list[Match]:
+    """A default signpost's points, and more for the default support service after a crime against the person."""
+    if article.slug not in DEFAULT_SIGNPOSTS:
+        return []
+    points, clause = DEFAULT_SIGNPOSTS[article.slug]
+    matches = [Match("signpost", points, clause)]
+    if article.kind == "service" and context.against_the_person:
+        matches.append(Match("personal", WEIGHTS["personal"], "the crime was against you as a person"))
+    return matches
+
+
+def _context_matches(article: Article, context: CaseContext) -> list[Match]:
+    """Rules about the case as a whole rather than one attribute: stage guide, age, area, signposts."""
+    matches = []
+    if article.tiers and context.tier in article.tiers:
+        matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
+    if STAGE_GUIDES.get(context.stage) == article.slug:
+        matches.append(Match("guide", WEIGHTS["guide"], "it explains the stage your case is at"))
+    if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
+        matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
+    if article.force is not None:
+        matches.append(Match("force", WEIGHTS["force"], "it is support in your area"))
+    return [*matches, *_signposts(article, context)]
+
+
 def score(article: Article, context: CaseContext) -> Recommendation | None:
     """The article's score for this case with the rules that made it, or None when it is not eligible."""
     matches: list[Match] = []
@@ -169,10 +231,6 @@ def score(article: Article, context: CaseContext) -> Recommendation | None:
             )
         elif not flags:
             return None
-    if article.tiers:
-        if context.tier not in article.tiers:
-            return None
-        matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
     event = _event_match(article, context)
     if article.outcome_types:
         if context.outcome_type in article.outcome_types:
@@ -189,20 +247,21 @@ def score(article: Article, context: CaseContext) -> Recommendation | None:
             matches.append(Match("stage", points, clause))
         elif event is None:
             return None
-    if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
-        matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
-    if article.force is not None:
-        matches.append(Match("force", WEIGHTS["force"], "it is support in your area"))
-    if article.slug in DEFAULT_SIGNPOSTS:
-        matches.append(Match("signpost", DEFAULT_SIGNPOSTS[article.slug], "it is support for anyone affected by crime"))
+    matches.extend(_context_matches(article, context))
     matches.sort(key=lambda m: -m.points)
     pinned = article.safety and bool(flags & SAFETY_FIRST_FLAGS)
     return Recommendation(article, round(sum(m.points for m in matches), 4), tuple(matches), pinned)
+
+
+def _order(found: Recommendation) -> tuple[bool, float, int, bool, str]:
+    service = found.article.service
+    always_open = service is not None and service.always_open
+    return (not found.pinned, -found.score, KIND_ORDER.get(found.article.kind, 9), not always_open, found.article.slug)
 
 
 def recommend(articles: Iterable[Article], context: CaseContext, limit: int = 5) -> list[Recommendation]:
     """The best ``limit`` articles for the case: keeping-safe first where it applies, then by score."""
     scored = [found for article in visible(articles, context.audience) if (found := score(article, context))]
     scored = [found for found in scored if found.pinned or found.score > 0]
-    scored.sort(key=lambda r: (not r.pinned, -r.score, r.article.slug))
+    scored.sort(key=_order)
     return scored[:limit]
