@@ -733,6 +733,18 @@ def dag_documents(draw: st.DrawFn) -> dict[str, Any]:
         steps[f"s{index}"] = step
     reachable = read(small_document(copy.deepcopy(steps), trigger=ev.SUSPECT_ARRESTED)).reachable()
     kept = {sid: step for sid, step in steps.items() if sid in reachable}
+    # What validate refuses is made sound: each template sent by one step, a settle only after a start
+    sent: set[str] = set()
+    starts = any(step["type"] == "start-duty" for step in kept.values())
+    for step in kept.values():
+        repeat = step["type"] == "send" and step["template"] in sent
+        orphan = step["type"] == "settle-duty" and not starts
+        if repeat or orphan:
+            for field in ("template", "statutory", "right"):
+                step.pop(field, None)
+            step |= {"type": "task", "reason": "call-victim"}
+        elif step["type"] == "send":
+            sent.add(step["template"])
     return small_document(kept, trigger=ev.SUSPECT_ARRESTED)
 
 
@@ -774,3 +786,20 @@ def test_a_valid_dag_definition_never_visits_a_step_twice_and_ends(
     assert len(visited) == len(set(visited))
     assert set(visited) <= set(definition.steps)
     assert visited[0] == definition.start
+
+
+def test_one_template_sent_by_two_steps_is_reported() -> None:
+    # Two steps sending one template in a run would share a message key: the second would never go
+    document = sound_document()
+    document["steps"]["check-back"]["template"] = "suspect-arrested"
+    assert problems_of(document) == [
+        "suspect-arrested v2: steps.check-back: template 'suspect-arrested' is also sent by 'tell'"
+    ]
+
+
+def test_a_settle_duty_step_for_a_right_no_step_starts_is_reported() -> None:
+    document = sound_document()
+    document["steps"]["check-back"] = {"type": "settle-duty", "right": "right-9-court-outcome"}
+    assert problems_of(document) == [
+        "suspect-arrested v2: steps.check-back: settles 'right-9-court-outcome', which no step starts"
+    ]

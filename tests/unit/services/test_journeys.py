@@ -976,3 +976,27 @@ def test_a_change_for_a_victim_not_on_the_case_plans_nothing() -> None:
     env = environment(store, CHOICES)
     assert run_preferences_changed(FORCE, CASE_ID, "V-9", "opted-out", NOW, env) is JourneyOutcome.NOT_APPLICABLE
     assert store.messages == {}
+
+
+def test_a_duty_started_and_settled_in_one_step_run_is_written_once_already_met() -> None:
+    # Given a journey that starts the Right 4 duty and settles it at once (the force referred them)
+    referral = journey(
+        "referral",
+        ev.NEEDS_ASSESSED,
+        {
+            "deadline": {
+                "type": "start-duty",
+                "right": "right-4-support-referral",
+                "working_days": {"standard": 2, "enhanced": 2},
+                "next": "done",
+            },
+            "done": {"type": "settle-duty", "right": "right-4-support-referral"},
+        },
+    )
+    store = given_case()
+    event = recorded(store, ev.NEEDS_ASSESSED, sequence=2, data={"victim_id": "V-1", "tier": "standard"})
+    # When it runs
+    assert run_journeys(event, environment(store, referral)) is JourneyOutcome.PLANNED
+    # Then the duty exists once, met, with nothing left to settle separately
+    [duty] = store.duties.values()
+    assert (duty.status, duty.met_at, duty.met_by) == (DutyStatus.MET, NOW, "settled#referral")

@@ -220,6 +220,17 @@ def validate(definition: JourneyDefinition, template_placeholders: Mapping[str, 
                 missing = template_placeholders[template] - allowed
                 if missing:
                     problems.append(f"{where}: template {template!r} needs {sorted(missing)} the trigger lacks")
+        if step.type == "settle-duty" and step.raw.get("right") not in started:
+            problems.append(f"{where}: settles {step.raw.get('right')!r}, which no step starts")
+    used_by: dict[str, str] = {}
+    for step in definition.steps.values():
+        for template in {t for _, t in step.template_choices()}:
+            if template in used_by:
+                # One message per template per run: two steps sending it would share a message key.
+                problems.append(
+                    f"{name}: steps.{step.step_id}: template {template!r} is also sent by {used_by[template]!r}"
+                )
+            used_by.setdefault(template, step.step_id)
     unreachable = set(definition.steps) - definition.reachable()
     if unreachable:
         problems.append(f"{name}: steps {sorted(unreachable)} are unreachable")

@@ -309,6 +309,8 @@ def _writes(
     case, victim = ctx.case, ctx.victim
     now = env.clock.now()
     prefix = f"{run_key}#{victim.victim_id}"
+    # A duty started and settled in the same plan is written already met (one item, one write).
+    met_now = {d.right for d in steps.duties} & set(steps.settled)
     duties = [
         Duty(
             force_id=case.force_id,
@@ -320,6 +322,9 @@ def _writes(
             tier=victim.tier,
             started_on=uk_date(started_at),
             working_days=dict(d.working_days),
+            status=DutyStatus.MET if d.right in met_now else DutyStatus.OPEN,
+            met_at=now if d.right in met_now else None,
+            met_by=f"settled#{definition.journey_id}" if d.right in met_now else None,
         )
         for d in steps.duties
     ]
@@ -392,7 +397,7 @@ def _writes(
         victim_id=victim.victim_id,
         messages=messages,
         duties=duties,
-        settled=[f"{right}#{prefix}" for right in steps.settled],
+        settled=[f"{right}#{prefix}" for right in steps.settled if right not in met_now],
         tasks=tasks,
         access_codes=codes,
         timer=timer,
