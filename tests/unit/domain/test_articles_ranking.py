@@ -227,10 +227,7 @@ def test_the_guide_to_the_case_s_stage_scores_at_that_stage_only() -> None:
     investigating = score(guide, context())
     assert investigating is not None
     assert investigating.score == score(other, context()).score + 3.0  # type: ignore[union-attr]
-    assert (
-        investigating.reason
-        == "Because it explains the stage your case is at and your case is at the investigating stage."
-    )
+    assert investigating.reason == "Because it explains the investigating stage, where your case is now."
     assert "guide" not in [m.rule for m in score(guide, context(stage="officer-assigned")).matches]  # type: ignore[union-attr]
 
 

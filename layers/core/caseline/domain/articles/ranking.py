@@ -158,7 +158,10 @@ class Recommendation:
         if self.pinned:
             flag_clause = next((m.clause for m in self.matches if m.rule == "flag"), "your case")
             return f"Because {flag_clause}: keeping safe comes first."
-        clauses = list(dict.fromkeys(m.clause for m in self.matches))[:2]
+        told = self.matches
+        if any(m.rule == "guide" for m in told):  # "it explains the X stage, where your case is now" says both
+            told = tuple(m for m in told if m.rule != "stage")
+        clauses = list(dict.fromkeys(m.clause for m in told))[:2]
         if not clauses:
             return "Useful for anyone affected by crime."
         return "Because " + " and ".join(clauses) + "."
@@ -207,7 +210,8 @@ def _context_matches(article: Article, context: CaseContext) -> list[Match]:
     if article.tiers and context.tier in article.tiers:
         matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
     if STAGE_GUIDES.get(context.stage) == article.slug:
-        matches.append(Match("guide", WEIGHTS["guide"], "it explains the stage your case is at"))
+        label = context.stage.replace("-", " ")
+        matches.append(Match("guide", WEIGHTS["guide"], f"it explains the {label} stage, where your case is now"))
     if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
         matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
     if article.force is not None:
