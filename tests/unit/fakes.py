@@ -248,8 +248,11 @@ class FakeOutboxRepository:
         if fallback is not None:
             self.put_message(fallback)
 
-    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
+    def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
         self._finish(message, OutboxStatus.DEFERRED, None, send_after=send_after)
+        if failed_attempt:
+            stored = self.get_message(message.force_id, message.case_id, message.key)
+            self.put_message(dataclasses.replace(stored, attempts=stored.attempts + 1))
 
     def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:
         return [

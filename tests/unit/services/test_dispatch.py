@@ -15,6 +15,7 @@ from caseline.domain.templates import MessageTemplate
 from caseline.domain.vocabulary import Channel
 from caseline.services.dispatch import (
     MAX_NON_STATUTORY_PER_DAY,
+    MAX_PROVIDER_ATTEMPTS,
     DispatchContext,
     DispatchEnvironment,
     DispatchOutcome,
@@ -221,21 +222,43 @@ def test_a_channel_no_longer_safe_is_blocked_and_becomes_a_task(world: World, vi
     assert task.detail == {"victim_id": "V-1", "channel": "email", "template_id": "right3-confirmation"}
 
 
-def test_a_transient_provider_failure_releases_the_message_and_re_raises(world: World) -> None:
+def test_a_transient_provider_failure_is_retried_with_backoff_through_the_sweep(world: World) -> None:
     # Given the provider cannot accept messages right now
     message = world.given(outbox_message("sms"), victim_contact())
     world.sms.fail_with = DeliveryFailedError()
-    # When the message is dispatched, the error propagates so the record is retried
-    with pytest.raises(DeliveryFailedError):
-        world.dispatch(message)
-    # Then the message is pending again with its code, and no task was raised
+    # When the message is dispatched, it is held for 30 s (the stream is not blocked) with its code kept
+    assert world.dispatch(message) is DispatchOutcome.RETRYING
     stored = world.stored(message)
-    assert stored.status is OutboxStatus.PENDING
+    assert (stored.status, stored.attempts, stored.send_after) == (
+        OutboxStatus.DEFERRED,
+        1,
+        NOW + timedelta(seconds=30),
+    )
     assert stored.personalisation["access_code"] == "ABCDE-FGHJK"
     assert world.outbox.tasks == {}
-    # And a later retry sends it
+    # And each failure waits longer; once the provider is back, the released message is sent
+    world.clock.current = NOW + timedelta(seconds=30)
+    assert release_deferred_messages([FORCE], outbox=world.outbox, clock=world.clock) == 1
+    assert world.dispatch(message) is DispatchOutcome.RETRYING
+    assert world.stored(message).send_after == world.clock.current + timedelta(seconds=60)
     world.sms.fail_with = None
+    world.clock.current += timedelta(seconds=60)
+    assert release_deferred_messages([FORCE], outbox=world.outbox, clock=world.clock) == 1
     assert world.dispatch(message) is DispatchOutcome.SENT
+
+
+def test_a_provider_failing_for_too_long_ends_in_the_other_channel_or_a_task(world: World) -> None:
+    # Given the SMS provider keeps failing and the victim has no email
+    message = world.given(outbox_message("sms"), victim_contact(email=None))
+    world.sms.fail_with = DeliveryFailedError()
+    outcomes = []
+    for _ in range(MAX_PROVIDER_ATTEMPTS):
+        outcomes.append(world.dispatch(message))
+        world.clock.current += timedelta(minutes=20)
+        release_deferred_messages([FORCE], outbox=world.outbox, clock=world.clock)
+    # Then it was retried, then failed with a task for the force, never sent twice
+    assert outcomes == [DispatchOutcome.RETRYING] * (MAX_PROVIDER_ATTEMPTS - 1) + [DispatchOutcome.FAILED]
+    assert [t.reason for t in world.outbox.tasks.values()] == ["delivery-failed"]
 
 
 def test_a_permanent_provider_rejection_fails_the_message_with_a_task(world: World) -> None:

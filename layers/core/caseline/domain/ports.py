@@ -98,8 +98,9 @@ class OutboxRepository(Protocol):
         created in the same write."""
         ...
 
-    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
-        """Hold a claimed message until ``send_after`` (outside the victim's safe hours)."""
+    def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
+        """Hold a claimed message until ``send_after`` (safe hours, quiet hours, the cap, or a backoff
+        after a provider failure, counted when ``failed_attempt``)."""
         ...
 
     def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:

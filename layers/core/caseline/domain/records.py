@@ -107,6 +107,7 @@ class OutboxMessage:
     provider_message_id: str | None = None
     send_after: datetime | None = None
     statutory: bool = True  # the Victims' Code requires it: skips quiet hours and caps, never safe contact
+    attempts: int = 0  # provider failures so far
 
 
 class DutyStatus(StrEnum):

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
+from caseline.domain.outbound import backoff_seconds
 from caseline.domain.ports import Clock, EmailSender, OutboxRepository, SmsSender, SuppressionList
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
@@ -26,6 +27,7 @@ from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
 
 QUIET_HOURS = SafeContactProfile(safe_hours=SafeHours(time(8, 0), time(21, 0)))  # non-urgent messages only
+MAX_PROVIDER_ATTEMPTS = 8  # 30 s, 1, 2, 4, 8, 15, 15 min apart: about 46 minutes in all
 MAX_NON_STATUTORY_PER_DAY = 3  # messages (a step's email and SMS are one message) in any 24 hours
 CONTENT_FREE = "content-free-update"
 CONTENT_FREE_UNBRANDED = "content-free-update-unbranded"
@@ -36,6 +38,7 @@ class DispatchOutcome(StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     DEFERRED = "deferred"
+    RETRYING = "retrying"
     SKIPPED = "skipped"
     FELL_BACK = "fell-back"
     ALREADY_HANDLED = "already-handled"
@@ -193,8 +196,17 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
         else:
             provider_id = env.sms.send_sms(to=victim.mobile or "", text=rendered.text, force_id=force_id)
     except RetryableError:
-        outbox.release(message)
-        raise
+        # Retried with backoff through the sweep (not by blocking the stream): 30 s doubling to 15 min,
+        # then the other safe channel or a task for the force.
+        if message.attempts + 1 >= MAX_PROVIDER_ATTEMPTS:
+            if _fall_back(message, allowed, ctx, env, "delivery-failed"):
+                return DispatchOutcome.FELL_BACK
+            outbox.mark_failed(message, _task(message, "delivery-failed", clock))
+            return DispatchOutcome.FAILED
+        outbox.defer(
+            message, clock.now() + timedelta(seconds=backoff_seconds(message.attempts + 1)), failed_attempt=True
+        )
+        return DispatchOutcome.RETRYING
     except ValidationFailedError:  # the template or its values are wrong: another channel would not help
         outbox.mark_failed(message, _task(message, "message-could-not-be-rendered", clock))
         return DispatchOutcome.FAILED

@@ -144,6 +144,7 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     sent_at = UTCDateTimeAttribute(null=True)
     rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
+    attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
 
 
 class OutboundItem(CaselineItem, discriminator="outbound"):

@@ -114,6 +114,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         provider_message_id=item.provider_message_id,
         send_after=item.send_after,
         statutory=item.statutory is not False,
+        attempts=int(item.attempts or 0),
     )
 
 
@@ -448,12 +449,14 @@ class DynamoOutboxRepository:
             also_save=[self._item(fallback)] if fallback else (),
         )
 
-    def defer(self, message: OutboxMessage, send_after: datetime) -> None:
-        """Held messages sit in the sparse gsi1 under DEFERRED#{force}, ordered by when they may go."""
+    def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
+        """Held messages sit in the sparse gsi1 under DEFERRED#{force}, ordered by when they may go.
+        ``failed_attempt``: held because the provider failed for now (counted, for the backoff)."""
         self._finish(
             message,
             OutboxStatus.DEFERRED,
             [
+                *([OutboxItem.attempts.add(1)] if failed_attempt else []),
                 OutboxItem.send_after.set(send_after),
                 OutboxItem.gsi1pk.set(f"DEFERRED#{message.force_id}"),
                 OutboxItem.gsi1sk.set(f"{send_after.astimezone(UTC).isoformat()}#{message.case_id}#{message.key}"),
