@@ -125,7 +125,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 def check_page(page: Any, name: str, width: str, visit: Visit, *, screenshot: bool = True) -> None:
     """axe-core finds nothing, nothing overflows the screen, and the page is recorded."""
-    page.wait_for_function("document.body.dataset.ready !== undefined")
+    page.locator("body[data-ready]").wait_for(state="attached")
     assert visit.errors == [], (name, visit.errors)
     violations = axe_violations(page)
     assert violations == [], (name, violations)

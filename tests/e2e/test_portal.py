@@ -128,7 +128,7 @@ def test_a_new_victim_follows_their_case_in_the_portal(
 
     # Then they see the stage and the timeline
     page.wait_for_url("**/case.html#c=*")
-    page.wait_for_function("document.body.dataset.ready !== undefined")
+    page.locator("body[data-ready]").wait_for(state="attached")
     assert visit.errors == []
     page.locator(".app-case").wait_for()
     assert page.locator(".app-stages__item--current").inner_text().endswith("Officer assigned")
@@ -272,7 +272,7 @@ def test_the_quick_exit_leaves_no_trace_on_back(stack: LocalStack, http: Client,
     page.wait_for_url("**/sign-in.html")
     page.get_by_role("link", name="Help and support").first.click()
     page.wait_for_url("**/articles.html")
-    page.wait_for_function("document.body.dataset.ready !== undefined")
+    page.locator("body[data-ready]").wait_for(state="attached")
     # (the pages ran under the gateway's strict Content-Security-Policy without a violation)
     assert visit.errors == []
     # When they press Shift three times
