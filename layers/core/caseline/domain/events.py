@@ -10,10 +10,54 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from caseline.domain.event_types import (
+    ACCESS_CODE_REISSUED as ACCESS_CODE_REISSUED,
+)
+from caseline.domain.event_types import (
+    CASE_CLOSED as CASE_CLOSED,
+)
+from caseline.domain.event_types import (
+    COURT_HEARING_SCHEDULED as COURT_HEARING_SCHEDULED,
+)
+from caseline.domain.event_types import (
+    COURT_OUTCOME as COURT_OUTCOME,
+)
+from caseline.domain.event_types import (
+    CRIME_RECORDED as CRIME_RECORDED,
+)
+from caseline.domain.event_types import (
+    DECISION_NOT_TO_INVESTIGATE as DECISION_NOT_TO_INVESTIGATE,
+)
+from caseline.domain.event_types import (
+    INVESTIGATION_UPDATED as INVESTIGATION_UPDATED,
+)
+from caseline.domain.event_types import (
+    NEEDS_ASSESSED as NEEDS_ASSESSED,
+)
+from caseline.domain.event_types import (
+    OFFICER_ASSIGNED as OFFICER_ASSIGNED,
+)
+from caseline.domain.event_types import (
+    OFFICER_MESSAGE as OFFICER_MESSAGE,
+)
+from caseline.domain.event_types import (
+    OUTCOME_RECORDED as OUTCOME_RECORDED,
+)
+from caseline.domain.event_types import SUSPECT_ARRESTED as SUSPECT_ARRESTED
+from caseline.domain.event_types import SUSPECT_BAIL_CONDITIONS_CHANGED as SUSPECT_BAIL_CONDITIONS_CHANGED
+from caseline.domain.event_types import SUSPECT_BAILED as SUSPECT_BAILED
+from caseline.domain.event_types import SUSPECT_CHARGED as SUSPECT_CHARGED
+from caseline.domain.event_types import (
+    SUSPECT_EVENTS as SUSPECT_EVENTS,
+)
+from caseline.domain.event_types import SUSPECT_INTERVIEWED as SUSPECT_INTERVIEWED
+from caseline.domain.event_types import SUSPECT_RELEASED_UNDER_INVESTIGATION as SUSPECT_RELEASED_UNDER_INVESTIGATION
+from caseline.domain.event_types import SUSPECT_RELEASED_WITHOUT_CHARGE as SUSPECT_RELEASED_WITHOUT_CHARGE
+from caseline.domain.event_types import (
+    VICTIM_CONTACT_CHANGED as VICTIM_CONTACT_CHANGED,
+)
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
-
-CRIME_RECORDED = "org.caseline.crime.recorded.v1"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
@@ -160,39 +204,6 @@ class CaseClosedData(_Strict):
     closed_at: datetime
     reason_summary: LongText | None = None
 
-
-def _type(name: str) -> str:
-    return f"org.caseline.{name}.v1"
-
-
-OFFICER_ASSIGNED = _type("officer.assigned")
-NEEDS_ASSESSED = _type("needs.assessed")
-INVESTIGATION_UPDATED = _type("investigation.updated")
-SUSPECT_ARRESTED = _type("suspect.arrested")
-SUSPECT_INTERVIEWED = _type("suspect.interviewed-under-caution")
-SUSPECT_RELEASED_WITHOUT_CHARGE = _type("suspect.released-without-charge")
-SUSPECT_BAILED = _type("suspect.bailed")
-SUSPECT_RELEASED_UNDER_INVESTIGATION = _type("suspect.released-under-investigation")
-SUSPECT_BAIL_CONDITIONS_CHANGED = _type("suspect.bail-conditions-changed")
-SUSPECT_CHARGED = _type("suspect.charged")
-DECISION_NOT_TO_INVESTIGATE = _type("investigation.not-pursued")
-OUTCOME_RECORDED = _type("outcome.recorded")
-COURT_HEARING_SCHEDULED = _type("court.hearing-scheduled")
-COURT_OUTCOME = _type("court.outcome")
-OFFICER_MESSAGE = _type("officer.message")
-VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
-CASE_CLOSED = _type("case.closed")
-ACCESS_CODE_REISSUED = _type("access.code-reissued")
-
-SUSPECT_EVENTS = (
-    SUSPECT_ARRESTED,
-    SUSPECT_INTERVIEWED,
-    SUSPECT_RELEASED_WITHOUT_CHARGE,
-    SUSPECT_BAILED,
-    SUSPECT_RELEASED_UNDER_INVESTIGATION,
-    SUSPECT_BAIL_CONDITIONS_CHANGED,
-    SUSPECT_CHARGED,
-)
 
 EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     CRIME_RECORDED: CrimeRecordedData,

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, VictimTier

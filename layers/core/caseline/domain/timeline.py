@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES
 
 _SUSPECT = {

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from caseline.domain import access_code
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
 from caseline.domain.personalisation import (

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
-from caseline.domain.events import OFFICER_MESSAGE, OUTCOME_RECORDED
+from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock, VictimCaseReader
 from caseline.domain.records import (

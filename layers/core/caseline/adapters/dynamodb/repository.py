@@ -40,7 +40,7 @@ from caseline.adapters.dynamodb.models import (
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.events import OFFICER_MESSAGE
+from caseline.domain.event_types import OFFICER_MESSAGE
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,

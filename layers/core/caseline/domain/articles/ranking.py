@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.articles.audience import Audience, visible
 from caseline.domain.articles.model import KIND_ORDER, Article
 from caseline.domain.vocabulary import CRIME_CATEGORIES, CrimeFlag

@@ -1,0 +1,40 @@
+"""The inbound event types by name: plain strings, so code that only needs a type's name does not import
+the pydantic models of ``caseline.domain.events`` (cold start)."""
+
+from __future__ import annotations
+
+CRIME_RECORDED = "org.caseline.crime.recorded.v1"
+
+
+def _type(name: str) -> str:
+    return f"org.caseline.{name}.v1"
+
+
+OFFICER_ASSIGNED = _type("officer.assigned")
+NEEDS_ASSESSED = _type("needs.assessed")
+INVESTIGATION_UPDATED = _type("investigation.updated")
+SUSPECT_ARRESTED = _type("suspect.arrested")
+SUSPECT_INTERVIEWED = _type("suspect.interviewed-under-caution")
+SUSPECT_RELEASED_WITHOUT_CHARGE = _type("suspect.released-without-charge")
+SUSPECT_BAILED = _type("suspect.bailed")
+SUSPECT_RELEASED_UNDER_INVESTIGATION = _type("suspect.released-under-investigation")
+SUSPECT_BAIL_CONDITIONS_CHANGED = _type("suspect.bail-conditions-changed")
+SUSPECT_CHARGED = _type("suspect.charged")
+DECISION_NOT_TO_INVESTIGATE = _type("investigation.not-pursued")
+OUTCOME_RECORDED = _type("outcome.recorded")
+COURT_HEARING_SCHEDULED = _type("court.hearing-scheduled")
+COURT_OUTCOME = _type("court.outcome")
+OFFICER_MESSAGE = _type("officer.message")
+VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
+CASE_CLOSED = _type("case.closed")
+ACCESS_CODE_REISSUED = _type("access.code-reissued")
+
+SUSPECT_EVENTS = (
+    SUSPECT_ARRESTED,
+    SUSPECT_INTERVIEWED,
+    SUSPECT_RELEASED_WITHOUT_CHARGE,
+    SUSPECT_BAILED,
+    SUSPECT_RELEASED_UNDER_INVESTIGATION,
+    SUSPECT_BAIL_CONDITIONS_CHANGED,
+    SUSPECT_CHARGED,
+)
