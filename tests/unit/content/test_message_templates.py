@@ -254,3 +254,25 @@ def test_the_report_flags_ucs2_over_budget_and_unrenderable_sms(
     lines, ok = report([document, {"id": "e", "channels": {"email": {"subject": "s", "body": "b"}}}], {"name": "Sam"})
     assert ok is (result == "OK")
     assert lines[-1] == "2 templates (1 email, 1 SMS)"
+
+
+def test_every_article_a_template_links_is_a_shared_article_page_the_portal_builds() -> None:
+    # The portal publishes one static page per shared (not force-only) article: /articles/<slug>.html
+    from caseline.content.articles_index import article_library
+
+    shared = {a.slug for a in article_library().articles if a.force is None}
+    linked = {
+        slug
+        for document in DOCUMENTS.values()
+        for body in document["channels"].values()
+        for slug in re.findall(r"/articles/([a-z0-9-]+)\.html", body["body"])
+    }
+    assert linked, "no template links an article"
+    assert linked <= shared, sorted(linked - shared)
+    unlinked = [
+        (template_id, found)
+        for template_id, document in DOCUMENTS.items()
+        for body in document["channels"].values()
+        for found in re.findall(r"/articles/[a-z0-9-]+(?![a-z0-9-]*\.html)", body["body"])
+    ]
+    assert unlinked == []
