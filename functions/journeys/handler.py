@@ -1,5 +1,5 @@
-"""Table stream consumer: applied case events, newly linked accounts and changed contact choices run the
-journey definitions."""
+"""Table stream consumer: applied case events, newly linked accounts, changed contact choices and the day's
+first sign-in to a linked account run the journey definitions."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
-from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem
+from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
 from caseline.adapters.dynamodb.repository import event_record
 from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
@@ -28,6 +28,7 @@ from caseline.services.journeys import (
     run_account_linked,
     run_journeys,
     run_preferences_changed,
+    run_signed_in,
 )
 
 settings = get_settings()
@@ -61,6 +62,8 @@ def record_handler(record: DynamoDBRecord) -> str:
         outcome = run_preferences_changed(
             item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment
         )
+    elif isinstance(item, SignInItem):
+        outcome = run_signed_in(item.force_id, item.case_id, item.victim_id, item.signed_in_at, environment)
     else:
         return "ignored"
     metrics.add_metric(name=_METRIC[outcome], unit=MetricUnit.Count, value=1)

@@ -31,6 +31,7 @@ from caseline.domain.records import (
     WriteOutcome,
 )
 from caseline.services.journeys import JourneyState, RunWrites
+from caseline.services.sign_in import CaseMembership
 
 
 class FixedClock:
@@ -581,3 +582,22 @@ class FakeJourneyStore:
         stored = self.duties.get(key)
         if stored is not None and stored.status is DutyStatus.OPEN:
             self.duties[key] = dataclasses.replace(stored, tier=tier, due_on=due_on)
+
+
+class FakeSignInStore:
+    """An account's case memberships and the sign-in records written, keyed as the adapter keys them
+    (case, UK day, account): ``record`` answers DUPLICATE when that key exists."""
+
+    def __init__(self, memberships: dict[str, list[CaseMembership]] | None = None) -> None:
+        self.by_user = memberships or {}
+        self.records: dict[tuple[str, str, date, str], tuple[str, datetime]] = {}  # -> (victim, signed in at)
+
+    def memberships(self, user_id: str) -> list[CaseMembership]:
+        return list(self.by_user.get(user_id, []))
+
+    def record(self, membership: CaseMembership, user_id: str, signed_in_at: datetime, day: date) -> WriteOutcome:
+        key = (membership.force_id, membership.case_id, day, user_id)
+        if key in self.records:
+            return WriteOutcome.DUPLICATE
+        self.records[key] = (membership.victim_id, signed_in_at)
+        return WriteOutcome.WRITTEN

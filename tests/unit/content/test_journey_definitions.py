@@ -19,15 +19,22 @@ from jsonschema import Draft202012Validator
 from caseline.content import journey_definitions, journey_schema, template_info
 from caseline.domain import events as ev
 from caseline.domain.journeys import JourneyDefinition, Step, validate
-from caseline.domain.personalisation import ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED, TRIGGERS
+from caseline.domain.personalisation import (
+    ACCOUNT_LINKED,
+    ACCOUNT_SIGNED_IN,
+    NO_NEWS_TIMER,
+    PREFERENCES_CHANGED,
+    TRIGGERS,
+)
 
 _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\.json$")
 
-# Issue 5: a journey for every inbound event type (a contact-details change may have none) and both
-# internal triggers.
+# Issue 5: a journey for every inbound event type (a contact-details change may have none) and every
+# internal trigger (account linked and signed in, changed choices, the "no news yet" timer).
 OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED})
 REQUIRED_TRIGGERS = sorted(
-    (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS) | {ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED}
+    (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
+    | {ACCOUNT_LINKED, ACCOUNT_SIGNED_IN, NO_NEWS_TIMER, PREFERENCES_CHANGED}
 )
 
 # docs/journeys.md, "Rights used by duties": working days per tier.

@@ -18,7 +18,8 @@ from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, VictimTi
 ACCOUNT_LINKED = "caseline.account.linked"
 NO_NEWS_TIMER = "caseline.timer.no-news"
 PREFERENCES_CHANGED = "caseline.preferences.changed"  # data: {"change": "opted-out" | "opted-in" | "updated"}
-INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED)
+ACCOUNT_SIGNED_IN = "caseline.account.signed-in"  # a linked victim signed in (at most once per case per UK day)
+INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED, ACCOUNT_SIGNED_IN)
 
 COMMON = frozenset(
     {
@@ -55,6 +56,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.VICTIM_CONTACT_CHANGED: frozenset(),
     ev.CASE_CLOSED: frozenset({"reason_summary", "has_reason_summary", "survey_url"}),
     ACCOUNT_LINKED: frozenset(),
+    ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
 }
@@ -100,6 +102,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "survey_url": "https://victims.hampshire.example.org/survey",
     "last_update_date": "Monday 7 December 2026",
     "weeks_since_update": "4",
+    "sign_in_date": "Wednesday 30 December 2026",
 }
 
 

@@ -19,6 +19,7 @@ from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
 from caseline.domain.personalisation import (
     ACCOUNT_LINKED,
+    ACCOUNT_SIGNED_IN,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
     common_values,
@@ -212,6 +213,28 @@ def run_account_linked(force_id: str, case_id: str, victim_id: str, env: Journey
         )
         for definition in latest(env.definitions).values()
         if definition.trigger == ACCOUNT_LINKED
+    ]
+    return _summary(outcomes)
+
+
+def run_signed_in(
+    force_id: str, case_id: str, victim_id: str, signed_in_at: datetime, env: JourneyEnvironment
+) -> JourneyOutcome:
+    """A victim linked to the case signed in: the security notice runs once per UK day (keyed on the date).
+
+    The sign-in record is already written once per account, case and day; keying the run on the date as
+    well means a redelivered or rewritten record never plans a second notice for that day."""
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    if case is None or case.recorded_at is None or victim is None or victim_id not in state.linked_victims:
+        return JourneyOutcome.NOT_APPLICABLE
+    day = uk_date(signed_in_at)
+    ctx = JourneyContext(case=case, victim=victim, trigger=ACCOUNT_SIGNED_IN, data={}, linked=True)
+    outcomes = [
+        _start(definition, ctx, int(f"{day:%Y%m%d}"), signed_in_at, env, {"sign_in_date": long_date(day)})
+        for definition in latest(env.definitions).values()
+        if definition.trigger == ACCOUNT_SIGNED_IN
     ]
     return _summary(outcomes)
 

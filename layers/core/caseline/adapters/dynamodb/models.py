@@ -24,6 +24,7 @@ preferences    CASE#{force}#{case}             PREFS#{victim}                   
 message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
 audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
 attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
+sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
@@ -274,3 +275,13 @@ class CaseLinkItem(CaselineItem, discriminator="link"):
     stage = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
     unread = NumberAttribute(default=0)
+
+
+class SignInItem(CaselineItem, discriminator="sign-in"):
+    """A linked account signed in on this UK day (written once; the journeys stream sends the notice)."""
+
+    case_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    signed_in_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
