@@ -25,6 +25,7 @@ SERVED_LOCALLY = frozenset(
         "AWS::Serverless::LayerVersion",
         "AWS::Logs::LogGroup",
         "AWS::CloudWatch::Alarm",
+        "AWS::Lambda::Permission",  # the gateway's Cognito proxy invokes the trigger's worker itself
     }
 )
 # A nested stack made only of these is the portal's hosting (infra/portal.yaml): the gateway stands in for it,
@@ -111,6 +112,13 @@ class Provisioner:
         unknown = sorted({spec["Type"] for spec in pending.values()} - set(self._creators))
         if unknown:
             raise RuntimeError(f"the local stack cannot create resource types {unknown}")
+        # Functions first: a user pool's triggers name them (LambdaConfig), and a function's name and ARN
+        # depend on nothing created here.
+        for name, spec in self.template.resources.items():
+            if spec.get("Type") == "AWS::Serverless::Function":
+                function_name = f"{self.template.stack_name}-{name}"
+                arn = f"arn:aws:lambda:{self.template.region}:{ACCOUNT_ID}:function:{function_name}"
+                self.template.physical[name] = {"Ref": function_name, "Arn": arn}
         while pending:
             progressed = False
             for name, spec in list(pending.items()):
@@ -123,11 +131,6 @@ class Provisioner:
                 progressed = True
             if not progressed:
                 raise RuntimeError(f"circular or unsatisfiable references among {sorted(pending)}")
-        for name, spec in self.template.resources.items():
-            if spec.get("Type") == "AWS::Serverless::Function":
-                function_name = f"{self.template.stack_name}-{name}"
-                arn = f"arn:aws:lambda:{self.template.region}:{ACCOUNT_ID}:function:{function_name}"
-                self.template.physical[name] = {"Ref": function_name, "Arn": arn}
         return self.template.physical
 
     def client(self, service: str) -> Any:
