@@ -1,0 +1,109 @@
+// Form helpers for the report's question pages: read and restore answers by input name, keep GOV.UK
+// conditional reveals in step with restored answers, and place the server's 422 errors.
+import { el } from './ui.js'
+
+export function collect (form) {
+  const values = {}
+  for (const input of form.elements) {
+    if (!input.name || input.name === 'website' || input.tagName === 'BUTTON') continue
+    if (input.type === 'radio') {
+      if (input.checked) values[input.name] = input.value
+    } else if (input.type === 'checkbox') {
+      values[input.name] = values[input.name] || []
+      if (input.checked) values[input.name].push(input.value)
+    } else {
+      values[input.name] = input.value
+    }
+  }
+  return values
+}
+
+export function restore (form, values) {
+  for (const input of form.elements) {
+    if (!input.name || !(input.name in values)) continue
+    const value = values[input.name]
+    if (input.type === 'radio') input.checked = value === input.value
+    else if (input.type === 'checkbox') input.checked = Array.isArray(value) && value.includes(input.value)
+    else if (input.tagName !== 'BUTTON') input.value = value
+  }
+  syncReveals(form)
+}
+
+// GOV.UK Frontend reveals a conditional when its radio or checkbox is clicked; answers restored from
+// the session are set in code, so the reveals are put in step here.
+export function syncReveals (root) {
+  for (const input of root.querySelectorAll('.govuk-radios__input[aria-controls], .govuk-checkboxes__input[aria-controls]')) {
+    const target = document.getElementById(input.getAttribute('aria-controls'))
+    if (!target) continue
+    const kind = input.type === 'radio' ? 'radios' : 'checkboxes'
+    target.classList.toggle(`govuk-${kind}__conditional--hidden`, !input.checked)
+    input.setAttribute('aria-expanded', input.checked ? 'true' : 'false')
+  }
+}
+
+// The API names fields by their path in the body; each is asked on one question page.
+const FIELDS = {
+  force_id: ['force', null],
+  category: ['what', null],
+  fraud: ['what', null],
+  what_happened: ['details', 'what-happened'],
+  occurred: ['when', 'from-day'],
+  'occurred.from': ['when', 'from-day'],
+  'occurred.to': ['when', 'to-day'],
+  location: ['where', 'location-description'],
+  'location.description': ['where', 'location-description'],
+  'location.postcode': ['where', 'postcode'],
+  items: ['items', 'item-1-description'],
+  damage: ['items', 'damage'],
+  injured: ['injury', 'injured-yes'],
+  injury_details: ['injury', 'injury-details'],
+  suspect: ['suspect', 'suspect-known-yes'],
+  'suspect.known': ['suspect', 'suspect-known-yes'],
+  'suspect.name': ['suspect', 'suspect-name'],
+  'suspect.description': ['suspect', 'suspect-description'],
+  witnesses: ['witnesses', 'witnesses'],
+  vehicle: ['vehicle', 'vehicle'],
+  cctv: ['cctv', 'cctv-yes'],
+  reporter: ['contact', 'email'],
+  'reporter.name': ['you', 'full-name'],
+  'reporter.date_of_birth': ['you', 'dob-day'],
+  'reporter.under_18': ['you', 'dob-day'],
+  'reporter.email': ['contact', 'email'],
+  'reporter.mobile': ['contact', 'mobile'],
+  'reporter.preferred_language': ['needs', 'language'],
+  'reporter.needs': ['needs', 'needs'],
+  'reporter.wants_support': ['needs', 'wants-support-yes'],
+  safe_contact: ['safe-contact', 'safe-email'],
+  'safe_contact.safe_channels': ['safe-contact', 'safe-email'],
+  'safe_contact.safe_hours': ['safe-contact', 'hours-start'],
+  'safe_contact.may_name_police': ['safe-contact', 'may-name-police-yes'],
+  'safe_contact.may_name_crime': ['safe-contact', 'may-name-crime-yes']
+}
+
+// { field: 'reporter.email', message } → { step: 'contact', field: 'email', message } (null step: the
+// check page itself, for anything no question asks).
+export function locate (error) {
+  const path = String(error.field || '').replace(/\[(\d+)\]/g, '.$1')
+  const item = path.match(/^items\.(\d+)(?:\.(description|value_pounds))?/)
+  if (item) {
+    const n = Number(item[1]) + 1
+    return { step: 'items', field: `item-${n}-${item[2] === 'value_pounds' ? 'value' : 'description'}`, message: error.message }
+  }
+  const parts = path.split('.')
+  while (parts.length) {
+    const found = FIELDS[parts.join('.')]
+    if (found) return { step: found[0], field: found[1], message: error.message }
+    parts.pop()
+  }
+  return { step: null, field: null, message: error.message || 'Check your answers' }
+}
+
+export function errorSummary (items) {
+  const summary = el('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary', tabindex: '-1' },
+    el('div', { role: 'alert' },
+      el('h2', { class: 'govuk-error-summary__title' }, 'There is a problem'),
+      el('div', { class: 'govuk-error-summary__body' },
+        el('ul', { class: 'govuk-list govuk-error-summary__list' },
+          items.map((item) => el('li', {}, item.href ? el('a', { href: item.href }, item.message) : item.message))))))
+  return summary
+}
