@@ -197,3 +197,19 @@ def test_delivery_events_and_dispatchs_suppression_checks_are_in_their_policies(
     assert not checks - allowed(aws, "DispatchFunction"), sorted(checks - allowed(aws, "DispatchFunction"))
     assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= used
     assert checks == {"dynamodb:GetItem", "sns:CheckIfPhoneNumberIsOptedOut"}
+
+
+def test_the_sign_in_trigger_and_the_journeys_it_feeds_are_in_their_policies(aws: Template, record: Any) -> None:
+    from .test_sign_in import SignIns
+
+    # Given a victim who linked their account
+    sign_ins = SignIns(aws)
+    # When they sign in (the trigger) and the journeys function reads the sign-in record
+    used = record(sign_ins.sign_in)
+    records = sign_ins.stream.new_records()  # reading the stream is the event source's job
+    fed = record(lambda: sign_ins.journeys.lambda_handler({"Records": records}, Context()))
+    # Then each function's policy allows everything it did
+    assert not used - allowed(aws, "SignInFunction"), sorted(used - allowed(aws, "SignInFunction"))
+    assert not fed - allowed(aws, "JourneysFunction"), sorted(fed - allowed(aws, "JourneysFunction"))
+    assert used == {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"}  # the recorder saw the calls
+    assert "dynamodb:Query" in fed and sign_ins.notices()  # the journeys read the case and planned the notice
