@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from caseline_local.auth import CognitoVerifier, Unauthorized
+from caseline_local.cognito_triggers import PostAuthenticationTrigger
 from caseline_local.portal import ResponseHeader
 from caseline_local.workers import FunctionWorker, InvocationError
 
@@ -92,6 +93,7 @@ class Gateway:
         # plain http, and the Cognito proxy below is same-origin, so connect-src 'self' covers it.
         self.response_headers: list[ResponseHeader] = []
         self.cognito_endpoint: str | None = None  # moto's endpoint, behind COGNITO_PROXY_PATH
+        self.cognito_triggers: list[PostAuthenticationTrigger] = []  # what moto does not run after a sign-in
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -264,6 +266,8 @@ class Gateway:
             name: headers[name] for name in ("Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId") if headers[name]
         }
         self._reply(request, status, kept, answer)
+        for trigger in self.cognito_triggers:  # after the answer: a trigger never delays or fails a sign-in
+            trigger.after(operation, body, status, answer)
 
     def _reply(self, request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
         """Send with the headers CloudFront would add: the portal's policy, or no-store on /_local/*."""

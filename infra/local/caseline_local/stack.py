@@ -19,6 +19,7 @@ from moto.server import ThreadedMotoServer
 
 from caseline_local import demo, mailbox, moto_fixes, portal
 from caseline_local.auth import CognitoVerifier
+from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
@@ -210,6 +211,7 @@ class LocalStack:
                 )
         self.gateway.response_headers = portal.response_headers(template)
         self.gateway.cognito_endpoint = self.endpoint
+        self.gateway.cognito_triggers = post_authentication_triggers(template, self.workers, region=self.config.region)
         self.gateway.local_pages = {
             "/_local/sent": lambda: (
                 "text/html; charset=utf-8",
