@@ -92,5 +92,5 @@ export function previousPage (step, forces, changing) {
 // The first question not answered yet (a page opened out of order sends the victim back to it).
 export function firstUnanswered (forces) {
   const given = draft().answers
-  return stepsFor(forces).find((step) => !given[step]) || null
+  return stepsFor(forces).find((step) => !given[step] || !Object.keys(given[step]).length) || null
 }

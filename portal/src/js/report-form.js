@@ -30,15 +30,24 @@ export function restore (form, values) {
 }
 
 // GOV.UK Frontend reveals a conditional when its radio or checkbox is clicked; answers restored from
-// the session are set in code, so the reveals are put in step here.
+// the session are set in code, so the reveals are put in step here. ARIA 1.2 does not allow
+// aria-expanded on a radio button (axe-core's aria-allowed-attr), which GOV.UK Frontend sets: it is
+// taken off again; the revealed question follows its radio, so it is read next.
 export function syncReveals (root) {
   for (const input of root.querySelectorAll('.govuk-radios__input[aria-controls], .govuk-checkboxes__input[aria-controls]')) {
     const target = document.getElementById(input.getAttribute('aria-controls'))
     if (!target) continue
     const kind = input.type === 'radio' ? 'radios' : 'checkboxes'
     target.classList.toggle(`govuk-${kind}__conditional--hidden`, !input.checked)
-    input.setAttribute('aria-expanded', input.checked ? 'true' : 'false')
+    if (kind === 'checkboxes') input.setAttribute('aria-expanded', input.checked ? 'true' : 'false')
   }
+  for (const radio of root.querySelectorAll('.govuk-radios__input[aria-expanded]')) radio.removeAttribute('aria-expanded')
+}
+
+// GOV.UK Frontend's own handler runs on the radios first (the event bubbles up to the form after it).
+export function keepRevealsTidy (form) {
+  form.addEventListener('click', () => syncReveals(form))
+  syncReveals(form)
 }
 
 // The API names fields by their path in the body; each is asked on one question page.

@@ -18,7 +18,7 @@ function confirmation () {
 function elsewhere (forces) {
   const id = answers('force').force
   const force = forces[id] || {}
-  const category = answers('what').category
+  const category = answers('elsewhere').category
   $('.app-category').textContent = category ? categoryLabel(category).toLowerCase() : 'this crime'
   document.querySelectorAll('.app-force-title').forEach((node) => { node.textContent = force.name || 'your police force' })
   document.querySelectorAll('.app-force-phone').forEach((node) => { node.textContent = force.phone || '101' })

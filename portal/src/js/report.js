@@ -3,7 +3,7 @@
 import { loadConfig } from './config.js'
 import { CATEGORIES, FRAUD, FRAUD_CHOICE, takenOnline } from './report-categories.js'
 import { answers, draft, firstUnanswered, hasDraft, nextPage, pageOf, previousPage, saveAnswers, STEPS, startAgain, stepsFor } from './report-flow.js'
-import { collect, restore } from './report-form.js'
+import { collect, keepRevealsTidy, restore } from './report-form.js'
 import { LANGUAGE_NAMES, STEP_SPECS, givenChannels } from './report-steps.js'
 import { email, signedIn } from './session.js'
 import { $, el, go, show, showErrors } from './ui.js'
@@ -70,6 +70,7 @@ async function questionPage (step, forces) {
     for (const channel of ['email', 'sms']) show($(`#safe-${channel}`).closest('.govuk-checkboxes__item'), offered.includes(channel))
   }
   restore(form, saved)
+  keepRevealsTidy(form)
   const fromServer = (draft().serverErrors || []).filter((e) => e.step === step)
   if (fromServer.length) showErrors(form, withFirstChoice(form, fromServer))
 
@@ -78,11 +79,18 @@ async function questionPage (step, forces) {
     const values = collect(form)
     const errors = spec.check(values, context(forces))
     if (errors.length) return showErrors(form, withFirstChoice(form, errors))
+    // Fraud, and what the force does not take online, are signposted: never kept as the report's answer
+    if (step === 'what' && values.category === FRAUD) return go('/report-fraud.html')
+    if (step === 'what' && !takenOnline(chosenForce(forces), values.category)) {
+      saveAnswers('elsewhere', values)
+      return go('/report-elsewhere.html')
+    }
     saveAnswers(step, values)
-    if (step === 'what' || (step === 'force' && answers('what').category)) {
-      const category = answers('what').category
-      if (category === FRAUD) return go('/report-fraud.html')
-      if (category && !takenOnline(chosenForce(forces), category)) return go('/report-elsewhere.html')
+    const category = answers('what').category
+    if (step === 'force' && category && !takenOnline(chosenForce(forces), category)) {
+      saveAnswers('elsewhere', answers('what'))
+      saveAnswers('what', {})
+      return go('/report-elsewhere.html')
     }
     go(nextPage(step, forces, changing))
   })
