@@ -12,7 +12,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.force_endpoint import HttpForceEndpoint
+from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.domain.errors import RetryableError
 from caseline.domain.outbound import backoff_seconds, from_message
@@ -23,6 +25,7 @@ settings = get_settings()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 sqs = client("sqs")
 outbound = DynamoOutboundRepository()
+reports = DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))  # opened to deliver only
 endpoint = HttpForceEndpoint(
     client("secretsmanager"), prefix=settings.outbound_secret_prefix, source=f"urn:caseline:{settings.environment}"
 )
@@ -32,7 +35,7 @@ def record_handler(record: SQSRecord) -> str:
     event = from_message(record.body)
     attempt = int(record.attributes.approximate_receive_count or 1)
     try:
-        outcome = deliver(event, attempt, outbound=outbound, endpoint=endpoint)
+        outcome = deliver(event, attempt, outbound=outbound, endpoint=endpoint, reports=reports)
     except RetryableError:
         # Back off before the next attempt; the queue's redrive policy dead-letters after its limit.
         sqs.change_message_visibility(

@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoCaseRepository
 from caseline.adapters.http import install_problem_handlers, problem_for
 from caseline.adapters.secrets import SecretsManagerWebhookSecrets
@@ -26,6 +27,7 @@ secrets = SecretsManagerWebhookSecrets(
     client("secretsmanager"), prefix=settings.webhook_secret_prefix, forces=settings.forces
 )
 cases = DynamoCaseRepository()
+reports = DynamoReportStore()  # the force's answers about online reports (no key: nothing is opened here)
 clock = SystemClock()
 
 
@@ -39,7 +41,7 @@ def _raw_body() -> bytes:
 def receive(force_id: str) -> Response[Any]:
     request = WebhookRequest(force_id=force_id, headers=dict(app.current_event.headers or {}), body=_raw_body())
     try:
-        result = ingest_webhook(request, secrets=secrets, cases=cases, clock=clock)
+        result = ingest_webhook(request, secrets=secrets, cases=cases, clock=clock, reports=reports)
     except CaselineError as error:
         metrics.add_metric(name="WebhooksRejected", unit=MetricUnit.Count, value=1)
         logger.info("Webhook rejected", extra={"force_id": force_id, "error": type(error).__name__})

@@ -72,8 +72,15 @@ def test_only_the_webhook_and_public_routes_skip_the_cognito_authorizer() -> Non
     api = TEMPLATE.resources["CaselineApi"]["Properties"]
     assert api["Auth"]["DefaultAuthorizer"] == "VictimAuthorizer"
     unauthenticated = sorted(p["Path"] for _, p in _events("Api") if p.get("Auth", {}).get("Authorizer") == "NONE")
-    # The webhook has its own signature check; the OpenAPI document and the public articles hold no one's data
-    assert unauthenticated == ["/v1/articles", "/v1/articles/{slug}", "/v1/openapi.json", "/v1/webhooks/{force_id}"]
+    # The webhook has its own signature check; the OpenAPI document and the public articles hold no one's data;
+    # reporting a crime must work without an account (rate-limited per address, honeypot, idempotency key).
+    assert unauthenticated == [
+        "/v1/articles",
+        "/v1/articles/{slug}",
+        "/v1/openapi.json",
+        "/v1/reports",
+        "/v1/webhooks/{force_id}",
+    ]
 
 
 @pytest.mark.parametrize(("name", "props"), _events("DynamoDB"))

@@ -8,8 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {"webhook_ingest": [], "victim_api": [{"victimIdToken": []}]}
-PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}"})  # Authorizer: NONE
+API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
+    "webhook_ingest": [],
+    "victim_api": [{"victimIdToken": []}],
+    "reports": [{"victimIdToken": []}],
+}
+# Authorizer: NONE (POST /v1/reports only: the same path's other operations are signed in)
+PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}", "/v1/reports"})
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status"],

@@ -22,6 +22,7 @@ class Settings:
     outbound_secret_prefix: str
     user_pool_id: str
     ses_configuration_set: str | None
+    data_key_id: str = ""  # the table's KMS key: reports' personal fields are sealed with it
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -45,4 +46,5 @@ def get_settings() -> Settings:
         outbound_secret_prefix=env.get("OUTBOUND_SECRET_PREFIX", "caseline/local/outbound/"),
         user_pool_id=env.get("USER_POOL_ID", ""),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
+        data_key_id=env.get("DATA_KEY_ID", ""),
     )

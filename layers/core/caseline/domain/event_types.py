@@ -38,3 +38,9 @@ SUSPECT_EVENTS = (
     SUSPECT_BAIL_CONDITIONS_CHANGED,
     SUSPECT_CHARGED,
 )
+
+# A force's answers about an online report (subject: the report reference, sequence per report).
+REPORT_RECEIVED = _type("report.received")
+REPORT_RECORDED = _type("report.recorded")
+REPORT_NOT_RECORDED = _type("report.not-recorded")
+REPORT_EVENTS = (REPORT_RECEIVED, REPORT_RECORDED, REPORT_NOT_RECORDED)

@@ -43,6 +43,9 @@ from caseline.domain.event_types import (
 from caseline.domain.event_types import (
     OUTCOME_RECORDED as OUTCOME_RECORDED,
 )
+from caseline.domain.event_types import REPORT_NOT_RECORDED as REPORT_NOT_RECORDED
+from caseline.domain.event_types import REPORT_RECEIVED as REPORT_RECEIVED
+from caseline.domain.event_types import REPORT_RECORDED as REPORT_RECORDED
 from caseline.domain.event_types import SUSPECT_ARRESTED as SUSPECT_ARRESTED
 from caseline.domain.event_types import SUSPECT_BAIL_CONDITIONS_CHANGED as SUSPECT_BAIL_CONDITIONS_CHANGED
 from caseline.domain.event_types import SUSPECT_BAILED as SUSPECT_BAILED
@@ -205,6 +208,24 @@ class CaseClosedData(_Strict):
     reason_summary: LongText | None = None
 
 
+class ReportReceivedData(_Strict):
+    """The force's system has the report (no data)."""
+
+
+class ReportRecordedData(_Strict):
+    """Recorded as a crime. The force then sends ``crime.recorded`` for ``case_id`` as usual."""
+
+    crime_reference: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/-]{3,31}$")]
+    case_id: CaseId
+    victim_id: CaseId
+
+
+class ReportNotRecordedData(_Strict):
+    reason: LongText  # shown to the reporter as written
+    where_to_go: LongText | None = None
+
+
+# Case events (subject: the force's case id); each starts journeys.
 EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     CRIME_RECORDED: CrimeRecordedData,
     OFFICER_ASSIGNED: OfficerAssignedData,
@@ -220,3 +241,11 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     CASE_CLOSED: CaseClosedData,
     ACCESS_CODE_REISSUED: AccessCodeReissuedData,
 }
+# A force's answers about an online report (subject: Caseline's report reference); they start no journey.
+REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
+    REPORT_RECEIVED: ReportReceivedData,
+    REPORT_RECORDED: ReportRecordedData,
+    REPORT_NOT_RECORDED: ReportNotRecordedData,
+}
+# Everything the webhook accepts: the published contract (docs/events/schemas/).
+INBOUND_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {**EVENT_DATA_MODELS, **REPORT_EVENT_DATA_MODELS}

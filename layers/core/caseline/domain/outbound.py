@@ -15,8 +15,10 @@ UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 PREFERENCES_CHANGED = "org.caseline.victim.preferences-changed.v1"
 OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
 DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
+# An online report: the outbound item holds only what is not personal; delivery adds the sealed fields.
+REPORT_SUBMITTED = "org.caseline.report.submitted.v1"
 OUTBOUND_TYPES = frozenset(
-    {MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED, OFFICER_TASK_CREATED, DEADLINE_AT_RISK}
+    {MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED, OFFICER_TASK_CREATED, DEADLINE_AT_RISK, REPORT_SUBMITTED}
 )
 
 # After this many failed attempts the victim's view says the force has not received it yet.

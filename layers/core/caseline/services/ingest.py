@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -27,9 +27,10 @@ from caseline.domain.errors import (
     ValidationFailedError,
     VictimNotKnownYetError,
 )
+from caseline.domain.event_types import REPORT_EVENTS
 from caseline.domain.events import (
     CRIME_RECORDED,
-    EVENT_DATA_MODELS,
+    INBOUND_EVENT_DATA_MODELS,
     VICTIM_CONTACT_CHANGED,
     CloudEvent,
     CrimeRecordedData,
@@ -38,6 +39,7 @@ from caseline.domain.events import (
 )
 from caseline.domain.ports import CaseRepository, Clock, SecretProvider
 from caseline.domain.records import StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.services import reports as report_service
 
 MAX_BODY_BYTES = 256 * 1024
 # Senders retry for days with the same webhook-id: remember receipts well past the 96 hours promised.
@@ -100,7 +102,7 @@ def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
         envelope = CloudEvent.model_validate(payload)
     except ValidationError as exc:
         raise ValidationFailedError("the CloudEvents envelope is not valid", field=_field_of(exc)) from exc
-    model = EVENT_DATA_MODELS.get(envelope.type)
+    model = INBOUND_EVENT_DATA_MODELS.get(envelope.type)
     if model is None:
         raise UnsupportedEventTypeError(f"unsupported event type {envelope.type}", field="type")
     try:
@@ -159,7 +161,12 @@ def _victim_changes(
 
 
 def ingest_webhook(
-    request: WebhookRequest, *, secrets: SecretProvider, cases: CaseRepository, clock: Clock
+    request: WebhookRequest,
+    *,
+    secrets: SecretProvider,
+    cases: CaseRepository,
+    clock: Clock,
+    reports: report_service.ReportStore | None = None,
 ) -> IngestResult:
     if len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLargeError()
@@ -174,6 +181,8 @@ def ingest_webhook(
         received_at=now,
         expires_at=now + RECEIPT_RETENTION,
     )
+    if envelope.type in REPORT_EVENTS:
+        return _ingest_report_event(force_id, envelope, data, receipt, reports=reports, now=now)
     for _ in range(_MAX_ATTEMPTS):
         loaded = cases.load(force_id, envelope.subject)
         previous = loaded.case
@@ -203,12 +212,37 @@ def ingest_webhook(
             victims=_victim_changes(force_id, envelope, data, loaded.victims),
             linked_users=loaded.linked_users,
         )
+        recorded_now = envelope.type == CRIME_RECORDED and outcome is not WriteOutcome.CONFLICT
+        if recorded_now and reports is not None:  # a signed-in reporter whose report.recorded came first
+            report_service.link_waiting_reporters(force_id, envelope.subject, store=reports, now=now)
         if outcome is WriteOutcome.WRITTEN:
             status = IngestStatus.ACCEPTED if newest else IngestStatus.STALE
             return IngestResult(status, force_id, envelope.subject, envelope.id, envelope.sequence)
         if outcome is WriteOutcome.DUPLICATE:
             return IngestResult(IngestStatus.DUPLICATE, force_id, envelope.subject, envelope.id, envelope.sequence)
     raise StorageUnavailableError("the case changed concurrently; retry the delivery")
+
+
+def _ingest_report_event(
+    force_id: str,
+    envelope: CloudEvent,
+    data: BaseModel,
+    receipt: WebhookReceipt,
+    *,
+    reports: report_service.ReportStore | None,
+    now: datetime,
+) -> IngestResult:
+    """The force's news about an online report (subject: the report reference); no case, no journey."""
+    if reports is None:
+        raise UnsupportedEventTypeError(f"unsupported event type {envelope.type}", field="type")
+    result = report_service.apply_force_event(
+        force_id, envelope.subject, envelope.type, envelope.sequence, data, receipt, store=reports, now=now
+    )
+    if result.outcome is WriteOutcome.DUPLICATE:
+        status = IngestStatus.DUPLICATE
+    else:
+        status = IngestStatus.ACCEPTED if result.newest else IngestStatus.STALE
+    return IngestResult(status, force_id, envelope.subject, envelope.id, envelope.sequence)
 
 
 _CONTACT_FIELDS = ("email", "mobile", "preferred_language", "safe_contact")

@@ -3,11 +3,13 @@ retries and backoff. The force can dedupe on the event id, which never changes b
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
-from caseline.domain.errors import RetryableError
-from caseline.domain.outbound import DELAYED_AFTER_ATTEMPTS, OutboundEvent, OutboundStatus
+from caseline.domain.errors import DeliveryFailedError, RetryableError
+from caseline.domain.outbound import DELAYED_AFTER_ATTEMPTS, REPORT_SUBMITTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import ForceEndpoint, OutboundQueue, OutboundRepository
+from caseline.services.reports import ReportStore, delivery_data
 
 
 class DeliveryOutcome(StrEnum):
@@ -29,14 +31,28 @@ def relay(event: OutboundEvent, *, queue: OutboundQueue, outbound: OutboundRepos
 
 
 def deliver(
-    event: OutboundEvent, attempt: int, *, outbound: OutboundRepository, endpoint: ForceEndpoint
+    event: OutboundEvent,
+    attempt: int,
+    *,
+    outbound: OutboundRepository,
+    endpoint: ForceEndpoint,
+    reports: ReportStore | None = None,
 ) -> DeliveryOutcome:
-    """Deliver one attempt. Raises a RetryableError (retry later) when the force did not accept it."""
+    """Deliver one attempt. Raises a RetryableError (retry later) when the force did not accept it.
+
+    A ``report.submitted`` is stored without its personal fields: they are decrypted here, for the
+    request to the force only.
+    """
     stored = outbound.get(event.force_id, event.case_id, event.outbound_id)
     if stored is not None and stored.status is OutboundStatus.DELIVERED:
         return DeliveryOutcome.ALREADY_DELIVERED
     try:
-        endpoint.deliver(event.force_id, event)
+        to_send = event
+        if event.event_type == REPORT_SUBMITTED:
+            if reports is None:
+                raise DeliveryFailedError("this function cannot open reports")
+            to_send = replace(event, data=delivery_data(event, store=reports))
+        endpoint.deliver(event.force_id, to_send)
     except RetryableError:
         if attempt >= DELAYED_AFTER_ATTEMPTS and (stored is None or stored.status is not OutboundStatus.DELAYED):
             outbound.mark_delayed(event, attempt)

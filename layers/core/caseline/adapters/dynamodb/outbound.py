@@ -12,6 +12,14 @@ from caseline.domain.outbound import OutboundEvent, OutboundStatus
 from caseline.domain.records import WriteOutcome
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+REPORT_OUTBOUND_PREFIX = "report-"
+
+
+def outbound_pk(force_id: str, case_id: str, outbound_id: str) -> str:
+    """A report's event (``report-{reference}``, its case id the reference) is on the report's partition."""
+    if outbound_id.startswith(REPORT_OUTBOUND_PREFIX):
+        return f"REPORT#{force_id}#{case_id}"
+    return case_pk(force_id, case_id)
 
 
 def outbound_record(item: OutboundItem) -> OutboundEvent:
@@ -29,7 +37,7 @@ def outbound_record(item: OutboundItem) -> OutboundEvent:
 
 def outbound_item(event: OutboundEvent) -> OutboundItem:
     return OutboundItem(
-        case_pk(event.force_id, event.case_id),
+        outbound_pk(event.force_id, event.case_id, event.outbound_id),
         f"OUTBOUND#{event.outbound_id}",
         force_id=event.force_id,
         case_id=event.case_id,
@@ -54,7 +62,9 @@ class DynamoOutboundRepository:
 
     def get(self, force_id: str, case_id: str, outbound_id: str) -> OutboundEvent | None:
         try:
-            item = CaselineItem.get(case_pk(force_id, case_id), f"OUTBOUND#{outbound_id}", consistent_read=True)
+            item = CaselineItem.get(
+                outbound_pk(force_id, case_id, outbound_id), f"OUTBOUND#{outbound_id}", consistent_read=True
+            )
         except DoesNotExist:
             return None
         except GetError as exc:
@@ -62,7 +72,9 @@ class DynamoOutboundRepository:
         return outbound_record(item) if isinstance(item, OutboundItem) else None
 
     def _update(self, event: OutboundEvent, actions: list[object], condition: object | None = None) -> bool:
-        item = OutboundItem(case_pk(event.force_id, event.case_id), f"OUTBOUND#{event.outbound_id}")
+        item = OutboundItem(
+            outbound_pk(event.force_id, event.case_id, event.outbound_id), f"OUTBOUND#{event.outbound_id}"
+        )
         try:
             item.update(actions=actions, condition=condition)  # type: ignore[arg-type]
         except UpdateError as exc:

@@ -1,0 +1,347 @@
+"""Online crime reports on the single table.
+
+report         REPORT#{force}#{reference}              sk REPORT; gsi1 REPORTS#{user} /
+               {submitted at}#{force}#{reference} (signed-in reporters only)
+report event   REPORT#{force}#{reference}              sk OUTBOUND#report-{reference} (an outbound item)
+report key     REPORTKEY#{force}#{idempotency key}     sk REPORTKEY (TTL 7 days)
+report rate    REPORTRATE#IP#{sha256} or #USER#{user}  sk {window start} (TTL: the window plus an hour)
+report case    REPORTCASE#{force}#{case}               sk REPORT#{reference}
+
+The report item holds the personal fields only sealed (``sealed``, KMS, see ``caseline.adapters.sealing``);
+the outbound item holds only what is not personal and is completed at delivery. A *report case* item waits
+on the case's force and id for ``crime.recorded`` when ``report.recorded`` came first, so a signed-in
+reporter is linked to the case in either order. None of these items is on a ``CASE#`` partition, so the
+readers of a case never meet them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import UTCDateTimeAttribute as _Time
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    GetError,
+    PutError,
+    QueryError,
+    TransactWriteError,
+    UpdateError,
+)
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.base import connection, failed_indexes
+from caseline.adapters.dynamodb.models import (
+    CaseItem,
+    CaselineItem,
+    CaseLinkItem,
+    CaseMemberItem,
+    ReceiptItem,
+    case_pk,
+)
+from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.adapters.sealing import KmsFieldSealer
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
+from caseline.domain.records import WebhookReceipt, WriteOutcome
+from caseline.domain.reports import ReportRecord, ReportStatus
+
+KEY_KEPT = timedelta(days=7)
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def report_pk(force_id: str, reference: str) -> str:
+    return f"REPORT#{force_id}#{reference}"
+
+
+class ReportItem(CaselineItem, discriminator="report"):
+    reference = UnicodeAttribute()
+    category = UnicodeAttribute()
+    submitted_at = _Time()
+    status = UnicodeAttribute()
+    user_id = UnicodeAttribute(null=True)
+    sequence = NumberAttribute(default=0)
+    crime_reference = UnicodeAttribute(null=True)
+    case_id = UnicodeAttribute(null=True)
+    victim_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    where_to_go = UnicodeAttribute(null=True)
+    linked = BooleanAttribute(default=False)
+    details = JSONAttribute()  # the members that are not personal (category, when, CCTV ...)
+    sealed = JSONAttribute()  # the personal members, KMS-encrypted with context {force, report}
+
+
+class ReportKeyItem(CaselineItem, discriminator="report-key"):
+    """An idempotency key: the same form submitted again gets the same reference."""
+
+    reference = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class ReportRateItem(CaselineItem, discriminator="report-rate"):
+    submissions = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+class ReportCaseItem(CaselineItem, discriminator="report-case"):
+    """A recorded report whose case is not recorded yet: crime.recorded links the reporter."""
+
+    reference = UnicodeAttribute()
+    case_id = UnicodeAttribute()
+
+
+def _record(item: ReportItem) -> ReportRecord:
+    return ReportRecord(
+        force_id=item.force_id,
+        reference=item.reference,
+        category=item.category,
+        submitted_at=item.submitted_at,
+        status=ReportStatus(item.status),
+        user_id=item.user_id,
+        sequence=int(item.sequence or 0),
+        crime_reference=item.crime_reference,
+        case_id=item.case_id,
+        victim_id=item.victim_id,
+        reason=item.reason,
+        where_to_go=item.where_to_go,
+        linked=bool(item.linked),
+    )
+
+
+class DynamoReportStore:
+    def __init__(self, sealer: KmsFieldSealer | None = None) -> None:
+        self._sealer = sealer  # only submitting and delivering need the key (ingest never opens a report)
+
+    @property
+    def sealer(self) -> KmsFieldSealer:
+        if self._sealer is None:
+            raise RuntimeError("this function does not hold the report key")
+        return self._sealer
+
+    # ------------------------------------------------------------------ submitting
+    def reference_for(self, force_id: str, idempotency_key: str) -> str | None:
+        try:
+            item = CaselineItem.get(f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return item.reference if isinstance(item, ReportKeyItem) else None
+
+    def create(
+        self,
+        record: ReportRecord,
+        idempotency_key: str,
+        *,
+        details: dict[str, Any],
+        personal: dict[str, Any],
+        outbound: OutboundEvent,
+    ) -> WriteOutcome:
+        """The report, its idempotency key and its outbound event in one transaction.
+
+        DUPLICATE: the key was used already (``reference_for`` gives its reference); CONFLICT: the
+        reference was taken (draw another).
+        """
+        pk = report_pk(record.force_id, record.reference)
+        report = ReportItem(
+            pk,
+            "REPORT",
+            force_id=record.force_id,
+            reference=record.reference,
+            category=record.category,
+            submitted_at=record.submitted_at,
+            status=record.status.value,
+            user_id=record.user_id,
+            sequence=0,
+            linked=False,
+            details=details,
+            sealed=self.sealer.seal(record.force_id, record.reference, personal),
+        )
+        if record.user_id:
+            report.gsi1pk = f"REPORTS#{record.user_id}"
+            report.gsi1sk = f"{record.submitted_at.isoformat()}#{record.force_id}#{record.reference}"
+        key = ReportKeyItem(
+            f"REPORTKEY#{record.force_id}#{idempotency_key}",
+            "REPORTKEY",
+            force_id=record.force_id,
+            reference=record.reference,
+            expires_at=record.submitted_at + KEY_KEPT,
+        )
+        outbound_row = outbound_item(outbound)
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.save(report, condition=ReportItem.pk.does_not_exist())
+                transaction.save(key, condition=ReportKeyItem.pk.does_not_exist())
+                transaction.save(outbound_row, condition=CaselineItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            failed = failed_indexes(exc)
+            if 1 in failed:
+                return WriteOutcome.DUPLICATE
+            if failed:
+                return WriteOutcome.CONFLICT
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool:
+        """Count one submission in a fixed window; False once the window already has ``limit``."""
+        item = ReportRateItem(f"REPORTRATE#{counter}", window_start.isoformat())
+        try:
+            item.update(
+                actions=[
+                    ReportRateItem.submissions.add(1),
+                    ReportRateItem.force_id.set("-"),
+                    ReportRateItem.entity.set(ReportRateItem),
+                    ReportRateItem.expires_at.set(window_start + window + timedelta(hours=1)),
+                ],
+                condition=ReportRateItem.submissions.does_not_exist() | (ReportRateItem.submissions < limit),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == _CONDITION_FAILED:
+                return False
+            raise StorageUnavailableError() from exc
+        return True
+
+    # ------------------------------------------------------------------ reading
+    def get(self, force_id: str, reference: str) -> ReportRecord | None:
+        try:
+            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        return _record(item) if isinstance(item, ReportItem) else None
+
+    def for_user(self, user_id: str) -> list[ReportRecord]:
+        try:
+            items = CaselineItem.gsi1.query(f"REPORTS#{user_id}", scan_index_forward=False, limit=100)
+            return [_record(i) for i in items if isinstance(i, ReportItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None:
+        """The report with its personal fields decrypted (delivery to the force only)."""
+        try:
+            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        if not isinstance(item, ReportItem):
+            return None
+        personal = self.sealer.open(force_id, reference, list(item.sealed or []))
+        return _record(item), {**dict(item.details or {}), **personal}
+
+    # ------------------------------------------------------------------ the force's answers
+    def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome:
+        """Store the force's newest news about a report with the webhook receipt, in one transaction."""
+        receipt_row = ReceiptItem(
+            f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
+            "RECEIPT",
+            force_id=receipt.force_id,
+            webhook_id=receipt.webhook_id,
+            received_at=receipt.received_at,
+            expires_at=receipt.expires_at,
+        )
+        report = ReportItem(report_pk(record.force_id, record.reference), "REPORT")
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.save(receipt_row, condition=ReceiptItem.pk.does_not_exist())
+                transaction.update(
+                    report,
+                    actions=[
+                        ReportItem.status.set(record.status.value),
+                        ReportItem.sequence.set(record.sequence),
+                        *(
+                            attribute.set(value) if value is not None else attribute.remove()
+                            for attribute, value in (
+                                (ReportItem.crime_reference, record.crime_reference),
+                                (ReportItem.case_id, record.case_id),
+                                (ReportItem.victim_id, record.victim_id),
+                                (ReportItem.reason, record.reason),
+                                (ReportItem.where_to_go, record.where_to_go),
+                            )
+                        ),
+                    ],
+                    condition=ReportItem.sequence == expected_sequence,
+                )
+                if record.user_id and record.case_id and record.status is ReportStatus.RECORDED:
+                    transaction.save(
+                        ReportCaseItem(
+                            f"REPORTCASE#{record.force_id}#{record.case_id}",
+                            f"REPORT#{record.reference}",
+                            force_id=record.force_id,
+                            reference=record.reference,
+                            case_id=record.case_id,
+                        )
+                    )
+        except TransactWriteError as exc:
+            failed = failed_indexes(exc)
+            if 0 in failed:
+                return WriteOutcome.DUPLICATE
+            if failed:
+                return WriteOutcome.CONFLICT
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
+
+    def waiting_for_case(self, force_id: str, case_id: str) -> list[ReportRecord]:
+        try:
+            items = list(CaselineItem.query(f"REPORTCASE#{force_id}#{case_id}", consistent_read=True))
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+        found = [self.get(force_id, i.reference) for i in items if isinstance(i, ReportCaseItem)]
+        return [r for r in found if r is not None]
+
+    def link(self, record: ReportRecord, now: datetime) -> bool:
+        """Link the reporter's account to the recorded case (no access code). False: the case is not
+        recorded yet (crime.recorded will link it). Safe to repeat."""
+        if not (record.user_id and record.case_id and record.victim_id):
+            return False
+        pk = case_pk(record.force_id, record.case_id)
+        try:
+            case = CaselineItem.get(pk, "CASE", consistent_read=True)
+        except DoesNotExist:
+            return False
+        except GetError as exc:
+            raise StorageUnavailableError() from exc
+        if not isinstance(case, CaseItem) or not case.crime_reference:
+            return False
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.save(
+                    CaseMemberItem(
+                        pk,
+                        f"MEMBER#{record.user_id}",
+                        force_id=record.force_id,
+                        case_id=record.case_id,
+                        user_id=record.user_id,
+                        victim_id=record.victim_id,
+                        linked_at=now,
+                    ),
+                    condition=CaseMemberItem.pk.does_not_exist(),
+                )
+                transaction.save(
+                    CaseLinkItem(
+                        f"USER#{record.user_id}",
+                        pk,
+                        force_id=record.force_id,
+                        user_id=record.user_id,
+                        case_id=record.case_id,
+                        crime_reference=case.crime_reference,
+                        category=case.category or record.category,
+                        stage=case.stage,
+                        updated_at=case.updated_at or now,
+                    )
+                )
+        except TransactWriteError as exc:
+            if not failed_indexes(exc):  # a member already there: linked before (or by an access code)
+                raise StorageUnavailableError() from exc
+        try:
+            ReportItem(report_pk(record.force_id, record.reference), "REPORT").update(
+                actions=[ReportItem.linked.set(True)]
+            )
+            ReportCaseItem(f"REPORTCASE#{record.force_id}#{record.case_id}", f"REPORT#{record.reference}").delete()
+        except (UpdateError, DeleteError, PutError) as exc:
+            raise StorageUnavailableError() from exc
+        return True

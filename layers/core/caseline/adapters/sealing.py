@@ -1,0 +1,52 @@
+"""Field-level encryption of a report's personal fields with the table's KMS key.
+
+Each ciphertext is bound to the encryption context ``{force, report}``: a sealed value copied onto another
+report, or opened with the wrong force, does not decrypt. KMS encrypts at most 4 KiB at a time, so the
+JSON document is sealed in chunks (a report body is at most 16 KiB).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from caseline.domain.errors import StorageUnavailableError
+
+_CHUNK_BYTES = 4000
+
+
+class KmsFieldSealer:
+    def __init__(self, kms: Any, *, key_id: str) -> None:
+        self._kms = kms
+        self._key_id = key_id
+
+    def seal(self, force_id: str, reference: str, document: dict[str, Any]) -> list[str]:
+        plain = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        context = {"force": force_id, "report": reference}
+        sealed = []
+        try:
+            for start in range(0, len(plain), _CHUNK_BYTES):
+                answer = self._kms.encrypt(
+                    KeyId=self._key_id, Plaintext=plain[start : start + _CHUNK_BYTES], EncryptionContext=context
+                )
+                sealed.append(base64.b64encode(answer["CiphertextBlob"]).decode("ascii"))
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailableError() from exc
+        return sealed
+
+    def open(self, force_id: str, reference: str, sealed: list[str]) -> dict[str, Any]:
+        context = {"force": force_id, "report": reference}
+        plain = b""
+        try:
+            for chunk in sealed:
+                answer = self._kms.decrypt(
+                    KeyId=self._key_id, CiphertextBlob=base64.b64decode(chunk), EncryptionContext=context
+                )
+                plain += answer["Plaintext"]
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageUnavailableError() from exc
+        document = json.loads(plain.decode("utf-8"))
+        return dict(document)

@@ -1,0 +1,273 @@
+"""Reporting a crime online through the reports function, the stream, the outbound queue and the webhook
+(moto, every resource from template.yaml)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline.adapters.dynamodb.reports import DynamoReportStore
+from caseline.adapters.sealing import KmsFieldSealer
+from caseline_local.template import Template
+
+from .builders import crime_recorded
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
+from .test_outbound import FakeForce, _queue_records
+
+NOW = datetime.now(UTC)
+REPORT: dict[str, Any] = {
+    "force_id": "thames-valley",
+    "idempotency_key": "",
+    "website": "",
+    "category": "burglary",
+    "what_happened": "Someone broke the back door and took my laptop.",
+    "occurred": {"from": (NOW - timedelta(days=1)).isoformat(), "to": (NOW - timedelta(hours=12)).isoformat()},
+    "location": {"description": "My flat, 4 Example Road", "postcode": "RG1 1AA"},
+    "items": [{"description": "Laptop", "value_pounds": 650}],
+    "damage": "Back door lock broken",
+    "injured": False,
+    "injury_details": None,
+    "suspect": {"known": False, "name": None, "description": "Tall, dark jacket"},
+    "witnesses": "My neighbour at number 6 heard a noise",
+    "vehicle": None,
+    "cctv": "not-sure",
+    "reporter": {
+        "name": "Alex Example",
+        "email": "alex@example.org",
+        "mobile": "+447700900123",
+        "date_of_birth": "1990-05-01",
+        "under_18": False,
+        "preferred_language": "en",
+        "needs": "I use a hearing aid",
+        "wants_support": True,
+    },
+    "safe_contact": {
+        "safe_channels": ["email", "sms"],
+        "safe_hours": None,
+        "may_name_police": True,
+        "may_name_crime": True,
+    },
+}
+
+
+def a_report(**changes: Any) -> dict[str, Any]:
+    body = copy.deepcopy(REPORT)
+    body["idempotency_key"] = str(uuid.uuid4())
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def reports(aws: Template) -> ModuleType:
+    handler = load_handler("reports")
+    key = aws.physical["DataKey"]["Arn"]
+    handler.store = DynamoReportStore(KmsFieldSealer(boto3.client("kms", region_name=REGION), key_id=key))
+    return handler
+
+
+def post(handler: ModuleType, body: Any, *, user: str | None = None, ip: str = "198.51.100.7") -> dict[str, Any]:
+    path = "/v1/me/reports" if user else "/v1/reports"
+    event = api_event(
+        "POST",
+        path,
+        resource=path,
+        headers={"Content-Type": "application/json"},
+        body=body if isinstance(body, str) else json.dumps(body),
+        claims={"sub": user} if user else None,
+    )
+    event["requestContext"]["identity"]["sourceIp"] = ip
+    answer: dict[str, Any] = handler.lambda_handler(event, Context())
+    return answer
+
+
+def table_items() -> list[dict[str, Any]]:
+    return boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+
+
+def test_a_report_is_stored_sealed_with_its_outbound_event_and_the_same_form_again_is_one_report(
+    reports: ModuleType,
+) -> None:
+    # Given a signed-out reporter's burglary report
+    body = a_report()
+    # When it is sent twice (a double click)
+    first, second = post(reports, body), post(reports, body)
+    # Then the first is 201 with a reference, the second 200 with the same one
+    assert first["statusCode"] == 201, first["body"]
+    reference = json.loads(first["body"])["report_reference"]
+    assert json.loads(first["body"])["status"] == "submitted"
+    assert reference.startswith("TV-") and len(reference) == 12
+    assert second["statusCode"] == 200 and json.loads(second["body"])["report_reference"] == reference
+    # And one report, one key and one outbound event are stored, none holding the personal fields in plain
+    items = table_items()
+    entities = sorted(i["entity"]["S"] for i in items)
+    assert entities == ["outbound", "report", "report-key", "report-rate"]
+    stored = json.dumps(items)
+    for personal in ("Alex Example", "alex@example.org", "7700900123", "back door", "Example Road", "neighbour"):
+        assert personal not in stored, personal
+
+
+def test_every_invalid_field_gets_a_govuk_message_and_fraud_is_sent_elsewhere(reports: ModuleType) -> None:
+    # Given a report with a bad email, a postcode that is not one, an end before its start and an unknown member
+    body = a_report(extra="x")
+    body["reporter"] = {**REPORT["reporter"], "email": "alex-at-example"}
+    body["location"] = {"description": None, "postcode": "NOT A CODE"}
+    body["occurred"] = {"from": REPORT["occurred"]["to"], "to": REPORT["occurred"]["from"]}
+    # When it is sent
+    answer = post(reports, body)
+    # Then 422 lists one message per field, as the portal shows them
+    assert answer["statusCode"] == 422
+    problem = json.loads(answer["body"])
+    assert problem["type"] == "urn:caseline:problem:validation"
+    messages = {e["field"]: e["message"] for e in problem["errors"]}
+    assert messages["reporter.email"] == "Enter an email address in the correct format, like name@example.com"
+    assert messages["location.postcode"] == "Enter a real postcode, like RG1 1AA"
+    assert messages["occurred.to"] == "When it ended must be the same as or after when it started"
+    assert "extra" in messages
+    # And fraud is refused with a pointer to Report Fraud
+    fraud = post(reports, a_report(category="other-crime", fraud=True))
+    assert fraud["statusCode"] == 422
+    assert json.loads(fraud["body"])["type"] == "urn:caseline:problem:report-elsewhere"
+    assert "reportfraud.police.uk" in json.loads(fraud["body"])["detail"]
+    assert table_items() == []
+
+
+def test_bad_bodies_are_4xx_never_5xx(reports: ModuleType) -> None:
+    assert post(reports, "not json")["statusCode"] == 400
+    assert post(reports, "[1, 2]")["statusCode"] == 422
+    assert post(reports, json.dumps(a_report(what_happened="x" * 17000)))["statusCode"] == 413
+    assert post(reports, json.dumps(a_report(items=[{"value_pounds": 1e309}])))["statusCode"] == 422
+
+
+def test_the_honeypot_answers_like_a_report_and_stores_nothing(reports: ModuleType) -> None:
+    answer = post(reports, a_report(website="http://spam.example.org"))
+    assert answer["statusCode"] == 201
+    assert json.loads(answer["body"])["report_reference"].startswith("TV-")
+    assert table_items() == []
+
+
+def test_an_address_may_send_five_reports_an_hour(reports: ModuleType) -> None:
+    answers = [post(reports, a_report(), ip="203.0.113.9") for _ in range(6)]
+    assert [a["statusCode"] for a in answers] == [201] * 5 + [429]
+    headers = answers[-1].get("headers") or {k: v[0] for k, v in answers[-1]["multiValueHeaders"].items()}
+    assert 0 < int(headers["Retry-After"]) <= 3600
+    assert post(reports, a_report(), ip="203.0.113.10")["statusCode"] == 201  # another address is counted apart
+    assert "203.0.113.9" not in json.dumps(table_items())  # only a hash of the address is kept
+
+
+def _deliver(aws: Template) -> FakeForce:
+    dispatch, outbound = load_handler("dispatch"), load_handler("outbound")
+    outbound.reports = DynamoReportStore(
+        KmsFieldSealer(boto3.client("kms", region_name=REGION), key_id=aws.physical["DataKey"]["Arn"])
+    )
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    secret = json.loads(secrets.get_secret_value(SecretId="caseline/test/outbound/thames-valley")["SecretString"])
+    force = FakeForce(secret["current"])
+    outbound.endpoint._open = force
+    records = StreamReader(aws, "DispatchFunction").new_records()
+    dispatch.lambda_handler({"Records": records}, Context())
+    queued = _queue_records(aws.physical["OutboundQueue"]["QueueUrl"])
+    assert outbound.lambda_handler({"Records": queued}, Context()) == {"batchItemFailures": []}
+    return force
+
+
+def _force_event(reference: str, event_type: str, sequence: int, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "urn:example:thames-valley:niche",
+        "type": f"org.caseline.{event_type}.v1",
+        "time": datetime.now(UTC).isoformat(),
+        "subject": reference,
+        "sequence": sequence,
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def _my_reports(reports: ModuleType, user: str) -> list[dict[str, Any]]:
+    event = api_event("GET", "/v1/me/reports", resource="/v1/me/reports", claims={"sub": user})
+    answer = reports.lambda_handler(event, Context())
+    assert answer["statusCode"] == 200, answer["body"]
+    found: list[dict[str, Any]] = json.loads(answer["body"])["reports"]
+    return found
+
+
+@pytest.mark.parametrize("crime_first", [False, True])
+def test_the_force_receives_the_whole_report_and_recording_it_links_the_signed_in_reporter(
+    aws: Template, reports: ModuleType, crime_first: bool
+) -> None:
+    # Given a signed-in reporter's report
+    answer = post(reports, a_report(), user="reporter-1")
+    reference = json.loads(answer["body"])["report_reference"]
+    # When it is delivered
+    force = _deliver(aws)
+    # Then the force receives report.submitted, signed, with the report decrypted and no account id
+    [received] = force.received
+    assert received["id"] == f"report-{reference}"
+    assert received["body"]["type"] == "org.caseline.report.submitted.v1"
+    assert received["body"]["subject"] == reference
+    data = received["body"]["data"]
+    assert data["report_reference"] == reference and data["account_linked"] is True
+    assert data["reporter"]["email"] == "alex@example.org" and data["what_happened"].startswith("Someone")
+    assert "reporter-1" not in json.dumps(received)
+    assert _my_reports(reports, "reporter-1")[0]["status"] == "submitted"
+    # When the force says received, then recorded (and sends crime.recorded for the case, in either order)
+    ingest = load_handler("webhook_ingest")
+
+    def send(event: dict[str, Any]) -> int:
+        status: int = ingest.lambda_handler(webhook_request("thames-valley", event), Context())["statusCode"]
+        return status
+
+    assert send(_force_event(reference, "report.received", 1, {})) == 202
+    crime = crime_recorded("TVP-R-0001")
+    recorded = {
+        "crime_reference": crime["data"]["crime_reference"],
+        "case_id": "TVP-R-0001",
+        "victim_id": crime["data"]["victim"]["victim_id"],
+    }
+    if crime_first:
+        assert send(crime) == 202
+    assert send(_force_event(reference, "report.recorded", 2, recorded)) == 202
+    if not crime_first:
+        assert send(crime) == 202
+    # Then my reports says recorded with the crime reference and the case, and the case is linked to me
+    [mine] = _my_reports(reports, "reporter-1")
+    assert mine["status"] == "recorded"
+    assert mine["crime_reference"] == recorded["crime_reference"]
+    assert mine["case"] == {"force_id": "thames-valley", "case_id": "TVP-R-0001"}
+    victim_api = load_handler("victim_api")
+    cases = victim_api.lambda_handler(
+        api_event("GET", "/v1/me/cases", resource="/v1/me/cases", claims={"sub": "reporter-1"}), Context()
+    )
+    assert [c["case_id"] for c in json.loads(cases["body"])["cases"]] == ["TVP-R-0001"]
+    # And a late "received" does not move it back
+    assert send(_force_event(reference, "report.received", 1, {})) in (200, 202)
+    assert _my_reports(reports, "reporter-1")[0]["status"] == "recorded"
+
+
+def test_not_recorded_says_why_and_where_to_go(aws: Template, reports: ModuleType) -> None:
+    reference = json.loads(post(reports, a_report(), user="reporter-2")["body"])["report_reference"]
+    ingest = load_handler("webhook_ingest")
+    reason = {"reason": "This is a civil matter between you and your landlord.", "where_to_go": "Citizens Advice"}
+    event = _force_event(reference, "report.not-recorded", 1, reason)
+    assert ingest.lambda_handler(webhook_request("thames-valley", event), Context())["statusCode"] == 202
+    [mine] = _my_reports(reports, "reporter-2")
+    assert (mine["status"], mine["reason"], mine["where_to_go"], mine["case"]) == (
+        "not-recorded",
+        reason["reason"],
+        "Citizens Advice",
+        None,
+    )
+
+
+def test_an_event_about_an_unknown_report_is_refused(aws: Template) -> None:
+    ingest = load_handler("webhook_ingest")
+    event = _force_event("TV-0000-0000", "report.received", 1, {})
+    assert ingest.lambda_handler(webhook_request("thames-valley", event), Context())["statusCode"] == 422
