@@ -67,7 +67,14 @@ def record(aws: Template) -> Iterator[Callable[[Callable[[], object]], set[str]]
     recorder = Recorder()
     entry = ("before-call", recorder)
     botocore.handlers.BUILTIN_HANDLERS.append(entry)
-    CaselineItem._connection = None  # a fresh client that carries the hook
+
+    def forget_connections(model: type[Any]) -> None:
+        # PynamoDB keeps a connection per model class (subclasses too): fresh clients carry the hook
+        model._connection = None
+        for subclass in model.__subclasses__():
+            forget_connections(subclass)
+
+    forget_connections(CaselineItem)
     try:
 
         def run(call: Callable[[], object]) -> set[str]:
@@ -78,7 +85,7 @@ def record(aws: Template) -> Iterator[Callable[[Callable[[], object]], set[str]]
         yield run
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(entry)
-        CaselineItem._connection = None
+        forget_connections(CaselineItem)
 
 
 def test_every_action_each_function_performs_is_in_its_policy(aws: Template, record: Any) -> None:
