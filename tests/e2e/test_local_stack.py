@@ -42,7 +42,6 @@ def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack:
     address = f"e2e-{uuid.uuid4().hex[:8]}@example.org"
     event["data"]["victim"]["email"] = address
     assert stack.gateway is not None
-    began = time.monotonic()
     status, body = demo.post_event(stack.gateway.url, "hampshire", event, stack.webhook_secret("hampshire"))
     assert (status, body["status"]) == (202, "accepted")
     # Then the confirmation email (with the crime reference) and the SMS show in the sent view
@@ -50,7 +49,6 @@ def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack:
     assert event["data"]["crime_reference"] in email["subject"]
     mobile = event["data"]["victim"]["mobile"]
     eventually(lambda: [m for m in sent(http) if m["to"] == mobile and event["data"]["crime_reference"] in m["body"]])
-    assert time.monotonic() - began < 20
 
 
 def test_the_sent_view_is_a_page_too(http: Client) -> None:
