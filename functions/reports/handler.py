@@ -5,7 +5,6 @@ client at cold start, and only this function may encrypt with the data key."""
 from __future__ import annotations
 
 import base64
-import json
 from datetime import datetime
 from typing import Any
 
@@ -17,11 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.http import install_problem_handlers, problem, problem_for
+from caseline.adapters.http import install_problem_handlers, non_json_body_problem, problem, problem_for
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
-from caseline.domain.errors import CaselineError, UnauthenticatedError
+from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.reports import REPORT_FRAUD_URL, ReportElsewhereError, ReportInvalidError
 from caseline.observability import logger, metrics, tracer
 from caseline.services import reports as report_service
@@ -165,7 +164,7 @@ def my_reports() -> MyReports:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    try:
-        return app.resolve(event, context)
-    except CaselineError as error:  # pragma: no cover - the resolver's handlers answer these
-        return json.loads(json.dumps(problem_for(error).__dict__, default=str))
+    rejected = non_json_body_problem(event)
+    if rejected is not None:
+        return rejected
+    return app.resolve(event, context)

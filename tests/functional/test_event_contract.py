@@ -8,14 +8,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from caseline.domain.events import EVENT_DATA_MODELS
+from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
 from caseline_local.contract import schema_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "docs" / "events" / "schemas"
 
 
-@pytest.mark.parametrize("event_type", sorted(EVENT_DATA_MODELS))
+@pytest.mark.parametrize("event_type", sorted(INBOUND_EVENT_DATA_MODELS))
 def test_each_committed_schema_is_current_and_valid(event_type: str) -> None:
     path = SCHEMAS / f"{event_type.removeprefix('org.caseline.')}.schema.json"
     committed = json.loads(path.read_text(encoding="utf-8"))
@@ -24,7 +24,7 @@ def test_each_committed_schema_is_current_and_valid(event_type: str) -> None:
 
 
 def test_no_stray_schema_files() -> None:
-    expected = {f"{t.removeprefix('org.caseline.')}.schema.json" for t in EVENT_DATA_MODELS}
+    expected = {f"{t.removeprefix('org.caseline.')}.schema.json" for t in INBOUND_EVENT_DATA_MODELS}
     assert {p.name for p in SCHEMAS.glob("*.json")} == expected
 
 

@@ -12,11 +12,11 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, create_model
 
-from caseline.domain.events import EVENT_DATA_MODELS, CloudEvent
+from caseline.domain.events import INBOUND_EVENT_DATA_MODELS, CloudEvent
 
 
 def schema_for(event_type: str) -> dict[str, Any]:
-    data_model = EVENT_DATA_MODELS[event_type]
+    data_model = INBOUND_EVENT_DATA_MODELS[event_type]
     envelope = create_model(
         event_type.removeprefix("org.caseline.").replace(".", "_").replace("-", "_"),
         __base__=CloudEvent,
@@ -39,7 +39,7 @@ def schema_for(event_type: str) -> dict[str, Any]:
 def write_all(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for event_type in sorted(EVENT_DATA_MODELS):
+    for event_type in sorted(INBOUND_EVENT_DATA_MODELS):
         path = folder / f"{event_type.removeprefix('org.caseline.')}.schema.json"
         path.write_text(json.dumps(schema_for(event_type), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         written.append(path)

@@ -77,6 +77,7 @@ def build(root: Path) -> dict[str, Any]:
         },
     }
     _document_webhook(document)
+    _document_reports(document)
     return document
 
 
@@ -149,3 +150,154 @@ def _document_victim_routes(document: dict[str, Any]) -> None:
             responses["415"] = _problem("The body must be application/json")
     served = paths["/v1/openapi.json"]["get"]["responses"]["200"]
     served["content"] = {"application/json": {"schema": {"type": "object"}}}
+
+
+def _text(nullable: bool = True) -> dict[str, Any]:
+    return {"type": "string", "maxLength": 2000, "nullable": nullable}
+
+
+_FLAG = {"type": "boolean", "nullable": True}
+# The body of POST /v1/reports and /v1/me/reports (caseline.domain.reports validates it, field by field).
+REPORT_BODY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["force_id", "idempotency_key", "category", "what_happened", "occurred", "location", "reporter"],
+    "properties": {
+        "force_id": {"type": "string", "example": "thames-valley"},
+        "idempotency_key": {"type": "string", "pattern": "^[A-Za-z0-9-]{16,64}$"},
+        "website": {"type": "string", "description": "Honeypot: people leave it empty"},
+        "category": {"type": "string", "description": "A police.uk category the force takes online"},
+        "fraud": {**_FLAG, "description": "true with other-crime: refused, report to Report Fraud"},
+        "what_happened": _text(False),
+        "occurred": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["from"],
+            "properties": {
+                "from": {"type": "string", "format": "date-time"},
+                "to": {"type": "string", "format": "date-time", "nullable": True},
+            },
+        },
+        "location": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"description": _text(), "postcode": {"type": "string", "nullable": True}},
+        },
+        "items": {
+            "type": "array",
+            "maxItems": 20,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["description"],
+                "properties": {
+                    "description": _text(False),
+                    "value_pounds": {"type": "number", "minimum": 0, "maximum": 1000000, "nullable": True},
+                },
+            },
+        },
+        "damage": _text(),
+        "injured": _FLAG,
+        "injury_details": _text(),
+        "suspect": {
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": False,
+            "properties": {"known": _FLAG, "name": _text(), "description": _text()},
+        },
+        "witnesses": _text(),
+        "vehicle": _text(),
+        "cctv": {"type": "string", "enum": ["yes", "no", "not-sure"], "nullable": True},
+        "reporter": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name"],
+            "description": "At least one of email and mobile",
+            "properties": {
+                "name": _text(False),
+                "email": {"type": "string", "format": "email", "nullable": True},
+                "mobile": {"type": "string", "nullable": True, "example": "+447700900123"},
+                "date_of_birth": {"type": "string", "format": "date", "nullable": True},
+                "under_18": _FLAG,
+                "preferred_language": {"type": "string", "pattern": "^[a-z]{2}(-[A-Z]{2})?$", "nullable": True},
+                "needs": _text(),
+                "wants_support": _FLAG,
+            },
+        },
+        "safe_contact": {
+            "type": "object",
+            "nullable": True,
+            "additionalProperties": False,
+            "properties": {
+                "safe_channels": {"type": "array", "items": {"type": "string", "enum": ["email", "sms"]}},
+                "safe_hours": {
+                    "type": "object",
+                    "nullable": True,
+                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+                },
+                "may_name_police": _FLAG,
+                "may_name_crime": _FLAG,
+            },
+        },
+    },
+}
+_REPORT_PROBLEM = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Problem"},
+        {
+            "type": "object",
+            "properties": {
+                "errors": {
+                    "type": "array",
+                    "description": "One GOV.UK-style message per field at fault",
+                    "items": {
+                        "type": "object",
+                        "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                    },
+                },
+                "url": {"type": "string", "description": "report-elsewhere: where to report instead"},
+            },
+        },
+    ]
+}
+
+
+def _document_reports(document: dict[str, Any]) -> None:
+    """The reporting routes read their raw body themselves (every field gets its own message)."""
+    submitted = {"$ref": "#/components/schemas/ReportSubmitted"}
+    document["components"]["schemas"]["ReportSubmitted"] = {
+        "type": "object",
+        "required": ["report_reference", "status"],
+        "properties": {
+            "report_reference": {"type": "string", "example": "TV-7K3M-Q9PX"},
+            "status": {"type": "string", "enum": ["submitted"]},
+        },
+    }
+    for path in ("/v1/reports", "/v1/me/reports"):
+        operation = document["paths"][path]["post"]
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": REPORT_BODY}}}
+        responses = {
+            "201": {
+                "description": "Stored and on its way to the force",
+                "content": {"application/json": {"schema": submitted}},
+            },
+            "200": {
+                "description": "This form was sent before (same idempotency_key): the same reference",
+                "content": {"application/json": {"schema": submitted}},
+            },
+            "400": _problem("The body is not UTF-8 JSON"),
+            "413": _problem("The report is over 16 KiB"),
+            "415": _problem("The body must be application/json"),
+            "422": {
+                "description": "Fields not valid (validation, with errors) or report elsewhere (report-elsewhere)",
+                "content": {"application/problem+json": {"schema": _REPORT_PROBLEM}},
+            },
+            "429": _problem("Too many reports from this address (5 an hour) or account (10 a day); see Retry-After"),
+            "503": _problem("Temporarily unavailable; send the same form again (same idempotency_key)"),
+        }
+        if "401" in operation["responses"]:
+            responses["401"] = operation["responses"]["401"]
+        operation["responses"] = responses
+    listing = document["paths"]["/v1/me/reports"]["get"]["responses"]
+    listing.pop("422", None)
+    listing["503"] = _problem("Temporarily unavailable; try again")

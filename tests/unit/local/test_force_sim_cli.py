@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from caseline.domain import signing
-from caseline.domain.events import EVENT_DATA_MODELS, CloudEvent
+from caseline.domain.events import INBOUND_EVENT_DATA_MODELS, CloudEvent
 from caseline_local.force_sim.__main__ import main
 
 SECRET = "cli-test-secret"
@@ -52,4 +52,4 @@ def test_an_unknown_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 
 def test_examples_writes_one_file_per_type(tmp_path: Path) -> None:
     assert main(["examples", str(tmp_path)]) == 0
-    assert len(list(tmp_path.glob("*.json"))) == len(EVENT_DATA_MODELS)
+    assert len(list(tmp_path.glob("*.json"))) == len(INBOUND_EVENT_DATA_MODELS)

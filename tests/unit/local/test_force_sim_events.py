@@ -133,3 +133,24 @@ def test_the_lifecycle_folds_to_a_closed_case_whatever_the_arrival_order() -> No
     case = fold("hampshire", "LC-2", reversed(stored), revision=1)
     assert (case.stage, case.sequence, case.is_recorded) == (CaseStage.CLOSED, 13, True)
     assert case.officer == events[1]["data"]["officer"]
+
+
+def test_there_is_one_report_builder_per_report_event_type_and_each_is_valid() -> None:
+    from caseline_local.force_sim.events import REPORT_BUILDERS
+
+    # Given the builders for a force's answers about an online report
+    assert set(REPORT_BUILDERS) == set(ev.REPORT_EVENT_DATA_MODELS)
+    for event_type, builder in REPORT_BUILDERS.items():
+        # When each builds an event about report TV-7K3M-Q9PX
+        event = builder(EventContext("thames-valley", "TV-7K3M-Q9PX", 2, START))
+        # Then it is a valid envelope whose subject is the reference
+        envelope = ev.CloudEvent.model_validate(event)
+        ev.REPORT_EVENT_DATA_MODELS[envelope.type].model_validate(envelope.data)
+        assert envelope.subject == "TV-7K3M-Q9PX"
+        assert (
+            build(
+                event_type.removeprefix("org.caseline.").removesuffix(".v1"),
+                EventContext("thames-valley", "TV-7K3M-Q9PX", 2, START),
+            )["type"]
+            == event_type
+        )

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from caseline.domain.events import EVENT_DATA_MODELS, CloudEvent
+from caseline.domain.events import INBOUND_EVENT_DATA_MODELS, CloudEvent
 from caseline_local.contract import schema_for
 from caseline_local.force_sim.examples import example_events, file_name, render, write_examples
 
@@ -17,15 +17,15 @@ EXAMPLES = ROOT / "docs" / "events" / "examples"
 
 
 def test_there_is_one_example_per_event_type_and_no_other_file() -> None:
-    assert {p.name for p in EXAMPLES.glob("*.json")} == {file_name(t) for t in EVENT_DATA_MODELS}
+    assert {p.name for p in EXAMPLES.glob("*.json")} == {file_name(t) for t in INBOUND_EVENT_DATA_MODELS}
 
 
-@pytest.mark.parametrize("event_type", sorted(EVENT_DATA_MODELS))
+@pytest.mark.parametrize("event_type", sorted(INBOUND_EVENT_DATA_MODELS))
 def test_each_example_validates_against_the_models_and_the_schema(event_type: str) -> None:
     event = json.loads((EXAMPLES / file_name(event_type)).read_text(encoding="utf-8"))
     envelope = CloudEvent.model_validate(event)
     assert envelope.type == event_type
-    EVENT_DATA_MODELS[event_type].model_validate(envelope.data)
+    INBOUND_EVENT_DATA_MODELS[event_type].model_validate(envelope.data)
     jsonschema.validate(event, schema_for(event_type))
 
 
@@ -38,4 +38,4 @@ def test_the_committed_examples_are_what_the_simulator_builds() -> None:
 
 def test_writing_the_examples_makes_one_file_per_type(tmp_path: Path) -> None:
     written = write_examples(tmp_path / "examples")
-    assert sorted(p.name for p in written) == sorted(file_name(t) for t in EVENT_DATA_MODELS)
+    assert sorted(p.name for p in written) == sorted(file_name(t) for t in INBOUND_EVENT_DATA_MODELS)

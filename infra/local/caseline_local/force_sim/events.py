@@ -219,6 +219,39 @@ def access_code_reissued(ctx: EventContext) -> Event:
     return envelope(ctx, ev.ACCESS_CODE_REISSUED, {"victim_id": case_facts(ctx.force_id, ctx.case_id).victim_id})
 
 
+# A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
+# per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
+def report_received(ctx: EventContext) -> Event:
+    return envelope(ctx, ev.REPORT_RECEIVED, {})
+
+
+def report_recorded(ctx: EventContext, *, case_id: str | None = None) -> Event:
+    case = case_id or f"{force(ctx.force_id).case_prefix}-R{ctx.case_id[-4:]}"
+    facts = case_facts(ctx.force_id, case)
+    return envelope(
+        ctx,
+        ev.REPORT_RECORDED,
+        {"crime_reference": facts.crime_reference, "case_id": case, "victim_id": facts.victim_id},
+    )
+
+
+def report_not_recorded(ctx: EventContext, *, reason: str | None = None, where_to_go: str | None = None) -> Event:
+    return envelope(
+        ctx,
+        ev.REPORT_NOT_RECORDED,
+        {
+            "reason": reason or "What you told us is a disagreement between neighbours, not a crime.",
+            "where_to_go": where_to_go or "Your local council's community mediation service can help.",
+        },
+    )
+
+
+REPORT_BUILDERS: dict[str, Callable[[EventContext], Event]] = {
+    ev.REPORT_RECEIVED: report_received,
+    ev.REPORT_RECORDED: report_recorded,
+    ev.REPORT_NOT_RECORDED: report_not_recorded,
+}
+
 BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.CRIME_RECORDED: crime_recorded,
     ev.OFFICER_ASSIGNED: officer_assigned,
@@ -245,10 +278,11 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
 def full_type(name: str) -> str:
     """``officer.assigned`` or ``org.caseline.officer.assigned.v1`` → the full type name."""
     full = name if name.startswith("org.caseline.") else f"org.caseline.{name.removesuffix('.v1')}.v1"
-    if full not in BUILDERS:
+    if full not in BUILDERS and full not in REPORT_BUILDERS:
         raise ValueError(f"unknown event type {name!r}")
     return full
 
 
 def build(event_type: str, ctx: EventContext) -> Event:
-    return BUILDERS[full_type(event_type)](ctx)
+    full = full_type(event_type)
+    return (BUILDERS.get(full) or REPORT_BUILDERS[full])(ctx)

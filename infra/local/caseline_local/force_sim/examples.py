@@ -41,12 +41,18 @@ def _other_path(case_id: str) -> list[Event]:
 
 
 def example_events() -> dict[str, Event]:
-    """Event type → example event. Every type in ``EVENT_DATA_MODELS`` has one."""
+    """Event type → example event. Every type in ``INBOUND_EVENT_DATA_MODELS`` has one."""
     scripted = lifecycle(FORCE, "TVP-260914", START)
     scripted[0] = build.crime_recorded(
         EventContext(FORCE, "TVP-260914", 1, START), category="burglary", safe_contact=SAFE_CONTACT
     )
-    return {event["type"]: event for event in [*scripted, *_other_path("TVP-260915")]}
+    report = EventContext(FORCE, "TV-7K3M-Q9PX", 1, START)
+    reports = [
+        build.report_received(report),
+        build.report_recorded(EventContext(FORCE, report.case_id, 2, START), case_id="TVP-260916"),
+        build.report_not_recorded(EventContext(FORCE, "TV-2H8C-W4RD", 2, START)),
+    ]
+    return {event["type"]: event for event in [*scripted, *_other_path("TVP-260915"), *reports]}
 
 
 def file_name(event_type: str) -> str:

@@ -91,7 +91,13 @@ class Inbox:
 
 def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
     kind = str(event.get("type", "")).removeprefix(OUTBOUND_PREFIX)
-    return f"{event.get('time', '-')} {kind} case={event.get('subject', '-')} id={event.get('id', '-')} ({webhook_id})"
+    if kind.startswith("report."):  # an online report: answer it with report.received / recorded / not-recorded
+        data = event.get("data") or {}
+        category = data.get("category", "-") if isinstance(data, dict) else "-"
+        subject = f"report={event.get('subject', '-')} category={category}"
+    else:
+        subject = f"case={event.get('subject', '-')}"
+    return f"{event.get('time', '-')} {kind} {subject} id={event.get('id', '-')} ({webhook_id})"
 
 
 class OutboundReceiver:
