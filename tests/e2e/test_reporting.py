@@ -314,3 +314,180 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     assert posted == []
     assert visit.outside == [] and visit.errors == []
     context.close()
+
+
+def send_report(page: Any) -> tuple[str, dict[str, Any]]:
+    """Double-click "Send report": one request at most goes out, and the confirmation shows the reference."""
+    bodies: list[dict[str, Any]] = []
+
+    def record(request: Any) -> None:
+        if request.method == "POST" and "/reports" in request.url:
+            bodies.append(json.loads(request.post_data or "{}"))
+
+    page.on("request", record)
+    page.locator("#report-form button[type=submit]").dblclick()
+    page.wait_for_url("**/report-sent.html")
+    ready(page)
+    reference = page.locator(".app-reference").inner_text().strip()
+    assert REFERENCE.match(reference), reference
+    assert len(bodies) == 1, len(bodies)
+    assert bodies[0]["website"] == ""  # the honeypot, left empty by a person
+    return reference, bodies[0]
+
+
+def submitted_to_force(stack: LocalStack, reference: str) -> list[dict[str, Any]]:
+    inbox = stack.force_inboxes()["thames-valley"]
+    return [e for e in inbox if e["type"] == SUBMITTED and e["data"].get("report_reference") == reference]
+
+
+def force_sends(stack: LocalStack, subject: str, sequence: int, event_type: str, data: dict[str, Any]) -> None:
+    """A signed webhook from Thames Valley, signed at the stack's clock (as test_scenarios does)."""
+    assert stack.gateway is not None
+    event = build.envelope(EventContext("thames-valley", subject, sequence, stack.now()), event_type, data)
+    body = client.encode(event)
+    secret = stack.webhook_secret("thames-valley")
+    headers = client.signed_headers(secret, client.new_webhook_id(), body, timestamp=int(stack.now().timestamp()))
+    response = client.request(client.webhook_url(stack.gateway.url, "thames-valley"), body=body, headers=headers)
+    assert response.status == 202, response.body
+
+
+def messages_to(http: Client, *addresses: str) -> list[dict[str, Any]]:
+    return [m for m in http.request("GET", "/_local/sent.json").json() if m["to"] in addresses]
+
+
+def test_a_signed_out_person_reports_a_burglary_once(stack: LocalStack, http: Client, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, visit)
+    assert stack.gateway is not None
+    who = Reporter.new()
+    # Given a person who is not signed in, at the end of the questions
+    page.goto(stack.gateway.url + "/report-start.html")
+    ready(page)
+    answer_all(page, visit, who, errors=False)
+
+    # When they double-click "Send report"
+    reference, body = send_report(page)
+
+    # Then the confirmation gives the reference and the safe channel it was also sent by
+    check_page(page, "report-sent", WIDTH, visit)
+    assert "We have also sent it to you by email." in page.locator("main").inner_text()
+    assert page.evaluate("sessionStorage.getItem('caseline.report')") is None  # the answers are forgotten
+
+    # And the force receives one signed report.submitted (the inbox keeps only correctly signed events)
+    (event,) = eventually(lambda: submitted_to_force(stack, reference), timeout=30)
+    data = event["data"]
+    assert data["category"] == "burglary" and data["account_linked"] is False
+    assert data["reporter"]["email"] == who.email and data["reporter"]["mobile"] == who.e164
+    assert data["items"] == [{"description": "Laptop", "value_pounds": 650}]
+    assert data["occurred"]["from"] == "2025-11-28T20:00:00Z"
+    assert data["location"]["postcode"] == "RG1 1AA"
+
+    # And sending the same report again (Back and submit, a retry) gives the same reference and no second report
+    again = http.request(
+        "POST", "/v1/reports", body=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    assert again.status == 200, again.body
+    assert again.json()["report_reference"] == reference
+    assert len(submitted_to_force(stack, reference)) == 1
+
+    # And the reference reaches them by a safe channel too
+    eventually(lambda: any(reference in m["body"] for m in messages_to(http, who.email, who.e164)), timeout=30)
+    for seen in visit.urls + visit.titles:
+        assert reference not in seen and who.email not in seen, seen
+    assert visit.outside == [] and visit.errors == []
+    context.close()
+
+
+def sign_up(stack: LocalStack) -> tuple[str, str]:
+    import boto3
+
+    config = stack.public_config()
+    idp = boto3.session.Session(region_name="eu-west-2").client("cognito-idp")
+    email, password = f"reporter-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
+    idp.sign_up(ClientId=config["userPoolClientId"], Username=email, Password=password)
+    idp.admin_confirm_sign_up(UserPoolId=config["userPoolId"], Username=email)
+    return email, password
+
+
+def test_a_signed_in_victim_reports_a_burglary_and_follows_the_case(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, visit)
+    assert stack.gateway is not None
+    base = stack.gateway.url
+    # Given a victim with an account, signed in
+    email, password = sign_up(stack)
+    who = Reporter(f"Robin Example {uuid.uuid4().hex[:6]}", email, f"07700 900{uuid.uuid4().int % 1000:03d}")
+    page.goto(base + "/sign-in.html")
+    ready(page)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("#sign-in-form button[type=submit]").click()
+    page.wait_for_url("**/cases.html")
+
+    # When they report a burglary
+    page.goto(base + "/report-start.html")
+    ready(page)
+    answer_all(page, visit, who, errors=False, signed_in=True)
+    reference, _ = send_report(page)
+    assert page.locator(".app-signed-in-next").is_visible()
+
+    # Then the force receives it, tied to an account it is not told about
+    (event,) = eventually(lambda: submitted_to_force(stack, reference), timeout=30)
+    assert event["data"]["account_linked"] is True
+    assert "account" not in json.dumps({k: v for k, v in event["data"].items() if k != "account_linked"})
+
+    # And "Your reports" shows it as sent
+    page.get_by_role("link", name="your reports").click()
+    page.wait_for_url("**/report-mine.html")
+    page.locator(".app-report-card").first.wait_for()
+    assert reference in page.locator(".app-report-list").inner_text()
+    check_page(page, "report-mine", WIDTH, visit)
+
+    # When the force receives it, records it as a crime, then sends crime.recorded for the new case
+    case_id = f"RPT-{uuid.uuid4().hex[:8]}"
+    victim_id = f"V-{uuid.uuid4().hex[:8]}"
+    crime_reference = f"43{uuid.uuid4().int % 10**9:09d}"
+    force_sends(stack, reference, 1, "org.caseline.report.received.v1", {})
+    force_sends(
+        stack,
+        reference,
+        2,
+        "org.caseline.report.recorded.v1",
+        {"crime_reference": crime_reference, "case_id": case_id, "victim_id": victim_id},
+    )
+    recorded = build.crime_recorded(EventContext("thames-valley", case_id, 1, stack.now()), category="burglary")
+    recorded["data"]["crime_reference"] = crime_reference
+    recorded["data"]["victim"].update(
+        {"victim_id": victim_id, "name": who.name, "email": who.email, "mobile": who.e164}
+    )
+    force_sends(stack, case_id, 1, "org.caseline.crime.recorded.v1", recorded["data"])
+
+    # Then "Your reports" shows the crime reference with a link to the case
+    def recorded_shown() -> bool:
+        page.reload()
+        ready(page)
+        page.locator(".app-report-list, .app-no-reports").first.wait_for()
+        return "Recorded as a crime" in page.locator(".app-report-list").inner_text()
+
+    eventually(recorded_shown, timeout=30, interval=1.0)
+    assert crime_reference in page.locator(".app-report-list").inner_text()
+    check_page(page, "report-mine-recorded", WIDTH, visit)
+    page.get_by_role("link", name="Follow your case").first.click()
+    page.wait_for_url("**/case.html#c=*")
+    page.locator(".app-case").wait_for()
+
+    # And the case is in "Your cases", linked without an access code
+    page.goto(base + "/cases.html")
+    ready(page)
+    page.locator(".app-case-card").first.wait_for()
+    assert crime_reference in page.locator(".app-case-list").inner_text()
+
+    # And the confirmation journey's message has gone out by a safe channel
+    eventually(lambda: any(crime_reference in m["body"] for m in messages_to(http, who.email, who.e164)), timeout=30)
+    for seen in visit.urls + visit.titles:
+        for secret in (reference, crime_reference, case_id, who.email):
+            assert secret not in seen, seen
+    assert visit.outside == [] and visit.errors == []
+    context.close()

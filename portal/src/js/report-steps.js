@@ -55,7 +55,7 @@ export function occurred (values, now = Date.now()) {
   const start = ukMoment(from, fromTime === 'missing' ? {} : fromTime)
   const endDay = to === 'missing' ? from : to
   let end = ukMoment(endDay, toTime === 'missing' ? { hour: 23, minute: 59 } : toTime)
-  if (toTime === 'missing') end = Math.max(start, Math.min(end, now))
+  if (toTime === 'missing') end = Math.max(start, Math.min(end, now - 60000)) // a minute's margin for the server's clock
   if (start > now) errors.push({ field: 'from-day', message: 'Date it happened must be today or in the past' })
   else if (to !== 'missing' && ukMoment(to) < ukMoment(from)) errors.push({ field: 'to-day', message: 'End date must be the same as or after the date it started' })
   else if (end < start) errors.push({ field: 'to-time', message: 'End time must be after the time it started' })
