@@ -5,16 +5,50 @@ from __future__ import annotations
 
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import jwt
 import pytest
+from moto.server import ThreadedMotoServer
 
 from caseline_local.cognito_triggers import post_authentication_triggers
+from caseline_local.gateway import Gateway
+from caseline_local.provision import provision_stack
 
-from .test_portal_gateway import REGION, LocalPortal, local  # noqa: F401 - the module's gateway fixture
+from .test_portal_gateway import REGION, ROOT, LocalPortal
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPortal]:
+    """moto over HTTP with template.yaml's resources behind the gateway's Cognito proxy."""
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    reset = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset).close()  # moto's servers in one process share their state: start clean
+    portal_dir = tmp_path_factory.mktemp("portal")
+    gateway = Gateway(portal_dir=portal_dir, port=0)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        template, _ = provision_stack(
+            ROOT,
+            boto3.session.Session(region_name=REGION),
+            region=REGION,
+            parameters={"Environment": "test", "PortalUrl": gateway.url},
+        )
+        gateway.cognito_endpoint = f"http://{host}:{port}"
+        threading.Thread(target=gateway.server.serve_forever, daemon=True).start()
+        try:
+            yield LocalPortal(gateway, template, portal_dir)
+        finally:
+            gateway.server.shutdown()
+            gateway.server.server_close()
+            urllib.request.urlopen(reset).close()  # and leave none for the next module's stack
+            moto.stop()
 
 
 class RecordingWorker:
@@ -35,7 +69,7 @@ class RecordingWorker:
 
 
 @pytest.fixture
-def wire(local: LocalPortal) -> Iterator[Any]:  # noqa: F811 - the imported fixture
+def wire(local: LocalPortal) -> Iterator[Any]:
     """``wire(worker)`` makes ``worker`` the function the template names, as the local stack wires it."""
 
     def wire_worker(worker: RecordingWorker) -> None:
@@ -47,7 +81,7 @@ def wire(local: LocalPortal) -> Iterator[Any]:  # noqa: F811 - the imported fixt
     local.gateway.cognito_triggers = []
 
 
-def signed_up(local: LocalPortal) -> tuple[str, str, str]:  # noqa: F811
+def signed_up(local: LocalPortal) -> tuple[str, str, str]:
     client_id = local.template.physical["VictimUserPoolClient"]["Ref"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
     assert local.cognito("SignUp", {"ClientId": client_id, "Username": email, "Password": password}).status == 200
@@ -56,7 +90,7 @@ def signed_up(local: LocalPortal) -> tuple[str, str, str]:  # noqa: F811
     return client_id, email, password
 
 
-def sign_in(local: LocalPortal, client_id: str, email: str, password: str) -> Any:  # noqa: F811
+def sign_in(local: LocalPortal, client_id: str, email: str, password: str) -> Any:
     auth = {"USERNAME": email, "PASSWORD": password}
     return local.cognito(
         "InitiateAuth", {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
@@ -64,7 +98,7 @@ def sign_in(local: LocalPortal, client_id: str, email: str, password: str) -> An
 
 
 def test_the_template_wires_the_sign_in_function_as_the_pools_post_authentication_trigger(
-    local: LocalPortal,  # noqa: F811
+    local: LocalPortal,
 ) -> None:
     worker = RecordingWorker()
     triggers = post_authentication_triggers(local.template, {"SignInFunction": worker}, region=REGION)
@@ -75,7 +109,7 @@ def test_the_template_wires_the_sign_in_function_as_the_pools_post_authenticatio
 
 
 def test_a_sign_in_through_the_proxy_invokes_the_trigger_with_cognitos_event(
-    local: LocalPortal,  # noqa: F811
+    local: LocalPortal,
     wire: Any,
 ) -> None:
     # Given the sign-in function wired as the template says
@@ -97,7 +131,7 @@ def test_a_sign_in_through_the_proxy_invokes_the_trigger_with_cognitos_event(
     assert event["response"] == {}
 
 
-def test_a_refresh_or_a_refused_sign_in_invokes_nothing(local: LocalPortal, wire: Any) -> None:  # noqa: F811
+def test_a_refresh_or_a_refused_sign_in_invokes_nothing(local: LocalPortal, wire: Any) -> None:
     worker = RecordingWorker()
     client_id, email, password = signed_up(local)
     tokens = sign_in(local, client_id, email, password).json()["AuthenticationResult"]
@@ -118,7 +152,7 @@ def test_a_refresh_or_a_refused_sign_in_invokes_nothing(local: LocalPortal, wire
 
 
 def test_a_slow_failing_trigger_neither_delays_nor_fails_the_sign_in(
-    local: LocalPortal,  # noqa: F811
+    local: LocalPortal,
     wire: Any,
 ) -> None:
     # Given a trigger that takes 3 seconds and then fails
