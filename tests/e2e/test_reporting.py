@@ -474,7 +474,7 @@ def test_a_signed_in_victim_reports_a_burglary_and_follows_the_case(
     eventually(recorded_shown, timeout=30, interval=1.0)
     assert crime_reference in page.locator(".app-report-list").inner_text()
     check_page(page, "report-mine-recorded", WIDTH, visit)
-    page.get_by_role("link", name="Follow your case").first.click()
+    page.locator(".app-report-list").get_by_role("link", name="Go to your case").first.click()
     page.wait_for_url("**/case.html#c=*")
     page.locator(".app-case").wait_for()
 

@@ -34,7 +34,7 @@ function card (report) {
     if (report.where_to_go) rows.push(summaryRow('Where to go instead', report.where_to_go))
   }
   const link = report.case
-    ? el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-link', href: pageFor('case', caseKey(report.case.force_id, report.case.case_id)) }, 'Follow your case'))
+    ? el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-link', href: pageFor('case', caseKey(report.case.force_id, report.case.case_id)) }, 'Go to your case'))
     : null
   return el('div', { class: 'app-case-card app-report-card' },
     el('h2', { class: 'govuk-heading-m' }, categoryLabel(report.category)),
