@@ -24,6 +24,7 @@ from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.dynamodb.survey import DynamoSurveyStore
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
@@ -32,9 +33,10 @@ from caseline.content.articles_index import LazyArticleLibrary
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.preferences import PreferenceRequest, VictimPreferences
 from caseline.domain.safe_contact import SafeHours
+from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
 from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
-from caseline.services import data_rights, preferences, victim_cases
+from caseline.services import data_rights, preferences, survey, victim_cases
 from caseline.services.linking import link_case
 
 if TYPE_CHECKING:
@@ -51,6 +53,7 @@ links = DynamoLinkRepository()
 preference_store = DynamoPreferencesStore()
 rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
+surveys = DynamoSurveyStore()
 identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start
@@ -234,6 +237,30 @@ def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
         content_type="application/json",
         body=Accepted(status="requested" if new else "already-requested-today"),
     )
+
+
+Score = Annotated[int, Field(strict=True, ge=1, le=5)]
+
+
+class SurveyBody(_Model):
+    """The closing survey: each score from 1 (worst) to 5 (best)."""
+
+    satisfaction: Score = Field(description="Overall, how satisfied you are with how you were kept informed")
+    kept_informed: Score = Field(description="How well the police kept you informed about your case")
+    easy_to_use: Score = Field(description="How easy this service was to use")
+    comments: str | None = Field(default=None, max_length=MAX_COMMENTS_CHARS, description="Anything else (optional)")
+
+
+@app.post(
+    "/v1/cases/<force_id>/<case_id>/survey",
+    summary="Answer the closing survey for my closed case (once)",
+    tags=["Victims"],
+)
+def answer_survey(force_id: Id, case_id: Id, body: Annotated[SurveyBody, Body()]) -> Response[Accepted]:
+    answers = SurveyAnswers(body.satisfaction, body.kept_informed, body.easy_to_use, body.comments)
+    survey.answer_survey(_caller(), force_id, case_id, answers, reader=cases, store=surveys, clock=clock)
+    metrics.add_metric(name="SurveysAnswered", unit=MetricUnit.Count, value=1)
+    return Response(status_code=201, content_type="application/json", body=Accepted(status="answered"))
 
 
 class SafeHoursView(_Model):

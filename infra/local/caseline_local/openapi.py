@@ -130,6 +130,10 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     (_CASE, "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/messages", "post"): ("202", {"404": _NOT_LINKED, "429": "Too many messages today"}),
     (_CASE + "/update-requests", "post"): ("202", {"404": _NOT_LINKED}),
+    (_CASE + "/survey", "post"): (
+        "201",
+        {"404": _NOT_LINKED, "409": "The case is not closed yet, or you have answered this survey already"},
+    ),
     (_CASE + "/preferences", "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/preferences", "put"): ("200", {"404": _NOT_LINKED}),
 }

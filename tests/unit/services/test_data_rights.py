@@ -21,6 +21,7 @@ from caseline.domain.records import (
     VictimMessage,
 )
 from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.survey import SurveyAnswers, SurveyResponse
 from caseline.domain.vocabulary import Channel
 from caseline.services import data_rights, victim_cases
 from tests.unit.fakes import FixedClock
@@ -214,6 +215,7 @@ def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: 
         "timeline",
         "your_messages",
         "requests_to_the_force",
+        "your_survey",
     }
     assert (shared["force_id"], shared["crime_reference"], shared["category"], shared["stage"]) == (
         FORCE,
@@ -258,10 +260,33 @@ def test_a_shared_case_exports_only_the_callers_own_details_messages_and_request
     ]
     assert shared["timeline"][1]["data"]["needs"] == ["interpreter"]
     assert shared["timeline"][0]["occurred_at"] == (NOW + timedelta(hours=1)).isoformat()
+    assert shared["your_survey"] is None  # Alex has not answered the closing survey
     assert shared["timeline"][0]["title"] == "Your report was recorded as burglary"
     text = json.dumps(shared)
     for leak in ("Blake", "V-BLAKE", "+447700900202", "housing", "private words"):
         assert leak not in text
+
+
+def test_the_export_holds_the_callers_own_survey_answers_and_never_anothers(store: FakeDataRightsStore) -> None:
+    # Given Alex and Blake both answered the closing survey on their shared case
+    shared = store.read(FORCE, "S1")
+    for victim_id, user, score, comments in (
+        ("V-ALEX", "alex", 4, "Kept well informed"),
+        ("V-BLAKE", "blake", 1, None),
+    ):
+        answers = SurveyAnswers(score, score, score, comments)
+        shared.surveys[victim_id] = SurveyResponse(FORCE, "S1", victim_id, user, answers, NOW)
+    # When Alex downloads their data
+    cases = _export(store)["cases"]
+    # Then only Alex's answers are in it
+    assert cases[1]["your_survey"] == {  # type: ignore[index]
+        "satisfaction": 4,
+        "kept_informed": 4,
+        "easy_to_use": 4,
+        "comments": "Kept well informed",
+        "answered_at": NOW.isoformat(),
+    }
+    assert cases[0]["your_survey"] is None  # type: ignore[index]
 
 
 def test_each_exported_case_writes_one_consultation_log_entry(store: FakeDataRightsStore) -> None:

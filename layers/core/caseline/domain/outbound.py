@@ -13,12 +13,21 @@ from typing import Any
 MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 PREFERENCES_CHANGED = "org.caseline.victim.preferences-changed.v1"
+SURVEY_ANSWERED = "org.caseline.victim.survey-answered.v1"
 OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
 DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
 # An online report: the outbound item holds only what is not personal; delivery adds the sealed fields.
 REPORT_SUBMITTED = "org.caseline.report.submitted.v1"
 OUTBOUND_TYPES = frozenset(
-    {MESSAGE_SENT, UPDATE_REQUESTED, PREFERENCES_CHANGED, OFFICER_TASK_CREATED, DEADLINE_AT_RISK, REPORT_SUBMITTED}
+    {
+        MESSAGE_SENT,
+        UPDATE_REQUESTED,
+        PREFERENCES_CHANGED,
+        SURVEY_ANSWERED,
+        OFFICER_TASK_CREATED,
+        DEADLINE_AT_RISK,
+        REPORT_SUBMITTED,
+    }
 )
 
 # After this many failed attempts the victim's view says the force has not received it yet.

@@ -219,3 +219,4 @@ class CasePartition:
     messages: list[VictimMessage]
     outbound: list[Any]  # OutboundEvent (kept generic here to avoid a domain import cycle)
     read_at: dict[str, datetime] = field(default_factory=dict)  # user id -> when they last read the case
+    surveys: dict[str, Any] = field(default_factory=dict)  # victim id -> SurveyResponse (closing survey)

@@ -142,6 +142,7 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
         "requests_to_the_force": [
             {"type": o.event_type, "created_at": o.created_at.isoformat(), "status": o.status.value} for o in requests
         ],
+        "your_survey": survey.to_dict() if (survey := partition.surveys.get(victim_id)) else None,
     }
 
 

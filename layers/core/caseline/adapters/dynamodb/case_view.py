@@ -19,11 +19,13 @@ from caseline.adapters.dynamodb.models import (
     MessageItem,
     OutboundItem,
     PreferencesItem,
+    SurveyItem,
     VictimItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.repository import _case_record, _victim_record, event_record
+from caseline.adapters.dynamodb.survey import survey_response
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences
@@ -46,6 +48,7 @@ class DynamoCaseReader:
             ],
             outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
             read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
+            surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
         )
 
 

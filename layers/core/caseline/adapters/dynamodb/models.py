@@ -25,6 +25,7 @@ message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           
 audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
 attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
 sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          -
+survey         CASE#{force}#{case}             SURVEY#{victim}                  -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
@@ -275,6 +276,19 @@ class CaseLinkItem(CaselineItem, discriminator="link"):
     stage = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
     unread = NumberAttribute(default=0)
+
+
+class SurveyItem(CaselineItem, discriminator="survey"):
+    """A victim's answers to the closing survey: one per victim per case, written with its outbound event."""
+
+    case_id = UnicodeAttribute()
+    victim_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    satisfaction = NumberAttribute()
+    kept_informed = NumberAttribute()
+    easy_to_use = NumberAttribute()
+    comments = UnicodeAttribute(null=True)
+    answered_at = UTCDateTimeAttribute()
 
 
 class SignInItem(CaselineItem, discriminator="sign-in"):

@@ -1,0 +1,63 @@
+"""Closing-survey answers on the case's partition (``SURVEY#{victim}``), written in one transaction with
+the outbound event that takes them to the force: both or neither."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
+from caseline.adapters.dynamodb.models import OutboundItem, SurveyItem, case_pk
+from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
+from caseline.domain.records import WriteOutcome
+from caseline.domain.survey import SurveyAnswers, SurveyResponse
+
+
+def survey_item(response: SurveyResponse) -> SurveyItem:
+    answers = response.answers
+    return SurveyItem(
+        case_pk(response.force_id, response.case_id),
+        f"SURVEY#{response.victim_id}",
+        force_id=response.force_id,
+        case_id=response.case_id,
+        victim_id=response.victim_id,
+        user_id=response.user_id,
+        satisfaction=answers.satisfaction,
+        kept_informed=answers.kept_informed,
+        easy_to_use=answers.easy_to_use,
+        comments=answers.comments,
+        answered_at=response.answered_at,
+    )
+
+
+def survey_response(item: SurveyItem) -> SurveyResponse:
+    return SurveyResponse(
+        force_id=item.force_id,
+        case_id=item.case_id,
+        victim_id=item.victim_id,
+        user_id=item.user_id,
+        answers=SurveyAnswers(
+            satisfaction=int(item.satisfaction),
+            kept_informed=int(item.kept_informed),
+            easy_to_use=int(item.easy_to_use),
+            comments=item.comments,
+        ),
+        answered_at=item.answered_at,
+    )
+
+
+class DynamoSurveyStore:
+    def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
+        """DUPLICATE when this victim has answered already (the answers or their event exist)."""
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                transaction.save(survey_item(response), condition=SurveyItem.pk.does_not_exist())
+                transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
+        except TransactWriteError as exc:
+            if _failed_indexes(exc):  # a condition failed: not a conflict between concurrent writers
+                return WriteOutcome.DUPLICATE
+            raise StorageUnavailableError() from exc
+        return WriteOutcome.WRITTEN
