@@ -290,6 +290,17 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     )
     assert posted == []
 
+    # And what Thames Valley does not take online (drug dealing) says to call 101 instead
+    page.get_by_role("link", name="choose what happened again").click()
+    page.wait_for_url("**/report-what.html")
+    ready(page)
+    page.check("#category-drugs")
+    go_on(page, "report-elsewhere.html")
+    check_page(page, "report-elsewhere", WIDTH, visit)
+    text = page.locator("main").inner_text()
+    assert "Thames Valley Police does not take reports of drug dealing or drug use online" in text
+    assert "Call 101" in text
+
     # When they answer every question wrongly first, then properly
     page.goto(base + "/report-start.html")
     ready(page)
@@ -304,6 +315,33 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     ready(page)
     assert page.input_value("#from-time") == "20:00"  # the answer is kept in the tab
     go_on(page, "report-check.html")
+
+    # When the API refuses an answer (422), its message is shown the same way: in the summary, linked
+    # to the question, and next to the field there
+    refusal = {
+        "type": "urn:caseline:problem:validation",
+        "title": "Check your answers",
+        "status": 422,
+        "errors": [{"field": "reporter.email", "message": "Enter an email address we can send messages to"}],
+    }
+    page.route(
+        "**/v1/reports",
+        lambda route: route.fulfill(status=422, content_type="application/problem+json", body=json.dumps(refusal)),
+    )
+    page.locator("#report-form button[type=submit]").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.title().startswith("Error: ")
+    assert page.locator("#report-form button[type=submit]").is_enabled()  # it can be sent again
+    check_page(page, "report-check-refused", WIDTH, visit, screenshot=False)
+    page.locator(".govuk-error-summary").get_by_role("link", name="Enter an email address we can send").click()
+    page.wait_for_url("**/report-contact.html#change")
+    ready(page)
+    assert "Enter an email address we can send" in page.locator("#email").locator("xpath=..").inner_text()
+    check_page(page, "report-contact-refused", WIDTH, visit, screenshot=False)
+    go_on(page, "report-check.html")
+    assert page.locator(".govuk-error-summary").count() == 0  # answered again: the complaint is gone
+    page.unroute("**/v1/reports")
+    posted.clear()
 
     # And the progress lives in sessionStorage only, never localStorage, and nothing personal is in
     # an address or a title
