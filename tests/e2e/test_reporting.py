@@ -12,7 +12,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,8 +22,15 @@ from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 
 from .conftest import Client, eventually
-from .portal_pages import CHROMIUM_ARGS, Visit, check_page, chromium_or_skip, require_built_portal, serve_dist, wire_context
-from .test_local_stack import _tokens
+from .portal_pages import (
+    CHROMIUM_ARGS,
+    Visit,
+    check_page,
+    chromium_or_skip,
+    require_built_portal,
+    serve_dist,
+    wire_context,
+)
 
 pytestmark = pytest.mark.browser
 NARROW = {"width": 320, "height": 720}
