@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from caseline.adapters.dynamodb.base import partition_items
-from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem, PreferencesItem, VictimItem
-from caseline.adapters.dynamodb.repository import _case_record, _victim_record
-from caseline.domain.preferences import VictimPreferences, effective_profile
+from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem
+from caseline.adapters.dynamodb.repository import _case_record, effective_victims, victim_choices
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import OutboxStatus
 from caseline.services.dispatch import DispatchContext
 
@@ -16,18 +15,8 @@ from caseline.services.dispatch import DispatchContext
 class DynamoDispatchReader:
     def context(self, force_id: str, case_id: str, victim_id: str) -> DispatchContext:
         items = partition_items(force_id, case_id)
-        prefs = next(
-            (
-                VictimPreferences.from_dict(i.preferences or {})
-                for i in items
-                if isinstance(i, PreferencesItem) and i.victim_id == victim_id
-            ),
-            VictimPreferences(),
-        )
-        victims = [_victim_record(i) for i in items if isinstance(i, VictimItem)]
-        victim = next((v for v in victims if v.victim_id == victim_id), None)
-        if victim is not None:
-            victim = replace(victim, safe_contact=effective_profile(victim.safe_contact, prefs))
+        prefs = victim_choices(items).get(victim_id, VictimPreferences())
+        victim = next((v for v in effective_victims(items) if v.victim_id == victim_id), None)
         return DispatchContext(
             case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
             victim=victim,

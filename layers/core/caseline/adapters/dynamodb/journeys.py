@@ -3,7 +3,6 @@ through gsi1 ``TIMER#{force}`` ordered by due time), outbox messages, duties, ta
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -21,21 +20,19 @@ from caseline.adapters.dynamodb.models import (
     EventItem,
     JourneyRunItem,
     OutboxItem,
-    PreferencesItem,
     TimerItem,
-    VictimItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.repository import (
     DynamoOutboxRepository,
     _case_record,
-    _victim_record,
     access_code_item,
+    effective_victims,
     event_record,
+    victim_choices,
 )
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import Duty, JourneyTimer, WriteOutcome
 from caseline.services.journeys import JourneyState, RunWrites
 
@@ -81,21 +78,11 @@ class DynamoJourneyStore:
 
     def state(self, force_id: str, case_id: str) -> JourneyState:
         items = partition_items(force_id, case_id)
-        choices = {
-            i.victim_id: VictimPreferences.from_dict(i.preferences or {})
-            for i in items
-            if isinstance(i, PreferencesItem)
-        }
-        victims = [_victim_record(i) for i in items if isinstance(i, VictimItem)]
+        choices = victim_choices(items)
         return JourneyState(
             case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
-            victims=[
-                replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
-                if v.victim_id in choices
-                else v
-                for v in victims
-            ],
+            victims=effective_victims(items),
             linked_victims={i.victim_id for i in items if isinstance(i, CaseMemberItem)},
             preferences=choices,
             duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],

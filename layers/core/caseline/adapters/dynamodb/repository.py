@@ -132,6 +132,28 @@ def event_record(item: EventItem) -> StoredEvent:
     )
 
 
+def victim_choices(items: Sequence[CaselineItem]) -> dict[str, VictimPreferences]:
+    """Each victim's own contact choices on a case partition."""
+    return {
+        item.victim_id: VictimPreferences.from_dict(item.preferences or {})
+        for item in items
+        if isinstance(item, PreferencesItem)
+    }
+
+
+def effective_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
+    """The partition's victims with the profile messages must obey: the force's, made stricter by the
+    victim's own choices."""
+    choices = victim_choices(items)
+    victims = [_victim_record(item) for item in items if isinstance(item, VictimItem)]
+    return [
+        replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
+        if v.victim_id in choices
+        else v
+        for v in victims
+    ]
+
+
 def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
     """A victim's current one-time code (a new one replaces the old: same key)."""
     return AccessCodeItem(
@@ -163,19 +185,7 @@ class DynamoCaseRepository:
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
         """Victims with the profile messages must obey: the force's, made stricter by their own choices."""
-        items = partition_items(force_id, case_id)
-        victims = [_victim_record(item) for item in items if isinstance(item, VictimItem)]
-        choices = {
-            item.victim_id: VictimPreferences.from_dict(item.preferences or {})
-            for item in items
-            if isinstance(item, PreferencesItem)
-        }
-        return [
-            replace(v, safe_contact=effective_profile(v.safe_contact, choices[v.victim_id]))
-            if v.victim_id in choices
-            else v
-            for v in victims
-        ]
+        return effective_victims(partition_items(force_id, case_id))
 
     def load(self, force_id: str, case_id: str) -> CaseAggregate:
         """One strongly consistent Query over the case's partition (case, timeline, victims)."""
