@@ -135,6 +135,13 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
                     "non_statutory": True,
                 },
             ),
+            (
+                "POST",
+                "/v1/cases/thames-valley/IAM-1/survey",
+                "/v1/cases/{force_id}/{case_id}/survey",
+                1,
+                {"satisfaction": 5, "kept_informed": 4, "easy_to_use": 5, "comments": None},
+            ),
             ("GET", "/v1/me/data", "/v1/me/data", None, None),
             ("DELETE", "/v1/me", "/v1/me", None, None),
         ]
@@ -155,6 +162,8 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
     victim_api.identity = CognitoIdentityAdmin(
         victim_api.client("cognito-idp"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
     )
+    closed = {"closed_at": "2026-12-01T09:00:00Z", "reason_summary": "We have finished our work on your case."}
+    post({**crime_recorded("IAM-1", sequence=2), "type": "org.caseline.case.closed.v1", "data": closed})  # survey
     used["VictimApiFunction"] = record(victim_calls)
     outbound = dispatch_stream.new_records()
     assert any(r["dynamodb"]["NewImage"]["entity"]["S"] == "outbound" for r in outbound)
