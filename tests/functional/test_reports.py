@@ -271,3 +271,62 @@ def test_an_event_about_an_unknown_report_is_refused(aws: Template) -> None:
     ingest = load_handler("webhook_ingest")
     event = _force_event("TV-0000-0000", "report.received", 1, {})
     assert ingest.lambda_handler(webhook_request("thames-valley", event), Context())["statusCode"] == 422
+
+
+def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Template, reports: ModuleType) -> None:
+    """The IAM check of test_iam_coverage for the reports function and the report paths of the others."""
+    import botocore.handlers
+    import botocore.session
+
+    from caseline.adapters.dynamodb.models import CaselineItem
+
+    from .test_iam_coverage import Recorder, allowed
+
+    recorder = Recorder()
+    entry = ("before-call", recorder)
+    botocore.handlers.BUILTIN_HANDLERS.append(entry)
+    CaselineItem._connection = None  # a fresh client that carries the hook
+    used: dict[str, set[str]] = {}
+    try:
+        kms = botocore.session.Session().create_client("kms", region_name=REGION)  # a new session carries the hook
+        key = aws.physical["DataKey"]["Arn"]
+        reports.store = DynamoReportStore(KmsFieldSealer(kms, key_id=key))
+
+        def run(function: str, call: Any) -> None:
+            recorder.actions.clear()
+            call()
+            used[function] = used.get(function, set()) | recorder.actions
+
+        # Given a signed-in report, submitted, listed and delivered, then recorded before its crime
+        run("ReportsFunction", lambda: post(reports, a_report(), user="iam-reporter"))
+        run("ReportsFunction", lambda: _my_reports(reports, "iam-reporter"))
+        reference = json.loads(post(reports, a_report(), user="iam-reporter")["body"])["report_reference"]
+        dispatch, outbound = load_handler("dispatch"), load_handler("outbound")
+        outbound.reports = DynamoReportStore(KmsFieldSealer(kms, key_id=key))
+        secrets = boto3.client("secretsmanager", region_name=REGION)
+        secret = json.loads(secrets.get_secret_value(SecretId="caseline/test/outbound/thames-valley")["SecretString"])
+        outbound.endpoint._open = FakeForce(secret["current"])
+        records = StreamReader(aws, "DispatchFunction").new_records()
+        run("DispatchFunction", lambda: dispatch.lambda_handler({"Records": records}, Context()))
+        queued = _queue_records(aws.physical["OutboundQueue"]["QueueUrl"])
+        run("OutboundFunction", lambda: outbound.lambda_handler({"Records": queued}, Context()))
+        ingest = load_handler("webhook_ingest")
+        crime = crime_recorded("TVP-IAM-R1")
+        recorded = {
+            "crime_reference": crime["data"]["crime_reference"],
+            "case_id": "TVP-IAM-R1",
+            "victim_id": crime["data"]["victim"]["victim_id"],
+        }
+        for event in (_force_event(reference, "report.recorded", 1, recorded), crime):
+            request = webhook_request("thames-valley", event)
+            run("WebhookIngestFunction", lambda r=request: ingest.lambda_handler(r, Context()))
+    finally:
+        botocore.handlers.BUILTIN_HANDLERS.remove(entry)
+        CaselineItem._connection = None
+    # Then each function's policy allows all it did, and the recorder saw the sealing and the opening
+    for function, actions in used.items():
+        missing = actions - allowed(aws, function)
+        assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
+    assert "kms:Encrypt" in used["ReportsFunction"] and "kms:Decrypt" not in used["ReportsFunction"]
+    assert "kms:Decrypt" in used["OutboundFunction"]
+    assert "dynamodb:DeleteItem" in used["WebhookIngestFunction"]  # the waiting report-case item, once linked
