@@ -1,0 +1,118 @@
+"""The report body's validation (GOV.UK-style messages, one per field) and report references."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from caseline.domain.reports import (
+    REFERENCE_PATTERN,
+    ReportElsewhereError,
+    ReportInvalidError,
+    new_reference,
+    validate_report,
+)
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+FORCES = {"thames-valley": frozenset({"burglary", "other-crime", "vehicle-crime"})}
+BODY: dict[str, Any] = {
+    "force_id": "thames-valley",
+    "idempotency_key": "8c1f0d0e-5b0a-4c3e-9a1e-0d6f4b1b2a11",
+    "website": "",
+    "category": "burglary",
+    "what_happened": "  Someone broke the back door and took my laptop.  ",
+    "occurred": {"from": "2026-11-28T20:00:00Z", "to": "2026-11-29T07:00:00Z"},
+    "location": {"description": "My flat, 4 Example Road", "postcode": "rg11aa"},
+    "items": [{"description": "Laptop", "value_pounds": 650}],
+    "reporter": {"name": "Alex Example", "email": "alex@example.org", "mobile": "07700 900123"},
+}
+
+
+def errors_for(**changes: Any) -> dict[str, str]:
+    body = copy.deepcopy(BODY)
+    body.update(changes)
+    with pytest.raises(ReportInvalidError) as raised:
+        validate_report(body, forces=FORCES, now=NOW)
+    return {e.field: e.message for e in raised.value.errors}
+
+
+def test_a_valid_report_is_trimmed_and_normalised() -> None:
+    report = validate_report(copy.deepcopy(BODY), forces=FORCES, now=NOW)
+    assert report.details["what_happened"] == "Someone broke the back door and took my laptop."
+    assert report.details["location"]["postcode"] == "RG1 1AA"
+    assert report.details["reporter"]["mobile"] == "+447700900123"
+    assert report.details["safe_contact"]["safe_channels"] == ["email", "sms"]
+    assert not report.honeypot_filled
+    assert "reporter" in report.personal() and "reporter" not in report.not_personal()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"reporter": {"name": "A", "email": "nope"}},
+            "reporter.email",
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+        (
+            {"reporter": {"name": "A"}},
+            "reporter.email",
+            "Enter an email address or a mobile phone number so we can contact you",
+        ),
+        (
+            {"reporter": {"name": "A", "mobile": "0118 496 0000"}},
+            "reporter.mobile",
+            "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982",
+        ),
+        ({"location": {"postcode": "XYZ"}}, "location.postcode", "Enter a real postcode, like RG1 1AA"),
+        ({"what_happened": "   "}, "what_happened", "Enter what happened"),
+        ({"what_happened": "x" * 2001}, "what_happened", "What happened must be 2,000 characters or fewer"),
+        (
+            {"occurred": {"from": "2026-11-29T07:00:00Z", "to": "2026-11-28T07:00:00Z"}},
+            "occurred.to",
+            "When it ended must be the same as or after when it started",
+        ),
+        ({"occurred": {"from": "2027-01-01T00:00:00Z"}}, "occurred.from", "When it started must be in the past"),
+        (
+            {"items": [{"description": "Bike", "value_pounds": 1_000_001}]},
+            "items.0.value_pounds",
+            "Enter a value between £0 and £1,000,000",
+        ),
+        (
+            {"items": [{"description": "Bike", "value_pounds": -1}]},
+            "items.0.value_pounds",
+            "Enter a value between £0 and £1,000,000",
+        ),
+        (
+            {"category": "drugs"},
+            "category",
+            "Select what happened from the list: this kind of crime cannot be reported online",
+        ),
+        ({"force_id": "atlantis"}, "force_id", "Select the police force for the area where it happened"),
+        ({"cctv": "maybe"}, "cctv", "Select whether there is any CCTV: yes, no or not sure"),
+        ({"nickname": "x"}, "nickname", "This question is not part of the form"),
+    ],
+)
+def test_each_invalid_field_gets_its_govuk_message(changes: dict[str, Any], field: str, message: str) -> None:
+    assert errors_for(**changes)[field] == message
+
+
+def test_fraud_is_reported_elsewhere() -> None:
+    body = {**copy.deepcopy(BODY), "category": "other-crime", "fraud": True}
+    with pytest.raises(ReportElsewhereError) as raised:
+        validate_report(body, forces=FORCES, now=NOW)
+    assert "https://www.reportfraud.police.uk/" in raised.value.detail
+
+
+def test_a_filled_honeypot_is_noticed() -> None:
+    assert validate_report({**copy.deepcopy(BODY), "website": "x"}, forces=FORCES, now=NOW).honeypot_filled
+
+
+def test_references_are_the_prefix_and_two_groups_of_crockford_base32() -> None:
+    assert new_reference("TV", bytes(5)) == "TV-0000-0000"
+    assert new_reference("TV", b"\xff" * 5) == "TV-ZZZZ-ZZZZ"
+    drawn = {new_reference("HIOW") for _ in range(200)}
+    assert len(drawn) == 200 and all(REFERENCE_PATTERN.match(r) for r in drawn)
