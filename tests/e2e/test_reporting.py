@@ -12,8 +12,10 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from caseline_local.force_sim import client
@@ -37,6 +39,7 @@ NARROW = {"width": 320, "height": 720}
 WIDTH = "320"
 REFERENCE = re.compile(r"^TV-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 SUBMITTED = "org.caseline.report.submitted.v1"
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "events" / "schemas"
 
 
 @dataclass
@@ -385,9 +388,12 @@ def submitted_to_force(stack: LocalStack, reference: str) -> list[dict[str, Any]
 
 
 def force_sends(stack: LocalStack, subject: str, sequence: int, event_type: str, data: dict[str, Any]) -> None:
-    """A signed webhook from Thames Valley, signed at the stack's clock (as test_scenarios does)."""
+    """A signed webhook from Thames Valley, signed at the stack's clock (as test_scenarios does), its data
+    valid against its published schema (docs/events/schemas)."""
     assert stack.gateway is not None
     event = build.envelope(EventContext("thames-valley", subject, sequence, stack.now()), event_type, data)
+    name = event_type.removeprefix("org.caseline.")
+    jsonschema.validate(event, json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
     body = client.encode(event)
     secret = stack.webhook_secret("thames-valley")
     headers = client.signed_headers(secret, client.new_webhook_id(), body, timestamp=int(stack.now().timestamp()))
