@@ -165,3 +165,12 @@ def post_officer_message(stack: LocalStack, case: NewCase, text: str) -> None:
     event = build.officer_message(EventContext(case.force_id, case.case_id, case.sequence, stack.now()), text=text)
     response = client.post_event(stack.gateway.url, case.force_id, event, stack.webhook_secret(case.force_id))
     assert response.status == 202, response.body
+
+
+def close_case(stack: LocalStack, case: NewCase) -> None:
+    """The force closes the case, through the signed webhook."""
+    assert stack.gateway is not None
+    case.sequence += 1
+    event = build.case_closed(EventContext(case.force_id, case.case_id, case.sequence, stack.now()))
+    response = client.post_event(stack.gateway.url, case.force_id, event, stack.webhook_secret(case.force_id))
+    assert response.status == 202, response.body

@@ -25,6 +25,7 @@ from .portal_pages import (
     Visit,
     check_page,
     chromium_or_skip,
+    close_case,
     post_officer_message,
     record_new_crime,
     require_built_portal,
@@ -128,6 +129,7 @@ def test_a_new_victim_follows_their_case_in_the_portal(
 
     # Then they see the stage and the timeline
     page.wait_for_url("**/case.html#c=*")
+    case_page = page.url
     page.locator("body[data-ready]").wait_for(state="attached")
     assert visit.errors == []
     page.locator(".app-case").wait_for()
@@ -211,6 +213,51 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     assert [c["case_id"] for c in data["cases"]] == [case.case_id]
     page.get_by_text("Your data has been downloaded").wait_for()
 
+    # When the force closes the case, the case page offers the closing survey
+    close_case(stack, case)
+    page.goto(case_page)
+    page.locator(".app-survey-slot a").wait_for()
+    check_page(page, "case-closed", width, visit, screenshot=False)
+    page.locator(".app-survey-slot a").click()
+    page.wait_for_url("**/survey.html#c=*")
+    page.locator("#survey-form").wait_for()
+    check_page(page, "survey", width, visit)
+    # ...an unanswered question is a GOV.UK error, then they answer
+    page.check("#satisfaction-4")
+    submit(page, "#survey-form")
+    assert page.title().startswith("Error: ")
+    assert page.locator(".govuk-error-summary a").count() == 2
+    check_page(page, "survey-errors", width, visit, screenshot=False)
+    page.check("#kept-informed-5")
+    page.check("#easy-to-use-3")
+    page.fill("#comments", f"The texts were clear ({width}).")
+    submit(page, "#survey-form")
+    page.locator(".app-thanks").wait_for()
+    check_page(page, "survey-sent", width, visit)
+
+    # Then the force receives the answers, through the outbound queue
+    def force_got_answers() -> bool:
+        inbox = stack.force_inboxes()[case.force_id]
+        return any(
+            e["subject"] == case.case_id
+            and e["type"] == "org.caseline.victim.survey-answered.v1"
+            and e["data"].get("comments") == f"The texts were clear ({width})."
+            and e["data"].get("kept_informed") == 5
+            for e in inbox
+        )
+
+    eventually(force_got_answers, timeout=30)
+
+    # ...and a second answer for the same case is refused with a GOV.UK error
+    page.reload()
+    page.locator("#survey-form").wait_for()
+    for answer in ("#satisfaction-1", "#kept-informed-1", "#easy-to-use-1"):
+        page.check(answer)
+    submit(page, "#survey-form")
+    page.locator(".govuk-error-summary").wait_for()
+    assert "already answered" in page.locator(".govuk-error-summary").inner_text()
+    check_page(page, "survey-answered-already", width, visit, screenshot=False)
+
     # Help and support: browse, search, one article
     page.goto(base + "/articles.html")
     check_page(page, "articles", width, visit)
@@ -224,7 +271,7 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     check_page(page, "article", width, visit)
 
     # Static pages
-    for name in ("accessibility", "privacy", "cookies", "sign-in", "reset-password", "survey"):
+    for name in ("accessibility", "privacy", "cookies", "sign-in", "reset-password"):
         page.goto(f"{base}/{name}.html")
         check_page(page, name, width, visit)
 
