@@ -8,7 +8,7 @@ const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart']
 
 export function startIdleTimer ({ minutes = 15, warnMinutes = 2 } = {}) {
   const limit = minutes * 60_000
-  const warnAt = limit - warnMinutes * 60_000
+  const warnAt = Math.max(limit / 2, limit - warnMinutes * 60_000) // a short time-out still warns first
   let dialog = null
   let stopped = false
 

@@ -37,8 +37,8 @@ function wireNavigation () {
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return
     if (link.hasAttribute('data-sign-out')) {
       event.preventDefault()
-      await signOut()
-      go('/signed-out.html')
+      const everywhere = await signOut()
+      go(everywhere ? '/signed-out.html' : '/signed-out.html#this-device')
       return
     }
     const url = new URL(link.href, window.location.href)

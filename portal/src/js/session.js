@@ -44,17 +44,19 @@ export async function idToken () {
   }
 }
 
-// Signs out on every device (GlobalSignOut), then forgets everything this tab holds.
+// Signs out on every device (GlobalSignOut), then forgets everything this tab holds. Resolves to
+// whether the other devices were signed out too (false when Cognito refused or could not be reached).
 export async function signOut () {
   const accessToken = current && current.accessToken
   current = null
   clearAll()
-  if (accessToken) {
-    try {
-      await cognito('GlobalSignOut', { AccessToken: accessToken })
-    } catch {
-      // the tokens expire by themselves within 15 minutes; this tab has already forgotten them
-    }
+  if (!accessToken) return true
+  try {
+    await cognito('GlobalSignOut', { AccessToken: accessToken })
+    return true
+  } catch {
+    // the tokens expire by themselves within 15 minutes; this tab has already forgotten them
+    return false
   }
 }
 

@@ -8,6 +8,10 @@ export default async function page () {
     setTitle('You have been signed out')
     $('.app-signed-out-heading').textContent = 'You have been signed out'
     $('.app-signed-out-text').textContent = 'We signed you out because you had not done anything for 15 minutes. This protects your information.'
+  } else if (window.location.hash === '#this-device') {
+    setTitle('You have signed out on this device')
+    $('.app-signed-out-heading').textContent = 'You have signed out on this device'
+    $('.app-signed-out-text').textContent = 'We could not sign you out on your other devices just now. This browser has forgotten your sign-in. If you signed in on another phone or computer, sign out there too, or change your password.'
   } else if (window.location.hash === '#closed') {
     setTitle('Your account is closed')
     $('.app-signed-out-heading').textContent = 'Your account is closed'

@@ -1,0 +1,323 @@
+"""The portal's safety features in Debian's Chromium against the local stack: the idle time-out warns
+and then signs out, "Sign out everywhere" says honestly what it did, a case whose safe-contact profile
+says not to name the police gets a neutral title and no force branding, and a keyboard-only journey
+(Tab, Enter and Space, no mouse) reaches messages with visible focus. axe-core on every new state."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline_local import demo
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, eventually
+from .portal_pages import (
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    NewCase,
+    Visit,
+    check_page,
+    chromium_or_skip,
+    require_built_portal,
+    serve_dist,
+)
+from .test_portal import open_page
+
+pytestmark = pytest.mark.browser
+CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
+DASH = "\u2013"  # page titles: "{page} {DASH} {service}"
+COGNITO = re.compile(r".*/_local/cognito.*|.*/_portal-test/cognito.*")
+
+
+@pytest.fixture(scope="module")
+def browser(stack: LocalStack) -> Iterator[Any]:
+    executable = chromium_or_skip()
+    require_built_portal()
+    serve_dist(stack)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    id_token: str
+
+
+def new_account(stack: LocalStack) -> Account:
+    """A confirmed account in the local user pool (fictional address)."""
+    config = stack.public_config()
+    idp = boto3.session.Session(region_name="eu-west-2").client("cognito-idp")
+    email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex[:12]}"
+    idp.sign_up(ClientId=config["userPoolClientId"], Username=email, Password=password)
+    idp.admin_confirm_sign_up(UserPoolId=config["userPoolId"], Username=email)
+    result = idp.initiate_auth(
+        ClientId=config["userPoolClientId"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": email, "PASSWORD": password},
+    )
+    return Account(email, password, result["AuthenticationResult"]["IdToken"])
+
+
+def linked_case(stack: LocalStack, http: Client, *, may_name_police: bool = True) -> tuple[Account, NewCase]:
+    """A crime the force recorded for a new victim, linked to a new account with the invitation's code."""
+    assert stack.gateway is not None
+    event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
+    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    victim = event["data"]["victim"]
+    victim.update({"email": f"victim-{uuid.uuid4().hex[:8]}@example.org", "mobile": mobile})
+    victim["safe_contact"] = {**victim.get("safe_contact", {}), "safe_channels": ["sms"]}
+    victim["safe_contact"]["may_name_police"] = may_name_police
+    status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
+    assert status == 202, body
+    case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], victim["email"], mobile)
+
+    def code() -> str | None:
+        for message in http.request("GET", "/_local/sent.json").json():
+            found = CODE.search(message["body"]) if message["to"] == mobile else None
+            if found:
+                return found.group(1)
+        return None
+
+    account = new_account(stack)
+    link = json.dumps({"crime_reference": case.crime_reference, "access_code": eventually(code)}).encode()
+    headers = {"Authorization": account.id_token, "Content-Type": "application/json"}
+    answer = http.request("POST", "/v1/me/links", body=link, headers=headers)
+    assert answer.status == 201, answer.body
+    return account, case
+
+
+def sign_in(page: Any, base: str, account: Account) -> None:
+    page.goto(base + "/sign-in.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    page.locator("#sign-in-form button[type=submit]").click()
+    page.wait_for_url("**/cases.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+
+
+def stored_tokens(page: Any) -> str:
+    """Everything the tab keeps, as text (sessionStorage; localStorage must stay empty)."""
+    result: str = page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])")
+    return result
+
+
+def short_idle_config(context: Any, stack: LocalStack, minutes: float) -> None:
+    """The portal reads /config.json first: the deployment's idleMinutes, here a short one."""
+    assert stack.gateway is not None
+    config = {**stack.public_config(), "local": True, "idleMinutes": minutes}
+    context.route(
+        stack.gateway.url + "/config.json",
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(config)),
+    )
+
+
+def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    # Given a deployment whose idle time-out is 12 seconds, and a signed-in victim
+    short_idle_config(context, stack, 0.2)
+    account = new_account(stack)
+    sign_in(page, stack.gateway.url, account)
+    assert "idToken" in stored_tokens(page)
+    assert page.locator("dialog.app-dialog[open]").count() == 0  # no warning at once
+    # When they do nothing, a warning comes first (half-way through a short time-out)...
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=10_000)
+    assert page.get_by_role("heading", name="You will be signed out soon").is_visible()
+    check_page(page, "idle-warning", "phone", visit)
+    # ...then they are signed out and the tab holds no token
+    page.wait_for_url("**/signed-out.html#timed-out", timeout=15_000)
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "You have been signed out" in page.locator("h1").inner_text()
+    assert "idToken" not in stored_tokens(page) and "accessToken" not in stored_tokens(page)
+    check_page(page, "idle-signed-out", "phone", visit)
+    # And signed-in pages send them to sign in again
+    page.goto(stack.gateway.url + "/cases.html")
+    page.wait_for_url("**/sign-in.html")
+    assert visit.outside == []
+    context.close()
+
+
+def test_stay_signed_in_answers_the_warning(stack: LocalStack, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    assert stack.gateway is not None
+    short_idle_config(context, stack, 0.2)
+    sign_in(page, stack.gateway.url, new_account(stack))
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=10_000)
+    # When they choose to stay signed in, the warning goes and the session stays
+    page.get_by_role("button", name="Stay signed in").click()
+    assert page.locator("dialog.app-dialog[open]").count() == 0
+    assert page.url.endswith("/cases.html") and "idToken" in stored_tokens(page)
+    context.close()
+
+
+@pytest.mark.parametrize("cognito", ["local-stack", "refused"])
+def test_sign_out_everywhere_signs_out_locally_and_says_what_it_did(
+    stack: LocalStack,
+    browser: Any,
+    cognito: str,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    answers: list[int] = []  # what Cognito answered GlobalSignOut
+
+    def global_sign_out(route: Any) -> None:
+        if "GlobalSignOut" not in (route.request.headers.get("x-amz-target") or ""):
+            route.fallback()
+            return
+        if cognito == "refused":  # Cognito cannot be reached or refuses: the portal must not pretend
+            answers.append(400)
+            route.fulfill(
+                status=400, content_type="application/x-amz-json-1.1", body='{"__type":"NotAuthorizedException"}'
+            )
+            return
+        answer = route.fetch()  # what the local stack's Cognito really says (moto may refuse a fresh token)
+        answers.append(answer.status)
+        route.fulfill(response=answer)
+
+    context.route(COGNITO, global_sign_out)
+    account = new_account(stack)
+    sign_in(page, stack.gateway.url, account)
+    # When they choose "Sign out everywhere" on their account page
+    page.goto(stack.gateway.url + "/my-data.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    page.get_by_role("button", name="Sign out everywhere").click()
+    page.wait_for_url("**/signed-out.html*")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    # Then Cognito was asked, this tab forgot the tokens, and the page says what really happened
+    assert len(answers) == 1
+    assert "idToken" not in stored_tokens(page) and "accessToken" not in stored_tokens(page)
+    text = page.locator("main").inner_text()
+    if answers[0] == 200:
+        assert "signed out on every device" in text
+    else:
+        assert page.url.endswith("#this-device")
+        assert "signed out on this device" in text and "could not sign you out on your other devices" in text
+        assert "every device" not in text
+    check_page(page, f"signed-out-{cognito}", "phone", visit)
+    page.goto(stack.gateway.url + "/cases.html")
+    page.wait_for_url("**/sign-in.html")
+    context.close()
+
+
+def test_a_case_that_must_not_name_the_police_gets_a_neutral_title(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    # Given a case whose safe-contact profile says not to name the police
+    account, case = linked_case(stack, http, may_name_police=False)
+    sign_in(page, stack.gateway.url, account)
+    # When the victim opens it
+    page.locator(".app-case-card h2 a").first.click()
+    page.wait_for_url("**/case.html#c=*")
+    page.locator(".app-case").wait_for()
+    # Then the tab's title, the header and the caption are neutral: no police, no force, no crime reference
+    title = page.title()
+    assert title == f"Your case {DASH} Your account", title
+    assert page.locator(".app-service-name").inner_text() == "Your account"
+    assert page.locator(".app-force-name").is_hidden()
+    assert page.locator(".app-case-caption").inner_text() == "Your case"
+    assert page.evaluate("document.body.classList.contains('app-neutral')")
+    check_page(page, "neutral-case", "phone", visit)
+    # And the neutral title follows them to the next page
+    page.locator(".app-messages-link").click()
+    page.wait_for_url("**/messages.html#c=*")
+    page.locator(".app-messages").wait_for()
+    assert page.title() == f"Messages {DASH} Your account"
+    check_page(page, "neutral-messages", "phone", visit, screenshot=False)
+    for seen in visit.titles:
+        assert "police" not in seen.lower() and "Thames" not in seen and case.crime_reference not in seen
+    context.close()
+
+
+FOCUSED = """() => {
+    const el = document.activeElement
+    if (!el || el === document.body) return null
+    const style = getComputedStyle(el)
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+    const shadow = style.boxShadow && style.boxShadow !== 'none'
+    return { id: el.id, tag: el.tagName, text: (el.textContent || '').trim().slice(0, 60),
+             href: el.getAttribute('href') || '', visible: outline || shadow }
+}"""
+
+
+def tab_to(page: Any, wanted: Any, *, limit: int = 40) -> dict[str, Any]:
+    """Press Tab until the focused element is the wanted one; every stop on the way has visible focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        assert focused["visible"], f"no visible focus on {focused}"
+        if wanted(focused):
+            return dict(focused)
+    raise AssertionError("never reached by Tab")
+
+
+def test_a_keyboard_only_journey_from_sign_in_to_messages(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    assert stack.gateway is not None
+    account, _ = linked_case(stack, http)
+    # Sign in with Tab, typing and Enter
+    page.goto(stack.gateway.url + "/sign-in.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    tab_to(page, lambda f: f["id"] == "email")
+    page.keyboard.type(account.email)
+    tab_to(page, lambda f: f["id"] == "password")
+    page.keyboard.type(account.password)
+    page.keyboard.press("Enter")
+    # My cases: Tab to the case and follow it with Enter
+    page.wait_for_url("**/cases.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    check_page(page, "keyboard-cases", "desktop", visit, screenshot=False)
+    tab_to(page, lambda f: f["tag"] == "A" and "case.html#c=" in f["href"])
+    page.keyboard.press("Enter")
+    # The case page: Tab to Messages (a link styled as a button) and press Space
+    page.wait_for_url("**/case.html#c=*")
+    page.locator(".app-case").wait_for()
+    check_page(page, "keyboard-case", "desktop", visit, screenshot=False)
+    tab_to(page, lambda f: f["tag"] == "A" and "messages.html#c=" in f["href"])
+    page.keyboard.press("Space")
+    # Messages: type a message, Tab to Send and press Space
+    page.wait_for_url("**/messages.html#c=*")
+    page.locator(".app-messages").wait_for()
+    tab_to(page, lambda f: f["id"] == "message")
+    page.keyboard.type("Sent with the keyboard only.")
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == "Send message")
+    page.keyboard.press("Space")
+    page.get_by_text("Your message has been sent").wait_for()
+    assert "Sent with the keyboard only." in page.locator(".app-thread").inner_text()
+    check_page(page, "keyboard-message-sent", "desktop", visit, screenshot=False)
+    assert visit.outside == []
+    context.close()
