@@ -17,9 +17,11 @@ from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
 from caseline.adapters.queue import SqsOutboundQueue
+from caseline.adapters.sealing import KmsFieldSealer
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
 from caseline.content import message_templates, template_info
@@ -31,7 +33,9 @@ settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 sns = client("sns")
 environment = DispatchEnvironment(
-    reader=DynamoDispatchReader(),
+    # A report's report-received message needs its reporter's sealed contact details opened (KMS, the
+    # report's encryption context): the only reason dispatch holds kms:Decrypt.
+    reader=DynamoDispatchReader(DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))),
     outbox=DynamoOutboxRepository(),
     email=SesEmailSender(client("ses"), sender=settings.email_from, configuration_set=settings.ses_configuration_set),
     sms=SnsSmsSender(sns),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 
+from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline_local.template import Template
@@ -107,7 +109,7 @@ def test_a_report_is_stored_sealed_with_its_outbound_event_and_the_same_form_aga
     # And one report, one key and one outbound event are stored, none holding the personal fields in plain
     items = table_items()
     entities = sorted(i["entity"]["S"] for i in items)
-    assert entities == ["outbound", "report", "report-key", "report-rate"]
+    assert entities == ["outbound", "outbox", "outbox", "report", "report-key", "report-rate"]
     stored = json.dumps(items)
     for personal in ("Alex Example", "alex@example.org", "7700900123", "back door", "Example Road", "neighbour"):
         assert personal not in stored, personal
@@ -161,8 +163,17 @@ def test_an_address_may_send_five_reports_an_hour(reports: ModuleType) -> None:
     assert "203.0.113.9" not in json.dumps(table_items())  # only a hash of the address is kept
 
 
+def _dispatch(aws: Template) -> ModuleType:
+    """The dispatch function, opening reporters with the test stack's key (no DATA_KEY_ID in tests)."""
+    dispatch = load_handler("dispatch")
+    kms = boto3.client("kms", region_name=REGION)
+    reader = DynamoDispatchReader(DynamoReportStore(KmsFieldSealer(kms, key_id=aws.physical["DataKey"]["Arn"])))
+    dispatch.environment = dataclasses.replace(dispatch.environment, reader=reader)
+    return dispatch
+
+
 def _deliver(aws: Template) -> FakeForce:
-    dispatch, outbound = load_handler("dispatch"), load_handler("outbound")
+    dispatch, outbound = _dispatch(aws), load_handler("outbound")
     outbound.reports = DynamoReportStore(
         KmsFieldSealer(boto3.client("kms", region_name=REGION), key_id=aws.physical["DataKey"]["Arn"])
     )
@@ -307,6 +318,8 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         secret = json.loads(secrets.get_secret_value(SecretId="caseline/test/outbound/thames-valley")["SecretString"])
         outbound.endpoint._open = FakeForce(secret["current"])
         records = StreamReader(aws, "DispatchFunction").new_records()
+        reader = DynamoDispatchReader(DynamoReportStore(KmsFieldSealer(kms, key_id=key)))
+        dispatch.environment = dataclasses.replace(dispatch.environment, reader=reader)
         run("DispatchFunction", lambda: dispatch.lambda_handler({"Records": records}, Context()))
         queued = _queue_records(aws.physical["OutboundQueue"]["QueueUrl"])
         run("OutboundFunction", lambda: outbound.lambda_handler({"Records": queued}, Context()))
@@ -329,4 +342,79 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert "kms:Encrypt" in used["ReportsFunction"] and "kms:Decrypt" not in used["ReportsFunction"]
     assert "kms:Decrypt" in used["OutboundFunction"]
+    assert {"kms:Decrypt", "ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]  # report-received
     assert "dynamodb:DeleteItem" in used["WebhookIngestFunction"]  # the waiting report-case item, once linked
+
+
+# ---------------------------------------------------------------------- the reference by a safe channel
+def _emails_to(address: str) -> list[Any]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    return [
+        m for m in ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages if address in m.destinations["ToAddresses"]
+    ]
+
+
+def _texts_to(number: str) -> list[str]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return [t for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items() if n == number]
+
+
+def _outbox_statuses() -> dict[str, str]:
+    return {i["sk"]["S"]: i["status"]["S"] for i in table_items() if i["entity"]["S"] == "outbox"}
+
+
+def test_the_reporter_gets_the_reference_by_email_and_text_once(aws: Template, reports: ModuleType) -> None:
+    # Given a report from a reporter who gave an email and a mobile, both safe
+    body = a_report()
+    body["reporter"] = {**REPORT["reporter"], "email": "rowan.reporter@example.org", "mobile": "07700 900456"}
+    reference = json.loads(post(reports, body)["body"])["report_reference"]
+    # When dispatch handles the table's stream (twice: a replayed batch)
+    force = _deliver(aws)
+    _dispatch(aws).lambda_handler({"Records": StreamReader(aws, "DispatchFunction").new_records()}, Context())
+    # Then the force has the report, and the reporter one email and one text with the reference
+    assert [r["id"] for r in force.received] == [f"report-{reference}"]
+    [email] = _emails_to("rowan.reporter@example.org")
+    assert reference in email.subject and "Thames Valley Police has received your report" in email.body
+    [text] = _texts_to("+447700900456")
+    assert reference in text and text.startswith("Thames Valley Police")
+    assert set(_outbox_statuses().values()) == {"sent"}
+
+
+def test_a_reporter_who_may_not_be_named_the_police_gets_the_content_free_reference(
+    aws: Template, reports: ModuleType
+) -> None:
+    # Given a reporter whose only safe channel is email, and who may not be named the police
+    body = a_report()
+    body["reporter"] = {**REPORT["reporter"], "email": "sky.reporter@example.org", "mobile": "07700 900457"}
+    body["safe_contact"] = {**REPORT["safe_contact"], "safe_channels": ["email"], "may_name_police": False}
+    reference = json.loads(post(reports, body)["body"])["report_reference"]
+    # When dispatch handles it
+    _deliver(aws)
+    # Then one email names neither the police nor the force, and no text is planned or sent
+    [email] = _emails_to("sky.reporter@example.org")
+    assert reference in email.body
+    for word in ("Police", "police", "Thames", "crime"):
+        assert word not in email.subject + email.body
+    assert _texts_to("+447700900457") == []
+    assert list(_outbox_statuses()) == ["OUTBOX#report#report-received#email#~reporter"]
+
+
+def test_outside_the_reporters_safe_hours_the_reference_waits(aws: Template, reports: ModuleType) -> None:
+    # Given a reporter whose safe hours start two hours from now (UK time) and last an hour
+    from zoneinfo import ZoneInfo
+
+    uk = datetime.now(ZoneInfo("Europe/London"))
+    hours = {"start": (uk + timedelta(hours=2)).strftime("%H:%M"), "end": (uk + timedelta(hours=3)).strftime("%H:%M")}
+    body = a_report()
+    body["reporter"] = {**REPORT["reporter"], "email": "ash.reporter@example.org", "mobile": None}
+    body["safe_contact"] = {**REPORT["safe_contact"], "safe_hours": hours}
+    post(reports, body)
+    # When dispatch handles it
+    _deliver(aws)
+    # Then nothing is sent yet: the message is held until the safe hours begin
+    assert _emails_to("ash.reporter@example.org") == []
+    assert list(_outbox_statuses().values()) == ["deferred"]

@@ -24,6 +24,7 @@ from caseline.domain.personalisation import (
     ACCOUNT_SIGNED_IN,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
+    REPORT_STORED,
     TRIGGERS,
 )
 
@@ -31,7 +32,8 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 
 # Issue 5: a journey for every inbound event type (a contact-details change may have none) and every
 # internal trigger (account linked and signed in, changed choices, the "no news yet" timer).
-OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED})
+# An online report's reference (report-received) is sent by the reports service itself, not by a journey.
+OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED, REPORT_STORED})
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
     | {ACCOUNT_LINKED, ACCOUNT_SIGNED_IN, NO_NEWS_TIMER, PREFERENCES_CHANGED}

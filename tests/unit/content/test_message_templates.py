@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from caseline.content import journey_definitions
-from caseline.domain.personalisation import SAMPLE_VALUES, TRIGGERS, provided
+from caseline.domain.personalisation import REPORT_STORED, SAMPLE_VALUES, TRIGGERS, provided
 from caseline.domain.sms import non_gsm_characters, sms_size
 from caseline.domain.templates import MessageTemplate, placeholders, render
 from tools.template_report import report, shipped_documents, sms_row
@@ -109,6 +109,19 @@ def _triggers_by_template() -> dict[str, set[str]]:
             for each in sent:
                 triggers[each].add(definition.trigger)
     return triggers
+
+
+# Templates sent by a service rather than a journey, with the trigger whose placeholders they may use.
+ENGINE_SENT = {"report-received": REPORT_STORED, "report-received-content-free": REPORT_STORED}
+
+
+@pytest.mark.parametrize("name", sorted(ENGINE_SENT))
+def test_an_engine_sent_template_uses_only_what_its_sender_provides_and_no_journey_sends_it(name: str) -> None:
+    # Given a template a service sends itself
+    used = _placeholders(DOCUMENTS[name])
+    # Then it uses only what that service provides, and no journey sends it as well
+    assert used <= provided(ENGINE_SENT[name]), sorted(used - provided(ENGINE_SENT[name]))
+    assert name not in _triggers_by_template()
 
 
 def test_there_are_at_least_120_templates() -> None:

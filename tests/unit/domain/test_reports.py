@@ -116,3 +116,57 @@ def test_references_are_the_prefix_and_two_groups_of_crockford_base32() -> None:
     assert new_reference("TV", b"\xff" * 5) == "TV-ZZZZ-ZZZZ"
     drawn = {new_reference("HIOW") for _ in range(200)}
     assert len(drawn) == 200 and all(REFERENCE_PATTERN.match(r) for r in drawn)
+
+
+# ---------------------------------------------------------------------- the reference by a safe channel
+def _personal(email: str | None, mobile: str | None, channels: list[str]) -> dict[str, Any]:
+    return {
+        "reporter": {"name": "Alex Example", "email": email, "mobile": mobile, "preferred_language": "en"},
+        "safe_contact": {"safe_channels": channels, "safe_hours": {"start": "09:00", "end": "17:00"}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("email", "mobile", "channels", "expected"),
+    [
+        ("alex@example.org", "+447700900123", ["email", "sms"], ["email", "sms"]),
+        ("alex@example.org", "+447700900123", ["sms"], ["sms"]),
+        ("alex@example.org", None, ["email", "sms"], ["email"]),
+        (None, "+447700900123", ["email"], []),
+    ],
+    ids=["both", "only-sms-safe", "only-an-email", "no-safe-address"],
+)
+def test_the_reference_goes_by_each_channel_with_an_address_that_is_safe(
+    email: str | None, mobile: str | None, channels: list[str], expected: list[str]
+) -> None:
+    from caseline.domain.reports import REPORTER_VICTIM_ID, ReportRecord, is_reporter_message, reporter_messages
+
+    # Given a stored report
+    record = ReportRecord(force_id="thames-valley", reference="TV-7K3M-Q9PX", category="burglary", submitted_at=NOW)
+    # When its messages are planned
+    messages = reporter_messages(record, _personal(email, mobile, channels), force_name="Thames Valley Police")
+    # Then one per safe channel with an address, on the report (keyed on the reference), nothing personal in it
+    assert [m.channel for m in messages] == expected
+    for message in messages:
+        assert (message.case_id, message.victim_id, message.template_id) == (
+            "TV-7K3M-Q9PX",
+            REPORTER_VICTIM_ID,
+            "report-received",
+        )
+        assert message.key == f"report#report-received#{message.channel}#~reporter"
+        assert is_reporter_message(message.key) and is_reporter_message(f"{message.key}#fallback-sms")
+        assert message.personalisation == {"force_name": "Thames Valley Police", "report_reference": "TV-7K3M-Q9PX"}
+    # And a case's message (the victim id a force gave) is never taken for a report's
+    assert not is_reporter_message("000000000003#suspect-arrested#email#victim-1")
+
+
+def test_the_reporter_is_rebuilt_with_the_reports_own_safe_contact_answers() -> None:
+    from caseline.domain.reports import reporter_contact
+    from caseline.domain.vocabulary import Channel
+
+    contact = reporter_contact("thames-valley", "TV-7K3M-Q9PX", _personal("alex@example.org", None, ["email"]))
+    assert contact is not None
+    assert (contact.email, contact.mobile, contact.case_id) == ("alex@example.org", None, "TV-7K3M-Q9PX")
+    assert contact.safe_contact.safe_channels == (Channel.EMAIL,)
+    assert contact.safe_contact.safe_hours is not None
+    assert reporter_contact("thames-valley", "TV-7K3M-Q9PX", {}) is None

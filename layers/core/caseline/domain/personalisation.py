@@ -19,6 +19,7 @@ ACCOUNT_LINKED = "caseline.account.linked"
 NO_NEWS_TIMER = "caseline.timer.no-news"
 PREFERENCES_CHANGED = "caseline.preferences.changed"  # data: {"change": "opted-out" | "opted-in" | "updated"}
 ACCOUNT_SIGNED_IN = "caseline.account.signed-in"  # a linked victim signed in (at most once per case per UK day)
+REPORT_STORED = "caseline.report.stored"  # no journey: the reports service sends report-received itself
 INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED, ACCOUNT_SIGNED_IN)
 
 COMMON = frozenset(
@@ -59,6 +60,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
+    REPORT_STORED: frozenset({"report_reference"}),
 }
 TRIGGERS = frozenset(_EXTRA)
 
@@ -103,6 +105,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "last_update_date": "Monday 7 December 2026",
     "weeks_since_update": "4",
     "sign_in_date": "Wednesday 30 December 2026",
+    "report_reference": "HIOW-7K3M-Q9PX",
 }
 
 

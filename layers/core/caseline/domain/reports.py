@@ -16,6 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from caseline.domain.errors import ValidationFailedError
+from caseline.domain.records import OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.vocabulary import Channel
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT = 2000
@@ -64,6 +67,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MOBILE = re.compile(r"^(?:\+44\s?7|07)\d{3}\s?\d{6}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+# The reporter as the "victim" of a report's own outbox messages: not a valid force victim id (CaseId
+# allows no "~"), so a report's message is never mistaken for a case's. Its key is
+# report#report-received#{channel}#~reporter, on the report's partition (the case id is the reference).
+REPORTER_VICTIM_ID = "~reporter"
+REPORT_RECEIVED_TEMPLATE = "report-received"
 _CCTV = ("yes", "no", "not-sure")
 _CHANNELS = ("email", "sms")
 
@@ -473,3 +481,52 @@ def submitted_data(record: ReportRecord, details: Mapping[str, Any], *, account_
         "account_linked": account_linked,
         **{name: details.get(name) for name in sorted(set(details) | set(PERSONAL_FIELDS))},
     }
+
+
+def is_reporter_message(key: str) -> bool:
+    """Is this outbox key a report's message to its reporter (see ``REPORTER_VICTIM_ID``)?"""
+    return key.split("#")[3:4] == [REPORTER_VICTIM_ID]
+
+
+def reporter_messages(record: ReportRecord, personal: Mapping[str, Any], *, force_name: str) -> list[OutboxMessage]:
+    """The reference by a safe channel: ``report-received`` on each channel the reporter gave an address
+    for and said is safe. Statutory-like (no opt-out, no quiet hours) but dispatch still applies the
+    report's safe hours and naming choices. The personalisation holds nothing personal (no name)."""
+    reporter = personal.get("reporter") or {}
+    profile = SafeContactProfile.from_dict(personal.get("safe_contact") or {})
+    addresses = {Channel.EMAIL: reporter.get("email"), Channel.SMS: reporter.get("mobile")}
+    return [
+        OutboxMessage(
+            force_id=record.force_id,
+            case_id=record.reference,
+            key=f"report#{REPORT_RECEIVED_TEMPLATE}#{channel.value}#{REPORTER_VICTIM_ID}",
+            victim_id=REPORTER_VICTIM_ID,
+            channel=channel.value,
+            template_id=REPORT_RECEIVED_TEMPLATE,
+            personalisation={"force_name": force_name, "report_reference": record.reference},
+            status=OutboxStatus.PENDING,
+            created_at=record.submitted_at,
+            statutory=True,
+        )
+        for channel in (Channel.EMAIL, Channel.SMS)
+        if addresses[channel] and channel in profile.safe_channels
+    ]
+
+
+def reporter_contact(force_id: str, reference: str, personal: Mapping[str, Any]) -> VictimContact | None:
+    """The reporter as dispatch's recipient, from the report's opened personal fields."""
+    reporter = personal.get("reporter")
+    if not reporter:
+        return None
+    return VictimContact(
+        force_id=force_id,
+        case_id=reference,
+        victim_id=REPORTER_VICTIM_ID,
+        name=str(reporter.get("name") or ""),
+        email=reporter.get("email"),
+        mobile=reporter.get("mobile"),
+        language=str(reporter.get("preferred_language") or "en"),
+        tier="standard",
+        under_18=bool(reporter.get("under_18")),
+        safe_contact=SafeContactProfile.from_dict(personal.get("safe_contact") or {}),
+    )

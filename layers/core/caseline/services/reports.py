@@ -1,7 +1,8 @@
 """Reporting a crime online: submit (never lost, once per form), my reports, and the force's answers.
 
-A report, its idempotency key and its ``report.submitted`` outbound event are written in one transaction
-before the reporter sees the reference; dispatch relays the event and the outbound function delivers it
+A report, its idempotency key, its ``report.submitted`` outbound event and the reporter's
+``report-received`` messages (the reference by each safe channel) are written in one transaction before
+the reporter sees the reference; dispatch relays the event and the outbound function delivers it
 (ADR 0009), opening the sealed personal fields only then.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,7 +28,7 @@ from caseline.domain.errors import (
 from caseline.domain.event_types import REPORT_NOT_RECORDED, REPORT_RECEIVED, REPORT_RECORDED
 from caseline.domain.outbound import REPORT_SUBMITTED, OutboundEvent
 from caseline.domain.ports import Clock
-from caseline.domain.records import WebhookReceipt, WriteOutcome
+from caseline.domain.records import OutboxMessage, WebhookReceipt, WriteOutcome
 from caseline.domain.reports import (
     FINAL_STATUSES,
     MAX_BODY_BYTES,
@@ -35,9 +36,11 @@ from caseline.domain.reports import (
     ReportRecord,
     ReportStatus,
     new_reference,
+    reporter_messages,
     submitted_data,
     validate_report,
 )
+from caseline.domain.vocabulary import FORCE_NAMES
 
 IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
 ACCOUNT_LIMIT, ACCOUNT_WINDOW = 10, timedelta(days=1)
@@ -55,6 +58,7 @@ class ReportStore(Protocol):
         details: dict[str, Any],
         personal: dict[str, Any],
         outbound: OutboundEvent,
+        messages: Sequence[OutboxMessage] = (),
     ) -> WriteOutcome: ...
 
     def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool: ...
@@ -155,6 +159,8 @@ def submit(
             details=request.not_personal(),
             personal=request.personal(),
             outbound=outbound,
+            # The reference by a safe channel too, never lost and never twice: keyed on the reference.
+            messages=reporter_messages(record, request.personal(), force_name=FORCE_NAMES.get(record.force_id, "")),
         )
         if outcome is WriteOutcome.WRITTEN:
             return SubmitResult(record.reference, ReportStatus.SUBMITTED, created=True)

@@ -3,6 +3,7 @@
 report         REPORT#{force}#{reference}              sk REPORT; gsi1 REPORTS#{user} /
                {submitted at}#{force}#{reference} (signed-in reporters only)
 report event   REPORT#{force}#{reference}              sk OUTBOUND#report-{reference} (an outbound item)
+report message REPORT#{force}#{reference}              sk OUTBOX#report#report-received#{channel}#~reporter
 report key     REPORTKEY#{force}#{idempotency key}     sk REPORTKEY (TTL 7 days)
 report rate    REPORTRATE#IP#{sha256} or #USER#{user}  sk {window start} (TTL: the window plus an hour)
 report case    REPORTCASE#{force}#{case}               sk REPORT#{reference}
@@ -16,6 +17,7 @@ readers of a case never meet them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,15 +40,17 @@ from caseline.adapters.dynamodb.models import (
     CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
+    OutboxItem,
     ReceiptItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
-from caseline.domain.records import WebhookReceipt, WriteOutcome
-from caseline.domain.reports import ReportRecord, ReportStatus
+from caseline.domain.records import OutboxMessage, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.reports import ReportRecord, ReportStatus, reporter_contact
 
 KEY_KEPT = timedelta(days=7)
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -138,8 +142,10 @@ class DynamoReportStore:
         details: dict[str, Any],
         personal: dict[str, Any],
         outbound: OutboundEvent,
+        messages: Sequence[OutboxMessage] = (),
     ) -> WriteOutcome:
-        """The report, its idempotency key and its outbound event in one transaction.
+        """The report, its idempotency key, its outbound event and the reporter's ``report-received``
+        messages (on the report's partition, keyed on the reference) in one transaction.
 
         DUPLICATE: the key was used already (``reference_for`` gives its reference); CONFLICT: the
         reference was taken (draw another).
@@ -175,6 +181,8 @@ class DynamoReportStore:
                 transaction.save(report, condition=ReportItem.pk.does_not_exist())
                 transaction.save(key, condition=ReportKeyItem.pk.does_not_exist())
                 transaction.save(outbound_row, condition=CaselineItem.pk.does_not_exist())
+                for message in messages:
+                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
         except TransactWriteError as exc:
             failed = failed_indexes(exc)
             if 1 in failed:
@@ -232,6 +240,20 @@ class DynamoReportStore:
             return None
         personal = self.sealer.open(force_id, reference, list(item.sealed or []))
         return _record(item), {**dict(item.details or {}), **personal}
+
+    def reporter(self, force_id: str, reference: str) -> tuple[VictimContact | None, frozenset[str]]:
+        """The reporter as the recipient of the report's messages (decrypted: dispatch only), and the
+        keys of every message planned on the report's partition."""
+        try:
+            items = list(CaselineItem.query(report_pk(force_id, reference), consistent_read=True))
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+        planned = frozenset(i.key for i in items if isinstance(i, OutboxItem))
+        report = next((i for i in items if isinstance(i, ReportItem)), None)
+        if report is None:
+            return None, planned
+        personal = self.sealer.open(force_id, reference, list(report.sealed or []))
+        return reporter_contact(force_id, reference, personal), planned
 
     # ------------------------------------------------------------------ the force's answers
     def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome:

@@ -56,6 +56,7 @@ from caseline.domain.records import (
     WebhookReceipt,
     WriteOutcome,
 )
+from caseline.domain.reports import is_reporter_message
 from caseline.domain.safe_contact import SafeContactProfile
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
@@ -167,8 +168,15 @@ def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
     )
 
 
+def outbox_pk(force_id: str, case_id: str, key: str) -> str:
+    """A report's message to its reporter (its case id the reference) is on the report's partition."""
+    if is_reporter_message(key):
+        return f"REPORT#{force_id}#{case_id}"
+    return case_pk(force_id, case_id)
+
+
 def _outbox_key(message: OutboxMessage) -> tuple[str, str]:
-    return case_pk(message.force_id, message.case_id), f"OUTBOX#{message.key}"
+    return outbox_pk(message.force_id, message.case_id, message.key), f"OUTBOX#{message.key}"
 
 
 class DynamoCaseRepository:
@@ -355,7 +363,7 @@ class DynamoOutboxRepository:
         )
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
-        item = OutboxItem(case_pk(force_id, case_id), f"OUTBOX#{key}")
+        item = OutboxItem(outbox_pk(force_id, case_id, key), f"OUTBOX#{key}")
         claimed_at = (at or datetime.now(UTC)).astimezone(UTC).isoformat()
         try:
             item.update(
