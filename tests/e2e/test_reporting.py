@@ -541,10 +541,6 @@ def test_a_signed_in_victim_reports_a_burglary_and_follows_the_case(
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the report-received message is planned, not built (docs/architecture.md): remove this mark when it is",
-)
 def test_the_reference_also_reaches_the_reporter_by_a_safe_channel(stack: LocalStack, http: Client) -> None:
     # Given a report sent without signing in, email being the only safe channel
     who = Reporter.new()
