@@ -341,6 +341,7 @@ class ClosedAccountView(_Model):
     deleted: list[str] = Field(description="What was deleted, in plain English")
     kept: list[str] = Field(description="What is kept, and why, in plain English")
     cases_unlinked: int
+    reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
 
 
 @app.get("/v1/me/data", summary="Download my data (format caseline.export.v1)", tags=["Victims"])
@@ -355,7 +356,11 @@ def download_my_data() -> Response[dict[str, Any]]:
     )
 
 
-@app.delete("/v1/me", summary="Close my account: unlink my cases, delete my messages and my sign-in", tags=["Victims"])
+@app.delete(
+    "/v1/me",
+    summary="Close my account: unlink my cases and reports, delete my messages and my sign-in",
+    tags=["Victims"],
+)
 def close_my_account() -> ClosedAccountView:
     closed = data_rights.close_account(_caller(), store=rights, clock=clock, delete_identity=identity.delete)
     metrics.add_metric(name="AccountsClosed", unit=MetricUnit.Count, value=1)

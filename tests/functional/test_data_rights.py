@@ -14,7 +14,9 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.case_view import DynamoAuditLog, DynamoCaseReader
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.models import CaselineItem, MessageItem, case_pk
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
+from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain import access_code
 from caseline.domain.errors import NotFoundError
 from caseline.domain.events import NEEDS_ASSESSED
@@ -169,7 +171,8 @@ def test_each_exported_case_is_logged_and_read_with_one_query(shared: Shared) ->
         _export("casey")
     finally:
         client.meta.events.unregister("before-call.dynamodb", counter)
-    assert counter.calls == ["Query", "Query", "PutItem"]  # links, the case's partition, the log entry
+    # links, the case's partition, the log entry, the account's reports (none, so nothing opened)
+    assert counter.calls == ["Query", "Query", "PutItem", "Query"]
     exported = [i for i in _items() if i["entity"]["S"] == "audit" and i["action"]["S"] == "exported-data"]
     assert [(i["pk"]["S"], i["user_id"]["S"]) for i in exported] == [("AUDIT#hampshire#HAM-J-1", "casey")]
 
@@ -239,7 +242,8 @@ def test_each_case_is_unlinked_in_one_transaction(shared: Shared) -> None:
         _close("alex", Identities("alex"))
     finally:
         client.meta.events.unregister("before-call.dynamodb", counter)
-    assert counter.calls == ["Query", "Query", "TransactWriteItems"]  # links, own messages, all the deletes
+    # links, own messages, all the deletes, the account's reports (none)
+    assert counter.calls == ["Query", "Query", "TransactWriteItems", "Query"]
 
 
 def test_more_messages_than_one_transaction_holds_are_all_deleted(shared: Shared) -> None:
@@ -283,3 +287,39 @@ def test_the_routes_download_and_close_through_the_handler(aws: Template) -> Non
     assert status == 200 and closed["cases_unlinked"] == 1
     assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 404
     assert victims.call("DELETE", "/v1/me", "alex")[0] == 200  # closing twice is fine
+
+
+# ---------------------------------------------------------------- reports made online
+
+
+def test_a_reporters_reports_are_downloaded_opened_and_closing_detaches_them(aws: Template) -> None:
+    from .test_reports import _my_reports, a_report, post
+
+    # Given Alex reported a crime online signed in, and someone else did too
+    key = aws.physical["DataKey"]["Arn"]
+    kms = boto3.client("kms", region_name=REGION)
+    reports = load_handler("reports")
+    reports.store = DynamoReportStore(KmsFieldSealer(kms, key_id=key))
+    reference = json.loads(post(reports, a_report(), user="alex")["body"])["report_reference"]
+    other = json.loads(post(reports, a_report(), user="blake", ip="198.51.100.8")["body"])["report_reference"]
+    store = DynamoDataRightsStore(lambda: KmsFieldSealer(kms, key_id=key))
+    # When Alex downloads their data
+    document = data_rights.export_my_data("alex", None, store=store, audit=DynamoAuditLog(), clock=SystemClock())
+    # Then the report is there with its answers, the personal ones opened with the report's own context
+    assert [r["report_reference"] for r in document["reports"]] == [reference]
+    answers = document["reports"][0]["your_answers"]
+    assert answers["what_happened"] == "Someone broke the back door and took my laptop."
+    assert answers["reporter"]["email"] == "alex@example.org" and answers["cctv"] == "not-sure"
+    assert json.loads(json.dumps(document)) == document
+    # When Alex closes the account
+    result = data_rights.close_account("alex", store=store, clock=SystemClock(), delete_identity=Identities("alex"))
+    # Then the report is off the account but stays for the force, without the account on it
+    assert result["reports_detached"] == 1
+    assert _my_reports(reports, "alex") == []
+    item = next(i for i in _items() if i["pk"]["S"] == f"REPORT#thames-valley#{reference}" and i["sk"]["S"] == "REPORT")
+    assert "user_id" not in item and "gsi1pk" not in item and "gsi1sk" not in item and item["sealed"]
+    assert [r["report_reference"] for r in _my_reports(reports, "blake")] == [other]
+    assert (
+        data_rights.export_my_data("alex", None, store=store, audit=DynamoAuditLog(), clock=SystemClock())["reports"]
+        == []
+    )

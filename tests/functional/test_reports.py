@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import types
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -14,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
+from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.sealing import KmsFieldSealer
@@ -333,6 +335,16 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         for event in (_force_event(reference, "report.recorded", 1, recorded), crime):
             request = webhook_request("thames-valley", event)
             run("WebhookIngestFunction", lambda r=request: ingest.lambda_handler(r, Context()))
+        # ...and the reporter downloads their data (their reports opened) and closes their account
+        victim_api = load_handler("victim_api")
+        victim_api.rights = DynamoDataRightsStore(lambda: KmsFieldSealer(kms, key_id=key))
+        victim_api.identity = types.SimpleNamespace(delete=lambda _user: None)  # Cognito: its own coverage test
+        answers: list[int] = []
+        for method, path in (("GET", "/v1/me/data"), ("DELETE", "/v1/me")):
+            event = api_event(method, path, resource=path, claims={"sub": "iam-reporter"})
+            call = victim_api.lambda_handler
+            run("VictimApiFunction", lambda e=event, c=call: answers.append(c(e, Context())["statusCode"]))
+        assert answers == [200, 200]
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(entry)
         CaselineItem._connection = None
@@ -344,6 +356,8 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
     assert "kms:Decrypt" in used["OutboundFunction"]
     assert {"kms:Decrypt", "ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]  # report-received
     assert "dynamodb:DeleteItem" in used["WebhookIngestFunction"]  # the waiting report-case item, once linked
+    assert {"kms:Decrypt", "dynamodb:Query", "dynamodb:UpdateItem"} <= used["VictimApiFunction"]
+    assert "kms:Encrypt" not in used["VictimApiFunction"]
 
 
 # ---------------------------------------------------------------------- the reference by a safe channel

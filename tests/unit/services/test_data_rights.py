@@ -20,6 +20,7 @@ from caseline.domain.records import (
     VictimContact,
     VictimMessage,
 )
+from caseline.domain.reports import ReportRecord, ReportStatus
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.survey import SurveyAnswers, SurveyResponse
 from caseline.domain.vocabulary import Channel
@@ -93,6 +94,9 @@ class FakeDataRightsStore:
         self.audit: list[AuditEntry] = []
         self.reads: list[str] = []
         self.fail_unlink: str | None = None
+        self.reports: dict[str, list[ReportRecord]] = {}
+        self.answers: dict[str, dict[str, object]] = {}
+        self.opened: list[str] = []
 
     def add(self, partition: CasePartition, linked: dict[str, str]) -> None:
         assert partition.case is not None
@@ -127,6 +131,20 @@ class FakeDataRightsStore:
         partition.messages[:] = [m for m in partition.messages if m.user_id != user_id]
         self.audit.append(erasure)
         return len(mine)
+
+    def my_reports(self, user_id: str) -> list[ReportRecord]:
+        return list(self.reports.get(user_id, []))
+
+    def report_answers(self, record: ReportRecord) -> dict[str, object]:
+        self.opened.append(record.reference)
+        return dict(self.answers[record.reference])
+
+    def detach_report(self, user_id: str, record: ReportRecord) -> bool:
+        mine = self.reports.get(user_id, [])
+        if record not in mine:
+            return False
+        mine.remove(record)
+        return True
 
     # -- AuditLog
     def record(self, entry: AuditEntry) -> None:
@@ -196,7 +214,7 @@ def _export(store: FakeDataRightsStore, user: str = "alex") -> dict[str, object]
 
 def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: FakeDataRightsStore) -> None:
     document = _export(store)
-    assert set(document) == {"format", "generated_at", "account", "cases", "not_included"}
+    assert set(document) == {"format", "generated_at", "account", "cases", "reports", "not_included"}
     assert document["format"] == "caseline.export.v1"
     assert document["generated_at"] == NOW.isoformat()
     assert document["account"] == {"user_id": "alex", "email": "alex@example.org"}
@@ -368,6 +386,7 @@ def test_closing_twice_is_fine(store: FakeDataRightsStore) -> None:
         "deleted": ["Your Caseline sign-in: your email address, password and two-step verification settings."],
         "kept": list(data_rights.KEPT),
         "cases_unlinked": 0,
+        "reports_detached": 0,
     }
     assert identities.calls == [("alex", 0), ("alex", 0)]
     assert len(store.audit) == 2  # no erasure entries the second time
@@ -422,3 +441,69 @@ def test_one_case_and_one_message_read_naturally() -> None:
         "The links between your account and 1 case: you can no longer see them.",
         _thread("1 message"),
     ]
+
+
+# ---------------------------------------------------------------- reports made online
+
+
+def _report(reference: str, user: str, minutes: int) -> ReportRecord:
+    return ReportRecord(
+        FORCE,
+        reference,
+        "burglary",
+        NOW + timedelta(minutes=minutes),
+        status=ReportStatus.RECORDED,
+        user_id=user,
+        crime_reference="NSR1",
+    )
+
+
+def test_the_export_holds_the_callers_own_reports_with_their_answers(store: FakeDataRightsStore) -> None:
+    # Given Alex made two reports online (the older one second in the index) and Blake made one
+    later, earlier = _report("TV-0002-BBBB", "alex", 30), _report("TV-0001-AAAA", "alex", 10)
+    store.reports = {"alex": [later, earlier], "blake": [_report("TV-0003-CCCC", "blake", 20)]}
+    store.answers = {
+        r.reference: {"what_happened": f"Report {r.reference}", "reporter": {"name": "Alex Morgan"}}
+        for r in (later, earlier)
+    }
+    # When Alex downloads their data
+    document = _export(store)
+    # Then both of Alex's reports are there, oldest first, with their opened answers, and Blake's is not
+    assert document["reports"] == [
+        {
+            "force_id": FORCE,
+            "report_reference": reference,
+            "category": "burglary",
+            "submitted_at": (NOW + timedelta(minutes=minutes)).isoformat(),
+            "status": "recorded",
+            "crime_reference": "NSR1",
+            "reason": None,
+            "where_to_go": None,
+            "your_answers": {"what_happened": f"Report {reference}", "reporter": {"name": "Alex Morgan"}},
+        }
+        for reference, minutes in (("TV-0001-AAAA", 10), ("TV-0002-BBBB", 30))
+    ]
+    assert sorted(store.opened) == ["TV-0001-AAAA", "TV-0002-BBBB"]
+    assert json.loads(json.dumps(document)) == document
+
+
+def test_closing_detaches_the_callers_reports_and_says_the_force_keeps_them(store: FakeDataRightsStore) -> None:
+    # Given Alex made two reports online and Blake one
+    blakes = _report("TV-0003-CCCC", "blake", 20)
+    store.reports = {"alex": [_report("TV-0001-AAAA", "alex", 10), _report("TV-0002-BBBB", "alex", 30)]}
+    store.reports["blake"] = [blakes]
+    # When Alex closes the account
+    result = data_rights.close_account("alex", store=store, clock=FixedClock(NOW), delete_identity=lambda _: None)
+    # Then both are off Alex's account (Blake's stays on Blake's), nothing was opened to do it, and the answer
+    # says the reports went from the account while the force keeps them
+    assert store.reports == {"alex": [], "blake": [blakes]}
+    assert store.opened == []
+    assert result["reports_detached"] == 2
+    assert (
+        "The links between your account and 2 reports you made online: they no longer show in your account "
+        "(the force keeps the reports, see below)." in result["deleted"]
+    )
+    assert any(k.startswith("Crimes you reported online: the force has each report") for k in result["kept"])
+    # ...and closing again detaches nothing more
+    again = data_rights.close_account("alex", store=store, clock=FixedClock(NOW), delete_identity=lambda _: None)
+    assert again["reports_detached"] == 0

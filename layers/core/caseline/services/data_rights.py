@@ -4,7 +4,9 @@ Only cases linked to the caller's own account are ever read or touched, and on a
 one victim the caller gets only what is theirs: their own contact details, the timeline entries that are
 about the case or about them (never an entry about another victim), their own messages and their own
 requests to the force. Every case exported writes a consultation-log entry; every case unlinked writes an
-erasure entry in the same transaction as the deletes. The document format is described in
+erasure entry in the same transaction as the deletes. Reports the caller made online while signed in are
+exported with their answers (opened only here, for their reporter); closing the account takes them off
+the account, but the reports stay: the force has them. The document format is described in
 docs/data-rights.md; change both together and bump ``EXPORT_FORMAT`` for anything incompatible.
 """
 
@@ -15,6 +17,7 @@ from typing import Any, Protocol
 
 from caseline.domain.ports import Clock
 from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, StoredEvent, VictimContact
+from caseline.domain.reports import ReportRecord
 from caseline.domain.timeline import describe
 
 EXPORT_FORMAT = "caseline.export.v1"
@@ -51,6 +54,8 @@ KEPT = (
     "said are safe.",
     "The record of who looked at your case and when, including this closure. The law requires the force "
     "to keep it (Data Protection Act 2018, section 62).",
+    "Crimes you reported online: the force has each report, with your answers, as part of its own records. "
+    "They no longer show in your account; ask the force if you want to see them or have them deleted.",
 )
 
 
@@ -70,6 +75,19 @@ class DataRightsStore(Protocol):
 
         Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
         """
+        ...
+
+    def my_reports(self, user_id: str) -> list[ReportRecord]:
+        """Every report this account made signed in (its personal answers stay sealed)."""
+        ...
+
+    def report_answers(self, record: ReportRecord) -> dict[str, Any]:
+        """The report's answers, the personal ones opened with the report's own key context."""
+        ...
+
+    def detach_report(self, user_id: str, record: ReportRecord) -> bool:
+        """Take the report off the account: off the account's index of reports, and the account forgotten
+        on it (so a later recording links no one). The report stays. False if it was not this account's."""
         ...
 
 
@@ -96,11 +114,13 @@ def export_my_data(
             AuditEntry(link.force_id, link.case_id, user_id, EXPORTED, "victim downloading their own data", now)
         )
         cases.append(_case_document(user_id, victim_id, partition))
+    reports = sorted(store.my_reports(user_id), key=lambda r: (r.submitted_at, r.reference))
     return {
         "format": EXPORT_FORMAT,
         "generated_at": now.isoformat(),
         "account": {"user_id": user_id, "email": email},
         "cases": cases,
+        "reports": [_report_document(record, store.report_answers(record)) for record in reports],
         "not_included": list(NOT_INCLUDED),
     }
 
@@ -146,6 +166,20 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
     }
 
 
+def _report_document(record: ReportRecord, answers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "force_id": record.force_id,
+        "report_reference": record.reference,
+        "category": record.category,
+        "submitted_at": record.submitted_at.isoformat(),
+        "status": record.status.value,
+        "crime_reference": record.crime_reference,
+        "reason": record.reason,
+        "where_to_go": record.where_to_go,
+        "your_answers": answers,
+    }
+
+
 def _details(victim: VictimContact) -> dict[str, Any]:
     return {
         "name": victim.name,
@@ -160,7 +194,8 @@ def _details(victim: VictimContact) -> dict[str, Any]:
 def close_account(
     user_id: str, *, store: DataRightsStore, clock: Clock, delete_identity: IdentityDeleter
 ) -> dict[str, Any]:
-    """Unlink every case (each in one transaction), then delete the sign-in account, last.
+    """Unlink every case (each in one transaction) and detach every report, then delete the sign-in
+    account, last.
 
     Safe to repeat: a second call finds nothing linked and deletes an account that is already gone. If a
     case fails to unlink, the error propagates before the sign-in account is touched, so the victim can
@@ -180,15 +215,21 @@ def close_account(
         if deleted is not None:
             unlinked += 1
             messages += deleted
+    detached = sum(1 for record in store.my_reports(user_id) if store.detach_report(user_id, record))
     delete_identity(user_id)
-    return {"deleted": _deleted(unlinked, messages), "kept": list(KEPT), "cases_unlinked": unlinked}
+    return {
+        "deleted": _deleted(unlinked, messages, detached),
+        "kept": list(KEPT),
+        "cases_unlinked": unlinked,
+        "reports_detached": detached,
+    }
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _deleted(unlinked: int, messages: int) -> list[str]:
+def _deleted(unlinked: int, messages: int, detached: int) -> list[str]:
     deleted = []
     if unlinked:
         deleted.append(f"The links between your account and {_plural(unlinked, 'case')}: you can no longer see them.")
@@ -196,6 +237,11 @@ def _deleted(unlinked: int, messages: int) -> list[str]:
         deleted.append(
             f"Your message thread: {_plural(messages, 'message')} you wrote to officers, as kept for you to read "
             "back (what the force received is kept, see below)."
+        )
+    if detached:
+        deleted.append(
+            f"The links between your account and {_plural(detached, 'report')} you made online: they no longer "
+            "show in your account (the force keeps the reports, see below)."
         )
     deleted.append("Your Caseline sign-in: your email address, password and two-step verification settings.")
     return deleted

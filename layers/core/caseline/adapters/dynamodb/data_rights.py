@@ -6,13 +6,21 @@ membership (``CASE#...`` / ``MEMBER#{user}``) and the messages the user sent on 
 transaction holds at most 100 items: if the user sent more than 97 messages on one case, the oldest go
 first in transactions of their own, and the link and membership always go together in the last one —
 so a case is never half-unlinked, and a failure part-way leaves the case linked for a retry.
+
+The account's reports (``REPORTS#{user}`` on gsi1) are read through the report store; their answers are
+opened with KMS only when the account downloads its data, so the key client is made on first use.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.aws import client
 from caseline.adapters.dynamodb.base import connection as _connection
 from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
 from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
@@ -23,18 +31,41 @@ from caseline.adapters.dynamodb.models import (
     MessageItem,
     case_pk,
 )
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.sealing import KmsFieldSealer
+from caseline.config import get_settings
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
+from caseline.domain.reports import ReportRecord
 
 MAX_TRANSACTION_ITEMS = 100
 _LINK_MEMBER_AND_LOG = 3
 
 
+def _table_key_sealer() -> KmsFieldSealer:
+    return KmsFieldSealer(client("kms"), key_id=get_settings().data_key_id)
+
+
 class DynamoDataRightsStore:
-    def __init__(self) -> None:
+    def __init__(self, sealer: Callable[[], KmsFieldSealer] = _table_key_sealer) -> None:
         self._links = DynamoVictimCaseReader()
         self._cases = DynamoCaseReader()
+        self._sealer = sealer
+
+    @cached_property
+    def _reports(self) -> DynamoReportStore:
+        return DynamoReportStore(self._sealer())
+
+    def my_reports(self, user_id: str) -> list[ReportRecord]:
+        return self._reports.every_report_of(user_id)
+
+    def report_answers(self, record: ReportRecord) -> dict[str, Any]:
+        opened = self._reports.open(record.force_id, record.reference)
+        return opened[1] if opened else {}
+
+    def detach_report(self, user_id: str, record: ReportRecord) -> bool:
+        return self._reports.detach(user_id, record)
 
     def linked_cases(self, user_id: str) -> list[CaseSummary]:
         return self._links.linked_cases(user_id)

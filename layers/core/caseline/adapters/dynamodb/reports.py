@@ -228,8 +228,37 @@ class DynamoReportStore:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
+    def every_report_of(self, user_id: str) -> list[ReportRecord]:
+        """All the account's reports, every page (its data rights: download and close)."""
+        try:
+            items = CaselineItem.gsi1.query(f"REPORTS#{user_id}")
+            return [_record(i) for i in items if isinstance(i, ReportItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def detach(self, user_id: str, record: ReportRecord) -> bool:
+        """Take the report off the account: off ``REPORTS#{user}`` and the account forgotten on it, so
+        a later ``report.recorded`` links no one. The report stays. False: not this account's (any more)."""
+        item = ReportItem(report_pk(record.force_id, record.reference), "REPORT")
+        try:
+            item.update(
+                actions=[ReportItem.user_id.remove(), ReportItem.gsi1pk.remove(), ReportItem.gsi1sk.remove()],
+                condition=ReportItem.user_id == user_id,
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == _CONDITION_FAILED:
+                return False
+            raise StorageUnavailableError() from exc
+        if record.case_id and not record.linked:  # recorded before its case: nobody is waiting any more
+            try:
+                ReportCaseItem(f"REPORTCASE#{record.force_id}#{record.case_id}", f"REPORT#{record.reference}").delete()
+            except DeleteError as exc:
+                raise StorageUnavailableError() from exc
+        return True
+
     def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None:
-        """The report with its personal fields decrypted (delivery to the force only)."""
+        """The report with its personal fields decrypted (delivery to the force and its own reporter's
+        download of their data only)."""
         try:
             item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
         except DoesNotExist:
