@@ -74,7 +74,7 @@ def http(stack: LocalStack) -> Iterator[Client]:
     assert all(status < 500 for status in client.statuses), client.statuses
 
 
-def eventually(check: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.2) -> Any:
+def eventually(check: Callable[[], Any], *, timeout: float = 60.0, interval: float = 0.2) -> Any:
     """Poll until ``check`` returns something truthy (asynchronous flows behind streams)."""
     deadline = time.monotonic() + timeout
     while True:

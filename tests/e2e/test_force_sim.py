@@ -98,6 +98,8 @@ def test_a_burst_with_duplicates_and_late_events_stores_every_event_exactly_once
         stored = sorted((int(i["sequence"]["N"]), i["event_id"]["S"]) for i in timeline(force_id, case_id))
         assert stored == sent, case_id
         assert int(case_item(force_id, case_id)["sequence"]["N"]) == max_sequence, case_id
+    # The burst's messages (a confirmation per case) drain before the next test shares the stack
+    assert stack.wait_idle(), "the local stack did not drain the burst within five minutes"
 
 
 def test_the_receiver_refuses_a_bad_signature_and_records_a_good_event_once(tmp_path: Path) -> None:

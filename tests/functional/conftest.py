@@ -33,8 +33,26 @@ def aws() -> Iterator[Template]:
         aws_clients.client.cache_clear()
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
+        share_one_connection()
         yield template
         aws_clients.client.cache_clear()
+
+
+def share_one_connection() -> None:
+    """Every PynamoDB model class uses one fresh connection (so one client, whose hooks see every call).
+
+    PynamoDB caches a connection on whichever model class first needs one; a subclass that did so in an
+    earlier test would otherwise keep an old client of its own."""
+    from caseline.adapters.dynamodb.models import CaselineItem
+
+    pending = list(CaselineItem.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if "_connection" in model.__dict__:
+            delattr(model, "_connection")
+    CaselineItem._connection = None
+    CaselineItem._get_connection()
 
 
 def load_handler(name: str) -> ModuleType:

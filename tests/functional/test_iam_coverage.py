@@ -18,7 +18,7 @@ import pytest
 from caseline_local.template import Template
 
 from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, share_one_connection, webhook_request
 
 # Actions granted by the SAM policy templates the template uses.
 SAM_POLICY_TEMPLATES = {
@@ -62,19 +62,12 @@ def allowed(template: Template, function: str) -> set[str]:
 @pytest.fixture
 def record(aws: Template) -> Iterator[Callable[[Callable[[], object]], set[str]]]:
     """``record(call)`` runs ``call`` and returns the AWS actions it made (on clients created inside)."""
-    from caseline.adapters.dynamodb.models import CaselineItem
 
     recorder = Recorder()
     entry = ("before-call", recorder)
     botocore.handlers.BUILTIN_HANDLERS.append(entry)
 
-    def forget_connections(model: type[Any]) -> None:
-        # PynamoDB keeps a connection per model class (subclasses too): fresh clients carry the hook
-        model._connection = None
-        for subclass in model.__subclasses__():
-            forget_connections(subclass)
-
-    forget_connections(CaselineItem)
+    share_one_connection()  # a fresh client that carries the hook, for every model class
     try:
 
         def run(call: Callable[[], object]) -> set[str]:
@@ -85,7 +78,7 @@ def record(aws: Template) -> Iterator[Callable[[Callable[[], object]], set[str]]
         yield run
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(entry)
-        forget_connections(CaselineItem)
+        share_one_connection()
 
 
 def test_every_action_each_function_performs_is_in_its_policy(aws: Template, record: Any) -> None:

@@ -22,7 +22,7 @@ from caseline.adapters.sealing import KmsFieldSealer
 from caseline_local.template import Template
 
 from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, share_one_connection, webhook_request
 from .test_outbound import FakeForce, _queue_records
 
 NOW = datetime.now(UTC)
@@ -291,14 +291,12 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
     import botocore.handlers
     import botocore.session
 
-    from caseline.adapters.dynamodb.models import CaselineItem
-
     from .test_iam_coverage import Recorder, allowed
 
     recorder = Recorder()
     entry = ("before-call", recorder)
     botocore.handlers.BUILTIN_HANDLERS.append(entry)
-    CaselineItem._connection = None  # a fresh client that carries the hook
+    share_one_connection()  # a fresh client that carries the hook, for every model class
     used: dict[str, set[str]] = {}
     try:
         kms = botocore.session.Session().create_client("kms", region_name=REGION)  # a new session carries the hook
@@ -347,7 +345,7 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         assert answers == [200, 200]
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(entry)
-        CaselineItem._connection = None
+        share_one_connection()
     # Then each function's policy allows all it did, and the recorder saw the sealing and the opening
     for function, actions in used.items():
         missing = actions - allowed(aws, function)

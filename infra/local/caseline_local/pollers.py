@@ -22,11 +22,15 @@ from caseline_local.workers import FunctionWorker, InvocationError
 log = logging.getLogger("caseline_local.pollers")
 
 
+FETCH_LIMIT = 1000  # GetRecords' largest page
+
+
 class _Poller(threading.Thread):
     def __init__(self, name: str, stop: threading.Event, interval: float) -> None:
         super().__init__(name=name, daemon=True)
         self.stop_event = stop
         self.interval = interval
+        self.last_busy = time.monotonic()  # when a poll last found work (tests wait for a quiet stack)
 
     def run(self) -> None:
         while not self.stop_event.is_set():
@@ -35,7 +39,9 @@ class _Poller(threading.Thread):
             except Exception:
                 log.exception("poller %s failed; will retry", self.name)
                 busy = False
-            if not busy:
+            if busy:
+                self.last_busy = time.monotonic()
+            else:
                 self.stop_event.wait(self.interval)
 
     def poll_once(self) -> bool:
@@ -88,18 +94,23 @@ class StreamPoller(_Poller):
 
     def poll_once(self) -> bool:
         if not self.pending:
-            self._fetch()
-        if not self.pending:
-            return False
+            read = self._fetch()
+            if read:  # records other functions want still take reading: not idle, and no pause
+                self.last_busy = time.monotonic()
+            if not self.pending:
+                return read >= FETCH_LIMIT
         batch = [self.pending.popleft() for _ in range(min(self.batch_size, len(self.pending)))]
         self._deliver(batch)
         return True
 
-    def _fetch(self) -> None:
+    def _fetch(self) -> int:
+        """Read each shard once; queue the records the filters match. Returns the most read from a shard."""
+        most = 0
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
         for shard in shards:
             shard_id = shard["ShardId"]
-            response = self.streams.get_records(ShardIterator=self._iterator(shard_id), Limit=1000)
+            response = self.streams.get_records(ShardIterator=self._iterator(shard_id), Limit=FETCH_LIMIT)
+            most = max(most, len(response.get("Records", [])))
             for record in response.get("Records", []):
                 self.last_sequence[shard_id] = record["dynamodb"]["SequenceNumber"]
                 record = dict(record)
@@ -110,6 +121,7 @@ class StreamPoller(_Poller):
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
                 if any_filter_matches(self.filters, _json_safe(record)):
                     self.pending.append(_json_safe(record))
+        return most
 
     def _deliver(self, batch: list[dict[str, Any]]) -> None:
         self.invocations += 1

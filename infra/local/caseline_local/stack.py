@@ -323,6 +323,17 @@ class LocalStack:
     def reset_clock(self) -> None:
         self.clock_file.unlink(missing_ok=True)
 
+    def wait_idle(self, *, quiet: float = 3.0, timeout: float = 300.0) -> bool:
+        """Wait until no stream or queue poller has found work for ``quiet`` seconds (a burst drained).
+        Schedules are not counted: they run whatever the load. False if ``timeout`` passed first."""
+        watched = [p for p in self.pollers if isinstance(p, StreamPoller | QueuePoller)]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(time.monotonic() - p.last_busy >= quiet for p in watched):
+                return True
+            time.sleep(0.5)
+        return False
+
     def run_schedule(self, function: str = "DutySweepFunction") -> Any:
         """Invoke a scheduled function now (as its schedule would) and return what it returned."""
         event = {
