@@ -162,6 +162,18 @@ class OfficerTask:
     detail: dict[str, str] = field(default_factory=dict)
 
 
+def message_task(message: OutboxMessage, reason: str, at: datetime) -> OfficerTask:
+    """The officer task for a message that could not go as planned (one per message and reason)."""
+    return OfficerTask(
+        force_id=message.force_id,
+        case_id=message.case_id,
+        task_id=f"dispatch#{message.key}#{reason}",
+        reason=reason,
+        created_at=at,
+        detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
+    )
+
+
 @dataclass(frozen=True)
 class AccessCodeRecord:
     force_id: str

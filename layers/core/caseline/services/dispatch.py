@@ -20,7 +20,14 @@ from caseline.domain.errors import DeliveryRejectedError, RetryableError, Valida
 from caseline.domain.outbound import backoff_seconds
 from caseline.domain.ports import Clock, EmailSender, OutboxRepository, SmsSender, SuppressionList
 from caseline.domain.preferences import VictimPreferences
-from caseline.domain.records import CaseRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.records import (
+    CaseRecord,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    VictimContact,
+    message_task,
+)
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
 from caseline.domain.safe_contact import next_safe_moment as next_allowed
 from caseline.domain.templates import MessageTemplate, render
@@ -78,14 +85,7 @@ class DispatchEnvironment:
 
 
 def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
-    return OfficerTask(
-        force_id=message.force_id,
-        case_id=message.case_id,
-        task_id=f"dispatch#{message.key}#{reason}",
-        reason=reason,
-        created_at=clock.now(),
-        detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
-    )
+    return message_task(message, reason, clock.now())
 
 
 def _address(victim: VictimContact, channel: Channel) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from caseline.domain.ports import Clock, OutboxRepository
-from caseline.domain.records import OfficerTask
+from caseline.domain.records import message_task
 
 # Dispatch records a send within milliseconds of the provider's answer (see docs/journeys.md, "the
 # crash-after-send window"); a claim this old without an outcome means the function died in between.
@@ -31,13 +31,6 @@ def report_unrecorded_sends(forces: Iterable[str], *, outbox: OutboxRepository, 
     reported = 0
     for force_id in forces:
         for message in outbox.stuck_sending(force_id, now - STUCK_AFTER):
-            task = OfficerTask(
-                force_id=message.force_id,
-                case_id=message.case_id,
-                task_id=f"dispatch#{message.key}#delivery-unknown",
-                reason="delivery-unknown",
-                created_at=now,
-                detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
-            )
+            task = message_task(message, "delivery-unknown", now)
             reported += outbox.mark_unknown(message, task)
     return reported
