@@ -6,6 +6,7 @@ import json
 import os
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,18 @@ def http(stack: LocalStack) -> Iterator[Client]:
     yield client
     # No request in the end-to-end suite may produce a 5xx.
     assert all(status < 500 for status in client.statuses), client.statuses
+
+
+def sent(http: Client, *addresses: str, since: int = 0) -> list[dict[str, Any]]:
+    """The messages the stack has sent (to these addresses only, when given), read with the sent log's
+    own filters so each read costs what it returns."""
+    if not addresses:
+        return list(http.request("GET", f"/_local/sent.json?since={since}").json())
+    found: list[dict[str, Any]] = []
+    for address in addresses:
+        query = urllib.parse.urlencode({"to": address, "since": since})
+        found.extend(http.request("GET", f"/_local/sent.json?{query}").json())
+    return sorted(found, key=lambda message: int(message["seq"]))
 
 
 def eventually(check: Callable[[], Any], *, timeout: float = 60.0, interval: float = 0.2) -> Any:

@@ -15,7 +15,7 @@ import pytest
 
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually
+from .conftest import Client, eventually, sent
 from .portal_pages import (
     CHROMIUM_ARGS,
     DESKTOP,
@@ -64,8 +64,7 @@ def open_page(
 
 def invitation_code(http: Client, case: NewCase) -> str:
     def found() -> str | None:
-        messages = http.request("GET", "/_local/sent.json").json()
-        return next((m["body"] for m in messages if m["to"] == case.mobile), None)
+        return next((m["body"] for m in sent(http, case.mobile)), None)
 
     text = eventually(found)
     assert case.crime_reference in text

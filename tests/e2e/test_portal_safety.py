@@ -18,7 +18,7 @@ import pytest
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually
+from .conftest import Client, eventually, sent
 from .portal_pages import (
     CHROMIUM_ARGS,
     DESKTOP,
@@ -87,8 +87,8 @@ def linked_case(stack: LocalStack, http: Client, *, may_name_police: bool = True
     case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], victim["email"], mobile)
 
     def code() -> str | None:
-        for message in http.request("GET", "/_local/sent.json").json():
-            found = CODE.search(message["body"]) if message["to"] == mobile else None
+        for message in sent(http, mobile):
+            found = CODE.search(message["body"])
             if found:
                 return found.group(1)
         return None

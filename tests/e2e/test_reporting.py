@@ -23,7 +23,7 @@ from caseline_local.force_sim import events as build
 from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually
+from .conftest import Client, eventually, sent
 from .portal_pages import (
     CHROMIUM_ARGS,
     Visit,
@@ -402,7 +402,7 @@ def force_sends(stack: LocalStack, subject: str, sequence: int, event_type: str,
 
 
 def messages_to(http: Client, *addresses: str) -> list[dict[str, Any]]:
-    return [m for m in http.request("GET", "/_local/sent.json").json() if m["to"] in addresses]
+    return sent(http, *addresses)
 
 
 def test_a_signed_out_person_reports_a_burglary_once(stack: LocalStack, http: Client, browser: Any) -> None:

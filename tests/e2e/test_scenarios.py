@@ -26,8 +26,8 @@ from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 from caseline_local.workers import InvocationError
 
-from .conftest import Client, eventually
-from .test_local_stack import id_token, sent
+from .conftest import Client, eventually, sent
+from .test_local_stack import id_token
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # winter: UK time is UTC
 TABLE = "caseline-local"
@@ -204,7 +204,7 @@ def test_an_enhanced_domestic_abuse_victim_gets_only_unbranded_content_free_emai
     assert all(channel == "email" for _, channel, _ in expected)
     # No message she was sent names the police, the force, the crime or the suspect
     address = recorded["data"]["victim"]["email"]
-    bodies = [m["subject"] + m["body"] for m in sent(http) if m["to"] == address]
+    bodies = [m["subject"] + m["body"] for m in sent(http, address)]
     assert len(bodies) == len(expected)
     for text in (b.lower() for b in bodies):
         for word in ("police", "thames valley", "crime", "violence", "abuse", "suspect", "arrest"):
@@ -237,7 +237,7 @@ def test_a_victim_who_opted_out_gets_only_what_the_code_requires(clock: LocalSta
     recorded = case.send(build.crime_recorded, category="vehicle-crime")
     # The victim signs up, links the case with the code from their text, and opts out of the rest
     mobile = recorded["data"]["victim"]["mobile"]
-    text = eventually(lambda: next((m["body"] for m in sent(http) if m["to"] == mobile), None))
+    text = eventually(lambda: next((m["body"] for m in sent(http, mobile)), None))
     code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
     token = {"Authorization": id_token(clock), "Content-Type": "application/json"}
     link = {"crime_reference": recorded["data"]["crime_reference"], "access_code": code}

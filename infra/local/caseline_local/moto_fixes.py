@@ -14,6 +14,20 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
 3. That deep copy is also of the whole table, on every transaction: a burst of events slows down as the
    table grows. With writes serialised, the local stack checks every condition of a transaction first
    and only then lets moto apply it without the copy (a transaction that would fail never writes).
+4. moto keeps every shard iterator it ever issued, including the ``NextShardIterator`` of every
+   GetRecords, and every stream record for ever (DynamoDB keeps them 24 hours). Polled ten times a
+   second, that grew the state by tens of megabytes in twenty minutes. Used iterators and the next
+   iterators the pollers never use are forgotten, at most ``ITERATORS_KEPT`` others are kept, and
+   ``trim_stream`` drops records every consumer has read.
+5. DynamoDB Streams has no long polling, so stream pollers would have to poll often to keep latency low.
+   ``STREAM_WRITES`` is signalled on every stream record, so an idle poller sleeps until there is work.
+   (Queue pollers need no such help: moto's SQS honours ``WaitTimeSeconds``.)
+6. moto answers every Query by sorting and walking the whole table (``Table.all_items``), so each Query
+   slowed as the table grew: a burst of a thousand events queued minutes of work behind it. The local
+   stack gives moto's Query only the items that can match: the key's partition, or, for a global
+   secondary index, the items whose index key has the asked-for value (an index map rebuilt only after a
+   write). moto still applies every condition itself. Reads are serialised with the writes, which also
+   stops "dictionary changed size during iteration" when a Query walks the table during a write.
 """
 
 from __future__ import annotations
@@ -28,10 +42,35 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
 _LOCK = threading.RLock()
+_READS = ("query", "scan", "batch_get_item", "transact_get_items", "get_item")
+_writes_done = 0  # bumped after every write: a GSI map built before it is stale
+ITERATORS_KEPT = 1000
+
+
+class WriteSignal:
+    """A counter pollers can wait on: ``wait(seen, timeout)`` returns as soon as it moves past ``seen``."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.count = 0
+
+    def notify(self) -> None:
+        with self._condition:
+            self.count += 1
+            self._condition.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self._condition:
+            self._condition.wait_for(lambda: self.count != seen, timeout=timeout)
+            return self.count
+
+
+STREAM_WRITES = WriteSignal()
 _WRITES = (
     "put_item",
     "update_item",
@@ -52,6 +91,66 @@ def _serialised(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(*args, **kwargs)
 
     return locked
+
+
+def _serialised_write(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        global _writes_done
+        with _LOCK:
+            try:
+                return original(*args, **kwargs)
+            finally:
+                _writes_done += 1
+
+    return locked
+
+
+def _sorted(items: list[Item]) -> list[Item]:
+    """In ``Table.all_items``' order."""
+    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
+
+
+def _partition(table: Table, hash_key: Any) -> list[Item]:
+    found = table.items.get(hash_key)
+    if found is None:
+        return []
+    return _sorted(list(found.values())) if table.range_key_attr else [found]  # type: ignore[list-item]
+
+
+def _index_candidates(table: Table, index_name: str, hash_key: Any) -> list[Item] | None:
+    """Items whose index hash key equals ``hash_key`` (None: not a single-attribute index key)."""
+    index = next((i for i in table.all_indexes() if i.name == index_name), None)
+    hash_attrs = [k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH"] if index else []
+    if len(hash_attrs) != 1 or hash_key is None:
+        return None
+    cache = table.__dict__.setdefault("_caseline_index_maps", {})
+    built_at, by_value = cache.get(index_name, (-1, {}))
+    if built_at != _writes_done:
+        by_value = {}
+        for item in table.all_items():
+            value = item.attrs.get(hash_attrs[0])
+            if value is not None:
+                by_value.setdefault(value, []).append(item)
+        cache[index_name] = (_writes_done, by_value)
+    return list(by_value.get(hash_key, []))
+
+
+def _narrowed_query(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        with _LOCK:
+            candidates = _index_candidates(self, index_name, hash_key) if index_name else _partition(self, hash_key)
+            if candidates is None or "all_items" in self.__dict__:
+                return original(self, hash_key, *args, **kwargs)
+            self.all_items = lambda: candidates  # type: ignore[method-assign]
+            try:
+                return original(self, hash_key, *args, **kwargs)
+            finally:
+                del self.all_items
+
+    return query
 
 
 def _cancellation(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[Any] | None:
@@ -108,15 +207,57 @@ def _transact_write_items(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _forgetting_used_iterators(original: Callable[..., Any]) -> Callable[..., Any]:
-    """moto keeps every shard iterator it ever issued; a used one is never needed again."""
+    """moto keeps every shard iterator it ever issued; a used one is never needed again, and the local
+    stack's pollers ask for a fresh iterator on each read, so the next one is not needed either."""
 
     @functools.wraps(original)
     def get_records(self: DynamoDBStreamsBackend, iterator_arn: str, limit: int) -> Any:
-        result = original(self, iterator_arn, limit)
+        with _LOCK:
+            result = original(self, iterator_arn, limit)
         self.shard_iterators.pop(iterator_arn, None)
+        self.shard_iterators.pop(result.get("NextShardIterator", ""), None)
         return result
 
     return get_records
+
+
+def _bounded_iterators(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Iterators a client asked for and never used are forgotten, oldest first, past ITERATORS_KEPT."""
+
+    @functools.wraps(original)
+    def get_shard_iterator(self: DynamoDBStreamsBackend, *args: Any, **kwargs: Any) -> Any:
+        iterator = original(self, *args, **kwargs)
+        excess = len(self.shard_iterators) - ITERATORS_KEPT
+        if excess > 0:
+            for arn in list(self.shard_iterators)[:excess]:
+                self.shard_iterators.pop(arn, None)
+        return iterator
+
+    return get_shard_iterator
+
+
+def _signalling(original: Callable[..., Any], signal: WriteSignal) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def added(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        signal.notify()
+        return result
+
+    return added
+
+
+def trim_stream(table: Table, read_up_to: int) -> int:
+    """Drop the stream records of ``table`` with sequence numbers up to ``read_up_to`` (records every
+    consumer has read); sequence numbers carry on unchanged. Returns how many were dropped."""
+    with _LOCK:
+        shard = table.stream_shard
+        if shard is None:
+            return 0
+        count = min(len(shard.items), max(0, read_up_to - shard.starting_sequence_number + 1))
+        if count:
+            del shard.items[:count]
+            shard.starting_sequence_number += count
+        return count
 
 
 def apply() -> None:
@@ -124,9 +265,13 @@ def apply() -> None:
     if _applied:
         return
     for name in _WRITES:
+        setattr(DynamoDBBackend, name, _serialised_write(getattr(DynamoDBBackend, name)))
+    for name in _READS:
         setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
+    Table.query = _narrowed_query(Table.query)  # type: ignore[method-assign]
     DynamoDBBackend.transact_write_items = _transact_write_items(DynamoDBBackend.transact_write_items)  # type: ignore[method-assign]
     dynamodb_models.copy = _NoTableCopies  # type: ignore[attr-defined,assignment]  # replaces the module moto imported
     DynamoDBStreamsBackend.get_records = _forgetting_used_iterators(DynamoDBStreamsBackend.get_records)  # type: ignore[method-assign]
-    StreamShard.add = _serialised(StreamShard.add)  # type: ignore[method-assign]
+    DynamoDBStreamsBackend.get_shard_iterator = _bounded_iterators(DynamoDBStreamsBackend.get_shard_iterator)  # type: ignore[method-assign]
+    StreamShard.add = _signalling(_serialised(StreamShard.add), STREAM_WRITES)  # type: ignore[method-assign]
     _applied = True

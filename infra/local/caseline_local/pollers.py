@@ -16,6 +16,7 @@ from collections import deque
 from datetime import UTC, datetime
 from typing import Any
 
+from caseline_local import moto_fixes
 from caseline_local.filters import any_filter_matches
 from caseline_local.workers import FunctionWorker, InvocationError
 
@@ -23,6 +24,8 @@ log = logging.getLogger("caseline_local.pollers")
 
 
 FETCH_LIMIT = 1000  # GetRecords' largest page
+SHARDS_REFRESH_SECONDS = 30.0
+QUEUE_WAIT_SECONDS = 1  # SQS long polling: moto answers as soon as a message arrives
 
 
 class _Poller(threading.Thread):
@@ -42,10 +45,14 @@ class _Poller(threading.Thread):
             if busy:
                 self.last_busy = time.monotonic()
             else:
-                self.stop_event.wait(self.interval)
+                self.idle()
 
     def poll_once(self) -> bool:
         raise NotImplementedError
+
+    def idle(self) -> None:
+        """Wait before polling again after a poll that found nothing."""
+        self.stop_event.wait(self.interval)
 
 
 class StreamPoller(_Poller):
@@ -63,7 +70,7 @@ class StreamPoller(_Poller):
         region: str,
         stop: threading.Event,
     ) -> None:
-        super().__init__(f"stream->{worker.spec.logical_id}", stop, interval=0.1)
+        super().__init__(f"stream->{worker.spec.logical_id}", stop, interval=1.0)
         self.worker = worker
         self.stream_arn = stream_arn
         self.streams = streams
@@ -79,6 +86,24 @@ class StreamPoller(_Poller):
         self.pending: deque[dict[str, Any]] = deque()
         self.attempts: dict[str, int] = {}
         self.invocations = 0
+        self.writes_seen = moto_fixes.STREAM_WRITES.count
+        self._shards: list[str] = []
+        self._shards_read_at = 0.0
+
+    def idle(self) -> None:
+        """Sleep until a stream record is written anywhere (or ``interval`` passes): no busy polling."""
+        moto_fixes.STREAM_WRITES.wait(self.writes_seen, timeout=self.interval)
+
+    def read_up_to(self) -> dict[str, int]:
+        """The last sequence number read from each shard (records up to it may be trimmed)."""
+        return {shard: int(seq) for shard, seq in self.last_sequence.items() if seq is not None}
+
+    def _shard_ids(self) -> list[str]:
+        if not self._shards or time.monotonic() - self._shards_read_at > SHARDS_REFRESH_SECONDS:
+            description = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
+            self._shards = [shard["ShardId"] for shard in description["Shards"]]
+            self._shards_read_at = time.monotonic()
+        return self._shards
 
     def _iterator(self, shard_id: str) -> str:
         """A fresh iterator after the last record seen (see moto_fixes: moto may replace the shard)."""
@@ -106,9 +131,8 @@ class StreamPoller(_Poller):
     def _fetch(self) -> int:
         """Read each shard once; queue the records the filters match. Returns the most read from a shard."""
         most = 0
-        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            shard_id = shard["ShardId"]
+        self.writes_seen = moto_fixes.STREAM_WRITES.count  # before reading: a write after it wakes idle()
+        for shard_id in self._shard_ids():
             response = self.streams.get_records(ShardIterator=self._iterator(shard_id), Limit=FETCH_LIMIT)
             most = max(most, len(response.get("Records", [])))
             for record in response.get("Records", []):
@@ -194,7 +218,7 @@ class QueuePoller(_Poller):
         region: str,
         stop: threading.Event,
     ) -> None:
-        super().__init__(f"sqs->{worker.spec.logical_id}", stop, interval=0.2)
+        super().__init__(f"sqs->{worker.spec.logical_id}", stop, interval=0.0)
         self.worker, self.queue_url, self.queue_arn, self.sqs, self.region = worker, queue_url, queue_arn, sqs, region
         self.batch_size = min(10, int(properties.get("BatchSize", 10)))
         self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
@@ -206,6 +230,7 @@ class QueuePoller(_Poller):
             MaxNumberOfMessages=self.batch_size,
             AttributeNames=["All"],
             MessageAttributeNames=["All"],
+            WaitTimeSeconds=QUEUE_WAIT_SECONDS,
         ).get("Messages", [])
         if not messages:
             return False

@@ -4,20 +4,21 @@ publish to each configuration set's SNS destination, shaped like SES event publi
 
 As with SES's mailbox simulator, ``bounce@simulator.amazonses.com`` bounces (Permanent),
 ``complaint@simulator.amazonses.com`` complains, and every other address is delivered to.
-moto runs in this process, so its SES backend is read directly.
+moto runs in this process: the emails come from the stack's sent log (``mailbox``), and the
+configuration sets from moto's SES backend.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.ses.models import ses_backends
 
+from caseline_local import mailbox
 from caseline_local.pollers import _Poller
 from caseline_local.template import ACCOUNT_ID
 
@@ -90,8 +91,9 @@ def ses_event(message_id: str, source: str, addresses: list[str], sent_at: datet
 
 
 class SesEventsPoller(_Poller):
-    """Publishes each sent email's event once. ``settle_seconds`` leaves dispatch time to record the
-    message as sent (real SES takes longer than that to hear back from a mailbox)."""
+    """Publishes each sent email's event once, reading the stack's sent log from where it left off.
+    ``settle_seconds`` leaves dispatch time to record the message as sent (real SES takes longer than
+    that to hear back from a mailbox)."""
 
     def __init__(
         self,
@@ -102,11 +104,13 @@ class SesEventsPoller(_Poller):
         account_id: str = ACCOUNT_ID,
         interval: float = 0.5,
         settle_seconds: float = 1.0,
+        log: mailbox.SentLog = mailbox.SENT,
     ) -> None:
         super().__init__("ses-events", stop, interval=interval)
         self.sns, self.region, self.account_id, self.settle_seconds = sns, region, account_id, settle_seconds
-        self.first_seen: dict[str, tuple[float, datetime]] = {}
-        self.published: set[str] = set()
+        self.log = log
+        self.cursor = 0  # the last sequence number handled
+        mailbox.install()
 
     def _destinations(self) -> list[tuple[str, set[str]]]:
         """(topic ARN, event types) of every enabled SNS event destination."""
@@ -118,21 +122,31 @@ class SesEventsPoller(_Poller):
                 found.append((topic, {t.lower() for t in destination.get("MatchingEventTypes", [])}))
         return found
 
+    def _settled(self) -> tuple[list[list[mailbox.SentMessage]], int]:
+        """Settled emails after the cursor (one list of recipients per message, oldest first) and the
+        sequence number of the last settled entry of any channel."""
+        settled_before = datetime.now(UTC) - timedelta(seconds=self.settle_seconds)
+        grouped: dict[str, list[mailbox.SentMessage]] = {}
+        cursor = self.cursor
+        for entry in self.log.read(since=self.cursor):
+            if entry.at > settled_before:
+                break
+            cursor = entry.seq
+            if entry.channel == "email":
+                grouped.setdefault(entry.message_id, []).append(entry)
+        return list(grouped.values()), cursor
+
     def poll_once(self) -> bool:
         destinations = self._destinations()
         if not destinations:
             return False
-        published = False
-        for message in list(ses_backends[self.account_id][self.region].sent_messages):
-            if message.id in self.published:
-                continue
-            seen_at, sent_at = self.first_seen.setdefault(message.id, (time.monotonic(), datetime.now(UTC)))
-            if time.monotonic() - seen_at < self.settle_seconds:
-                continue
-            event = ses_event(message.id, message.source or "", _addresses(message), sent_at, datetime.now(UTC))
+        messages, cursor = self._settled()
+        for entries in messages:
+            first = entries[0]
+            addresses = [entry.to for entry in entries]
+            event = ses_event(first.message_id, first.source or "", addresses, first.at, datetime.now(UTC))
             for topic, types in destinations:
                 if event["eventType"].lower() in types:
                     self.sns.publish(TopicArn=topic, Message=json.dumps(event))
-            self.published.add(message.id)
-            published = True
-        return published
+        self.cursor = cursor
+        return bool(messages)

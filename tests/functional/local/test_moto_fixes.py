@@ -70,3 +70,171 @@ def test_every_concurrent_write_appears_once_in_the_stream_despite_cancelled_tra
     assert len(set(sequence_numbers)) == len(sequence_numbers)
     assert sorted(keys) == sorted(["taken"] + [f"{i}-{n}" for i in range(WRITERS) for n in range(WRITES)])
     assert ddb.scan(TableName="race", Select="COUNT")["Count"] == WRITERS * WRITES + 1
+
+
+def _table_with_stream(ddb: object, name: str) -> str:
+    return str(
+        ddb.create_table(  # type: ignore[attr-defined]
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+        )["TableDescription"]["LatestStreamArn"]
+    )
+
+
+def _read_after(streams: object, arn: str, after: str | None) -> list[dict[str, object]]:
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]  # type: ignore[attr-defined]
+    position = (
+        {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+        if after
+        else {"ShardIteratorType": "TRIM_HORIZON"}
+    )
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, **position)["ShardIterator"]  # type: ignore[attr-defined]
+    return list(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])  # type: ignore[attr-defined]
+
+
+def test_polling_a_stream_leaves_no_shard_iterators_behind(server: str) -> None:
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb, streams = boto3.client("dynamodb", **kwargs), boto3.client("dynamodbstreams", **kwargs)
+    arn = _table_with_stream(ddb, "iterators")
+    backend = dynamodbstreams_backends["123456789012"]["eu-west-2"]
+    before = len(backend.shard_iterators)
+    # Given a poller that asks for a fresh iterator and reads, 200 times (twenty seconds of the stack's polling)
+    last = None
+    for n in range(200):
+        ddb.put_item(TableName="iterators", Item={"pk": {"S": str(n)}})
+        records = _read_after(streams, arn, last)
+        last = str(records[-1]["dynamodb"]["SequenceNumber"])  # type: ignore[index]
+    # Then moto keeps none of the iterators it issued (it used to keep two per read)
+    assert len(backend.shard_iterators) == before
+
+
+def test_unused_iterators_are_bounded(server: str) -> None:
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb, streams = boto3.client("dynamodb", **kwargs), boto3.client("dynamodbstreams", **kwargs)
+    arn = _table_with_stream(ddb, "unused")
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    backend = dynamodbstreams_backends["123456789012"]["eu-west-2"]
+    # When a client asks for more iterators than are kept and never uses them
+    for _ in range(moto_fixes.ITERATORS_KEPT + 50):
+        streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    # Then only the newest are kept, and the newest still works
+    assert len(backend.shard_iterators) <= moto_fixes.ITERATORS_KEPT
+    newest = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+    assert streams.get_records(ShardIterator=newest["ShardIterator"])["Records"] == []
+
+
+def test_trimming_drops_read_records_and_keeps_the_rest_with_their_numbers(server: str) -> None:
+    from moto.dynamodb.models import dynamodb_backends
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb, streams = boto3.client("dynamodb", **kwargs), boto3.client("dynamodbstreams", **kwargs)
+    arn = _table_with_stream(ddb, "trim")
+    for n in range(10):
+        ddb.put_item(TableName="trim", Item={"pk": {"S": str(n)}})
+    records = _read_after(streams, arn, None)
+    sixth = str(records[5]["dynamodb"]["SequenceNumber"])  # type: ignore[index]
+    table = dynamodb_backends["123456789012"]["eu-west-2"].tables["trim"]
+    # When every consumer has read up to the sixth record and the stack trims
+    assert moto_fixes.trim_stream(table, int(sixth)) == 6
+    # Then reading after the sixth still gives the last four, with the numbers they had
+    rest = _read_after(streams, arn, sixth)
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in rest] == ["6", "7", "8", "9"]  # type: ignore[index]
+    assert [r["dynamodb"]["SequenceNumber"] for r in rest] == [r["dynamodb"]["SequenceNumber"] for r in records[6:]]  # type: ignore[index]
+    # And a new write continues the numbering, and a consumer starting over sees only what is kept
+    ddb.put_item(TableName="trim", Item={"pk": {"S": "10"}})
+    after = _read_after(streams, arn, str(rest[-1]["dynamodb"]["SequenceNumber"]))  # type: ignore[index]
+    assert int(after[0]["dynamodb"]["SequenceNumber"]) == int(rest[-1]["dynamodb"]["SequenceNumber"]) + 1  # type: ignore[index]
+    assert len(_read_after(streams, arn, None)) == 5
+    assert moto_fixes.trim_stream(table, 0) == 0
+
+
+def test_a_stream_write_wakes_a_waiting_poller(server: str) -> None:
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb = boto3.client("dynamodb", **kwargs)
+    _table_with_stream(ddb, "signal")
+    seen = moto_fixes.STREAM_WRITES.count
+    woke: list[int] = []
+    waiter = threading.Thread(target=lambda: woke.append(moto_fixes.STREAM_WRITES.wait(seen, timeout=30)))
+    waiter.start()
+    ddb.put_item(TableName="signal", Item={"pk": {"S": "x"}})
+    waiter.join(timeout=30)
+    assert woke and woke[0] > seen
+    # And with no write, a wait ends at its timeout with the count unchanged
+    assert moto_fixes.STREAM_WRITES.wait(moto_fixes.STREAM_WRITES.count, timeout=0.05) == moto_fixes.STREAM_WRITES.count
+
+
+def test_queries_see_exactly_what_a_walk_of_the_whole_table_would_find(server: str) -> None:
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb = boto3.client("dynamodb", **kwargs)
+    ddb.create_table(
+        TableName="narrow",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk")],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "gsi1",
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )
+    # Given items in four partitions, three index keys, then updates that move items between index keys
+    for n in range(60):
+        item = {"pk": {"S": f"P{n % 4}"}, "sk": {"S": f"S{n:03d}"}}
+        if n % 3:
+            item |= {"gsi1pk": {"S": f"G{n % 3}"}, "gsi1sk": {"S": f"{60 - n:03d}"}}
+        ddb.put_item(TableName="narrow", Item=item)
+    for n in range(0, 60, 7):
+        ddb.update_item(
+            TableName="narrow",
+            Key={"pk": {"S": f"P{n % 4}"}, "sk": {"S": f"S{n:03d}"}},
+            UpdateExpression="SET gsi1pk = :g, gsi1sk = :s",
+            ExpressionAttributeValues={":g": {"S": "G9"}, ":s": {"S": f"{n:03d}"}},
+        )
+    ddb.delete_item(TableName="narrow", Key={"pk": {"S": "P1"}, "sk": {"S": "S001"}})
+    everything = ddb.scan(TableName="narrow")["Items"]
+
+    def pages(**query: object) -> list[dict[str, object]]:
+        found, start = [], None
+        while True:
+            page = ddb.query(TableName="narrow", Limit=4, **query, **({"ExclusiveStartKey": start} if start else {}))
+            found += page["Items"]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return found
+
+    # Then each partition's Query, forwards, backwards and with a key condition, is what the scan holds
+    for p in ("P0", "P1", "P2", "P3", "P9"):
+        expected = sorted((i for i in everything if i["pk"]["S"] == p), key=lambda i: i["sk"]["S"])
+        values = {":p": {"S": p}}
+        assert pages(KeyConditionExpression="pk = :p", ExpressionAttributeValues=values) == expected
+        backwards = pages(KeyConditionExpression="pk = :p", ExpressionAttributeValues=values, ScanIndexForward=False)
+        assert backwards == expected[::-1]
+        after = pages(
+            KeyConditionExpression="pk = :p AND sk > :s", ExpressionAttributeValues={**values, ":s": {"S": "S030"}}
+        )
+        assert after == [i for i in expected if i["sk"]["S"] > "S030"]
+    # And each index key's Query sees the items' current index keys, in index order
+    for g in ("G1", "G2", "G9", "G0"):
+        expected = sorted((i for i in everything if i.get("gsi1pk", {}).get("S") == g), key=lambda i: i["gsi1sk"]["S"])
+        found = pages(
+            IndexName="gsi1", KeyConditionExpression="gsi1pk = :g", ExpressionAttributeValues={":g": {"S": g}}
+        )
+        assert found == expected
+    assert (
+        len(
+            pages(IndexName="gsi1", KeyConditionExpression="gsi1pk = :g", ExpressionAttributeValues={":g": {"S": "G9"}})
+        )
+        == 9
+    )

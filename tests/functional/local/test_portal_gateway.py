@@ -110,7 +110,7 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalPortal]:
         gateway.response_headers = response_headers(template)
         gateway.cognito_endpoint = f"http://{host}:{port}"
         gateway.routes = [Route.build("GET", "/v1/articles", FakeApiFunction(), authorized=False)]  # type: ignore[arg-type]
-        gateway.local_pages = {"/_local/config.json": lambda: json_page({"local": True})}
+        gateway.local_pages = {"/_local/config.json": lambda query: json_page({"local": True})}
         threading.Thread(target=gateway.server.serve_forever, daemon=True).start()
         try:
             yield LocalPortal(gateway, template, portal_dir)

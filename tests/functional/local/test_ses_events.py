@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from caseline.adapters.messaging import SesEmailSender
+from caseline_local import mailbox
 from caseline_local.pollers import QueuePoller
 from caseline_local.ses_events import SesEventsPoller, ses_event
 from caseline_local.template import Template
@@ -36,6 +37,13 @@ class InProcessWorker:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         return self.handler.lambda_handler(event, Context())
+
+
+@pytest.fixture(autouse=True)
+def fresh_sent_log() -> None:
+    """The sent log is the process's own (moto's SES is wrapped once): start each test with it empty."""
+    mailbox.install()
+    mailbox.SENT.clear()
 
 
 def ses_mailbox(settle_seconds: float = 0.0) -> SesEventsPoller:
