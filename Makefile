@@ -49,8 +49,13 @@ FORCE ?= thames-valley
 demo-event: setup ## Post a new signed "crime recorded" event to the running local stack (FORCE=hampshire too)
 	$(PY) -m caseline_local post-demo --force $(FORCE)
 
-sent: setup ## Show every email and SMS the running local stack has "sent"
-	$(PY) -m caseline_local sent
+sent: setup ## Show the emails and SMS the running local stack has "sent" (TO=an address or number, SINCE=a message number)
+	$(PY) -m caseline_local sent $(if $(TO),--to '$(TO)') $(if $(SINCE),--since '$(SINCE)')
+
+faults: setup ## Fault injection in the running local stack: FAULTS='<json>' sets it, FAULTS=clear clears it, none shows it
+	@if [ -z '$(FAULTS)' ]; then $(PY) -m caseline_local faults show; \
+	elif [ '$(FAULTS)' = clear ]; then $(PY) -m caseline_local faults clear; \
+	else $(PY) -m caseline_local faults set '$(FAULTS)'; fi
 
 compliance: setup ## Victims' Code duties per force, right and tier in the running local stack: due, met on time, late, missed, open
 	$(PY) -m caseline_local compliance
@@ -124,6 +129,9 @@ bench-window: setup ## The crash-after-send window: recording a send against a p
 bench-burst: setup ## Webhook burst benchmark: 1,000 signed events through the local stack against a GET baseline
 	$(PY) tests/bench/webhook_burst.py
 
+soak: setup ## Soak benchmark: 30 minutes (SOAK_MINUTES=…) of force events and signed-in victims through a fault schedule
+	$(PY) tests/bench/soak.py $(if $(SOAK_MINUTES),--minutes '$(SOAK_MINUTES)')
+
 lock: ## Re-resolve requirements/dev.txt from a clean environment (review the diff!)
 	rm -rf /tmp/caseline-lock && $(PYTHON) -m venv /tmp/caseline-lock
 	/tmp/caseline-lock/bin/pip install --quiet -r requirements/dev.in
@@ -132,4 +140,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window dev demo-event sent lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window soak dev demo-event sent faults lint typecheck cfn unit functional e2e test bench openapi lock clean

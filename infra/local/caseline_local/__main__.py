@@ -1,4 +1,4 @@
-"""``python -m caseline_local``: up | post-demo | sent | compliance | openapi | event-schemas."""
+"""``python -m caseline_local``: up | post-demo | sent | faults | compliance | openapi | event-schemas."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import os
 import signal
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import date, timedelta
 from typing import Any
 
-from caseline_local import demo, mailbox
+from caseline_local import demo
 from caseline_local.stack import FAKE_CREDENTIALS, ROOT, LocalStack, StackConfig
 
 
@@ -74,10 +77,40 @@ def _post_demo(args: argparse.Namespace) -> None:
     sys.exit(0 if status < 300 else 1)
 
 
-def _sent(_: argparse.Namespace) -> None:
-    for message in mailbox.sent_messages(_state()["aws_endpoint"]):
-        title = f" | {message.subject}" if message.subject else ""
-        sys.stdout.write(f"--- {message.channel.upper()} to {message.to}{title}\n{message.body}\n\n")
+def _sent(args: argparse.Namespace) -> None:
+    """The running stack's sent log, read from its gateway (only what the filters select)."""
+    query = urllib.parse.urlencode({k: v for k, v in {"since": args.since, "to": args.to}.items() if v})
+    with urllib.request.urlopen(f"{_state()['gateway']}/_local/sent.json?{query}", timeout=30) as response:
+        messages = json.load(response)
+    for message in messages:
+        title = f" | {message['subject']}" if message["subject"] else ""
+        sys.stdout.write(f"--- #{message['seq']} {message['channel'].upper()} to {message['to']}{title}\n")
+        sys.stdout.write(f"{message['body']}\n\n")
+
+
+def _faults(args: argparse.Namespace) -> None:
+    """Show, set or clear the running stack's fault injection (``/_local/faults`` on its gateway)."""
+    method = {"show": "GET", "set": "PUT", "clear": "DELETE"}[args.action]
+    body = None
+    if args.action == "set":
+        if not args.document:
+            sys.exit("faults set needs the settings as JSON: see docs/adr/0003-local-stack.md")
+        body = args.document.encode("utf-8")
+    request = urllib.request.Request(
+        f"{_state()['gateway']}/_local/faults",
+        data=body,
+        method=method,
+        headers={"Content-Type": "application/json"} if body is not None else {},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer = json.load(response)
+    except urllib.error.HTTPError as error:
+        problem = json.loads(error.read() or b"{}")
+        lines = [f"  {e.get('field') or '(document)'}: {e.get('message')}" for e in problem.get("errors", [])]
+        sys.stderr.write("\n".join([f"HTTP {error.code}: {problem.get('title', error.reason)}", *lines]) + "\n")
+        sys.exit(1)
+    sys.stdout.write(json.dumps(answer, indent=2) + "\n")
 
 
 def _compliance(args: argparse.Namespace) -> None:
@@ -117,7 +150,14 @@ def main(argv: list[str] | None = None) -> None:
     post = commands.add_parser("post-demo", help="post a new signed crime-recorded event")
     post.add_argument("--force", default="thames-valley", choices=["thames-valley", "hampshire"])
     post.set_defaults(run=_post_demo)
-    commands.add_parser("sent", help="print every email and SMS sent").set_defaults(run=_sent)
+    sent = commands.add_parser("sent", help="print the emails and SMS sent (all, or after --since, to --to)")
+    sent.add_argument("--since", help="only messages after this message number")
+    sent.add_argument("--to", help="only messages to this email address or phone number")
+    sent.set_defaults(run=_sent)
+    faults = commands.add_parser("faults", help="show, set or clear fault injection in the running stack")
+    faults.add_argument("action", choices=["show", "set", "clear"])
+    faults.add_argument("document", nargs="?", help="set: the settings as JSON (see docs/adr/0003-local-stack.md)")
+    faults.set_defaults(run=_faults)
     report = commands.add_parser("compliance", help="Victims' Code duties due in a period: met, late, missed, open")
     report.add_argument("--force", action="append", default=None, help="force id (repeatable; default: both)")
     report.add_argument("--from", dest="first", default=(date.today() - timedelta(days=90)).isoformat())

@@ -87,7 +87,11 @@ class Gateway:
         self.unauthorized_body = '{"message":"Unauthorized"}'
         self.unauthorized_headers = {"Content-Type": "application/json"}
         self.portal_dir = portal_dir
-        self.local_pages: dict[str, Callable[[], tuple[str, bytes]]] = {}
+        # /_local/* read-backs, given the query string's parameters.
+        self.local_pages: dict[str, Callable[[dict[str, list[str]]], tuple[str, bytes]]] = {}
+        # /_local/* controls for any other method (PUT, DELETE...), given the method and the body; they answer
+        # (status, content type, body).
+        self.local_actions: dict[str, Callable[[str, bytes], tuple[int, str, bytes]]] = {}
         # The deployed portal's response headers policy (caseline_local.portal), on everything but /_local/*.
         # Nothing in it needs relaxing for http://127.0.0.1: browsers ignore Strict-Transport-Security over
         # plain http, and the Cognito proxy below is same-origin, so connect-src 'self' covers it.
@@ -136,9 +140,13 @@ class Gateway:
             if match and route.method == request.command:
                 self._invoke(request, route, match.groupdict(), split.query, body)
                 return
+        if split.path in self.local_actions and request.command not in {"GET", "HEAD"}:
+            status, content_type, payload = self.local_actions[split.path](request.command, body)
+            self._reply(request, status, {"Content-Type": content_type}, payload)
+            return
         if request.command in {"GET", "HEAD"}:
             if split.path in self.local_pages:
-                content_type, payload = self.local_pages[split.path]()
+                content_type, payload = self.local_pages[split.path](parse_qs(split.query))
                 self._reply(request, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}, payload)
                 return
             if self._static(request, split.path):
@@ -244,6 +252,7 @@ class Gateway:
         if self.cognito_endpoint is None or service != COGNITO_SERVICE or operation not in COGNITO_PUBLIC_OPERATIONS:
             self._reply(request, 400, {"Content-Type": "application/x-amz-json-1.1"}, MISSING_TOKEN)
             return
+        triggers = list(self.cognito_triggers)  # the pool's triggers when the call came in, as Cognito has them
         forward = urllib.request.Request(
             self.cognito_endpoint.rstrip("/") + "/",
             data=body,
@@ -266,7 +275,7 @@ class Gateway:
             name: headers[name] for name in ("Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId") if headers[name]
         }
         self._reply(request, status, kept, answer)
-        for trigger in self.cognito_triggers:  # after the answer: a trigger never delays or fails a sign-in
+        for trigger in triggers:  # after the answer: a trigger never delays or fails a sign-in
             trigger.after(operation, body, status, answer)
 
     def _reply(self, request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:

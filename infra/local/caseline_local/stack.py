@@ -17,11 +17,12 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from caseline_local import demo, mailbox, moto_fixes, portal
+from caseline_local import demo, faults, mailbox, moto_fixes, portal
 from caseline_local.auth import CognitoVerifier
 from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
+from caseline_local.housekeeping import Housekeeper
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
 from caseline_local.ses_events import SesEventsPoller
@@ -31,6 +32,12 @@ from caseline_local.workers import CLOCK_FILE_VARIABLE, FunctionSpec, FunctionWo
 log = logging.getLogger("caseline_local")
 ROOT = Path(__file__).resolve().parents[3]
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+
+
+def inbox_query(params: dict[str, list[str]]) -> dict[str, Any]:
+    """``force`` and ``since`` (how many of each force's events to skip) from a query string."""
+    since = params.get("since", ["0"])[0]
+    return {"force": params.get("force", [None])[0] or None, "since": int(since) if since.isdigit() else 0}
 
 
 @dataclass
@@ -60,6 +67,7 @@ class LocalStack:
         self.started_in = 0.0
         self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
         self.receivers: dict[str, OutboundReceiver] = {}
+        self.faults = faults.Faults()  # fault injection, off until set (PUT /_local/faults)
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
@@ -68,8 +76,10 @@ class LocalStack:
         (self.state_dir / "logs").mkdir(exist_ok=True)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         moto_fixes.apply()
+        mailbox.install()
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
         self.moto.start()
+        faults.install(self.moto, self.faults)  # only calls signed by a function's key can be faulted
         host, port = self.moto.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
         os.environ.update(
@@ -94,6 +104,7 @@ class LocalStack:
         for force_id, receiver in self.receivers.items():
             receiver.inbox.secrets = [self._secret("outbound", force_id)]
         self._start_workers()
+        self.faults.attach(workers=self.workers, receivers=self.receivers)
         self._wire_gateway(session)
         self._start_pollers(session)
         threading.Thread(target=self.gateway.server.serve_forever, name="gateway", daemon=True).start()
@@ -105,6 +116,7 @@ class LocalStack:
 
     def stop(self) -> None:
         self.stop_event.set()
+        moto_fixes.STREAM_WRITES.notify()  # wake idle stream pollers so they see the stop
         for poller in self.pollers:
             poller.join(timeout=5)
         if self.gateway:
@@ -133,6 +145,7 @@ class LocalStack:
             }
             env = {k: str(v) for k, v in env.items()}
             env.update(FAKE_CREDENTIALS)
+            env["AWS_ACCESS_KEY_ID"] = faults.function_access_key(name)  # its calls, and only its, can be faulted
             env.update(
                 {
                     "AWS_ENDPOINT_URL": self.endpoint,
@@ -213,16 +226,18 @@ class LocalStack:
         self.gateway.cognito_endpoint = self.endpoint
         self.gateway.cognito_triggers = post_authentication_triggers(template, self.workers, region=self.config.region)
         self.gateway.local_pages = {
-            "/_local/sent": lambda: (
+            "/_local/sent": lambda q: (
                 "text/html; charset=utf-8",
-                mailbox.as_html(mailbox.sent_messages(self.endpoint)).encode(),
+                mailbox.as_html(mailbox.SENT.read(**mailbox.query(q))).encode(),
             ),
-            "/_local/sent.json": lambda: json_page(mailbox.as_json(mailbox.sent_messages(self.endpoint))),
-            "/_local/config.json": lambda: json_page(self.public_config()),
-            "/config.json": lambda: json_page(self.public_config()),  # where a deployed portal finds it
-            "/_local/force-inbox.json": lambda: json_page(self.force_inboxes()),
-            "/_local/clock.json": lambda: json_page({"now": self.now().isoformat()}),
+            "/_local/sent.json": lambda q: json_page(mailbox.as_json(mailbox.SENT.read(**mailbox.query(q)))),
+            "/_local/config.json": lambda q: json_page(self.public_config()),
+            "/config.json": lambda q: json_page(self.public_config()),  # where a deployed portal finds it
+            "/_local/force-inbox.json": lambda q: json_page(self.force_inboxes(**inbox_query(q))),
+            "/_local/clock.json": lambda q: json_page({"now": self.now().isoformat()}),
+            "/_local/faults": lambda q: json_page(self.faults.snapshot()),
         }
+        self.gateway.local_actions = {"/_local/faults": self.faults.http}
 
     def public_config(self) -> dict[str, Any]:
         """What a browser needs to talk to this stack: no secrets. Cognito is reached through the gateway's
@@ -287,6 +302,8 @@ class LocalStack:
             )
         # moto's SES reports no deliveries or bounces: play the mailbox for the configuration sets' topics.
         self.pollers.append(SesEventsPoller(sns=session.client("sns"), region=self.config.region, stop=self.stop_event))
+        stream_pollers = [p for p in self.pollers if isinstance(p, StreamPoller)]
+        self.pollers.append(Housekeeper(pollers=stream_pollers, region=self.config.region, stop=self.stop_event))
         for poller in self.pollers:
             poller.start()
 
@@ -298,8 +315,13 @@ class LocalStack:
             receiver = OutboundReceiver("not-yet-provisioned", out=self.state_dir / f"force-inbox-{force_id}.jsonl")
             self.receivers[force_id] = receiver.start()
 
-    def force_inboxes(self) -> dict[str, list[dict[str, Any]]]:
-        return {force_id: receiver.received for force_id, receiver in self.receivers.items()}
+    def force_inboxes(self, *, force: str | None = None, since: int = 0) -> dict[str, list[dict[str, Any]]]:
+        """What each force (or one) received, skipping the first ``since`` events of each."""
+        return {
+            force_id: receiver.received_since(since)
+            for force_id, receiver in self.receivers.items()
+            if force in (None, force_id)
+        }
 
     # ------------------------------------------------------------ the clock
     @property

@@ -2,6 +2,10 @@
 
 Each worker gets exactly the environment variables the template gives its function (Refs resolved to
 local resources), imports ``functions/<name>/handler.py`` once, and serves one invocation at a time.
+
+A worker whose process dies mid-invocation (killed by fault injection through ``kill_after``, or stopped
+after a time-out, as Lambda stops a timed-out runtime) reports a function error and starts a fresh process
+(a cold start) before its next invocation.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import sys
 import threading
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
@@ -111,17 +116,29 @@ def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  
 
 
 class FunctionWorker:
-    def __init__(self, spec: FunctionSpec, log_dir: Path) -> None:
+    def __init__(
+        self, spec: FunctionSpec, log_dir: Path, *, kill_after: Callable[[str], float | None] | None = None
+    ) -> None:
         self.spec = spec
+        # Asked at each invocation (with the logical id): seconds after which to kill the process, or None.
+        self.kill_after = kill_after
+        self._log_path = str(log_dir / f"{spec.logical_id}.log")
+        self._lock = threading.Lock()
+        self._dead = False  # killed: start a new process before the next invocation
+        self._spawn()
+
+    def _spawn(self) -> None:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
-        log_path = str(log_dir / f"{spec.logical_id}.log")
         self._process = context.Process(
-            target=_serve, args=(spec, log_path, child), daemon=True, name=f"lambda-{spec.logical_id}"
+            target=_serve, args=(self.spec, self._log_path, child), daemon=True, name=f"lambda-{self.spec.logical_id}"
         )
-        self._lock = threading.Lock()
         self._process.start()
         child.close()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         if not self._connection.poll(timeout):
@@ -132,15 +149,45 @@ class FunctionWorker:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         with self._lock:
+            if self._dead:
+                self._restart()
+            kill_after = self.kill_after(self.spec.logical_id) if self.kill_after is not None else None
             self._connection.send(event)
+            if kill_after is not None:
+                # Killed while it runs, or as it finishes if sooner: its answer is lost either way.
+                self._connection.poll(kill_after)
+                self._kill()
+                raise InvocationError(f"{self.spec.logical_id} was killed mid-invocation (fault injection)")
             if not self._connection.poll(self.spec.timeout + 5):
+                self._kill()  # as Lambda stops a timed-out runtime: its late answer must not reach the next call
                 raise InvocationError(f"{self.spec.logical_id} timed out")
-            status, payload = self._connection.recv()
+            try:
+                status, payload = self._connection.recv()
+            except EOFError:  # the process died on its own (a crashed runtime)
+                self._kill()
+                raise InvocationError(f"{self.spec.logical_id} exited mid-invocation") from None
         if status != "ok":
             raise InvocationError(f"{self.spec.logical_id} raised {payload}")
         return payload
 
+    def _kill(self) -> None:
+        self._process.kill()
+        self._process.join(timeout=5)
+        self._connection.close()
+        self._dead = True
+
+    def _restart(self) -> None:
+        self._spawn()
+        try:
+            self.wait_ready()
+        except RuntimeError as exc:
+            self._kill()
+            raise InvocationError(f"{self.spec.logical_id} failed to restart: {exc}") from exc
+        self._dead = False
+
     def stop(self) -> None:
+        if self._dead:
+            return
         with contextlib.suppress(BrokenPipeError, OSError):
             self._connection.send(None)
         self._process.join(timeout=3)

@@ -3,6 +3,7 @@ preference changes): verify the Standard Webhooks signature, de-duplicate on web
 event (in memory and as one JSON line in a file), answer 204 (200 ``duplicate`` for a repeat).
 
 ``Inbox`` is the logic (no sockets); ``OutboundReceiver`` serves it over HTTP on a port (0: any free one).
+Set ``receiver.fault`` to an ``EndpointFault`` to make the endpoint slow, down, redirecting or hanging.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from caseline.domain.errors import SignatureInvalidError
 from caseline.domain.signing import parse_headers, verify
@@ -22,6 +24,7 @@ from caseline.domain.signing import parse_headers, verify
 OUTBOUND_PREFIX = "org.caseline."
 JSON_TYPES = frozenset({"application/json", "application/cloudevents+json"})
 MAX_BODY = 256 * 1024
+MOVED_PATH = "/moved"  # where the redirect mode sends a POST
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,22 @@ class Reply:
 
 def problem(status: int, kind: str, title: str) -> Reply:
     return Reply(status, {"type": f"urn:caseline:problem:{kind}", "title": title, "status": status})
+
+
+@dataclass(frozen=True)
+class EndpointFault:
+    """How the endpoint misbehaves, before the inbox sees the request. ``mode``:
+
+    - ``ok``: as normal;
+    - ``slow``: answers as normal after ``delay_seconds``;
+    - ``down``: 503 problem JSON;
+    - ``redirect``: 302 to ``MOVED_PATH`` on the same receiver (a POST there is handled as normal);
+    - ``hang``: reads the request, answers nothing for ``delay_seconds``, then closes the connection.
+
+    Only ``slow`` requests reach the inbox."""
+
+    mode: str
+    delay_seconds: float = 0.0
 
 
 class Inbox:
@@ -113,7 +132,11 @@ class OutboundReceiver:
         echo: Callable[[str], None] | None = None,
     ) -> None:
         self.inbox = Inbox(secret, out=out, echo=echo)
+        self.fault: EndpointFault | None = None
+        self.on_fault: Callable[[EndpointFault], None] | None = None  # told of each request a fault applies to
+        self._stopping = threading.Event()  # releases slow and hanging requests when the receiver stops
         inbox = self.inbox
+        receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -128,7 +151,34 @@ class OutboundReceiver:
                     self._reply(problem(413, "payload-too-large", "The body is too large"))
                     self.close_connection = True
                     return
-                self._reply(inbox.handle(dict(self.headers.items()), self.rfile.read(length)))
+                body = self.rfile.read(length)
+                fault = receiver.fault
+                if fault is not None and self._misbehave(fault):
+                    return
+                self._reply(inbox.handle(dict(self.headers.items()), body))
+
+            def _misbehave(self, fault: EndpointFault) -> bool:
+                """Apply ``fault``: True when the request is answered (or dropped) without the inbox."""
+                if fault.mode not in {"slow", "down", "redirect", "hang"}:
+                    return False
+                if fault.mode == "redirect" and urlsplit(self.path).path == MOVED_PATH:
+                    return False
+                if receiver.on_fault is not None:
+                    receiver.on_fault(fault)
+                if fault.mode == "slow":
+                    receiver._stopping.wait(fault.delay_seconds)
+                    return False
+                if fault.mode == "down":
+                    self._reply(problem(503, "service-unavailable", "The force's system is down"))
+                elif fault.mode == "redirect":
+                    self.send_response(302)
+                    self.send_header("Location", receiver.url + MOVED_PATH)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:  # hang: hold the connection, then drop it unanswered
+                    receiver._stopping.wait(fault.delay_seconds)
+                    self.close_connection = True
+                return True
 
             def do_GET(self) -> None:
                 self._reply(problem(405, "method-not-allowed", "POST events here"))
@@ -159,12 +209,17 @@ class OutboundReceiver:
     def received(self) -> list[dict[str, Any]]:
         return self.inbox.received
 
+    def received_since(self, since: int = 0) -> list[dict[str, Any]]:
+        """The events after the first ``since`` (a copy: the inbox may grow while it is read)."""
+        return self.inbox.received[since:]
+
     def start(self) -> OutboundReceiver:
         self._thread = threading.Thread(target=self.server.serve_forever, name="force-sim-receiver", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._thread is not None:  # shutdown() would wait forever for a loop that never started
             self.server.shutdown()
             self._thread.join(timeout=5)
