@@ -143,6 +143,8 @@ class StreamPoller(_Poller):
                 created = record.get("dynamodb", {}).get("ApproximateCreationDateTime")
                 if isinstance(created, datetime):
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
+                elif isinstance(created, float):  # whole seconds, as Lambda delivers them
+                    record["dynamodb"]["ApproximateCreationDateTime"] = int(created)
                 if any_filter_matches(self.filters, _json_safe(record)):
                     self.pending.append(_json_safe(record))
         return most

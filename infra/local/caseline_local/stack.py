@@ -23,6 +23,7 @@ from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
 from caseline_local.housekeeping import Housekeeper
+from caseline_local.inprocess import InProcessStreams
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
 from caseline_local.ses_events import SesEventsPoller
@@ -260,7 +261,7 @@ class LocalStack:
     def _start_pollers(self, session: boto3.session.Session) -> None:
         assert self.template is not None
         template = self.template
-        streams, sqs = session.client("dynamodbstreams"), session.client("sqs")
+        streams, sqs = InProcessStreams(self.config.region), session.client("sqs")
         queue_urls = {p["Arn"]: p["QueueUrl"] for p in template.physical.values() if "QueueUrl" in p}
         for function, props in self._events({"DynamoDB"}):
             destination = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")

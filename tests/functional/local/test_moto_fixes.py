@@ -238,3 +238,74 @@ def test_queries_see_exactly_what_a_walk_of_the_whole_table_would_find(server: s
         )
         == 9
     )
+
+
+def _answers(ddb: object, streams: object, arn: str, suffix: str) -> list[dict[str, object]]:
+    """A fixed sequence of item-carrying calls, their answers as botocore parsed them."""
+    key = {"pk": {"S": f"item-{suffix}"}}
+    item = {
+        **key,
+        "n": {"N": "12.50"},
+        "b": {"B": b"\x00\xffsealed"},
+        "l": {"L": [{"S": "x"}, {"NULL": True}, {"BOOL": False}, {"M": {"k": {"SS": ["a", "b"]}}}]},
+        "bs": {"BS": [b"one", b"two"]},
+    }
+    calls = [
+        lambda: ddb.put_item(TableName="fast", Item=item, ReturnValues="ALL_OLD"),  # type: ignore[attr-defined]
+        lambda: ddb.put_item(TableName="fast", Item={**item, "n": {"N": "1"}}, ReturnValues="ALL_OLD"),  # type: ignore[attr-defined]
+        lambda: ddb.get_item(TableName="fast", Key=key, ConsistentRead=True),  # type: ignore[attr-defined]
+        lambda: ddb.get_item(TableName="fast", Key={"pk": {"S": "absent"}}),  # type: ignore[attr-defined]
+        lambda: ddb.update_item(  # type: ignore[attr-defined]
+            TableName="fast",
+            Key=key,
+            UpdateExpression="SET n = n + :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+        ),
+        lambda: ddb.query(  # type: ignore[attr-defined]
+            TableName="fast", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": key["pk"]}
+        ),
+        lambda: ddb.delete_item(TableName="fast", Key=key, ReturnValues="ALL_OLD"),  # type: ignore[attr-defined]
+    ]
+    answers = [call() for call in calls]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]  # type: ignore[attr-defined]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")  # type: ignore[attr-defined]
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]  # type: ignore[attr-defined]
+    answers.append({"Records": [r for r in records if r["dynamodb"]["Keys"]["pk"]["S"] == f"item-{suffix}"]})
+    for answer in answers:
+        answer.pop("ResponseMetadata", None)
+        answer.pop("NextShardIterator", None)
+        for record in answer.get("Records", []):
+            record.pop("eventID")
+            record["dynamodb"].pop("SequenceNumber")
+            record["dynamodb"].pop("ApproximateCreationDateTime")
+            record["dynamodb"].pop("SizeBytes")  # moto's own estimate, not part of the serialising
+    return answers
+
+
+def test_the_fast_json_answers_parse_exactly_as_motos_own_serialiser(server: str) -> None:
+    from moto.core.responses import ActionResult
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb, streams = boto3.client("dynamodb", **kwargs), boto3.client("dynamodbstreams", **kwargs)
+    arn = _table_with_stream(ddb, "fast")
+    fast = ActionResult.execute_result
+    assert hasattr(fast, "__wrapped__")  # the local stack's fast path is installed
+    # Given the same calls answered by moto's own serialiser and by the fast path
+    ActionResult.execute_result = fast.__wrapped__  # type: ignore[attr-defined,method-assign]
+    try:
+        motos = _answers(ddb, streams, arn, "a")
+    finally:
+        ActionResult.execute_result = fast  # type: ignore[method-assign]
+    ours = _answers(ddb, streams, arn, "b")
+    # Then botocore parses the same answers (the keys differ only by one letter)
+    assert repr(ours).replace("item-b", "item-a") == repr(motos)
+    # And a created-date timestamp still parses as a datetime
+    created = streams.get_records(
+        ShardIterator=streams.get_shard_iterator(
+            StreamArn=arn,
+            ShardId=streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"],
+            ShardIteratorType="TRIM_HORIZON",
+        )["ShardIterator"]
+    )["Records"][0]["dynamodb"]["ApproximateCreationDateTime"]
+    assert created.year >= 2026
