@@ -68,6 +68,7 @@ class LocalStack:
         self.started_in = 0.0
         self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
         self.receivers: dict[str, OutboundReceiver] = {}
+        self._serving = False
         self.faults = faults.Faults()  # fault injection, off until set (PUT /_local/faults)
 
     # ------------------------------------------------------------ lifecycle
@@ -109,6 +110,7 @@ class LocalStack:
         self._wire_gateway(session)
         self._start_pollers(session)
         threading.Thread(target=self.gateway.server.serve_forever, name="gateway", daemon=True).start()
+        self._serving = True
         self._write_state()
         if self.config.load_demo:
             self.load_demo()
@@ -121,7 +123,8 @@ class LocalStack:
         for poller in self.pollers:
             poller.join(timeout=5)
         if self.gateway:
-            self.gateway.server.shutdown()
+            if self._serving:  # shutdown() waits for a serve_forever loop, so never before it started
+                self.gateway.server.shutdown()
             self.gateway.server.server_close()
         for worker in self.workers.values():
             worker.stop()
