@@ -18,6 +18,10 @@ import pytest
 from caseline_local.stack import LocalStack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
+# Generous on purpose: on a busy machine a flow behind two streams may take a minute, and a read that is
+# abandoned early only fails a test that would have passed. Nothing here is a timing assertion.
+REQUEST_TIMEOUT = 60.0
+EVENTUALLY_TIMEOUT = 120.0
 
 
 @dataclass
@@ -45,7 +49,7 @@ class Client:
             headers=headers or {},
         )
         try:
-            with urllib.request.urlopen(request, timeout=15) as response:
+            with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
                 result = HttpResponse(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             result = HttpResponse(error.code, dict(error.headers), error.read())
@@ -87,7 +91,7 @@ def sent(http: Client, *addresses: str, since: int = 0) -> list[dict[str, Any]]:
     return sorted(found, key=lambda message: int(message["seq"]))
 
 
-def eventually(check: Callable[[], Any], *, timeout: float = 60.0, interval: float = 0.2) -> Any:
+def eventually(check: Callable[[], Any], *, timeout: float = EVENTUALLY_TIMEOUT, interval: float = 0.2) -> Any:
     """Poll until ``check`` returns something truthy (asynchronous flows behind streams)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -154,4 +154,4 @@ def test_the_duty_sweep_runs_on_its_schedule(stack: LocalStack) -> None:
 
     [sweep] = [p for p in stack.pollers if isinstance(p, SchedulePoller)]
     before = sweep.invocations
-    eventually(lambda: sweep.invocations > before, timeout=5)
+    eventually(lambda: sweep.invocations > before, timeout=60)

@@ -142,11 +142,11 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     assert "idToken" in stored_tokens(page)
     assert page.locator("dialog.app-dialog[open]").count() == 0  # no warning at once
     # When they do nothing, a warning comes first (half-way through a short time-out)...
-    page.locator("dialog.app-dialog[open]").wait_for(timeout=10_000)
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=30_000)
     assert page.get_by_role("heading", name="You will be signed out soon").is_visible()
     check_page(page, "idle-warning", "phone", visit)
     # ...then they are signed out and the tab holds no token
-    page.wait_for_url("**/signed-out.html#timed-out", timeout=15_000)
+    page.wait_for_url("**/signed-out.html#timed-out", timeout=45_000)
     page.locator("body[data-ready]").wait_for(state="attached")
     assert "You have been signed out" in page.locator("h1").inner_text()
     assert "idToken" not in stored_tokens(page) and "accessToken" not in stored_tokens(page)
@@ -164,7 +164,7 @@ def test_stay_signed_in_answers_the_warning(stack: LocalStack, browser: Any) -> 
     assert stack.gateway is not None
     short_idle_config(context, stack, 0.2)
     sign_in(page, stack.gateway.url, new_account(stack))
-    page.locator("dialog.app-dialog[open]").wait_for(timeout=10_000)
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=30_000)
     # When they choose to stay signed in, the warning goes and the session stays
     page.get_by_role("button", name="Stay signed in").click()
     assert page.locator("dialog.app-dialog[open]").count() == 0
