@@ -309,3 +309,27 @@ def test_the_fast_json_answers_parse_exactly_as_motos_own_serialiser(server: str
         )["ShardIterator"]
     )["Records"][0]["dynamodb"]["ApproximateCreationDateTime"]
     assert created.year >= 2026
+
+
+def test_the_housekeeper_trims_what_every_poller_of_the_stream_has_read(server: str) -> None:
+    from caseline_local.housekeeping import Housekeeper
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb, streams = boto3.client("dynamodb", **kwargs), boto3.client("dynamodbstreams", **kwargs)
+    arn = _table_with_stream(ddb, "housekept")
+    for n in range(5):
+        ddb.put_item(TableName="housekept", Item={"pk": {"S": str(n)}})
+    third = int(_read_after(streams, arn, None)[2]["dynamodb"]["SequenceNumber"])  # type: ignore[index]
+
+    class Poller:
+        stream_arn = arn
+
+        def read_up_to(self) -> dict[str, int]:
+            return {"shard": third}
+
+    # When the housekeeper runs with one poller that has read the first three records
+    keeper = Housekeeper(pollers=[Poller()], region="eu-west-2", stop=threading.Event())  # type: ignore[list-item]
+    keeper.poll_once()
+    # Then those three are gone from moto and the last two remain
+    assert keeper.trimmed == 3
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in _read_after(streams, arn, None)] == ["3", "4"]  # type: ignore[index]
