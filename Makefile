@@ -74,17 +74,22 @@ cfn: setup setup-sam ## cfn-lint and sam validate --lint
 	$(SAM_VENV)/bin/sam validate --lint --template infra/force.yaml --region eu-west-2
 	$(SAM_VENV)/bin/sam validate --lint --template infra/portal.yaml --region eu-west-2
 
+# Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests share
+# one local stack, so they run in one process.
+WORKERS ?= auto
+
 unit: setup ## Unit tests: in-memory fakes, sockets disabled
-	$(VENV)/bin/pytest tests/unit
+	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit
 
 functional: setup ## Functional tests: moto, tables built from template.yaml
-	$(VENV)/bin/pytest tests/functional
+	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/functional
 
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest tests/e2e
 
 test: lint typecheck cfn browser portal ## The whole suite: every gate CI runs
-	$(VENV)/bin/pytest tests/unit tests/functional tests/e2e
+	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit tests/functional
+	$(VENV)/bin/pytest tests/e2e
 
 build: setup-sam ## sam build (arm64 wheels and compiled .pyc for the layer; needs python3.12 on PATH)
 	PATH="$$(PYENV_VERSION=3.12.1 pyenv prefix 2>/dev/null || true)/bin:$$PATH" $(SAM_VENV)/bin/sam build --template template.yaml
