@@ -155,6 +155,20 @@ def problems_of(document: Mapping[str, Any]) -> list[str]:
             {"data_in": {"result": ["convicted", "guilty-plea"]}}, context(data={"result": "convicted"}), id="data_in"
         ),
         pytest.param(
+            {"data_in": {"hearing_type": ["trial"]}}, context(data={"hearing_type": "Trial"}), id="data_in-Trial"
+        ),
+        pytest.param(
+            {"data_in": {"hearing_type": ["trial"]}}, context(data={"hearing_type": "trial "}), id="data_in-space"
+        ),
+        pytest.param(
+            {"data_in": {"hearing_type": ["trial"]}}, context(data={"hearing_type": "TRIAL"}), id="data_in-TRIAL"
+        ),
+        pytest.param(
+            {"data_in": {"hearing_type": ["first hearing"]}},
+            context(data={"hearing_type": " First  Hearing"}),
+            id="data_in-spacing-inside",
+        ),
+        pytest.param(
             {"data_at_least": {"sentence_months": 12}}, context(data={"sentence_months": 12}), id="data_at_least-equal"
         ),
         pytest.param(
@@ -205,6 +219,11 @@ def test_a_condition_holds_when_the_case_victim_or_event_matches(
         pytest.param({"linked": True}, context(), id="linked-true"),
         pytest.param({"linked": False}, context(linked=True), id="linked-false"),
         pytest.param({"data_in": {"result": ["convicted"]}}, context(data={"result": "acquitted"}), id="data_in-other"),
+        pytest.param(
+            {"data_in": {"hearing_type": ["trial"]}},
+            context(data={"hearing_type": "pre-trial"}),
+            id="data_in-not-a-trial",
+        ),
         pytest.param({"data_in": {"result": ["convicted"]}}, context(), id="data_in-absent"),
         pytest.param(
             {"data_in": {"result": ["convicted"], "court_type": ["crown"]}},

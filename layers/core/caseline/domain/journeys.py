@@ -53,6 +53,11 @@ def holds(condition: Mapping[str, Any], ctx: JourneyContext) -> bool:
     return all(_holds(key, value, ctx) for key, value in condition.items())
 
 
+def _as_sent(value: Any) -> Any:
+    """Force systems send free text as they hold it: "Trial", "trial ", "TRIAL" mean the same."""
+    return " ".join(value.split()).casefold() if isinstance(value, str) else value
+
+
 def _holds(key: str, value: Any, ctx: JourneyContext) -> bool:
     flags = set(ctx.case.flags)
     if key == "category_in":
@@ -74,7 +79,9 @@ def _holds(key: str, value: Any, ctx: JourneyContext) -> bool:
     if key == "linked":
         return ctx.linked is bool(value)
     if key == "data_in":
-        return all(ctx.data.get(name) in allowed for name, allowed in value.items())
+        return all(
+            _as_sent(ctx.data.get(name)) in {_as_sent(option) for option in allowed} for name, allowed in value.items()
+        )
     if key == "data_at_least":
         return all(_number(ctx.data.get(name)) >= minimum for name, minimum in value.items())
     if key == "data_present":
