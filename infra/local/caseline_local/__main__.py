@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from caseline_local import demo
@@ -120,7 +120,11 @@ def _compliance(args: argparse.Namespace) -> None:
     )
     from caseline_local import compliance
 
-    first, last = date.fromisoformat(args.first), date.fromisoformat(args.last)
+    with urllib.request.urlopen(f"{state['gateway']}/_local/clock.json", timeout=30) as response:
+        today = datetime.fromisoformat(json.load(response)["now"]).date()  # the stack's clock, moved or not
+    default_first, default_last = compliance.default_period(today)
+    first = date.fromisoformat(args.first) if args.first else default_first
+    last = date.fromisoformat(args.last) if args.last else default_last
     for force_id in args.force:
         sys.stdout.write(compliance.table(force_id, first, last, compliance.rows(force_id, first, last)) + "\n\n")
 
@@ -160,8 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     faults.set_defaults(run=_faults)
     report = commands.add_parser("compliance", help="Victims' Code duties due in a period: met, late, missed, open")
     report.add_argument("--force", action="append", default=None, help="force id (repeatable; default: both)")
-    report.add_argument("--from", dest="first", default=(date.today() - timedelta(days=90)).isoformat())
-    report.add_argument("--to", dest="last", default=(date.today() + timedelta(days=30)).isoformat())
+    report.add_argument("--from", dest="first", help="first due date (default: 90 days before the stack's today)")
+    report.add_argument("--to", dest="last", help="last due date (default: 30 days after the stack's today)")
     report.set_defaults(run=_compliance)
     commands.add_parser("openapi", help="print the OpenAPI document").set_defaults(run=_openapi)
     commands.add_parser("event-schemas", help="write docs/events/schemas/*.schema.json").set_defaults(

@@ -3,11 +3,16 @@ how many were met on time, met late, missed or are still open (two gsi1 Queries 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from caseline.services.duties import ComplianceRow, compliance
 
 HEADERS = ("right", "tier", "due", "met on time", "met late", "missed", "open")
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The period reported when none is given: 90 days back and 30 ahead of ``today`` (the stack's)."""
+    return today - timedelta(days=90), today + timedelta(days=30)
 
 
 def rows(force_id: str, first: date, last: date) -> list[ComplianceRow]:
