@@ -8,7 +8,13 @@ from datetime import time
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
+from caseline.domain.safe_contact import (
+    SafeContactProfile,
+    SafeHours,
+    allowed_channels,
+    hours_overlap,
+    is_content_free,
+)
 from caseline.domain.vocabulary import Channel, CrimeFlag
 
 
@@ -121,3 +127,22 @@ def test_profile_is_immutable() -> None:
     profile = SafeContactProfile()
     with pytest.raises(FrozenInstanceError):
         profile.may_name_crime = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "overlap"),
+    [
+        pytest.param(SafeHours(time(22), time(7)), SafeHours(time(8), time(21)), False, id="overnight-vs-daytime"),
+        pytest.param(
+            SafeHours(time(20), time(9)), SafeHours(time(8), time(21)), True, id="overnight-touching-both-ends"
+        ),
+        pytest.param(SafeHours(time(9), time(17)), SafeHours(time(8), time(21)), True, id="inside"),
+        pytest.param(SafeHours(time(21), time(23)), SafeHours(time(8), time(21)), False, id="end-is-exclusive"),
+        pytest.param(SafeHours(time(9), time(9)), None, False, id="empty-hours"),
+        pytest.param(None, None, True, id="no-hours-at-all"),
+        pytest.param(None, SafeHours(time(8), time(21)), True, id="any-time-meets-quiet-hours"),
+    ],
+)
+def test_safe_hours_overlap_minute_by_minute(first: SafeHours | None, second: SafeHours | None, overlap: bool) -> None:
+    assert hours_overlap(first, second) is overlap
+    assert hours_overlap(second, first) is overlap

@@ -482,3 +482,38 @@ def test_no_fallback_copy_when_the_same_step_already_goes_by_the_other_channel(w
     assert world.stored(email).status is OutboxStatus.FAILED
     assert sorted(world.outbox.messages) == sorted([(FORCE, CASE_ID, email.key), (FORCE, CASE_ID, sms.key)])
     assert world.dispatch(sms) is DispatchOutcome.SENT
+
+
+def test_a_non_statutory_message_with_no_moment_inside_both_safe_and_quiet_hours_is_skipped(world: World) -> None:
+    # Given a victim safe to contact only 22:00-07:00, which never meets quiet hours (08:00-21:00)
+    victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(22), end=time(7))))
+    message = world.given(advice(), victim)
+    world.clock.current = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
+    # When it is dispatched, then it is recorded as skipped with its reason, not held for ever
+    assert world.dispatch(message) is DispatchOutcome.SKIPPED
+    assert world.stored(message).status is OutboxStatus.SKIPPED
+    assert world.outbox.reasons[message.key] == "no-sending-moment"
+    assert world.sms.sent == [] and world.outbox.tasks == {}
+
+
+def test_a_statutory_message_for_those_hours_still_goes_inside_them(world: World) -> None:
+    victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(22), end=time(7))))
+    message = world.given(outbox_message("sms"), victim)
+    world.clock.current = datetime(2026, 12, 1, 23, 0, tzinfo=UTC)
+    assert world.dispatch(message) is DispatchOutcome.SENT
+
+
+@pytest.mark.parametrize("statutory", [True, False])
+def test_safe_hours_that_start_when_they_end_leave_no_safe_moment(world: World, statutory: bool) -> None:
+    # Given a profile whose safe hours start and end at the same minute (the force sent 09:00-09:00)
+    victim = victim_contact(safe_contact=SafeContactProfile(safe_hours=SafeHours(start=time(9), end=time(9))))
+    message = world.given(outbox_message("sms") if statutory else advice(), victim)
+    outcome = world.dispatch(message)
+    # Then nothing is sent or held: a statutory message becomes a task for the force at once
+    assert world.sms.sent == []
+    if statutory:
+        assert outcome is DispatchOutcome.BLOCKED
+        assert [t.reason for t in world.outbox.tasks.values()] == ["no-safe-time"]
+    else:
+        assert outcome is DispatchOutcome.SKIPPED
+        assert world.outbox.tasks == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -76,6 +77,18 @@ def next_safe_moment(profile: SafeContactProfile, now: datetime) -> datetime | N
     if start <= local:
         start = (start + timedelta(days=1)).replace(hour=hours.start.hour, minute=hours.start.minute)
     return start.astimezone(now.tzinfo)
+
+
+@lru_cache(maxsize=256)
+def _minutes(hours: SafeHours | None) -> frozenset[int]:
+    """The minutes of a day (0..1439, UK wall clock) inside ``hours``; every minute when there are none."""
+    return frozenset(m for m in range(24 * 60) if hours is None or hours.contains(time(m // 60, m % 60)))
+
+
+def hours_overlap(first: SafeHours | None, second: SafeHours | None) -> bool:
+    """Is there any minute of the day inside both (no hours: any time)? Safe hours that start and end at
+    the same minute contain none, so they overlap nothing."""
+    return bool(_minutes(first) & _minutes(second))
 
 
 def is_content_free(flags: Iterable[str], profile: SafeContactProfile) -> bool:

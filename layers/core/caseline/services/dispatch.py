@@ -28,7 +28,7 @@ from caseline.domain.records import (
     VictimContact,
     message_task,
 )
-from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, is_content_free
+from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, hours_overlap, is_content_free
 from caseline.domain.safe_contact import next_safe_moment as next_allowed
 from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
@@ -174,6 +174,16 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
             outbox.mark_failed(message, _task(message, "address-suppressed", clock))
             return DispatchOutcome.FAILED
         outbox.mark_skipped(message, "suppressed")
+        return DispatchOutcome.SKIPPED
+    safe_hours = victim.safe_contact.safe_hours
+    if not hours_overlap(safe_hours, None):  # safe hours with no minute in them: no moment is ever safe
+        if message.statutory:
+            outbox.mark_blocked(message, _task(message, "no-safe-time", clock))
+            return DispatchOutcome.BLOCKED
+        outbox.mark_skipped(message, "no-safe-time")
+        return DispatchOutcome.SKIPPED
+    if not message.statutory and not hours_overlap(safe_hours, QUIET_HOURS.safe_hours):
+        outbox.mark_skipped(message, "no-sending-moment")  # held for ever otherwise: recorded instead
         return DispatchOutcome.SKIPPED
     send_after = _hold_until(message, ctx, victim, clock.now())
     if send_after is not None:
