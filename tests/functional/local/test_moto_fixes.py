@@ -333,3 +333,17 @@ def test_the_housekeeper_trims_what_every_poller_of_the_stream_has_read(server: 
     # Then those three are gone from moto and the last two remain
     assert keeper.trimmed == 3
     assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in _read_after(streams, arn, None)] == ["3", "4"]  # type: ignore[index]
+
+
+def test_moto_keeps_no_list_of_every_object_it_ever_made(server: str) -> None:
+    from moto.dynamodb.models.table import StreamRecord
+
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb = boto3.client("dynamodb", **kwargs)
+    _table_with_stream(ddb, "untracked")
+    before = len(StreamRecord.instances_tracked)  # type: ignore[attr-defined]
+    # When a hundred writes make a hundred stream records
+    for n in range(100):
+        ddb.put_item(TableName="untracked", Item={"pk": {"S": str(n)}})
+    # Then moto's class-level list of instances did not grow (trimmed records can be freed)
+    assert len(StreamRecord.instances_tracked) == before  # type: ignore[attr-defined]
