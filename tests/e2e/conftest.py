@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -89,6 +90,24 @@ def sent(http: Client, *addresses: str, since: int = 0) -> list[dict[str, Any]]:
         query = urllib.parse.urlencode({"to": address, "since": since})
         found.extend(http.request("GET", f"/_local/sent.json?{query}").json())
     return sorted(found, key=lambda message: int(message["seq"]))
+
+
+ACCESS_CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
+
+
+def access_code(http: Client, mobile: str, crime_reference: str) -> str:
+    """The one-time code from the text that invited this victim to link this case. Test mobiles are drawn
+    from the thousand Ofcom drama numbers, which other cases also use, so only a text that names this
+    crime reference counts."""
+
+    def found() -> str | None:
+        for message in sent(http, mobile):
+            code = ACCESS_CODE.search(message["body"])
+            if code and crime_reference in message["body"]:
+                return code.group(1)
+        return None
+
+    return str(eventually(found))
 
 
 def eventually(check: Callable[[], Any], *, timeout: float = EVENTUALLY_TIMEOUT, interval: float = 0.2) -> Any:

@@ -6,7 +6,6 @@ main state; the quick exit leaves no trace on Back."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually, sent
+from .conftest import Client, access_code, eventually
 from .portal_pages import (
     CHROMIUM_ARGS,
     DESKTOP,
@@ -34,7 +33,6 @@ from .portal_pages import (
 )
 
 pytestmark = pytest.mark.browser
-CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
 
 
 @pytest.fixture(scope="module")
@@ -63,14 +61,7 @@ def open_page(
 
 
 def invitation_code(http: Client, case: NewCase) -> str:
-    def found() -> str | None:
-        return next((m["body"] for m in sent(http, case.mobile)), None)
-
-    text = eventually(found)
-    assert case.crime_reference in text
-    match = CODE.search(text)
-    assert match, text
-    return match.group(1)
+    return access_code(http, case.mobile, case.crime_reference)
 
 
 def submit(page: Any, form: str) -> None:

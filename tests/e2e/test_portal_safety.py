@@ -18,7 +18,7 @@ import pytest
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually, sent
+from .conftest import Client, access_code
 from .portal_pages import (
     CHROMIUM_ARGS,
     DESKTOP,
@@ -33,7 +33,6 @@ from .portal_pages import (
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
-CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
 DASH = "\u2013"  # page titles: "{page} {DASH} {service}"
 COGNITO = re.compile(r".*/_local/cognito.*|.*/_portal-test/cognito.*")
 
@@ -86,15 +85,9 @@ def linked_case(stack: LocalStack, http: Client, *, may_name_police: bool = True
     assert status == 202, body
     case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], victim["email"], mobile)
 
-    def code() -> str | None:
-        for message in sent(http, mobile):
-            found = CODE.search(message["body"])
-            if found:
-                return found.group(1)
-        return None
-
     account = new_account(stack)
-    link = json.dumps({"crime_reference": case.crime_reference, "access_code": eventually(code)}).encode()
+    code = access_code(http, mobile, case.crime_reference)
+    link = json.dumps({"crime_reference": case.crime_reference, "access_code": code}).encode()
     headers = {"Authorization": account.id_token, "Content-Type": "application/json"}
     answer = http.request("POST", "/v1/me/links", body=link, headers=headers)
     assert answer.status == 201, answer.body

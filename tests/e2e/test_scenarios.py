@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,7 +25,7 @@ from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 from caseline_local.workers import InvocationError
 
-from .conftest import Client, eventually, sent
+from .conftest import Client, access_code, eventually, sent
 from .test_local_stack import id_token
 
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # winter: UK time is UTC
@@ -237,8 +236,7 @@ def test_a_victim_who_opted_out_gets_only_what_the_code_requires(clock: LocalSta
     recorded = case.send(build.crime_recorded, category="vehicle-crime")
     # The victim signs up, links the case with the code from their text, and opts out of the rest
     mobile = recorded["data"]["victim"]["mobile"]
-    text = eventually(lambda: next((m["body"] for m in sent(http, mobile)), None))
-    code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
+    code = access_code(http, mobile, recorded["data"]["crime_reference"])
     token = {"Authorization": id_token(clock), "Content-Type": "application/json"}
     link = {"crime_reference": recorded["data"]["crime_reference"], "access_code": code}
     assert http.request("POST", "/v1/me/links", headers=token, body=json.dumps(link).encode()).status == 201

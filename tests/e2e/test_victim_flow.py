@@ -4,7 +4,6 @@ the code from the text message the stack sent, reads it and asks for an update."
 from __future__ import annotations
 
 import json
-import re
 import uuid
 
 import boto3
@@ -12,7 +11,7 @@ import boto3
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually, sent
+from .conftest import Client, access_code, eventually
 from .test_local_stack import id_token
 
 
@@ -23,8 +22,7 @@ def test_a_victim_links_and_reads_their_case_through_the_gateway(stack: LocalSta
     event["data"]["victim"]["mobile"] = mobile
     assert stack.gateway is not None
     assert demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))[0] == 202
-    text = eventually(lambda: next((m["body"] for m in sent(http, mobile)), None))
-    code = re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", text).group(1)  # type: ignore[union-attr]
+    code = access_code(http, mobile, event["data"]["crime_reference"])
     token = {"Authorization": id_token(stack), "Content-Type": "application/json"}
     # When they link it with the crime reference and that code
     linked = http.request(
