@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
@@ -264,8 +264,17 @@ def answer_survey(force_id: Id, case_id: Id, body: Annotated[SurveyBody, Body()]
 
 
 class SafeHoursView(_Model):
-    start: time
-    end: time
+    """The only times messages may go, UK time: from ``start`` until ``end``. An ``end`` earlier than
+    ``start`` runs overnight (22:00 until 06:00). Equal times would leave no moment to send."""
+
+    start: time = Field(description="Messages may go from this time (UK)")
+    end: time = Field(description="...until this time (UK); earlier than start means overnight")
+
+    @model_validator(mode="after")
+    def _some_time_to_send(self) -> SafeHoursView:
+        if self.start == self.end:
+            raise ValueError("start and end must differ: equal times leave no moment to send")
+        return self
 
 
 class PreferencesBody(_Model):
@@ -274,7 +283,7 @@ class PreferencesBody(_Model):
     channels: list[Channel] = Field(max_length=2)
     name_police: bool
     name_crime: bool
-    safe_hours: SafeHoursView | None
+    safe_hours: SafeHoursView | None = Field(description="The only hours messages may go; null: any time")
     no_news_days: Literal[14, 28] | None = Field(description="Days between 'no news yet' updates; null: never")
     language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     non_statutory: bool = Field(description="False: only the messages the Victims' Code requires")

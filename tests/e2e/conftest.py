@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # abandoned early only fails a test that would have passed. Nothing here is a timing assertion.
 REQUEST_TIMEOUT = 60.0
 EVENTUALLY_TIMEOUT = 120.0
+MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # the clock-driven tests' week; winter: UK time is UTC
 
 
 @dataclass
@@ -120,3 +122,17 @@ def eventually(check: Callable[[], Any], *, timeout: float = EVENTUALLY_TIMEOUT,
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+@pytest.fixture(scope="module")
+def clock(stack: LocalStack) -> Iterator[LocalStack]:
+    # Moving the clock makes every earlier test's waiting runs fall due at once: let them all go first,
+    # so each scenario's own messages are not queued behind hundreds of others.
+    # (The stack's own schedule runs the sweep every second; one sweep may not finish them all.)
+    try:
+        stack.set_clock(MONDAY - timedelta(days=1))
+        time.sleep(2)
+        assert stack.wait_idle(timeout=600), "the local stack did not drain the earlier tests' timers"
+        yield stack
+    finally:
+        stack.reset_clock()

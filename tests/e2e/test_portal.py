@@ -163,7 +163,7 @@ def test_a_new_victim_follows_their_case_in_the_portal(
 
     eventually(force_got_reply)
 
-    # When they change their choices: no texts, quiet hours, "no news yet" every 2 weeks
+    # When they change their choices: no texts, safe times, "no news yet" every 2 weeks
     page.get_by_role("link", name="Back to your case").click()
     page.locator(".app-case").wait_for()
     page.get_by_role("link", name="How we contact you").click()

@@ -11,12 +11,11 @@ import contextlib
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import boto3
-import pytest
 
 from caseline.content import template_info
 from caseline_local.force_sim import client
@@ -25,26 +24,11 @@ from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 from caseline_local.workers import InvocationError
 
-from .conftest import Client, access_code, eventually, sent
+from .conftest import MONDAY, Client, access_code, eventually, sent
 from .test_local_stack import id_token
 
-MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # winter: UK time is UTC
 TABLE = "caseline-local"
 UNSETTLED = {"pending", "sending"}
-
-
-@pytest.fixture(scope="module")
-def clock(stack: LocalStack) -> Iterator[LocalStack]:
-    # Moving the clock makes every earlier test's waiting runs fall due at once: let them all go first,
-    # so each scenario's own messages are not queued behind hundreds of others.
-    # (The stack's own schedule runs the sweep every second; one sweep may not finish them all.)
-    try:
-        stack.set_clock(MONDAY - timedelta(days=1))
-        time.sleep(2)
-        assert stack.wait_idle(timeout=600), "the local stack did not drain the earlier tests' timers"
-        yield stack
-    finally:
-        stack.reset_clock()
 
 
 class Case:

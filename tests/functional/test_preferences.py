@@ -86,8 +86,9 @@ def test_a_less_safe_choice_goes_to_the_force_and_is_not_applied(alex: Victims) 
         {"language": "English"},
         {"extra": True},
         {"safe_hours": {"start": "25:00:00", "end": "17:00:00"}},
+        {"safe_hours": {"start": "22:00:00", "end": "22:00:00"}},
     ],
-    ids=["unknown-channel", "cadence", "language", "extra-field", "bad-time"],
+    ids=["unknown-channel", "cadence", "language", "extra-field", "bad-time", "no-moment-to-send"],
 )
 def test_bad_preferences_are_422_and_change_nothing(alex: Victims, change: dict[str, Any]) -> None:
     status, problem = prefs(alex, "PUT", {**ALL_ON, **change})

@@ -5,6 +5,7 @@ import {
   MAX_TEXT, hhmmss, isEmail, isoDate, isoUtc, parseDate, parseMobile, parsePostcode, parsePounds, parseTime,
   ukMoment, yearsOld
 } from './report-values.js'
+import { safeHoursSentence } from './safe-hours.js'
 
 export const ITEM_ROWS = 3
 
@@ -284,7 +285,7 @@ export const STEP_SPECS = {
       const end = parseTime(v['hours-end'])
       return [
         ['Safe ways to contact you', (v['safe-channels'] || []).filter((c) => offered.includes(c)).map((c) => SAFE_CHANNEL_NAMES[c]).join(' and ')],
-        ['Safe times', typeof start === 'object' && typeof end === 'object' ? `${hhmmss(start).slice(0, 5)} to ${hhmmss(end).slice(0, 5)}` : 'Any time'],
+        ['Safe times', typeof start === 'object' && typeof end === 'object' ? safeHoursSentence(start, end) : 'Any time'],
         ['Say we are the police', yes(v['may-name-police']) ? 'Yes' : 'No'],
         ['Mention the crime', yes(v['may-name-crime']) ? 'Yes' : 'No']
       ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
-from datetime import time
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -14,6 +15,7 @@ from caseline.domain.safe_contact import (
     allowed_channels,
     hours_overlap,
     is_content_free,
+    next_safe_moment,
 )
 from caseline.domain.vocabulary import Channel, CrimeFlag
 
@@ -146,3 +148,35 @@ def test_profile_is_immutable() -> None:
 def test_safe_hours_overlap_minute_by_minute(first: SafeHours | None, second: SafeHours | None, overlap: bool) -> None:
     assert hours_overlap(first, second) is overlap
     assert hours_overlap(second, first) is overlap
+
+
+# When the next message may go: the victim's safe hours are the only hours, in UK wall-clock time.
+DAYTIME = SafeContactProfile(safe_hours=SafeHours(time(7), time(22)))
+OVERNIGHT = SafeContactProfile(safe_hours=SafeHours(time(22), time(6)))
+
+
+@pytest.mark.parametrize(
+    ("profile", "now", "expected"),
+    [
+        pytest.param(DAYTIME, "2026-12-07T12:00", None, id="daytime-inside"),
+        pytest.param(DAYTIME, "2026-12-07T23:30", "2026-12-08T07:00", id="daytime-late-evening-waits-for-morning"),
+        pytest.param(DAYTIME, "2026-12-08T03:31", "2026-12-08T07:00", id="daytime-small-hours-same-morning"),
+        pytest.param(DAYTIME, "2026-12-07T22:00", "2026-12-08T07:00", id="daytime-end-is-outside"),
+        pytest.param(OVERNIGHT, "2026-12-08T03:31", None, id="overnight-inside-after-midnight"),
+        pytest.param(OVERNIGHT, "2026-12-07T23:00", None, id="overnight-inside-before-midnight"),
+        pytest.param(OVERNIGHT, "2026-12-07T12:00", "2026-12-07T22:00", id="overnight-midday-waits-for-evening"),
+        pytest.param(OVERNIGHT, "2026-12-08T06:00", "2026-12-08T22:00", id="overnight-end-is-outside"),
+        pytest.param(DAYTIME, "2026-07-01T05:30", "2026-07-01T06:00", id="summer-time-is-uk-wall-clock"),
+        pytest.param(SafeContactProfile(), "2026-12-08T03:31", None, id="no-safe-hours-any-time"),
+    ],
+)
+def test_the_next_safe_moment_keeps_to_uk_wall_clock_hours(
+    profile: SafeContactProfile, now: str, expected: str | None
+) -> None:
+    # Given a moment in UTC (UK time is UTC in December and UTC+1 in July)
+    moment = datetime.fromisoformat(now).replace(tzinfo=UTC)
+    found = next_safe_moment(profile, moment)
+    assert found == (datetime.fromisoformat(expected).replace(tzinfo=UTC) if expected else None)
+    # and whatever it answers is inside the safe hours
+    if found is not None and profile.safe_hours is not None:
+        assert profile.safe_hours.contains(found.astimezone(ZoneInfo("Europe/London")).time())

@@ -1,18 +1,23 @@
 import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
+import { hhmmss, parseTime } from '../report-values.js'
+import { fromApi, safeHoursSentence } from '../safe-hours.js'
 import { write } from '../storage.js'
 import { $, busy, clearErrors, el, go, notify, show, showErrors } from '../ui.js'
-
-const TIME = /^([01]?\d|2[0-3])[:.]?([0-5]\d)$/
 
 function hhmm (value) {
   return value ? value.slice(0, 5) : ''
 }
 
-function parseTime (value) {
-  const match = value.trim().match(TIME)
-  return match ? `${match[1].padStart(2, '0')}:${match[2]}:00` : null
+// The sentence under the times says what the boxes mean as the victim types (nothing when unfinished).
+function summarise () {
+  const start = parseTime($('#hours-start').value)
+  const end = parseTime($('#hours-end').value)
+  const none = start === 'missing' && end === 'missing'
+  const whole = typeof start === 'object' && typeof end === 'object' && hhmmss(start) !== hhmmss(end)
+  $('#hours-summary').textContent = none ? safeHoursSentence(null, null) : whole ? safeHoursSentence(start, end) : ''
+  show($('#hours-summary'), none || whole)
 }
 
 function fill (yours) {
@@ -32,7 +37,7 @@ const LABELS = {
   channels: 'how we contact you',
   name_police: 'mentioning the police',
   name_crime: 'mentioning the crime',
-  safe_hours: 'your quiet hours'
+  safe_hours: 'the times we may contact you'
 }
 
 export default async function page () {
@@ -44,6 +49,8 @@ export default async function page () {
   rememberBranding(current)
   await brandFor(found.force_id)
   fill(current.yours)
+  summarise()
+  for (const box of ['#hours-start', '#hours-end']) $(box).addEventListener('input', summarise)
   show($('.app-loading'), false)
   const form = $('#preferences-form')
   show(form, true)
@@ -51,18 +58,17 @@ export default async function page () {
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
     const channels = ['email', 'sms'].filter((c) => $(`#channel-${c}`).checked)
-    const startText = $('#hours-start').value.trim()
-    const endText = $('#hours-end').value.trim()
+    const start = parseTime($('#hours-start').value)
+    const end = parseTime($('#hours-end').value)
     const errors = []
     if (!channels.length) errors.push({ field: 'channel-email', message: 'Select at least one way we can contact you' })
     let safeHours = null
-    if (startText || endText) {
-      const start = parseTime(startText)
-      const end = parseTime(endText)
-      if (!start) errors.push({ field: 'hours-start', message: 'Enter the start of your quiet hours as a time, like 09:00' })
-      if (!end) errors.push({ field: 'hours-end', message: 'Enter the end of your quiet hours as a time, like 17:30' })
-      if (start && end && start === end) errors.push({ field: 'hours-end', message: 'The end of your quiet hours must be different from the start' })
-      safeHours = start && end ? { start, end } : null
+    if (start !== 'missing' || end !== 'missing') {
+      if (typeof start !== 'object') errors.push({ field: 'hours-start', message: 'Enter the time we may start sending messages, like 07:00' })
+      if (typeof end !== 'object') errors.push({ field: 'hours-end', message: 'Enter the time we must stop sending messages, like 22:00' })
+      const whole = typeof start === 'object' && typeof end === 'object'
+      if (whole && hhmmss(start) === hhmmss(end)) errors.push({ field: 'hours-end', message: 'The time we must stop must be different from the time we may start' })
+      safeHours = whole ? { start: hhmmss(start), end: hhmmss(end) } : null
     }
     if (errors.length) return showErrors(form, errors)
     const noNews = (document.querySelector('input[name="no-news"]:checked') || {}).value || '28'
@@ -84,10 +90,14 @@ export default async function page () {
       rememberBranding(saved)
       await brandFor(found.force_id)
       const waiting = Object.keys(saved.waiting_for_the_force || {}).map((key) => LABELS[key] || key)
+      const hours = saved.in_effect.safe_hours
       const banner = notify($('.app-banner-slot'), {
         success: true,
         heading: 'Your choices have been saved',
-        body: waiting.length ? [`We have asked your officer to agree to the change to ${waiting.join(' and ')}, because it is less private than what they agreed. Until then, we keep to what they agreed.`] : ['They apply to every message from now on.']
+        body: [
+          waiting.length ? `We have asked your officer to agree to the change to ${waiting.join(' and ')}, because it is less private than what they agreed. Until then, we keep to what they agreed.` : 'They apply to every message from now on.',
+          hours ? safeHoursSentence(fromApi(hours.start), fromApi(hours.end)) : safeHoursSentence(null, null)
+        ]
       })
       banner.querySelector('.govuk-notification-banner__content').append(
         el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-notification-banner__link', href: pageFor('case', found.key) }, 'Back to your case')))
