@@ -116,14 +116,36 @@ def test_a_sensitive_case_gets_content_free_messages_only_by_safe_channels(flow:
     assert outbox["rendered_template"]["S"] == "right3-confirmation-content-free"
 
 
-def test_a_victim_with_no_safe_channel_becomes_an_officer_task(flow: Flow) -> None:
-    victim = {"victim_id": "V-9", "name": "Sam Doe", "mobile": "+447700900199", "safe_contact": {"safe_channels": []}}
+SAM = {"victim_id": "V-9", "name": "Sam Doe", "mobile": "+447700900199", "email": "sam@example.org"}
+
+
+@pytest.mark.parametrize(
+    ("victim", "reason"),
+    [
+        pytest.param({**SAM, "safe_contact": {"safe_channels": []}}, "message-needs-another-way", id="no-safe-channel"),
+        pytest.param(
+            {"victim_id": "V-9", "name": "Sam Doe", "safe_contact": {"safe_channels": ["email", "sms"]}},
+            "message-needs-another-way",
+            id="no-address",
+        ),
+        pytest.param(
+            {**SAM, "safe_contact": {"safe_hours": {"start": "21:00:00", "end": "21:00:00"}}},
+            "no-safe-time",
+            id="safe-hours-with-no-minute-in-them",
+        ),
+    ],
+)
+def test_a_profile_that_cannot_be_honoured_becomes_an_officer_task_at_once(
+    flow: Flow, victim: dict[str, Any], reason: str
+) -> None:
     flow.post("hampshire", crime_recorded("HAM-F-1", victim=victim))
     flow.run(flow.journeys, flow.journey_stream.new_records())
-    # Then no message is planned: the officer gets a task, which goes to the force as an outbound event
+    # Then no message is planned (none waits for a moment that never comes): the officer gets a task for
+    # the statutory confirmation, which goes to the force as an outbound event
     records = flow.dispatch_stream.new_records()
     assert [r["dynamodb"]["NewImage"]["entity"]["S"] for r in records] == ["outbound"]
-    assert [t["reason"]["S"] for t in items("task")] == ["message-needs-another-way"]
+    assert items("outbox") == []
+    assert [t["reason"]["S"] for t in items("task")] == [reason]
     assert emails() == [] and sms() == []
 
 

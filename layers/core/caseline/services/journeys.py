@@ -41,7 +41,7 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
-from caseline.domain.safe_contact import allowed_channels
+from caseline.domain.safe_contact import allowed_channels, hours_overlap
 from caseline.domain.vocabulary import FORCE_NAMES
 
 NO_NEWS_STEP = "no-news"
@@ -366,6 +366,11 @@ def _writes(
             AccessCodeRecord(case.force_id, case.case_id, victim.victim_id, access_code.hash_code(code), expires)
         )
     allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
+    # A profile with no channel, or safe hours with no minute in them, can never be honoured: each
+    # statutory message goes to a person at once instead of waiting for ever.
+    no_moment = not hours_overlap(victim.safe_contact.safe_hours, None)
+    if no_moment:
+        allowed = []
     messages: list[OutboxMessage] = []
     tasks: list[OfficerTask] = []
     for send in steps.sends:
@@ -393,7 +398,8 @@ def _writes(
             )
         if not allowed and send.statutory:
             task_prefix = f"{definition.journey_id}#{prefix}#{send.step_id}"
-            tasks.append(_task(ctx, task_prefix, "message-needs-another-way", now, send.template))
+            reason = "no-safe-time" if no_moment else "message-needs-another-way"
+            tasks.append(_task(ctx, task_prefix, reason, now, send.template))
     tasks.extend(
         _task(ctx, f"{definition.journey_id}#{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks
     )
