@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem, problem, problem_for
+from caseline.adapters.http import install_problem_handlers, non_json_body_problem, problem, problem_for, strict_json
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
@@ -26,7 +26,7 @@ from caseline.observability import logger, metrics, tracer
 from caseline.services import reports as report_service
 
 settings = get_settings()
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
 store = DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))
 clock = SystemClock()

@@ -25,7 +25,7 @@ from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.dynamodb.survey import DynamoSurveyStore
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem
+from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content import openapi_json
@@ -42,7 +42,7 @@ from caseline.services.linking import link_case
 if TYPE_CHECKING:
     from caseline.domain.articles import Article
 
-app = APIGatewayRestResolver(enable_validation=True)
+app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
 summaries = DynamoVictimCaseReader()
 cases = DynamoCaseReader()

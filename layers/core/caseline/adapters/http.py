@@ -30,6 +30,7 @@ from caseline.domain.errors import (
     ValidationFailedError,
     VictimNotKnownYetError,
 )
+from caseline.domain.json_body import read_json
 from caseline.observability import logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -109,6 +110,13 @@ def install_problem_handlers(app: APIGatewayRestResolver) -> None:
 
 
 _JSON_TYPES = ("application/json", "application/problem+json")
+API_MAX_BODY_BYTES = 64 * 1024  # a victim's message is at most 2,000 characters; a report 16 KiB
+
+
+def strict_json(text: str) -> Any:
+    """The resolvers' body reader (``json_body_deserializer``): the same strict reader as the webhook and
+    reports, so a deep, long-numbered or control-character body is a 400, never a 500."""
+    return read_json(text.encode("utf-8", "surrogatepass"), max_bytes=API_MAX_BODY_BYTES)
 
 
 def non_json_body_problem(event: dict[str, Any]) -> dict[str, Any] | None:

@@ -6,7 +6,6 @@ run behind the table's stream.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from caseline.domain.events import (
     NeedsAssessedData,
     VictimContactChangedData,
 )
+from caseline.domain.json_body import read_json
 from caseline.domain.ports import CaseRepository, Clock, SecretProvider
 from caseline.domain.records import StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
 from caseline.services import reports as report_service
@@ -92,10 +92,7 @@ def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
             content_type = value.split(";", 1)[0].strip().lower()
     if content_type not in JSON_MEDIA_TYPES:
         raise UnsupportedMediaTypeError()
-    try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedBodyError("the body must be UTF-8 JSON", field="body") from exc
+    payload = read_json(request.body, max_bytes=MAX_BODY_BYTES)
     if not isinstance(payload, dict):
         raise MalformedBodyError("the body must be a JSON object", field="body")
     try:

@@ -9,7 +9,6 @@ the reporter sees the reference; dispatch relays the event and the outbound func
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -19,13 +18,13 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 from caseline.domain.errors import (
-    MalformedBodyError,
     PayloadTooLargeError,
     StorageUnavailableError,
     TooManyRequestsError,
     ValidationFailedError,
 )
 from caseline.domain.event_types import REPORT_NOT_RECORDED, REPORT_RECEIVED, REPORT_RECORDED
+from caseline.domain.json_body import read_json
 from caseline.domain.outbound import REPORT_SUBMITTED, OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.records import OutboxMessage, WebhookReceipt, WriteOutcome
@@ -119,10 +118,7 @@ def submit(
 ) -> SubmitResult:
     if len(body) > MAX_BODY_BYTES:
         raise PayloadTooLargeError("A report can be at most 16 KiB")
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise MalformedBodyError("the body must be UTF-8 JSON", field="body") from exc
+    payload = read_json(body, max_bytes=MAX_BODY_BYTES)
     now = clock.now()
     request = validate_report(payload, forces={f: s.online_categories for f, s in forces.items()}, now=now)
     prefix = forces[request.force_id].prefix
