@@ -25,6 +25,7 @@ from caseline_local.template import Template
 
 from .builders import crime_recorded
 from .conftest import REGION, Context, StreamReader, load_handler, webhook_request
+from .test_iam_coverage import record  # noqa: F401  (the fixture)
 from .test_reports import _force_event, a_report, post
 from .test_sign_in import post_authentication
 
@@ -36,6 +37,7 @@ class Stack:
     """moto's user pool and the handlers that take recovery away, wired to it as in template.yaml."""
 
     def __init__(self, template: Template) -> None:
+        self.template = template
         self.idp = boto3.client("cognito-idp", region_name=REGION)
         self.pool = template.physical["VictimUserPool"]["Ref"]
         self.client_id = template.physical["VictimUserPoolClient"]["Ref"]
@@ -195,4 +197,31 @@ def test_cognito_failing_at_sign_in_never_refuses_it_and_still_records_it(stack:
     # And the next sign-in that can reach Cognito takes recovery away
     assert stack.self_service_recovery(JORDAN)
     stack.sign_in(sub)
+    assert not stack.self_service_recovery(JORDAN)
+
+
+def test_each_functions_policy_allows_what_the_rule_does(stack: Stack, record: Any) -> None:  # noqa: F811
+    """test_iam_coverage's check for the Cognito calls the journeys and the sign-in trigger now make."""
+    from caseline.adapters import aws as aws_clients
+
+    from .test_iam_coverage import allowed
+
+    code = stack.emailed_code(jordan("TVP-HR-I", tier="standard"))
+    sub = stack.account(JORDAN)
+    assert stack.link(sub, code) == 201
+    stack.run_journeys()
+    aws_clients.client.cache_clear()  # the Cognito clients made from now on carry the recorder's hook
+    assessed = {
+        **crime_recorded("TVP-HR-I", sequence=2),
+        "type": "org.caseline.needs.assessed.v1",
+        "data": {"victim_id": "TVP-V-0002", "tier": "enhanced"},
+    }
+    stack.send(assessed)
+    used = {"JourneysFunction": record(stack.run_journeys)}
+    stack.verify(JORDAN)
+    used["SignInFunction"] = record(lambda: stack.sign_in(sub))
+    for function, actions in used.items():
+        assert "cognito-idp:AdminUpdateUserAttributes" in actions, function  # the recorder saw the call
+        missing = actions - allowed(stack.template, function)
+        assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert not stack.self_service_recovery(JORDAN)
