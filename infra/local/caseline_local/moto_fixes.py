@@ -45,7 +45,8 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    password (their email is unverified on purpose, see ``services.account_recovery``). Cognito refuses
    ``ForgotPassword`` for such an account (``InvalidParameterException``) and has no code to confirm, so
    the local stack does the same. moto still takes any code for an account it did send one to (no email
-   is sent locally, so there is no other way to finish a local reset).
+   is sent locally, so there is no other way to finish a local reset). moto's ``ConfirmSignUp`` also
+   left the email unverified, where Cognito verifies an auto-verified email with the code: it now does.
 """
 
 from __future__ import annotations
@@ -381,6 +382,20 @@ def _only_after_a_code_was_sent(original: Callable[..., Any]) -> Callable[..., A
     return confirm_forgot_password
 
 
+def _confirming_verifies_the_email(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def confirm_sign_up(self: CognitoIdpBackend, client_id: str, username: str) -> Any:
+        answer = original(self, client_id, username)
+        for pool in self.user_pools.values():
+            if client_id in pool.clients and "email" in (pool.extended_config.get("AutoVerifiedAttributes") or []):
+                user = pool._get_user(username)
+                if user is not None and user.attribute_lookup.get("email"):
+                    user.update_attributes([{"Name": "email_verified", "Value": "true"}])
+        return answer
+
+    return confirm_sign_up
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -404,4 +419,5 @@ def apply() -> None:
     CognitoIdpBackend.confirm_forgot_password = _only_after_a_code_was_sent(  # type: ignore[method-assign]
         CognitoIdpBackend.confirm_forgot_password
     )
+    CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
     _applied = True

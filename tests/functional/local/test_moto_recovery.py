@@ -24,6 +24,7 @@ def pool() -> Iterator[tuple[Any, str, str]]:
         pool_id = idp.create_user_pool(
             PoolName="victims",
             UsernameAttributes=["email"],
+            AutoVerifiedAttributes=["email"],
             AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
             Policies={
                 "PasswordPolicy": {
@@ -100,3 +101,12 @@ def test_a_verified_account_and_an_unknown_address_are_answered_as_before(pool: 
     idp.confirm_forgot_password(
         ClientId=client_id, Username="alex.morgan@example.org", ConfirmationCode="123456", Password="a new pass phrase"
     )
+
+
+def test_confirming_a_sign_up_with_the_code_verifies_the_email_as_cognito_does(pool: tuple[Any, str, str]) -> None:
+    idp, pool_id, client_id = pool
+    idp.sign_up(ClientId=client_id, Username="riley.jones@example.org", Password=PASSWORD)
+    idp.confirm_sign_up(ClientId=client_id, Username="riley.jones@example.org", ConfirmationCode="123456")
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="riley.jones@example.org")
+    assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["email_verified"] == "true"
+    assert idp.forgot_password(ClientId=client_id, Username="riley.jones@example.org")["CodeDeliveryDetails"]
