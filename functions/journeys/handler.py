@@ -1,5 +1,7 @@
 """Table stream consumer: applied case events, newly linked accounts, changed contact choices and the day's
-first sign-in to a linked account run the journey definitions."""
+first sign-in to a linked account run the journey definitions. A newly linked account, and an applied
+``needs.assessed`` or ``crime.recorded``, also take self-service recovery away from the accounts of a
+victim who is (now) high-risk."""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
 from caseline.adapters.dynamodb.repository import event_record
+from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
@@ -40,6 +44,8 @@ environment = JourneyEnvironment(
     template_placeholders={t.template_id: t.placeholders for t in template_info().values()},
     portal_url=settings.portal_url,
     locks=DynamoLinkRepository(),
+    # Created on first use: only a high-risk victim's linked account needs Cognito.
+    identity=CognitoIdentityAdmin(user_pool_id=settings.user_pool_id, client_factory=lambda: client("cognito-idp")),
 )
 
 _METRIC = {

@@ -49,13 +49,19 @@ class Recorder:
 
 
 def allowed(template: Template, function: str) -> set[str]:
+    """The function's Policies, and any AWS::IAM::RolePolicy on the role SAM makes for it."""
     actions: set[str] = set()
+    statements: list[dict[str, Any]] = []
     for policy in template.resources[function]["Properties"]["Policies"]:
         for name in policy:
             actions |= SAM_POLICY_TEMPLATES.get(name, set())
-        for statement in policy.get("Statement", []):
-            granted = statement["Action"]
-            actions |= set(granted if isinstance(granted, list) else [granted])
+        statements += policy.get("Statement", [])
+    for spec in template.of_type("AWS::IAM::RolePolicy").values():
+        if spec["Properties"]["RoleName"] == {"Ref": f"{function}Role"}:
+            statements += spec["Properties"]["PolicyDocument"]["Statement"]
+    for statement in statements:
+        granted = statement["Action"]
+        actions |= set(granted if isinstance(granted, list) else [granted])
     return actions
 
 

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.preferences import VictimPreferences, effective_profile
@@ -458,6 +459,7 @@ class FakeJourneyStore:
         self.events: dict[tuple[str, str, int, str], StoredEvent] = {}
         self.preferences: dict[tuple[str, str, str], VictimPreferences] = {}
         self.linked: set[tuple[str, str, str]] = set()
+        self.accounts: dict[tuple[str, str, str], set[str]] = {}  # the MEMBER# items' accounts, by victim
         self.runs: dict[tuple[str, str, str], tuple[str, int, str]] = {}  # run id -> (journey, version, victim)
         self.timers: dict[tuple[str, str, str], JourneyTimer] = {}
         self.stale_timers: list[JourneyTimer] = []
@@ -479,8 +481,10 @@ class FakeJourneyStore:
     def put_preferences(self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences) -> None:
         self.preferences[(force_id, case_id, victim_id)] = preferences
 
-    def link(self, force_id: str, case_id: str, victim_id: str) -> None:
+    def link(self, force_id: str, case_id: str, victim_id: str, user_id: str | None = None) -> None:
         self.linked.add((force_id, case_id, victim_id))
+        if user_id is not None:
+            self.accounts.setdefault((force_id, case_id, victim_id), set()).add(user_id)
 
     def put_duty(self, duty: Duty) -> None:
         self.duties[(duty.force_id, duty.case_id, duty.duty_id)] = duty
@@ -506,6 +510,7 @@ class FakeJourneyStore:
             preferences=choices,
             duties=[d for (f, c, _), d in sorted(self.duties.items()) if (f, c) == here],
             versions={(j, v): version for (f, c, _), (j, version, v) in self.runs.items() if (f, c) == here},
+            linked_accounts={v: tuple(sorted(users)) for (f, c, v), users in self.accounts.items() if (f, c) == here},
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:
@@ -582,6 +587,33 @@ class FakeJourneyStore:
         stored = self.duties.get(key)
         if stored is not None and stored.status is DutyStatus.OPEN:
             self.duties[key] = dataclasses.replace(stored, tier=tier, due_on=due_on)
+
+
+class FakeIdentityAdmin:
+    """The user pool as the recovery rule sees it: which accounts may still recover by themselves.
+    ``fail`` makes every call raise (Cognito unavailable)."""
+
+    def __init__(self, *accounts: str, fail: bool = False) -> None:
+        self.self_service = dict.fromkeys(accounts, True)
+        self.calls: list[str] = []
+        self.fail = fail
+
+    def disable_self_service_recovery(self, user_id: str) -> None:
+        self.calls.append(user_id)
+        if self.fail:
+            raise StorageUnavailableError("the account could not be updated")
+        self.self_service[user_id] = False
+
+
+class FakeVictimRisks:
+    """(force, case, victim) -> (tier, case flags); the rule itself is the domain's."""
+
+    def __init__(self, facts: dict[tuple[str, str, str], tuple[str, tuple[str, ...]]] | None = None) -> None:
+        self.facts = facts or {}
+
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        fact = self.facts.get((force_id, case_id, victim_id))
+        return fact is not None and is_high_risk_victim(*fact)
 
 
 class FakeSignInStore:

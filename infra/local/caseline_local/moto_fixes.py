@@ -40,6 +40,13 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
 8. moto finds the service of every request by trying each of its hundreds of URL patterns against the
    host (``127.0.0.1:port`` matches none) and listing its own modules on disk: the answer for a host
    never changes, so it is remembered.
+10. moto answers ``ForgotPassword`` with 200 for an account that has no verified email or phone, and its
+   ``ConfirmForgotPassword`` then takes any code: locally, anyone could reset a high-risk victim's
+   password (their email is unverified on purpose, see ``services.account_recovery``). Cognito refuses
+   ``ForgotPassword`` for such an account (``InvalidParameterException``) and has no code to confirm, so
+   the local stack does the same. moto still takes any code for an account it did send one to (no email
+   is sent locally, so there is no other way to finish a local reset). moto's ``ConfirmSignUp`` also
+   left the email unverified, where Cognito verifies an auto-verified email with the code: it now does.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser
 from moto.core.common_models import BaseModel
 from moto.core.responses import ActionResult
 from moto.dynamodb import models as dynamodb_models
@@ -334,6 +343,59 @@ def trim_stream(table: Table, read_up_to: int) -> int:
         return count
 
 
+def _has_verified_channel(user: CognitoIdpUser) -> bool:
+    return "true" in (user.attribute_lookup.get("email_verified"), user.attribute_lookup.get("phone_number_verified"))
+
+
+def _pool_user(backend: CognitoIdpBackend, client_id: str, username: str) -> CognitoIdpUser | None:
+    for pool in backend.user_pools.values():
+        if client_id in pool.clients:
+            user: CognitoIdpUser | None = pool._get_user(username)
+            return user
+    return None
+
+
+def _recovery_needs_a_verified_channel(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def forgot_password(self: CognitoIdpBackend, client_id: str, username: str) -> Any:
+        user = _pool_user(self, client_id, username)
+        if user is not None and not _has_verified_channel(user):
+            user.confirmation_code = None  # an earlier code no longer counts either
+            raise InvalidParameterException(
+                "Cannot reset password for the user as there is no registered/verified email or phone_number"
+            )
+        return original(self, client_id, username)
+
+    return forgot_password
+
+
+def _only_after_a_code_was_sent(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def confirm_forgot_password(
+        self: CognitoIdpBackend, client_id: str, username: str, password: str, confirmation_code: str
+    ) -> Any:
+        user = _pool_user(self, client_id, username)
+        if user is not None and user.confirmation_code is None:
+            raise CodeMismatchException("Invalid verification code provided, please try again.")
+        return original(self, client_id, username, password, confirmation_code)
+
+    return confirm_forgot_password
+
+
+def _confirming_verifies_the_email(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def confirm_sign_up(self: CognitoIdpBackend, client_id: str, username: str) -> Any:
+        answer = original(self, client_id, username)
+        for pool in self.user_pools.values():
+            if client_id in pool.clients and "email" in (pool.extended_config.get("AutoVerifiedAttributes") or []):
+                user = pool._get_user(username)
+                if user is not None and user.attribute_lookup.get("email"):
+                    user.update_attributes([{"Name": "email_verified", "Value": "true"}])
+        return answer
+
+    return confirm_sign_up
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -353,4 +415,9 @@ def apply() -> None:
     BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
     ActionResult.execute_result = _fast_json(ActionResult.execute_result)  # type: ignore[method-assign]
     StreamShard.add = _signalling(_serialised(StreamShard.add), STREAM_WRITES)  # type: ignore[method-assign]
+    CognitoIdpBackend.forgot_password = _recovery_needs_a_verified_channel(CognitoIdpBackend.forgot_password)  # type: ignore[method-assign]
+    CognitoIdpBackend.confirm_forgot_password = _only_after_a_code_was_sent(  # type: ignore[method-assign]
+        CognitoIdpBackend.confirm_forgot_password
+    )
+    CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
     _applied = True

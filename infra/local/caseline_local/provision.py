@@ -26,6 +26,7 @@ SERVED_LOCALLY = frozenset(
         "AWS::Logs::LogGroup",
         "AWS::CloudWatch::Alarm",
         "AWS::Lambda::Permission",  # the gateway's Cognito proxy invokes the trigger's worker itself
+        "AWS::IAM::RolePolicy",  # moto enforces no IAM (tests/functional/test_iam_coverage.py checks it)
     }
 )
 # A nested stack made only of these is the portal's hosting (infra/portal.yaml): the gateway stands in for it,

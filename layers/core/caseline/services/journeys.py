@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from caseline.domain import access_code
 from caseline.domain import event_types as ev
+from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
 from caseline.domain.personalisation import (
@@ -43,8 +44,11 @@ from caseline.domain.records import (
 )
 from caseline.domain.safe_contact import allowed_channels, hours_overlap
 from caseline.domain.vocabulary import FORCE_NAMES
+from caseline.services.account_recovery import RecoveryAdmin, protect_account
 
 NO_NEWS_STEP = "no-news"
+# Events that can make a victim high-risk: a tier (needs.assessed) or the case's flags (crime.recorded).
+RISK_EVENTS = frozenset({ev.NEEDS_ASSESSED, ev.CRIME_RECORDED})
 CONTENT_FREE_NEEDS = frozenset({"name", "force_name", "force_phone", "portal_url"})
 
 
@@ -66,6 +70,7 @@ class JourneyState:
     duties: list[Duty] = field(default_factory=list)
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (journey, victim) -> version entered
     code_expiry: dict[str, datetime] = field(default_factory=dict)  # victim -> when their access code expires
+    linked_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # victim -> accounts linked as them
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class JourneyEnvironment:
     template_placeholders: Mapping[str, frozenset[str]]
     portal_url: str
     locks: LinkLocks | None = None
+    identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
 
 
 def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
@@ -189,6 +195,8 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
             extra = _code_values(state, victim.victim_id)
             outcomes.append(_start(definition, ctx, event.sequence, _event_time(event), env, extra))
     _reset_no_news(event, state, env)
+    if event.event_type in RISK_EVENTS:
+        _protect_accounts(state, env, _targets(event.data, state.victims))
     reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
     if reissued and env.locks is not None and case.crime_reference:
         env.locks.clear(case.crime_reference)
@@ -214,6 +222,8 @@ def run_account_linked(force_id: str, case_id: str, victim_id: str, env: Journey
         for definition in latest(env.definitions).values()
         if definition.trigger == ACCOUNT_LINKED
     ]
+    # Whatever way the account was linked (access code, or the reporter's automatic link).
+    _protect_accounts(state, env, [victim])
     return _summary(outcomes)
 
 
@@ -458,6 +468,35 @@ def _follow_tier(event: StoredEvent, state: JourneyState, env: JourneyEnvironmen
             continue
         days = duty.working_days.get(tier, duty.working_days.get("standard", 0))
         env.store.reschedule_duty(duty, tier=tier, due_on=add_working_days(duty.started_on, days))
+
+
+@dataclass(frozen=True)
+class _StateRisks:
+    """The high-risk rule on the state just read: the victim's current tier and the case's flags."""
+
+    state: JourneyState
+
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        case = self.state.case
+        victim = next((v for v in self.state.victims if v.victim_id == victim_id), None)
+        if case is None or victim is None or (case.force_id, case.case_id) != (force_id, case_id):
+            return False
+        return is_high_risk_victim(victim.tier, case.flags)
+
+
+def _protect_accounts(state: JourneyState, env: JourneyEnvironment, victims: Iterable[VictimContact]) -> None:
+    """Every account linked as a victim who is now high-risk loses self-service recovery (idempotent, so a
+    redelivered record only repeats it). Runs after the run is written: a failure here retries the record,
+    and the replayed run writes nothing twice."""
+    case = state.case
+    if env.identity is None or case is None:
+        return
+    risks = _StateRisks(state)
+    for victim in victims:
+        for user_id in state.linked_accounts.get(victim.victim_id, ()):
+            protect_account(
+                user_id, case.force_id, case.case_id, victim.victim_id, victims=risks, identity=env.identity
+            )
 
 
 def _reset_no_news(event: StoredEvent, state: JourneyState, env: JourneyEnvironment) -> None:

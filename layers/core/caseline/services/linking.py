@@ -15,6 +15,7 @@ from caseline.domain import access_code
 from caseline.domain.errors import LinkRefusedError
 from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
+from caseline.services.account_recovery import protect_account
 
 MAX_FAILURES = 5
 WINDOW = timedelta(hours=24)
@@ -75,8 +76,7 @@ def link_case(
         access_code.matches(code, _DECOY_HASH)
     if match is not None and links.link(user_id, match[0], match[1], now) is WriteOutcome.WRITTEN:
         stored = match[0]
-        if links.is_high_risk(stored.force_id, stored.case_id, stored.victim_id):
-            identity.disable_self_service_recovery(user_id)
+        protect_account(user_id, stored.force_id, stored.case_id, stored.victim_id, victims=links, identity=identity)
         return LinkedCase(stored.force_id, stored.case_id, match[1])
     if not locked:
         links.record_failure(crime_reference, user_id, now)

@@ -20,7 +20,8 @@ export default async function page () {
     try {
       await cognito('ForgotPassword', { Username: email })
     } catch {
-      // Enumeration-safe: the next step reads the same whether or not the account exists
+      // Enumeration-safe: the next step reads the same whether the account exists, can be reset by email,
+      // or (a high-risk victim's, recovered only through the force) is refused by Cognito
     } finally {
       busy(button, false)
     }
@@ -47,7 +48,7 @@ export default async function page () {
       const field = error.type === 'InvalidPasswordException' ? 'password' : 'code'
       const message = field === 'password'
         ? 'Choose a different password: it must be at least 8 characters'
-        : 'The code is not right or has expired. Check the email, or ask for a new code'
+        : 'The code is not right or has expired. Check the email. If no code came, contact your officer or call 101'
       showErrors(resetForm, [{ field, message }])
     } finally {
       busy(button, false)

@@ -72,6 +72,15 @@ def _timer_record(item: TimerItem) -> JourneyTimer:
     )
 
 
+def _linked_accounts(items: list[CaselineItem]) -> dict[str, tuple[str, ...]]:
+    """Victim id -> the accounts linked as that victim (the case's ``MEMBER#`` items)."""
+    accounts: dict[str, list[str]] = {}
+    for item in items:
+        if isinstance(item, CaseMemberItem):
+            accounts.setdefault(item.victim_id, []).append(item.user_id)
+    return {victim: tuple(sorted(users)) for victim, users in accounts.items()}
+
+
 class DynamoJourneyStore:
     def __init__(self) -> None:
         self._duties = DynamoDutyRepository()
@@ -88,6 +97,7 @@ class DynamoJourneyStore:
             duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
             versions={(i.journey_id, i.victim_id): int(i.version) for i in items if isinstance(i, JourneyRunItem)},
             code_expiry={i.victim_id: i.expires_at for i in items if isinstance(i, AccessCodeItem)},
+            linked_accounts=_linked_accounts(items),
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:

@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
 from caseline.adapters.dynamodb.base import connection as _connection
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
@@ -17,7 +18,6 @@ from caseline.adapters.dynamodb.models import (
     CaseLinkItem,
     CaseMemberItem,
     CrimeReferenceItem,
-    VictimItem,
     case_pk,
     crime_reference_pk,
 )
@@ -145,17 +145,7 @@ class DynamoLinkRepository:
         return WriteOutcome.WRITTEN
 
     def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
-        pk = case_pk(force_id, case_id)
-        try:
-            case = CaselineItem.get(pk, "CASE", consistent_read=True)
-            victim = CaselineItem.get(pk, f"VICTIM#{victim_id}", consistent_read=True)
-        except DoesNotExist:
-            return False
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        flags = case.flags if isinstance(case, CaseItem) else []
-        tier = victim.tier if isinstance(victim, VictimItem) else "standard"
-        return tier == "enhanced" and "domestic-abuse" in (flags or [])
+        return DynamoVictimRisks().is_high_risk(force_id, case_id, victim_id)
 
     def clear(self, crime_reference: str) -> None:
         """The force re-issued a code: guessing this crime reference is no longer locked."""
