@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
@@ -140,7 +140,10 @@ class CaseDetailView(_Model):
 
 
 class NewMessage(_Model):
-    text: str = Field(min_length=1, max_length=victim_cases.MAX_MESSAGE_CHARS)
+    # Normalise, then validate: spaces around the text do not count towards its length
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=victim_cases.MAX_MESSAGE_CHARS)
+    ]
 
 
 class Accepted(_Model):

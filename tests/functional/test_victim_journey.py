@@ -118,6 +118,20 @@ def test_a_victim_links_views_and_messages_their_case(victims: Victims) -> None:
     assert victims.link("mallory", "43260001234", code)[0] == 400
 
 
+def test_a_message_is_trimmed_then_checked_and_control_characters_are_refused(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+
+    def send(text: str) -> int:
+        return int(victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": text})[0])
+
+    # Spaces around a full-length message do not count towards its 2,000 characters...
+    assert send("  " + "x" * 2000 + " \n") == 202
+    # ...but a longer one, an empty one, or one with a NUL in it is refused, and nothing is stored
+    assert [send("x" * 2001), send("   "), send("a\u0000b")] == [422, 422, 400]
+    view = victims.case("alex", "thames-valley", "TVP-J-1")[1]
+    assert [m["text"] for m in view["messages"]] == ["x" * 2000]
+
+
 def test_nobody_else_can_see_or_touch_a_case(victims: Victims) -> None:
     victims.link("alex", "43260001234", victims.codes["+447700900101"])
     not_found = victims.case("mallory", "nowhere", "NO-SUCH-CASE")

@@ -103,8 +103,34 @@ def test_unknown_force_looks_exactly_like_a_bad_signature(ingest: ModuleType) ->
         (lambda e: {**e, "type": "org.caseline.unknown.v1"}, 422, "unsupported-event-type", "type"),
         (lambda e: {k: v for k, v in e.items() if k != "subject"}, 422, "validation", "subject"),
         (lambda e: {**e, "sequence": 0}, 422, "validation", "sequence"),
+        (lambda e: {**e, "sequence": "3"}, 422, "validation", "sequence"),
+        (lambda e: {**e, "sequence": True}, 422, "validation", "sequence"),
+        (lambda e: {**e, "sequence": 3.0}, 422, "validation", "sequence"),
+        (
+            lambda e: {**e, "data": {**e["data"], "victim": {**e["data"]["victim"], "under_18": "yes"}}},
+            422,
+            "validation",
+            "data.victim.under_18",
+        ),
+        (
+            lambda e: {**e, "data": {**e["data"], "victim": {**e["data"]["victim"], "under_18": 1}}},
+            422,
+            "validation",
+            "data.victim.under_18",
+        ),
     ],
-    ids=["unknown-category", "bad-mobile", "unknown-type", "no-subject", "zero-sequence"],
+    ids=[
+        "unknown-category",
+        "bad-mobile",
+        "unknown-type",
+        "no-subject",
+        "zero-sequence",
+        "sequence-as-text",
+        "sequence-as-boolean",
+        "sequence-as-float",
+        "flag-as-text",
+        "flag-as-number",
+    ],
 )
 def test_malformed_events_get_problem_details_naming_the_field(
     ingest: ModuleType, mutate: Any, status: int, slug: str, field: str
@@ -123,8 +149,11 @@ def test_malformed_events_get_problem_details_naming_the_field(
         (b"{not json", "application/json", 400),
         (b"{}", "text/plain", 415),
         (b"{" + b" " * (256 * 1024) + b"}", "application/json", 413),
+        (b"[" * 1000 + b"]" * 1000, "application/json", 400),
+        (b'{"sequence": ' + b"9" * 4301 + b"}", "application/json", 400),
+        (rb'{"id": "a\u0000b"}', "application/json", 400),
     ],
-    ids=["non-utf8", "json-array", "not-json", "wrong-content-type", "over-256kb"],
+    ids=["non-utf8", "json-array", "not-json", "wrong-content-type", "over-256kb", "deep", "long-int", "nul"],
 )
 def test_bodies_that_are_not_a_json_object_are_rejected_cleanly(
     ingest: ModuleType, body: bytes, content_type: str, status: int

@@ -6,6 +6,7 @@ run behind the table's stream.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -95,15 +96,17 @@ def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
     payload = read_json(request.body, max_bytes=MAX_BODY_BYTES)
     if not isinstance(payload, dict):
         raise MalformedBodyError("the body must be a JSON object", field="body")
+    # Strict JSON-mode validation: the types the published schema says, no coercion ("3" or true is not a
+    # sequence number), while ISO dates, times and enum values are read from their JSON strings.
     try:
-        envelope = CloudEvent.model_validate(payload)
+        envelope = CloudEvent.model_validate_json(request.body, strict=True)
     except ValidationError as exc:
         raise ValidationFailedError("the CloudEvents envelope is not valid", field=_field_of(exc)) from exc
     model = INBOUND_EVENT_DATA_MODELS.get(envelope.type)
     if model is None:
         raise UnsupportedEventTypeError(f"unsupported event type {envelope.type}", field="type")
     try:
-        data = model.model_validate(envelope.data)
+        data = model.model_validate_json(json.dumps(envelope.data), strict=True)
     except ValidationError as exc:
         raise ValidationFailedError("the event data is not valid", field=_field_of(exc, "data.")) from exc
     return envelope, data
