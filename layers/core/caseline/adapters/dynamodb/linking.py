@@ -1,13 +1,17 @@
-"""Linking accounts to cases: crime reference lookup, access codes, failed-attempt counters, links."""
+"""Linking accounts to cases: crime reference lookup, access codes, failed-attempt counters, links.
+
+Failure counters: ``ATTEMPTS#USER#{user}`` and ``ATTEMPTS#REF#{normalised reference}``, one item per
+fixed window (sort key: the window's start, UTC ISO 8601), ``attempts`` counted with a conditional ADD,
+removed by TTL an hour after the window ends."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import connection as _connection
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
@@ -21,17 +25,68 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
     crime_reference_pk,
 )
+from caseline.domain.access_code import ATTEMPT_WINDOW, attempt_window
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 
-ATTEMPTS_KEPT = timedelta(hours=25)
+_CONFLICT_TRIES = 3  # a transaction another one on the same counter cancelled is tried again
 
 
-def _attempts_keys(crime_reference: str, user_id: str) -> tuple[str, str]:
-    return f"ATTEMPTS#{crime_reference_pk(crime_reference)}", f"ATTEMPTS#USER#{user_id}"
+def _counters(crime_reference: str, user_id: str, window: datetime) -> tuple[AttemptsItem, AttemptsItem]:
+    """The account's and the reference's failure counters for one window (sort key: its start)."""
+    sk = window.isoformat()
+    account = AttemptsItem(f"ATTEMPTS#USER#{user_id}", sk)
+    reference = AttemptsItem(f"ATTEMPTS#{crime_reference_pk(crime_reference)}", sk)
+    return account, reference
 
 
 class DynamoLinkRepository:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
+    def reserve_attempt(
+        self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
+    ) -> bool:
+        """One TransactWriteItems: ADD 1 to both counters, each on condition it is below its limit.
+
+        DynamoDB checks the conditions and applies the additions as one step, so parallel attempts can
+        never take more than the limit between them; a cancelled transaction counts nothing."""
+        expires = window + ATTEMPT_WINDOW + timedelta(hours=1)
+        for _ in range(_CONFLICT_TRIES):
+            try:
+                with TransactWrite(connection=_connection()) as transaction:
+                    for counter, limit in zip(
+                        _counters(crime_reference, user_id, window), (account_limit, reference_limit), strict=True
+                    ):
+                        transaction.update(
+                            counter,
+                            actions=[
+                                AttemptsItem.attempts.add(1),
+                                AttemptsItem.force_id.set("-"),
+                                AttemptsItem.entity.set(AttemptsItem),
+                                AttemptsItem.expires_at.set(expires),
+                            ],
+                            condition=AttemptsItem.attempts.does_not_exist() | (AttemptsItem.attempts < limit),
+                        )
+            except TransactWriteError as exc:
+                if exc.cause_response_code != "TransactionCanceledException":
+                    raise StorageUnavailableError() from exc
+                reasons = exc.cancellation_reasons or []
+                if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
+                    return False  # a counter is at its limit
+                continue  # cancelled by a concurrent transaction on a counter: try again
+            return True
+        return False
+
+    def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
+        for counter in _counters(crime_reference, user_id, window):
+            try:
+                counter.update(actions=[AttemptsItem.attempts.add(-1)], condition=AttemptsItem.attempts > 0)
+            except UpdateError as exc:
+                if exc.cause_response_code != "ConditionalCheckFailedException":
+                    raise StorageUnavailableError() from exc
+
     def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
         try:
             items = CaselineItem.query(crime_reference_pk(crime_reference), CaselineItem.sk.startswith("CASE#"))
@@ -55,50 +110,6 @@ class DynamoLinkRepository:
             ]
         except QueryError as exc:
             raise StorageUnavailableError() from exc
-
-    def failures(self, crime_reference: str, user_id: str, since: datetime) -> tuple[int, int]:
-        counts = []
-        for pk in _attempts_keys(crime_reference, user_id):
-            try:
-                item = CaselineItem.get(pk, "ATTEMPTS", consistent_read=True)
-            except DoesNotExist:
-                counts.append(0)
-                continue
-            except GetError as exc:
-                raise StorageUnavailableError() from exc
-            stamps = item.failures if isinstance(item, AttemptsItem) else []
-            counts.append(sum(1 for stamp in stamps if datetime.fromisoformat(stamp) >= since))
-        return counts[0], counts[1]
-
-    def record_failure(self, crime_reference: str, user_id: str, now: datetime) -> None:
-        """Append a failure to both counters (read, then a write conditional on what was read)."""
-        for pk in _attempts_keys(crime_reference, user_id):
-            for _ in range(3):
-                condition: Any
-                try:
-                    current = CaselineItem.get(pk, "ATTEMPTS", consistent_read=True)
-                    stamps = list(current.failures) if isinstance(current, AttemptsItem) else []
-                    condition = AttemptsItem.version == current.version if isinstance(current, AttemptsItem) else None
-                    version = (current.version if isinstance(current, AttemptsItem) else 0) + 1
-                except DoesNotExist:
-                    stamps, condition, version = [], AttemptsItem.pk.does_not_exist(), 1
-                except GetError as exc:
-                    raise StorageUnavailableError() from exc
-                recent = [s for s in stamps if datetime.fromisoformat(s) >= now - ATTEMPTS_KEPT][-20:]
-                item = AttemptsItem(
-                    pk,
-                    "ATTEMPTS",
-                    force_id="-",
-                    failures=[*recent, now.isoformat()],
-                    expires_at=now + ATTEMPTS_KEPT,
-                    version=version,
-                )
-                try:
-                    item.save(condition=condition)
-                    break
-                except PutError as exc:
-                    if exc.cause_response_code != "ConditionalCheckFailedException":
-                        raise StorageUnavailableError() from exc
 
     def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
         pk = case_pk(code.force_id, code.case_id)
@@ -158,8 +169,9 @@ class DynamoLinkRepository:
         return tier == "enhanced" and "domestic-abuse" in (flags or [])
 
     def clear(self, crime_reference: str) -> None:
-        """The force re-issued a code: guessing this crime reference is no longer locked."""
+        """The force re-issued a code: delete the reference's counter for this window (lifts its lock)."""
+        _, counter = _counters(crime_reference, "-", attempt_window(self._clock.now()))
         try:
-            AttemptsItem(_attempts_keys(crime_reference, "-")[0], "ATTEMPTS").delete()
+            counter.delete()
         except DeleteError as exc:
             raise StorageUnavailableError() from exc
