@@ -46,13 +46,11 @@ class FakeLinks:
     def reserve_attempt(
         self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
     ) -> bool:
-        self.calls.append("TransactWriteItems")
+        self.calls += ["UpdateItem", "UpdateItem"]
         account, reference = (f"USER#{user_id}", window), (f"REF#{_normal(crime_reference)}", window)
-        if self.counters[account] >= account_limit or self.counters[reference] >= reference_limit:
-            return False  # all or nothing, like the transaction
         self.counters[account] += 1
-        self.counters[reference] += 1
-        return True
+        self.counters[reference] += 1 if self.counters[account] <= account_limit else 0
+        return self.counters[account] <= account_limit and self.counters[reference] <= reference_limit
 
     def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
         self.calls.append("release")
@@ -162,9 +160,9 @@ def test_every_refusal_gives_the_same_answer_after_the_same_calls_and_hashes(scr
     answers = {kind: answer for kind, (answer, _, _) in results.items()}
     assert set(answers.values()) == {answers["wrong code"]}
     assert isinstance(answers["wrong code"], tuple) and answers["wrong code"][0] is LinkRefusedError
-    # One atomic counter write, the reference's Query, one Query of access codes; one scrypt
+    # Two atomic counter writes, the reference's Query, one Query of access codes; one scrypt
     for kind, (_, calls, _) in results.items():
-        assert (kind, calls) == (kind, ["TransactWriteItems", "Query", "Query"])
+        assert (kind, calls) == (kind, ["UpdateItem", "UpdateItem", "Query", "Query"])
     assert {kind: hashes for kind, (_, _, hashes) in results.items()} == dict.fromkeys(REFUSALS, MIN_HASHES)
 
 
@@ -183,9 +181,9 @@ def test_an_account_is_limited_however_it_spreads_its_guesses() -> None:
     links.refs.update({f"XX{n}": [] for n in range(ACCOUNT_ATTEMPTS)})
     for n in range(ACCOUNT_ATTEMPTS):
         attempt(links, "eve", f"XX/{n}", WRONG)
-    # Its next attempt is refused even with a right code, and is not counted
+    # Its next attempt is refused even with a right code, and uses none of that reference's allowance
     assert isinstance(attempt(links, "eve", "NS/0001", CODE), tuple)
-    assert links.linked == [] and links.failures("USER#eve") == ACCOUNT_ATTEMPTS
+    assert links.linked == [] and links.failures("USER#eve") == ACCOUNT_ATTEMPTS + 1
     assert links.failures("REF#NS0001") == 0
     # The next UTC day it may try again
     next_day = attempt_window(NOW) + access_code.ATTEMPT_WINDOW
@@ -208,7 +206,7 @@ def test_the_reference_backstop_refuses_everyone_until_the_next_day() -> None:
     links = FakeLinks()
     links.counters[("REF#NS0001", attempt_window(NOW))] = REFERENCE_ATTEMPTS
     assert isinstance(attempt(links, "victim", "NS/0001", CODE), tuple)
-    assert links.failures("USER#victim") == 0  # nothing counted on a locked attempt
+    assert links.failures("USER#victim") == 1  # a refusal counts on the account, whatever the reason
     later = NOW + access_code.ATTEMPT_WINDOW
     assert not isinstance(attempt(links, "victim", "NS/0001", CODE, at=later), tuple)
 
@@ -218,7 +216,7 @@ def test_a_successful_link_gives_its_attempt_back() -> None:
     attempt(links, "victim", "NS/0001", WRONG)
     attempt(links, "victim", "NS/0001", CODE)
     assert links.failures("USER#victim") == 1 and links.failures("REF#NS0001") == 1
-    assert links.calls[-5:] == ["TransactWriteItems", "Query", "Query", "link", "release"]
+    assert links.calls[-6:] == ["UpdateItem", "UpdateItem", "Query", "Query", "link", "release"]
 
 
 @pytest.mark.parametrize("high_risk", [True, False])

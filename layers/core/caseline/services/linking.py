@@ -1,10 +1,11 @@
 """Link a victim's account to their case with the crime reference and the one-time access code.
 
 Every refusal looks the same and costs the same, whether the crime reference exists or not, the code is
-wrong, used or expired, or guessing is locked: one atomic write that counts the attempt (refused,
-counting nothing, once the account or the reference is at its limit for the day), one Query for the
-reference's cases, one Query of access codes per case (of an empty partition when there is none), and one
-scrypt per stored code, at least ``MIN_HASHES`` (decoys make up the rest). The limits, their window and
+wrong, used or expired, or guessing is locked: two atomic counter writes that count the attempt before
+anything is compared (it is allowed only while the account's and the reference's counts for the day are
+within their limits), one Query for the reference's cases, one Query of access codes per case (of an
+empty partition when there is none), and one scrypt per stored code, at least ``MIN_HASHES`` (decoys make
+up the rest). The limits, their window and
 the odds they leave a guesser are in ``domain/access_code.py``.
 """
 
@@ -37,8 +38,9 @@ class LinkRepository(Protocol):
     def reserve_attempt(
         self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
     ) -> bool:
-        """Count one attempt on the account's and on the reference's counter for ``window`` in one atomic
-        write, unless either already holds its limit: then count nothing and answer False."""
+        """Count one attempt on the account's counter for ``window`` and, unless the account is past its
+        limit, on the reference's (atomically, so parallel attempts each get their own count); True
+        only if both counts are within their limits."""
         ...
 
     def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:

@@ -1,7 +1,7 @@
 """Linking accounts to cases: crime reference lookup, access codes, failed-attempt counters, links.
 
 Failure counters: ``ATTEMPTS#USER#{user}`` and ``ATTEMPTS#REF#{normalised reference}``, one item per
-fixed window (sort key: the window's start, UTC ISO 8601), ``attempts`` counted with a conditional ADD,
+fixed window (sort key: the window's start, UTC ISO 8601), ``attempts`` counted with an atomic ADD,
 removed by TTL an hour after the window ends."""
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 
-_CONFLICT_TRIES = 3  # a transaction another one on the same counter cancelled is tried again
-
 
 def _counters(crime_reference: str, user_id: str, window: datetime) -> tuple[AttemptsItem, AttemptsItem]:
     """The account's and the reference's failure counters for one window (sort key: its start)."""
@@ -48,36 +46,30 @@ class DynamoLinkRepository:
     def reserve_attempt(
         self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
     ) -> bool:
-        """One TransactWriteItems: ADD 1 to both counters, each on condition it is below its limit.
+        """Two UpdateItems, each an atomic ADD that answers the counter's new value.
 
-        DynamoDB checks the conditions and applies the additions as one step, so parallel attempts can
-        never take more than the limit between them; a cancelled transaction counts nothing."""
-        expires = window + ATTEMPT_WINDOW + timedelta(hours=1)
-        for _ in range(_CONFLICT_TRIES):
-            try:
-                with TransactWrite(connection=_connection()) as transaction:
-                    for counter, limit in zip(
-                        _counters(crime_reference, user_id, window), (account_limit, reference_limit), strict=True
-                    ):
-                        transaction.update(
-                            counter,
-                            actions=[
-                                AttemptsItem.attempts.add(1),
-                                AttemptsItem.force_id.set("-"),
-                                AttemptsItem.entity.set(AttemptsItem),
-                                AttemptsItem.expires_at.set(expires),
-                            ],
-                            condition=AttemptsItem.attempts.does_not_exist() | (AttemptsItem.attempts < limit),
-                        )
-            except TransactWriteError as exc:
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise StorageUnavailableError() from exc
-                reasons = exc.cancellation_reasons or []
-                if any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons):
-                    return False  # a counter is at its limit
-                continue  # cancelled by a concurrent transaction on a counter: try again
-            return True
-        return False
+        Parallel attempts each get a different count, so no more than the limit of them are allowed. An
+        account past its limit adds 0 to the reference's counter: the same two writes as any attempt,
+        but it cannot use up the reference's allowance."""
+        account, reference = _counters(crime_reference, user_id, window)
+        by_account = self._add(account, 1, window)
+        by_reference = self._add(reference, 1 if by_account <= account_limit else 0, window)
+        return by_account <= account_limit and by_reference <= reference_limit
+
+    @staticmethod
+    def _add(counter: AttemptsItem, amount: int, window: datetime) -> int:
+        try:
+            counter.update(
+                actions=[
+                    AttemptsItem.attempts.add(amount),
+                    AttemptsItem.force_id.set("-"),
+                    AttemptsItem.entity.set(AttemptsItem),
+                    AttemptsItem.expires_at.set(window + ATTEMPT_WINDOW + timedelta(hours=1)),
+                ]
+            )
+        except UpdateError as exc:
+            raise StorageUnavailableError() from exc
+        return int(counter.attempts)
 
     def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
         for counter in _counters(crime_reference, user_id, window):
