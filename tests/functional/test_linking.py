@@ -3,7 +3,7 @@ guesses never get past the limits, and the force's re-issue lifts a reference's 
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import hashlib
 import json
 import threading
@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from moto.dynamodb.models import DynamoDBBackend
 
 from caseline.domain import access_code
 from caseline.domain.records import AccessCodeRecord
@@ -116,6 +117,21 @@ def test_every_refusal_makes_the_same_calls_and_hashes_and_gets_the_same_answer(
     assert post_link(api, "victim", REFERENCE, CODE)[0] == 201
 
 
+@pytest.fixture
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto as DynamoDB behaves under parallel requests: each write applied atomically (the local stack's
+    fixes), and an UpdateItem answering the item as that update left it. moto turns the live item into
+    the answer after releasing its lock, so a later update by another thread could show in it."""
+    moto_fixes.apply()
+    serialised = DynamoDBBackend.update_item
+
+    def update_item(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        with moto_fixes._LOCK:
+            return copy.deepcopy(serialised(self, *args, **kwargs))
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", update_item)
+
+
 def _parallel(attempts: list[tuple[str, str]]) -> list[bool]:
     """Fire every (user, code) at REFERENCE at once; the reservations each attempt got, True or False."""
     from caseline.adapters.clock import SystemClock
@@ -123,7 +139,6 @@ def _parallel(attempts: list[tuple[str, str]]) -> list[bool]:
     from caseline.domain.errors import LinkRefusedError
     from caseline.services.linking import link_case
 
-    moto_fixes.apply()  # moto applies each request atomically, as DynamoDB does (it does not on its own)
     reserved: list[bool] = []
 
     class Spy(DynamoLinkRepository):
@@ -132,18 +147,23 @@ def _parallel(attempts: list[tuple[str, str]]) -> list[bool]:
             reserved.append(allowed)
             return allowed
 
-    links, start = Spy(), threading.Barrier(len(attempts))
+    links, start, errors = Spy(), threading.Barrier(len(attempts)), []
 
     def guess(user: str, code: str) -> None:
         start.wait()
-        with contextlib.suppress(LinkRefusedError):
+        try:
             link_case(user, REFERENCE, code, links=links, identity=NoIdentity(), clock=SystemClock())
+        except LinkRefusedError:
+            pass
+        except Exception as error:
+            errors.append(repr(error))
 
     threads = [threading.Thread(target=guess, args=attempt) for attempt in attempts]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     return reserved
 
 
@@ -161,6 +181,7 @@ def _attempts(pk: str) -> int:
     return int(item.attempts)
 
 
+@pytest.mark.usefixtures("atomic_moto")
 def test_parallel_guesses_by_one_account_are_evaluated_at_most_the_limit(aws: Template) -> None:
     seed_case(FORCE, CASE, REFERENCE, CODE, timedelta(days=30))
     reserved = _parallel([("eve", WRONG)] * (access_code.ACCOUNT_ATTEMPTS * 3))
@@ -171,6 +192,7 @@ def test_parallel_guesses_by_one_account_are_evaluated_at_most_the_limit(aws: Te
     assert _attempts(f"ATTEMPTS#REF#{REFERENCE}") == access_code.ACCOUNT_ATTEMPTS
 
 
+@pytest.mark.usefixtures("atomic_moto")
 def test_parallel_guesses_from_many_accounts_stop_at_the_reference_limit(
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
