@@ -131,6 +131,9 @@ event-examples: setup ## Regenerate docs/events/examples/ from the force simulat
 bench-window: setup ## The crash-after-send window: recording a send against a plain PutItem, on moto
 	$(PY) tests/bench/send_window.py
 
+bench-linking: setup ## The five kinds of link refusal timed against each other (moto): medians, noise, ratios
+	$(PY) tests/bench/link_refusals.py
+
 bench-burst: setup ## Webhook burst benchmark: 1,000 signed events through the local stack against a GET baseline
 	$(PY) tests/bench/webhook_burst.py
 
@@ -145,4 +148,4 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window soak dev demo-event sent faults lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn unit functional e2e test bench openapi lock clean

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +113,53 @@ def test_display_splits_the_code_in_two_and_normalises_back() -> None:
 def test_non_ascii_input_is_simply_a_wrong_code() -> None:
     stored = access_code.hash_code("ABCDE12345")
     assert access_code.matches("ABCDE\u201312345", stored) is False
+
+
+def _guessing_table() -> dict[str, str]:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text(encoding="utf-8")
+    section = text.split("#### Why guessing stays hopeless", 1)[1].split("\n#", 1)[0]
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", section, re.MULTILINE))
+    rows.pop("Figure")  # the header
+    return rows
+
+
+def test_the_guessing_figures_in_the_api_docs_follow_from_the_constants() -> None:
+    # Given the constants the code runs with
+    per_account, per_reference = access_code.ACCOUNT_ATTEMPTS, access_code.REFERENCE_ATTEMPTS
+    windows_a_code_touches = math.ceil(timedelta(days=access_code.VALID_DAYS) / access_code.ATTEMPT_WINDOW) + 1
+    windows_a_year = timedelta(days=365) // access_code.ATTEMPT_WINDOW
+    code_life = per_reference * windows_a_code_touches
+    a_year = per_reference * windows_a_year
+    many_accounts = 10_000 * per_account * windows_a_year
+    # Then the docs' table says what they imply, row by row
+    assert _guessing_table() == {
+        f"Code: {access_code.CODE_LENGTH} Crockford base32 characters": (
+            f"{access_code.CODE_BITS} bits: {2**access_code.CODE_BITS:,} codes"
+        ),
+        "Code valid for": f"{access_code.VALID_DAYS} days, which touch at most {windows_a_code_touches} UTC days",
+        "Attempts per account": f"{per_account} a UTC day",
+        "Attempts per crime reference, all accounts together": f"{per_reference:,} a UTC day",
+        "Accounts needed to reach a reference's limit in a day": f"{per_reference // per_account:,}",
+        "Guesses one account can make at a code in its life": f"{per_account * windows_a_code_touches:,}",
+        "Guesses all accounts together can make at a code in its life": f"{code_life:,}",
+        "Chance those find one live code": f"{access_code.guessing_odds(code_life):.1e}",
+        "Guesses at one crime reference in a year, however many accounts": f"{a_year:,}",
+        "Chance of finding one live code of that reference in a year": f"{access_code.guessing_odds(a_year):.1e}",
+        "Guesses in a year by an attacker with 10,000 accounts, at any references": f"{many_accounts:,}",
+        "Chance that attacker links any case in a year, per live code a reference holds": (
+            f"{access_code.guessing_odds(many_accounts):.1e}"
+        ),
+    }
+    assert timedelta(days=1) == access_code.ATTEMPT_WINDOW  # the docs speak of UTC days
+
+
+def test_guessing_stays_negligible_and_the_backstop_needs_thousands_of_accounts() -> None:
+    year = timedelta(days=365) // access_code.ATTEMPT_WINDOW
+    assert access_code.guessing_odds(access_code.REFERENCE_ATTEMPTS * year) < 1e-6
+    assert access_code.REFERENCE_ATTEMPTS // access_code.ACCOUNT_ATTEMPTS >= 1000
+
+
+def test_attempt_windows_are_utc_days() -> None:
+    now = datetime(2026, 12, 6, 23, 59, 59, tzinfo=UTC)
+    assert access_code.attempt_window(now) == datetime(2026, 12, 6, tzinfo=UTC)
+    assert access_code.attempt_window(now + timedelta(seconds=1)) == datetime(2026, 12, 7, tzinfo=UTC)

@@ -1,14 +1,18 @@
 """Link a victim's account to their case with the crime reference and the one-time access code.
 
-Every refusal looks the same (same error, same work done, one scrypt either way), whether the crime
-reference exists or not, the code is wrong, used or expired, or guessing is locked: at most
-``MAX_FAILURES`` failed attempts per crime reference and per account in ``WINDOW``.
+Every refusal looks the same and costs the same, whether the crime reference exists or not, the code is
+wrong, used or expired, or guessing is locked: two atomic counter writes that count the attempt before
+anything is compared (it is allowed only while the account's and the reference's counts for the day are
+within their limits), one Query for the reference's cases, one Query of access codes per case (of an
+empty partition when there is none), and one scrypt per stored code, at least ``MIN_HASHES`` (decoys make
+up the rest). The limits, their window and
+the odds they leave a guesser are in ``domain/access_code.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from caseline.domain import access_code
@@ -17,10 +21,11 @@ from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 from caseline.services.account_recovery import protect_account
 
-MAX_FAILURES = 5
-WINDOW = timedelta(hours=24)
+MIN_HASHES = 1
 # Hashing a throw-away code when there is nothing to compare keeps refusals equally slow.
 _DECOY_HASH = access_code.hash_code("0000000000", salt=b"caseline-decoy!!")
+# No case has this key: an unknown reference reads an empty partition, as a case without codes would.
+_DECOY_CASE = ("-", "-", "")
 
 
 @dataclass(frozen=True)
@@ -31,17 +36,23 @@ class LinkedCase:
 
 
 class LinkRepository(Protocol):
+    def reserve_attempt(
+        self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
+    ) -> bool:
+        """Count one attempt on the account's counter for ``window`` and, unless the account is past its
+        limit, on the reference's (atomically, so parallel attempts each get their own count); True
+        only if both counts are within their limits."""
+        ...
+
+    def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
+        """Give back an attempt that linked: the counters count failures."""
+        ...
+
     def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
         """(force, case, the case's crime reference) for every case with this reference."""
         ...
 
     def access_codes(self, force_id: str, case_id: str) -> list[AccessCodeRecord]: ...
-
-    def failures(self, crime_reference: str, user_id: str, since: datetime) -> tuple[int, int]:
-        """Failed attempts since ``since`` for (the crime reference, the account)."""
-        ...
-
-    def record_failure(self, crime_reference: str, user_id: str, now: datetime) -> None: ...
 
     def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
         """Link the account and use the code up, in one transaction. DUPLICATE if the code is gone."""
@@ -62,24 +73,32 @@ def link_case(
     user_id: str, crime_reference: str, code: str, *, links: LinkRepository, identity: IdentityAdmin, clock: Clock
 ) -> LinkedCase:
     now = clock.now()
-    by_reference, by_account = links.failures(crime_reference, user_id, now - WINDOW)
-    locked = by_reference >= MAX_FAILURES or by_account >= MAX_FAILURES
+    window = access_code.attempt_window(now)
+    allowed = links.reserve_attempt(
+        crime_reference,
+        user_id,
+        window,
+        account_limit=access_code.ACCOUNT_ATTEMPTS,
+        reference_limit=access_code.REFERENCE_ATTEMPTS,
+    )
+    # Allowed or not, the same reads and the same hashes: every stored code is compared, expired or not.
+    stored_codes = [
+        (stored, reference)
+        for force_id, case_id, reference in links.candidates(crime_reference) or [_DECOY_CASE]
+        for stored in links.access_codes(force_id, case_id)
+    ]
     match: tuple[AccessCodeRecord, str] | None = None
-    hashes = 0
-    if not locked:
-        for force_id, case_id, reference in links.candidates(crime_reference):
-            for stored in links.access_codes(force_id, case_id):
-                hashes += 1
-                if stored.expires_at > now and access_code.matches(code, stored.code_hash) and match is None:
-                    match = (stored, reference)
-    if hashes == 0:
+    for stored, reference in stored_codes:
+        right = access_code.matches(code, stored.code_hash)
+        if right and allowed and stored.expires_at > now and match is None:
+            match = (stored, reference)
+    for _ in range(MIN_HASHES - len(stored_codes)):
         access_code.matches(code, _DECOY_HASH)
     if match is not None and links.link(user_id, match[0], match[1], now) is WriteOutcome.WRITTEN:
+        links.release_attempt(crime_reference, user_id, window)
         stored = match[0]
         protect_account(user_id, stored.force_id, stored.case_id, stored.victim_id, victims=links, identity=identity)
         return LinkedCase(stored.force_id, stored.case_id, match[1])
-    if not locked:
-        links.record_failure(crime_reference, user_id, now)
     raise LinkRefusedError(
         "Check the crime reference and the access code in the message we sent you. If the code has "
         "expired or you have tried several times, contact the officer or the force to get a new one."

@@ -1,13 +1,17 @@
-"""Linking accounts to cases: crime reference lookup, access codes, failed-attempt counters, links."""
+"""Linking accounts to cases: crime reference lookup, access codes, failed-attempt counters, links.
+
+Failure counters: ``ATTEMPTS#USER#{user}`` and ``ATTEMPTS#REF#{normalised reference}``, one item per
+fixed window (sort key: the window's start, UTC ISO 8601), ``attempts`` counted with an atomic ADD,
+removed by TTL an hour after the window ends."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
 from caseline.adapters.dynamodb.base import connection as _connection
 from caseline.adapters.dynamodb.models import (
@@ -21,17 +25,60 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
     crime_reference_pk,
 )
+from caseline.domain.access_code import ATTEMPT_WINDOW, attempt_window
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 
-ATTEMPTS_KEPT = timedelta(hours=25)
 
-
-def _attempts_keys(crime_reference: str, user_id: str) -> tuple[str, str]:
-    return f"ATTEMPTS#{crime_reference_pk(crime_reference)}", f"ATTEMPTS#USER#{user_id}"
+def _counters(crime_reference: str, user_id: str, window: datetime) -> tuple[AttemptsItem, AttemptsItem]:
+    """The account's and the reference's failure counters for one window (sort key: its start)."""
+    sk = window.isoformat()
+    account = AttemptsItem(f"ATTEMPTS#USER#{user_id}", sk)
+    reference = AttemptsItem(f"ATTEMPTS#{crime_reference_pk(crime_reference)}", sk)
+    return account, reference
 
 
 class DynamoLinkRepository:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
+    def reserve_attempt(
+        self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
+    ) -> bool:
+        """Two UpdateItems, each an atomic ADD that answers the counter's new value.
+
+        Parallel attempts each get a different count, so no more than the limit of them are allowed. An
+        account past its limit adds 0 to the reference's counter: the same two writes as any attempt,
+        but it cannot use up the reference's allowance."""
+        account, reference = _counters(crime_reference, user_id, window)
+        by_account = self._add(account, 1, window)
+        by_reference = self._add(reference, 1 if by_account <= account_limit else 0, window)
+        return by_account <= account_limit and by_reference <= reference_limit
+
+    @staticmethod
+    def _add(counter: AttemptsItem, amount: int, window: datetime) -> int:
+        try:
+            counter.update(
+                actions=[
+                    AttemptsItem.attempts.add(amount),
+                    AttemptsItem.force_id.set("-"),
+                    AttemptsItem.entity.set(AttemptsItem),
+                    AttemptsItem.expires_at.set(window + ATTEMPT_WINDOW + timedelta(hours=1)),
+                ]
+            )
+        except UpdateError as exc:
+            raise StorageUnavailableError() from exc
+        return int(counter.attempts)
+
+    def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
+        for counter in _counters(crime_reference, user_id, window):
+            try:
+                counter.update(actions=[AttemptsItem.attempts.add(-1)], condition=AttemptsItem.attempts > 0)
+            except UpdateError as exc:
+                if exc.cause_response_code != "ConditionalCheckFailedException":
+                    raise StorageUnavailableError() from exc
+
     def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
         try:
             items = CaselineItem.query(crime_reference_pk(crime_reference), CaselineItem.sk.startswith("CASE#"))
@@ -55,50 +102,6 @@ class DynamoLinkRepository:
             ]
         except QueryError as exc:
             raise StorageUnavailableError() from exc
-
-    def failures(self, crime_reference: str, user_id: str, since: datetime) -> tuple[int, int]:
-        counts = []
-        for pk in _attempts_keys(crime_reference, user_id):
-            try:
-                item = CaselineItem.get(pk, "ATTEMPTS", consistent_read=True)
-            except DoesNotExist:
-                counts.append(0)
-                continue
-            except GetError as exc:
-                raise StorageUnavailableError() from exc
-            stamps = item.failures if isinstance(item, AttemptsItem) else []
-            counts.append(sum(1 for stamp in stamps if datetime.fromisoformat(stamp) >= since))
-        return counts[0], counts[1]
-
-    def record_failure(self, crime_reference: str, user_id: str, now: datetime) -> None:
-        """Append a failure to both counters (read, then a write conditional on what was read)."""
-        for pk in _attempts_keys(crime_reference, user_id):
-            for _ in range(3):
-                condition: Any
-                try:
-                    current = CaselineItem.get(pk, "ATTEMPTS", consistent_read=True)
-                    stamps = list(current.failures) if isinstance(current, AttemptsItem) else []
-                    condition = AttemptsItem.version == current.version if isinstance(current, AttemptsItem) else None
-                    version = (current.version if isinstance(current, AttemptsItem) else 0) + 1
-                except DoesNotExist:
-                    stamps, condition, version = [], AttemptsItem.pk.does_not_exist(), 1
-                except GetError as exc:
-                    raise StorageUnavailableError() from exc
-                recent = [s for s in stamps if datetime.fromisoformat(s) >= now - ATTEMPTS_KEPT][-20:]
-                item = AttemptsItem(
-                    pk,
-                    "ATTEMPTS",
-                    force_id="-",
-                    failures=[*recent, now.isoformat()],
-                    expires_at=now + ATTEMPTS_KEPT,
-                    version=version,
-                )
-                try:
-                    item.save(condition=condition)
-                    break
-                except PutError as exc:
-                    if exc.cause_response_code != "ConditionalCheckFailedException":
-                        raise StorageUnavailableError() from exc
 
     def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
         pk = case_pk(code.force_id, code.case_id)
@@ -148,8 +151,9 @@ class DynamoLinkRepository:
         return DynamoVictimRisks().is_high_risk(force_id, case_id, victim_id)
 
     def clear(self, crime_reference: str) -> None:
-        """The force re-issued a code: guessing this crime reference is no longer locked."""
+        """The force re-issued a code: delete the reference's counter for this window (lifts its lock)."""
+        _, counter = _counters(crime_reference, "-", attempt_window(self._clock.now()))
         try:
-            AttemptsItem(_attempts_keys(crime_reference, "-")[0], "ATTEMPTS").delete()
+            counter.delete()
         except DeleteError as exc:
             raise StorageUnavailableError() from exc

@@ -23,7 +23,7 @@ member         CASE#{force}#{case}             MEMBER#{user}                    
 preferences    CASE#{force}#{case}             PREFS#{victim}                   -
 message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
 audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
-attempts       ATTEMPTS#REF#{ref} or #USER#{u} ATTEMPTS                         -
+attempts       ATTEMPTS#REF#{ref} or #USER#{u} {window start}                   -
 sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          -
 survey         CASE#{force}#{case}             SURVEY#{victim}                  -
 =============  ==============================  ===============================  ===============================
@@ -261,10 +261,9 @@ class AuditItem(CaselineItem, discriminator="audit"):
 
 
 class AttemptsItem(CaselineItem, discriminator="attempts"):
-    """Failed link attempts (timestamps) for a crime reference or an account; expires a day after the last."""
+    """Failed link attempts in one fixed window for a crime reference or an account (conditional ADD)."""
 
-    failures = JSONAttribute()
-    version = NumberAttribute()
+    attempts = NumberAttribute(default=0)
     expires_at = TTLAttribute()
 
 
