@@ -11,11 +11,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
 from caseline.adapters.dynamodb.repository import event_record
+from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
@@ -40,6 +42,8 @@ environment = JourneyEnvironment(
     template_placeholders={t.template_id: t.placeholders for t in template_info().values()},
     portal_url=settings.portal_url,
     locks=DynamoLinkRepository(),
+    # A new access code is sealed for each message that carries it (kms:Encrypt, {force, case, message}).
+    codes=KmsCodeSealer(client("kms"), key_id=settings.data_key_id),
 )
 
 _METRIC = {

@@ -25,17 +25,23 @@ REGION = "eu-west-2"
 
 
 @pytest.fixture
-def aws() -> Iterator[Template]:
-    """A fresh moto account with the template's resources (Environment=test)."""
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Template]:
+    """A fresh moto account with the template's resources (Environment=test). ``DATA_KEY_ID`` names this
+    account's table key (``DataKey``), as the template gives it to the functions that seal and open."""
     with mock_aws():
         from caseline.adapters import aws as aws_clients
+        from caseline.config import get_settings
 
         aws_clients.client.cache_clear()
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
+        monkeypatch.setenv("DATA_KEY_ID", template.physical["DataKey"]["Arn"])
+        get_settings.cache_clear()
         share_one_connection()
         yield template
         aws_clients.client.cache_clear()
+        monkeypatch.delenv("DATA_KEY_ID")
+        get_settings.cache_clear()
 
 
 def share_one_connection() -> None:

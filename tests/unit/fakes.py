@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from caseline.domain.access_code import sealed_for
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.preferences import VictimPreferences, effective_profile
@@ -45,6 +46,31 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class FakeCodeSealer:
+    """Seals like KMS with an encryption context: a sealed code opens only for the force, case and message
+    (``access_code.sealed_for``) it was sealed for. The sealed form never contains the code."""
+
+    def __init__(self) -> None:
+        self._plain: dict[str, tuple[tuple[str, str, str], str]] = {}
+        self.opened: list[tuple[str, str, str]] = []
+
+    def seal_code(self, force_id: str, case_id: str, message_key: str, code: str) -> str:
+        sealed = f"sealed-{len(self._plain) + 1}"
+        self._plain[sealed] = ((force_id, case_id, sealed_for(message_key)), code)
+        return sealed
+
+    def open_code(self, force_id: str, case_id: str, message_key: str, sealed: str) -> str:
+        context, code = self._plain.get(sealed, (None, ""))
+        if context != (force_id, case_id, sealed_for(message_key)):
+            raise StorageUnavailableError("the sealed code does not open for this message")
+        self.opened.append(context)
+        return code
+
+    def code_in(self, sealed: str | None) -> str | None:
+        """What a sealed value holds (for tests that check what would be sent)."""
+        return self._plain[sealed][1] if sealed in self._plain else None
 
 
 class FakeSecrets:
@@ -195,6 +221,7 @@ class FakeOutboxRepository:
         if stored is None or stored.status is not OutboxStatus.SENDING:
             raise StorageUnavailableError("the message is not being sent")
         personalisation = dict(stored.personalisation)
+        sealed_code = stored.sealed_code
         if status in {
             OutboxStatus.SENT,
             OutboxStatus.BLOCKED,
@@ -203,6 +230,7 @@ class FakeOutboxRepository:
             OutboxStatus.UNKNOWN,
         }:
             personalisation.pop("access_code", None)
+            sealed_code = None
         self.put_message(
             dataclasses.replace(
                 stored,
@@ -210,6 +238,7 @@ class FakeOutboxRepository:
                 personalisation=personalisation,
                 provider_message_id=provider_id,
                 send_after=send_after,
+                sealed_code=sealed_code,
             )
         )
         if task is not None:

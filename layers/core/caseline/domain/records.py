@@ -108,6 +108,9 @@ class OutboxMessage:
     send_after: datetime | None = None
     statutory: bool = True  # the Victims' Code requires it: skips quiet hours and caps, never safe contact
     attempts: int = 0  # provider failures so far
+    # The one-time access code, sealed for this message (never in ``personalisation``); removed once the
+    # message reaches a final status.
+    sealed_code: str | None = None
 
 
 class DutyStatus(StrEnum):

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
 from caseline.domain.outbound import backoff_seconds
-from caseline.domain.ports import Clock, EmailSender, OutboxRepository, SmsSender, SuppressionList
+from caseline.domain.ports import Clock, CodeSealer, EmailSender, OutboxRepository, SmsSender, SuppressionList
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     CaseRecord,
@@ -82,6 +82,7 @@ class DispatchEnvironment:
     templates: Mapping[tuple[str, str], MessageTemplate]
     facts: Mapping[str, TemplateFacts]
     clock: Clock
+    codes: CodeSealer | None = None  # opens a message's sealed access code at send time (none: cannot)
 
 
 def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
@@ -149,6 +150,16 @@ def _fall_back(
     return True
 
 
+def _values(message: OutboxMessage, env: DispatchEnvironment) -> Mapping[str, str]:
+    """The personalisation, with the access code opened from its seal just for this render."""
+    if message.sealed_code is None:
+        return message.personalisation
+    if env.codes is None:  # a wiring mistake: recorded as a message that could not be rendered, never a gap
+        raise ValidationFailedError("the access code cannot be opened here", field="access_code")
+    code = env.codes.open_code(message.force_id, message.case_id, message.key, message.sealed_code)
+    return {**message.personalisation, "access_code": code}
+
+
 def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnvironment) -> DispatchOutcome:
     outbox, clock = env.outbox, env.clock
     message = outbox.claim(force_id, case_id, key, clock.now())
@@ -194,7 +205,7 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
     try:
         if template is None:
             raise ValidationFailedError("no such template", field="template_id")
-        rendered = render(template, message.personalisation)
+        rendered = render(template, _values(message, env))
         if channel is Channel.EMAIL:
             provider_id = env.email.send_email(
                 to=victim.email or "",
