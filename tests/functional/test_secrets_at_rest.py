@@ -271,3 +271,29 @@ def test_contact_details_are_only_where_data_rights_says(life_cycle: LifeCycle, 
         "email": EMAIL,
         "mobile": MOBILE,
     }
+
+
+def test_a_sealed_code_opens_only_for_its_message_and_that_messages_fallbacks(aws: Template) -> None:
+    from caseline.adapters.sealing import KmsCodeSealer
+    from caseline.domain.errors import StorageUnavailableError
+
+    kms = boto3.client("kms", region_name=REGION)
+    sealer = KmsCodeSealer(kms, key_id=aws.physical["DataKey"]["Arn"])
+    key = f"once#confirmation-violent-crime#email#{VICTIM}"
+    sealed = sealer.seal_code(FORCE, CASE, key, access_code.display(CODE))
+    # The seal holds no form of the code, and opens for the message and its SMS fallback
+    assert not holds(sealed, code_forms())
+    assert sealer.open_code(FORCE, CASE, key, sealed) == access_code.display(CODE)
+    assert sealer.open_code(FORCE, CASE, f"{key}#fallback-sms", sealed) == access_code.display(CODE)
+    # But not for another message, case or force
+    for force, case, other in (
+        (FORCE, CASE, f"once#confirmation-violent-crime#sms#{VICTIM}"),
+        (FORCE, "TVP-OTHER", key),
+        ("hampshire", CASE, key),
+    ):
+        with pytest.raises(StorageUnavailableError):
+            sealer.open_code(force, case, other, sealed)
+    # And the context KMS (and so CloudTrail) sees names no template, crime or victim
+    context = KmsCodeSealer._context(FORCE, CASE, key)
+    assert set(context) == {"force", "case", "message"} and "violent" not in json.dumps(context)
+    assert VICTIM not in json.dumps(context)

@@ -11,7 +11,6 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from caseline.domain.access_code import sealed_for
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.preferences import VictimPreferences, effective_profile
@@ -30,6 +29,7 @@ from caseline.domain.records import (
     VictimContact,
     WebhookReceipt,
     WriteOutcome,
+    original_key,
 )
 from caseline.services.journeys import JourneyState, RunWrites
 from caseline.services.sign_in import CaseMembership
@@ -50,7 +50,7 @@ class FixedClock:
 
 class FakeCodeSealer:
     """Seals like KMS with an encryption context: a sealed code opens only for the force, case and message
-    (``access_code.sealed_for``) it was sealed for. The sealed form never contains the code."""
+    (a fallback's original, ``records.original_key``) it was sealed for. The sealed form never contains the code."""
 
     def __init__(self) -> None:
         self._plain: dict[str, tuple[tuple[str, str, str], str]] = {}
@@ -58,12 +58,12 @@ class FakeCodeSealer:
 
     def seal_code(self, force_id: str, case_id: str, message_key: str, code: str) -> str:
         sealed = f"sealed-{len(self._plain) + 1}"
-        self._plain[sealed] = ((force_id, case_id, sealed_for(message_key)), code)
+        self._plain[sealed] = ((force_id, case_id, original_key(message_key)), code)
         return sealed
 
     def open_code(self, force_id: str, case_id: str, message_key: str, sealed: str) -> str:
         context, code = self._plain.get(sealed, (None, ""))
-        if context != (force_id, case_id, sealed_for(message_key)):
+        if context != (force_id, case_id, original_key(message_key)):
             raise StorageUnavailableError("the sealed code does not open for this message")
         self.opened.append(context)
         return code

@@ -1,7 +1,7 @@
 """One-time access codes that link an account to a case: random, at least 40 bits, stored only hashed.
 
 Until it is sent, the plain code exists only sealed (KMS) on its outbox message, bound to the force, the
-case and the message (``sealed_for``); see docs/adr/0012-access-codes-sealed-until-sent.md."""
+case and the message; see docs/adr/0012-access-codes-sealed-until-sent.md."""
 
 from __future__ import annotations
 
@@ -42,12 +42,3 @@ def matches(code: str, stored: str) -> bool:
 
 def display(code: str) -> str:
     return code[:5] + "-" + code[5:]
-
-
-FALLBACK_MARK = "#fallback-"
-
-
-def sealed_for(message_key: str) -> str:
-    """The message a sealed code is bound to. A fallback (``{key}#fallback-sms``) is the same message by
-    another channel, so it carries its original's sealed code unchanged."""
-    return message_key.split(FALLBACK_MARK, 1)[0]

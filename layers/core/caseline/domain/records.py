@@ -92,6 +92,19 @@ class OutboxStatus(StrEnum):
     UNKNOWN = "unknown"  # claimed, then never recorded (a crash after sending?): not resent, the force is told
 
 
+_FALLBACK_MARK = "#fallback-"
+
+
+def fallback_key(key: str, channel: str) -> str:
+    """The key of the same message sent again by another channel (dispatch's or delivery's fallback)."""
+    return f"{key}{_FALLBACK_MARK}{channel}"
+
+
+def original_key(key: str) -> str:
+    """The message a fallback stands in for (itself if it is not a fallback)."""
+    return key.split(_FALLBACK_MARK, 1)[0]
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     force_id: str

@@ -21,7 +21,14 @@ from caseline.domain.delivery import DeliveryNotification, DeliveryResult, Provi
 from caseline.domain.errors import RetryableError
 from caseline.domain.personalisation import long_date
 from caseline.domain.ports import CaseRepository, Clock, CodeSealer, OutboxRepository, SuppressionList
-from caseline.domain.records import AccessCodeRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.records import (
+    AccessCodeRecord,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    VictimContact,
+    fallback_key,
+)
 from caseline.domain.safe_contact import allowed_channels
 from caseline.domain.templates import MessageTemplate, placeholders
 from caseline.domain.vocabulary import Channel
@@ -156,7 +163,7 @@ def _sms_instead(
     sent message, so a template that needs one gets a new code (it replaces the bounced one, which never
     arrived), sealed for the fallback like any other."""
     personalisation = {k: v for k, v in original.personalisation.items() if k != "access_code"}
-    key = f"{original.key}{access_code.FALLBACK_MARK}sms"
+    key = fallback_key(original.key, Channel.SMS.value)
     issued = []
     sealed = None
     if "access_code" in placeholders(template.body):

@@ -26,6 +26,7 @@ from caseline.domain.records import (
     OutboxMessage,
     OutboxStatus,
     VictimContact,
+    fallback_key,
     message_task,
 )
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, hours_overlap, is_content_free
@@ -121,7 +122,7 @@ def _other_channel_planned(message: OutboxMessage, channel: Channel, planned: fr
     """Did the same step already go (or is it going) by ``channel``? Keys are run#template#channel#victim."""
     parts = message.key.split("#")
     natural = "#".join([*parts[:2], channel.value, *parts[3:4]]) if len(parts) >= 4 else ""
-    return natural in planned or f"{message.key}#fallback-{channel.value}" in planned
+    return natural in planned or fallback_key(message.key, channel.value) in planned
 
 
 def _fall_back(
@@ -139,7 +140,7 @@ def _fall_back(
         return True
     fallback = replace(
         message,
-        key=f"{message.key}#fallback-{others[0].value}",
+        key=fallback_key(message.key, others[0].value),  # the same message: it keeps the sealed code
         channel=others[0].value,
         status=OutboxStatus.PENDING,
         created_at=env.clock.now(),
