@@ -30,7 +30,7 @@ outbox = DynamoOutboxRepository()
 templates = message_templates()
 clock = SystemClock()
 # An SMS instead of a bounced email that carried an access code carries a new code, sealed for it.
-codes = KmsCodeSealer(client("kms"), key_id=get_settings().data_key_id)
+codes = KmsCodeSealer(lambda: client("kms"), key_id=get_settings().data_key_id)
 
 
 def record_handler(record: SQSRecord) -> str:

@@ -44,7 +44,7 @@ environment = DispatchEnvironment(
     templates=message_templates(),
     facts=template_info(),
     clock=SystemClock(),
-    codes=KmsCodeSealer(kms, key_id=settings.data_key_id),
+    codes=KmsCodeSealer(lambda: kms, key_id=settings.data_key_id),
 )
 outbound = DynamoOutboundRepository()
 outbound_queue = SqsOutboundQueue(client("sqs"), queue_url=settings.outbound_queue_url)

@@ -43,7 +43,7 @@ environment = JourneyEnvironment(
     portal_url=settings.portal_url,
     locks=DynamoLinkRepository(),
     # A new access code is sealed for each message that carries it (kms:Encrypt, {force, case, message}).
-    codes=KmsCodeSealer(client("kms"), key_id=settings.data_key_id),
+    codes=KmsCodeSealer(lambda: client("kms"), key_id=settings.data_key_id),
 )
 
 _METRIC = {

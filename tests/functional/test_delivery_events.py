@@ -228,7 +228,8 @@ def test_a_statutory_bounce_is_recorded_suppressed_and_followed_up(aws: Template
     assert (fallback["channel"]["S"], fallback["status"]["S"]) == ("sms", "pending")
     assert fallback["template_id"]["S"] == "right3-confirmation"
     assert "access_code" not in json.loads(fallback["personalisation"]["S"])  # sealed for the SMS, never in clear
-    sealer = KmsCodeSealer(boto3.client("kms", region_name=REGION), key_id=aws.physical["DataKey"]["Arn"])
+    kms = boto3.client("kms", region_name=REGION)
+    sealer = KmsCodeSealer(lambda: kms, key_id=aws.physical["DataKey"]["Arn"])
     code = sealer.open_code(FORCE, CASE, f"{KEY}#fallback-sms", fallback["sealed_code"]["S"])
     stored = item(case_pk(FORCE, CASE), "ACCESS#V-1")
     assert stored is not None and access_code.matches(code, stored["code_hash"]["S"])

@@ -278,7 +278,7 @@ def test_a_sealed_code_opens_only_for_its_message_and_that_messages_fallbacks(aw
     from caseline.domain.errors import StorageUnavailableError
 
     kms = boto3.client("kms", region_name=REGION)
-    sealer = KmsCodeSealer(kms, key_id=aws.physical["DataKey"]["Arn"])
+    sealer = KmsCodeSealer(lambda: kms, key_id=aws.physical["DataKey"]["Arn"])
     key = f"once#confirmation-violent-crime#email#{VICTIM}"
     sealed = sealer.seal_code(FORCE, CASE, key, access_code.display(CODE))
     # The seal holds no form of the code, and opens for the message and its SMS fallback

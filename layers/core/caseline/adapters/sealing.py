@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -60,9 +61,12 @@ class KmsFieldSealer:
 
 
 class KmsCodeSealer:
-    """Seals a one-time access code for one outbox message; only dispatch may open it (kms:Decrypt)."""
+    """Seals a one-time access code for one outbox message; only dispatch may open it (kms:Decrypt).
 
-    def __init__(self, kms: Any, *, key_id: str) -> None:
+    ``kms`` makes (or returns) the client on first use: most journey runs and delivery events carry no
+    code, so their functions do not pay for a KMS client at cold start."""
+
+    def __init__(self, kms: Callable[[], Any], *, key_id: str) -> None:
         self._kms = kms
         self._key_id = key_id
 
@@ -73,7 +77,7 @@ class KmsCodeSealer:
 
     def seal_code(self, force_id: str, case_id: str, message_key: str, code: str) -> str:
         try:
-            answer = self._kms.encrypt(
+            answer = self._kms().encrypt(
                 KeyId=self._key_id,
                 Plaintext=code.encode("ascii"),
                 EncryptionContext=self._context(force_id, case_id, message_key),
@@ -84,7 +88,7 @@ class KmsCodeSealer:
 
     def open_code(self, force_id: str, case_id: str, message_key: str, sealed: str) -> str:
         try:
-            answer = self._kms.decrypt(
+            answer = self._kms().decrypt(
                 KeyId=self._key_id,
                 CiphertextBlob=base64.b64decode(sealed),
                 EncryptionContext=self._context(force_id, case_id, message_key),
