@@ -52,9 +52,9 @@ class LogCapture(logging.Handler):
     """Every record any logger emits while the life cycle runs, formatted as it would be written
     (Powertools' JSON for the service logger, with tracebacks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: list[str] | None = None) -> None:
         super().__init__(level=logging.DEBUG)
-        self.lines: list[str] = []
+        self.lines: list[str] = lines if lines is not None else []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
@@ -66,7 +66,7 @@ def captured_logs() -> Iterator[LogCapture]:
 
     service = LogCapture()
     service.setFormatter(logger.registered_formatter)
-    everything = LogCapture()
+    everything = LogCapture(service.lines)  # other loggers (botocore, Powertools' batch processor): same list
     everything.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
     logger.addHandler(service)
     root = logging.getLogger()
@@ -76,7 +76,6 @@ def captured_logs() -> Iterator[LogCapture]:
     finally:
         logger.removeHandler(service)
         root.removeHandler(everything)
-        service.lines.extend(everything.lines)
 
 
 @dataclass
