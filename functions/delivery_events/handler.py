@@ -15,7 +15,9 @@ from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.delivery import DynamoSentMessages, DynamoSuppressionList
 from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
+from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.ses_events import parse_delivery_notification
+from caseline.config import get_settings
 from caseline.content import message_templates
 from caseline.observability import logger, metrics, tracer
 from caseline.services.delivery import record_delivery
@@ -27,6 +29,8 @@ cases = DynamoCaseRepository()
 outbox = DynamoOutboxRepository()
 templates = message_templates()
 clock = SystemClock()
+# An SMS instead of a bounced email that carried an access code carries a new code, sealed for it.
+codes = KmsCodeSealer(lambda: client("kms"), key_id=get_settings().data_key_id)
 
 
 def record_handler(record: SQSRecord) -> str:
@@ -41,6 +45,7 @@ def record_handler(record: SQSRecord) -> str:
         outbox=outbox,
         templates=templates,
         clock=clock,
+        codes=codes,
     )
     metrics.add_metric(name=f"Delivery{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
     logger.info(

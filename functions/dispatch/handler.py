@@ -21,7 +21,7 @@ from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
 from caseline.adapters.queue import SqsOutboundQueue
-from caseline.adapters.sealing import KmsFieldSealer
+from caseline.adapters.sealing import KmsCodeSealer, KmsFieldSealer
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
 from caseline.content import message_templates, template_info
@@ -32,10 +32,11 @@ from caseline.services.outbound import relay
 settings = get_settings()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 sns = client("sns")
+kms = client("kms")
 environment = DispatchEnvironment(
-    # A report's report-received message needs its reporter's sealed contact details opened (KMS, the
-    # report's encryption context): the only reason dispatch holds kms:Decrypt.
-    reader=DynamoDispatchReader(DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))),
+    # kms:Decrypt, for two things only: a report's reporter (the report's encryption context), for its
+    # report-received message; and a message's access code, opened just to render it ({force, case, message}).
+    reader=DynamoDispatchReader(DynamoReportStore(KmsFieldSealer(kms, key_id=settings.data_key_id))),
     outbox=DynamoOutboxRepository(),
     email=SesEmailSender(client("ses"), sender=settings.email_from, configuration_set=settings.ses_configuration_set),
     sms=SnsSmsSender(sns),
@@ -43,6 +44,7 @@ environment = DispatchEnvironment(
     templates=message_templates(),
     facts=template_info(),
     clock=SystemClock(),
+    codes=KmsCodeSealer(lambda: kms, key_id=settings.data_key_id),
 )
 outbound = DynamoOutboundRepository()
 outbound_queue = SqsOutboundQueue(client("sqs"), queue_url=settings.outbound_queue_url)

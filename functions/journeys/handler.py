@@ -20,6 +20,7 @@ from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
 from caseline.adapters.dynamodb.repository import event_record
 from caseline.adapters.identity import CognitoIdentityAdmin
+from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
@@ -46,6 +47,8 @@ environment = JourneyEnvironment(
     locks=DynamoLinkRepository(),
     # Created on first use: only a high-risk victim's linked account needs Cognito.
     identity=CognitoIdentityAdmin(user_pool_id=settings.user_pool_id, client_factory=lambda: client("cognito-idp")),
+    # A new access code is sealed for each message that carries it (kms:Encrypt, {force, case, message}).
+    codes=KmsCodeSealer(lambda: client("kms"), key_id=settings.data_key_id),
 )
 
 _METRIC = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 import time
 import uuid
@@ -26,16 +27,22 @@ REGION = "eu-west-2"
 
 @pytest.fixture
 def aws() -> Iterator[Template]:
-    """A fresh moto account with the template's resources (Environment=test)."""
+    """A fresh moto account with the template's resources (Environment=test). ``DATA_KEY_ID`` names this
+    account's table key (``DataKey``), as the template gives it to the functions that seal and open."""
     with mock_aws():
         from caseline.adapters import aws as aws_clients
+        from caseline.config import get_settings
 
         aws_clients.client.cache_clear()
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
+        os.environ["DATA_KEY_ID"] = template.physical["DataKey"]["Arn"]  # not monkeypatch: tests undo theirs
+        get_settings.cache_clear()
         share_one_connection()
         yield template
         aws_clients.client.cache_clear()
+        os.environ.pop("DATA_KEY_ID", None)
+        get_settings.cache_clear()
 
 
 def share_one_connection() -> None:

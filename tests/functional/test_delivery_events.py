@@ -19,6 +19,8 @@ from caseline.adapters.dynamodb.delivery import (
     suppression_sort_key,
 )
 from caseline.adapters.dynamodb.models import OutboxItem, VictimItem, case_pk
+from caseline.adapters.sealing import KmsCodeSealer
+from caseline.domain import access_code
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
 from caseline.domain.records import OutboxMessage, OutboxStatus
 from caseline.domain.safe_contact import SafeContactProfile
@@ -225,7 +227,12 @@ def test_a_statutory_bounce_is_recorded_suppressed_and_followed_up(aws: Template
     fallback = outbox_item(f"{KEY}#fallback-sms")
     assert (fallback["channel"]["S"], fallback["status"]["S"]) == ("sms", "pending")
     assert fallback["template_id"]["S"] == "right3-confirmation"
-    assert "access_code" in json.loads(fallback["personalisation"]["S"])
+    assert "access_code" not in json.loads(fallback["personalisation"]["S"])  # sealed for the SMS, never in clear
+    kms = boto3.client("kms", region_name=REGION)
+    sealer = KmsCodeSealer(lambda: kms, key_id=aws.physical["DataKey"]["Arn"])
+    code = sealer.open_code(FORCE, CASE, f"{KEY}#fallback-sms", fallback["sealed_code"]["S"])
+    stored = item(case_pk(FORCE, CASE), "ACCESS#V-1")
+    assert stored is not None and access_code.matches(code, stored["code_hash"]["S"])
     assert item(case_pk(FORCE, CASE), "ACCESS#V-1") is not None
 
 

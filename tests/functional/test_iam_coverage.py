@@ -228,3 +228,42 @@ def test_the_sign_in_trigger_and_the_journeys_it_feeds_are_in_their_policies(aws
     assert not fed - allowed(aws, "JourneysFunction"), sorted(fed - allowed(aws, "JourneysFunction"))
     assert used == {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"}  # the recorder saw the calls
     assert "dynamodb:Query" in fed and sign_ins.notices()  # the journeys read the case and planned the notice
+
+
+def _kms_statements(template: Template, function: str) -> list[dict[str, Any]]:
+    statements = [s for p in template.resources[function]["Properties"]["Policies"] for s in p.get("Statement", [])]
+    return [s for s in statements if any(str(a).startswith("kms:") for a in _actions(s))]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    granted = statement["Action"]
+    return granted if isinstance(granted, list) else [granted]
+
+
+def test_access_codes_are_sealed_and_opened_only_under_their_own_encryption_context(aws: Template) -> None:
+    """ADR 0012: journeys and delivery events may only seal, dispatch may only open, and each only with
+    exactly the context keys force, case and message; nobody else holds KMS under that context."""
+    code_context = {
+        "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["force", "case", "message"]},
+        "Null": {
+            "kms:EncryptionContext:force": "false",
+            "kms:EncryptionContext:case": "false",
+            "kms:EncryptionContext:message": "false",
+        },
+    }
+    granted: dict[str, list[str]] = {}
+    for function, resource in aws.resources.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for statement in _kms_statements(aws, function):
+            keys = statement.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
+            assert keys is not None, f"{function} holds KMS without an encryption-context condition"
+            if "case" in keys or "message" in keys:
+                assert statement["Condition"] == code_context, function
+                granted.setdefault(function, []).extend(_actions(statement))
+    assert granted == {
+        "JourneysFunction": ["kms:Encrypt"],
+        "DeliveryEventsFunction": ["kms:Encrypt"],
+        "DispatchFunction": ["kms:Decrypt"],
+    }
+    assert _kms_statements(aws, "DutySweepFunction") == []  # it resumes runs, which never send a code

@@ -53,3 +53,14 @@ def test_queues_and_verified_email_domain_exist(aws: Template) -> None:
     ]
     identities = boto3.client("ses", region_name=REGION).list_identities()["Identities"]
     assert identities == ["caseline.example.org"]
+
+
+def test_the_functions_that_seal_and_open_access_codes_get_the_stacks_data_key(aws: Template) -> None:
+    """The local stack gives each function the template's variables: the sealing functions' DATA_KEY_ID is
+    the moto key the provisioner made, and it is enabled (ADR 0012)."""
+    key_arn = aws.physical["DataKey"]["Arn"]
+    for function in ("JourneysFunction", "DispatchFunction", "DeliveryEventsFunction"):
+        variables = aws.resources[function]["Properties"]["Environment"]["Variables"]
+        assert aws.resolve(variables["DATA_KEY_ID"]) == key_arn, function
+    kms = boto3.client("kms", region_name=REGION)
+    assert kms.describe_key(KeyId=key_arn)["KeyMetadata"]["Enabled"] is True

@@ -30,6 +30,7 @@ from caseline.domain.records import (
     VictimContact,
     WebhookReceipt,
     WriteOutcome,
+    original_key,
 )
 from caseline.services.journeys import JourneyState, RunWrites
 from caseline.services.sign_in import CaseMembership
@@ -46,6 +47,31 @@ class FixedClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
+
+
+class FakeCodeSealer:
+    """Seals like KMS with an encryption context: a sealed code opens only for the force, case and message
+    (a fallback's original, ``records.original_key``) it was sealed for. The sealed form never contains the code."""
+
+    def __init__(self) -> None:
+        self._plain: dict[str, tuple[tuple[str, str, str], str]] = {}
+        self.opened: list[tuple[str, str, str]] = []
+
+    def seal_code(self, force_id: str, case_id: str, message_key: str, code: str) -> str:
+        sealed = f"sealed-{len(self._plain) + 1}"
+        self._plain[sealed] = ((force_id, case_id, original_key(message_key)), code)
+        return sealed
+
+    def open_code(self, force_id: str, case_id: str, message_key: str, sealed: str) -> str:
+        context, code = self._plain.get(sealed, (None, ""))
+        if context != (force_id, case_id, original_key(message_key)):
+            raise StorageUnavailableError("the sealed code does not open for this message")
+        self.opened.append(context)
+        return code
+
+    def code_in(self, sealed: str | None) -> str | None:
+        """What a sealed value holds (for tests that check what would be sent)."""
+        return self._plain[sealed][1] if sealed in self._plain else None
 
 
 class FakeSecrets:
@@ -196,6 +222,7 @@ class FakeOutboxRepository:
         if stored is None or stored.status is not OutboxStatus.SENDING:
             raise StorageUnavailableError("the message is not being sent")
         personalisation = dict(stored.personalisation)
+        sealed_code = stored.sealed_code
         if status in {
             OutboxStatus.SENT,
             OutboxStatus.BLOCKED,
@@ -204,6 +231,7 @@ class FakeOutboxRepository:
             OutboxStatus.UNKNOWN,
         }:
             personalisation.pop("access_code", None)
+            sealed_code = None
         self.put_message(
             dataclasses.replace(
                 stored,
@@ -211,6 +239,7 @@ class FakeOutboxRepository:
                 personalisation=personalisation,
                 provider_message_id=provider_id,
                 send_after=send_after,
+                sealed_code=sealed_code,
             )
         )
         if task is not None:

@@ -441,6 +441,22 @@ def test_a_choice_needing_a_placeholder_the_trigger_lacks_is_reported() -> None:
     ]
 
 
+def test_an_access_code_sent_after_a_wait_is_reported() -> None:
+    # Given a code-reissued journey that waits before sending the code (a run the sweep would resume,
+    # which cannot seal a code), and one that sends it straight away
+    templates = {**TEMPLATES, "new-code": {"name", "access_code"}}
+    waiting = {
+        "pause": {"type": "wait", "hours": 1, "next": "tell"},
+        "tell": {"type": "send", "template": "new-code", "statutory": True},
+    }
+    at_once = {"tell": {"type": "send", "template": "new-code", "statutory": True}}
+    # When they are validated, then only the first is reported
+    assert validate(read(small_document(waiting, trigger=ev.ACCESS_CODE_REISSUED)), templates) == [
+        "small v1: steps.tell: template 'new-code' sends an access code after a wait"
+    ]
+    assert validate(read(small_document(at_once, trigger=ev.ACCESS_CODE_REISSUED)), templates) == []
+
+
 def test_unreachable_steps_are_reported() -> None:
     document = sound_document()
     document["steps"]["orphan"] = {"type": "task", "reason": "call-victim"}

@@ -20,6 +20,7 @@ from caseline.services.delivery import POINTER_PATIENCE, DeliveryOutcome, Fallba
 from tests.unit.builders import CASE_ID, FORCE, NOW, VICTIM_ID, outbox_message, right3_personalisation, victim_contact
 from tests.unit.fakes import (
     FakeCaseRepository,
+    FakeCodeSealer,
     FakeOutboxRepository,
     FakeSentMessages,
     FakeSuppressionList,
@@ -60,6 +61,7 @@ class World:
     outbox: FakeOutboxRepository = field(default_factory=FakeOutboxRepository)
     suppressions: FakeSuppressionList = field(default_factory=FakeSuppressionList)
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
+    codes: FakeCodeSealer = field(default_factory=FakeCodeSealer)
     sent: FakeSentMessages = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,6 +99,7 @@ class World:
             outbox=self.outbox,
             templates=TEMPLATES,
             clock=self.clock,
+            codes=self.codes,
         )
 
     def result(self, message: OutboxMessage) -> DeliveryResult | None:
@@ -188,13 +191,16 @@ def test_a_statutory_bounce_tasks_the_officer_and_sends_the_same_message_by_sms(
         "template_id": "right3-confirmation",
         "fallback": "sms",
     }
-    # And a pending SMS with the same template and personalisation, plus a new access code
+    # And a pending SMS with the same template and personalisation, plus a new access code sealed for it
+    # (never in clear) that replaces the bounced one, with its own expiry
     [fallback] = world.fallbacks()
     assert fallback.key == f"{message.key}#fallback-sms"
     assert (fallback.channel, fallback.template_id, fallback.status) == ("sms", "right3-confirmation", "pending")
     assert fallback.duty_id == message.duty_id
-    new_code = fallback.personalisation.pop("access_code")
+    assert "access_code" not in fallback.personalisation
+    assert fallback.personalisation.pop("access_code_expires") == "Wednesday 1 April 2026"  # NOW + 30 days
     assert fallback.personalisation == message.personalisation
+    new_code = world.codes.open_code(FORCE, CASE_ID, fallback.key, fallback.sealed_code or "")
     [stored] = world.outbox.access_codes.values()
     assert access_code.matches(new_code, stored.code_hash)
 
@@ -210,9 +216,10 @@ def test_a_fallback_keeps_a_template_without_an_access_code_as_it_is(world: Worl
         outbox=world.outbox,
         templates=templates_without_code,
         clock=world.clock,
+        codes=world.codes,
     )
     [fallback] = world.fallbacks()
-    assert "access_code" not in fallback.personalisation
+    assert "access_code" not in fallback.personalisation and fallback.sealed_code is None
     assert world.outbox.access_codes == {}
 
 

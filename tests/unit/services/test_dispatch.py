@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
 from caseline.domain.preferences import VictimPreferences
-from caseline.domain.records import CaseRecord, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.records import CaseRecord, OutboxMessage, OutboxStatus, VictimContact, message_task
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.templates import MessageTemplate
 from caseline.domain.vocabulary import Channel
@@ -25,6 +25,7 @@ from caseline.services.timers import release_deferred_messages
 from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, outbox_message, right3_personalisation, victim_contact
 from tests.unit.fakes import (
     FakeCaseRepository,
+    FakeCodeSealer,
     FakeEmailSender,
     FakeOutboxRepository,
     FakeSmsSender,
@@ -101,10 +102,25 @@ class World:
     suppression: FakeSuppressionList = field(default_factory=FakeSuppressionList)
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
     preferences: dict[str, VictimPreferences] = field(default_factory=dict)
+    codes: FakeCodeSealer = field(default_factory=FakeCodeSealer)
 
     def given(
-        self, message: OutboxMessage, victim: VictimContact | None = None, case: CaseRecord | None = None
+        self,
+        message: OutboxMessage,
+        victim: VictimContact | None = None,
+        case: CaseRecord | None = None,
+        *,
+        plain_code: bool = False,
     ) -> OutboxMessage:
+        """The message as journeys plan it: its access code sealed for it, never in the personalisation
+        (``plain_code``: as planned before codes were sealed)."""
+        code = message.personalisation.get("access_code")
+        if code is not None and not plain_code:
+            message = replace(
+                message,
+                personalisation={k: v for k, v in message.personalisation.items() if k != "access_code"},
+                sealed_code=self.codes.seal_code(message.force_id, message.case_id, message.key, code),
+            )
         self.outbox.put_message(message)
         if victim is not None:
             self.cases.put_victim(victim)
@@ -121,6 +137,7 @@ class World:
             templates=TEMPLATES,
             facts=FACTS,
             clock=self.clock,
+            codes=self.codes,
         )
         return dispatch_message(FORCE, CASE_ID, message.key, env)
 
@@ -234,7 +251,7 @@ def test_a_transient_provider_failure_is_retried_with_backoff_through_the_sweep(
         1,
         NOW + timedelta(seconds=30),
     )
-    assert stored.personalisation["access_code"] == "ABCDE-FGHJK"
+    assert world.codes.code_in(stored.sealed_code) == "ABCDE-FGHJK"  # still sealed, for the next attempt
     assert world.outbox.tasks == {}
     # And each failure waits longer; once the provider is back, the released message is sent
     world.clock.current = NOW + timedelta(seconds=30)
@@ -305,7 +322,8 @@ def test_a_message_outside_the_victims_safe_hours_is_not_sent_now(world: World) 
     held = world.outbox.get_message(message.force_id, message.case_id, message.key)
     assert held.status is OutboxStatus.DEFERRED
     assert held.send_after == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
-    assert "access_code" in held.personalisation  # not sent yet, so the code is still needed
+    assert held.sealed_code is not None  # not sent yet, so the (sealed) code is still needed
+    assert "access_code" not in held.personalisation and world.codes.opened == []  # opened only to send
 
 
 def test_a_held_message_is_released_then_sent_when_safe_hours_begin(world: World) -> None:
@@ -340,8 +358,13 @@ def test_a_permanent_rejection_of_a_statutory_message_falls_back_to_the_other_sa
         OutboxStatus.PENDING,
         message.template_id,
     )
+    # And it carries the email's sealed code (the email never went), which opens for it and nothing else
+    assert world.stored(message).sealed_code is None
+    assert fallback.sealed_code is not None and "access_code" not in fallback.personalisation
     assert world.dispatch(fallback) is DispatchOutcome.SENT
-    assert len(world.sms.sent) == 1
+    [sent] = world.sms.sent
+    assert "ABCDE-FGHJK" in sent["text"]
+    assert world.stored(fallback).sealed_code is None
 
 
 def advice(channel: str = "sms", **overrides: object) -> OutboxMessage:
@@ -517,3 +540,87 @@ def test_safe_hours_that_start_when_they_end_leave_no_safe_moment(world: World, 
     else:
         assert outcome is DispatchOutcome.SKIPPED
         assert world.outbox.tasks == {}
+
+
+# ---------------------------------------------------------------- the access code, sealed until sent
+
+
+def _final(world: World, outcome: str) -> OutboxMessage:
+    """A message with a sealed code brought to one final status."""
+    if outcome == "sent":
+        message = world.given(outbox_message("sms"), victim_contact())
+    elif outcome == "blocked":
+        message = world.given(
+            outbox_message("email"), victim_contact(safe_contact=SafeContactProfile(safe_channels=(Channel.SMS,)))
+        )
+    elif outcome == "failed":
+        message = world.given(outbox_message("email"), victim_contact(mobile=None))
+        world.email.fail_with = DeliveryRejectedError()
+    elif outcome == "skipped":
+        world.preferences["V-1"] = VictimPreferences(non_statutory=False)
+        message = world.given(outbox_message("sms", statutory=False), victim_contact())
+    else:  # "unknown": claimed, never recorded; the sweep reports it
+        message = world.given(outbox_message("sms"), victim_contact())
+        claimed = world.outbox.claim(FORCE, CASE_ID, message.key, NOW)
+        assert claimed is not None and claimed.sealed_code is not None
+        world.outbox.mark_unknown(claimed, message_task(claimed, "delivery-unknown", NOW))
+        return world.stored(message)
+    assert world.dispatch(message).value == outcome
+    return world.stored(message)
+
+
+@pytest.mark.parametrize("outcome", ["sent", "blocked", "failed", "skipped", "unknown"])
+def test_no_final_status_keeps_the_sealed_code(world: World, outcome: str) -> None:
+    stored = _final(world, outcome)
+    assert stored.status.value == outcome
+    assert stored.sealed_code is None and "access_code" not in stored.personalisation
+
+
+def test_the_code_is_opened_only_to_send_and_the_sent_message_keeps_nothing_of_it(world: World) -> None:
+    message = world.given(outbox_message("sms"), victim_contact())
+    assert "access_code" not in message.personalisation and message.sealed_code is not None
+    assert world.dispatch(message) is DispatchOutcome.SENT
+    [sent] = world.sms.sent
+    assert "ABCDE-FGHJK" in sent["text"]
+    assert world.codes.opened == [(FORCE, CASE_ID, message.key)]
+    assert world.stored(message).sealed_code is None
+
+
+def test_a_sealed_code_that_does_not_open_for_this_message_is_never_sent_with_a_gap(world: World) -> None:
+    # Given a message whose sealed code was made for another message (copied, or tampered with)
+    other = world.given(outbox_message("sms", key="000000000009#right3-confirmation#sms#V-1"), victim_contact())
+    message = world.given(
+        outbox_message(
+            "sms",
+            sealed_code=other.sealed_code,
+            personalisation={k: v for k, v in right3_personalisation().items() if k != "access_code"},
+        ),
+        victim_contact(),
+    )
+    # When it is dispatched, then nothing is sent: it is retried (KMS may be down), never sent without the code
+    assert world.dispatch(message) is DispatchOutcome.RETRYING
+    assert world.sms.sent == []
+
+
+def test_a_dispatch_that_cannot_open_codes_records_the_message_as_not_rendered(world: World) -> None:
+    message = world.given(outbox_message("sms"), victim_contact())
+    env = DispatchEnvironment(
+        reader=FakeDispatchReader(world.cases, world.outbox),
+        outbox=world.outbox,
+        email=world.email,
+        sms=world.sms,
+        suppression=world.suppression,
+        templates=TEMPLATES,
+        facts=FACTS,
+        clock=world.clock,
+    )
+    assert dispatch_message(FORCE, CASE_ID, message.key, env) is DispatchOutcome.FAILED
+    assert [t.reason for t in world.outbox.tasks.values()] == ["message-could-not-be-rendered"]
+    assert world.sms.sent == [] and world.stored(message).sealed_code is None
+
+
+def test_a_message_planned_before_codes_were_sealed_still_sends_its_plain_code_then_drops_it(world: World) -> None:
+    message = world.given(outbox_message("sms"), victim_contact(), plain_code=True)
+    assert world.dispatch(message) is DispatchOutcome.SENT
+    assert "ABCDE-FGHJK" in world.sms.sent[0]["text"]
+    assert "access_code" not in world.stored(message).personalisation

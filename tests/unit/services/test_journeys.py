@@ -7,6 +7,7 @@ pin the engine's behaviour while the content changes.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from caseline.domain import access_code
 from caseline.domain import events as ev
 from caseline.domain.case import CaseStage
+from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.journeys import JourneyDefinition, validate
 from caseline.domain.personalisation import ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED
 from caseline.domain.preferences import VictimPreferences
@@ -32,7 +34,7 @@ from caseline.services.journeys import (
     run_preferences_changed,
 )
 from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, officer_block, stored_event, victim_contact
-from tests.unit.fakes import FakeJourneyStore, FixedClock
+from tests.unit.fakes import FakeCodeSealer, FakeJourneyStore, FixedClock
 
 PORTAL = "https://portal.example.org"
 REFERENCE = "NS/2026/0001"
@@ -194,6 +196,7 @@ def environment(
     *definitions: JourneyDefinition,
     clock: FixedClock | None = None,
     locks: RecordingLocks | None = None,
+    codes: FakeCodeSealer | None = None,
 ) -> JourneyEnvironment:
     return JourneyEnvironment(
         store=store,
@@ -202,6 +205,7 @@ def environment(
         template_placeholders=PLACEHOLDERS,
         portal_url=PORTAL,
         locks=locks,
+        codes=codes if codes is not None else FakeCodeSealer(),
     )
 
 
@@ -328,16 +332,27 @@ def test_the_right3_duty_is_due_one_working_day_after_the_uk_date_of_the_event(
     )
 
 
-def test_a_fresh_access_code_is_stored_hashed_and_shown_only_in_the_messages() -> None:
+def test_a_fresh_access_code_is_stored_hashed_and_sealed_for_each_message() -> None:
     # Given a recorded case whose confirmation template needs the access code
     store = given_case()
     event = recorded(store)
+    codes = FakeCodeSealer()
     # When the confirmation journey runs
-    run_journeys(event, environment(store, CONFIRMATION))
-    # Then both channels carry the same code in display form, and only its hash is stored
-    shown = {m.personalisation["access_code"] for m in store.messages.values()}
+    run_journeys(event, environment(store, CONFIRMATION, codes=codes))
+    # Then no message holds the code in clear: each carries it sealed for itself (force, case, message)
+    messages = list(store.messages.values())
+    assert len(messages) == 2 and all("access_code" not in m.personalisation for m in messages)
+    assert len({m.sealed_code for m in messages}) == 2
+    for message in messages:
+        assert message.sealed_code is not None
+        other = next(m for m in messages if m is not message)
+        with pytest.raises(StorageUnavailableError):
+            codes.open_code(FORCE, CASE_ID, other.key, message.sealed_code)
+    # And both channels carry the same code in display form, of which only the hash is stored
+    shown = {codes.open_code(FORCE, CASE_ID, m.key, m.sealed_code or "") for m in messages}
     assert len(shown) == 1
     code = shown.pop()
+    assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code)
     assert len(access_code.normalise(code)) == access_code.CODE_LENGTH
     [record] = store.access_codes.values()
     assert record.victim_id == "V-1"
@@ -355,8 +370,8 @@ def test_the_personalisation_holds_only_what_the_template_needs() -> None:
     # Then each message carries exactly the template's placeholders, filled in
     message = store.messages[(FORCE, CASE_ID, "000000000001#confirmation#email#V-1")]
     values = dict(message.personalisation)
-    assert set(values) == PLACEHOLDERS["confirmation"] | CONTENT_FREE_NEEDS
-    assert values.pop("access_code")
+    assert set(values) == (PLACEHOLDERS["confirmation"] | CONTENT_FREE_NEEDS) - {"access_code"}  # sealed apart
+    assert message.sealed_code
     assert (values.pop("force_name"), values.pop("force_phone")) == ("", "101")  # a force the test made up
     assert values == {
         "name": "Alex Example",
@@ -376,7 +391,7 @@ def test_a_template_without_the_access_code_gets_no_code() -> None:
     assert store.access_codes == {}
     for message in store.messages.values():
         assert own(message) == {"name": "Alex Example", "crime_reference": REFERENCE}
-        assert "access_code" not in message.personalisation
+        assert "access_code" not in message.personalisation and message.sealed_code is None
 
 
 def test_replaying_the_same_event_plans_nothing_new() -> None:

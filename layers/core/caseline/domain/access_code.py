@@ -5,6 +5,9 @@ Guessing is limited by counters in fixed UTC-day windows (``attempt_window``): e
 ``REFERENCE_ATTEMPTS`` failures a day from all accounts together. The reference's limit is a backstop
 set so high that only thousands of accounts could reach it, so someone who knows the reference cannot
 lock the victim out, while guessing stays hopeless (``guessing_odds``; docs/api.md has the figures).
+
+Until it is sent, the plain code exists only sealed (KMS) on its outbox message, bound to the force, the
+case and the message; see docs/adr/0012-access-codes-sealed-until-sent.md.
 """
 
 from __future__ import annotations

@@ -145,7 +145,8 @@ class JourneyDefinition:
     def templates_used(self) -> set[str]:
         return {template for step in self.steps.values() for _, template in step.template_choices()}
 
-    def reachable(self) -> set[str]:
+    def reachable(self, *, past_waits: bool = True) -> set[str]:
+        """Steps a run can reach from the start (``past_waits=False``: without waiting, as the event runs)."""
         seen: set[str] = set()
         pending = [self.start]
         while pending:
@@ -153,7 +154,8 @@ class JourneyDefinition:
             if sid in seen or sid not in self.steps:
                 continue
             seen.add(sid)
-            pending.extend(self.steps[sid].targets())
+            if past_waits or self.steps[sid].type != "wait":
+                pending.extend(self.steps[sid].targets())
         return seen
 
 
@@ -229,6 +231,16 @@ def validate(definition: JourneyDefinition, template_placeholders: Mapping[str, 
                     problems.append(f"{where}: template {template!r} needs {sorted(missing)} the trigger lacks")
         if step.type == "settle-duty" and step.raw.get("right") not in started:
             problems.append(f"{where}: settles {step.raw.get('right')!r}, which no step starts")
+    # A run resumed after a wait is planned by the sweep, which cannot seal a new access code (only the
+    # journeys function holds kms:Encrypt): a code goes out in the run's first leg or not at all.
+    first_leg = definition.reachable(past_waits=False)
+    for step in definition.steps.values():
+        after_wait = step.step_id not in first_leg
+        for template in {t for _, t in step.template_choices()} if after_wait else ():
+            if "access_code" in template_placeholders.get(template, ()):
+                problems.append(
+                    f"{name}: steps.{step.step_id}: template {template!r} sends an access code after a wait"
+                )
     used_by: dict[str, str] = {}
     for step in definition.steps.values():
         for template in {t for _, t in step.template_choices()}:

@@ -26,6 +26,14 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class CodeSealer(Protocol):
+    """Seals a one-time access code for one message (force, case, message) until it is sent."""
+
+    def seal_code(self, force_id: str, case_id: str, message_key: str, code: str) -> str: ...
+
+    def open_code(self, force_id: str, case_id: str, message_key: str, sealed: str) -> str: ...
+
+
 class SecretProvider(Protocol):
     def webhook_secrets(self, force_id: str) -> Sequence[str]:
         """The force's currently valid signing secrets (one, or two during rotation). Empty if unknown."""

@@ -92,6 +92,19 @@ class OutboxStatus(StrEnum):
     UNKNOWN = "unknown"  # claimed, then never recorded (a crash after sending?): not resent, the force is told
 
 
+_FALLBACK_MARK = "#fallback-"
+
+
+def fallback_key(key: str, channel: str) -> str:
+    """The key of the same message sent again by another channel (dispatch's or delivery's fallback)."""
+    return f"{key}{_FALLBACK_MARK}{channel}"
+
+
+def original_key(key: str) -> str:
+    """The message a fallback stands in for (itself if it is not a fallback)."""
+    return key.split(_FALLBACK_MARK, 1)[0]
+
+
 @dataclass(frozen=True)
 class OutboxMessage:
     force_id: str
@@ -108,6 +121,9 @@ class OutboxMessage:
     send_after: datetime | None = None
     statutory: bool = True  # the Victims' Code requires it: skips quiet hours and caps, never safe contact
     attempts: int = 0  # provider failures so far
+    # The one-time access code, sealed for this message (never in ``personalisation``); removed once the
+    # message reaches a final status.
+    sealed_code: str | None = None
 
 
 class DutyStatus(StrEnum):

@@ -3,7 +3,8 @@
 Every result is recorded on the message (never worse news overwritten by better). A permanent bounce
 or a complaint puts the address on the suppression list, so dispatch never writes to it again. If the
 message was statutory, the officer gets a task, and when the victim has a mobile that their
-safe-contact profile allows, the same message goes again by SMS. Every write is keyed on the message,
+safe-contact profile allows, the same message goes again by SMS (with a new access code, sealed for it,
+when the template carries one: the bounced one never arrived). Every write is keyed on the message,
 so a repeated or late notification changes nothing.
 """
 
@@ -15,10 +16,19 @@ from enum import StrEnum
 from typing import Protocol
 
 from caseline.domain import access_code
+from caseline.domain.calendar import uk_date
 from caseline.domain.delivery import DeliveryNotification, DeliveryResult, ProviderPointer, SuppressionReason
 from caseline.domain.errors import RetryableError
-from caseline.domain.ports import CaseRepository, Clock, OutboxRepository, SuppressionList
-from caseline.domain.records import AccessCodeRecord, OfficerTask, OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.personalisation import long_date
+from caseline.domain.ports import CaseRepository, Clock, CodeSealer, OutboxRepository, SuppressionList
+from caseline.domain.records import (
+    AccessCodeRecord,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    VictimContact,
+    fallback_key,
+)
 from caseline.domain.safe_contact import allowed_channels
 from caseline.domain.templates import MessageTemplate, placeholders
 from caseline.domain.vocabulary import Channel
@@ -65,6 +75,7 @@ def record_delivery(
     outbox: OutboxRepository,
     templates: Mapping[tuple[str, str], MessageTemplate],
     clock: Clock,
+    codes: CodeSealer | None = None,
 ) -> DeliveryOutcome:
     pointer = sent.pointer(notification.provider_message_id)
     if pointer is None:
@@ -80,7 +91,7 @@ def record_delivery(
         return DeliveryOutcome.RECORDED
     if not pointer.statutory or pointer.channel != Channel.EMAIL.value:
         return DeliveryOutcome.SUPPRESSED
-    _follow_up(pointer, reason, sent=sent, cases=cases, outbox=outbox, templates=templates, clock=clock)
+    _follow_up(pointer, reason, sent=sent, cases=cases, outbox=outbox, templates=templates, clock=clock, codes=codes)
     return DeliveryOutcome.FOLLOWED_UP
 
 
@@ -93,6 +104,7 @@ def _follow_up(
     outbox: OutboxRepository,
     templates: Mapping[tuple[str, str], MessageTemplate],
     clock: Clock,
+    codes: CodeSealer | None,
 ) -> None:
     """An officer task first, then the SMS instead (two writes, each idempotent on its own key)."""
     now = clock.now()
@@ -118,8 +130,8 @@ def _follow_up(
     )
     outbox.create_messages([], tasks=[task])
     if plan is Fallback.SMS and original is not None:
-        fallback, codes = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now)
-        outbox.create_messages([fallback], access_codes=codes)
+        fallback, issued = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now, codes)
+        outbox.create_messages([fallback], access_codes=issued)
 
 
 def _fallback_plan(
@@ -145,28 +157,35 @@ def _fallback_plan(
 
 
 def _sms_instead(
-    original: OutboxMessage, template: MessageTemplate, now: datetime
+    original: OutboxMessage, template: MessageTemplate, now: datetime, codes: CodeSealer | None
 ) -> tuple[OutboxMessage, list[AccessCodeRecord]]:
-    """The same template and personalisation by SMS. Dispatch removed a one-time access code from the
-    sent message, so a template that needs one gets a new code (the bounced one never arrived)."""
-    personalisation = dict(original.personalisation)
-    codes = []
-    if "access_code" in placeholders(template.body) and "access_code" not in personalisation:
-        code = access_code.new_code()
-        personalisation["access_code"] = access_code.display(code)
-        codes.append(
+    """The same template and personalisation by SMS. Dispatch removed the sealed access code from the
+    sent message, so a template that needs one gets a new code (it replaces the bounced one, which never
+    arrived), sealed for the fallback like any other."""
+    personalisation = {k: v for k, v in original.personalisation.items() if k != "access_code"}
+    key = fallback_key(original.key, Channel.SMS.value)
+    issued = []
+    sealed = None
+    if "access_code" in placeholders(template.body):
+        if codes is None:
+            raise RuntimeError("this delivery environment cannot seal access codes")
+        code = access_code.display(access_code.new_code())
+        expires_at = now + timedelta(days=access_code.VALID_DAYS)
+        personalisation["access_code_expires"] = long_date(uk_date(expires_at))
+        sealed = codes.seal_code(original.force_id, original.case_id, key, code)
+        issued.append(
             AccessCodeRecord(
                 force_id=original.force_id,
                 case_id=original.case_id,
                 victim_id=original.victim_id,
                 code_hash=access_code.hash_code(code),
-                expires_at=now + timedelta(days=access_code.VALID_DAYS),
+                expires_at=expires_at,
             )
         )
     fallback = OutboxMessage(
         force_id=original.force_id,
         case_id=original.case_id,
-        key=f"{original.key}#fallback-sms",
+        key=key,
         victim_id=original.victim_id,
         channel=Channel.SMS.value,
         template_id=original.template_id,
@@ -174,5 +193,6 @@ def _sms_instead(
         status=OutboxStatus.PENDING,
         created_at=now,
         duty_id=original.duty_id,
+        sealed_code=sealed,
     )
-    return fallback, codes
+    return fallback, issued

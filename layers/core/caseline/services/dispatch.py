@@ -18,7 +18,7 @@ from typing import Protocol
 
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
 from caseline.domain.outbound import backoff_seconds
-from caseline.domain.ports import Clock, EmailSender, OutboxRepository, SmsSender, SuppressionList
+from caseline.domain.ports import Clock, CodeSealer, EmailSender, OutboxRepository, SmsSender, SuppressionList
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     CaseRecord,
@@ -26,6 +26,7 @@ from caseline.domain.records import (
     OutboxMessage,
     OutboxStatus,
     VictimContact,
+    fallback_key,
     message_task,
 )
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours, allowed_channels, hours_overlap, is_content_free
@@ -82,6 +83,7 @@ class DispatchEnvironment:
     templates: Mapping[tuple[str, str], MessageTemplate]
     facts: Mapping[str, TemplateFacts]
     clock: Clock
+    codes: CodeSealer | None = None  # opens a message's sealed access code at send time (none: cannot)
 
 
 def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
@@ -120,7 +122,7 @@ def _other_channel_planned(message: OutboxMessage, channel: Channel, planned: fr
     """Did the same step already go (or is it going) by ``channel``? Keys are run#template#channel#victim."""
     parts = message.key.split("#")
     natural = "#".join([*parts[:2], channel.value, *parts[3:4]]) if len(parts) >= 4 else ""
-    return natural in planned or f"{message.key}#fallback-{channel.value}" in planned
+    return natural in planned or fallback_key(message.key, channel.value) in planned
 
 
 def _fall_back(
@@ -138,7 +140,7 @@ def _fall_back(
         return True
     fallback = replace(
         message,
-        key=f"{message.key}#fallback-{others[0].value}",
+        key=fallback_key(message.key, others[0].value),  # the same message: it keeps the sealed code
         channel=others[0].value,
         status=OutboxStatus.PENDING,
         created_at=env.clock.now(),
@@ -147,6 +149,16 @@ def _fall_back(
     )
     env.outbox.mark_failed(message, _task(message, reason, env.clock), fallback)
     return True
+
+
+def _values(message: OutboxMessage, env: DispatchEnvironment) -> Mapping[str, str]:
+    """The personalisation, with the access code opened from its seal just for this render."""
+    if message.sealed_code is None:
+        return message.personalisation
+    if env.codes is None:  # a wiring mistake: recorded as a message that could not be rendered, never a gap
+        raise ValidationFailedError("the access code cannot be opened here", field="access_code")
+    code = env.codes.open_code(message.force_id, message.case_id, message.key, message.sealed_code)
+    return {**message.personalisation, "access_code": code}
 
 
 def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnvironment) -> DispatchOutcome:
@@ -194,7 +206,7 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
     try:
         if template is None:
             raise ValidationFailedError("no such template", field="template_id")
-        rendered = render(template, message.personalisation)
+        rendered = render(template, _values(message, env))
         if channel is Channel.EMAIL:
             provider_id = env.email.send_email(
                 to=victim.email or "",

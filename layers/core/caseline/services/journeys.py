@@ -27,7 +27,7 @@ from caseline.domain.personalisation import (
     event_values,
     long_date,
 )
-from caseline.domain.ports import Clock
+from caseline.domain.ports import Clock, CodeSealer
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -125,6 +125,13 @@ class JourneyEnvironment:
     portal_url: str
     locks: LinkLocks | None = None
     identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
+    codes: CodeSealer | None = None  # seals each new access code for its message (none: no code can be sent)
+
+
+def _sealed(env: JourneyEnvironment, case: CaseRecord, message_key: str, code: str) -> str:
+    if env.codes is None:
+        raise RuntimeError("this journey environment cannot seal access codes")
+    return env.codes.seal_code(case.force_id, case.case_id, message_key, code)
 
 
 def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
@@ -368,10 +375,11 @@ def _writes(
         **(extra_values or {}),
     }
     codes: list[AccessCodeRecord] = []
+    code: str | None = None  # never in a personalisation: each message carries it sealed for itself
     if any("access_code" in env.template_placeholders.get(s.template, ()) for s in steps.sends):
-        code = access_code.new_code()
+        code = access_code.display(access_code.new_code())
         expires = now + timedelta(days=access_code.VALID_DAYS)
-        values |= {"access_code": access_code.display(code), "access_code_expires": long_date(uk_date(expires))}
+        values |= {"access_code_expires": long_date(uk_date(expires))}
         codes.append(
             AccessCodeRecord(case.force_id, case.case_id, victim.victim_id, access_code.hash_code(code), expires)
         )
@@ -391,11 +399,12 @@ def _writes(
         # its run started before the wait.
         settles = f"{send.settles}#{prefix}" if send.settles else None
         for channel in allowed:
+            key = f"{run_key}#{send.template}#{channel.value}#{victim.victim_id}"
             messages.append(
                 OutboxMessage(
                     force_id=case.force_id,
                     case_id=case.case_id,
-                    key=f"{run_key}#{send.template}#{channel.value}#{victim.victim_id}",
+                    key=key,
                     victim_id=victim.victim_id,
                     channel=channel.value,
                     template_id=send.template,
@@ -404,6 +413,7 @@ def _writes(
                     created_at=now,
                     duty_id=settles,
                     statutory=send.statutory,
+                    sealed_code=_sealed(env, case, key, code) if code and "access_code" in needed else None,
                 )
             )
         if not allowed and send.statutory:

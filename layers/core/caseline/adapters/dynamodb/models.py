@@ -147,6 +147,7 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
+    sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
 
 
 class OutboundItem(CaselineItem, discriminator="outbound"):

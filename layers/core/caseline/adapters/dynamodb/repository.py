@@ -116,6 +116,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         send_after=item.send_after,
         statutory=item.statutory is not False,
         attempts=int(item.attempts or 0),
+        sealed_code=item.sealed_code,
     )
 
 
@@ -360,6 +361,7 @@ class DynamoOutboxRepository:
             created_at=message.created_at,
             duty_id=message.duty_id,
             statutory=message.statutory,
+            sealed_code=message.sealed_code,
         )
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
@@ -398,9 +400,12 @@ class DynamoOutboxRepository:
         if status is not OutboxStatus.DEFERRED:  # deferring sets its own gsi1 entry
             actions += [OutboxItem.gsi1pk.remove(), OutboxItem.gsi1sk.remove()]
         if status in _FINAL:
-            # The one-time access code lives in plain text only until the message has been handled.
-            personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
-            actions.append(OutboxItem.personalisation.set(personalisation))
+            # The sealed access code outlives no message: gone from the item once it is handled. (A plain
+            # ``access_code`` in the personalisation is only on items planned before codes were sealed.)
+            actions.append(OutboxItem.sealed_code.remove())
+            if "access_code" in message.personalisation:
+                personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
+                actions.append(OutboxItem.personalisation.set(personalisation))
         try:
             with TransactWrite(connection=_connection()) as transaction:
                 transaction.update(item, actions=actions, condition=OutboxItem.status == OutboxStatus.SENDING.value)
