@@ -40,6 +40,10 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
 8. moto finds the service of every request by trying each of its hundreds of URL patterns against the
    host (``127.0.0.1:port`` matches none) and listing its own modules on disk: the answer for a host
    never changes, so it is remembered.
+10. moto's ``AdminUserGlobalSignOut`` revokes only the tokens issued to the exact name it is given. A user
+   who signed in with their email (the pool's username attribute) and is signed out by their ``sub``
+   (as Cognito allows, and as the victim API does) kept a working refresh token. ``sign_out_every_name``
+   revokes every token of the user the name resolves to.
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from moto.cognitoidp.models import CognitoIdpUserPool
 from moto.core.common_models import BaseModel
 from moto.core.responses import ActionResult
 from moto.dynamodb import models as dynamodb_models
@@ -320,6 +325,24 @@ def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
     return object.__new__(cls)
 
 
+def sign_out_every_name(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``CognitoIdpUserPool.sign_out`` for every name (email, sub) the user's tokens were issued to."""
+
+    @functools.wraps(original)
+    def sign_out(self: CognitoIdpUserPool, username: str) -> None:
+        original(self, username)
+        user = self._get_user(username)
+        if user is None:
+            return
+        issued_to = {entry[1] for entry in self.refresh_tokens.values() if entry is not None}
+        issued_to |= {entry[1] for entry in self.access_tokens.values()}
+        for name in issued_to - {username}:
+            if self._get_user(name) is user:
+                original(self, name)
+
+    return sign_out
+
+
 def trim_stream(table: Table, read_up_to: int) -> int:
     """Drop the stream records of ``table`` with sequence numbers up to ``read_up_to`` (records every
     consumer has read); sequence numbers carry on unchanged. Returns how many were dropped."""
@@ -353,4 +376,5 @@ def apply() -> None:
     BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
     ActionResult.execute_result = _fast_json(ActionResult.execute_result)  # type: ignore[method-assign]
     StreamShard.add = _signalling(_serialised(StreamShard.add), STREAM_WRITES)  # type: ignore[method-assign]
+    CognitoIdpUserPool.sign_out = sign_out_every_name(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
     _applied = True
