@@ -126,6 +126,33 @@ def test_after_an_ending_every_route_refuses_the_old_token(linked: Victims, endi
     assert linked.case("casey", "hampshire", "HAM-J-1")[0] == 200
 
 
+def test_the_signed_in_report_routes_refuse_the_old_token_too(linked: Victims) -> None:
+    from .conftest import load_handler
+
+    reports = load_handler("reports")
+    linked.sign_in("alex", time.time() - 60)
+    old = linked.claims("alex")
+
+    def my_reports(claims: dict[str, str]) -> int:
+        event = api_event("GET", "/v1/me/reports", resource="/v1/me/reports", claims=claims)
+        return int(reports.lambda_handler(event, Context())["statusCode"])
+
+    assert my_reports(old) == 200
+    _sign_out_everywhere(linked, "alex")
+    assert my_reports(old) == 401
+    event = api_event(
+        "POST",
+        "/v1/me/reports",
+        resource="/v1/me/reports",
+        headers={"Content-Type": "application/json"},
+        body="{}",
+        claims=old,
+    )
+    assert reports.lambda_handler(event, Context())["statusCode"] == 401  # refused before the body is read
+    linked.sign_in("alex", time.time() + 2)
+    assert my_reports(linked.claims("alex")) == 200
+
+
 @pytest.mark.parametrize("ending", ["sign out everywhere", "quick exit"])
 def test_a_token_from_a_sign_in_after_the_sign_out_works(linked: Victims, ending: str) -> None:
     linked.sign_in("alex", time.time() - 60)

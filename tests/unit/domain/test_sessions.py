@@ -32,6 +32,9 @@ def _token(signed_in: datetime | None, issued: datetime | None = None) -> Token:
         ("Sun Dec 06 09:30:15 UTC 2026", datetime(2026, 12, 6, 9, 30, 15, tzinfo=UTC)),  # API Gateway's iat
         ("Sun Dec 06 09:30:15 GMT 2026", datetime(2026, 12, 6, 9, 30, 15, tzinfo=UTC)),
         ("", None),
+        (10**20, None),
+        ("1e300", None),
+        ("nan", None),
         ("yesterday", None),
         (None, None),
         (True, None),

@@ -44,17 +44,24 @@ def claim_time(value: Any) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
+        return _from_seconds(value)
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
     try:
-        return datetime.fromtimestamp(float(text), UTC)
-    except (ValueError, OverflowError):
+        return _from_seconds(float(text))
+    except ValueError:
         pass
     try:
         return datetime.strptime(text.replace("GMT", "UTC"), _API_GATEWAY_TIME).replace(tzinfo=UTC)
     except ValueError:
+        return None
+
+
+def _from_seconds(seconds: float) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):  # out of range, or not a number (nan)
         return None
 
 
