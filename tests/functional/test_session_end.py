@@ -192,6 +192,20 @@ def test_a_case_linked_after_a_sign_out_is_closed_to_the_old_token(aws: Template
     assert victims.call("GET", "/v1/me/cases", "alex")[0] == 401
 
 
+def test_a_slower_earlier_sign_out_never_moves_the_mark_back(aws: Template) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from caseline.adapters.dynamodb.sessions import DynamoSessionStore
+
+    store, later = DynamoSessionStore(), datetime(2026, 12, 6, 9, 0, 5, tzinfo=UTC)
+    store.end_sessions("alex", later, [CASE])
+    store.end_sessions("alex", later - timedelta(seconds=3), [CASE])
+    assert store.account_ended("alex") == later
+    store.end_sessions("alex", later + timedelta(seconds=1), [CASE])
+    assert store.account_ended("alex") == later + timedelta(seconds=1)
+    assert store.account_ended("blake") is None
+
+
 def test_the_case_view_checks_the_session_with_the_query_it_already_makes(linked: Victims) -> None:
     from caseline.adapters.dynamodb.models import CaselineItem
 

@@ -16,9 +16,13 @@ ACCOUNT_SK = "SESSION"
 
 
 def _save(item: SessionEndItem) -> None:
+    """Only ever moves the instant later: a slower, earlier sign-out cannot reopen sessions."""
+    newer = SessionEndItem.valid_after.does_not_exist() | (SessionEndItem.valid_after < item.valid_after)
     try:
-        item.save()
+        item.save(condition=newer)
     except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return  # a later instant is already recorded
         raise StorageUnavailableError("the sign-out could not be recorded") from exc
 
 
