@@ -192,12 +192,11 @@ def my_cases() -> MyCasesView:
 
 @app.post("/v1/me/links", summary="Link a case with its crime reference and one-time access code", tags=["Victims"])
 def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
-    token = _token()
-    ended = sessions.check_account(token, store=session_store)
+    user_id = _account_caller()
     linked = link_case(
-        token.user_id, request.crime_reference, request.access_code, links=links, identity=identity, clock=clock
+        user_id, request.crime_reference, request.access_code, links=links, identity=identity, clock=clock
     )
-    sessions.carry_to_new_case(token.user_id, linked.force_id, linked.case_id, ended, store=session_store, clock=clock)
+    sessions.carry_to_new_case(user_id, linked.force_id, linked.case_id, store=session_store, clock=clock)
     metrics.add_metric(name="CasesLinked", unit=MetricUnit.Count, value=1)
     view = LinkedCaseView(force_id=linked.force_id, case_id=linked.case_id, crime_reference=linked.crime_reference)
     return Response(status_code=201, content_type="application/json", body=view)

@@ -140,8 +140,6 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
             ("DELETE", "/v1/me", "/v1/me", None, None),
             ("POST", "/v1/me/sign-out-everywhere", "/v1/me/sign-out-everywhere", None, None),
         ]
-        # Signed in "after" any sign-out these calls make (the next whole second), so each one runs in full
-        signed_in = str(int(time.time()) + 2)
         for method, path, resource, params, body in calls:
             event = api_event(
                 method,
@@ -150,7 +148,8 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
                 path_parameters={"force_id": "thames-valley", "case_id": "IAM-1"} if params else None,
                 headers={"Content-Type": "application/json"},
                 body=json.dumps(body) if body is not None else None,
-                claims={"sub": "iam-user", "auth_time": signed_in},
+                # signed in "after" any sign-out an earlier call made (its next whole second): each runs in full
+                claims={"sub": "iam-user", "auth_time": str(int(time.time()) + 2)},
             )
             assert victim_api.lambda_handler(event, Context())["statusCode"] < 300, (method, path)
 

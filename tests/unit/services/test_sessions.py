@@ -61,12 +61,13 @@ def test_the_account_check_refuses_an_ended_session_and_returns_the_mark() -> No
 
 def test_a_case_linked_after_a_sign_out_carries_the_mark_while_old_tokens_can_live() -> None:
     store, clock = FakeSessionStore(), FixedClock(ENDED + timedelta(minutes=5))
-    sessions.carry_to_new_case("alex", "thames-valley", "A3", None, store=store, clock=clock)
-    assert store.cases == {}
-    sessions.carry_to_new_case("alex", "thames-valley", "A3", ENDED, store=store, clock=clock)
+    sessions.carry_to_new_case("alex", "thames-valley", "A3", store=store, clock=clock)
+    assert store.cases == {}  # never signed out: nothing to carry
+    store.account["alex"] = ENDED
+    sessions.carry_to_new_case("alex", "thames-valley", "A3", store=store, clock=clock)
     assert store.cases == {("alex", "thames-valley", "A3"): ENDED}
-    clock.current = ENDED + SESSION_MARK_KEPT
-    sessions.carry_to_new_case("alex", "thames-valley", "A4", ENDED, store=store, clock=clock)
+    clock.current = ENDED + SESSION_MARK_KEPT  # no token from before the sign-out can be presented now
+    sessions.carry_to_new_case("alex", "thames-valley", "A4", store=store, clock=clock)
     assert ("alex", "thames-valley", "A4") not in store.cases
 
 

@@ -63,10 +63,10 @@ def check_account(token: Token, *, store: SessionStore) -> datetime | None:
     return ended
 
 
-def carry_to_new_case(
-    user_id: str, force_id: str, case_id: str, ended: datetime | None, *, store: SessionStore, clock: Clock
-) -> None:
-    """A case linked after a sign-out gets the account's mark too, or an old token could read it."""
+def carry_to_new_case(user_id: str, force_id: str, case_id: str, *, store: SessionStore, clock: Clock) -> None:
+    """A case linked after a sign-out gets the account's mark too, or an old token could read it. The
+    mark is read after the link is written, so a sign-out racing the link is carried as well."""
+    ended = store.account_ended(user_id)
     if ended is not None and clock.now() < ended + SESSION_MARK_KEPT:
         store.mark_case(user_id, force_id, case_id, ended)
 
