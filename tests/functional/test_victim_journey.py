@@ -29,7 +29,7 @@ class Victims:
             StreamReader(template, "DispatchFunction"),
         )
         self.codes: dict[str, str] = {}
-        self.signed_in: dict[str, int] = {}  # user -> auth_time (seconds); absent: signed in just now
+        self.signed_in: dict[str, int] = {}  # user -> auth_time (seconds); set by the user's first call
         for case_id, force, demo in (
             ("TVP-J-1", "thames-valley", "01-thames-valley-burglary"),
             ("HAM-J-1", "hampshire", "03-hampshire-vehicle-crime"),
@@ -64,7 +64,7 @@ class Victims:
 
     def claims(self, user: str) -> dict[str, str]:
         """As API Gateway's Cognito authorizer passes them: auth_time in seconds, iat as a date, as text."""
-        auth_time = self.signed_in.get(user, int(time.time()))
+        auth_time = self.signed_in.setdefault(user, int(time.time()))  # one sign-in per user until sign_in()
         issued = datetime.fromtimestamp(max(auth_time, int(time.time())), UTC)
         return {"sub": user, "auth_time": str(auth_time), "iat": issued.strftime("%a %b %d %H:%M:%S UTC %Y")}
 
