@@ -16,20 +16,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
+from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem, problem, problem_for, strict_json
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.reports import REPORT_FRAUD_URL, ReportElsewhereError, ReportInvalidError
+from caseline.domain.sessions import token_from_claims
 from caseline.observability import logger, metrics, tracer
 from caseline.services import reports as report_service
+from caseline.services import sessions
 
 settings = get_settings()
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
 store = DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))
 clock = SystemClock()
+session_store = DynamoSessionStore()
 forces = report_settings(settings.forces)
 
 
@@ -76,12 +80,17 @@ def _raw_body() -> bytes:
 
 
 def _caller(required: bool) -> str | None:
+    """The signed-in caller; a token from a session that was ended (sign out everywhere, quick exit,
+    closure) is refused as on the victim API (one GetItem of the account's mark)."""
     context = app.current_event.request_context
     claims = (context.authorizer.claims or {}) if context and context.authorizer else {}
-    subject = claims.get("sub")
-    if required and not subject:
-        raise UnauthenticatedError()
-    return str(subject) if subject else None
+    if not claims.get("sub"):
+        if required:
+            raise UnauthenticatedError()
+        return None
+    token = token_from_claims(claims)
+    sessions.check_account(token, store=session_store)
+    return token.user_id
 
 
 def _submit(user_id: str | None) -> Response[Any]:

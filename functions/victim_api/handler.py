@@ -24,19 +24,20 @@ from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.dynamodb.survey import DynamoSurveyStore
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content import openapi_json
 from caseline.content.articles_index import LazyArticleLibrary
-from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.preferences import PreferenceRequest, VictimPreferences
 from caseline.domain.safe_contact import SafeHours
+from caseline.domain.sessions import Token, require_recent_sign_in, token_from_claims
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
 from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
-from caseline.services import data_rights, preferences, survey, victim_cases
+from caseline.services import data_rights, preferences, sessions, survey, victim_cases
 from caseline.services.linking import link_case
 
 if TYPE_CHECKING:
@@ -44,8 +45,11 @@ if TYPE_CHECKING:
 
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
-summaries = DynamoVictimCaseReader()
-cases = DynamoCaseReader()
+# Every read of a case or of "my cases" refuses a token from a session that was ended (sign out
+# everywhere, quick exit, closure): the mark is on the items those reads return, so it costs no call.
+summaries = sessions.CheckedLinkedCases(DynamoVictimCaseReader(), lambda: _token())
+cases = sessions.CheckedCaseReader(DynamoCaseReader(), lambda: _token())
+session_store = DynamoSessionStore()
 audit = DynamoAuditLog()
 messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
@@ -150,13 +154,22 @@ class Accepted(_Model):
     status: str
 
 
-def _caller() -> str:
+def _token() -> Token:
     context = app.current_event.request_context
-    claims = (context.authorizer.claims or {}) if context else {}
-    subject = claims.get("sub")
-    if not subject:
-        raise UnauthenticatedError()
-    return str(subject)
+    return token_from_claims((context.authorizer.claims or {}) if context else {})
+
+
+def _caller() -> str:
+    return _token().user_id
+
+
+def _account_caller(*, recent_sign_in: bool = False) -> str:
+    """Account routes that read nothing of a case: check the account's session mark (one GetItem)."""
+    token = _token()
+    sessions.check_account(token, store=session_store)
+    if recent_sign_in:
+        require_recent_sign_in(token, clock.now())
+    return token.user_id
 
 
 @app.get("/v1/me/cases", summary="The signed-in victim's linked cases", tags=["Victims"])
@@ -182,9 +195,11 @@ def my_cases() -> MyCasesView:
 
 @app.post("/v1/me/links", summary="Link a case with its crime reference and one-time access code", tags=["Victims"])
 def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
+    user_id = _account_caller()
     linked = link_case(
-        _caller(), request.crime_reference, request.access_code, links=links, identity=identity, clock=clock
+        user_id, request.crime_reference, request.access_code, links=links, identity=identity, clock=clock
     )
+    sessions.carry_to_new_case(user_id, linked.force_id, linked.case_id, store=session_store, clock=clock)
     metrics.add_metric(name="CasesLinked", unit=MetricUnit.Count, value=1)
     view = LinkedCaseView(force_id=linked.force_id, case_id=linked.case_id, crime_reference=linked.crime_reference)
     return Response(status_code=201, content_type="application/json", body=view)
@@ -356,9 +371,14 @@ class ClosedAccountView(_Model):
     reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
 
 
-@app.get("/v1/me/data", summary="Download my data (format caseline.export.v1)", tags=["Victims"])
+@app.get(
+    "/v1/me/data",
+    summary="Download my data (format caseline.export.v1); needs a sign-in in the last 15 minutes",
+    tags=["Victims"],
+)
 def download_my_data() -> Response[dict[str, Any]]:
-    document = data_rights.export_my_data(_caller(), _email(), store=rights, audit=audit, clock=clock)
+    user_id = _account_caller(recent_sign_in=True)
+    document = data_rights.export_my_data(user_id, _email(), store=rights, audit=audit, clock=clock)
     metrics.add_metric(name="DataExportsServed", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=200,
@@ -370,13 +390,33 @@ def download_my_data() -> Response[dict[str, Any]]:
 
 @app.delete(
     "/v1/me",
-    summary="Close my account: unlink my cases and reports, delete my messages and my sign-in",
+    summary="Close my account: unlink my cases and reports, delete my messages and my sign-in; needs a sign-in in "
+    "the last 15 minutes",
     tags=["Victims"],
 )
 def close_my_account() -> ClosedAccountView:
-    closed = data_rights.close_account(_caller(), store=rights, clock=clock, delete_identity=identity.delete)
+    user_id = _account_caller(recent_sign_in=True)
+    # Every token of the account is refused from here on, even if closing stops part-way.
+    sessions.end_every_session(
+        user_id, links=rights, store=session_store, sign_out=identity.global_sign_out, clock=clock
+    )
+    closed = data_rights.close_account(user_id, store=rights, clock=clock, delete_identity=identity.delete)
     metrics.add_metric(name="AccountsClosed", unit=MetricUnit.Count, value=1)
     return ClosedAccountView(**closed)
+
+
+@app.post(
+    "/v1/me/sign-out-everywhere",
+    summary="End every session of my account (sign out everywhere, quick exit): issued tokens stop working",
+    tags=["Victims"],
+)
+def sign_out_everywhere() -> Accepted:
+    user_id = _account_caller()
+    sessions.end_every_session(
+        user_id, links=rights, store=session_store, sign_out=identity.global_sign_out, clock=clock
+    )
+    metrics.add_metric(name="SignedOutEverywhere", unit=MetricUnit.Count, value=1)
+    return Accepted(status="signed-out")
 
 
 Slug = Annotated[str, Path(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]

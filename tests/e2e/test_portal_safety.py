@@ -18,10 +18,11 @@ import pytest
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, access_code
+from .conftest import Client, access_code, eventually
 from .portal_pages import (
     CHROMIUM_ARGS,
     DESKTOP,
+    NEUTRAL_SITE,
     PHONE,
     NewCase,
     Visit,
@@ -165,53 +166,120 @@ def test_stay_signed_in_answers_the_warning(stack: LocalStack, browser: Any) -> 
     context.close()
 
 
-@pytest.mark.parametrize("cognito", ["local-stack", "refused"])
+@pytest.mark.parametrize("api", ["local-stack", "refused"])
 def test_sign_out_everywhere_signs_out_locally_and_says_what_it_did(
     stack: LocalStack,
+    http: Client,
     browser: Any,
-    cognito: str,
+    api: str,
 ) -> None:
     visit = Visit()
     context, page = open_page(browser, stack, PHONE, visit)
     assert stack.gateway is not None
-    answers: list[int] = []  # what Cognito answered GlobalSignOut
+    answers: list[int] = []  # what the victim API answered POST /v1/me/sign-out-everywhere
+    fallbacks: list[str] = []  # Cognito's own GlobalSignOut, asked only when the API could not do it
 
-    def global_sign_out(route: Any) -> None:
-        if "GlobalSignOut" not in (route.request.headers.get("x-amz-target") or ""):
-            route.fallback()
+    def sign_out_route(route: Any) -> None:
+        if api == "refused":  # the API cannot be reached or refuses: the portal must not pretend
+            answers.append(503)
+            route.fulfill(status=503, content_type="application/problem+json", body='{"status": 503}')
             return
-        if cognito == "refused":  # Cognito cannot be reached or refuses: the portal must not pretend
-            answers.append(400)
-            route.fulfill(
-                status=400, content_type="application/x-amz-json-1.1", body='{"__type":"NotAuthorizedException"}'
-            )
-            return
-        answer = route.fetch()  # what the local stack's Cognito really says (moto may refuse a fresh token)
+        answer = route.fetch()
         answers.append(answer.status)
         route.fulfill(response=answer)
 
-    context.route(COGNITO, global_sign_out)
+    def cognito_route(route: Any) -> None:
+        if "GlobalSignOut" in (route.request.headers.get("x-amz-target") or ""):
+            fallbacks.append("GlobalSignOut")
+        route.fallback()
+
+    context.route("**/v1/me/sign-out-everywhere", sign_out_route)
+    context.route(COGNITO, cognito_route)
     account = new_account(stack)
     sign_in(page, stack.gateway.url, account)
+    held = json.loads(page.evaluate("sessionStorage.getItem('caseline.session')"))["idToken"]
     # When they choose "Sign out everywhere" on their account page
     page.goto(stack.gateway.url + "/my-data.html")
     page.locator("body[data-ready]").wait_for(state="attached")
     page.get_by_role("button", name="Sign out everywhere").click()
     page.wait_for_url("**/signed-out.html*")
     page.locator("body[data-ready]").wait_for(state="attached")
-    # Then Cognito was asked, this tab forgot the tokens, and the page says what really happened
+    # Then the API was asked, this tab forgot the tokens, and the page says what really happened
     assert len(answers) == 1
     assert "idToken" not in stored_tokens(page) and "accessToken" not in stored_tokens(page)
     text = page.locator("main").inner_text()
-    if answers[0] == 200:
+    if api == "local-stack":
+        assert answers == [200] and fallbacks == []
         assert "signed out on every device" in text
+        # And the ID token the tab held is refused by the API at once, though it has not expired
+        assert http.request("GET", "/v1/me/cases", headers={"Authorization": held}).status == 401
     else:
+        assert fallbacks == ["GlobalSignOut"]  # at least the refresh tokens stop working
         assert page.url.endswith("#this-device")
         assert "signed out on this device" in text and "could not sign you out on your other devices" in text
         assert "every device" not in text
-    check_page(page, f"signed-out-{cognito}", "phone", visit)
+    check_page(page, f"signed-out-{api}", "phone", visit)
     page.goto(stack.gateway.url + "/cases.html")
     page.wait_for_url("**/sign-in.html")
+    context.close()
+
+
+def test_quick_exit_ends_the_session_without_waiting(stack: LocalStack, http: Client, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    account = new_account(stack)
+    sign_in(page, stack.gateway.url, account)
+    held = json.loads(page.evaluate("sessionStorage.getItem('caseline.session')"))["idToken"]
+    assert http.request("GET", "/v1/me/cases", headers={"Authorization": held}).status == 200
+    # When they press Shift three times
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    page.wait_for_url(NEUTRAL_SITE)
+    # Then the token the tab held stops working (the request outlived the page), and the tab forgot it
+    eventually(lambda: http.request("GET", "/v1/me/cases", headers={"Authorization": held}).status == 401)
+    page.goto(stack.gateway.url + "/cases.html")
+    page.wait_for_url("**/sign-in.html")
+    assert "idToken" not in stored_tokens(page)
+    context.close()
+
+
+def test_downloading_data_after_15_minutes_asks_to_sign_in_again_then_returns(stack: LocalStack, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    refused: list[str] = []
+
+    def stale_sign_in(route: Any) -> None:  # as the API answers a sign-in more than 15 minutes old
+        refused.append(route.request.url)
+        problem = {
+            "type": "urn:caseline:problem:recent-sign-in-required",
+            "title": "Sign in again to continue",
+            "status": 401,
+        }
+        route.fulfill(status=401, content_type="application/problem+json", body=json.dumps(problem))
+
+    account = new_account(stack)
+    sign_in(page, stack.gateway.url, account)
+    page.goto(stack.gateway.url + "/my-data.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    context.route("**/v1/me/data", stale_sign_in)
+    # When they ask for their data with an old sign-in
+    page.get_by_role("button", name="Download your data").click()
+    # Then they are asked to sign in again, and afterwards are back at the download
+    page.wait_for_url("**/sign-in.html#sign-in-again")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "Sign in again to continue" in page.locator("main").inner_text()
+    assert refused and "idToken" not in stored_tokens(page)
+    check_page(page, "sign-in-again", "phone", visit)
+    context.unroute("**/v1/me/data", stale_sign_in)
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    page.locator("#sign-in-form button[type=submit]").click()
+    page.wait_for_url("**/my-data.html#download")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "You can now download your data" in page.locator("main").inner_text()
+    assert page.evaluate("document.activeElement.classList.contains('app-download')")
     context.close()
 
 

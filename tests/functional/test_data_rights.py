@@ -4,6 +4,7 @@ another victim, and closing their account unlinks everything they linked while t
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -285,7 +286,9 @@ def test_the_routes_download_and_close_through_the_handler(aws: Template) -> Non
     assert [c["case_id"] for c in document["cases"]] == ["TVP-J-1"]
     status, closed = victims.call("DELETE", "/v1/me", "alex")
     assert status == 200 and closed["cases_unlinked"] == 1
-    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 404
+    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 401  # the closing token is refused at once
+    victims.sign_in("alex", time.time() + 2)  # a later session (after the closure's whole second)
+    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 404  # nothing linked any more
     assert victims.call("DELETE", "/v1/me", "alex")[0] == 200  # closing twice is fine
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -143,6 +144,7 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
             ),
             ("GET", "/v1/me/data", "/v1/me/data", None, None),
             ("DELETE", "/v1/me", "/v1/me", None, None),
+            ("POST", "/v1/me/sign-out-everywhere", "/v1/me/sign-out-everywhere", None, None),
         ]
         for method, path, resource, params, body in calls:
             event = api_event(
@@ -152,7 +154,8 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
                 path_parameters={"force_id": "thames-valley", "case_id": "IAM-1"} if params else None,
                 headers={"Content-Type": "application/json"},
                 body=json.dumps(body) if body is not None else None,
-                claims={"sub": "iam-user"},
+                # signed in "after" any sign-out an earlier call made (its next whole second): each runs in full
+                claims={"sub": "iam-user", "auth_time": str(int(time.time()) + 2)},
             )
             assert victim_api.lambda_handler(event, Context())["statusCode"] < 300, (method, path)
 

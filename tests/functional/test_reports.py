@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import time
 import types
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -337,10 +338,13 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         # ...and the reporter downloads their data (their reports opened) and closes their account
         victim_api = load_handler("victim_api")
         victim_api.rights = DynamoDataRightsStore(lambda: KmsFieldSealer(kms, key_id=key))
-        victim_api.identity = types.SimpleNamespace(delete=lambda _user: None)  # Cognito: its own coverage test
+        victim_api.identity = types.SimpleNamespace(  # Cognito: its own coverage test
+            delete=lambda _user: None, global_sign_out=lambda _user: None
+        )
         answers: list[int] = []
         for method, path in (("GET", "/v1/me/data"), ("DELETE", "/v1/me")):
-            event = api_event(method, path, resource=path, claims={"sub": "iam-reporter"})
+            claims = {"sub": "iam-reporter", "auth_time": str(int(time.time()) + 2)}  # after the closure's sign-out
+            event = api_event(method, path, resource=path, claims=claims)
             call = victim_api.lambda_handler
             run("VictimApiFunction", lambda e=event, c=call: answers.append(c(e, Context())["statusCode"]))
         assert answers == [200, 200]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -29,6 +31,7 @@ class Victims:
             StreamReader(template, "DispatchFunction"),
         )
         self.codes: dict[str, str] = {}
+        self.signed_in: dict[str, int] = {}  # user -> auth_time (seconds); set by the user's first call
         for case_id, force, demo in (
             ("TVP-J-1", "thames-valley", "01-thames-valley-burglary"),
             ("HAM-J-1", "hampshire", "03-hampshire-vehicle-crime"),
@@ -56,10 +59,20 @@ class Victims:
             path_parameters=params,
             headers={"Content-Type": "application/json"},
             body=json.dumps(body) if body is not None else None,
-            claims={"sub": user},
+            claims=self.claims(user),
         )
         response = self.api.lambda_handler(event, Context())
         return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
+
+    def claims(self, user: str) -> dict[str, str]:
+        """As API Gateway's Cognito authorizer passes them: auth_time in seconds, iat as a date, as text."""
+        auth_time = self.signed_in.setdefault(user, int(time.time()))  # one sign-in per user until sign_in()
+        issued = datetime.fromtimestamp(max(auth_time, int(time.time())), UTC)
+        return {"sub": user, "auth_time": str(auth_time), "iat": issued.strftime("%a %b %d %H:%M:%S UTC %Y")}
+
+    def sign_in(self, user: str, at: float | None = None) -> None:
+        """The user's token now comes from a sign-in at ``at`` (default: now)."""
+        self.signed_in[user] = int(time.time() if at is None else at)
 
     def link(self, user: str, reference: str, code: str) -> tuple[int, Any]:
         return self.call("POST", "/v1/me/links", user, {"crime_reference": reference, "access_code": code})

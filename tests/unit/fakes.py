@@ -662,3 +662,25 @@ class FakeSignInStore:
             return WriteOutcome.DUPLICATE
         self.records[key] = (membership.victim_id, signed_in_at)
         return WriteOutcome.WRITTEN
+
+
+class FakeSessionStore:
+    """Session-end marks in memory: on the account and on each case, as DynamoSessionStore keeps them."""
+
+    def __init__(self) -> None:
+        self.account: dict[str, datetime] = {}
+        self.cases: dict[tuple[str, str, str], datetime] = {}  # (user, force, case) -> valid after
+        self.fail = False
+
+    def account_ended(self, user_id: str) -> datetime | None:
+        return self.account.get(user_id)
+
+    def end_sessions(self, user_id: str, valid_after: datetime, cases: Sequence[tuple[str, str]]) -> None:
+        for force_id, case_id in cases:
+            self.mark_case(user_id, force_id, case_id, valid_after)
+        if self.fail:
+            raise StorageUnavailableError()
+        self.account[user_id] = valid_after
+
+    def mark_case(self, user_id: str, force_id: str, case_id: str, valid_after: datetime) -> None:
+        self.cases[(user_id, force_id, case_id)] = valid_after

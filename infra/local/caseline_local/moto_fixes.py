@@ -47,6 +47,10 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    the local stack does the same. moto still takes any code for an account it did send one to (no email
    is sent locally, so there is no other way to finish a local reset). moto's ``ConfirmSignUp`` also
    left the email unverified, where Cognito verifies an auto-verified email with the code: it now does.
+11. moto's ``AdminUserGlobalSignOut`` revokes only the tokens issued to the exact name it is given. A user
+   who signed in with their email (the pool's username attribute) and is signed out by their ``sub``
+   (as Cognito allows, and as the victim API does) kept a working refresh token. ``sign_out_every_name``
+   revokes every token of the user the name resolves to.
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ from datetime import datetime
 from typing import Any
 
 from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
-from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser
+from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
 from moto.core.common_models import BaseModel
 from moto.core.responses import ActionResult
 from moto.dynamodb import models as dynamodb_models
@@ -329,6 +333,24 @@ def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
     return object.__new__(cls)
 
 
+def sign_out_every_name(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``CognitoIdpUserPool.sign_out`` for every name (email, sub) the user's tokens were issued to."""
+
+    @functools.wraps(original)
+    def sign_out(self: CognitoIdpUserPool, username: str) -> None:
+        original(self, username)
+        user = self._get_user(username)
+        if user is None:
+            return
+        issued_to = {entry[1] for entry in self.refresh_tokens.values() if entry is not None}
+        issued_to |= {entry[1] for entry in self.access_tokens.values()}
+        for name in issued_to - {username}:
+            if self._get_user(name) is user:
+                original(self, name)
+
+    return sign_out
+
+
 def trim_stream(table: Table, read_up_to: int) -> int:
     """Drop the stream records of ``table`` with sequence numbers up to ``read_up_to`` (records every
     consumer has read); sequence numbers carry on unchanged. Returns how many were dropped."""
@@ -420,4 +442,5 @@ def apply() -> None:
         CognitoIdpBackend.confirm_forgot_password
     )
     CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
+    CognitoIdpUserPool.sign_out = sign_out_every_name(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
     _applied = True

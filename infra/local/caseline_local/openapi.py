@@ -65,7 +65,7 @@ def build(root: Path) -> dict[str, Any]:
                     continue
                 for operation in path.values():
                     operation["security"] = security
-                    operation.setdefault("responses", {})["401"] = _problem("Missing, expired or invalid ID token")
+                    operation.setdefault("responses", {})["401"] = _problem(_UNAUTHENTICATED)
     document["components"]["schemas"]["Problem"] = PROBLEM_SCHEMA
     _document_victim_routes(document)
     document["components"]["securitySchemes"] = {
@@ -122,6 +122,14 @@ def _document_webhook(document: dict[str, Any]) -> None:
                 op["responses"]["422"] = _problem("The request is not valid")
 
 
+_UNAUTHENTICATED = (
+    "Missing, expired or invalid ID token, or one from a session that was ended (sign out everywhere, quick "
+    "exit, account closure): unauthenticated"
+)
+_RECENT_SIGN_IN = (
+    _UNAUTHENTICATED + "; or (recent-sign-in-required) the sign-in was more than 15 minutes ago: sign in again, "
+    "then repeat the request"
+)
 _CASE = "/v1/cases/{force_id}/{case_id}"
 _NOT_LINKED = "No such case among yours (the same answer for any case not linked to you)"
 # (path, method) -> (success status the route really answers, extra problem responses)
@@ -136,6 +144,9 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ),
     (_CASE + "/preferences", "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/preferences", "put"): ("200", {"404": _NOT_LINKED}),
+    ("/v1/me/data", "get"): ("200", {"401": _RECENT_SIGN_IN}),
+    ("/v1/me", "delete"): ("200", {"401": _RECENT_SIGN_IN}),
+    ("/v1/me/sign-out-everywhere", "post"): ("200", {}),
 }
 
 

@@ -1,12 +1,13 @@
 // Quick exit: GOV.UK Frontend's "Exit this page" (button, or Shift pressed three times), changed so
-// that it forgets the session and *replaces* the current history entry: Back does not return here.
+// that it ends the session everywhere (fire-and-forget: the API refuses the old tokens from then on),
+// forgets it and *replaces* the current history entry: Back does not return here.
 import { ExitThisPage } from '/govuk/govuk-frontend.min.js'
-import { forget } from './session.js'
+import { signOutInBackground } from './session.js'
 
 export const NEUTRAL_SITE = 'https://www.bbc.co.uk/weather'
 
 export function quickExit (destination = NEUTRAL_SITE) {
-  forget()
+  signOutInBackground()
   document.body.classList.add('govuk-exit-this-page-hide-content')
   document.title = 'Loading'
   window.location.replace(destination)

@@ -1,8 +1,16 @@
 // The signed-in session: Cognito tokens in memory and in sessionStorage (never localStorage).
 import { cognito } from './cognito.js'
+import { apiUrl, loadConfig } from './config.js'
 import { clearAll, read, write } from './storage.js'
 
+const SIGN_OUT_PATH = '/v1/me/sign-out-everywhere'
 let current = read('session')
+let configNow = null // the configuration once loaded: quick exit cannot wait for it
+
+function keepConfig () {
+  if (!configNow) loadConfig().then((config) => { configNow = config }).catch(() => {})
+}
+if (current) keepConfig()
 
 function claims (token) {
   try {
@@ -18,6 +26,7 @@ export function signedIn () {
 }
 
 export function store (result, previous = {}) {
+  keepConfig()
   const idToken = result.IdToken
   current = {
     idToken,
@@ -44,20 +53,48 @@ export async function idToken () {
   }
 }
 
-// Signs out on every device (GlobalSignOut), then forgets everything this tab holds. Resolves to
-// whether the other devices were signed out too (false when Cognito refused or could not be reached).
+// The victim API's "sign out everywhere": from now on it refuses every token of a session begun before,
+// and Cognito refuses their refresh tokens (an ID token alone is still accepted by the gateway for up to
+// 15 minutes, so only the API can end it at once). Same origin, so keepalive needs no preflight.
+function endSessions (config, token, keepalive = false) {
+  return fetch(apiUrl(config, SIGN_OUT_PATH), {
+    method: 'POST',
+    headers: { Authorization: token, Accept: 'application/json' },
+    credentials: 'omit',
+    cache: 'no-store',
+    keepalive
+  })
+}
+
+// Signs out on every device, then forgets everything this tab holds. Resolves to whether the other
+// devices were signed out too (false when the API refused or could not be reached; Cognito's own
+// GlobalSignOut is then asked, so at least the refresh tokens stop working).
 export async function signOut () {
+  const token = await idToken()
   const accessToken = current && current.accessToken
   current = null
   clearAll()
-  if (!accessToken) return true
-  try {
-    await cognito('GlobalSignOut', { AccessToken: accessToken })
-    return true
-  } catch {
-    // the tokens expire by themselves within 15 minutes; this tab has already forgotten them
-    return false
+  if (!token && !accessToken) return true
+  if (token) {
+    try {
+      const response = await endSessions(await loadConfig(), token)
+      if (response.ok) return true
+    } catch { /* not reachable: fall through */ }
   }
+  if (accessToken) {
+    try { await cognito('GlobalSignOut', { AccessToken: accessToken }) } catch { /* nothing more to try */ }
+  }
+  return false
+}
+
+// Quick exit: end every session without waiting (the request outlives the page), then forget. Never
+// delays leaving: no await, and nothing at all when the configuration or the token is not at hand.
+export function signOutInBackground () {
+  const token = current && current.idToken
+  if (token && configNow) {
+    try { endSessions(configNow, token, true).catch(() => {}) } catch { /* leave anyway */ }
+  }
+  forget()
 }
 
 export function forget () {

@@ -347,3 +347,31 @@ def test_moto_keeps_no_list_of_every_object_it_ever_made(server: str) -> None:
         ddb.put_item(TableName="untracked", Item={"pk": {"S": str(n)}})
     # Then moto's class-level list of instances did not grow (trimmed records can be freed)
     assert len(StreamRecord.instances_tracked) == before  # type: ignore[attr-defined]
+
+
+def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) -> None:
+    idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
+    open_policy = {"MinimumLength": 8, "RequireLowercase": False, "RequireNumbers": False}
+    open_policy |= {"RequireSymbols": False, "RequireUppercase": False}
+    pool = idp.create_user_pool(
+        PoolName="sign-out", UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy}
+    )["UserPool"]["Id"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    client = idp.create_user_pool_client(UserPoolId=pool, ClientName="portal", ExplicitAuthFlows=flows)
+    client_id = client["UserPoolClient"]["ClientId"]
+    sub = idp.sign_up(ClientId=client_id, Username="sam.jones@example.org", Password="a long pass phrase")["UserSub"]
+    idp.admin_confirm_sign_up(UserPoolId=pool, Username="sam.jones@example.org")
+    signed_in = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "sam.jones@example.org", "PASSWORD": "a long pass phrase"},
+    )["AuthenticationResult"]
+    # When the account is signed out everywhere by its sub (as the victim API does)
+    idp.admin_user_global_sign_out(UserPoolId=pool, Username=sub)
+    # Then the refresh token issued to the email address no longer works, as in Cognito
+    with pytest.raises(idp.exceptions.NotAuthorizedException):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": signed_in["RefreshToken"]},
+        )

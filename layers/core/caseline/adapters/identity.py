@@ -52,3 +52,14 @@ class CognitoIdentityAdmin:
                 raise StorageUnavailableError("the account could not be deleted") from exc
         except BotoCoreError as exc:
             raise StorageUnavailableError("the account could not be deleted") from exc
+
+    def global_sign_out(self, user_id: str) -> None:
+        """Revoke every refresh token of the account (AdminUserGlobalSignOut). An account already gone
+        has none left, so that is fine."""
+        try:
+            self._client.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "UserNotFoundException":
+                raise StorageUnavailableError("the sign-out could not be completed") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError("the sign-out could not be completed") from exc

@@ -45,6 +45,12 @@ class UnauthenticatedError(PermanentError):
     title = "Sign in to continue"
 
 
+class RecentSignInRequiredError(UnauthenticatedError):
+    """Downloading data and closing the account need a sign-in in the last 15 minutes."""
+
+    title = "Sign in again to continue"
+
+
 class UnsupportedEventTypeError(PermanentError):
     title = "The event type is not supported"
 

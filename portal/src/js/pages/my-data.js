@@ -2,12 +2,24 @@ import { api } from '../api.js'
 import { forget } from '../session.js'
 import { $, busy, go, notify, showErrors } from '../ui.js'
 
+const AGAIN = {
+  '#download': { heading: 'You have signed in again', body: ['You can now download your data.'] },
+  '#close': { heading: 'You have signed in again', body: ['You can now close your account.'] }
+}
+
 export default async function page () {
   const download = $('.app-download')
+  // Back from signing in again (the API asks for a recent sign-in): the victim is where they left off
+  const again = AGAIN[window.location.hash]
+  if (again) {
+    notify($('.app-banner-slot'), { success: true, ...again })
+    const target = window.location.hash === '#download' ? download : $('#confirm-close')
+    target.focus()
+  }
   download.addEventListener('click', async () => {
     busy(download, true)
     try {
-      const response = await api('GET', '/v1/me/data', undefined, { raw: true })
+      const response = await api('GET', '/v1/me/data', undefined, { raw: true, returnTo: '/my-data.html#download' })
       const blob = await response.blob()
       const url = URL.createObjectURL(blob)
       const link = document.createElement('a')
@@ -35,7 +47,7 @@ export default async function page () {
     const button = form.querySelector('button')
     busy(button, true)
     try {
-      await api('DELETE', '/v1/me')
+      await api('DELETE', '/v1/me', undefined, { returnTo: '/my-data.html#close' })
       forget()
       go('/signed-out.html#closed')
     } catch {

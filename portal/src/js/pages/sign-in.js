@@ -1,8 +1,13 @@
 import { cognito } from '../cognito.js'
 import { store } from '../session.js'
-import { write } from '../storage.js'
+import { read, remove, write } from '../storage.js'
 import { $, busy, go, notify, setTitle, show, showErrors } from '../ui.js'
 import { emailError } from './create-account.js'
+
+// Only a path on this site ("/x.html#y"), never another origin ("//x", "/\\x", "https:").
+function sameSitePath (value) {
+  return typeof value === 'string' && /^\/[A-Za-z0-9_-]+\.html(#[A-Za-z0-9=_-]*)?$/.test(value) ? value : null
+}
 
 export default async function page () {
   const form = $('#sign-in-form')
@@ -10,15 +15,18 @@ export default async function page () {
   let challenge = null
   const banners = {
     '#expired': { heading: 'You have been signed out', body: ['For your security, sign in again to continue.'] },
+    '#sign-in-again': { heading: 'Sign in again to continue', body: ['For your security, you need to have signed in in the last 15 minutes to download your data or close your account.'] },
     '#confirmed': { success: true, heading: 'Your email address is confirmed', body: ['Sign in to continue.'] },
     '#password-reset': { success: true, heading: 'Your password has been reset', body: ['Sign in with your new password.'] }
   }
   if (banners[window.location.hash]) notify($('.app-banner-slot'), banners[window.location.hash])
 
   const finish = async (result) => {
+    const returnTo = read('returnTo')
+    remove('returnTo')
     store(result.AuthenticationResult)
     write('lastActive', Date.now())
-    go('/cases.html')
+    go(sameSitePath(returnTo) || '/cases.html')
   }
 
   form.addEventListener('submit', async (event) => {

@@ -19,6 +19,7 @@ from caseline.adapters.dynamodb.models import (
     MessageItem,
     OutboundItem,
     PreferencesItem,
+    SessionEndItem,
     SurveyItem,
     VictimItem,
     case_pk,
@@ -49,6 +50,7 @@ class DynamoCaseReader:
             outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
             read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
             surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
+            sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
         )
 
 

@@ -26,6 +26,8 @@ audit          AUDIT#{force}#{case}            {at}#{user}#{action}             
 attempts       ATTEMPTS#REF#{ref} or #USER#{u} {window start}                   -
 sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          -
 survey         CASE#{force}#{case}             SURVEY#{victim}                  -
+session end    USER#{user}                     SESSION                          -
+               CASE#{force}#{case}             SESSION#{user}                   -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
@@ -276,6 +278,16 @@ class CaseLinkItem(CaselineItem, discriminator="link"):
     stage = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
     unread = NumberAttribute(default=0)
+
+
+class SessionEndItem(CaselineItem, discriminator="session-end"):
+    """The account's sessions that began before ``valid_after`` are over (sign out everywhere, quick exit,
+    account closure). On the account's partition and on each case it had linked, so the read each route
+    already makes carries it. Kept until no token from an ended session can still be presented."""
+
+    user_id = UnicodeAttribute()
+    valid_after = UTCDateTimeAttribute()
+    expires_at = TTLAttribute()
 
 
 class SurveyItem(CaselineItem, discriminator="survey"):

@@ -33,6 +33,7 @@ from caseline.adapters.dynamodb.models import (
     OutboxItem,
     PreferencesItem,
     ReceiptItem,
+    SessionEndItem,
     VictimItem,
     case_pk,
     crime_reference_pk,
@@ -536,23 +537,30 @@ class DynamoOutboxRepository:
 
 class DynamoVictimCaseReader:
     def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        return self.account(user_id)[0]
+
+    def account(self, user_id: str) -> tuple[list[CaseSummary], datetime | None]:
+        """The account's linked cases and when its sessions last ended, from one Query of ``USER#{user}``
+        (the partition holds only the links and that one mark)."""
         try:
-            items = CaselineItem.query(f"USER#{user_id}", CaselineItem.sk.startswith("CASE#"))
-            return [
-                CaseSummary(
-                    force_id=item.force_id,
-                    case_id=item.case_id,
-                    crime_reference=item.crime_reference,
-                    category=item.category,
-                    stage=CaseStage.from_slug(item.stage),
-                    updated_at=item.updated_at,
-                    unread=int(item.unread or 0),
-                )
-                for item in items
-                if isinstance(item, CaseLinkItem)
-            ]
+            items = list(CaselineItem.query(f"USER#{user_id}"))
         except QueryError as exc:
             raise StorageUnavailableError() from exc
+        ended = next((i.valid_after for i in items if isinstance(i, SessionEndItem)), None)
+        links = [
+            CaseSummary(
+                force_id=item.force_id,
+                case_id=item.case_id,
+                crime_reference=item.crime_reference,
+                category=item.category,
+                stage=CaseStage.from_slug(item.stage),
+                updated_at=item.updated_at,
+                unread=int(item.unread or 0),
+            )
+            for item in items
+            if isinstance(item, CaseLinkItem)
+        ]
+        return links, ended
 
 
 __all__ = [
