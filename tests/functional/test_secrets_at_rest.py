@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +144,7 @@ class LifeCycle:
             path_parameters={"force_id": FORCE, "case_id": CASE} if case else None,
             headers={"Content-Type": "application/json"},
             body=json.dumps(body) if body is not None else None,
-            claims={"sub": USER, "email": EMAIL},
+            claims={"sub": USER, "email": EMAIL, "auth_time": str(int(time.time()))},  # signed in just now
         )
         response = self.api.lambda_handler(event, Context())
         assert response["statusCode"] < 300, (method, path, response.get("body"))
