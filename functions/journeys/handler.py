@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
@@ -40,6 +41,7 @@ environment = JourneyEnvironment(
     template_placeholders={t.template_id: t.placeholders for t in template_info().values()},
     portal_url=settings.portal_url,
     locks=DynamoLinkRepository(),
+    accounts=DynamoAccountLinks(),
 )
 
 _METRIC = {

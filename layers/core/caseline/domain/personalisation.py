@@ -45,6 +45,7 @@ _SUSPECT = frozenset(
 _EXTRA: dict[str, frozenset[str]] = {
     ev.CRIME_RECORDED: _CODE,
     ev.ACCESS_CODE_REISSUED: _CODE,
+    ev.ACCESS_REVOKED: frozenset(),
     ev.OFFICER_ASSIGNED: frozenset(),
     ev.NEEDS_ASSESSED: frozenset({"support_service", "has_support_service"}),
     ev.INVESTIGATION_UPDATED: frozenset({"update_summary"}),

@@ -43,6 +43,7 @@ from caseline.domain.records import (
 )
 from caseline.domain.safe_contact import allowed_channels
 from caseline.domain.vocabulary import FORCE_NAMES
+from caseline.services.account_links import AccountLinkStore, revoke_links
 
 NO_NEWS_STEP = "no-news"
 CONTENT_FREE_NEEDS = frozenset({"name", "force_name", "force_phone", "portal_url"})
@@ -119,6 +120,7 @@ class JourneyEnvironment:
     template_placeholders: Mapping[str, frozenset[str]]
     portal_url: str
     locks: LinkLocks | None = None
+    accounts: AccountLinkStore | None = None  # removes linked accounts (access.revoked, a re-issued code)
 
 
 def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
@@ -167,6 +169,7 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     """Start every current journey this event triggers, once per victim."""
     if not event.applied:
         return JourneyOutcome.NOT_APPLICABLE
+    _remove_linked_accounts(event, env)
     state = env.store.state(event.force_id, event.case_id)
     case = state.case
     if case is None or case.recorded_at is None:
@@ -193,6 +196,25 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     if reissued and env.locks is not None and case.crime_reference:
         env.locks.clear(case.crime_reference)
     return _summary(outcomes)
+
+
+def _remove_linked_accounts(event: StoredEvent, env: JourneyEnvironment) -> None:
+    """``access.revoked``, and a re-issued code unless the force said otherwise, take the case away from
+    the accounts linked to the victim before the event reached us. Before the new code is planned, and
+    replay-safe: the victim's own new link (with the new code) is later than the event, so it stays."""
+    if env.accounts is None or event.event_type not in (ev.ACCESS_REVOKED, ev.ACCESS_CODE_REISSUED):
+        return
+    if event.event_type == ev.ACCESS_CODE_REISSUED and event.data.get("remove_linked_accounts") is False:
+        return
+    only = event.data.get("link_id") if event.event_type == ev.ACCESS_REVOKED else None
+    revoke_links(
+        event.force_id,
+        event.case_id,
+        str(event.data.get("victim_id")),
+        event.received_at,
+        env.accounts,
+        only=str(only) if only else None,
+    )
 
 
 def run_account_linked(force_id: str, case_id: str, victim_id: str, env: JourneyEnvironment) -> JourneyOutcome:

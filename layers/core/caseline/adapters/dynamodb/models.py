@@ -229,6 +229,7 @@ class CaseMemberItem(CaselineItem, discriminator="member"):
     victim_id = UnicodeAttribute()
     linked_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
+    last_signed_in_at = UTCDateTimeAttribute(null=True)  # set by the sign-in trigger
 
 
 class PreferencesItem(CaselineItem, discriminator="preferences"):

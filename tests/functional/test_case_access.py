@@ -1,0 +1,209 @@
+"""Who can see this case, through the real handlers against moto: the victim lists the accounts linked to
+her victim record and removes another; the force removes them by a signed ``access.revoked`` or by
+re-issuing the code. A removed account then gets exactly the stranger's 404 on every case route."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
+
+from caseline_local.template import Template
+
+from .builders import crime_recorded
+from .conftest import REGION, Context, StreamReader, load_handler, webhook_request
+from .test_victim_journey import Victims
+
+CASE = ("thames-valley", "TVP-J-1")
+ALEX_MOBILE = "+447700900101"
+
+
+class Access:
+    """Alex (the victim, +447700900101) linked to TVP-J-1; helpers to send force events and read texts."""
+
+    def __init__(self, template: Template) -> None:
+        from caseline.adapters.identity import CognitoIdentityAdmin
+
+        self.template = template
+        self.victims = Victims(template)
+        self.journey_stream = StreamReader(template, "JourneysFunction")
+        self.dispatch_stream = StreamReader(template, "DispatchFunction")
+        self.journeys, self.dispatch = load_handler("journeys"), load_handler("dispatch")
+        pool = template.physical["VictimUserPool"]["Ref"]
+        cognito = boto3.client("cognito-idp", region_name=REGION)
+        self.users: dict[str, str] = {}  # name -> the account's sub (the API's caller id)
+        for name, email in (("alex", "alex.morgan@example.org"), ("mallory", "mal@example.org")):
+            user = cognito.admin_create_user(UserPoolId=pool, Username=email)["User"]
+            self.users[name] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+        self.victims.api.identity = CognitoIdentityAdmin(cognito, user_pool_id=pool)
+        self.sequence = 1
+        assert self.victims.link(self.alex, "43260001234", self.victims.codes[ALEX_MOBILE])[0] == 201
+        self.flow()
+
+    @property
+    def alex(self) -> str:
+        return self.users["alex"]
+
+    @property
+    def mallory(self) -> str:
+        return self.users["mallory"]
+
+    def flow(self) -> None:
+        """Run the journeys and dispatch functions over what the stream holds now."""
+        for function, stream in ((self.journeys, self.journey_stream), (self.dispatch, self.dispatch_stream)):
+            records = stream.new_records()
+            if records:
+                function.lambda_handler({"Records": records}, Context())
+
+    def force_event(self, event_type: str, data: dict[str, Any]) -> None:
+        self.sequence += 1
+        event = {**crime_recorded("TVP-J-1", sequence=self.sequence), "type": event_type, "data": data}
+        assert (
+            load_handler("webhook_ingest").lambda_handler(webhook_request(CASE[0], event), Context())["statusCode"]
+            == 202
+        )
+        self.flow()
+
+    def texts(self, number: str = ALEX_MOBILE) -> list[str]:
+        return [t for _, (n, t, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items() if n == number]
+
+    def reissue(self, **extra: Any) -> str:
+        """The force re-issues Alex's code; returns the new code from the text she gets."""
+        self.force_event("org.caseline.access.code-reissued.v1", {"victim_id": "TVP-V-0001", **extra})
+        texts = [t for t in self.texts() if "new one-time code" in t]
+        return re.search(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b", texts[-1]).group(1)  # type: ignore[union-attr]
+
+    def second_account(self) -> None:
+        """Mallory reads the re-issued code from Alex's phone and links (the force kept Alex's link)."""
+        assert self.victims.link(self.mallory, "43260001234", self.reissue(remove_linked_accounts=False))[0] == 201
+        self.flow()
+
+    def accounts(self, user: str) -> tuple[int, Any]:
+        return self.victims.case(user, *CASE, "/accounts")
+
+    def remove(self, user: str, link_id: str) -> tuple[int, Any]:
+        resource = "/v1/cases/{force_id}/{case_id}/accounts/{link_id}"
+        path = f"/v1/cases/{CASE[0]}/{CASE[1]}/accounts/{link_id}"
+        params = {"force_id": CASE[0], "case_id": CASE[1], "link_id": link_id}
+        return self.victims.call("DELETE", path, user, None, resource, params)
+
+    def every_case_route(self, user: str) -> list[tuple[int, Any]]:
+        v = self.victims
+        return [
+            v.case(user, *CASE),
+            v.case(user, *CASE, "/accounts"),
+            v.case(user, *CASE, "/preferences"),
+            v.case(user, *CASE, "/messages", "POST", {"text": "hello"}),
+            v.case(user, *CASE, "/update-requests", "POST"),
+            self.remove(user, "0" * 20),
+        ]
+
+
+@pytest.fixture
+def access(aws: Template) -> Access:
+    return Access(aws)
+
+
+def test_the_victim_sees_every_account_linked_to_her_record(access: Access) -> None:
+    # Given Mallory linked a second account to Alex's victim record
+    access.second_account()
+    # When Alex (and Mallory) ask who can see the case
+    status, alex_view = access.accounts(access.alex)
+    mallory_view = access.accounts(access.mallory)[1]
+    # Then both accounts are listed, oldest first, with masked emails and which one is "you"
+    assert status == 200
+    rows = alex_view["accounts"]
+    assert [(r["email"], r["you"]) for r in rows] == [
+        ("a\u2022\u2022\u2022@example.org", True),
+        ("m\u2022\u2022\u2022@example.org", False),
+    ]
+    assert [r["you"] for r in mallory_view["accounts"]] == [False, True]
+    assert rows[0]["linked_at"] < rows[1]["linked_at"] and rows[0]["last_signed_in_at"] is None
+    assert {r["link_id"] for r in rows} == {r["link_id"] for r in mallory_view["accounts"]}
+    assert all(re.fullmatch(r"[0-9a-f]{20}", r["link_id"]) for r in rows)
+    assert access.mallory not in str(rows) and "alex.morgan" not in str(rows)  # no account id, no whole address
+
+
+def test_removing_another_account_gives_it_the_strangers_404_everywhere(access: Access) -> None:
+    access.second_account()
+    stranger = access.every_case_route("eve")
+    assert all(status == 404 for status, _ in stranger)
+    mallory_link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    # When Alex removes Mallory's account
+    assert access.remove(access.alex, mallory_link) == (204, None)
+    # Then Mallory gets exactly what a stranger gets on every case route, and the case leaves her list
+    assert access.every_case_route(access.mallory) == stranger
+    assert access.victims.call("GET", "/v1/me/cases", access.mallory)[1]["cases"] == []
+    assert [r["you"] for r in access.accounts(access.alex)[1]["accounts"]] == [True]
+    # And removing it again is a 404 (nothing left to remove), while Alex keeps her access
+    assert access.remove(access.alex, mallory_link)[0] == 404
+    assert access.victims.case(access.alex, *CASE)[0] == 200
+
+
+def test_a_victim_cannot_remove_herself_or_links_that_are_not_hers(access: Access) -> None:
+    own = access.accounts(access.alex)[1]["accounts"][0]["link_id"]
+    status, problem = access.remove(access.alex, own)
+    assert status == 422 and problem["type"] == "urn:caseline:problem:own-account"
+    assert access.victims.case(access.alex, *CASE)[0] == 200
+    # A link id of another case, or a made-up one, is the same 404; a malformed one is a 422
+    assert access.remove(access.alex, "f" * 20)[0] == 404
+    assert access.remove(access.alex, "not-a-link-id")[0] == 422
+    # And nobody who is not linked may remove anything
+    assert access.remove("eve", own) == access.every_case_route("eve")[5]
+
+
+def test_the_force_revokes_one_account_by_signed_event(access: Access) -> None:
+    access.second_account()
+    mallory_link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    access.force_event("org.caseline.access.revoked.v1", {"victim_id": "TVP-V-0001", "link_id": mallory_link})
+    assert access.victims.case(access.mallory, *CASE) == access.victims.case("eve", *CASE)
+    assert [r["you"] for r in access.accounts(access.alex)[1]["accounts"]] == [True]
+
+
+def test_the_force_revokes_every_account_and_a_replay_removes_no_later_link(access: Access) -> None:
+    access.second_account()
+    access.force_event("org.caseline.access.revoked.v1", {"victim_id": "TVP-V-0001"})
+    assert access.victims.case(access.alex, *CASE)[0] == 404 and access.victims.case(access.mallory, *CASE)[0] == 404
+    # When Alex links again with a new code and the revocation is delivered again
+    assert access.victims.link(access.alex, "43260001234", access.reissue(remove_linked_accounts=False))[0] == 201
+    records = boto3.client("dynamodb", region_name=REGION)
+    revoked = [
+        i
+        for i in records.scan(TableName="caseline-test")["Items"]
+        if i["entity"]["S"] == "event" and i["event_type"]["S"] == "org.caseline.access.revoked.v1"
+    ]
+    assert len(revoked) == 1
+    replay = {
+        "Records": [
+            r
+            for r in StreamReader(access.template, "JourneysFunction").new_records()
+            if r["dynamodb"]["NewImage"].get("event_type", {}).get("S") == "org.caseline.access.revoked.v1"
+        ]
+    }
+    assert len(replay["Records"]) == 1
+    access.journeys.lambda_handler(replay, Context())
+    # Then her new link stays
+    assert access.victims.case(access.alex, *CASE)[0] == 200
+
+
+def test_a_reissued_code_removes_linked_accounts_unless_the_force_says_not_to(access: Access) -> None:
+    # Opt-out: both stay
+    access.second_account()
+    assert len(access.accounts(access.alex)[1]["accounts"]) == 2
+    # Default: a re-issue removes every account linked before it, and the new code links Alex again
+    new_code = access.reissue()
+    assert access.victims.case(access.alex, *CASE)[0] == 404 and access.victims.case(access.mallory, *CASE)[0] == 404
+    assert access.victims.link(access.alex, "43260001234", new_code)[0] == 201
+    assert [r["you"] for r in access.accounts(access.alex)[1]["accounts"]] == [True]
+
+
+def test_sign_ins_show_as_last_signed_in(access: Access) -> None:
+    from .test_sign_in import post_authentication
+
+    load_handler("sign_in").lambda_handler(post_authentication(access.alex), Context())
+    row = access.accounts(access.alex)[1]["accounts"][0]
+    assert row["you"] and row["last_signed_in_at"] is not None
