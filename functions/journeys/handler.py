@@ -27,6 +27,7 @@ from caseline.services.journeys import (
     JourneyOutcome,
     preference_change,
     run_account_linked,
+    run_contact_reduced,
     run_journeys,
     run_preferences_changed,
     run_signed_in,
@@ -56,14 +57,21 @@ def record_handler(record: DynamoDBRecord) -> str:
     if isinstance(item, EventItem):
         outcome = run_journeys(event_record(item), environment)
     elif isinstance(item, CaseMemberItem):
-        outcome = run_account_linked(item.force_id, item.case_id, item.victim_id, environment)
+        outcome = run_account_linked(
+            item.force_id, item.case_id, item.victim_id, environment, item.user_id, item.linked_at
+        )
     elif isinstance(item, PreferencesItem):
         old = old_image_item(record.raw_event)
         before = VictimPreferences.from_dict(old.preferences or {}) if isinstance(old, PreferencesItem) else None
-        change = preference_change(before, VictimPreferences.from_dict(item.preferences or {}))
-        outcome = run_preferences_changed(
+        after = VictimPreferences.from_dict(item.preferences or {})
+        change = preference_change(before, after)
+        reduced = run_contact_reduced(
+            item.force_id, item.case_id, item.victim_id, before, after, item.updated_at, environment
+        )
+        confirmed = run_preferences_changed(
             item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment
         )
+        outcome = reduced if reduced is JourneyOutcome.PLANNED else confirmed
     elif isinstance(item, SignInItem):
         outcome = run_signed_in(item.force_id, item.case_id, item.victim_id, item.signed_in_at, environment)
     else:

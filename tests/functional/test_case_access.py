@@ -138,6 +138,9 @@ def test_removing_another_account_gives_it_the_strangers_404_everywhere(access: 
     # Then Mallory gets exactly what a stranger gets on every case route, and the case leaves her list
     assert access.every_case_route(access.mallory) == stranger
     assert access.victims.call("GET", "/v1/me/cases", access.mallory)[1]["cases"] == []
+    # And her data download no longer holds Alex's case (nor Alex's contact details)
+    status, document = access.victims.call("GET", "/v1/me/data", access.mallory)
+    assert status == 200 and document["cases"] == [] and "alex.morgan" not in str(document)
     assert [r["you"] for r in access.accounts(access.alex)[1]["accounts"]] == [True]
     # And removing it again is a 404 (nothing left to remove), while Alex keeps her access
     assert access.remove(access.alex, mallory_link)[0] == 404
@@ -207,3 +210,64 @@ def test_sign_ins_show_as_last_signed_in(access: Access) -> None:
     load_handler("sign_in").lambda_handler(post_authentication(access.alex), Context())
     row = access.accounts(access.alex)[1]["accounts"][0]
     assert row["you"] and row["last_signed_in_at"] is not None
+
+
+def _items(entity: str) -> list[dict[str, Any]]:
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    return [i for i in items if i["entity"]["S"] == entity]
+
+
+def _force_tasks(reason: str) -> list[dict[str, Any]]:
+    """The outbound events the force receives for officer tasks with this reason (their data)."""
+    import json
+
+    events = [i for i in _items("outbound") if i["event_type"]["S"] == "org.caseline.officer.task-created.v1"]
+    data = [json.loads(i["data"]["S"]) if "S" in i["data"] else i["data"] for i in events]
+    return [d for d in data if d.get("reason") == reason]
+
+
+def _sent(template: str) -> list[str]:
+    """The channels a template was sent by (to anyone)."""
+    return sorted(
+        i["channel"]["S"] for i in _items("outbox") if i["template_id"]["S"] == template and i["status"]["S"] == "sent"
+    )
+
+
+def test_a_second_account_linking_is_told_to_the_victim_and_the_force(access: Access) -> None:
+    # Given no notice before a second account exists
+    assert _sent("another-account-linked") == [] and _force_tasks("another-account-linked") == []
+    # When Mallory links a second account to Alex's victim record
+    access.second_account()
+    # Then Alex is told by each safe channel, and the force gets a task naming the new link
+    assert _sent("another-account-linked") == ["email", "sms"]
+    assert any("Another account was linked to your case" in t for t in access.texts())
+    mallory_link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    tasks = _force_tasks("another-account-linked")
+    assert [(t["victim_id"], t["link_id"]) for t in tasks] == [("TVP-V-0001", mallory_link)]
+
+
+def test_cutting_back_contact_is_told_on_the_channels_safe_before_it(access: Access) -> None:
+    access.second_account()
+    before = len([t for t in access.texts() if "changed how we contact you" in t])
+    # When Mallory turns off every channel and every update from Alex's account
+    body = {
+        "channels": [],
+        "name_police": True,
+        "name_crime": True,
+        "safe_hours": None,
+        "no_news_days": None,
+        "non_statutory": False,
+    }
+    assert access.victims.case(access.mallory, *CASE, "/preferences", "PUT", body)[0] == 200
+    access.flow()
+    # Then the change applies, yet Alex is told by SMS and email, the ways that were safe before it
+    in_effect = access.victims.case(access.alex, *CASE, "/preferences")[1]["in_effect"]
+    assert in_effect["safe_channels"] == []
+    assert _sent("contact-reduced") == ["email", "sms"]
+    assert len([t for t in access.texts() if "changed how we contact you" in t]) == before + 1
+    # And the force gets a task saying what was cut back
+    assert [t["changed"] for t in _force_tasks("contact-reduced")] == ["channels,updates,no-news"]
+    # And a change that cuts nothing back (turning a channel on again is for the force) tells nobody again
+    access.victims.case(access.mallory, *CASE, "/preferences", "PUT", body)
+    access.flow()
+    assert len(_force_tasks("contact-reduced")) == 1

@@ -20,7 +20,16 @@ NO_NEWS_TIMER = "caseline.timer.no-news"
 PREFERENCES_CHANGED = "caseline.preferences.changed"  # data: {"change": "opted-out" | "opted-in" | "updated"}
 ACCOUNT_SIGNED_IN = "caseline.account.signed-in"  # a linked victim signed in (at most once per case per UK day)
 REPORT_STORED = "caseline.report.stored"  # no journey: the reports service sends report-received itself
-INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED, ACCOUNT_SIGNED_IN)
+ACCOUNT_ADDED = "caseline.account.added"  # another account linked to a victim record that already had one
+CONTACT_REDUCED = "caseline.contact.reduced"  # a linked account cut back contact (channels, updates, hours)
+INTERNAL_TRIGGERS = (
+    ACCOUNT_LINKED,
+    NO_NEWS_TIMER,
+    PREFERENCES_CHANGED,
+    ACCOUNT_SIGNED_IN,
+    ACCOUNT_ADDED,
+    CONTACT_REDUCED,
+)
 
 COMMON = frozenset(
     {
@@ -60,6 +69,8 @@ _EXTRA: dict[str, frozenset[str]] = {
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),
+    ACCOUNT_ADDED: frozenset({"linked_date"}),
+    CONTACT_REDUCED: frozenset({"changed_date"}),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
     REPORT_STORED: frozenset({"report_reference"}),
 }
@@ -106,6 +117,8 @@ SAMPLE_VALUES: dict[str, str] = {
     "last_update_date": "Monday 7 December 2026",
     "weeks_since_update": "4",
     "sign_in_date": "Wednesday 30 December 2026",
+    "linked_date": "Wednesday 30 December 2026",
+    "changed_date": "Wednesday 30 December 2026",
     "report_reference": "HIOW-7K3M-Q9PX",
 }
 

@@ -108,6 +108,9 @@ class OutboxMessage:
     send_after: datetime | None = None
     statutory: bool = True  # the Victims' Code requires it: skips quiet hours and caps, never safe contact
     attempts: int = 0  # provider failures so far
+    # The profile this message obeys instead of the victim's current one: a safety notice about a change
+    # to contact choices goes the ways that were safe before it (still within the force's assessment).
+    safe_contact: SafeContactProfile | None = None
 
 
 class DutyStatus(StrEnum):

@@ -147,6 +147,7 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
+    safe_contact = JSONAttribute(null=True)  # the profile a safety notice obeys (the one before a change)
 
 
 class OutboundItem(CaselineItem, discriminator="outbound"):

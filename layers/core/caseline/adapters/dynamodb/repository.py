@@ -116,6 +116,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         send_after=item.send_after,
         statutory=item.statutory is not False,
         attempts=int(item.attempts or 0),
+        safe_contact=SafeContactProfile.from_dict(item.safe_contact) if item.safe_contact else None,
     )
 
 
@@ -140,6 +141,11 @@ def victim_choices(items: Sequence[CaselineItem]) -> dict[str, VictimPreferences
         for item in items
         if isinstance(item, PreferencesItem)
     }
+
+
+def force_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
+    """The partition's victims with the force's own profile (before the victims' choices)."""
+    return [_victim_record(item) for item in items if isinstance(item, VictimItem)]
 
 
 def effective_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
@@ -360,6 +366,7 @@ class DynamoOutboxRepository:
             created_at=message.created_at,
             duty_id=message.duty_id,
             statutory=message.statutory,
+            safe_contact=message.safe_contact.to_dict() if message.safe_contact else None,
         )
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
