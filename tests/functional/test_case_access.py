@@ -5,6 +5,7 @@ re-issuing the code. A removed account then gets exactly the stranger's 404 on e
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -271,3 +272,16 @@ def test_cutting_back_contact_is_told_on_the_channels_safe_before_it(access: Acc
     access.victims.case(access.mallory, *CASE, "/preferences", "PUT", body)
     access.flow()
     assert len(_force_tasks("contact-reduced")) == 1
+
+
+def test_a_link_removed_while_the_case_is_read_is_a_404_not_a_503(access: Access) -> None:
+    from caseline.adapters.dynamodb.case_view import DynamoReadState
+    from caseline.domain.errors import NotFoundError
+
+    # Given the case was read for Mallory, and her link is removed before the read is marked
+    access.second_account()
+    mallory_link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    assert access.remove(access.alex, mallory_link)[0] == 204
+    # Then marking it read is the stranger's not-found, never "storage unavailable"
+    with pytest.raises(NotFoundError):
+        DynamoReadState().mark_read(access.mallory, *CASE, datetime.now(UTC))
