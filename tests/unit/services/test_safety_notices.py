@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from caseline.domain import event_types as ev
 from caseline.domain.accounts import LinkedAccount, link_id
 from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.vocabulary import Channel
-from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_account_linked, run_contact_reduced
+from caseline.services.journeys import (
+    JourneyEnvironment,
+    JourneyOutcome,
+    run_account_linked,
+    run_contact_reduced,
+    run_journeys,
+)
 from tests.unit.builders import CASE_ID, FORCE, NOW, victim_contact
 from tests.unit.fakes import FakeJourneyStore, FixedClock
-from tests.unit.services.test_journeys import PORTAL, given_case, journey, send
+from tests.unit.services.test_journeys import PORTAL, given_case, journey, recorded, send
 
 ADDED = journey(
     "account-added",
@@ -39,7 +46,10 @@ class Members:
         return list(self.members)
 
     def remove(self, force_id: str, case_id: str, account: LinkedAccount) -> bool:
-        return False
+        if account not in self.members:
+            return False
+        self.members.remove(account)
+        return True
 
 
 def environment(store: FakeJourneyStore, members: Members | None = None) -> JourneyEnvironment:
@@ -119,3 +129,37 @@ def test_a_change_that_cuts_nothing_back_tells_nobody() -> None:
         JourneyOutcome.NOT_APPLICABLE
     )
     assert store.messages == {} and store.tasks == {}
+
+
+def revoking(event_type: str, data: dict[str, object], *, applied: bool = True) -> list[str]:
+    """Who is still linked after the journeys see this event (Alex and Mal linked before it, New after)."""
+    store = given_case()
+    members = Members(
+        LinkedAccount("alex", "V-1", NOW - timedelta(days=2)),
+        LinkedAccount("mal", "V-1", NOW - timedelta(hours=1)),
+        LinkedAccount("sam", "V-2", NOW - timedelta(hours=1)),
+        LinkedAccount("new", "V-1", NOW + timedelta(minutes=1)),
+    )
+    event = recorded(store, event_type, sequence=2, data=data, occurred_at=NOW, applied=applied)
+    run_journeys(event, environment(store, members))
+    return sorted(a.user_id for a in members.members)
+
+
+def test_a_reissued_code_removes_the_records_earlier_links_unless_told_not_to() -> None:
+    assert revoking(ev.ACCESS_CODE_REISSUED, {"victim_id": "V-1"}) == ["new", "sam"]
+    assert revoking(ev.ACCESS_CODE_REISSUED, {"victim_id": "V-1", "remove_linked_accounts": False}) == [
+        "alex",
+        "mal",
+        "new",
+        "sam",
+    ]
+
+
+def test_access_revoked_removes_every_earlier_link_or_only_the_one_named() -> None:
+    assert revoking(ev.ACCESS_REVOKED, {"victim_id": "V-1"}) == ["new", "sam"]
+    only = {"victim_id": "V-1", "link_id": link_id(FORCE, CASE_ID, "mal")}
+    assert revoking(ev.ACCESS_REVOKED, only) == ["alex", "new", "sam"]
+
+
+def test_a_stale_revocation_is_not_acted_on() -> None:
+    assert revoking(ev.ACCESS_REVOKED, {"victim_id": "V-1"}, applied=False) == ["alex", "mal", "new", "sam"]
