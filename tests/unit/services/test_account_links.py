@@ -9,6 +9,7 @@ import pytest
 from caseline.domain.accounts import LinkedAccount, contact_reduced, link_id, mask_email
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError, OwnAccountError
+from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, CaseRecord
 from caseline.domain.safe_contact import SafeHours
@@ -26,6 +27,7 @@ class Case:
     def __init__(self, *accounts: LinkedAccount) -> None:
         self.members = {a.user_id: a for a in accounts}
         self.audits: list[AuditEntry] = []
+        self.notices: list[OutboundEvent] = []
         self.emails = {"alex": "alex.morgan@example.org", "mal": "mal@example.org", "sam": "sam@example.org"}
 
     # CaseReader
@@ -39,8 +41,11 @@ class Case:
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members.values()) if (force_id, case_id) == (F, C) else []
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount) -> bool:
-        return self.members.pop(account.user_id, None) is not None
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+        removed = self.members.pop(account.user_id, None) is not None
+        if removed and notice is not None:
+            self.notices.append(notice)
+        return removed
 
     # AccountDirectory
     def email(self, user_id: str) -> str | None:
@@ -83,6 +88,12 @@ def test_removing_another_account_of_the_same_record_works_once_and_is_logged() 
     remove(case, "alex", link_id(F, C, "mal"))
     assert set(case.members) == {"alex"}
     assert [(a.user_id, a.action) for a in case.audits] == [("alex", "removed-linked-account")]
+    [notice] = case.notices  # and the force hears of it, naming the link and the victim record
+    assert (notice.event_type, notice.data["victim_id"], notice.data["link_id"]) == (
+        LINKED_ACCOUNT_REMOVED,
+        "V-1",
+        link_id(F, C, "mal"),
+    )
     with pytest.raises(NotFoundError):
         remove(case, "alex", link_id(F, C, "mal"))
 
@@ -95,7 +106,7 @@ def test_the_own_link_and_another_victims_link_are_refused() -> None:
         remove(case, "alex", link_id(F, C, "sam"))
     with pytest.raises(NotFoundError):  # the right account, but its link to another case
         remove(case, "alex", link_id(F, "C-2", "sam"))
-    assert set(case.members) == {"alex", "sam"} and case.audits == []
+    assert set(case.members) == {"alex", "sam"} and case.audits == [] and case.notices == []
 
 
 def test_revoking_removes_only_links_made_before_the_event_of_that_record() -> None:

@@ -45,7 +45,7 @@ class Members:
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members)
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount) -> bool:
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: object = None) -> bool:
         if account not in self.members:
             return False
         self.members.remove(account)

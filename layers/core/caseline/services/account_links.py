@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from caseline.domain.accounts import LinkedAccount, link_id, mask_email
 from caseline.domain.errors import NotFoundError, OwnAccountError
+from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.records import AuditEntry
 
@@ -27,8 +28,9 @@ class AccountLinkStore(Protocol):
         """Every account linked to the case (its member items, strongly consistent)."""
         ...
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount) -> bool:
-        """Delete the account's member and link items together; False if it was not linked (any more)."""
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+        """Delete the account's member and link items (and store ``notice`` for the force) together;
+        False if it was not linked (any more)."""
         ...
 
 
@@ -102,12 +104,20 @@ def remove_account(
         ),
         None,
     )
-    if target is None or not store.remove(force_id, case_id, target):
+    now = clock.now()
+    # The force hears of it: an account of this victim took another's access away (either may be hers).
+    notice = OutboundEvent(
+        force_id=force_id,
+        case_id=case_id,
+        outbound_id=f"unlinked-{removed_link_id}-{int(now.timestamp())}",
+        event_type=LINKED_ACCOUNT_REMOVED,
+        data={"victim_id": victim_id, "link_id": removed_link_id, "removed_at": now.isoformat()},
+        created_at=now,
+    )
+    if target is None or not store.remove(force_id, case_id, target, notice):
         raise NotFoundError("no such linked account")
     audit.record(
-        AuditEntry(
-            force_id, case_id, user_id, "removed-linked-account", "victim removed another account's access", clock.now()
-        )
+        AuditEntry(force_id, case_id, user_id, "removed-linked-account", "victim removed another account's access", now)
     )
 
 

@@ -1,5 +1,6 @@
 """The accounts linked to a case: its ``MEMBER#{user}`` items (one Query of the case's partition by sort
-key prefix), removed together with the account's ``USER#{user}`` link item in one transaction."""
+key prefix), removed together with the account's ``USER#{user}`` link item (and, when the victim removed it,
+the ``linked-account-removed`` outbound event for the force) in one transaction."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, case_pk
+from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, OutboundItem, case_pk
+from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.accounts import LinkedAccount
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
 
 
 class DynamoAccountLinks:
@@ -26,10 +29,12 @@ class DynamoAccountLinks:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount) -> bool:
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
         pk = case_pk(force_id, case_id)
         try:
             with TransactWrite(connection=_connection()) as transaction:
+                if notice is not None:
+                    transaction.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
                 # Only the link read: a member item re-written since (the same account linked again) stays.
                 transaction.delete(
                     CaseMemberItem(pk, f"MEMBER#{account.user_id}"),
