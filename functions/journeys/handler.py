@@ -1,5 +1,5 @@
-"""Table stream consumer: applied case events, newly linked accounts, changed contact choices and the day's
-first sign-in to a linked account run the journey definitions."""
+"""Table stream consumer: applied case events, newly linked accounts, changed contact choices, the day's
+first sign-in to a linked account and an account removed by another run the journey definitions."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
-from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, PreferencesItem, SignInItem
+from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, OutboundItem, PreferencesItem, SignInItem
 from caseline.adapters.dynamodb.repository import event_record
 from caseline.adapters.streams import new_image_item, old_image_item
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
+from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED
 from caseline.domain.preferences import VictimPreferences
 from caseline.observability import logger, metrics, tracer
 from caseline.services.journeys import (
@@ -27,6 +28,7 @@ from caseline.services.journeys import (
     JourneyOutcome,
     preference_change,
     run_account_linked,
+    run_account_removed,
     run_contact_reduced,
     run_journeys,
     run_preferences_changed,
@@ -72,6 +74,11 @@ def record_handler(record: DynamoDBRecord) -> str:
             item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment
         )
         outcome = reduced if reduced is JourneyOutcome.PLANNED else confirmed
+    elif isinstance(item, OutboundItem) and item.event_type == LINKED_ACCOUNT_REMOVED:
+        data = item.data or {}
+        outcome = run_account_removed(
+            item.force_id, item.case_id, str(data.get("victim_id")), item.created_at, environment
+        )
     elif isinstance(item, SignInItem):
         outcome = run_signed_in(item.force_id, item.case_id, item.victim_id, item.signed_in_at, environment)
     else:

@@ -136,9 +136,12 @@ def test_removing_another_account_gives_it_the_strangers_404_everywhere(access: 
     mallory_link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
     # When Alex removes Mallory's account
     assert access.remove(access.alex, mallory_link) == (204, None)
-    # Then the force is told which link of which victim record went
+    # Then the force is told which link of which victim record went, and Alex by text and email
     [removed] = [i for i in _items("outbound") if i["event_type"]["S"].endswith("linked-account-removed.v1")]
     assert mallory_link in str(removed["data"]) and "TVP-V-0001" in str(removed["data"])
+    access.flow()
+    assert _sent("linked-account-removed") == ["email", "sms"]
+    assert len([t for t in access.texts() if "an account was removed from your case" in t]) == 1
     # Then Mallory gets exactly what a stranger gets on every case route, and the case leaves her list
     assert access.every_case_route(access.mallory) == stranger
     assert access.victims.call("GET", "/v1/me/cases", access.mallory)[1]["cases"] == []

@@ -22,6 +22,7 @@ from caseline.domain.journeys import JourneyDefinition, Step, validate
 from caseline.domain.personalisation import (
     ACCOUNT_ADDED,
     ACCOUNT_LINKED,
+    ACCOUNT_REMOVED,
     ACCOUNT_SIGNED_IN,
     CONTACT_REDUCED,
     NO_NEWS_TIMER,
@@ -39,7 +40,15 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED, ev.ACCESS_REVOKED, REPORT_STORED})
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
-    | {ACCOUNT_LINKED, ACCOUNT_SIGNED_IN, NO_NEWS_TIMER, PREFERENCES_CHANGED, ACCOUNT_ADDED, CONTACT_REDUCED}
+    | {
+        ACCOUNT_LINKED,
+        ACCOUNT_SIGNED_IN,
+        NO_NEWS_TIMER,
+        PREFERENCES_CHANGED,
+        ACCOUNT_ADDED,
+        CONTACT_REDUCED,
+        ACCOUNT_REMOVED,
+    }
 )
 
 # docs/journeys.md, "Rights used by duties": working days per tier.

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 
 from caseline.domain import event_types as ev
 from caseline.domain.accounts import LinkedAccount, link_id
-from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED
+from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONTACT_REDUCED
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.vocabulary import Channel
@@ -15,6 +15,7 @@ from caseline.services.journeys import (
     JourneyEnvironment,
     JourneyOutcome,
     run_account_linked,
+    run_account_removed,
     run_contact_reduced,
     run_journeys,
 )
@@ -35,7 +36,12 @@ REDUCED = journey(
     CONTACT_REDUCED,
     {"tell": send("reduced", statutory=True, next="force"), "force": {"type": "task", "reason": "contact-reduced"}},
 )
-PLACEHOLDERS = {"added": frozenset({"name", "linked_date"}), "reduced": frozenset({"name", "changed_date"})}
+REMOVED = journey("account-removed", ACCOUNT_REMOVED, {"tell": send("removed", statutory=True)})
+PLACEHOLDERS = {
+    "added": frozenset({"name", "linked_date"}),
+    "reduced": frozenset({"name", "changed_date"}),
+    "removed": frozenset({"name", "removed_date"}),
+}
 
 
 class Members:
@@ -56,7 +62,7 @@ def environment(store: FakeJourneyStore, members: Members | None = None) -> Jour
     return JourneyEnvironment(
         store=store,
         clock=FixedClock(NOW),
-        definitions={(d.journey_id, d.version): d for d in (ADDED, REDUCED)},
+        definitions={(d.journey_id, d.version): d for d in (ADDED, REDUCED, REMOVED)},
         template_placeholders=PLACEHOLDERS,
         portal_url=PORTAL,
         accounts=members or Members(),
@@ -163,3 +169,16 @@ def test_access_revoked_removes_every_earlier_link_or_only_the_one_named() -> No
 
 def test_a_stale_revocation_is_not_acted_on() -> None:
     assert revoking(ev.ACCESS_REVOKED, {"victim_id": "V-1"}, applied=False) == ["alex", "mal", "new", "sam"]
+
+
+def test_an_account_removed_by_another_is_told_to_the_victim_once_even_if_she_opted_out() -> None:
+    store = given_case()
+    store.put_preferences(FORCE, CASE_ID, "V-1", VictimPreferences(non_statutory=False))
+    env = environment(store)
+    first = run_account_removed(FORCE, CASE_ID, "V-1", NOW, env)
+    again = run_account_removed(FORCE, CASE_ID, "V-1", NOW, env)
+    assert (first, again) == (JourneyOutcome.PLANNED, JourneyOutcome.ALREADY_PLANNED)
+    messages = list(store.messages.values())
+    assert sorted(m.channel for m in messages) == ["email", "sms"] and all(m.statutory for m in messages)
+    assert {m.personalisation["removed_date"] for m in messages} == {"Monday 2 March 2026"}
+    assert run_account_removed(FORCE, CASE_ID, "V-9", NOW, env) is JourneyOutcome.NOT_APPLICABLE

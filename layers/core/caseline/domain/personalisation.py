@@ -22,6 +22,7 @@ ACCOUNT_SIGNED_IN = "caseline.account.signed-in"  # a linked victim signed in (a
 REPORT_STORED = "caseline.report.stored"  # no journey: the reports service sends report-received itself
 ACCOUNT_ADDED = "caseline.account.added"  # another account linked to a victim record that already had one
 CONTACT_REDUCED = "caseline.contact.reduced"  # a linked account cut back contact (channels, updates, hours)
+ACCOUNT_REMOVED = "caseline.account.removed"  # an account of the victim removed another's access
 INTERNAL_TRIGGERS = (
     ACCOUNT_LINKED,
     NO_NEWS_TIMER,
@@ -29,6 +30,7 @@ INTERNAL_TRIGGERS = (
     ACCOUNT_SIGNED_IN,
     ACCOUNT_ADDED,
     CONTACT_REDUCED,
+    ACCOUNT_REMOVED,
 )
 
 COMMON = frozenset(
@@ -71,6 +73,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     PREFERENCES_CHANGED: frozenset(),
     ACCOUNT_ADDED: frozenset({"linked_date"}),
     CONTACT_REDUCED: frozenset({"changed_date"}),
+    ACCOUNT_REMOVED: frozenset({"removed_date"}),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
     REPORT_STORED: frozenset({"report_reference"}),
 }
@@ -119,6 +122,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "sign_in_date": "Wednesday 30 December 2026",
     "linked_date": "Wednesday 30 December 2026",
     "changed_date": "Wednesday 30 December 2026",
+    "removed_date": "Wednesday 30 December 2026",
     "report_reference": "HIOW-7K3M-Q9PX",
 }
 

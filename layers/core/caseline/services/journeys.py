@@ -21,6 +21,7 @@ from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, ho
 from caseline.domain.personalisation import (
     ACCOUNT_ADDED,
     ACCOUNT_LINKED,
+    ACCOUNT_REMOVED,
     ACCOUNT_SIGNED_IN,
     CONTACT_REDUCED,
     NO_NEWS_TIMER,
@@ -304,6 +305,25 @@ def run_contact_reduced(
         _start(definition, ctx, int(changed_at.timestamp()), changed_at, env, extra, pin_profile=True)
         for definition in latest(env.definitions).values()
         if definition.trigger == CONTACT_REDUCED
+    ]
+    return _summary(outcomes)
+
+
+def run_account_removed(
+    force_id: str, case_id: str, victim_id: str, removed_at: datetime, env: JourneyEnvironment
+) -> JourneyOutcome:
+    """An account of the victim removed another's access: tell her by each safe channel (keyed on when)."""
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    if case is None or case.recorded_at is None or victim is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    ctx = JourneyContext(case=case, victim=victim, trigger=ACCOUNT_REMOVED, data={}, linked=True)
+    extra = {"removed_date": long_date(uk_date(removed_at))}
+    outcomes = [
+        _start(definition, ctx, int(removed_at.timestamp()), removed_at, env, extra)
+        for definition in latest(env.definitions).values()
+        if definition.trigger == ACCOUNT_REMOVED
     ]
     return _summary(outcomes)
 
