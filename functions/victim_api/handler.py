@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
 from caseline.adapters.dynamodb.case_view import (
     DynamoAuditLog,
     DynamoCaseReader,
@@ -37,7 +38,7 @@ from caseline.domain.sessions import Token, require_recent_sign_in, token_from_c
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
 from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
 from caseline.observability import logger, metrics, tracer
-from caseline.services import data_rights, preferences, sessions, survey, victim_cases
+from caseline.services import account_links, data_rights, preferences, sessions, survey, victim_cases
 from caseline.services.linking import link_case
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ audit = DynamoAuditLog()
 messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
 links = DynamoLinkRepository()
+account_store = DynamoAccountLinks()
 preference_store = DynamoPreferencesStore()
 rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
@@ -255,6 +257,46 @@ def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
         content_type="application/json",
         body=Accepted(status="requested" if new else "already-requested-today"),
     )
+
+
+class LinkedAccountView(_Model):
+    link_id: str = Field(description="Opaque id of this account's link, for removing it")
+    email: str | None = Field(description="The account's email, masked (v\u2022\u2022\u2022@example.org)")
+    linked_at: datetime
+    last_signed_in_at: datetime | None = Field(description="The last sign-in since the link (null: none yet)")
+    you: bool = Field(description="This is the account you are signed in with")
+
+
+class LinkedAccountsView(_Model):
+    accounts: list[LinkedAccountView]
+
+
+LinkId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
+
+
+@app.get(
+    "/v1/cases/<force_id>/<case_id>/accounts",
+    summary="Who can see this case: the accounts linked to my victim record",
+    tags=["Victims"],
+)
+def linked_accounts(force_id: Id, case_id: Id) -> LinkedAccountsView:
+    found = account_links.list_accounts(
+        _caller(), force_id, case_id, reader=cases, store=account_store, directory=identity
+    )
+    return LinkedAccountsView(accounts=[LinkedAccountView(**vars(a)) for a in found])
+
+
+@app.delete(
+    "/v1/cases/<force_id>/<case_id>/accounts/<link_id>",
+    summary="Remove another account's access to this case",
+    tags=["Victims"],
+)
+def remove_linked_account(force_id: Id, case_id: Id, link_id: LinkId) -> Response[str]:
+    account_links.remove_account(
+        _caller(), force_id, case_id, link_id, reader=cases, store=account_store, audit=audit, clock=clock
+    )
+    metrics.add_metric(name="LinkedAccountsRemoved", unit=MetricUnit.Count, value=1)
+    return Response(status_code=204, content_type="application/json", body="")
 
 
 Score = Annotated[int, Field(strict=True, ge=1, le=5)]

@@ -229,7 +229,12 @@ def test_the_sign_in_trigger_and_the_journeys_it_feeds_are_in_their_policies(aws
     # Then each function's policy allows everything it did
     assert not used - allowed(aws, "SignInFunction"), sorted(used - allowed(aws, "SignInFunction"))
     assert not fed - allowed(aws, "JourneysFunction"), sorted(fed - allowed(aws, "JourneysFunction"))
-    assert used == {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"}  # the recorder saw the calls
+    assert used == {
+        "dynamodb:Query",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    }  # the recorder saw the calls
     assert "dynamodb:Query" in fed and sign_ins.notices()  # the journeys read the case and planned the notice
 
 
@@ -270,3 +275,25 @@ def test_access_codes_are_sealed_and_opened_only_under_their_own_encryption_cont
         "DispatchFunction": ["kms:Decrypt"],
     }
     assert _kms_statements(aws, "DutySweepFunction") == []  # it resumes runs, which never send a code
+
+
+def test_who_can_see_a_case_and_removing_access_are_in_their_policies(aws: Template, record: Any) -> None:
+    from .test_case_access import CASE, Access
+
+    # Given a second account linked to Alex's victim record
+    access = Access(aws)
+    access.second_account()
+    # When Alex lists the accounts and removes the other one, and the force revokes every link
+    listed = record(lambda: access.accounts(access.alex))
+    other = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    answers: list[tuple[int, Any]] = []
+    removed = record(lambda: answers.append(access.remove(access.alex, other)))
+    revoked = record(lambda: access.force_event("org.caseline.access.revoked.v1", {"victim_id": "TVP-V-0001"}))
+    # Then the victim API's policy allows everything it did, and the flow's functions theirs
+    api = allowed(aws, "VictimApiFunction")
+    assert not (listed | removed) - api, sorted((listed | removed) - api)
+    assert {"cognito-idp:AdminGetUser", "dynamodb:Query"} <= listed and answers == [(204, None)]
+    flow = allowed(aws, "WebhookIngestFunction") | allowed(aws, "JourneysFunction") | allowed(aws, "DispatchFunction")
+    streams = {"dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"}  # the event source's
+    assert not revoked - flow - streams, sorted(revoked - flow - streams)
+    assert access.victims.case(access.alex, *CASE)[0] == 404

@@ -540,6 +540,7 @@ class FakeJourneyStore:
             duties=[d for (f, c, _), d in sorted(self.duties.items()) if (f, c) == here],
             versions={(j, v): version for (f, c, _), (j, version, v) in self.runs.items() if (f, c) == here},
             linked_accounts={v: tuple(sorted(users)) for (f, c, v), users in self.accounts.items() if (f, c) == here},
+            force_profiles={v.victim_id: v.safe_contact for v in victims},
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:

@@ -20,8 +20,11 @@ from caseline.content import journey_definitions, journey_schema, template_info
 from caseline.domain import events as ev
 from caseline.domain.journeys import JourneyDefinition, Step, validate
 from caseline.domain.personalisation import (
+    ACCOUNT_ADDED,
     ACCOUNT_LINKED,
+    ACCOUNT_REMOVED,
     ACCOUNT_SIGNED_IN,
+    CONTACT_REDUCED,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
     REPORT_STORED,
@@ -33,10 +36,19 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 # Issue 5: a journey for every inbound event type (a contact-details change may have none) and every
 # internal trigger (account linked and signed in, changed choices, the "no news yet" timer).
 # An online report's reference (report-received) is sent by the reports service itself, not by a journey.
-OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED, REPORT_STORED})
+# access.revoked removes accounts' access (the journeys function does it); it sends nothing.
+OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED, ev.ACCESS_REVOKED, REPORT_STORED})
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
-    | {ACCOUNT_LINKED, ACCOUNT_SIGNED_IN, NO_NEWS_TIMER, PREFERENCES_CHANGED}
+    | {
+        ACCOUNT_LINKED,
+        ACCOUNT_SIGNED_IN,
+        NO_NEWS_TIMER,
+        PREFERENCES_CHANGED,
+        ACCOUNT_ADDED,
+        CONTACT_REDUCED,
+        ACCOUNT_REMOVED,
+    }
 )
 
 # docs/journeys.md, "Rights used by duties": working days per tier.

@@ -215,8 +215,20 @@ def case_closed(ctx: EventContext, *, reason: str | None = None) -> Event:
     return envelope(ctx, ev.CASE_CLOSED, {"closed_at": iso(ctx.time), "reason_summary": text})
 
 
-def access_code_reissued(ctx: EventContext) -> Event:
-    return envelope(ctx, ev.ACCESS_CODE_REISSUED, {"victim_id": case_facts(ctx.force_id, ctx.case_id).victim_id})
+def access_code_reissued(ctx: EventContext, *, remove_linked_accounts: bool = True) -> Event:
+    data = {
+        "victim_id": case_facts(ctx.force_id, ctx.case_id).victim_id,
+        "remove_linked_accounts": remove_linked_accounts,
+    }
+    return envelope(ctx, ev.ACCESS_CODE_REISSUED, data)
+
+
+def access_revoked(ctx: EventContext, *, link_id: str | None = None) -> Event:
+    """Remove every account linked to the case's victim, or only the one with ``link_id``."""
+    data = {"victim_id": case_facts(ctx.force_id, ctx.case_id).victim_id}
+    if link_id is not None:
+        data["link_id"] = link_id
+    return envelope(ctx, ev.ACCESS_REVOKED, data)
 
 
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
@@ -272,6 +284,7 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.VICTIM_CONTACT_CHANGED: victim_contact_changed,
     ev.CASE_CLOSED: case_closed,
     ev.ACCESS_CODE_REISSUED: access_code_reissued,
+    ev.ACCESS_REVOKED: access_revoked,
 }
 
 

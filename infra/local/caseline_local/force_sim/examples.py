@@ -37,6 +37,7 @@ def _other_path(case_id: str) -> list[Event]:
         build.suspect_released_without_charge(at(7, 60)),
         build.investigation_not_pursued(at(8, 61)),
         build.access_code_reissued(at(9, 62)),
+        build.access_revoked(at(10, 63), link_id="3f9c2a7b1e4d8c6a0b5f"),
     ]
 
 

@@ -20,6 +20,7 @@ from caseline.domain.errors import (
     LinkRefusedError,
     MalformedBodyError,
     NotFoundError,
+    OwnAccountError,
     PayloadTooLargeError,
     RecentSignInRequiredError,
     RetryableError,
@@ -50,6 +51,7 @@ _MAPPING: dict[type[CaselineError], tuple[int, str]] = {
     LinkRefusedError: (400, "link-refused"),
     TooManyRequestsError: (429, "too-many-requests"),
     ConflictError: (409, "conflict"),
+    OwnAccountError: (422, "own-account"),
     # Not a server fault: the force sent this before the crime it is about; nothing is stored, retry later.
     VictimNotKnownYetError: (409, "victim-not-known-yet"),
     RetryableError: (503, "temporarily-unavailable"),

@@ -12,8 +12,8 @@ from caseline.observability import logger
 
 
 class CognitoIdentityAdmin:
-    """Give a ``client``, or a ``client_factory`` to create it on first use: only linking and closing an
-    account need Cognito, so the victim API's cold start does not pay for it."""
+    """Give a ``client``, or a ``client_factory`` to create it on first use: only linking, listing who can
+    see a case and closing an account need Cognito, so the victim API's cold start does not pay for it."""
 
     def __init__(
         self, client: Any = None, *, user_pool_id: str, client_factory: Callable[[], Any] | None = None
@@ -43,6 +43,20 @@ class CognitoIdentityAdmin:
             raise StorageUnavailableError("the account could not be updated") from exc
         except BotoCoreError as exc:
             raise StorageUnavailableError("the account could not be updated") from exc
+
+    def email(self, user_id: str) -> str | None:
+        """The account's email (the victim API shows it masked); None when the account is gone."""
+        try:
+            answer = self._client.admin_get_user(UserPoolId=self._pool, Username=user_id)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                return None
+            raise StorageUnavailableError("the account could not be read") from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError("the account could not be read") from exc
+        attributes = {a.get("Name"): a.get("Value") for a in answer.get("UserAttributes", [])}
+        email = attributes.get("email")
+        return str(email) if email else None
 
     def delete(self, user_id: str) -> None:
         try:

@@ -31,6 +31,7 @@ STAGE_OF: dict[str, CaseStage | None] = {
     ev.VICTIM_CONTACT_CHANGED: None,
     ev.CASE_CLOSED: CaseStage.CLOSED,
     ev.ACCESS_CODE_REISSUED: None,
+    ev.ACCESS_REVOKED: None,
 }
 
 

@@ -99,3 +99,9 @@ class DeliveryRejectedError(PermanentError):
 
 class SecretUnavailableError(RetryableError):
     title = "A signing secret could not be read"
+
+
+class OwnAccountError(PermanentError):
+    """A victim asked to remove their own account's link from a case (closing the account does that)."""
+
+    title = "You cannot remove your own account from this case"

@@ -28,6 +28,7 @@ OFFICER_MESSAGE = _type("officer.message")
 VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
 CASE_CLOSED = _type("case.closed")
 ACCESS_CODE_REISSUED = _type("access.code-reissued")
+ACCESS_REVOKED = _type("access.revoked")
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,

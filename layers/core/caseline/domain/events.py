@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from caseline.domain.event_types import (
     ACCESS_CODE_REISSUED as ACCESS_CODE_REISSUED,
 )
+from caseline.domain.event_types import ACCESS_REVOKED as ACCESS_REVOKED
 from caseline.domain.event_types import (
     CASE_CLOSED as CASE_CLOSED,
 )
@@ -198,9 +199,21 @@ class VictimContactChangedData(_Strict):
 
 class AccessCodeReissuedData(_Strict):
     """The force asks for a new one-time access code for this victim (the old one stops working, and
-    a lock on guessing the crime reference is lifted)."""
+    a lock on guessing the crime reference is lifted). Unless ``remove_linked_accounts`` is false, every
+    account already linked to this victim record loses access: whoever read the old code cannot keep
+    the case, and the victim links again with the new one."""
 
     victim_id: CaseId
+    remove_linked_accounts: bool = True
+
+
+class AccessRevokedData(_Strict):
+    """The force removes accounts' access to this victim record: every account linked to it, or only the
+    one with ``link_id`` (the id in Caseline's ``account-linked`` event). Accounts linked after Caseline
+    received the event keep theirs."""
+
+    victim_id: CaseId
+    link_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")] | None = None
 
 
 class CaseClosedData(_Strict):
@@ -240,6 +253,7 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     VICTIM_CONTACT_CHANGED: VictimContactChangedData,
     CASE_CLOSED: CaseClosedData,
     ACCESS_CODE_REISSUED: AccessCodeReissuedData,
+    ACCESS_REVOKED: AccessRevokedData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {

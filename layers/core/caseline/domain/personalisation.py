@@ -20,7 +20,18 @@ NO_NEWS_TIMER = "caseline.timer.no-news"
 PREFERENCES_CHANGED = "caseline.preferences.changed"  # data: {"change": "opted-out" | "opted-in" | "updated"}
 ACCOUNT_SIGNED_IN = "caseline.account.signed-in"  # a linked victim signed in (at most once per case per UK day)
 REPORT_STORED = "caseline.report.stored"  # no journey: the reports service sends report-received itself
-INTERNAL_TRIGGERS = (ACCOUNT_LINKED, NO_NEWS_TIMER, PREFERENCES_CHANGED, ACCOUNT_SIGNED_IN)
+ACCOUNT_ADDED = "caseline.account.added"  # another account linked to a victim record that already had one
+CONTACT_REDUCED = "caseline.contact.reduced"  # a linked account cut back contact (channels, updates, hours)
+ACCOUNT_REMOVED = "caseline.account.removed"  # an account of the victim removed another's access
+INTERNAL_TRIGGERS = (
+    ACCOUNT_LINKED,
+    NO_NEWS_TIMER,
+    PREFERENCES_CHANGED,
+    ACCOUNT_SIGNED_IN,
+    ACCOUNT_ADDED,
+    CONTACT_REDUCED,
+    ACCOUNT_REMOVED,
+)
 
 COMMON = frozenset(
     {
@@ -45,6 +56,7 @@ _SUSPECT = frozenset(
 _EXTRA: dict[str, frozenset[str]] = {
     ev.CRIME_RECORDED: _CODE,
     ev.ACCESS_CODE_REISSUED: _CODE,
+    ev.ACCESS_REVOKED: frozenset(),
     ev.OFFICER_ASSIGNED: frozenset(),
     ev.NEEDS_ASSESSED: frozenset({"support_service", "has_support_service"}),
     ev.INVESTIGATION_UPDATED: frozenset({"update_summary"}),
@@ -59,6 +71,9 @@ _EXTRA: dict[str, frozenset[str]] = {
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),
+    ACCOUNT_ADDED: frozenset({"linked_date"}),
+    CONTACT_REDUCED: frozenset({"changed_date"}),
+    ACCOUNT_REMOVED: frozenset({"removed_date"}),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
     REPORT_STORED: frozenset({"report_reference"}),
 }
@@ -105,6 +120,9 @@ SAMPLE_VALUES: dict[str, str] = {
     "last_update_date": "Monday 7 December 2026",
     "weeks_since_update": "4",
     "sign_in_date": "Wednesday 30 December 2026",
+    "linked_date": "Wednesday 30 December 2026",
+    "changed_date": "Wednesday 30 December 2026",
+    "removed_date": "Wednesday 30 December 2026",
     "report_reference": "HIOW-7K3M-Q9PX",
 }
 

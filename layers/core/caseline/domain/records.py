@@ -124,6 +124,9 @@ class OutboxMessage:
     # The one-time access code, sealed for this message (never in ``personalisation``); removed once the
     # message reaches a final status.
     sealed_code: str | None = None
+    # The profile this message obeys instead of the victim's current one: a safety notice about a change
+    # to contact choices goes the ways that were safe before it (still within the force's assessment).
+    safe_contact: SafeContactProfile | None = None
 
 
 class DutyStatus(StrEnum):

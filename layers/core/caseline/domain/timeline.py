@@ -59,6 +59,8 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
         return "Your contact details were updated", None
     if event_type == ev.ACCESS_CODE_REISSUED:
         return "A new access code was sent to you", None
+    if event_type == ev.ACCESS_REVOKED:
+        return "The police removed access to this case from one or more accounts", None
     if event_type == ev.CASE_CLOSED:
         return "Your case has been closed", str(data["reason_summary"]) if data.get("reason_summary") else None
     return "Update on your case", None

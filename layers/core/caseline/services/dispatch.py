@@ -171,6 +171,8 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
     if victim is None:
         outbox.mark_failed(message, _task(message, "victim-contact-missing", clock))
         return DispatchOutcome.FAILED
+    if message.safe_contact is not None:  # a safety notice: the ways that were safe before a change
+        victim = replace(victim, safe_contact=message.safe_contact)
     if not message.statutory and not ctx.preferences.non_statutory:
         outbox.mark_skipped(message, "opted-out")
         return DispatchOutcome.SKIPPED

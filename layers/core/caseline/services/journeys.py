@@ -8,7 +8,7 @@ transaction, so stream redelivery, retries and replays never plan a message twic
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -16,11 +16,15 @@ from typing import Any, Protocol
 from caseline.domain import access_code
 from caseline.domain import event_types as ev
 from caseline.domain.account_recovery import is_high_risk_victim
+from caseline.domain.accounts import contact_reduced, link_id
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
 from caseline.domain.personalisation import (
+    ACCOUNT_ADDED,
     ACCOUNT_LINKED,
+    ACCOUNT_REMOVED,
     ACCOUNT_SIGNED_IN,
+    CONTACT_REDUCED,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
     common_values,
@@ -28,7 +32,7 @@ from caseline.domain.personalisation import (
     long_date,
 )
 from caseline.domain.ports import Clock, CodeSealer
-from caseline.domain.preferences import VictimPreferences
+from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseRecord,
@@ -42,8 +46,9 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
-from caseline.domain.safe_contact import allowed_channels, hours_overlap
+from caseline.domain.safe_contact import SafeContactProfile, allowed_channels, hours_overlap
 from caseline.domain.vocabulary import FORCE_NAMES
+from caseline.services.account_links import AccountLinkStore, revoke_links
 from caseline.services.account_recovery import RecoveryAdmin, protect_account
 
 NO_NEWS_STEP = "no-news"
@@ -71,6 +76,7 @@ class JourneyState:
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (journey, victim) -> version entered
     code_expiry: dict[str, datetime] = field(default_factory=dict)  # victim -> when their access code expires
     linked_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # victim -> accounts linked as them
+    force_profiles: dict[str, SafeContactProfile] = field(default_factory=dict)  # victim -> the force's own
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class JourneyEnvironment:
     locks: LinkLocks | None = None
     identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
     codes: CodeSealer | None = None  # seals each new access code for its message (none: no code can be sent)
+    accounts: AccountLinkStore | None = None  # removes linked accounts (access.revoked, a re-issued code)
 
 
 def _sealed(env: JourneyEnvironment, case: CaseRecord, message_key: str, code: str) -> str:
@@ -180,6 +187,7 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     """Start every current journey this event triggers, once per victim."""
     if not event.applied:
         return JourneyOutcome.NOT_APPLICABLE
+    _remove_linked_accounts(event, env)
     state = env.store.state(event.force_id, event.case_id)
     case = state.case
     if case is None or case.recorded_at is None:
@@ -210,14 +218,43 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     return _summary(outcomes)
 
 
-def run_account_linked(force_id: str, case_id: str, victim_id: str, env: JourneyEnvironment) -> JourneyOutcome:
-    """A victim linked their account to the case: account journeys run once."""
+def _remove_linked_accounts(event: StoredEvent, env: JourneyEnvironment) -> None:
+    """``access.revoked``, and a re-issued code unless the force said otherwise, take the case away from
+    the accounts linked to the victim before the event reached us. Before the new code is planned, and
+    replay-safe: the victim's own new link (with the new code) is later than the event, so it stays."""
+    if env.accounts is None or event.event_type not in (ev.ACCESS_REVOKED, ev.ACCESS_CODE_REISSUED):
+        return
+    if event.event_type == ev.ACCESS_CODE_REISSUED and event.data.get("remove_linked_accounts") is False:
+        return
+    only = event.data.get("link_id") if event.event_type == ev.ACCESS_REVOKED else None
+    revoke_links(
+        event.force_id,
+        event.case_id,
+        str(event.data.get("victim_id")),
+        event.received_at,
+        env.accounts,
+        only=str(only) if only else None,
+    )
+
+
+def run_account_linked(
+    force_id: str,
+    case_id: str,
+    victim_id: str,
+    env: JourneyEnvironment,
+    user_id: str | None = None,
+    linked_at: datetime | None = None,
+) -> JourneyOutcome:
+    """A victim linked their account to the case: account journeys run once. When another account was
+    linked to the same victim record already, the victim is told and the force gets a task (once per
+    link, keyed on when it was made)."""
     state = env.store.state(force_id, case_id)
     case = state.case
     victim = next((v for v in state.victims if v.victim_id == victim_id), None)
     if case is None or victim is None:
         return JourneyOutcome.NOT_APPLICABLE
-    outcomes = [
+    outcomes = _account_added(case, victim, user_id, linked_at, env)
+    outcomes += [
         _start(
             definition,
             JourneyContext(case=case, victim=victim, trigger=ACCOUNT_LINKED, data={}, linked=True),
@@ -231,6 +268,80 @@ def run_account_linked(force_id: str, case_id: str, victim_id: str, env: Journey
     ]
     # Whatever way the account was linked (access code, or the reporter's automatic link).
     _protect_accounts(state, env, [victim])
+    return _summary(outcomes)
+
+
+def _account_added(
+    case: CaseRecord, victim: VictimContact, user_id: str | None, linked_at: datetime | None, env: JourneyEnvironment
+) -> list[WriteOutcome | None]:
+    if env.accounts is None or user_id is None or linked_at is None:
+        return []
+    others = [
+        a
+        for a in env.accounts.accounts(case.force_id, case.case_id)
+        if a.victim_id == victim.victim_id and a.user_id != user_id
+    ]
+    if not others:
+        return []
+    data = {"link_id": link_id(case.force_id, case.case_id, user_id)}
+    ctx = JourneyContext(case=case, victim=victim, trigger=ACCOUNT_ADDED, data=data, linked=True)
+    extra = {"linked_date": long_date(uk_date(linked_at))}
+    sequence = int(linked_at.timestamp())
+    return [
+        _start(definition, ctx, sequence, linked_at, env, extra)
+        for definition in latest(env.definitions).values()
+        if definition.trigger == ACCOUNT_ADDED
+    ]
+
+
+def run_contact_reduced(
+    force_id: str,
+    case_id: str,
+    victim_id: str,
+    before: VictimPreferences | None,
+    after: VictimPreferences,
+    changed_at: datetime,
+    env: JourneyEnvironment,
+) -> JourneyOutcome:
+    """A linked account cut back contact: tell the victim by the channels, and at the hours, that were
+    safe *before* the change (the force's assessment made stricter by her earlier choices, never less
+    safe than the force's), and give the force a task. Once per change, keyed on when it was made."""
+    reduced = contact_reduced(before, after)
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    force_profile = state.force_profiles.get(victim_id)
+    if not reduced or case is None or case.recorded_at is None or victim is None or force_profile is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    earlier = replace(victim, safe_contact=effective_profile(force_profile, before or VictimPreferences()))
+    ctx = JourneyContext(
+        case=case, victim=earlier, trigger=CONTACT_REDUCED, data={"changed": ",".join(reduced)}, linked=True
+    )
+    extra = {"changed_date": long_date(uk_date(changed_at))}
+    outcomes = [
+        _start(definition, ctx, int(changed_at.timestamp()), changed_at, env, extra, pin_profile=True)
+        for definition in latest(env.definitions).values()
+        if definition.trigger == CONTACT_REDUCED
+    ]
+    return _summary(outcomes)
+
+
+def run_account_removed(
+    force_id: str, case_id: str, victim_id: str, removed_at: datetime, env: JourneyEnvironment
+) -> JourneyOutcome:
+    """An account of the victim removed another's access: tell her by each safe channel (keyed on when)."""
+    state = env.store.state(force_id, case_id)
+    case = state.case
+    victim = next((v for v in state.victims if v.victim_id == victim_id), None)
+    if case is None or case.recorded_at is None or victim is None:
+        return JourneyOutcome.NOT_APPLICABLE
+    ctx = JourneyContext(case=case, victim=victim, trigger=ACCOUNT_REMOVED, data={}, linked=True)
+    extra = {"removed_date": long_date(uk_date(removed_at))}
+    outcomes = [
+        _start(definition, ctx, int(removed_at.timestamp()), removed_at, env, extra)
+        for definition in latest(env.definitions).values()
+        if definition.trigger == ACCOUNT_REMOVED
+    ]
     return _summary(outcomes)
 
 
@@ -324,14 +435,19 @@ def _start(
     started_at: datetime,
     env: JourneyEnvironment,
     extra_values: Mapping[str, str] | None = None,
+    *,
+    pin_profile: bool = False,
 ) -> WriteOutcome | None:
-    """None when the victim does not enter the journey (its trigger condition does not hold)."""
+    """None when the victim does not enter the journey (its trigger condition does not hold).
+    ``pin_profile``: the messages obey ``ctx.victim``'s profile when sent, not the victim's current one."""
     if not holds(definition.trigger_when, ctx):
         return None
     run_key = _run_key(definition, sequence)
     now = env.clock.now()
     steps = plan(definition, definition.start, ctx, now)
-    writes = _writes(definition, ctx, steps, run_key, sequence, started_at, env, extra_values=extra_values)
+    writes = _writes(
+        definition, ctx, steps, run_key, sequence, started_at, env, extra_values=extra_values, pin_profile=pin_profile
+    )
     return env.store.apply(writes)
 
 
@@ -345,6 +461,7 @@ def _writes(
     env: JourneyEnvironment,
     consumed: JourneyTimer | None = None,
     extra_values: Mapping[str, str] | None = None,
+    pin_profile: bool = False,
 ) -> RunWrites:
     case, victim = ctx.case, ctx.victim
     now = env.clock.now()
@@ -414,6 +531,7 @@ def _writes(
                     duty_id=settles,
                     statutory=send.statutory,
                     sealed_code=_sealed(env, case, key, code) if code and "access_code" in needed else None,
+                    safe_contact=victim.safe_contact if pin_profile else None,
                 )
             )
         if not allowed and send.statutory:
@@ -456,6 +574,8 @@ def _writes(
 
 def _task(ctx: JourneyContext, prefix: str, reason: str, now: datetime, template: str | None) -> OfficerTask:
     detail = {"victim_id": ctx.victim.victim_id}
+    if ctx.trigger in (ACCOUNT_ADDED, CONTACT_REDUCED):  # which link, what changed: for the force to act on
+        detail |= {k: str(v) for k, v in ctx.data.items() if k in ("link_id", "changed")}
     if template:
         detail["template_id"] = template
     return OfficerTask(

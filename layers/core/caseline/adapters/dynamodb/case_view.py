@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteE
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import partition_items
+from caseline.adapters.dynamodb.base import failed_indexes, partition_items
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
@@ -27,7 +27,7 @@ from caseline.adapters.dynamodb.models import (
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.repository import _case_record, _victim_record, event_record
 from caseline.adapters.dynamodb.survey import survey_response
-from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
@@ -93,6 +93,8 @@ class DynamoReadState:
                     condition=CaseLinkItem.pk.exists(),
                 )
         except TransactWriteError as exc:
+            if failed_indexes(exc):  # the link was removed since the case was read: as for a stranger
+                raise NotFoundError("no such case") from exc
             raise StorageUnavailableError() from exc
 
 

@@ -29,6 +29,7 @@ from caseline.adapters.dynamodb.repository import (
     access_code_item,
     effective_victims,
     event_record,
+    force_victims,
     victim_choices,
 )
 from caseline.adapters.dynamodb.tasks import save_task
@@ -98,6 +99,7 @@ class DynamoJourneyStore:
             versions={(i.journey_id, i.victim_id): int(i.version) for i in items if isinstance(i, JourneyRunItem)},
             code_expiry={i.victim_id: i.expires_at for i in items if isinstance(i, AccessCodeItem)},
             linked_accounts=_linked_accounts(items),
+            force_profiles={v.victim_id: v.safe_contact for v in force_victims(items)},
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:

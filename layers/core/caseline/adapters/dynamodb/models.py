@@ -150,6 +150,7 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
     sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
+    safe_contact = JSONAttribute(null=True)  # the profile a safety notice obeys (the one before a change)
 
 
 class OutboundItem(CaselineItem, discriminator="outbound"):
@@ -232,6 +233,7 @@ class CaseMemberItem(CaselineItem, discriminator="member"):
     victim_id = UnicodeAttribute()
     linked_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
+    last_signed_in_at = UTCDateTimeAttribute(null=True)  # set by the sign-in trigger
 
 
 class PreferencesItem(CaselineItem, discriminator="preferences"):

@@ -118,6 +118,7 @@ def _outbox_record(item: OutboxItem) -> OutboxMessage:
         statutory=item.statutory is not False,
         attempts=int(item.attempts or 0),
         sealed_code=item.sealed_code,
+        safe_contact=SafeContactProfile.from_dict(item.safe_contact) if item.safe_contact else None,
     )
 
 
@@ -142,6 +143,11 @@ def victim_choices(items: Sequence[CaselineItem]) -> dict[str, VictimPreferences
         for item in items
         if isinstance(item, PreferencesItem)
     }
+
+
+def force_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
+    """The partition's victims with the force's own profile (before the victims' choices)."""
+    return [_victim_record(item) for item in items if isinstance(item, VictimItem)]
 
 
 def effective_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
@@ -363,6 +369,7 @@ class DynamoOutboxRepository:
             duty_id=message.duty_id,
             statutory=message.statutory,
             sealed_code=message.sealed_code,
+            safe_contact=message.safe_contact.to_dict() if message.safe_contact else None,
         )
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:

@@ -1,11 +1,12 @@
 """Sign-in records: an account's links (``USER#{user}``), each case's member item for the victim it was
-linked as, and one ``SIGNIN#{uk date}#{user}`` item per case and day, written only if absent."""
+linked as, and one ``SIGNIN#{uk date}#{user}`` item per case and day, written only if absent. Every sign-in
+also sets ``last_signed_in_at`` on the member item (what "Who can see this case" shows)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, SignInItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
@@ -39,6 +40,14 @@ class DynamoSignInStore:
         return found
 
     def record(self, membership: CaseMembership, user_id: str, signed_in_at: datetime, day: date) -> WriteOutcome:
+        pk = case_pk(membership.force_id, membership.case_id)
+        try:  # "last signed in", shown to the victim under "Who can see this case"
+            CaseMemberItem(pk, f"MEMBER#{user_id}").update(
+                actions=[CaseMemberItem.last_signed_in_at.set(signed_in_at)], condition=CaseMemberItem.pk.exists()
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise StorageUnavailableError() from exc
         item = SignInItem(
             case_pk(membership.force_id, membership.case_id),
             sign_in_sk(day, user_id),

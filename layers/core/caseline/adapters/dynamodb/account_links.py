@@ -1,0 +1,49 @@
+"""The accounts linked to a case: its ``MEMBER#{user}`` items (one Query of the case's partition by sort
+key prefix), removed together with the account's ``USER#{user}`` link item (and, when the victim removed it,
+the ``linked-account-removed`` outbound event for the force) in one transaction."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, OutboundItem, case_pk
+from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.domain.accounts import LinkedAccount
+from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
+
+
+class DynamoAccountLinks:
+    def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
+        try:
+            items = CaselineItem.query(
+                case_pk(force_id, case_id), CaselineItem.sk.startswith("MEMBER#"), consistent_read=True
+            )
+            return [
+                LinkedAccount(i.user_id, i.victim_id, i.linked_at, i.last_signed_in_at)
+                for i in items
+                if isinstance(i, CaseMemberItem)
+            ]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+        pk = case_pk(force_id, case_id)
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                if notice is not None:
+                    transaction.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
+                # Only the link read: a member item re-written since (the same account linked again) stays.
+                transaction.delete(
+                    CaseMemberItem(pk, f"MEMBER#{account.user_id}"),
+                    condition=(CaseMemberItem.victim_id == account.victim_id)
+                    & (CaseMemberItem.linked_at == account.linked_at),
+                )
+                transaction.delete(CaseLinkItem(f"USER#{account.user_id}", pk))
+        except TransactWriteError as exc:
+            if exc.cause_response_code == "TransactionCanceledException":
+                return False
+            raise StorageUnavailableError() from exc
+        return True

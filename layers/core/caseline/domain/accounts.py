@@ -1,0 +1,58 @@
+"""The accounts linked to a victim record: how the victim sees them (a masked email, an opaque id) and
+which changes to contact choices must be told to the victim on the channels that were safe before."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from caseline.domain.preferences import VictimPreferences
+
+MASK = "\u2022\u2022\u2022"  # three bullets: "v•••@example.org"
+
+
+@dataclass(frozen=True)
+class LinkedAccount:
+    """One account's link to a victim record of a case, as stored (the member item)."""
+
+    user_id: str
+    victim_id: str
+    linked_at: datetime
+    last_signed_in_at: datetime | None = None
+
+
+def link_id(force_id: str, case_id: str, user_id: str) -> str:
+    """An opaque, stable id for one account's link to one case: the account id itself is never shown."""
+    return hashlib.sha256(f"{force_id}\x1f{case_id}\x1f{user_id}".encode()).hexdigest()[:20]
+
+
+def mask_email(email: str | None) -> str | None:
+    """``v•••@example.org``: enough for the victim to recognise their own address, not to learn another's."""
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.rpartition("@")
+    return f"{local[:1]}{MASK}@{domain}" if local and domain else None
+
+
+def _no_news_rank(days: int | None) -> int:
+    return 10_000 if days is None else days
+
+
+def contact_reduced(before: VictimPreferences | None, after: VictimPreferences) -> list[str]:
+    """What a change to contact choices cuts back, by name (empty when nothing is cut back).
+
+    Someone holding the victim's account could otherwise silence the service without her knowing: a
+    channel turned off (or changed), updates turned off, "no news" updates made rarer, safe hours changed.
+    """
+    old = before or VictimPreferences()
+    reduced = []
+    if after.channels_off != old.channels_off:
+        reduced.append("channels")
+    if old.non_statutory and not after.non_statutory:
+        reduced.append("updates")
+    if _no_news_rank(after.no_news_days) > _no_news_rank(old.no_news_days):
+        reduced.append("no-news")
+    if after.safe_hours != old.safe_hours and after.safe_hours is not None:
+        reduced.append("safe-hours")
+    return reduced

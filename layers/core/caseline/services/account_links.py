@@ -1,0 +1,146 @@
+"""Who can see this case: the accounts linked to the caller's victim record, and removing another one.
+
+Only the victim record the caller is linked as is shown (never another victim's accounts). A link id
+that is not one of those, or the caller's own, is refused; a removed account then gets the same
+NotFoundError as a stranger on every case route, because every case route checks the member item.
+The force removes links too, by a signed ``access.revoked`` event or a re-issued access code
+(``revoke_links``, run by the journeys function).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from caseline.domain.accounts import LinkedAccount, link_id, mask_email
+from caseline.domain.errors import NotFoundError, OwnAccountError
+from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
+from caseline.domain.ports import Clock
+from caseline.domain.records import AuditEntry
+
+if TYPE_CHECKING:  # the journeys function runs revoke_links without loading the case view's modules
+    from caseline.services.victim_cases import AuditLog, CaseReader
+
+
+class AccountLinkStore(Protocol):
+    def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
+        """Every account linked to the case (its member items, strongly consistent)."""
+        ...
+
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+        """Delete the account's member and link items (and store ``notice`` for the force) together;
+        False if it was not linked (any more)."""
+        ...
+
+
+class AccountDirectory(Protocol):
+    def email(self, user_id: str) -> str | None:
+        """The account's sign-in email, or None if the account is gone."""
+        ...
+
+
+@dataclass(frozen=True)
+class AccountView:
+    link_id: str
+    email: str | None  # masked
+    linked_at: datetime
+    last_signed_in_at: datetime | None
+    you: bool
+
+
+def list_accounts(
+    user_id: str,
+    force_id: str,
+    case_id: str,
+    *,
+    reader: CaseReader,
+    store: AccountLinkStore,
+    directory: AccountDirectory,
+) -> list[AccountView]:
+    """The accounts linked to the caller's victim record of this case, oldest link first."""
+    from caseline.services.victim_cases import authorised
+
+    _, victim_id = authorised(user_id, force_id, case_id, reader)
+    mine = sorted((a for a in store.accounts(force_id, case_id) if a.victim_id == victim_id), key=_linked_order)
+    return [
+        AccountView(
+            link_id=link_id(force_id, case_id, account.user_id),
+            email=mask_email(directory.email(account.user_id)),
+            linked_at=account.linked_at,
+            last_signed_in_at=account.last_signed_in_at,
+            you=account.user_id == user_id,
+        )
+        for account in mine
+    ]
+
+
+def remove_account(
+    user_id: str,
+    force_id: str,
+    case_id: str,
+    removed_link_id: str,
+    *,
+    reader: CaseReader,
+    store: AccountLinkStore,
+    audit: AuditLog,
+    clock: Clock,
+) -> None:
+    """Remove another account's link to the caller's victim record (NotFoundError if it is not one)."""
+    from caseline.services.victim_cases import authorised
+
+    _, victim_id = authorised(user_id, force_id, case_id, reader)
+    if removed_link_id == link_id(force_id, case_id, user_id):
+        raise OwnAccountError(
+            "You cannot remove your own account from a case here. To stop using Caseline, close your account."
+        )
+    target = next(
+        (
+            a
+            for a in store.accounts(force_id, case_id)
+            if a.victim_id == victim_id
+            and a.user_id != user_id
+            and link_id(force_id, case_id, a.user_id) == removed_link_id
+        ),
+        None,
+    )
+    now = clock.now()
+    # The force hears of it: an account of this victim took another's access away (either may be hers).
+    notice = OutboundEvent(
+        force_id=force_id,
+        case_id=case_id,
+        outbound_id=f"unlinked-{removed_link_id}-{int(now.timestamp())}",
+        event_type=LINKED_ACCOUNT_REMOVED,
+        data={"victim_id": victim_id, "link_id": removed_link_id, "removed_at": now.isoformat()},
+        created_at=now,
+    )
+    if target is None or not store.remove(force_id, case_id, target, notice):
+        raise NotFoundError("no such linked account")
+    audit.record(
+        AuditEntry(force_id, case_id, user_id, "removed-linked-account", "victim removed another account's access", now)
+    )
+
+
+def revoke_links(
+    force_id: str,
+    case_id: str,
+    victim_id: str,
+    linked_before: datetime,
+    store: AccountLinkStore,
+    only: str | None = None,
+) -> int:
+    """The force removes the accounts linked to a victim record before ``linked_before`` (all of them, or
+    only the one with link id ``only``). An account linked later — the victim using a new code — stays,
+    so a replayed event never removes it. Returns how many were removed."""
+    removed = 0
+    for account in store.accounts(force_id, case_id):
+        if account.victim_id != victim_id or account.linked_at >= linked_before:
+            continue
+        if only is not None and link_id(force_id, case_id, account.user_id) != only:
+            continue
+        removed += store.remove(force_id, case_id, account)
+    return removed
+
+
+def _linked_order(account: LinkedAccount) -> tuple[datetime, str]:
+    return account.linked_at, account.user_id

@@ -1,0 +1,101 @@
+"""Who can see this case, against the local stack (API level): someone who reads a re-issued code from the
+victim's phone links a second account; the victim is told and sees it under "Who can see this case",
+removes it, and it then gets exactly a stranger's 404. The force can also revoke by a signed event."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from caseline_local import demo
+from caseline_local.force_sim import client
+from caseline_local.force_sim.events import EventContext, envelope
+from caseline_local.stack import LocalStack
+
+from .conftest import ACCESS_CODE, Client, access_code, eventually, sent
+from .portal_pages import NewCase
+from .test_portal_safety import Account, new_account
+
+REISSUED, REVOKED = "org.caseline.access.code-reissued.v1", "org.caseline.access.revoked.v1"
+
+
+def record_new_crime(stack: LocalStack) -> tuple[NewCase, str]:
+    """The force records a crime for a new victim (fictional details); the case and the victim's id."""
+    assert stack.gateway is not None
+    event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
+    email = f"victim-{uuid.uuid4().hex[:8]}@example.org"
+    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    event["data"]["victim"].update({"email": email, "mobile": mobile})
+    status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
+    assert status == 202, body
+    case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], email, mobile)
+    return case, str(event["data"]["victim"]["victim_id"])
+
+
+def call(http: Client, account: Account, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    headers = {"Authorization": account.id_token, "Content-Type": "application/json"}
+    answer = http.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+    return answer.status, (json.loads(answer.body) if answer.body else None)
+
+
+def force_event(stack: LocalStack, case: NewCase, event_type: str, data: dict[str, Any]) -> None:
+    assert stack.gateway is not None
+    case.sequence += 1
+    event = envelope(EventContext(case.force_id, case.case_id, case.sequence, stack.now()), event_type, data)
+    response = client.post_event(stack.gateway.url, case.force_id, event, stack.webhook_secret(case.force_id))
+    assert response.status == 202, response.body
+
+
+def link(http: Client, account: Account, case: NewCase, code: str) -> int:
+    body = {"crime_reference": case.crime_reference, "access_code": code}
+    return call(http, account, "POST", "/v1/me/links", body)[0]
+
+
+def second_account(stack: LocalStack, http: Client) -> tuple[NewCase, str, Account, Account]:
+    """The victim links; the force re-issues her code keeping her link; someone else links with it."""
+    case, victim_id = record_new_crime(stack)
+    victim, other = new_account(stack), new_account(stack)
+    assert link(http, victim, case, access_code(http, case.mobile, case.crime_reference)) == 201
+    since = max((int(m["seq"]) for m in sent(http, case.mobile)), default=0)
+    force_event(stack, case, REISSUED, {"victim_id": victim_id, "remove_linked_accounts": False})
+
+    def new_code() -> str | None:
+        texts = [m["body"] for m in sent(http, case.mobile, since=since) if "new one-time code" in m["body"]]
+        found = ACCESS_CODE.search(texts[-1]) if texts else None
+        return found.group(1) if found else None
+
+    assert link(http, other, case, str(eventually(new_code))) == 201
+    return case, victim_id, victim, other
+
+
+def test_the_victim_is_told_sees_and_removes_a_second_account(stack: LocalStack, http: Client) -> None:
+    case, _, victim, other = second_account(stack, http)
+    path = f"/v1/cases/{case.force_id}/{case.case_id}"
+    # Then the victim is told, by text and email
+    told = eventually(lambda: [m for m in sent(http, case.mobile) if "Another account was linked" in m["body"]])
+    assert len(told) == 1
+    # And she sees both accounts, hers marked, the other's email masked
+    status, listed = call(http, victim, "GET", f"{path}/accounts")
+    assert status == 200
+    rows = listed["accounts"]
+    assert [(r["you"], r["email"]) for r in rows] == [
+        (True, victim.email[0] + "\u2022\u2022\u2022@example.org"),
+        (False, other.email[0] + "\u2022\u2022\u2022@example.org"),
+    ]
+    stranger = new_account(stack)
+    before = [call(http, stranger, "GET", path), call(http, stranger, "GET", f"{path}/preferences")]
+    # When she removes the other account
+    assert call(http, victim, "DELETE", f"{path}/accounts/{rows[1]['link_id']}") == (204, None)
+    # Then it gets exactly what a stranger gets
+    after = [call(http, other, "GET", path), call(http, other, "GET", f"{path}/preferences")]
+    assert after == before and after[0][0] == 404
+    assert call(http, other, "GET", "/v1/me/cases")[1]["cases"] == []
+    assert call(http, victim, "GET", path)[0] == 200
+
+
+def test_the_force_revokes_every_linked_account(stack: LocalStack, http: Client) -> None:
+    case, victim_id, victim, other = second_account(stack, http)
+    path = f"/v1/cases/{case.force_id}/{case.case_id}"
+    force_event(stack, case, REVOKED, {"victim_id": victim_id})
+    eventually(lambda: call(http, victim, "GET", path)[0] == 404 and call(http, other, "GET", path)[0] == 404)
