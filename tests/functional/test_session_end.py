@@ -37,6 +37,8 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/v1/cases/{force_id}/{case_id}/survey", {"satisfaction": 1, "kept_informed": 1, "easy_to_use": 1}),
     ("GET", "/v1/cases/{force_id}/{case_id}/preferences", None),
     ("PUT", "/v1/cases/{force_id}/{case_id}/preferences", PREFERENCES),
+    ("GET", "/v1/cases/{force_id}/{case_id}/accounts", None),
+    ("DELETE", "/v1/cases/{force_id}/{case_id}/accounts/{link_id}", None),
     ("GET", "/v1/me/data", None),
     ("DELETE", "/v1/me", None),
     ("POST", "/v1/me/sign-out-everywhere", None),
@@ -55,6 +57,8 @@ def _victim_routes(template: Template) -> set[tuple[str, str]]:
 
 def _route(victims: Victims, user: str, method: str, resource: str, body: Any) -> tuple[int, Any]:
     params = {"force_id": CASE[0], "case_id": CASE[1]} if "{case_id}" in resource else None
+    if params is not None and "{link_id}" in resource:
+        params["link_id"] = "0" * 20  # no such link: the old token must be refused before that matters
     path = resource.format(**params) if params else resource
     return victims.call(method, path, user, body, resource, params)
 
