@@ -5,8 +5,11 @@ removes it, and it then gets exactly a stranger's 404. The force can also revoke
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
+
+import pytest
 
 from caseline_local import demo
 from caseline_local.force_sim import client
@@ -14,8 +17,9 @@ from caseline_local.force_sim.events import EventContext, envelope
 from caseline_local.stack import LocalStack
 
 from .conftest import ACCESS_CODE, Client, access_code, eventually, sent
-from .portal_pages import NewCase
-from .test_portal_safety import Account, new_account
+from .portal_pages import NewCase, Visit, check_page
+from .test_portal import open_page
+from .test_portal_safety import Account, browser, new_account, sign_in  # noqa: F401  (browser: the fixture)
 
 REISSUED, REVOKED = "org.caseline.access.code-reissued.v1", "org.caseline.access.revoked.v1"
 
@@ -99,3 +103,35 @@ def test_the_force_revokes_every_linked_account(stack: LocalStack, http: Client)
     path = f"/v1/cases/{case.force_id}/{case.case_id}"
     force_event(stack, case, REVOKED, {"victim_id": victim_id})
     eventually(lambda: call(http, victim, "GET", path)[0] == 404 and call(http, other, "GET", path)[0] == 404)
+
+
+@pytest.mark.browser
+def test_the_case_page_shows_who_can_see_it_and_removes_another_account_at_320px(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,  # noqa: F811
+) -> None:
+    # Given someone else linked a second account with the victim's re-issued code
+    case, _, victim, other = second_account(stack, http)
+    visit = Visit()
+    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
+    assert stack.gateway is not None
+    # When the victim opens her case on a small phone
+    sign_in(page, stack.gateway.url, victim)
+    page.locator("a[href*='case.html#c=']").first.click()
+    rows = page.locator(".app-access-list .app-access__item")
+    rows.nth(1).wait_for()
+    # Then both accounts are listed, hers marked as hers, with masked emails only
+    assert rows.count() == 2
+    assert page.locator(".app-access-list").get_by_text("You", exact=True).count() == 1
+    assert victim.email not in page.content() and other.email not in page.content()
+    check_page(page, "case-access", "narrow", visit)
+    # And she removes the other one: the page says so and lists only hers
+    page.get_by_role("button", name=re.compile("^Remove access")).click()
+    page.locator(".app-access-banner-slot .govuk-notification-banner--success").wait_for()
+    eventually(lambda: rows.count() == 1)
+    check_page(page, "case-access-removed", "narrow", visit, screenshot=False)
+    # And the removed account now gets exactly a stranger's 404
+    path = f"/v1/cases/{case.force_id}/{case.case_id}"
+    assert call(http, other, "GET", path)[0] == 404
+    context.close()

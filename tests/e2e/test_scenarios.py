@@ -245,6 +245,7 @@ def test_a_victim_who_opted_out_gets_only_what_the_code_requires(clock: LocalSta
         both("confirmation-vehicle-crime", D[7])
         + both("account-linked", D[7])
         + both("opt-out-confirmation", D[7])  # confirming their own choice reaches them
+        + both("contact-reduced", D[7])  # the safety notice: whoever opted out, the victim hears of it
         + both("suspect-arrested", D[10])
     )
     # And everything else is recorded as skipped because they opted out, never silently dropped

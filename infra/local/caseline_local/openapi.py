@@ -147,6 +147,14 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me/data", "get"): ("200", {"401": _RECENT_SIGN_IN}),
     ("/v1/me", "delete"): ("200", {"401": _RECENT_SIGN_IN}),
     ("/v1/me/sign-out-everywhere", "post"): ("200", {}),
+    (_CASE + "/accounts", "get"): ("200", {"404": _NOT_LINKED}),
+    (_CASE + "/accounts/{link_id}", "delete"): (
+        "204",
+        {
+            "404": _NOT_LINKED + "; or no other account of yours has that link id",
+            "422": "That is the account you are signed in with (own-account): it cannot remove itself",
+        },
+    ),
 }
 
 
