@@ -136,3 +136,19 @@ def clock(stack: LocalStack) -> Iterator[LocalStack]:
         yield stack
     finally:
         stack.reset_clock()
+
+
+@pytest.fixture(scope="module")
+def browser(stack: LocalStack) -> Iterator[Any]:
+    """Debian's Chromium, one per test module, with the built portal served by the stack's gateway."""
+    from playwright.sync_api import sync_playwright
+
+    from .portal_pages import CHROMIUM_ARGS, chromium_or_skip, require_built_portal, serve_dist
+
+    executable = chromium_or_skip()
+    require_built_portal()
+    serve_dist(stack)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -145,6 +145,7 @@ class NewCase:
     email: str
     mobile: str
     sequence: int = 1
+    victim_id: str = ""
 
 
 def record_new_crime(stack: LocalStack) -> NewCase:
@@ -156,7 +157,8 @@ def record_new_crime(stack: LocalStack) -> NewCase:
     event["data"]["victim"].update({"email": email, "mobile": mobile})
     status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
     assert status == 202, body
-    return NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], email, mobile)
+    victim_id = str(event["data"]["victim"]["victim_id"])
+    return NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], email, mobile, 1, victim_id)
 
 
 def post_officer_message(stack: LocalStack, case: NewCase, text: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -17,24 +16,11 @@ from caseline_local import demo
 from caseline_local.stack import LocalStack
 
 from .conftest import Client, access_code, eventually
-from .portal_pages import CHROMIUM_ARGS, PHONE, Visit, check_page, chromium_or_skip, require_built_portal, serve_dist
+from .portal_pages import PHONE, Visit, check_page
 from .test_portal import open_page
 from .test_portal_safety import Account, new_account
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(stack: LocalStack) -> Iterator[Any]:
-    executable = chromium_or_skip()
-    require_built_portal()
-    serve_dist(stack)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def pool(stack: LocalStack) -> tuple[Any, str]:

@@ -6,35 +6,20 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from typing import Any
 
 import pytest
 
-from caseline_local import demo
 from caseline_local.force_sim import client
 from caseline_local.force_sim.events import EventContext, envelope
 from caseline_local.stack import LocalStack
 
 from .conftest import ACCESS_CODE, Client, access_code, eventually, sent
-from .portal_pages import NewCase, Visit, check_page
+from .portal_pages import NewCase, Visit, check_page, record_new_crime
 from .test_portal import open_page
-from .test_portal_safety import Account, browser, new_account, sign_in  # noqa: F401  (browser: the fixture)
+from .test_portal_safety import Account, new_account, sign_in
 
 REISSUED, REVOKED = "org.caseline.access.code-reissued.v1", "org.caseline.access.revoked.v1"
-
-
-def record_new_crime(stack: LocalStack) -> tuple[NewCase, str]:
-    """The force records a crime for a new victim (fictional details); the case and the victim's id."""
-    assert stack.gateway is not None
-    event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
-    email = f"victim-{uuid.uuid4().hex[:8]}@example.org"
-    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
-    event["data"]["victim"].update({"email": email, "mobile": mobile})
-    status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
-    assert status == 202, body
-    case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], email, mobile)
-    return case, str(event["data"]["victim"]["victim_id"])
 
 
 def call(http: Client, account: Account, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -58,7 +43,8 @@ def link(http: Client, account: Account, case: NewCase, code: str) -> int:
 
 def second_account(stack: LocalStack, http: Client) -> tuple[NewCase, str, Account, Account]:
     """The victim links; the force re-issues her code keeping her link; someone else links with it."""
-    case, victim_id = record_new_crime(stack)
+    case = record_new_crime(stack)
+    victim_id = case.victim_id
     victim, other = new_account(stack), new_account(stack)
     assert link(http, victim, case, access_code(http, case.mobile, case.crime_reference)) == 201
     since = max((int(m["seq"]) for m in sent(http, case.mobile)), default=0)
@@ -109,7 +95,7 @@ def test_the_force_revokes_every_linked_account(stack: LocalStack, http: Client)
 def test_the_case_page_shows_who_can_see_it_and_removes_another_account_at_320px(
     stack: LocalStack,
     http: Client,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     # Given someone else linked a second account with the victim's re-issued code
     case, _, victim, other = second_account(stack, http)

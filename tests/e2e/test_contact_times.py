@@ -21,7 +21,7 @@ from caseline_local.stack import LocalStack
 from .conftest import MONDAY, Client, access_code
 from .portal_pages import Visit, check_page
 from .test_portal import open_page
-from .test_portal_safety import browser, new_account, sign_in  # noqa: F401  (browser: the module's fixture)
+from .test_portal_safety import new_account, sign_in
 from .test_scenarios import Case
 
 pytestmark = pytest.mark.browser
@@ -64,7 +64,7 @@ KINDS = [
 
 
 @pytest.fixture(scope="module")
-def victim(clock: LocalStack, http: Client, browser: Any) -> Any:  # noqa: F811
+def victim(clock: LocalStack, http: Client, browser: Any) -> Any:
     """A case recorded on the Monday morning with no safe hours from the force, linked to a new account
     that is signed in on a 320 px screen."""
     case = Case(clock, "thames-valley", "hours").at(MONDAY)

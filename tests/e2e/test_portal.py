@@ -6,7 +6,6 @@ main state; the quick exit leaves no trace on Back."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,36 +15,19 @@ from caseline_local.stack import LocalStack
 
 from .conftest import Client, access_code, eventually
 from .portal_pages import (
-    CHROMIUM_ARGS,
     DESKTOP,
     NEUTRAL_SITE,
     PHONE,
     NewCase,
     Visit,
     check_page,
-    chromium_or_skip,
     close_case,
     post_officer_message,
     record_new_crime,
-    require_built_portal,
-    serve_dist,
     wire_context,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser(stack: LocalStack) -> Iterator[Any]:
-    executable = chromium_or_skip()
-    require_built_portal()
-    serve_dist(stack)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(

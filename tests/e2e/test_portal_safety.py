@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,35 +19,18 @@ from caseline_local.stack import LocalStack
 
 from .conftest import Client, access_code, eventually
 from .portal_pages import (
-    CHROMIUM_ARGS,
     DESKTOP,
     NEUTRAL_SITE,
     PHONE,
     NewCase,
     Visit,
     check_page,
-    chromium_or_skip,
-    require_built_portal,
-    serve_dist,
 )
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
 DASH = "\u2013"  # page titles: "{page} {DASH} {service}"
 COGNITO = re.compile(r".*/_local/cognito.*|.*/_portal-test/cognito.*")
-
-
-@pytest.fixture(scope="module")
-def browser(stack: LocalStack) -> Iterator[Any]:
-    executable = chromium_or_skip()
-    require_built_portal()
-    serve_dist(stack)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,8 @@ from caseline_local.stack import LocalStack
 
 from .conftest import Client, eventually, sent
 from .portal_pages import (
-    CHROMIUM_ARGS,
     Visit,
     check_page,
-    chromium_or_skip,
-    require_built_portal,
-    serve_dist,
     wire_context,
 )
 
@@ -56,19 +51,6 @@ class Reporter:
     @property
     def e164(self) -> str:
         return "+44" + self.mobile.replace(" ", "")[1:]
-
-
-@pytest.fixture(scope="module")
-def browser(stack: LocalStack) -> Iterator[Any]:
-    executable = chromium_or_skip()
-    require_built_portal()
-    serve_dist(stack)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser: Any, stack: LocalStack, visit: Visit) -> tuple[Any, Any]:

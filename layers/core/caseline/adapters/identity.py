@@ -28,52 +28,42 @@ class CognitoIdentityAdmin:
             self._given = self._factory()
         return self._given
 
-    def disable_self_service_recovery(self, user_id: str) -> None:
-        """Cognito sends reset codes only to verified addresses: unverify them, so recovery goes via the force."""
+    def _admin(self, action: str, failure: str, user_id: str, **parameters: Any) -> dict[str, Any] | None:
+        """One admin call on ``user_id``'s account; None when the account is gone, and any other failure
+        a StorageUnavailableError saying ``failure``."""
         try:
-            self._client.admin_update_user_attributes(
-                UserPoolId=self._pool,
-                Username=user_id,
-                UserAttributes=[{"Name": "email_verified", "Value": "false"}],
+            answer: dict[str, Any] = getattr(self._client, action)(
+                UserPoolId=self._pool, Username=user_id, **parameters
             )
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
-                logger.warning("Account not found while restricting recovery", extra={"user_id": user_id})
-                return
-            raise StorageUnavailableError("the account could not be updated") from exc
+                return None
+            raise StorageUnavailableError(failure) from exc
         except BotoCoreError as exc:
-            raise StorageUnavailableError("the account could not be updated") from exc
+            raise StorageUnavailableError(failure) from exc
+        return answer
+
+    def disable_self_service_recovery(self, user_id: str) -> None:
+        """Cognito sends reset codes only to verified addresses: unverify them, so recovery goes via the force."""
+        unverified = [{"Name": "email_verified", "Value": "false"}]
+        answer = self._admin(
+            "admin_update_user_attributes", "the account could not be updated", user_id, UserAttributes=unverified
+        )
+        if answer is None:
+            logger.warning("Account not found while restricting recovery", extra={"user_id": user_id})
 
     def email(self, user_id: str) -> str | None:
         """The account's email (the victim API shows it masked); None when the account is gone."""
-        try:
-            answer = self._client.admin_get_user(UserPoolId=self._pool, Username=user_id)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
-                return None
-            raise StorageUnavailableError("the account could not be read") from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError("the account could not be read") from exc
-        attributes = {a.get("Name"): a.get("Value") for a in answer.get("UserAttributes", [])}
+        answer = self._admin("admin_get_user", "the account could not be read", user_id)
+        attributes = {a.get("Name"): a.get("Value") for a in (answer or {}).get("UserAttributes", [])}
         email = attributes.get("email")
         return str(email) if email else None
 
     def delete(self, user_id: str) -> None:
-        try:
-            self._client.admin_delete_user(UserPoolId=self._pool, Username=user_id)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "UserNotFoundException":
-                raise StorageUnavailableError("the account could not be deleted") from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError("the account could not be deleted") from exc
+        """Delete the account; one already gone is fine."""
+        self._admin("admin_delete_user", "the account could not be deleted", user_id)
 
     def global_sign_out(self, user_id: str) -> None:
         """Revoke every refresh token of the account (AdminUserGlobalSignOut). An account already gone
         has none left, so that is fine."""
-        try:
-            self._client.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "UserNotFoundException":
-                raise StorageUnavailableError("the sign-out could not be completed") from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError("the sign-out could not be completed") from exc
+        self._admin("admin_user_global_sign_out", "the sign-out could not be completed", user_id)
