@@ -265,6 +265,11 @@ def test_the_force_receives_the_whole_report_and_recording_it_links_the_signed_i
     # And a late "received" does not move it back
     assert send(_force_event(reference, "report.received", 1, {})) in (200, 202)
     assert _my_reports(reports, "reporter-1")[0]["status"] == "recorded"
+    # Nor does one numbered after the final answer, and the answer says it was not applied
+    late = _force_event(reference, "report.received", 3, {})
+    answer = ingest.lambda_handler(webhook_request("thames-valley", late), Context())
+    assert (answer["statusCode"], json.loads(answer["body"])["status"]) == (202, "stale")
+    assert _my_reports(reports, "reporter-1")[0]["status"] == "recorded"
 
 
 def test_not_recorded_says_why_and_where_to_go(aws: Template, reports: ModuleType) -> None:

@@ -210,10 +210,14 @@ def apply_force_event(
         record = store.get(force_id, reference)
         if record is None:
             raise ValidationFailedError(f"no report {reference} for this force", field="subject")
-        newest = sequence > record.sequence
         status = _STATUS_FOR[event_type]
+        # Applied only if newer than what the report holds, and never "received" after a final answer:
+        # the webhook's answer (accepted or stale) says which.
+        newest = sequence > record.sequence and not (
+            status is ReportStatus.RECEIVED and record.status in FINAL_STATUSES
+        )
         updated = record
-        if newest and not (status is ReportStatus.RECEIVED and record.status in FINAL_STATUSES):
+        if newest:
             fields = data.model_dump()
             updated = replace(
                 record,
