@@ -128,3 +128,73 @@ def test_every_queue_consumer_reports_partial_failures_and_its_queue_dead_letter
     assert 1 < queue["RedrivePolicy"]["maxReceiveCount"] <= 50
     alarms = TEMPLATE.of_type("AWS::CloudWatch::Alarm").values()
     assert any(dead_letter in json.dumps(alarm["Properties"]["Dimensions"]) for alarm in alarms)
+
+
+# ------------------------------------------------------------------ confused deputy
+def _service_grants(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every statement (or Lambda permission) in a template that grants something to an AWS service principal."""
+    found: list[tuple[str, str, dict[str, Any]]] = []
+
+    def walk(resource: str, node: Any) -> None:
+        if isinstance(node, dict):
+            principal = node.get("Principal")
+            if isinstance(principal, dict) and "Service" in principal:
+                found.append((resource, node.get("Sid", "?"), node.get("Condition", {})))
+            for value in node.values():
+                walk(resource, value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(resource, value)
+
+    for name, spec in Template.read(path, region="eu-west-2").resources.items():
+        properties = spec.get("Properties", {})
+        if spec["Type"] == "AWS::Lambda::Permission" and str(properties["Principal"]).endswith(".amazonaws.com"):
+            conditions = {"StringEquals": {"aws:SourceAccount": properties.get("SourceAccount")}}
+            if "SourceArn" in properties:
+                conditions["ArnLike"] = {"aws:SourceArn": properties["SourceArn"]}
+            found.append((name, "LambdaPermission", conditions))
+        else:
+            walk(name, properties)
+    return found
+
+
+SERVICE_GRANTS = [
+    (f"{path.relative_to(ROOT)}:{resource}:{sid}", conditions)
+    for path in (ROOT / "template.yaml", ROOT / "infra" / "force.yaml", ROOT / "infra" / "portal.yaml")
+    for resource, sid, conditions in _service_grants(path)
+]
+
+
+def _keys(conditions: dict[str, Any]) -> dict[str, Any]:
+    """Condition keys (case-insensitive, as IAM reads them) -> their values, whatever the operator."""
+    return {key.lower(): value for operator in conditions.values() for key, value in operator.items()}
+
+
+def test_every_service_principal_grant_is_listed_here() -> None:
+    # A new grant to a service must be added here knowingly, and then meets the test below.
+    assert sorted(name for name, _ in SERVICE_GRANTS) == [
+        "infra/portal.yaml:PortalBucketPolicy:OnlyThisDistributionReads",
+        "infra/portal.yaml:PortalLogBucketPolicy:S3ServerAccessLogs",
+        "template.yaml:DataKey:CloudWatchAlarmsPublishToTopic",
+        "template.yaml:DataKey:CloudWatchLogsEncryptLogGroups",
+        "template.yaml:DataKey:SesPublishesDeliveryEvents",
+        "template.yaml:DeliveryEventsQueuePolicy:DeliveryEventsTopicSends",
+        "template.yaml:DeliveryEventsTopicPolicy:SesPublishesDeliveryEvents",
+        "template.yaml:SignInPermission:LambdaPermission",
+    ]
+
+
+@pytest.mark.parametrize(("name", "conditions"), SERVICE_GRANTS, ids=[name for name, _ in SERVICE_GRANTS])
+def test_every_service_principal_acts_only_for_this_account(name: str, conditions: dict[str, Any]) -> None:
+    """Confused deputy: a service may use the grant only on behalf of this account's own resources."""
+    keys = _keys(conditions)
+    account = {"Ref": "AWS::AccountId"}
+    if "aws:sourceaccount" in keys:
+        assert keys["aws:sourceaccount"] == account, name
+    elif "aws:sourcearn" in keys:
+        # AWS's guidance: a source ARN that names the account (a CloudFront distribution's does) is enough alone.
+        assert "${AWS::AccountId}" in json.dumps(keys["aws:sourcearn"]), name
+    else:
+        # CloudWatch Logs calls KMS with the log group's ARN as encryption context rather than a source account.
+        context = json.dumps(keys.get("kms:encryptioncontext:aws:logs:arn"))
+        assert "${AWS::AccountId}:log-group:" in context, f"{name} has no aws:SourceAccount / aws:SourceArn condition"
