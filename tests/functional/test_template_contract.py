@@ -104,9 +104,27 @@ def test_user_pool_client_hides_user_existence_and_revokes_tokens() -> None:
     assert client["EnableTokenRevocation"] is True
     assert client["GenerateSecret"] is False
     assert client["AccessTokenValidity"] <= 60 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
+
+
+def test_user_pool_wants_long_passwords_and_the_portal_says_so() -> None:
     policy = TEMPLATE.resources["VictimUserPool"]["Properties"]["Policies"]["PasswordPolicy"]
-    assert policy["MinimumLength"] == 8
+    assert policy["MinimumLength"] == 12
+    # Length, not composition rules (NCSC guidance): a few ordinary words make a strong password.
     assert not any(policy[k] for k in ("RequireLowercase", "RequireNumbers", "RequireSymbols", "RequireUppercase"))
+    script = (ROOT / "portal" / "src" / "js" / "pages" / "create-account.js").read_text()
+    assert f"export const PASSWORD_MIN_LENGTH = {policy['MinimumLength']}\n" in script
+    for page in ("create-account.html", "reset-password.html"):
+        hint = (ROOT / "portal" / "src" / "pages" / page).read_text()
+        assert f"At least {policy['MinimumLength']} characters" in hint, page
+
+
+def test_user_pool_threat_protection_is_a_parameter_that_audits_by_default() -> None:
+    parameter = TEMPLATE.body["Parameters"]["CognitoThreatProtection"]
+    assert parameter["Default"] == "AUDIT"
+    assert parameter["AllowedValues"] == ["OFF", "AUDIT", "ENFORCED"]
+    add_ons = TEMPLATE.resources["VictimUserPool"]["Properties"]["UserPoolAddOns"]
+    assert add_ons == {"AdvancedSecurityMode": {"Ref": "CognitoThreatProtection"}}
+    assert TEMPLATE.resolve(add_ons) == {"AdvancedSecurityMode": "AUDIT"}
 
 
 def test_functions_log_nothing_by_default_that_could_hold_personal_data() -> None:

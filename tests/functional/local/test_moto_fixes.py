@@ -351,7 +351,7 @@ def test_moto_keeps_no_list_of_every_object_it_ever_made(server: str) -> None:
 
 def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) -> None:
     idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
-    open_policy = {"MinimumLength": 8, "RequireLowercase": False, "RequireNumbers": False}
+    open_policy = {"MinimumLength": 12, "RequireLowercase": False, "RequireNumbers": False}
     open_policy |= {"RequireSymbols": False, "RequireUppercase": False}
     pool = idp.create_user_pool(
         PoolName="sign-out", UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy}

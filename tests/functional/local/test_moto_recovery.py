@@ -28,7 +28,7 @@ def pool() -> Iterator[tuple[Any, str, str]]:
             AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
             Policies={
                 "PasswordPolicy": {
-                    "MinimumLength": 8,
+                    "MinimumLength": 12,
                     "RequireLowercase": False,
                     "RequireNumbers": False,
                     "RequireSymbols": False,
@@ -62,7 +62,10 @@ def test_an_account_without_a_verified_email_cannot_reset_its_password(pool: tup
         "InvalidParameterException"
     )
     confirm = lambda: idp.confirm_forgot_password(  # noqa: E731
-        ClientId=client_id, Username="jordan.blake@example.org", ConfirmationCode="123456", Password="taken over!"
+        ClientId=client_id,
+        Username="jordan.blake@example.org",
+        ConfirmationCode="123456",
+        Password="taken over, all of it!",
     )
     assert error_code(confirm) == "CodeMismatchException"
     # The password is still the victim's own
@@ -86,7 +89,10 @@ def test_a_code_asked_for_before_recovery_was_taken_away_no_longer_counts(pool: 
     )
     error_code(lambda: idp.forgot_password(ClientId=client_id, Username="sam.taylor@example.org"))
     confirm = lambda: idp.confirm_forgot_password(  # noqa: E731
-        ClientId=client_id, Username="sam.taylor@example.org", ConfirmationCode="123456", Password="taken over!"
+        ClientId=client_id,
+        Username="sam.taylor@example.org",
+        ConfirmationCode="123456",
+        Password="taken over, all of it!",
     )
     assert error_code(confirm) == "CodeMismatchException"
 

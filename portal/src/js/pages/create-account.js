@@ -12,6 +12,10 @@ export function emailError (value) {
   return null
 }
 
+// The user pool's PasswordPolicy.MinimumLength in template.yaml (a contract test holds them together).
+export const PASSWORD_MIN_LENGTH = 12
+export const PASSWORD_RULE = `at least ${PASSWORD_MIN_LENGTH} characters`
+
 export default async function page () {
   const config = await loadConfig()
   let heldPassword = null
@@ -34,7 +38,7 @@ export default async function page () {
     const errors = []
     const bad = emailError(email)
     if (bad) errors.push({ field: 'email', message: bad })
-    if (password.length < 8) errors.push({ field: 'password', message: 'Your password must be at least 8 characters' })
+    if (password.length < PASSWORD_MIN_LENGTH) errors.push({ field: 'password', message: `Your password must be ${PASSWORD_RULE}` })
     if (errors.length) return showErrors(createForm, errors)
     const button = createForm.querySelector('button')
     busy(button, true)
@@ -47,7 +51,7 @@ export default async function page () {
       showConfirm()
     } catch (error) {
       const message = error.type === 'InvalidPasswordException'
-        ? 'Choose a different password: it must be at least 8 characters'
+        ? `Choose a different password: it must be ${PASSWORD_RULE}`
         : error.type === 'UsernameExistsException'
           ? 'You may already have an account with this email address. Sign in, or reset your password'
           : 'Sorry, we could not create your account. Try again later'

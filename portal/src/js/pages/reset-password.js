@@ -1,7 +1,7 @@
 import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { $, busy, go, setTitle, show, showErrors } from '../ui.js'
-import { emailError } from './create-account.js'
+import { emailError, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from './create-account.js'
 
 export default async function page () {
   const config = await loadConfig()
@@ -37,7 +37,7 @@ export default async function page () {
     const password = $('#password').value
     const errors = []
     if (!/^\d{6}$/.test(code)) errors.push({ field: 'code', message: 'Enter the 6-digit code from the email' })
-    if (password.length < 8) errors.push({ field: 'password', message: 'Your new password must be at least 8 characters' })
+    if (password.length < PASSWORD_MIN_LENGTH) errors.push({ field: 'password', message: `Your new password must be ${PASSWORD_RULE}` })
     if (errors.length) return showErrors(resetForm, errors)
     const button = resetForm.querySelector('button')
     busy(button, true)
@@ -47,7 +47,7 @@ export default async function page () {
     } catch (error) {
       const field = error.type === 'InvalidPasswordException' ? 'password' : 'code'
       const message = field === 'password'
-        ? 'Choose a different password: it must be at least 8 characters'
+        ? `Choose a different password: it must be ${PASSWORD_RULE}`
         : 'The code is not right or has expired. Check the email. If no code came, contact your officer or call 101'
       showErrors(resetForm, [{ field, message }])
     } finally {
