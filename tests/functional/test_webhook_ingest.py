@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -88,6 +89,47 @@ def test_unknown_force_looks_exactly_like_a_bad_signature(ingest: ModuleType) ->
     bad = post(ingest, "hampshire", body, signed("whatever-secret", body))
     assert unknown == bad
     assert unknown[0] == 401
+
+
+def rotate(force_id: str, *, previous_expires_at: str | None) -> str:
+    """Rotate as docs/runbook.md says: a new current secret, the old one kept as previous. Returns the old one."""
+    old = webhook_secret(force_id)
+    document = {"current": f"rotated-{force_id}-secret-0123456789abcdef", "previous": old}
+    if previous_expires_at is not None:
+        document["previous_expires_at"] = previous_expires_at
+    boto3.client("secretsmanager", region_name=REGION).put_secret_value(
+        SecretId=f"caseline/test/webhook/{force_id}", SecretString=json.dumps(document)
+    )
+    return old
+
+
+def in_days(days: float) -> str:
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def test_after_a_rotation_the_previous_secret_is_accepted_until_it_expires(ingest: ModuleType) -> None:
+    # Given Thames Valley rotated its secret today, with the previous one valid for seven days
+    old = rotate("thames-valley", previous_expires_at=in_days(7))
+    body = json.dumps(crime_recorded()).encode()
+    # When its system still signs with the previous secret, the event is accepted
+    status, answer = post(ingest, "thames-valley", body, signed(old, body))
+    assert status == 202 and answer["status"] == "accepted"
+
+
+@pytest.mark.parametrize(
+    "expiry", [in_days(-1 / 86400), in_days(-7), None, "soon"], ids=["just", "week", "none", "bad"]
+)
+def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_signature(
+    ingest: ModuleType, expiry: str | None
+) -> None:
+    old = rotate("thames-valley", previous_expires_at=expiry)
+    body = json.dumps(crime_recorded()).encode()
+    refused = post(ingest, "thames-valley", body, signed(old, body))
+    assert refused == post(ingest, "thames-valley", body, signed("not-a-secret-of-this-force", body))
+    assert refused[0] == 401 and refused[1]["type"] == "urn:caseline:problem:unauthenticated"
+    assert table_items() == []
+    # while the new current secret works
+    assert post(ingest, "thames-valley", body, signed(webhook_secret("thames-valley"), body))[0] == 202
 
 
 @pytest.mark.parametrize(

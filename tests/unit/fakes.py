@@ -32,6 +32,7 @@ from caseline.domain.records import (
     WriteOutcome,
     original_key,
 )
+from caseline.domain.signing import SigningSecrets
 from caseline.services.journeys import JourneyState, RunWrites
 from caseline.services.sign_in import CaseMembership
 
@@ -77,11 +78,15 @@ class FakeCodeSealer:
 class FakeSecrets:
     """Signing secrets per force; an unknown force has none."""
 
-    def __init__(self, by_force: dict[str, Sequence[str]] | None = None) -> None:
-        self.by_force = dict(by_force or {})
+    def __init__(self, by_force: dict[str, Sequence[str] | SigningSecrets] | None = None) -> None:
+        """A list holds the current secret alone; pass ``SigningSecrets`` to play a rotation."""
+        self.by_force = {
+            force: value if isinstance(value, SigningSecrets) else SigningSecrets(*value[:1])
+            for force, value in (by_force or {}).items()
+        }
 
-    def webhook_secrets(self, force_id: str) -> Sequence[str]:
-        return tuple(self.by_force.get(force_id, ()))
+    def webhook_secrets(self, force_id: str) -> SigningSecrets | None:
+        return self.by_force.get(force_id)
 
 
 ConcurrentWrite = Callable[["FakeCaseRepository"], None]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from caseline.domain.errors import SignatureInvalidError
-from caseline.domain.signing import SignedHeaders, parse_headers, secret_key, sign, verify
+from caseline.domain.signing import SignedHeaders, SigningSecrets, parse_headers, secret_key, sign, verify
 
 SECRET = "old-secret-0123456789"
 NEW_SECRET = "new-secret-9876543210"
@@ -185,3 +186,48 @@ def test_property_any_single_byte_change_fails(data: st.DataObject, body: bytes)
     # Then the original signature no longer verifies
     with pytest.raises(SignatureInvalidError):
         verify([SECRET], headers_for(body), tampered, now=TS)
+
+
+# ------------------------------------------------------------------ the previous secret's expiry
+ROTATED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+EXPIRES = ROTATED + timedelta(days=7)
+
+
+def test_the_previous_secret_is_valid_until_its_expiry_and_not_after() -> None:
+    secrets = SigningSecrets(NEW_SECRET, SECRET, EXPIRES)
+    assert secrets.valid_at(EXPIRES - timedelta(seconds=1)) == (NEW_SECRET, SECRET)
+    assert secrets.valid_at(EXPIRES) == (NEW_SECRET,)
+    assert secrets.valid_at(EXPIRES + timedelta(days=30)) == (NEW_SECRET,)
+
+
+def test_a_previous_secret_with_no_expiry_is_never_valid() -> None:
+    assert SigningSecrets(NEW_SECRET, SECRET, None).valid_at(ROTATED) == (NEW_SECRET,)
+
+
+def test_no_current_secret_and_no_previous_secret_means_nothing_verifies() -> None:
+    assert SigningSecrets("", "", EXPIRES).valid_at(ROTATED) == ()
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"current": "a", "previous": "b", "previous_expires_at": "2026-03-09T10:00:00Z"}, EXPIRES),
+        ({"current": "a", "previous": "b", "previous_expires_at": "2026-03-09T11:00:00+01:00"}, EXPIRES),
+        ({"current": "a", "previous": "b"}, None),  # missing
+        ({"current": "a", "previous": "b", "previous_expires_at": ""}, None),
+        ({"current": "a", "previous": "b", "previous_expires_at": "next week"}, None),  # unreadable
+        ({"current": "a", "previous": "b", "previous_expires_at": "2026-03-09T10:00:00"}, None),  # no time zone
+        ({"current": "a", "previous": "b", "previous_expires_at": 1773050400}, None),  # not a string
+    ],
+)
+def test_the_expiry_is_read_from_the_secret_document(document: dict[str, object], expected: datetime | None) -> None:
+    secrets = SigningSecrets.from_document(document)
+    assert (secrets.current, secrets.previous, secrets.previous_expires_at) == ("a", "b", expected)
+
+
+def test_signatures_with_an_expired_previous_secret_fail_like_any_other_bad_signature() -> None:
+    headers = headers_for(secret=SECRET)
+    secrets = SigningSecrets(NEW_SECRET, SECRET, EXPIRES)
+    assert verify(secrets.valid_at(EXPIRES - timedelta(minutes=1)), headers, BODY, now=TS) == 1
+    with pytest.raises(SignatureInvalidError):
+        verify(secrets.valid_at(EXPIRES), headers, BODY, now=TS)

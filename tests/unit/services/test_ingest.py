@@ -20,6 +20,7 @@ from caseline.domain.errors import (
 )
 from caseline.domain.events import INVESTIGATION_UPDATED
 from caseline.domain.records import StoredEvent
+from caseline.domain.signing import SigningSecrets
 from caseline.services.ingest import MAX_BODY_BYTES, IngestResult, IngestStatus, WebhookRequest, ingest_webhook
 from tests.unit.builders import (
     CASE_ID,
@@ -203,6 +204,30 @@ def test_a_bad_signature_is_rejected_and_nothing_stored(cases: FakeCaseRepositor
         ingest(signed_request(secret="not-the-force-secret"), cases)
     assert cases.events == {}
     assert cases.receipts == {}
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "accepted"),
+    [(timedelta(days=6), True), (timedelta(seconds=1), True), (timedelta(0), False), (-timedelta(days=1), False)],
+)
+def test_after_a_rotation_the_previous_secret_works_only_until_it_expires(
+    cases: FakeCaseRepository, expires_in: timedelta, accepted: bool
+) -> None:
+    # Given a force that has rotated to a new secret, whose system still signs with the previous one
+    rotated = FakeSecrets({FORCE: SigningSecrets("the-new-signing-secret-0123456", SECRET, NOW + expires_in)})
+    request = signed_request(cloud_event(data=crime_recorded_data()), secret=SECRET)
+    if accepted:
+        assert ingest(request, cases, secrets=rotated).status is IngestStatus.ACCEPTED
+    else:  # the same refusal as any bad signature, and nothing stored
+        with pytest.raises(SignatureInvalidError):
+            ingest(request, cases, secrets=rotated)
+        assert cases.events == {}
+
+
+def test_a_previous_secret_with_no_expiry_is_refused(cases: FakeCaseRepository) -> None:
+    rotated = FakeSecrets({FORCE: SigningSecrets("the-new-signing-secret-0123456", SECRET)})
+    with pytest.raises(SignatureInvalidError):
+        ingest(signed_request(cloud_event(data=crime_recorded_data()), secret=SECRET), cases, secrets=rotated)
 
 
 def test_a_stale_timestamp_is_rejected(cases: FakeCaseRepository) -> None:

@@ -1,7 +1,9 @@
 """Per-force webhook signing secrets in Secrets Manager.
 
-Each force has its own secret ``{prefix}{force_id}`` holding ``{"current": "...", "previous": "..."}``;
-both are valid while a rotation is under way. Values are cached for a short time per process.
+Each force has its own secret ``{prefix}{force_id}`` holding
+``{"current": "...", "previous": "...", "previous_expires_at": "<ISO 8601>"}``; ``previous`` is valid only
+until its expiry (``SigningSecrets.valid_at``). Documents are cached for a short time per process; the
+expiry is checked on every request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from caseline.domain.errors import SecretUnavailableError
+from caseline.domain.signing import SigningSecrets
 
 CACHE_SECONDS = 300
 
@@ -26,11 +29,11 @@ class SecretsManagerWebhookSecrets:
         self._prefix = prefix
         self._forces = frozenset(forces)
         self._clock = clock
-        self._cache: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self._cache: dict[str, tuple[float, SigningSecrets | None]] = {}
 
-    def webhook_secrets(self, force_id: str) -> Sequence[str]:
+    def webhook_secrets(self, force_id: str) -> SigningSecrets | None:
         if force_id not in self._forces:
-            return ()
+            return None
         cached = self._cache.get(force_id)
         if cached and self._clock() - cached[0] < CACHE_SECONDS:
             return cached[1]
@@ -38,11 +41,11 @@ class SecretsManagerWebhookSecrets:
             response = self._client.get_secret_value(SecretId=self._prefix + force_id)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
-                return ()
+                return None
             raise SecretUnavailableError() from exc
         except BotoCoreError as exc:
             raise SecretUnavailableError() from exc
         document = json.loads(response["SecretString"])
-        values = tuple(v for v in (document.get("current"), document.get("previous")) if isinstance(v, str) and v)
+        values = SigningSecrets.from_document(document) if isinstance(document, dict) else None
         self._cache[force_id] = (self._clock(), values)
         return values

@@ -20,6 +20,7 @@ from caseline.domain.records import (
     WebhookReceipt,
     WriteOutcome,
 )
+from caseline.domain.signing import SigningSecrets
 
 
 class Clock(Protocol):
@@ -35,8 +36,8 @@ class CodeSealer(Protocol):
 
 
 class SecretProvider(Protocol):
-    def webhook_secrets(self, force_id: str) -> Sequence[str]:
-        """The force's currently valid signing secrets (one, or two during rotation). Empty if unknown."""
+    def webhook_secrets(self, force_id: str) -> SigningSecrets | None:
+        """The force's signing secrets (``previous`` only during a rotation). None if the force is unknown."""
         ...
 
 

@@ -2,6 +2,7 @@
 
 The ``webhook-signature`` header is a space-separated list of ``v1,<base64>`` entries so that a force
 can rotate its secret with no downtime: any listed signature made with any currently valid secret passes.
+After a rotation the ``previous`` secret stays valid only until its ``previous_expires_at``.
 """
 
 from __future__ import annotations
@@ -12,11 +13,43 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from caseline.domain.errors import SignatureInvalidError
 
 TOLERANCE_SECONDS = 300
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a format prefix, not a secret
+
+
+@dataclass(frozen=True)
+class SigningSecrets:
+    """A force's secret document: ``current``, and during a rotation ``previous`` until ``previous_expires_at``."""
+
+    current: str
+    previous: str = ""
+    previous_expires_at: datetime | None = None
+
+    @classmethod
+    def from_document(cls, document: Mapping[str, Any]) -> SigningSecrets:
+        """Read ``{"current", "previous", "previous_expires_at"}``; a missing or unreadable expiry is no expiry."""
+
+        def text(key: str) -> str:
+            value = document.get(key)
+            return value if isinstance(value, str) else ""
+
+        try:
+            expires: datetime | None = datetime.fromisoformat(text("previous_expires_at"))
+        except ValueError:
+            expires = None
+        if expires is not None and expires.tzinfo is None:  # a time with no zone is not a time we can trust
+            expires = None
+        return cls(text("current"), text("previous"), expires)
+
+    def valid_at(self, now: datetime) -> tuple[str, ...]:
+        """The secrets that verify at ``now``: ``previous`` only before its expiry (no expiry: never)."""
+        previous_valid = bool(self.previous) and self.previous_expires_at is not None and now < self.previous_expires_at
+        return tuple(s for s in (self.current, self.previous if previous_valid else "") if s)
 
 
 @dataclass(frozen=True)

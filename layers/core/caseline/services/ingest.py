@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -79,7 +79,9 @@ def _field_of(error: ValidationError, prefix: str = "") -> str:
 def authenticate(request: WebhookRequest, secrets: SecretProvider, *, now: float) -> signing.SignedHeaders:
     """Verify the signature with the path's force's secrets (unknown forces look like bad signatures)."""
     headers = signing.parse_headers(request.headers)
-    force_secrets = secrets.webhook_secrets(request.force_id)
+    document = secrets.webhook_secrets(request.force_id)
+    # Evaluated per request, not when the document was cached: an expired previous secret stops at once.
+    force_secrets = document.valid_at(datetime.fromtimestamp(now, UTC)) if document else ()
     if not force_secrets:
         raise SignatureInvalidError()
     signing.verify(force_secrets, headers, request.body, now=now)
