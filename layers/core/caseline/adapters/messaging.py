@@ -1,4 +1,8 @@
-"""SES (email) and SNS (SMS) senders. Throttling and outages are retryable; bad addresses are not."""
+"""SES (email) and SNS (SMS) senders. Throttling and outages are retryable; bad addresses are not.
+
+SMS go only to UK mobiles (``domain.sms.is_uk_mobile``): any other number is refused before SNS is
+called, whatever the account's SMS settings (docs/runbook.md, "SMS spend and destinations").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
+from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, SmsDestinationRefusedError
+from caseline.domain.sms import is_uk_mobile
 
 _PERMANENT = frozenset(
     {
@@ -60,6 +65,8 @@ class SnsSmsSender:
         self._sender_id = sender_id
 
     def send_sms(self, *, to: str, text: str, force_id: str) -> str:
+        if not is_uk_mobile(to):  # permanent: retrying cannot help; dispatch falls back or tells the officer
+            raise SmsDestinationRefusedError()
         try:
             response = self._client.publish(
                 PhoneNumber=to,

@@ -97,6 +97,10 @@ class DeliveryRejectedError(PermanentError):
     title = "The message provider rejected the message"
 
 
+class SmsDestinationRefusedError(DeliveryRejectedError):
+    title = "Texts are sent only to UK mobile numbers (+447...)"
+
+
 class SecretUnavailableError(RetryableError):
     title = "A signing secret could not be read"
 

@@ -61,11 +61,12 @@ from caseline.domain.event_types import (
     VICTIM_CONTACT_CHANGED as VICTIM_CONTACT_CHANGED,
 )
 from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.sms import UK_MOBILE_PATTERN
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-UkMobile = Annotated[str, StringConstraints(pattern=r"^\+447\d{9}$")]
+UkMobile = Annotated[str, StringConstraints(pattern=rf"^{UK_MOBILE_PATTERN}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
