@@ -75,9 +75,6 @@ def reports(aws: Template) -> ModuleType:
     handler = load_handler("reports")
     key = aws.physical["DataKey"]["Arn"]
     handler.store = DynamoReportStore(KmsFieldSealer(boto3.client("kms", region_name=REGION), key_id=key))
-    handler.keyer = KmsAddressKeyer(
-        boto3.client("kms", region_name=REGION), key_id=aws.physical["ReportRateKey"]["Arn"]
-    )
     return handler
 
 
