@@ -71,7 +71,10 @@ class MyReports(_Model):
 _PROBLEMS: dict[int, Any] = {
     413: {"description": "The report is over 16 KiB"},
     422: {"description": "A field is not valid (errors: one GOV.UK-style message per field), or report elsewhere"},
-    429: {"description": "Too many reports from this address (5 an hour) or account (10 a day); see Retry-After"},
+    429: {
+        "description": "Too many reports from this client network (an IPv4 address or IPv6 /64: 5 an hour) or account "
+        "(10 a day); see Retry-After"
+    },
 }
 
 
