@@ -13,6 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
+from caseline.adapters.address_keys import KmsAddressKeyer
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
@@ -32,6 +33,7 @@ settings = get_settings()
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
 store = DynamoReportStore(KmsFieldSealer(client("kms"), key_id=settings.data_key_id))
+keyer = KmsAddressKeyer(client("kms"), key_id=settings.report_rate_key_id)
 clock = SystemClock()
 session_store = DynamoSessionStore()
 forces = report_settings(settings.forces)
@@ -69,7 +71,10 @@ class MyReports(_Model):
 _PROBLEMS: dict[int, Any] = {
     413: {"description": "The report is over 16 KiB"},
     422: {"description": "A field is not valid (errors: one GOV.UK-style message per field), or report elsewhere"},
-    429: {"description": "Too many reports from this address (5 an hour) or account (10 a day); see Retry-After"},
+    429: {
+        "description": "Too many reports from this client network (an IPv4 address or IPv6 /64: 5 an hour) or account "
+        "(10 a day); see Retry-After"
+    },
 }
 
 
@@ -94,10 +99,12 @@ def _caller(required: bool) -> str | None:
 
 
 def _submit(user_id: str | None) -> Response[Any]:
+    # The address of the connection API Gateway accepted, never a client-supplied X-Forwarded-For (behind
+    # the portal's CloudFront distribution this is CloudFront's address: docs/api.md).
     source_ip = app.current_event.request_context.identity.source_ip
     try:
         result = report_service.submit(
-            _raw_body(), user_id=user_id, source_ip=source_ip, forces=forces, store=store, clock=clock
+            _raw_body(), user_id=user_id, source_ip=source_ip, forces=forces, store=store, keyer=keyer, clock=clock
         )
     except ReportElsewhereError as error:
         return problem(422, "report-elsewhere", error.title, error.detail, field=error.field, url=REPORT_FRAUD_URL)

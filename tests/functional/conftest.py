@@ -28,7 +28,8 @@ REGION = "eu-west-2"
 @pytest.fixture
 def aws() -> Iterator[Template]:
     """A fresh moto account with the template's resources (Environment=test). ``DATA_KEY_ID`` names this
-    account's table key (``DataKey``), as the template gives it to the functions that seal and open."""
+    account's table key (``DataKey``), as the template gives it to the functions that seal and open, and
+    ``REPORT_RATE_KEY_ID`` its HMAC key for the report limits (``ReportRateKey``)."""
     with mock_aws():
         from caseline.adapters import aws as aws_clients
         from caseline.config import get_settings
@@ -37,11 +38,13 @@ def aws() -> Iterator[Template]:
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
         os.environ["DATA_KEY_ID"] = template.physical["DataKey"]["Arn"]  # not monkeypatch: tests undo theirs
+        os.environ["REPORT_RATE_KEY_ID"] = template.physical["ReportRateKey"]["Arn"]  # this run's own HMAC key
         get_settings.cache_clear()
         share_one_connection()
         yield template
         aws_clients.client.cache_clear()
         os.environ.pop("DATA_KEY_ID", None)
+        os.environ.pop("REPORT_RATE_KEY_ID", None)
         get_settings.cache_clear()
 
 

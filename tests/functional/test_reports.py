@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
+from caseline.adapters.address_keys import KmsAddressKeyer
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.reports import DynamoReportStore
@@ -112,7 +113,8 @@ def test_a_report_is_stored_sealed_with_its_outbound_event_and_the_same_form_aga
     # And one report, one key and one outbound event are stored, none holding the personal fields in plain
     items = table_items()
     entities = sorted(i["entity"]["S"] for i in items)
-    assert entities == ["outbound", "outbox", "outbox", "report", "report-key", "report-rate"]
+    # (three counters: the client address, and the email address and mobile the reference goes to)
+    assert entities == ["outbound", "outbox", "outbox", "report", "report-key"] + ["report-rate"] * 3
     stored = json.dumps(items)
     for personal in ("Alex Example", "alex@example.org", "7700900123", "back door", "Example Road", "neighbour"):
         assert personal not in stored, personal
@@ -158,13 +160,83 @@ def test_the_honeypot_answers_like_a_report_and_stores_nothing(reports: ModuleTy
     assert table_items() == []
 
 
+def _quiet_report(**changes: Any) -> dict[str, Any]:
+    """A report whose reporter said no channel is safe: no reference message, so only the client address
+    is counted."""
+    body = a_report(**changes)
+    body["safe_contact"] = {**REPORT["safe_contact"], "safe_channels": []}
+    return body
+
+
+def _ip_counters() -> set[str]:
+    return {i["pk"]["S"] for i in table_items() if i["pk"]["S"].startswith("REPORTRATE#IP#")}
+
+
 def test_an_address_may_send_five_reports_an_hour(reports: ModuleType) -> None:
     answers = [post(reports, a_report(), ip="203.0.113.9") for _ in range(6)]
     assert [a["statusCode"] for a in answers] == [201] * 5 + [429]
     headers = answers[-1].get("headers") or {k: v[0] for k, v in answers[-1]["multiValueHeaders"].items()}
     assert 0 < int(headers["Retry-After"]) <= 3600
     assert post(reports, a_report(), ip="203.0.113.10")["statusCode"] == 201  # another address is counted apart
-    assert "203.0.113.9" not in json.dumps(table_items())  # only a hash of the address is kept
+    assert "203.0.113.9" not in json.dumps(table_items())  # only a keyed hash of the address is kept
+
+
+def test_addresses_in_one_ipv6_64_share_one_limit_and_another_64_has_its_own(reports: ModuleType) -> None:
+    # Given five reports, each from another address of one /64 (a new address per request is free)
+    same_64 = [f"2001:db8:1:2::{n:x}" for n in range(1, 6)] + ["2001:db8:1:2:ffff:ffff:ffff:ffff"]
+    answers = [post(reports, _quiet_report(), ip=ip) for ip in same_64]
+    # Then the sixth, from yet another address of that /64, is refused
+    assert [a["statusCode"] for a in answers] == [201] * 5 + [429]
+    # And an address of the next /64 is counted apart
+    assert post(reports, _quiet_report(), ip="2001:db8:1:3::1")["statusCode"] == 201
+    assert len(_ip_counters()) == 2
+
+
+def test_the_stored_address_key_is_an_hmac_with_the_deployments_key(aws: Template, reports: ModuleType) -> None:
+    import hashlib
+
+    # Given a report from one address under this deployment's key
+    ip = "198.51.100.23"
+    assert post(reports, _quiet_report(), ip=ip)["statusCode"] == 201
+    [first] = _ip_counters()
+    stored = first.removeprefix("REPORTRATE#IP#")
+    # Then the key is neither the address nor its plain SHA-256 (with or without the old prefix)
+    for plain in (ip, f"caseline-report-ip:{ip}", f"report-ip:{ip}"):
+        digest = hashlib.sha256(plain.encode()).hexdigest()
+        assert stored not in digest and ip not in first
+    # And it is the key's HMAC of the address, so another deployment's key gives another counter
+    kms = boto3.client("kms", region_name=REGION)
+    own = kms.generate_mac(
+        KeyId=aws.physical["ReportRateKey"]["Arn"], Message=f"report-ip:{ip}".encode(), MacAlgorithm="HMAC_SHA_256"
+    )
+    assert own["Mac"].hex()[:32] == stored
+    other = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]["Arn"]
+    reports.keyer = KmsAddressKeyer(kms, key_id=other)
+    assert post(reports, _quiet_report(), ip=ip)["statusCode"] == 201
+    [second] = _ip_counters() - {first}
+    assert second != first
+
+
+def test_one_address_gets_at_most_three_reference_messages_a_day(aws: Template, reports: ModuleType) -> None:
+    # Given four reports a day from four client addresses, all naming one email address (upper case once)
+    references = []
+    for n, email in enumerate(["target@example.org"] * 3 + ["Target@Example.org"]):
+        body = a_report()
+        body["reporter"] = {**REPORT["reporter"], "email": email, "mobile": f"07700 90060{n}"}
+        answer = post(reports, body, ip=f"192.0.2.{n + 1}")
+        # Then each is accepted with its reference (the answer is the same over the cap)
+        assert answer["statusCode"] == 201, answer["body"]
+        references.append(json.loads(answer["body"])["report_reference"])
+    # When everything is delivered
+    force = _deliver(aws)
+    # Then the force has all four reports, but the address got the reference only three times
+    assert sorted(r["body"]["subject"] for r in force.received) == sorted(references)
+    emails = _emails_to("target@example.org") + _emails_to("Target@Example.org")
+    assert len(emails) == 3
+    assert references[3] not in " ".join(e.body for e in emails)
+    # And each mobile, under its own cap, got its text
+    assert [len(_texts_to(f"+44770090060{n}")) for n in range(4)] == [1, 1, 1, 1]
+    assert "target@example.org" not in json.dumps(table_items())
 
 
 def _dispatch(aws: Template) -> ModuleType:
@@ -309,6 +381,7 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         kms = botocore.session.Session().create_client("kms", region_name=REGION)  # a new session carries the hook
         key = aws.physical["DataKey"]["Arn"]
         reports.store = DynamoReportStore(KmsFieldSealer(kms, key_id=key))
+        reports.keyer = KmsAddressKeyer(kms, key_id=aws.physical["ReportRateKey"]["Arn"])
 
         def run(function: str, call: Any) -> None:
             recorder.actions.clear()
@@ -361,6 +434,7 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         missing = actions - allowed(aws, function)
         assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert "kms:Encrypt" in used["ReportsFunction"] and "kms:Decrypt" not in used["ReportsFunction"]
+    assert "kms:GenerateMac" in used["ReportsFunction"]  # the limits' keyed hashes
     assert "kms:Decrypt" in used["OutboundFunction"]
     assert {"kms:Decrypt", "ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]  # report-received
     assert "dynamodb:DeleteItem" in used["WebhookIngestFunction"]  # the waiting report-case item, once linked

@@ -315,7 +315,10 @@ def _document_reports(document: dict[str, Any]) -> None:
                 "description": "Fields not valid (validation, with errors) or report elsewhere (report-elsewhere)",
                 "content": {"application/problem+json": {"schema": _REPORT_PROBLEM}},
             },
-            "429": _problem("Too many reports from this address (5 an hour) or account (10 a day); see Retry-After"),
+            "429": _problem(
+                "Too many reports from this client network (an IPv4 address or IPv6 /64: 5 an hour) or account "
+                "(10 a day); see Retry-After"
+            ),
             "503": _problem("Temporarily unavailable; send the same form again (same idempotency_key)"),
         }
         if "401" in operation["responses"]:

@@ -149,7 +149,9 @@ class Provisioner:
         return {"Ref": f"arn:aws:cloudformation:{region}:{ACCOUNT_ID}:stack/{stack_name}/local"}
 
     def _kms_key(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
-        meta = self.client("kms").create_key(Description=props.get("Description", name))["KeyMetadata"]
+        request = {"Description": props.get("Description", name)}
+        request |= {k: props[k] for k in ("KeySpec", "KeyUsage") if k in props}  # an HMAC key too
+        meta = self.client("kms").create_key(**request)["KeyMetadata"]
         return {"Ref": meta["KeyId"], "Arn": meta["Arn"], "KeyId": meta["KeyId"]}
 
     def _table(self, name: str, props: dict[str, Any]) -> dict[str, Any]:

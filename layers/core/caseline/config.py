@@ -23,6 +23,7 @@ class Settings:
     user_pool_id: str
     ses_configuration_set: str | None
     data_key_id: str = ""  # the table's KMS key: reports' personal fields are sealed with it
+    report_rate_key_id: str = ""  # the KMS HMAC key: the report limits' keyed hashes of addresses
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -47,4 +48,5 @@ def get_settings() -> Settings:
         user_pool_id=env.get("USER_POOL_ID", ""),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET") or None,
         data_key_id=env.get("DATA_KEY_ID", ""),
+        report_rate_key_id=env.get("REPORT_RATE_KEY_ID", ""),
     )

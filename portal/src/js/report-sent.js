@@ -9,7 +9,10 @@ function confirmation () {
   if (!done || !done.reference) return go('/report-start.html')
   $('.app-reference').textContent = done.reference
   if (done.channel) {
-    $('.app-sent-by').textContent = `We have also sent it to you by ${done.channel}.`
+    // Not "we have sent": one address or number gets at most 3 references a day (docs/api.md), and the
+    // answer does not say whether this one went (that would tell whoever sent the form).
+    $('.app-sent-by').textContent = `We will also send it to you by ${done.channel}, unless we have already ` +
+      'sent 3 report references there today. Make a note of it now.'
   }
   show($('.app-signed-in-next'), Boolean(done.signedIn))
   show($('.app-signed-out-next'), !done.signedIn)

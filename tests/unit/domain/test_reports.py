@@ -12,6 +12,8 @@ from caseline.domain.reports import (
     REFERENCE_PATTERN,
     ReportElsewhereError,
     ReportInvalidError,
+    client_network,
+    message_destinations,
     new_reference,
     validate_report,
 )
@@ -170,3 +172,35 @@ def test_the_reporter_is_rebuilt_with_the_reports_own_safe_contact_answers() -> 
     assert contact.safe_contact.safe_channels == (Channel.EMAIL,)
     assert contact.safe_contact.safe_hours is not None
     assert reporter_contact("thames-valley", "TV-7K3M-Q9PX", {}) is None
+
+
+# ---------------------------------------------------------------------- what the report limits count
+@pytest.mark.parametrize(
+    ("source_ip", "counted"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        (" 203.0.113.9 ", "203.0.113.9"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),  # IPv4-mapped: the IPv4 address
+        ("not an address", None),
+        ("203.0.113.9, 10.0.0.1", None),  # a forwarded-for list is not an address
+        ("", None),
+        (None, None),
+    ],
+)
+def test_ipv4_is_counted_per_address_and_ipv6_per_64(source_ip: str | None, counted: str | None) -> None:
+    assert client_network(source_ip) == counted
+
+
+def test_the_destinations_are_the_safe_channels_addresses_normalised() -> None:
+    reporter = {"email": " Alex@Example.ORG ", "mobile": "+447700900123"}
+    both = {"reporter": reporter, "safe_contact": {"safe_channels": ["email", "sms"]}}
+    assert message_destinations(both) == {"email": "alex@example.org", "sms": "+447700900123"}
+    # A channel the reporter did not say is safe gets no message, so it is not counted either
+    email_only = {"reporter": reporter, "safe_contact": {"safe_channels": ["email"]}}
+    assert message_destinations(email_only) == {"email": "alex@example.org"}
+    no_mobile = {"reporter": {**reporter, "mobile": None}, "safe_contact": {"safe_channels": ["email", "sms"]}}
+    assert message_destinations(no_mobile) == {"email": "alex@example.org"}
+    assert message_destinations({}) == {}

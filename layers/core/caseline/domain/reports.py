@@ -7,6 +7,7 @@ portal shows next to it, and the victim API never imports this at cold start). T
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -492,9 +493,7 @@ def reporter_messages(record: ReportRecord, personal: Mapping[str, Any], *, forc
     """The reference by a safe channel: ``report-received`` on each channel the reporter gave an address
     for and said is safe. Statutory-like (no opt-out, no quiet hours) but dispatch still applies the
     report's safe hours and naming choices. The personalisation holds nothing personal (no name)."""
-    reporter = personal.get("reporter") or {}
-    profile = SafeContactProfile.from_dict(personal.get("safe_contact") or {})
-    addresses = {Channel.EMAIL: reporter.get("email"), Channel.SMS: reporter.get("mobile")}
+    channels = message_destinations(personal)
     return [
         OutboxMessage(
             force_id=record.force_id,
@@ -509,8 +508,37 @@ def reporter_messages(record: ReportRecord, personal: Mapping[str, Any], *, forc
             statutory=True,
         )
         for channel in (Channel.EMAIL, Channel.SMS)
-        if addresses[channel] and channel in profile.safe_channels
+        if channel.value in channels
     ]
+
+
+def client_network(source_ip: str | None) -> str | None:
+    """What the per-address limit counts: an IPv4 address itself, an IPv6 address's /64 (one subscriber is
+    usually given a whole /64, so counting each address would give endless keys). An IPv4-mapped IPv6
+    address counts as its IPv4 address. None: no address, or not an address (nothing to count)."""
+    try:
+        address = ipaddress.ip_address((source_ip or "").strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def message_destinations(personal: Mapping[str, Any]) -> dict[str, str]:
+    """Where the reference goes on each channel the reporter gave an address for and said is safe, as the
+    per-destination cap counts it: the email address in lower case, the mobile as validated (``+447`` and
+    9 digits)."""
+    reporter = personal.get("reporter") or {}
+    profile = SafeContactProfile.from_dict(personal.get("safe_contact") or {})
+    found = {Channel.EMAIL: reporter.get("email"), Channel.SMS: reporter.get("mobile")}
+    return {
+        channel.value: str(address).strip().lower()
+        for channel, address in found.items()
+        if address and channel in profile.safe_channels
+    }
 
 
 def reporter_contact(force_id: str, reference: str, personal: Mapping[str, Any]) -> VictimContact | None:

@@ -8,7 +8,6 @@ the reporter sees the reference; dispatch relays the event and the outbound func
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -34,6 +33,8 @@ from caseline.domain.reports import (
     ForceReporting,
     ReportRecord,
     ReportStatus,
+    client_network,
+    message_destinations,
     new_reference,
     reporter_messages,
     submitted_data,
@@ -43,6 +44,8 @@ from caseline.domain.vocabulary import FORCE_NAMES
 
 IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
 ACCOUNT_LIMIT, ACCOUNT_WINDOW = 10, timedelta(days=1)
+# One email address or mobile number gets at most 3 reference messages a day, whoever sends the reports.
+DESTINATION_LIMIT, DESTINATION_WINDOW = 3, timedelta(days=1)
 _ATTEMPTS = 3
 
 
@@ -75,6 +78,12 @@ class ReportStore(Protocol):
     def link(self, record: ReportRecord, now: datetime) -> bool: ...
 
 
+class AddressKeyer(Protocol):
+    """A keyed hash (HMAC with a per-deployment secret) of an address the counters must not keep."""
+
+    def key(self, purpose: str, value: str) -> str: ...
+
+
 class RateLimitedError(TooManyRequestsError):
     title = "You have sent too many reports. Try again later"
 
@@ -96,15 +105,24 @@ def _window_start(now: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(stamp - stamp % seconds, tz=now.tzinfo)
 
 
-def hashed_ip(source_ip: str) -> str:
-    """Counters keep a hash of the address, never the address."""
-    return hashlib.sha256(f"caseline-report-ip:{source_ip}".encode()).hexdigest()[:32]
-
-
 def _check_limit(store: ReportStore, counter: str, now: datetime, window: timedelta, limit: int) -> None:
     start = _window_start(now, window)
     if not store.count(counter, start, window, limit):
         raise RateLimitedError(max(1, int((start + window - now).total_seconds())))
+
+
+def _capped_channels(
+    personal: Mapping[str, Any], *, store: ReportStore, keyer: AddressKeyer, now: datetime
+) -> frozenset[str]:
+    """The channels whose destination already had its reference messages today (counted once per new
+    report, before it is stored: a report that then fails to store may use up one of the day's messages)."""
+    start = _window_start(now, DESTINATION_WINDOW)
+    capped = set()
+    for channel, address in message_destinations(personal).items():
+        counter = f"DEST#{keyer.key('report-destination', address)}"
+        if not store.count(counter, start, DESTINATION_WINDOW, DESTINATION_LIMIT):
+            capped.add(channel)
+    return frozenset(capped)
 
 
 def submit(
@@ -114,6 +132,7 @@ def submit(
     source_ip: str | None,
     forces: Mapping[str, ForceReporting],
     store: ReportStore,
+    keyer: AddressKeyer,
     clock: Clock,
 ) -> SubmitResult:
     if len(body) > MAX_BODY_BYTES:
@@ -128,10 +147,13 @@ def submit(
     existing = store.reference_for(request.force_id, request.idempotency_key)
     if existing:
         return SubmitResult(existing, ReportStatus.SUBMITTED, created=False)
-    if source_ip:
-        _check_limit(store, f"IP#{hashed_ip(source_ip)}", now, IP_WINDOW, IP_LIMIT)
+    network = client_network(source_ip)
+    if network:
+        _check_limit(store, f"IP#{keyer.key('report-ip', network)}", now, IP_WINDOW, IP_LIMIT)
     if user_id:
         _check_limit(store, f"USER#{user_id}", now, ACCOUNT_WINDOW, ACCOUNT_LIMIT)
+    personal = request.personal()
+    capped = _capped_channels(personal, store=store, keyer=keyer, now=now)
     for _ in range(_ATTEMPTS):
         record = ReportRecord(
             force_id=request.force_id,
@@ -153,10 +175,15 @@ def submit(
             record,
             request.idempotency_key,
             details=request.not_personal(),
-            personal=request.personal(),
+            personal=personal,
             outbound=outbound,
-            # The reference by a safe channel too, never lost and never twice: keyed on the reference.
-            messages=reporter_messages(record, request.personal(), force_name=FORCE_NAMES.get(record.force_id, "")),
+            # The reference by a safe channel too, never lost and never twice: keyed on the reference; none
+            # to a destination over its daily cap (the report itself is still stored and sent).
+            messages=[
+                message
+                for message in reporter_messages(record, personal, force_name=FORCE_NAMES.get(record.force_id, ""))
+                if message.channel not in capped
+            ],
         )
         if outcome is WriteOutcome.WRITTEN:
             return SubmitResult(record.reference, ReportStatus.SUBMITTED, created=True)
