@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -92,6 +93,15 @@ def sent(http: Client, *addresses: str, since: int = 0) -> list[dict[str, Any]]:
         query = urllib.parse.urlencode({"to": address, "since": since})
         found.extend(http.request("GET", f"/_local/sent.json?{query}").json())
     return sorted(found, key=lambda message: int(message["seq"]))
+
+
+def fresh_mobile(*, national: bool = False) -> str:
+    """A random Ofcom drama mobile (07700 900000-900999) for a test. moto's SNS treats every number ending
+    in 99 as opted out of SMS (so texts to it fall back or fail): those are never drawn."""
+    number = uuid.uuid4().int % 1000
+    if number % 100 == 99:
+        number -= 1
+    return f"07700 900{number:03d}" if national else f"+447700900{number:03d}"
 
 
 ACCESS_CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")

@@ -20,6 +20,8 @@ from caseline_local.force_sim import events as build
 from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 
+from .conftest import fresh_mobile
+
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "portal" / "dist"
 AXE = ROOT / "portal" / "node_modules" / "axe-core" / "axe.min.js"
@@ -153,7 +155,7 @@ def record_new_crime(stack: LocalStack) -> NewCase:
     assert stack.gateway is not None
     event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
     email = f"victim-{uuid.uuid4().hex[:8]}@example.org"
-    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    mobile = fresh_mobile()
     event["data"]["victim"].update({"email": email, "mobile": mobile})
     status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
     assert status == 202, body

@@ -15,7 +15,7 @@ import pytest
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, access_code, eventually
+from .conftest import Client, access_code, eventually, fresh_mobile
 from .portal_pages import PHONE, Visit, check_page
 from .test_portal import open_page
 from .test_portal_safety import Account, new_account
@@ -48,7 +48,7 @@ def high_risk_account(stack: LocalStack, http: Client) -> Account:
     """An enhanced victim of domestic abuse (invited by text only) who linked their account with the code."""
     assert stack.gateway is not None
     event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
-    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    mobile = fresh_mobile()
     event["data"]["flags"] = ["domestic-abuse"]
     victim = event["data"]["victim"]
     victim.update({"email": f"victim-{uuid.uuid4().hex[:8]}@example.org", "mobile": mobile, "tier": "enhanced"})

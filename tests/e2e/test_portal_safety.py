@@ -17,7 +17,7 @@ import pytest
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, access_code, eventually
+from .conftest import Client, access_code, eventually, fresh_mobile
 from .portal_pages import (
     DESKTOP,
     NEUTRAL_SITE,
@@ -59,7 +59,7 @@ def linked_case(stack: LocalStack, http: Client, *, may_name_police: bool = True
     """A crime the force recorded for a new victim, linked to a new account with the invitation's code."""
     assert stack.gateway is not None
     event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
-    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    mobile = fresh_mobile()
     victim = event["data"]["victim"]
     victim.update({"email": f"victim-{uuid.uuid4().hex[:8]}@example.org", "mobile": mobile})
     victim["safe_contact"] = {**victim.get("safe_contact", {}), "safe_channels": ["sms"]}

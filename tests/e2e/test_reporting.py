@@ -22,7 +22,7 @@ from caseline_local.force_sim import events as build
 from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, eventually, sent
+from .conftest import Client, eventually, fresh_mobile, sent
 from .portal_pages import (
     Visit,
     check_page,
@@ -46,7 +46,7 @@ class Reporter:
     @staticmethod
     def new() -> Reporter:
         tag = uuid.uuid4().hex[:8]
-        return Reporter(f"Sam Example {tag}", f"reporter-{tag}@example.org", f"07700 900{uuid.uuid4().int % 1000:03d}")
+        return Reporter(f"Sam Example {tag}", f"reporter-{tag}@example.org", fresh_mobile(national=True))
 
     @property
     def e164(self) -> str:
@@ -448,7 +448,7 @@ def test_a_signed_in_victim_reports_a_burglary_and_follows_the_case(
     base = stack.gateway.url
     # Given a victim with an account, signed in
     email, password = sign_up(stack)
-    who = Reporter(f"Robin Example {uuid.uuid4().hex[:6]}", email, f"07700 900{uuid.uuid4().int % 1000:03d}")
+    who = Reporter(f"Robin Example {uuid.uuid4().hex[:6]}", email, fresh_mobile(national=True))
     page.goto(base + "/sign-in.html")
     ready(page)
     page.fill("#email", email)

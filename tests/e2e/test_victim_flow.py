@@ -11,14 +11,14 @@ import boto3
 from caseline_local import demo
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, access_code, eventually
+from .conftest import Client, access_code, eventually, fresh_mobile
 from .test_local_stack import id_token
 
 
 def test_a_victim_links_and_reads_their_case_through_the_gateway(stack: LocalStack, http: Client) -> None:
     # Given a new Thames Valley case whose confirmation text carries the access code
     event = demo.fresh_crime_recorded("thames-valley", serial=int(uuid.uuid4().int % 1_000_000))
-    mobile = "+447700900" + f"{uuid.uuid4().int % 1000:03d}"
+    mobile = fresh_mobile()
     event["data"]["victim"]["mobile"] = mobile
     assert stack.gateway is not None
     assert demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))[0] == 202
