@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from caseline_local.force_sim.people import drama_mobile
 from caseline_local.stack import LocalStack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,12 +97,9 @@ def sent(http: Client, *addresses: str, since: int = 0) -> list[dict[str, Any]]:
 
 
 def fresh_mobile(*, national: bool = False) -> str:
-    """A random Ofcom drama mobile (07700 900000-900999) for a test. moto's SNS treats every number ending
-    in 99 as opted out of SMS (so texts to it fall back or fail): those are never drawn."""
-    number = uuid.uuid4().int % 1000
-    if number % 100 == 99:
-        number -= 1
-    return f"07700 900{number:03d}" if national else f"+447700900{number:03d}"
+    """A random Ofcom drama mobile for a test, never one moto treats as opted out (see ``drama_mobile``)."""
+    mobile = drama_mobile(uuid.uuid4().int)
+    return "07700 900" + mobile[-3:] if national else mobile
 
 
 ACCESS_CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")

@@ -154,3 +154,12 @@ def test_there_is_one_report_builder_per_report_event_type_and_each_is_valid() -
             )["type"]
             == event_type
         )
+
+
+def test_drama_mobiles_are_never_ones_moto_treats_as_opted_out() -> None:
+    from caseline_local.force_sim.people import drama_mobile
+
+    numbers = {drama_mobile(n) for n in range(2000)}
+    assert all(re.fullmatch(r"\+447700900\d{3}", m) for m in numbers)
+    assert not [m for m in numbers if m.endswith("99")]  # moto's SNS: every number ending 99 opted out
+    assert len(numbers) == 990  # every other drama number is still drawn

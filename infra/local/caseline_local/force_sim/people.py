@@ -89,6 +89,14 @@ def force(force_id: str) -> Force:
         raise ValueError(f"unknown force {force_id!r}: one of {', '.join(FORCES)}") from None
 
 
+def drama_mobile(number: int) -> str:
+    """Ofcom drama mobile ``number`` (0-999) as +447700900NNN, but never one ending in 99: moto's SNS says
+    every such number has opted out of SMS, so the local stack would never text that victim (dispatch
+    falls back) and a test expecting a text would wait for ever."""
+    number %= 1000
+    return f"+447700900{number - 1 if number % 100 == 99 else number:03d}"
+
+
 def case_facts(force_id: str, case_id: str) -> CaseFacts:
     """Deterministic fictional facts for a case (no I/O, no global random state)."""
     profile = force(force_id)
@@ -99,7 +107,7 @@ def case_facts(force_id: str, case_id: str) -> CaseFacts:
         victim_id=f"V-{case_id}"[:64],
         victim_name=f"{first} {last}",
         email=f"{first.lower()}.{last.lower()}.{rng.randrange(1000):03d}@example.org",
-        mobile=f"+447700900{rng.randrange(1000):03d}",
+        mobile=drama_mobile(rng.randrange(1000)),
         officer={"name": name, "collar_number": collar, "team_contact": team},
         area=rng.choice(profile.areas),
         crime_reference=f"{profile.reference_prefix}26{rng.randrange(10**7):07d}",
