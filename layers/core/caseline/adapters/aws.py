@@ -14,7 +14,13 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 
 
 @cache
+def _session() -> botocore.session.Session:
+    # One session per process: its loader caches the service list and endpoint data, which each new session
+    # would read again from disk.
+    return botocore.session.get_session()
+
+
+@cache
 def client(service: str) -> Any:
     settings = get_settings()
-    session = botocore.session.get_session()
-    return session.create_client(service, region_name=settings.region, config=_CONFIG)
+    return _session().create_client(service, region_name=settings.region, config=_CONFIG)
