@@ -34,7 +34,7 @@ def aws() -> Iterator[Template]:
         from caseline.adapters import aws as aws_clients
         from caseline.config import get_settings
 
-        aws_clients.client.cache_clear()
+        aws_clients.reset()
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
         os.environ["DATA_KEY_ID"] = template.physical["DataKey"]["Arn"]  # not monkeypatch: tests undo theirs
@@ -42,7 +42,7 @@ def aws() -> Iterator[Template]:
         get_settings.cache_clear()
         share_one_connection()
         yield template
-        aws_clients.client.cache_clear()
+        aws_clients.reset()
         os.environ.pop("DATA_KEY_ID", None)
         os.environ.pop("REPORT_RATE_KEY_ID", None)
         get_settings.cache_clear()

@@ -210,7 +210,7 @@ def test_each_functions_policy_allows_what_the_rule_does(stack: Stack, record: A
     sub = stack.account(JORDAN)
     assert stack.link(sub, code) == 201
     stack.run_journeys()
-    aws_clients.client.cache_clear()  # the Cognito clients made from now on carry the recorder's hook
+    aws_clients.reset()  # the Cognito clients made from now on carry the recorder's hook
     assessed = {
         **crime_recorded("TVP-HR-I", sequence=2),
         "type": "org.caseline.needs.assessed.v1",

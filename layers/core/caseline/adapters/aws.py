@@ -1,4 +1,10 @@
-"""botocore clients, created once per process (no boto3: it costs cold-start time and adds nothing here)."""
+"""botocore clients, created once per process and only when first used (no boto3: it costs cold-start time and
+adds nothing here).
+
+``client("kms")`` returns a stand-in that builds the real client on its first attribute access: a function
+pays for the clients an invocation uses (Dispatch sends an email through SES or a text through SNS, rarely
+both; KMS only for access codes and reports), not for every client it might need (~60-100 ms each).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +27,32 @@ def _session() -> botocore.session.Session:
 
 
 @cache
+def _real_client(service: str) -> Any:
+    return _session().create_client(service, region_name=get_settings().region, config=_CONFIG)
+
+
+class _LazyClient:
+    """Forwards every attribute to the service's client, built on first use."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_real_client(self._service), name)
+
+    def __repr__(self) -> str:
+        return f"<client {self._service} (built on first use)>"
+
+
+@cache
 def client(service: str) -> Any:
-    settings = get_settings()
-    return _session().create_client(service, region_name=settings.region, config=_CONFIG)
+    return _LazyClient(service)
+
+
+def reset() -> None:
+    """Forget every client and the session (tests: a new moto account, or a hook added to botocore's handlers)."""
+    client.cache_clear()
+    _real_client.cache_clear()
+    _session.cache_clear()

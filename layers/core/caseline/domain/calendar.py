@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 UK = ZoneInfo("Europe/London")
 
 
 @lru_cache(maxsize=8)
 def _bank_holidays(year: int) -> holidays.HolidayBase:
+    # Imported on first use: the package loads every calendar it has (~0.15 s), and most functions only
+    # need ``uk_date`` from this module, never a working day.
+    import holidays
+
     return holidays.country_holidays("GB", subdiv="ENG", years=[year - 1, year, year + 1])
 
 
