@@ -70,9 +70,11 @@ typecheck: setup ## mypy (strict on the layer)
 
 cfn: setup setup-sam ## cfn-lint and sam validate --lint
 	$(VENV)/bin/cfn-lint template.yaml infra/force.yaml infra/portal.yaml
+	$(VENV)/bin/cfn-lint infra/portal-waf.yaml --regions us-east-1
 	$(SAM_VENV)/bin/sam validate --lint --template template.yaml --region eu-west-2
 	$(SAM_VENV)/bin/sam validate --lint --template infra/force.yaml --region eu-west-2
 	$(SAM_VENV)/bin/sam validate --lint --template infra/portal.yaml --region eu-west-2
+	$(SAM_VENV)/bin/sam validate --lint --template infra/portal-waf.yaml --region us-east-1
 
 # Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests share
 # one local stack, so they run in one process.

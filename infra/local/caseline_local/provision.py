@@ -27,6 +27,8 @@ SERVED_LOCALLY = frozenset(
         "AWS::CloudWatch::Alarm",
         "AWS::Lambda::Permission",  # the gateway's Cognito proxy invokes the trigger's worker itself
         "AWS::IAM::RolePolicy",  # moto enforces no IAM (tests/functional/test_iam_coverage.py checks it)
+        "AWS::WAFv2::WebACL",  # no edge locally: tests/functional/test_waf_contract.py reads the rules instead
+        "AWS::WAFv2::WebACLAssociation",
     }
 )
 # A nested stack made only of these is the portal's hosting (infra/portal.yaml): the gateway stands in for it,
