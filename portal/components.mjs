@@ -20,8 +20,8 @@ const parseOptions = (text) => text.split('|').map((option) => {
   return [option.slice(0, at), option.slice(at + 1)]
 })
 
-const hintId = (a) => a['hint-id'] ?? `${a.id ?? a.name}-hint`
-const hint = (a) => a.hint && `<div class="govuk-hint" id="${hintId(a)}">${a.hint}</div>`
+const hintId = (a, base = a.name) => a['hint-id'] ?? `${base}-hint`
+const hint = (a, base) => a.hint && `<div class="govuk-hint" id="${hintId(a, base)}">${a.hint}</div>`
 const caption = (ctx) => ctx.caption && `<span class="govuk-caption-l">${ctx.caption}</span>`
 const formGroup = (inner, more = '', extra = '') => lines(`<div class="govuk-form-group${more}"${extra}>`, nest(inner), '</div>')
 const button = (text) => `<button type="submit" class="govuk-button" data-module="govuk-button">${text}</button>`
@@ -56,7 +56,7 @@ function input (a) {
     ? lines('<div class="govuk-input__wrapper">', nest(`<div class="govuk-input__prefix" aria-hidden="true">${a.prefix}</div>`),
       nest(control), '</div>')
     : control
-  return formGroup(lines(label(a, id), hint({ ...a, id }), wrapped))
+  return formGroup(lines(label(a, id), hint(a, id), wrapped))
 }
 
 // A textarea; with count="2000" a GOV.UK character count.
