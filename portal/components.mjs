@@ -144,7 +144,6 @@ export const COMPONENTS = {
   date,
   'stolen-item': stolenItem,
   warning,
-  button: (a) => button(a.text),
   'report-noscript': () => REPORT_NOSCRIPT
 }
 
@@ -196,5 +195,8 @@ function renderNodes (nodes, ctx) {
 
 // Fills in the components of a page's content; ctx holds the page's title and, in a form, its caption.
 export function renderComponents (content, ctx) {
-  return renderNodes(parse(content), ctx)
+  const html = renderNodes(parse(content), ctx)
+  const stray = html.match(/\{\{[#>/][^}]*\}\}/)
+  if (stray) throw new Error(`${stray[0]}: a component tag stands alone on its line(s)`)
+  return html
 }
