@@ -4,6 +4,7 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { FORMS, indent, renderComponents } from './components.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const src = join(here, 'src')
@@ -57,6 +58,17 @@ function render (layout, meta, content) {
     .replaceAll('{{page}}', escapeHtml(meta.page))
     .replaceAll('{{auth}}', escapeHtml(meta.auth))
     .replace('{{content}}', () => content)
+}
+
+// A page's content, components filled in (in its form's chrome if the front matter names one: `form: report`),
+// in the layout's two-thirds column.
+function pageBody (meta, content) {
+  const form = meta.form && FORMS[meta.form]
+  if (meta.form && !form) throw new Error(`${meta.page}: no form ${meta.form}`)
+  const filled = renderComponents(content, { title: escapeHtml(meta.title), caption: form?.caption })
+  const body = form ? `${form.wrap(filled.replace(/\n$/, ''))}\n` : filled
+  return `      <div class="govuk-grid-row">\n        <div class="govuk-grid-column-two-thirds">\n${indent(body, ' '.repeat(10))}` +
+    '        </div>\n      </div>\n'
 }
 
 const KIND_HEADINGS = [
@@ -122,7 +134,7 @@ export function build () {
   for (const file of readdirSync(join(src, 'pages')).filter((f) => f.endsWith('.html'))) {
     const name = file.replace(/\.html$/, '')
     const { meta, content } = parsePage(readFileSync(join(src, 'pages', file), 'utf8'), name)
-    const filled = content.replace('{{article_list}}', () => articleList(shared))
+    const filled = pageBody(meta, content).replace(/^ *\{\{article_list\}\}/m, () => articleList(shared))
     writeFileSync(join(dist, file), render(layout, meta, filled))
     pages += 1
   }

@@ -50,44 +50,32 @@ export function keepRevealsTidy (form) {
   syncReveals(form)
 }
 
-// The API names fields by their path in the body; each is asked on one question page.
-const FIELDS = {
-  force_id: ['force', null],
-  category: ['what', null],
-  fraud: ['what', null],
-  what_happened: ['details', 'what-happened'],
-  occurred: ['when', 'from-day'],
-  'occurred.from': ['when', 'from-day'],
-  'occurred.to': ['when', 'to-day'],
-  location: ['where', 'location-description'],
-  'location.description': ['where', 'location-description'],
-  'location.postcode': ['where', 'postcode'],
-  items: ['items', 'item-1-description'],
-  damage: ['items', 'damage'],
-  injured: ['injury', 'injured-yes'],
-  injury_details: ['injury', 'injury-details'],
-  suspect: ['suspect', 'suspect-known-yes'],
-  'suspect.known': ['suspect', 'suspect-known-yes'],
-  'suspect.name': ['suspect', 'suspect-name'],
-  'suspect.description': ['suspect', 'suspect-description'],
-  witnesses: ['witnesses', 'witnesses'],
-  vehicle: ['vehicle', 'vehicle'],
-  cctv: ['cctv', 'cctv-yes'],
-  reporter: ['contact', 'email'],
-  'reporter.name': ['you', 'full-name'],
-  'reporter.date_of_birth': ['you', 'dob-day'],
-  'reporter.under_18': ['you', 'dob-day'],
-  'reporter.email': ['contact', 'email'],
-  'reporter.mobile': ['contact', 'mobile'],
-  'reporter.preferred_language': ['needs', 'language'],
-  'reporter.needs': ['needs', 'needs'],
-  'reporter.wants_support': ['needs', 'wants-support-yes'],
-  safe_contact: ['safe-contact', 'safe-email'],
-  'safe_contact.safe_channels': ['safe-contact', 'safe-email'],
-  'safe_contact.safe_hours': ['safe-contact', 'hours-start'],
-  'safe_contact.may_name_police': ['safe-contact', 'may-name-police-yes'],
-  'safe_contact.may_name_crime': ['safe-contact', 'may-name-crime-yes']
+// The API names fields by their path in the body; each is asked on one question page
+// (step → { path: the input's id, null for a page-level choice }).
+const FIELDS_BY_STEP = {
+  force: { force_id: null },
+  what: { category: null, fraud: null },
+  details: { what_happened: 'what-happened' },
+  when: { occurred: 'from-day', 'occurred.from': 'from-day', 'occurred.to': 'to-day' },
+  where: { location: 'location-description', 'location.description': 'location-description', 'location.postcode': 'postcode' },
+  items: { items: 'item-1-description', damage: 'damage' },
+  injury: { injured: 'injured-yes', injury_details: 'injury-details' },
+  suspect: {
+    suspect: 'suspect-known-yes', 'suspect.known': 'suspect-known-yes', 'suspect.name': 'suspect-name', 'suspect.description': 'suspect-description'
+  },
+  witnesses: { witnesses: 'witnesses' },
+  vehicle: { vehicle: 'vehicle' },
+  cctv: { cctv: 'cctv-yes' },
+  contact: { reporter: 'email', 'reporter.email': 'email', 'reporter.mobile': 'mobile' },
+  you: { 'reporter.name': 'full-name', 'reporter.date_of_birth': 'dob-day', 'reporter.under_18': 'dob-day' },
+  needs: { 'reporter.preferred_language': 'language', 'reporter.needs': 'needs', 'reporter.wants_support': 'wants-support-yes' },
+  'safe-contact': {
+    safe_contact: 'safe-email', 'safe_contact.safe_channels': 'safe-email', 'safe_contact.safe_hours': 'hours-start',
+    'safe_contact.may_name_police': 'may-name-police-yes', 'safe_contact.may_name_crime': 'may-name-crime-yes'
+  }
 }
+const FIELDS = Object.fromEntries(Object.entries(FIELDS_BY_STEP)
+  .flatMap(([step, fields]) => Object.entries(fields).map(([path, field]) => [path, [step, field]])))
 
 // { field: 'reporter.email', message } → { step: 'contact', field: 'email', message } (null step: the
 // check page itself, for anything no question asks).

@@ -34,6 +34,21 @@ function requireChoice (errors, values, name, firstId, message) {
   if (!values[name]) errors.push({ field: firstId, message })
 }
 
+// A yes/no question (radios named choice) whose yes reveals one text field, sent as body[field] or null.
+function yesThenText (choice, field, { choose, describe, name, row }) {
+  return {
+    check: (v) => {
+      const e = []
+      requireChoice(e, v, choice, `${choice}-yes`, choose)
+      if (yes(v[choice])) requireText(e, v, field, describe)
+      tooLong(e, v, [[field, name]])
+      return e
+    },
+    rows: (v) => [[row, yes(v[choice]) ? text(v[field]) : 'No']],
+    apply: (v, body) => { body[field] = yes(v[choice]) ? text(v[field]) : null }
+  }
+}
+
 function dateText (d) {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
     .format(new Date(Date.UTC(d.year, d.month - 1, d.day)))
@@ -179,28 +194,18 @@ export const STEP_SPECS = {
       body.suspect = { known, name: known ? text(v['suspect-name']) : null, description: orNull(v['suspect-description']) }
     }
   },
-  witnesses: {
-    check: (v) => {
-      const e = []
-      requireChoice(e, v, 'witnesses-any', 'witnesses-any-yes', 'Select yes if anyone saw or heard what happened')
-      if (yes(v['witnesses-any'])) requireText(e, v, 'witnesses', 'Tell us who saw or heard what happened')
-      tooLong(e, v, [['witnesses', 'Who saw or heard it']])
-      return e
-    },
-    rows: (v) => [['Witnesses', yes(v['witnesses-any']) ? text(v.witnesses) : 'No']],
-    apply: (v, body) => { body.witnesses = yes(v['witnesses-any']) ? text(v.witnesses) : null }
-  },
-  vehicle: {
-    check: (v) => {
-      const e = []
-      requireChoice(e, v, 'vehicle-any', 'vehicle-any-yes', 'Select yes if a vehicle was involved')
-      if (yes(v['vehicle-any'])) requireText(e, v, 'vehicle', 'Describe the vehicle, like its registration, make and colour')
-      tooLong(e, v, [['vehicle', 'The vehicle']])
-      return e
-    },
-    rows: (v) => [['Vehicle', yes(v['vehicle-any']) ? text(v.vehicle) : 'No']],
-    apply: (v, body) => { body.vehicle = yes(v['vehicle-any']) ? text(v.vehicle) : null }
-  },
+  witnesses: yesThenText('witnesses-any', 'witnesses', {
+    choose: 'Select yes if anyone saw or heard what happened',
+    describe: 'Tell us who saw or heard what happened',
+    name: 'Who saw or heard it',
+    row: 'Witnesses'
+  }),
+  vehicle: yesThenText('vehicle-any', 'vehicle', {
+    choose: 'Select yes if a vehicle was involved',
+    describe: 'Describe the vehicle, like its registration, make and colour',
+    name: 'The vehicle',
+    row: 'Vehicle'
+  }),
   cctv: {
     check: (v) => { const e = []; requireChoice(e, v, 'cctv', 'cctv-yes', 'Select yes if there is any CCTV or video'); return e },
     rows: (v) => [['CCTV or video', { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' }[v.cctv] || '']],

@@ -140,3 +140,24 @@ export function busy (button, on) {
   button.disabled = on
   button.setAttribute('aria-disabled', on ? 'true' : 'false')
 }
+
+// Submits a form's action with its button busy. When the action throws, failed(error) gives the
+// { field, message } to show, or null when it has dealt with the error itself.
+export async function submitWhileBusy (form, action, failed) {
+  const button = form.querySelector('button')
+  busy(button, true)
+  try {
+    await action()
+  } catch (error) {
+    const shown = failed(error)
+    if (shown) showErrors(form, [shown])
+  } finally {
+    busy(button, false)
+  }
+}
+
+// The 6-digit code typed into the field (spaces ignored), or null if it is not 6 digits.
+export function sixDigitCode (selector) {
+  const code = $(selector).value.replace(/\s/g, '')
+  return /^\d{6}$/.test(code) ? code : null
+}

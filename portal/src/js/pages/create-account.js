@@ -2,7 +2,7 @@ import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { store } from '../session.js'
 import { read, write } from '../storage.js'
-import { $, busy, clearErrors, go, setTitle, show, showErrors } from '../ui.js'
+import { $, clearErrors, go, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -10,6 +10,13 @@ export function emailError (value) {
   if (!value) return 'Enter your email address'
   if (!EMAIL.test(value)) return 'Enter an email address in the correct format, like name@example.org'
   return null
+}
+
+// The email address and password typed in, with the email address's error if any.
+export function emailAndPassword () {
+  const email = $('#email').value.trim()
+  const bad = emailError(email)
+  return { email, password: $('#password').value, errors: bad ? [{ field: 'email', message: bad }] : [] }
 }
 
 // The user pool's PasswordPolicy.MinimumLength in template.yaml (a contract test holds them together).
@@ -33,43 +40,33 @@ export default async function page () {
 
   createForm.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const email = $('#email').value.trim()
-    const password = $('#password').value
-    const errors = []
-    const bad = emailError(email)
-    if (bad) errors.push({ field: 'email', message: bad })
+    const { email, password, errors } = emailAndPassword()
     if (password.length < PASSWORD_MIN_LENGTH) errors.push({ field: 'password', message: `Your password must be ${PASSWORD_RULE}` })
     if (errors.length) return showErrors(createForm, errors)
-    const button = createForm.querySelector('button')
-    busy(button, true)
-    try {
+    await submitWhileBusy(createForm, async () => {
       await cognito('SignUp', { Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] })
       // The email address is kept in this tab; the password only in this page's memory
       write('pendingSignUp', { email })
       heldPassword = password
       clearErrors()
       showConfirm()
-    } catch (error) {
+    }, (error) => {
       const message = error.type === 'InvalidPasswordException'
         ? `Choose a different password: it must be ${PASSWORD_RULE}`
         : error.type === 'UsernameExistsException'
           ? 'You may already have an account with this email address. Sign in, or reset your password'
           : 'Sorry, we could not create your account. Try again later'
-      showErrors(createForm, [{ field: error.type === 'InvalidPasswordException' ? 'password' : 'email', message }])
-    } finally {
-      busy(button, false)
-    }
+      return { field: error.type === 'InvalidPasswordException' ? 'password' : 'email', message }
+    })
   })
 
   confirmForm.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const code = $('#code').value.replace(/\s/g, '')
-    if (!/^\d{6}$/.test(code)) return showErrors(confirmForm, [{ field: 'code', message: 'Enter the 6-digit code from the email' }])
+    const code = sixDigitCode('#code')
+    if (!code) return showErrors(confirmForm, [{ field: 'code', message: 'Enter the 6-digit code from the email' }])
     const pending = read('pendingSignUp')
     if (!pending) return go('/sign-in.html')
-    const button = confirmForm.querySelector('button')
-    busy(button, true)
-    try {
+    await submitWhileBusy(confirmForm, async () => {
       await cognito('ConfirmSignUp', { Username: pending.email, ConfirmationCode: code })
       write('pendingSignUp', null)
       if (!heldPassword) return go('/sign-in.html#confirmed')
@@ -80,13 +77,11 @@ export default async function page () {
       heldPassword = null
       store(result.AuthenticationResult)
       go('/link-case.html')
-    } catch (error) {
-      const message = error.type === 'ExpiredCodeException'
+    }, (error) => ({
+      field: 'code',
+      message: error.type === 'ExpiredCodeException'
         ? 'That code has expired. Create your account again to get a new code'
         : 'The code is not right. Check the email and try again'
-      showErrors(confirmForm, [{ field: 'code', message }])
-    } finally {
-      busy(button, false)
-    }
+    }))
   })
 }

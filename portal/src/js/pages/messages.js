@@ -1,7 +1,7 @@
 import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
-import { $, busy, clearErrors, el, go, notify, show, showErrors, when } from '../ui.js'
+import { $, busy, clearErrors, el, go, notify, show, showErrors, submitWhileBusy, when } from '../ui.js'
 
 const DELIVERY = {
   pending: 'Sending',
@@ -46,23 +46,19 @@ export default async function page () {
     const text = $('#message').value.trim()
     if (!text) return showErrors(form, [{ field: 'message', message: 'Enter a message' }])
     if (text.length > 2000) return showErrors(form, [{ field: 'message', message: 'Your message must be 2000 characters or fewer' }])
-    const button = form.querySelector('button')
-    busy(button, true)
-    try {
+    await submitWhileBusy(form, async () => {
       await api('POST', `${path}/messages`, { text })
       clearErrors()
       $('#message').value = ''
       $('#message').dispatchEvent(new Event('input'))
       await load()
       notify($('.app-banner-slot'), { success: true, heading: 'Your message has been sent', body: ['Your officer aims to reply within 5 working days.'] })
-    } catch (error) {
-      const message = error.type === 'urn:caseline:problem:too-many-requests'
+    }, (error) => ({
+      field: 'message',
+      message: error.type === 'urn:caseline:problem:too-many-requests'
         ? 'You have sent 10 messages today. Try again tomorrow, or call 101. In danger, call 999'
         : 'Sorry, your message was not sent. Try again later'
-      showErrors(form, [{ field: 'message', message }])
-    } finally {
-      busy(button, false)
-    }
+    }))
   })
 
   const update = $('#update-form')

@@ -1,8 +1,8 @@
 import { cognito } from '../cognito.js'
 import { store } from '../session.js'
 import { read, remove, write } from '../storage.js'
-import { $, busy, go, notify, setTitle, show, showErrors } from '../ui.js'
-import { emailError } from './create-account.js'
+import { $, go, notify, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
+import { emailAndPassword } from './create-account.js'
 
 // Only a path on this site ("/x.html#y"), never another origin ("//x", "/\\x", "https:").
 function sameSitePath (value) {
@@ -31,16 +31,10 @@ export default async function page () {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const email = $('#email').value.trim()
-    const password = $('#password').value
-    const errors = []
-    const bad = emailError(email)
-    if (bad) errors.push({ field: 'email', message: bad })
+    const { email, password, errors } = emailAndPassword()
     if (!password) errors.push({ field: 'password', message: 'Enter your password' })
     if (errors.length) return showErrors(form, errors)
-    const button = form.querySelector('button')
-    busy(button, true)
-    try {
+    await submitWhileBusy(form, async () => {
       const result = await cognito('InitiateAuth', {
         AuthFlow: 'USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: email, PASSWORD: password }
@@ -55,42 +49,36 @@ export default async function page () {
       }
       if (!result.AuthenticationResult) throw new Error('unsupported challenge')
       await finish(result)
-    } catch (error) {
+    }, (error) => {
       if (error.type === 'UserNotConfirmedException') {
         write('pendingSignUp', { email })
         go('/create-account.html')
-        return
+        return null
       }
       // The same words whether or not an account exists
       const message = error.type === 'NetworkError' || !error.type
         ? 'Sorry, there is a problem with the service. Try again later'
         : 'The email address or password is not right'
-      showErrors(form, [{ field: 'email', message }])
-    } finally {
-      busy(button, false)
-    }
+      return { field: 'email', message }
+    })
   })
 
   mfaForm.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const code = $('#mfa-code').value.replace(/\s/g, '')
-    if (!/^\d{6}$/.test(code)) return showErrors(mfaForm, [{ field: 'mfa-code', message: 'Enter the 6-digit code from your authenticator app' }])
-    const button = mfaForm.querySelector('button')
-    busy(button, true)
-    try {
+    const code = sixDigitCode('#mfa-code')
+    if (!code) return showErrors(mfaForm, [{ field: 'mfa-code', message: 'Enter the 6-digit code from your authenticator app' }])
+    await submitWhileBusy(mfaForm, async () => {
       const result = await cognito('RespondToAuthChallenge', {
         ChallengeName: 'SOFTWARE_TOKEN_MFA',
         Session: challenge.session,
         ChallengeResponses: { USERNAME: challenge.email, SOFTWARE_TOKEN_MFA_CODE: code }
       })
       await finish(result)
-    } catch (error) {
-      const message = error.type === 'ExpiredCodeException' || error.type === 'NotAuthorizedException'
+    }, (error) => ({
+      field: 'mfa-code',
+      message: error.type === 'ExpiredCodeException' || error.type === 'NotAuthorizedException'
         ? 'That took too long. Go back and sign in again'
         : 'The code is not right. Enter the code your app shows now'
-      showErrors(mfaForm, [{ field: 'mfa-code', message }])
-    } finally {
-      busy(button, false)
-    }
+    }))
   })
 }
