@@ -46,7 +46,8 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
-from caseline.domain.safe_contact import SafeContactProfile, allowed_channels, hours_overlap
+from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.send_policy import planned_channels
 from caseline.domain.vocabulary import FORCE_NAMES
 from caseline.services.account_links import AccountLinkStore, revoke_links
 from caseline.services.account_recovery import RecoveryAdmin, protect_account
@@ -500,12 +501,7 @@ def _writes(
         codes.append(
             AccessCodeRecord(case.force_id, case.case_id, victim.victim_id, access_code.hash_code(code), expires)
         )
-    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=bool(victim.mobile))
-    # A profile with no channel, or safe hours with no minute in them, can never be honoured: each
-    # statutory message goes to a person at once instead of waiting for ever.
-    no_moment = not hours_overlap(victim.safe_contact.safe_hours, None)
-    if no_moment:
-        allowed = []
+    channels = planned_channels(victim)  # none: each statutory message goes to a person at once instead
     messages: list[OutboxMessage] = []
     tasks: list[OfficerTask] = []
     for send in steps.sends:
@@ -515,7 +511,7 @@ def _writes(
         # Duty ids depend only on the run and the victim, so a send after a wait settles the duty
         # its run started before the wait.
         settles = f"{send.settles}#{prefix}" if send.settles else None
-        for channel in allowed:
+        for channel in channels.channels:
             key = f"{run_key}#{send.template}#{channel.value}#{victim.victim_id}"
             messages.append(
                 OutboxMessage(
@@ -534,10 +530,9 @@ def _writes(
                     safe_contact=victim.safe_contact if pin_profile else None,
                 )
             )
-        if not allowed and send.statutory:
+        if channels.reason is not None and send.statutory:
             task_prefix = f"{definition.journey_id}#{prefix}#{send.step_id}"
-            reason = "no-safe-time" if no_moment else "message-needs-another-way"
-            tasks.append(_task(ctx, task_prefix, reason, now, send.template))
+            tasks.append(_task(ctx, task_prefix, channels.reason, now, send.template))
     tasks.extend(
         _task(ctx, f"{definition.journey_id}#{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks
     )
