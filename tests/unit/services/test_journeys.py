@@ -23,8 +23,8 @@ from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import Duty, DutyStatus, OutboxMessage, OutboxStatus, StoredEvent, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import Channel
+from caseline.services.journey_writes import CONTENT_FREE_NEEDS
 from caseline.services.journeys import (
-    CONTENT_FREE_NEEDS,
     JourneyEnvironment,
     JourneyOutcome,
     fire_due_timers,

@@ -13,12 +13,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
-from caseline.domain import access_code
 from caseline.domain import event_types as ev
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import contact_reduced, link_id
 from caseline.domain.calendar import add_working_days, uk_date
-from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan, holds, plan
+from caseline.domain.journeys import JourneyContext, JourneyDefinition, holds, plan
 from caseline.domain.personalisation import (
     ACCOUNT_ADDED,
     ACCOUNT_LINKED,
@@ -27,8 +26,6 @@ from caseline.domain.personalisation import (
     CONTACT_REDUCED,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
-    common_values,
-    event_values,
     long_date,
 )
 from caseline.domain.ports import Clock, CodeSealer
@@ -41,21 +38,27 @@ from caseline.domain.records import (
     JourneyTimer,
     OfficerTask,
     OutboxMessage,
-    OutboxStatus,
     StoredEvent,
     VictimContact,
     WriteOutcome,
 )
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.domain.send_policy import planned_channels
-from caseline.domain.vocabulary import FORCE_NAMES
 from caseline.services.account_links import AccountLinkStore, revoke_links
 from caseline.services.account_recovery import RecoveryAdmin, protect_account
+from caseline.services.journey_writes import (
+    RunInputs,
+    new_access_code,
+    run_duties,
+    run_messages,
+    run_task,
+    run_timer,
+    run_values,
+    settled_duties,
+)
 
 NO_NEWS_STEP = "no-news"
 # Events that can make a victim high-risk: a tier (needs.assessed) or the case's flags (crime.recorded).
 RISK_EVENTS = frozenset({ev.NEEDS_ASSESSED, ev.CRIME_RECORDED})
-CONTENT_FREE_NEEDS = frozenset({"name", "force_name", "force_phone", "portal_url"})
 
 
 class JourneyOutcome(StrEnum):
@@ -134,12 +137,6 @@ class JourneyEnvironment:
     identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
     codes: CodeSealer | None = None  # seals each new access code for its message (none: no code can be sent)
     accounts: AccountLinkStore | None = None  # removes linked accounts (access.revoked, a re-issued code)
-
-
-def _sealed(env: JourneyEnvironment, case: CaseRecord, message_key: str, code: str) -> str:
-    if env.codes is None:
-        raise RuntimeError("this journey environment cannot seal access codes")
-    return env.codes.seal_code(case.force_id, case.case_id, message_key, code)
 
 
 def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
@@ -443,143 +440,34 @@ def _start(
     ``pin_profile``: the messages obey ``ctx.victim``'s profile when sent, not the victim's current one."""
     if not holds(definition.trigger_when, ctx):
         return None
-    run_key = _run_key(definition, sequence)
     now = env.clock.now()
     steps = plan(definition, definition.start, ctx, now)
-    writes = _writes(
-        definition, ctx, steps, run_key, sequence, started_at, env, extra_values=extra_values, pin_profile=pin_profile
-    )
-    return env.store.apply(writes)
+    run_key = _run_key(definition, sequence)
+    run = RunInputs(definition, ctx, steps, run_key, sequence, started_at, now, extra_values or {}, pin_profile)
+    return env.store.apply(_writes(run, env))
 
 
-def _writes(
-    definition: JourneyDefinition,
-    ctx: JourneyContext,
-    steps: Plan,
-    run_key: str,
-    sequence: int,
-    started_at: datetime,
-    env: JourneyEnvironment,
-    consumed: JourneyTimer | None = None,
-    extra_values: Mapping[str, str] | None = None,
-    pin_profile: bool = False,
-) -> RunWrites:
-    case, victim = ctx.case, ctx.victim
-    now = env.clock.now()
-    prefix = f"{run_key}#{victim.victim_id}"
-    # A duty started and settled in the same plan is written already met (one item, one write).
-    met_now = {d.right for d in steps.duties} & set(steps.settled)
-    duties = [
-        Duty(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            duty_id=f"{d.right}#{prefix}",
-            right=d.right,
-            due_on=add_working_days(uk_date(started_at), d.working_days.get(victim.tier, d.working_days["standard"])),
-            victim_id=victim.victim_id,
-            tier=victim.tier,
-            started_on=uk_date(started_at),
-            working_days=dict(d.working_days),
-            status=DutyStatus.MET if d.right in met_now else DutyStatus.OPEN,
-            met_at=now if d.right in met_now else None,
-            met_by=f"settled#{definition.journey_id}" if d.right in met_now else None,
-        )
-        for d in steps.duties
-    ]
-    values = {
-        **common_values(case, victim, portal_url=env.portal_url, force_name=FORCE_NAMES.get(case.force_id, "")),
-        **event_values(ctx.trigger, ctx.data),
-        "survey_url": f"{env.portal_url}/survey",
-        **(extra_values or {}),
-    }
-    codes: list[AccessCodeRecord] = []
-    code: str | None = None  # never in a personalisation: each message carries it sealed for itself
-    if any("access_code" in env.template_placeholders.get(s.template, ()) for s in steps.sends):
-        code = access_code.display(access_code.new_code())
-        expires = now + timedelta(days=access_code.VALID_DAYS)
-        values |= {"access_code_expires": long_date(uk_date(expires))}
-        codes.append(
-            AccessCodeRecord(case.force_id, case.case_id, victim.victim_id, access_code.hash_code(code), expires)
-        )
-    channels = planned_channels(victim)  # none: each statutory message goes to a person at once instead
-    messages: list[OutboxMessage] = []
-    tasks: list[OfficerTask] = []
-    for send in steps.sends:
-        needed = env.template_placeholders.get(send.template, frozenset())
-        # What the template needs, plus what a content-free stand-in needs (dispatch may swap one in).
-        personalisation = {k: v for k, v in values.items() if k in needed or k in CONTENT_FREE_NEEDS}
-        # Duty ids depend only on the run and the victim, so a send after a wait settles the duty
-        # its run started before the wait.
-        settles = f"{send.settles}#{prefix}" if send.settles else None
-        for channel in channels.channels:
-            key = f"{run_key}#{send.template}#{channel.value}#{victim.victim_id}"
-            messages.append(
-                OutboxMessage(
-                    force_id=case.force_id,
-                    case_id=case.case_id,
-                    key=key,
-                    victim_id=victim.victim_id,
-                    channel=channel.value,
-                    template_id=send.template,
-                    personalisation=personalisation,
-                    status=OutboxStatus.PENDING,
-                    created_at=now,
-                    duty_id=settles,
-                    statutory=send.statutory,
-                    sealed_code=_sealed(env, case, key, code) if code and "access_code" in needed else None,
-                    safe_contact=victim.safe_contact if pin_profile else None,
-                )
-            )
-        if channels.reason is not None and send.statutory:
-            task_prefix = f"{definition.journey_id}#{prefix}#{send.step_id}"
-            tasks.append(_task(ctx, task_prefix, channels.reason, now, send.template))
-    tasks.extend(
-        _task(ctx, f"{definition.journey_id}#{prefix}#{step_id}", reason, now, None) for step_id, reason in steps.tasks
-    )
-    timer = None
-    if steps.wait_step is not None and steps.wait_until is not None:
-        timer = JourneyTimer(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            timer_id=f"{definition.journey_id}#{prefix}#{steps.wait_step}",
-            due_at=steps.wait_until,
-            journey_id=definition.journey_id,
-            version=definition.version,
-            step=steps.wait_step,
-            victim_id=victim.victim_id,
-            run_key=run_key,
-            event_sequence=sequence,
-        )
+def _writes(run: RunInputs, env: JourneyEnvironment, consumed: JourneyTimer | None = None) -> RunWrites:
+    """The run's writes, in one transaction (a resumed run consumes its timer instead of a new run id)."""
+    definition, ctx = run.definition, run.ctx
+    code, access_codes, code_values = new_access_code(run, env.template_placeholders)
+    values = run_values(run, env.portal_url) | code_values
+    messages, tasks = run_messages(run, values, env.template_placeholders, code, env.codes)
+    tasks.extend(run_task(run, step_id, reason) for step_id, reason in run.steps.tasks)
     return RunWrites(
-        force_id=case.force_id,
-        case_id=case.case_id,
-        run_id=None if consumed else f"{definition.journey_id}#{prefix}",
-        journey_id=definition.journey_id,
-        version=definition.version,
-        victim_id=victim.victim_id,
-        messages=messages,
-        duties=duties,
-        settled=[f"{right}#{prefix}" for right in steps.settled if right not in met_now],
-        tasks=tasks,
-        access_codes=codes,
-        timer=timer,
-        consumed=consumed,
-    )
-
-
-def _task(ctx: JourneyContext, prefix: str, reason: str, now: datetime, template: str | None) -> OfficerTask:
-    detail = {"victim_id": ctx.victim.victim_id}
-    if ctx.trigger in (ACCOUNT_ADDED, CONTACT_REDUCED):  # which link, what changed: for the force to act on
-        detail |= {k: str(v) for k, v in ctx.data.items() if k in ("link_id", "changed")}
-    if template:
-        detail["template_id"] = template
-    return OfficerTask(
         force_id=ctx.case.force_id,
         case_id=ctx.case.case_id,
-        task_id=f"journey#{prefix}#{reason}",
-        reason=reason,
-        created_at=now,
-        detail=detail,
+        run_id=None if consumed else f"{definition.journey_id}#{run.prefix}",
+        journey_id=definition.journey_id,
+        version=definition.version,
+        victim_id=ctx.victim.victim_id,
+        messages=messages,
+        duties=run_duties(run),
+        settled=settled_duties(run),
+        tasks=tasks,
+        access_codes=access_codes,
+        timer=run_timer(run),
+        consumed=consumed,
     )
 
 
@@ -681,13 +569,12 @@ def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
     if definition is None or (definition.exit_when is not None and holds(definition.exit_when, ctx)):
         env.store.drop_timer(timer)
         return WriteOutcome.DUPLICATE
-    steps = plan(definition, timer.step, ctx, env.clock.now())
+    now = env.clock.now()
+    steps = plan(definition, timer.step, ctx, now)
     started = _event_time(event) if event else timer.due_at
     extra = _code_values(state, victim.victim_id)
-    writes = _writes(
-        definition, ctx, steps, timer.run_key, timer.event_sequence, started, env, consumed=timer, extra_values=extra
-    )
-    return env.store.apply(writes)
+    run = RunInputs(definition, ctx, steps, timer.run_key, timer.event_sequence, started, now, extra)
+    return env.store.apply(_writes(run, env, consumed=timer))
 
 
 def _no_news(
@@ -711,9 +598,10 @@ def _no_news(
     for definition in latest(env.definitions).values():
         if definition.trigger != NO_NEWS_TIMER or not holds(definition.trigger_when, ctx):
             continue
-        steps = plan(definition, definition.start, ctx, env.clock.now())
-        writes = _writes(definition, ctx, steps, run_key, 0, timer.due_at, env, extra_values=extra)
-        outcome = env.store.apply(writes)
+        now = env.clock.now()
+        steps = plan(definition, definition.start, ctx, now)
+        run = RunInputs(definition, ctx, steps, run_key, 0, timer.due_at, now, extra)
+        outcome = env.store.apply(_writes(run, env))
     env.store.set_timer(
         JourneyTimer(**{**timer.__dict__, "due_at": timer.due_at + timedelta(days=prefs.no_news_days)}),
         only_if_later=True,
