@@ -2,7 +2,9 @@
 
 Every write is keyed on business identity — the run (journey, event sequence or "once", victim), and
 each outbox message (run, template, channel, victim) — and a run is written in one conditional
-transaction, so stream redelivery, retries and replays never plan a message twice.
+transaction, so stream redelivery, retries and replays never plan a message twice. What a run writes
+is built in ``journey_writes``; account and preference notices start runs from ``notices``, and the
+sweep resumes them from ``journey_timers``.
 """
 
 from __future__ import annotations
