@@ -74,7 +74,7 @@ class SendFacts:
 
     victim: VictimContact | None  # None: no contact record
     opted_in: bool = True  # to non-statutory messages
-    case_flags: Iterable[str] = ()
+    case_flags: tuple[str, ...] = ()
     recent_non_statutory: Sequence[datetime] = ()  # when non-statutory messages went (one per step)
     planned_keys: frozenset[str] = frozenset()  # every outbox key on the case
     discloses: bool = False  # the template names the crime or the police
