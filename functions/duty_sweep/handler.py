@@ -17,7 +17,8 @@ from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
 from caseline.observability import logger, metrics, tracer
 from caseline.services.duties import sweep_due_duties
-from caseline.services.journeys import JourneyEnvironment, fire_due_timers
+from caseline.services.journey_timers import fire_due_timers
+from caseline.services.journeys import JourneyEnvironment
 from caseline.services.timers import release_deferred_messages, report_unrecorded_sends
 
 settings = get_settings()

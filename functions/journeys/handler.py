@@ -28,14 +28,12 @@ from caseline.content import journey_definitions, template_info
 from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED
 from caseline.domain.preferences import VictimPreferences
 from caseline.observability import logger, metrics, tracer
-from caseline.services.journeys import (
-    JourneyEnvironment,
-    JourneyOutcome,
+from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_journeys
+from caseline.services.notices import (
     preference_change,
     run_account_linked,
     run_account_removed,
     run_contact_reduced,
-    run_journeys,
     run_preferences_changed,
     run_signed_in,
 )

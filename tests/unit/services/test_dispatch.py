@@ -11,10 +11,10 @@ from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, OutboxMessage, OutboxStatus, VictimContact, message_task
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
+from caseline.domain.send_policy import MAX_NON_STATUTORY_PER_DAY
 from caseline.domain.templates import MessageTemplate
 from caseline.domain.vocabulary import Channel
 from caseline.services.dispatch import (
-    MAX_NON_STATUTORY_PER_DAY,
     MAX_PROVIDER_ATTEMPTS,
     DispatchContext,
     DispatchEnvironment,

@@ -23,16 +23,10 @@ from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import Duty, DutyStatus, OutboxMessage, OutboxStatus, StoredEvent, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import Channel
-from caseline.services.journeys import (
-    CONTENT_FREE_NEEDS,
-    JourneyEnvironment,
-    JourneyOutcome,
-    fire_due_timers,
-    preference_change,
-    run_account_linked,
-    run_journeys,
-    run_preferences_changed,
-)
+from caseline.services.journey_timers import fire_due_timers
+from caseline.services.journey_writes import CONTENT_FREE_NEEDS
+from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_journeys
+from caseline.services.notices import preference_change, run_account_linked, run_preferences_changed
 from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, officer_block, stored_event, victim_contact
 from tests.unit.fakes import FakeCodeSealer, FakeJourneyStore, FixedClock
 

@@ -11,14 +11,8 @@ from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONT
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.vocabulary import Channel
-from caseline.services.journeys import (
-    JourneyEnvironment,
-    JourneyOutcome,
-    run_account_linked,
-    run_account_removed,
-    run_contact_reduced,
-    run_journeys,
-)
+from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_journeys
+from caseline.services.notices import run_account_linked, run_account_removed, run_contact_reduced
 from tests.unit.builders import CASE_ID, FORCE, NOW, victim_contact
 from tests.unit.fakes import FakeJourneyStore, FixedClock
 from tests.unit.services.test_journeys import PORTAL, given_case, journey, recorded, send

@@ -29,7 +29,7 @@ from caseline.domain.records import (
     VictimContact,
     fallback_key,
 )
-from caseline.domain.safe_contact import allowed_channels
+from caseline.domain.send_policy import fallback, safe_channels
 from caseline.domain.templates import MessageTemplate, placeholders
 from caseline.domain.vocabulary import Channel
 
@@ -113,7 +113,7 @@ def _follow_up(
     victim = next(
         (v for v in cases.get_victims(pointer.force_id, pointer.case_id) if v.victim_id == pointer.victim_id), None
     )
-    plan = _fallback_plan(original, victim, messages, templates)
+    plan = _fallback_plan(pointer, original, victim, messages, templates)
     task_reason = _TASK_REASONS[reason]
     task = OfficerTask(
         force_id=pointer.force_id,
@@ -135,15 +135,14 @@ def _follow_up(
 
 
 def _fallback_plan(
+    pointer: ProviderPointer,
     original: OutboxMessage | None,
     victim: VictimContact | None,
     messages: list[OutboxMessage],
     templates: Mapping[tuple[str, str], MessageTemplate],
 ) -> Fallback:
-    if original is None or victim is None or not victim.mobile:
-        return Fallback.NOT_POSSIBLE
-    allowed, _ = allowed_channels(victim.safe_contact, has_email=bool(victim.email), has_mobile=True)
-    if Channel.SMS not in allowed or (original.template_id, Channel.SMS.value) not in templates:
+    """The send policy's fallback for the bounced message, if it is SMS and there is an SMS template."""
+    if original is None or victim is None:
         return Fallback.NOT_POSSIBLE
     planned_together = any(
         m.channel == Channel.SMS.value
@@ -153,7 +152,12 @@ def _fallback_plan(
         and m.status not in _NOT_GOING
         for m in messages
     )
-    return Fallback.SMS_PLANNED_ALREADY if planned_together else Fallback.SMS
+    other = fallback(
+        pointer.statutory, Channel(pointer.channel), safe_channels(victim), (Channel.SMS,) if planned_together else ()
+    )
+    if other is None or other.channel is not Channel.SMS or (original.template_id, Channel.SMS.value) not in templates:
+        return Fallback.NOT_POSSIBLE
+    return Fallback.SMS_PLANNED_ALREADY if other.planned else Fallback.SMS
 
 
 def _sms_instead(
