@@ -5,6 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/layers/core:$(CURDIR)/infra/local
 export PYTHONDONTWRITEBYTECODE := 1
@@ -20,6 +21,11 @@ $(VENV)/.installed: requirements/dev.txt
 $(SAM_VENV)/.installed: requirements/sam.txt
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/sam.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements/checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
 	touch $@
 
 setup: $(VENV)/.installed ## Create the virtual environment from the pinned lock
@@ -76,6 +82,10 @@ cfn: setup setup-sam ## cfn-lint and sam validate --lint
 	$(SAM_VENV)/bin/sam validate --lint --template infra/portal.yaml --region eu-west-2
 	$(SAM_VENV)/bin/sam validate --lint --template infra/portal-waf.yaml --region us-east-1
 
+checkov: $(CHECKOV_VENV)/.installed ## checkov on the four templates (.checkov.yaml; each skip justified in the template)
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --hard-fail-on LOW,MEDIUM,HIGH,CRITICAL \
+	  -f template.yaml -f infra/force.yaml -f infra/portal.yaml -f infra/portal-waf.yaml
+
 # Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests share
 # one local stack, so they run in one process.
 WORKERS ?= auto
@@ -89,7 +99,7 @@ functional: setup ## Functional tests: moto, tables built from template.yaml
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest tests/e2e
 
-test: lint typecheck cfn browser portal ## The whole suite: every gate CI runs
+test: lint typecheck cfn checkov browser portal ## The whole suite: every gate CI runs
 	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit tests/functional
 	$(VENV)/bin/pytest tests/e2e
 
@@ -148,6 +158,6 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 	/tmp/caseline-lock/bin/pip freeze --all --exclude pip --exclude setuptools > requirements/dev.txt
 
 clean: ## Remove virtual environments and caches
-	rm -rf $(VENV) $(SAM_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn unit functional e2e test bench openapi lock clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn checkov unit functional e2e test bench openapi lock clean
