@@ -83,7 +83,7 @@ cfn: setup setup-sam ## cfn-lint and sam validate --lint
 	$(SAM_VENV)/bin/sam validate --lint --template infra/portal-waf.yaml --region us-east-1
 
 checkov: $(CHECKOV_VENV)/.installed ## checkov on the four templates (.checkov.yaml; each skip justified in the template)
-	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml --hard-fail-on LOW,MEDIUM,HIGH,CRITICAL \
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml \
 	  -f template.yaml -f infra/force.yaml -f infra/portal.yaml -f infra/portal-waf.yaml
 
 # Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests share
