@@ -157,7 +157,15 @@ lock: ## Re-resolve requirements/dev.txt from a clean environment (review the di
 	/tmp/caseline-lock/bin/pip install --quiet -r requirements/dev.in
 	/tmp/caseline-lock/bin/pip freeze --all --exclude pip --exclude setuptools > requirements/dev.txt
 
+lock-layer: ## Re-resolve layers/core/requirements.txt (arm64, python3.12, hashes) from requirements.in within dev.txt's pins
+	rm -rf /tmp/caseline-uv && $(PYTHON) -m venv /tmp/caseline-uv
+	/tmp/caseline-uv/bin/pip install --quiet --disable-pip-version-check uv
+	cd layers/core && /tmp/caseline-uv/bin/uv pip compile requirements.in -c ../../requirements/dev.txt \
+	  --python-platform aarch64-manylinux2014 --python-version 3.12 --generate-hashes --no-header --quiet -o requirements.lock
+	cd layers/core && { sed -n '1,3p' requirements.txt; cat requirements.lock; } > requirements.new && rm requirements.lock \
+	  && mv requirements.new requirements.txt
+
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn checkov unit functional e2e test bench openapi lock clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean
