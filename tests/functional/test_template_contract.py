@@ -119,6 +119,16 @@ def test_user_pool_wants_long_passwords_and_the_portal_says_so() -> None:
         assert f"At least {policy['MinimumLength']} characters" in hint, page
 
 
+def test_user_pool_emails_go_through_the_deployments_own_ses_identity() -> None:
+    email = TEMPLATE.resources["VictimUserPool"]["Properties"]["EmailConfiguration"]
+    assert email["EmailSendingAccount"] == "DEVELOPER"  # not Cognito's sender: 50 emails a day for the whole pool
+    assert email["SourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailIdentity}"
+    }
+    assert TEMPLATE.resources["EmailIdentity"]["Properties"]["EmailIdentity"] == {"Ref": "EmailDomain"}
+    assert email["From"] == {"Fn::Sub": "Caseline <no-reply@${EmailDomain}>"}
+
+
 def test_user_pool_threat_protection_is_a_parameter_that_audits_by_default() -> None:
     parameter = TEMPLATE.body["Parameters"]["CognitoThreatProtection"]
     assert parameter["Default"] == "AUDIT"
