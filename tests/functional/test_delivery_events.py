@@ -221,9 +221,8 @@ def test_a_statutory_bounce_is_recorded_suppressed_and_followed_up(aws: Template
     assert suppression is not None and suppression["reason"]["S"] == "bounce"
     assert suppression["entity"]["S"] == "suppression"
     assert not any(BOUNCING in json.dumps(i) for i in table_items() if i["entity"]["S"] != "victim")
-    # And the officer has a task, and the same message goes by SMS with a new access code
-    task = item(case_pk(FORCE, CASE), f"TASK#delivery#{KEY}#email-bounced")
-    assert task is not None and json.loads(task["detail"]["S"])["fallback"] == "sms"
+    # And the same message goes by SMS with a new access code, with no officer task (it reaches the victim)
+    assert item(case_pk(FORCE, CASE), f"TASK#delivery#{KEY}#email-bounced") is None
     fallback = outbox_item(f"{KEY}#fallback-sms")
     assert (fallback["channel"]["S"], fallback["status"]["S"]) == ("sms", "pending")
     assert fallback["template_id"]["S"] == "right3-confirmation"
@@ -245,7 +244,7 @@ def test_repeated_and_late_notifications_are_harmless(aws: Template, handler: Mo
     records = through_the_topic(aws, ses_event("Bounce"), ses_event("Delivery"))
     assert len(records) == 2
     assert run(handler, records) == {"batchItemFailures": []}
-    # Then the message still says bounced, and no item was added (one task, one fallback)
+    # Then the message still says bounced, and no item was added (one fallback)
     assert outbox_item()["delivery"]["S"] == "bounced"
     assert {(i["pk"]["S"], i["sk"]["S"]) for i in table_items()} == before
 

@@ -175,22 +175,14 @@ def test_a_rejected_message_is_recorded_as_failed(world: World) -> None:
     assert world.suppressions.entries == {}
 
 
-def test_a_statutory_bounce_tasks_the_officer_and_sends_the_same_message_by_sms(world: World) -> None:
+def test_a_statutory_bounce_sends_the_same_message_by_sms_and_tasks_no_one(world: World) -> None:
     # Given a sent Right 3 email (its access code removed when it was sent) to a victim with a safe mobile
     message = world.given_sent(sent_email(), statutory=True)
     # When it bounces permanently
     outcome = world.receive(notification(DeliveryResult.BOUNCED))
-    # Then the officer has a task that says an SMS is going instead
+    # Then no officer task: the SMS carries the same content (dispatch tasks the officer if it fails)
     assert outcome is DeliveryOutcome.FOLLOWED_UP
-    [task] = world.outbox.tasks.values()
-    assert task.reason == "email-bounced"
-    assert task.task_id == f"delivery#{message.key}#email-bounced"
-    assert task.detail == {
-        "victim_id": VICTIM_ID,
-        "channel": "email",
-        "template_id": "right3-confirmation",
-        "fallback": "sms",
-    }
+    assert world.outbox.tasks == {}
     # And a pending SMS with the same template and personalisation, plus a new access code sealed for it
     # (never in clear) that replaces the bounced one, with its own expiry
     [fallback] = world.fallbacks()
@@ -223,12 +215,37 @@ def test_a_fallback_keeps_a_template_without_an_access_code_as_it_is(world: Worl
     assert world.outbox.access_codes == {}
 
 
-def test_a_statutory_complaint_tasks_the_officer_with_its_own_reason(world: World) -> None:
+def test_a_statutory_complaint_goes_by_sms_instead_without_a_task(world: World) -> None:
     world.given_sent(sent_email(), statutory=True)
     world.receive(notification(DeliveryResult.COMPLAINED))
-    [task] = world.outbox.tasks.values()
-    assert task.reason == "email-complaint"
+    assert world.outbox.tasks == {}
     assert len(world.fallbacks()) == 1
+
+
+@pytest.mark.parametrize(
+    ("result", "reason"), [(DeliveryResult.BOUNCED, "email-bounced"), (DeliveryResult.COMPLAINED, "email-complaint")]
+)
+def test_the_officer_is_tasked_only_when_nothing_else_can_reach_the_victim(
+    world: World, result: DeliveryResult, reason: str
+) -> None:
+    # Given a statutory email to a victim without a mobile
+    message = world.given_sent(sent_email(), statutory=True, victim=victim_contact(mobile=None))
+    # When it bounces or the victim complains
+    world.receive(notification(result))
+    # Then the officer has a task with its own reason, saying no other way is possible
+    [task] = world.outbox.tasks.values()
+    assert task.reason == reason
+    assert task.task_id == f"delivery#{message.key}#{reason}"
+    assert task.detail == {
+        "victim_id": VICTIM_ID,
+        "channel": "email",
+        "template_id": "right3-confirmation",
+        "fallback": "not-possible",
+    }
+    assert world.fallbacks() == []
+    # And the same notification again changes nothing
+    world.receive(notification(result))
+    assert list(world.outbox.tasks.values()) == [task]
 
 
 def test_no_sms_instead_when_sms_is_not_safe_for_the_victim(world: World) -> None:
@@ -257,9 +274,8 @@ def test_no_second_sms_when_one_was_planned_with_the_email(world: World) -> None
     world.outbox.put_message(outbox_message("sms", status=OutboxStatus.SENT, created_at=message.created_at))
     # When the email bounces
     world.receive(notification())
-    # Then the task says the SMS went already, and no fallback is planned
-    [task] = world.outbox.tasks.values()
-    assert task.detail["fallback"] == "sms-planned-already"
+    # Then no task (the SMS of the same step carried it) and no fallback
+    assert world.outbox.tasks == {}
     assert world.fallbacks() == []
     assert world.outbox.access_codes == {}
 
@@ -280,7 +296,7 @@ def test_a_repeated_bounce_changes_nothing(world: World) -> None:
     # When SES (or the queue) delivers the same notification again
     world.clock.advance(minutes=5)
     outcome = world.receive(notification())
-    # Then there is still one task, one fallback, the same access code and the same suppression
+    # Then there is still one fallback, the same access code, the same suppression and no task
     assert outcome is DeliveryOutcome.FOLLOWED_UP
     assert world.outbox.messages == messages
     assert world.outbox.tasks == tasks
@@ -288,11 +304,11 @@ def test_a_repeated_bounce_changes_nothing(world: World) -> None:
     assert world.suppressions.entries == suppressed
 
 
-def test_a_complaint_after_a_bounce_adds_its_task_but_not_a_second_sms(world: World) -> None:
+def test_a_complaint_after_a_bounce_adds_no_second_sms(world: World) -> None:
     world.given_sent(sent_email(), statutory=True)
     world.receive(notification(DeliveryResult.BOUNCED))
     world.receive(notification(DeliveryResult.COMPLAINED))
-    assert sorted(t.reason for t in world.outbox.tasks.values()) == ["email-bounced", "email-complaint"]
+    assert world.outbox.tasks == {}
     assert len(world.fallbacks()) == 1
     assert world.suppressions.entries == {(FORCE, "email", "alex@example.org"): "bounce"}
 

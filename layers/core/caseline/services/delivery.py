@@ -2,9 +2,9 @@
 
 Every result is recorded on the message (never worse news overwritten by better). A permanent bounce
 or a complaint puts the address on the suppression list, so dispatch never writes to it again. If the
-message was statutory, the officer gets a task, and when the victim has a mobile that their
-safe-contact profile allows, the same message goes again by SMS (with a new access code, sealed for it,
-when the template carries one: the bounced one never arrived). Every write is keyed on the message,
+message was statutory and the victim has a mobile that their safe-contact profile allows, the same
+message goes again by SMS (with a new access code, sealed for it, when the template carries one: the
+bounced one never arrived); only when it cannot does the officer get a task. Every write is keyed on the message,
 so a repeated or late notification changes nothing.
 """
 
@@ -44,7 +44,7 @@ _NOT_GOING = frozenset({OutboxStatus.BLOCKED, OutboxStatus.FAILED})
 class DeliveryOutcome(StrEnum):
     RECORDED = "recorded"
     SUPPRESSED = "suppressed"
-    FOLLOWED_UP = "followed-up"  # statutory: officer task, and an SMS instead where that is safe
+    FOLLOWED_UP = "followed-up"  # statutory: an SMS instead where that is safe, else an officer task
     UNKNOWN_MESSAGE = "unknown-message"
 
 
@@ -106,7 +106,10 @@ def _follow_up(
     clock: Clock,
     codes: CodeSealer | None,
 ) -> None:
-    """An officer task first, then the SMS instead (two writes, each idempotent on its own key)."""
+    """The SMS instead when the send policy allows one; an officer task only when nothing can reach the
+    victim (no safe mobile, no SMS template): a task for content the fallback delivers teaches officers to
+    ignore tasks, and a fallback SMS that fails raises its own task in dispatch. Each write is idempotent
+    on its own key."""
     now = clock.now()
     messages = sent.case_messages(pointer.force_id, pointer.case_id)
     original = next((m for m in messages if m.key == pointer.key), None)
@@ -114,6 +117,11 @@ def _follow_up(
         (v for v in cases.get_victims(pointer.force_id, pointer.case_id) if v.victim_id == pointer.victim_id), None
     )
     plan = _fallback_plan(pointer, original, victim, messages, templates)
+    if plan is Fallback.SMS and original is not None:
+        fallback, issued = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now, codes)
+        outbox.create_messages([fallback], access_codes=issued)
+    if plan is not Fallback.NOT_POSSIBLE:
+        return
     task_reason = _TASK_REASONS[reason]
     task = OfficerTask(
         force_id=pointer.force_id,
@@ -129,9 +137,6 @@ def _follow_up(
         },
     )
     outbox.create_messages([], tasks=[task])
-    if plan is Fallback.SMS and original is not None:
-        fallback, issued = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now, codes)
-        outbox.create_messages([fallback], access_codes=issued)
 
 
 def _fallback_plan(
