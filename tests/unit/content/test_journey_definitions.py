@@ -18,7 +18,15 @@ from jsonschema import Draft202012Validator
 
 from caseline.content import journey_definitions, journey_schema, template_info
 from caseline.domain import events as ev
-from caseline.domain.journeys import JourneyDefinition, Step, validate
+from caseline.domain.journeys import (
+    UNRECOGNISED_VALUE,
+    JourneyContext,
+    JourneyDefinition,
+    Step,
+    plan,
+    unrecognised_values,
+    validate,
+)
 from caseline.domain.personalisation import (
     ACCOUNT_ADDED,
     ACCOUNT_LINKED,
@@ -30,6 +38,7 @@ from caseline.domain.personalisation import (
     REPORT_STORED,
     TRIGGERS,
 )
+from tests.unit.builders import NOW, case_record, victim_contact
 
 _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\.json$")
 
@@ -195,3 +204,39 @@ def test_the_trigger_has_a_current_journey(trigger: str) -> None:
     current = [_definition(name) for name in FILES if (found := _FILE_NAME.match(name)) and found["version"] is None]
     # Then at least one of them starts on this trigger
     assert trigger in {definition.trigger for definition in current}, f"no journey starts on {trigger}"
+
+
+@pytest.mark.parametrize("sent", ["Trial", "trial ", "TRIAL", " Plea  Hearing", "sentencing"])
+def test_a_hearing_type_as_a_force_sends_it_picks_its_template_and_tasks_no_one(sent: str) -> None:
+    definition = _definition("court-hearing.json")
+    ctx = _hearing(sent)
+    result = plan(definition, "tell", ctx, NOW)
+    assert result.sends[0].template != "court-hearing-other"
+    assert ("tell", UNRECOGNISED_VALUE) not in result.tasks
+    assert unrecognised_values(definition.steps["tell"], ctx) == {}
+
+
+def test_an_unknown_hearing_type_gets_the_general_text_and_the_force_is_told_which_value() -> None:
+    definition = _definition("court-hearing.json")
+    ctx = _hearing("Crown Court jury trial (day 1)")
+    result = plan(definition, "tell", ctx, NOW)
+    assert result.sends[0].template == "court-hearing-other"
+    assert ("tell", UNRECOGNISED_VALUE) in result.tasks
+    assert unrecognised_values(definition.steps["tell"], ctx) == {"hearing_type": "Crown Court jury trial (day 1)"}
+
+
+def test_an_internal_change_the_choices_do_not_name_is_not_reported() -> None:
+    # preferences-changed chooses on "change" too, but its general template is meant for every other change
+    definition = _definition("preferences-changed.json")
+    ctx = _hearing("whatever")
+    ctx = JourneyContext(case=ctx.case, victim=ctx.victim, trigger=PREFERENCES_CHANGED, data={"change": "channels"})
+    assert all(reason != UNRECOGNISED_VALUE for _, reason in plan(definition, "confirm", ctx, NOW).tasks)
+
+
+def _hearing(hearing_type: str) -> JourneyContext:
+    return JourneyContext(
+        case=case_record(),
+        victim=victim_contact(),
+        trigger=ev.COURT_HEARING_SCHEDULED,
+        data={"hearing_type": hearing_type, "court": "Reading Crown Court", "hearing_date": "2027-03-01"},
+    )

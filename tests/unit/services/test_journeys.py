@@ -1009,3 +1009,32 @@ def test_a_duty_started_and_settled_in_one_step_run_is_written_once_already_met(
     # Then the duty exists once, met, with nothing left to settle separately
     [duty] = store.duties.values()
     assert (duty.status, duty.met_at, duty.met_by) == (DutyStatus.MET, NOW, "settled#referral")
+
+
+def test_a_hearing_type_no_choice_names_is_sent_generally_and_reported_to_the_force_once() -> None:
+    # Given a journey that picks the trial text for a trial, else the general text
+    hearing = journey(
+        "hearing",
+        ev.COURT_HEARING_SCHEDULED,
+        {
+            "tell": {
+                "type": "send",
+                "statutory": True,
+                "choose": [
+                    {"when": {"data_in": {"hearing_type": ["trial"]}}, "template": "confirmation"},
+                    {"template": "confirmation-brief"},
+                ],
+            }
+        },
+    )
+    store = given_case()
+    data = {"hearing_type": "Jury trial (Crown)"}
+    event = recorded(store, ev.COURT_HEARING_SCHEDULED, sequence=2, data=data)
+    # When the force sends a hearing type the journey does not name (twice: a redelivery)
+    run_journeys(event, environment(store, hearing))
+    run_journeys(event, environment(store, hearing))
+    # Then the general text goes, and one task tells the force which value was not recognised
+    assert {message.template_id for message in store.messages.values()} == {"confirmation-brief"}
+    [task] = store.tasks.values()
+    assert task.reason == "unrecognised-value"
+    assert task.detail == {"victim_id": "V-1", "hearing_type": "Jury trial (Crown)"}

@@ -291,6 +291,27 @@ def wait_until(step: Step, now: datetime) -> datetime:
     return datetime.combine(day, local.time(), tzinfo=UK).astimezone(now.tzinfo)
 
 
+UNRECOGNISED_VALUE = "unrecognised-value"
+# Force fields the contract leaves as free text (the others are enumerations the event models check) whose
+# value picks a template: a value none of a step's choices names is reported to the force.
+FREE_TEXT_CHOOSERS = frozenset({"hearing_type"})
+
+
+def unrecognised_values(step: Step, ctx: JourneyContext) -> dict[str, str]:
+    """The force's free-text values that a send step's ``data_in`` choices name templates for, but that matched
+    none of them (so the step's general template went instead): the force is told, to map or correct it."""
+    named: dict[str, set[Any]] = {}
+    for when, _ in step.template_choices():
+        for key, values in ((when or {}).get("data_in") or {}).items():
+            if key in FREE_TEXT_CHOOSERS:
+                named.setdefault(key, set()).update(_as_sent(v) for v in values)
+    return {
+        key: str(ctx.data[key])
+        for key, values in named.items()
+        if isinstance(ctx.data.get(key), str) and ctx.data[key].strip() and _as_sent(ctx.data[key]) not in values
+    }
+
+
 def plan(definition: JourneyDefinition, step_id: str | None, ctx: JourneyContext, now: datetime) -> Plan:
     """Walk from ``step_id`` until the run ends or waits."""
     sends: list[PlannedSend] = []
@@ -312,6 +333,8 @@ def plan(definition: JourneyDefinition, step_id: str | None, ctx: JourneyContext
             template = next((t for when, t in step.template_choices() if when is None or holds(when, ctx)), None)
             if template is not None:
                 sends.append(PlannedSend(current, template, bool(raw.get("statutory", False)), raw.get("settles")))
+            if unrecognised_values(step, ctx):
+                tasks.append((current, UNRECOGNISED_VALUE))
         elif step.type == "start-duty":
             duties.append(PlannedDuty(raw["right"], dict(raw["working_days"])))
         elif step.type == "settle-duty":

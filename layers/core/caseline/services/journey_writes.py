@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from caseline.domain import access_code
 from caseline.domain.calendar import add_working_days, uk_date
-from caseline.domain.journeys import JourneyContext, JourneyDefinition, Plan
+from caseline.domain.journeys import UNRECOGNISED_VALUE, JourneyContext, JourneyDefinition, Plan, unrecognised_values
 from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED, common_values, event_values, long_date
 from caseline.domain.ports import CodeSealer
 from caseline.domain.records import (
@@ -162,6 +162,8 @@ def run_task(run: RunInputs, step_id: str, reason: str, template: str | None = N
         detail |= {k: str(v) for k, v in ctx.data.items() if k in ("link_id", "changed")}
     if template:
         detail["template_id"] = template
+    if reason == UNRECOGNISED_VALUE:  # which field, as sent: for the force to map it or correct its record
+        detail |= unrecognised_values(run.definition.steps[step_id], ctx)
     return OfficerTask(
         force_id=ctx.case.force_id,
         case_id=ctx.case.case_id,
