@@ -15,6 +15,7 @@ import pytest
 
 from caseline.domain import access_code
 from caseline.domain import events as ev
+from caseline.domain.calendar import uk_date
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.journeys import JourneyDefinition, validate
@@ -1038,3 +1039,35 @@ def test_a_hearing_type_no_choice_names_is_sent_generally_and_reported_to_the_fo
     [task] = store.tasks.values()
     assert task.reason == "unrecognised-value"
     assert task.detail == {"victim_id": "V-1", "hearing_type": "Jury trial (Crown)"}
+
+
+def test_events_that_came_before_the_recording_are_told_after_it_and_once() -> None:
+    # Given a force that sent an arrest and a charge before recording the crime (nobody to tell yet)
+    charge_tell = journey("charge-tell", ev.SUSPECT_CHARGED, {"tell": send("suspect-news", statutory=True)})
+    env_definitions = (CONFIRMATION, ARREST_TELL, charge_tell)
+    store = given_case(recorded_at=None)
+    # (ingest stores them on the stub case unapplied: the charge first, then the arrest it came after)
+    at = {"occurred_at": NOW.isoformat()}
+    charged = recorded(store, ev.SUSPECT_CHARGED, sequence=2, data=at, applied=False)
+    arrested = recorded(store, ev.SUSPECT_ARRESTED, sequence=1, data=at, applied=False)
+    assert run_journeys(charged, environment(store, *env_definitions)) is JourneyOutcome.NOT_APPLICABLE
+    assert run_journeys(arrested, environment(store, *env_definitions)) is JourneyOutcome.NOT_APPLICABLE
+    assert store.messages == {}
+    # When the crime is recorded (and the same event is delivered again)
+    store.put_case(case_record())
+    recording = recorded(store, sequence=3, occurred_at=NOW + timedelta(minutes=5))
+    assert run_journeys(recording, environment(store, *env_definitions)) is JourneyOutcome.PLANNED
+    planned = dict(store.messages)
+    assert run_journeys(recording, environment(store, *env_definitions)) is JourneyOutcome.ALREADY_PLANNED
+    # Then the confirmation, the arrest and the charge each have their run and their messages, once
+    assert store.messages == planned
+    assert sorted(journey_id for journey_id, _, _ in store.runs.values()) == [
+        "arrest-tell",
+        "charge-tell",
+        "confirmation",
+    ]
+    templates = sorted(m.template_id for m in planned.values())
+    assert templates == sorted(["confirmation"] * 2 + ["suspect-news"] * 4)  # email and SMS each
+    # And the arrest's Right 6 deadline runs from the arrest, not from the recording
+    [right6] = [d for d in store.duties.values() if d.right == RIGHT6]
+    assert right6.started_on == uk_date(NOW)

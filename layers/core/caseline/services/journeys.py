@@ -187,6 +187,22 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
         return JourneyOutcome.NOT_APPLICABLE
     if event.event_type == ev.NEEDS_ASSESSED:
         _follow_tier(event, state, env)
+    outcomes = _start_journeys(event, case, state, env)
+    if event.event_type == ev.CRIME_RECORDED:
+        for held in held_until_recorded(event, state.events):
+            outcomes += _start_journeys(held, case, state, env)
+    _reset_no_news(event, state, env)
+    if event.event_type in RISK_EVENTS:
+        protect_accounts(state, env, _targets(event.data, state.victims))
+    reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
+    if reissued and env.locks is not None and case.crime_reference:
+        env.locks.clear(case.crime_reference)
+    return summary(outcomes)
+
+
+def _start_journeys(
+    event: StoredEvent, case: CaseRecord, state: JourneyState, env: JourneyEnvironment
+) -> list[WriteOutcome | None]:
     outcomes: list[WriteOutcome | None] = []
     for definition in latest(env.definitions).values():
         if definition.trigger != event.event_type:
@@ -202,13 +218,18 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
             )
             extra = code_values(state, victim.victim_id)
             outcomes.append(start_run(definition, ctx, event.sequence, event_time(event), env, extra))
-    _reset_no_news(event, state, env)
-    if event.event_type in RISK_EVENTS:
-        protect_accounts(state, env, _targets(event.data, state.victims))
-    reissued = event.event_type == ev.ACCESS_CODE_REISSUED and WriteOutcome.WRITTEN in outcomes
-    if reissued and env.locks is not None and case.crime_reference:
-        env.locks.clear(case.crime_reference)
-    return summary(outcomes)
+    return outcomes
+
+
+def held_until_recorded(recorded: StoredEvent, events: Sequence[StoredEvent]) -> list[StoredEvent]:
+    """The events a force sent before this ``crime.recorded``: ingest kept them on a stub case, unapplied,
+    because nobody could be told (the victim comes with the recording), so their journeys start now, after
+    the recording's own, in the force's order. Runs are keyed on their event, so a replayed recording, or an
+    event whose journeys ran already, plans nothing twice."""
+    return sorted(
+        (e for e in events if e.event_type != ev.CRIME_RECORDED and e.received_at < recorded.received_at),
+        key=lambda e: e.sequence,
+    )
 
 
 def _remove_linked_accounts(event: StoredEvent, env: JourneyEnvironment) -> None:
