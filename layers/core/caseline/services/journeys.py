@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from caseline.domain import access_code
 from caseline.domain import event_types as ev
+from caseline.domain.account_ports import AccountLinkStore, RecoveryAdmin
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import contact_reduced, link_id
 from caseline.domain.calendar import add_working_days, uk_date
@@ -31,7 +32,7 @@ from caseline.domain.personalisation import (
     event_values,
     long_date,
 )
-from caseline.domain.ports import Clock, CodeSealer
+from caseline.domain.ports import Clock, CodeSealer, LinkLocks
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -48,8 +49,8 @@ from caseline.domain.records import (
 )
 from caseline.domain.safe_contact import SafeContactProfile, allowed_channels, hours_overlap
 from caseline.domain.vocabulary import FORCE_NAMES
-from caseline.services.account_links import AccountLinkStore, revoke_links
-from caseline.services.account_recovery import RecoveryAdmin, protect_account
+from caseline.services.account_links import revoke_links
+from caseline.services.account_recovery import protect_account
 
 NO_NEWS_STEP = "no-news"
 # Events that can make a victim high-risk: a tier (needs.assessed) or the case's flags (crime.recorded).
@@ -114,12 +115,6 @@ class JourneyStore(Protocol):
     def drop_timer(self, timer: JourneyTimer) -> None: ...
 
     def reschedule_duty(self, duty: Duty, *, tier: str, due_on: date) -> None: ...
-
-
-class LinkLocks(Protocol):
-    def clear(self, crime_reference: str) -> None:
-        """Lift the lock on guessing this crime reference (the force re-issued a code)."""
-        ...
 
 
 @dataclass(frozen=True)
