@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.accounts import CaseMembership
 from caseline.domain.errors import StorageUnavailableError
 from caseline.services.account_recovery import protect_account

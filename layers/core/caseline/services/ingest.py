@@ -27,11 +27,9 @@ from caseline.domain.errors import (
     ValidationFailedError,
     VictimNotKnownYetError,
 )
-from caseline.domain.event_types import REPORT_EVENTS
+from caseline.domain.event_types import CRIME_RECORDED, REPORT_EVENTS, VICTIM_CONTACT_CHANGED
 from caseline.domain.events import (
-    CRIME_RECORDED,
     INBOUND_EVENT_DATA_MODELS,
-    VICTIM_CONTACT_CHANGED,
     CloudEvent,
     CrimeRecordedData,
     NeedsAssessedData,
