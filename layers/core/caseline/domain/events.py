@@ -11,12 +11,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from caseline.domain import event_types as ev
+from caseline.domain.contact import EMAIL_PATTERN, MAX_EMAIL, UK_MOBILE_PATTERN
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.domain.sms import UK_MOBILE_PATTERN
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(max_length=MAX_EMAIL, pattern=EMAIL_PATTERN)]
 UkMobile = Annotated[str, StringConstraints(pattern=rf"^{UK_MOBILE_PATTERN}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 

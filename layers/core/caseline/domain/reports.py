@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
+from caseline.domain.contact import is_email, normalised_address, typed_uk_mobile
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.records import OutboxMessage, OutboxStatus, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile
@@ -64,8 +65,6 @@ _TOP_LEVEL = frozenset(
     }
 )
 _POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_MOBILE = re.compile(r"^(?:\+44\s?7|07)\d{3}\s?\d{6}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
 # The reporter as the "victim" of a report's own outbox messages: not a valid force victim id (CaseId
@@ -386,16 +385,14 @@ def _reporter(check: _Checker, body: Mapping[str, Any]) -> dict[str, Any] | None
         return None
     name = check.text(reporter, "reporter.name", "Your name", required="Enter your full name")
     email = check.text(reporter, "reporter.email", "Your email address")
-    if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+    if email is not None and not is_email(email):
         check.fail("reporter.email", "Enter an email address in the correct format, like name@example.com")
         email = None
     mobile = check.text(reporter, "reporter.mobile", "Your mobile number")
     if mobile is not None:
-        if not _MOBILE.match(mobile):
+        mobile = typed_uk_mobile(mobile)
+        if mobile is None:
             check.fail("reporter.mobile", "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982")
-            mobile = None
-        else:
-            mobile = "+447" + re.sub(r"\D", "", mobile)[-9:]
     if email is None and mobile is None and not {"reporter.email", "reporter.mobile"} & check.errors_fields():
         check.fail("reporter.email", "Enter an email address or a mobile phone number so we can contact you")
     born = _date_of_birth(check, reporter)
@@ -535,7 +532,7 @@ def message_destinations(personal: Mapping[str, Any]) -> dict[str, str]:
     profile = SafeContactProfile.from_dict(personal.get("safe_contact") or {})
     found = {Channel.EMAIL: reporter.get("email"), Channel.SMS: reporter.get("mobile")}
     return {
-        channel.value: str(address).strip().lower()
+        channel.value: normalised_address(channel.value, str(address))
         for channel, address in found.items()
         if address and channel in profile.safe_channels
     }
