@@ -38,7 +38,6 @@ from caseline.domain.reports import (
     new_reference,
     reporter_messages,
     submitted_data,
-    validate_report,
 )
 from caseline.domain.vocabulary import FORCE_NAMES
 
@@ -104,6 +103,9 @@ def submit(
         raise PayloadTooLargeError("A report can be at most 16 KiB")
     payload = read_json(body, max_bytes=MAX_BODY_BYTES)
     now = clock.now()
+    # The form's pydantic models load only here: dispatch and outbound import this module without them.
+    from caseline.domain.report_form import validate_report
+
     request = validate_report(payload, forces={f: s.online_categories for f, s in forces.items()}, now=now)
     prefix = forces[request.force_id].prefix
     if request.honeypot_filled:
