@@ -2,7 +2,8 @@
 preferences, the survey and data rights. Adapters implement them; tests use fakes.
 
 The case side (events, journeys, the outbox, delivery, duties, reports) is in ``caseline.domain.ports``;
-together the two modules are every port (services define none).
+together the two modules are every port (but the two still beside their value types in services:
+see ``caseline.domain.ports``).
 """
 
 from __future__ import annotations

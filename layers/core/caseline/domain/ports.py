@@ -184,7 +184,7 @@ class SuppressionList(Protocol):
     def suppress(self, force_id: str, channel: str, address: str, reason: str) -> None: ...
 
 
-# -- Journeys, dispatch, delivery, duties and reports (added with the ports moved out of the services)
+# -- Journeys, dispatch, delivery, duties and reports
 
 
 class TemplateFacts(Protocol):
