@@ -28,7 +28,8 @@ from caseline.domain.articles.model import (
     Article,
     Service,
 )
-from caseline.domain.events import CRIME_RECORDED, EVENT_DATA_MODELS
+from caseline.domain.event_types import CRIME_RECORDED
+from caseline.domain.events import EVENT_DATA_MODELS
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES
 
 EVENT_TYPES = frozenset({CRIME_RECORDED, *EVENT_DATA_MODELS})

@@ -18,8 +18,9 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
 from caseline.adapters.dynamodb.sign_in import DynamoSignInStore
 from caseline.adapters.identity import CognitoIdentityAdmin
+from caseline.domain.accounts import CaseMembership
 from caseline.observability import logger, metrics, tracer
-from caseline.services.sign_in import CaseMembership, reapply_recovery_rule, record_sign_in
+from caseline.services.sign_in import reapply_recovery_rule, record_sign_in
 
 store = DynamoSignInStore()
 risks = DynamoVictimRisks()

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline_local.force_sim import client
 from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.force_sim.scenarios import burst_plan, lifecycle

@@ -20,7 +20,7 @@ from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain import access_code
 from caseline.domain.errors import NotFoundError
-from caseline.domain.events import NEEDS_ASSESSED
+from caseline.domain.event_types import NEEDS_ASSESSED
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
 from caseline.services import data_rights, victim_cases
 from caseline_local.template import Template

@@ -14,13 +14,13 @@ import pytest
 
 from caseline.adapters.dynamodb.delivery import (
     DynamoSuppressionList,
-    normalised_address,
     provider_pointer_item,
     suppression_sort_key,
 )
 from caseline.adapters.dynamodb.models import OutboxItem, VictimItem, case_pk
 from caseline.adapters.sealing import KmsCodeSealer
 from caseline.domain import access_code
+from caseline.domain.contact import normalised_address
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
 from caseline.domain.records import OutboxMessage, OutboxStatus
 from caseline.domain.safe_contact import SafeContactProfile

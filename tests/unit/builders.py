@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from caseline.domain.case import CaseStage
-from caseline.domain.events import CRIME_RECORDED
+from caseline.domain.event_types import CRIME_RECORDED
 from caseline.domain.records import CaseRecord, OutboxMessage, OutboxStatus, StoredEvent, VictimContact
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.signing import sign

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from caseline.domain.account_recovery import is_high_risk_victim
+from caseline.domain.accounts import CaseMembership
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.preferences import VictimPreferences, effective_profile
@@ -34,7 +35,6 @@ from caseline.domain.records import (
 )
 from caseline.domain.signing import SigningSecrets
 from caseline.services.journeys import JourneyState, RunWrites
-from caseline.services.sign_in import CaseMembership
 
 
 class FixedClock:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from caseline.adapters.messaging import SnsSmsSender
+from caseline.domain.contact import is_uk_mobile
 from caseline.domain.errors import DeliveryRejectedError, PermanentError, SmsDestinationRefusedError
-from caseline.domain.sms import is_uk_mobile
 
 
 class RecordingSns:

@@ -17,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from caseline.content import journey_definitions, journey_schema, template_info
+from caseline.domain import event_types as et
 from caseline.domain import events as ev
 from caseline.domain.journeys import (
     UNRECOGNISED_VALUE,
@@ -46,7 +47,7 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 # internal trigger (account linked and signed in, changed choices, the "no news yet" timer).
 # An online report's reference (report-received) is sent by the reports service itself, not by a journey.
 # access.revoked removes accounts' access (the journeys function does it); it sends nothing.
-OPTIONAL_TRIGGERS = frozenset({ev.VICTIM_CONTACT_CHANGED, ev.ACCESS_REVOKED, REPORT_STORED})
+OPTIONAL_TRIGGERS = frozenset({et.VICTIM_CONTACT_CHANGED, et.ACCESS_REVOKED, REPORT_STORED})
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
     | {
@@ -237,6 +238,6 @@ def _hearing(hearing_type: str) -> JourneyContext:
     return JourneyContext(
         case=case_record(),
         victim=victim_contact(),
-        trigger=ev.COURT_HEARING_SCHEDULED,
+        trigger=et.COURT_HEARING_SCHEDULED,
         data={"hearing_type": hearing_type, "court": "Reading Crown Court", "hearing_date": "2027-03-01"},
     )

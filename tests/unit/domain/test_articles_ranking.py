@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.articles import (
     Article,
     Audience,

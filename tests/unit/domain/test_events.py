@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from caseline.domain.events import CRIME_RECORDED, EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
+from caseline.domain.event_types import CRIME_RECORDED
+from caseline.domain.events import EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
 from caseline.domain.vocabulary import Channel, CrimeFlag, VictimTier
 from tests.unit.builders import cloud_event, crime_recorded_data, officer_block, victim_block
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.case import CaseStage
 from caseline.domain.journeys import (
     MAX_STEPS_PER_PLAN,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from caseline.domain.report_form import validate_report
 from caseline.domain.reports import (
     REFERENCE_PATTERN,
     ReportElsewhereError,
@@ -15,7 +16,6 @@ from caseline.domain.reports import (
     client_network,
     message_destinations,
     new_reference,
-    validate_report,
 )
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -204,3 +204,54 @@ def test_the_destinations_are_the_safe_channels_addresses_normalised() -> None:
     no_mobile = {"reporter": {**reporter, "mobile": None}, "safe_contact": {"safe_channels": ["email", "sms"]}}
     assert message_destinations(no_mobile) == {"email": "alex@example.org"}
     assert message_destinations({}) == {}
+
+
+# ------------------------------------------------------------------------------ the form's error list
+def test_members_not_on_the_form_come_first_one_per_object() -> None:
+    # Given a report with two unknown members, a bad postcode and an unknown member of the reporter
+    body = {**copy.deepcopy(BODY), "zzz": 1, "nickname": "x", "location": {"postcode": "XYZ"}}
+    body["reporter"] = {**BODY["reporter"], "shoe_size": 9}
+    # When it is validated
+    with pytest.raises(ReportInvalidError) as raised:
+        validate_report(body, forces=FORCES, now=NOW)
+    # Then the first unknown member by name leads, and every other field follows in the form's order
+    assert [(e.field, e.message) for e in raised.value.errors] == [
+        ("nickname", "This question is not part of the form"),
+        ("location.postcode", "Enter a real postcode, like RG1 1AA"),
+        ("reporter.shoe_size", "This question is not part of the form"),
+    ]
+    assert raised.value.field == "nickname"
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"reporter": "Alex"}, {"reporter": "Enter your details", "reporter.name": "Enter your full name"}),
+        ({"occurred": "yesterday"}, {"occurred": "Enter when it happened"}),
+        ({"occurred": None}, {"occurred.from": "Enter when it happened"}),
+        ({"occurred": {"to": "2026-11-29T07:00:00Z"}}, {"occurred.from": "Enter when it started"}),
+        ({"location": {}}, {"location.description": "Enter where it happened or its postcode"}),
+        ({"items": [None]}, {"items.0": "Enter what was taken"}),
+        ({"items": [{}] * 21}, {"items": "List up to 20 things that were taken"}),
+        (
+            {"safe_contact": {"safe_channels": ["sms", "sms"]}},
+            {"safe_contact.safe_channels": "Select email, text message, or both"},
+        ),
+    ],
+)
+def test_objects_and_their_members_get_their_own_messages(changes: dict[str, Any], expected: dict[str, str]) -> None:
+    assert errors_for(**changes) == expected
+
+
+def test_a_valid_report_keeps_the_shape_the_force_receives() -> None:
+    report = validate_report(copy.deepcopy(BODY), forces=FORCES, now=NOW)
+    assert report.details["occurred"] == {"from": "2026-11-28T20:00:00Z", "to": "2026-11-29T07:00:00Z"}
+    assert report.details["items"] == [{"description": "Laptop", "value_pounds": 650}]
+    assert report.details["reporter"]["preferred_language"] == "en" and report.details["suspect"] is None
+    assert report.details["safe_contact"] == {
+        "safe_channels": ["email", "sms"],
+        "safe_hours": None,
+        "may_name_police": True,
+        "may_name_crime": True,
+    }
+    assert list(report.details)[:3] == ["category", "what_happened", "occurred"]

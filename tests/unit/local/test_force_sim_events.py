@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from caseline.domain import event_types as et
 from caseline.domain import events as ev
 from caseline.domain.case import CaseStage
 from caseline.domain.case_state import fold
@@ -82,7 +83,7 @@ def test_an_explicit_event_id_is_kept() -> None:
 
 @pytest.mark.parametrize("name", ["officer.assigned", "officer.assigned.v1", "org.caseline.officer.assigned.v1"])
 def test_short_and_full_type_names_are_accepted(name: str) -> None:
-    assert full_type(name) == ev.OFFICER_ASSIGNED
+    assert full_type(name) == et.OFFICER_ASSIGNED
 
 
 @pytest.mark.parametrize("name", ["officer.sacked", "org.caseline.officer.assigned.v2", ""])

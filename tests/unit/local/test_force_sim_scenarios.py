@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from caseline.domain import event_types as et
 from caseline.domain import events as ev
 from caseline_local.force_sim.scenarios import BurstPlan, burst_plan, random_case
 
@@ -84,7 +85,7 @@ def test_random_cases_start_with_the_recorded_crime_and_sequences_increase() -> 
     import random
 
     events = random_case("hampshire", "HAM-R-1", 12, random.Random(1), START)
-    assert events[0]["type"] == ev.CRIME_RECORDED and events[0]["sequence"] == 1
+    assert events[0]["type"] == et.CRIME_RECORDED and events[0]["sequence"] == 1
     sequences = [e["sequence"] for e in events]
     assert sequences == sorted(set(sequences)) and len(sequences) == 12
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
+from caseline.domain.accounts import CaseMembership
 from caseline.domain.errors import StorageUnavailableError
 from caseline.services.account_recovery import protect_account
 from caseline.services.journeys import JourneyEnvironment, run_journeys
 from caseline.services.linking import link_case
 from caseline.services.notices import run_account_linked
-from caseline.services.sign_in import CaseMembership, reapply_recovery_rule, record_sign_in
+from caseline.services.sign_in import reapply_recovery_rule, record_sign_in
 from tests.unit.builders import CASE_ID, FORCE, NOW, case_record, stored_event, victim_contact
 from tests.unit.fakes import FakeIdentityAdmin, FakeJourneyStore, FakeSignInStore, FakeVictimRisks, FixedClock
 from tests.unit.services.test_linking import CODE, FakeLinks

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseline.domain.case import CaseStage
-from caseline.domain.events import OUTCOME_RECORDED, SUSPECT_BAILED
+from caseline.domain.event_types import OUTCOME_RECORDED, SUSPECT_BAILED
 from caseline.domain.records import AuditEntry, CasePartition, CaseRecord, StoredEvent, VictimContact
 from caseline.services import victim_cases
 from tests.fixtures.article_library import fixture_library

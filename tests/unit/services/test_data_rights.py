@@ -9,7 +9,7 @@ import pytest
 
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
-from caseline.domain.events import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
+from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.records import (
     AuditEntry,

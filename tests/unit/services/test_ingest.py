@@ -18,7 +18,7 @@ from caseline.domain.errors import (
     UnsupportedMediaTypeError,
     ValidationFailedError,
 )
-from caseline.domain.events import INVESTIGATION_UPDATED
+from caseline.domain.event_types import INVESTIGATION_UPDATED
 from caseline.domain.records import StoredEvent
 from caseline.domain.signing import SigningSecrets
 from caseline.services.ingest import MAX_BODY_BYTES, IngestResult, IngestStatus, WebhookRequest, ingest_webhook

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.case import CaseStage
 from caseline.domain.case_state import fold
 from caseline.domain.errors import SignatureInvalidError

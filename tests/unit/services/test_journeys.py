@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from caseline.domain import access_code
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.calendar import uk_date
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import StorageUnavailableError

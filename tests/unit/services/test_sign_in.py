@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from caseline.content import journey_definitions, template_info
+from caseline.domain.accounts import CaseMembership
 from caseline.domain.personalisation import ACCOUNT_SIGNED_IN
 from caseline.services.journeys import JourneyEnvironment, JourneyOutcome
 from caseline.services.notices import run_signed_in
-from caseline.services.sign_in import CaseMembership, record_sign_in
+from caseline.services.sign_in import record_sign_in
 from tests.unit.builders import CASE_ID, FORCE, case_record, victim_contact
 from tests.unit.fakes import FakeJourneyStore, FakeSignInStore, FixedClock
 

@@ -99,7 +99,7 @@ def test_ten_thousand_random_access_attempts_leak_nothing(seed: int) -> None:
 
 
 def test_a_shared_case_never_shows_one_victim_anothers_assessment() -> None:
-    from caseline.domain.events import NEEDS_ASSESSED
+    from caseline.domain.event_types import NEEDS_ASSESSED
     from caseline.domain.records import StoredEvent
 
     def assessment(victim_id: str, service: str) -> StoredEvent:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.vocabulary import OUTCOME_TYPES
 
 from .people import CHARGES, case_facts, force

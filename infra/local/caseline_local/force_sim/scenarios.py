@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 
 from .events import BUILDERS, Event, EventContext, court_outcome, crime_recorded, outcome_recorded, suspect_charged
 from .people import CHARGES, force

@@ -1,6 +1,6 @@
 """SES (email) and SNS (SMS) senders. Throttling and outages are retryable; bad addresses are not.
 
-SMS go only to UK mobiles (``domain.sms.is_uk_mobile``): any other number is refused before SNS is
+SMS go only to UK mobiles (``domain.contact.is_uk_mobile``): any other number is refused before SNS is
 called, whatever the account's SMS settings (docs/runbook.md, "SMS spend and destinations").
 """
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from caseline.domain.contact import is_uk_mobile
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, SmsDestinationRefusedError
-from caseline.domain.sms import is_uk_mobile
 
 _PERMANENT = frozenset(
     {

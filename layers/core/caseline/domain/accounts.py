@@ -22,6 +22,15 @@ class LinkedAccount:
     last_signed_in_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class CaseMembership:
+    """One case an account is linked to, as the victim it was linked as."""
+
+    force_id: str
+    case_id: str
+    victim_id: str
+
+
 def link_id(force_id: str, case_id: str, user_id: str) -> str:
     """An opaque, stable id for one account's link to one case: the account id itself is never shown."""
     return hashlib.sha256(f"{force_id}\x1f{case_id}\x1f{user_id}".encode()).hexdigest()[:20]

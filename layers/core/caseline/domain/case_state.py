@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from caseline.domain import events as ev
+from caseline.domain import event_types as ev
 from caseline.domain.case import CaseStage, next_stage
 from caseline.domain.records import CaseRecord, StoredEvent
 

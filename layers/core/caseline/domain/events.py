@@ -10,62 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from caseline.domain.event_types import (
-    ACCESS_CODE_REISSUED as ACCESS_CODE_REISSUED,
-)
-from caseline.domain.event_types import ACCESS_REVOKED as ACCESS_REVOKED
-from caseline.domain.event_types import (
-    CASE_CLOSED as CASE_CLOSED,
-)
-from caseline.domain.event_types import (
-    COURT_HEARING_SCHEDULED as COURT_HEARING_SCHEDULED,
-)
-from caseline.domain.event_types import (
-    COURT_OUTCOME as COURT_OUTCOME,
-)
-from caseline.domain.event_types import (
-    CRIME_RECORDED as CRIME_RECORDED,
-)
-from caseline.domain.event_types import (
-    DECISION_NOT_TO_INVESTIGATE as DECISION_NOT_TO_INVESTIGATE,
-)
-from caseline.domain.event_types import (
-    INVESTIGATION_UPDATED as INVESTIGATION_UPDATED,
-)
-from caseline.domain.event_types import (
-    NEEDS_ASSESSED as NEEDS_ASSESSED,
-)
-from caseline.domain.event_types import (
-    OFFICER_ASSIGNED as OFFICER_ASSIGNED,
-)
-from caseline.domain.event_types import (
-    OFFICER_MESSAGE as OFFICER_MESSAGE,
-)
-from caseline.domain.event_types import (
-    OUTCOME_RECORDED as OUTCOME_RECORDED,
-)
-from caseline.domain.event_types import REPORT_NOT_RECORDED as REPORT_NOT_RECORDED
-from caseline.domain.event_types import REPORT_RECEIVED as REPORT_RECEIVED
-from caseline.domain.event_types import REPORT_RECORDED as REPORT_RECORDED
-from caseline.domain.event_types import SUSPECT_ARRESTED as SUSPECT_ARRESTED
-from caseline.domain.event_types import SUSPECT_BAIL_CONDITIONS_CHANGED as SUSPECT_BAIL_CONDITIONS_CHANGED
-from caseline.domain.event_types import SUSPECT_BAILED as SUSPECT_BAILED
-from caseline.domain.event_types import SUSPECT_CHARGED as SUSPECT_CHARGED
-from caseline.domain.event_types import (
-    SUSPECT_EVENTS as SUSPECT_EVENTS,
-)
-from caseline.domain.event_types import SUSPECT_INTERVIEWED as SUSPECT_INTERVIEWED
-from caseline.domain.event_types import SUSPECT_RELEASED_UNDER_INVESTIGATION as SUSPECT_RELEASED_UNDER_INVESTIGATION
-from caseline.domain.event_types import SUSPECT_RELEASED_WITHOUT_CHARGE as SUSPECT_RELEASED_WITHOUT_CHARGE
-from caseline.domain.event_types import (
-    VICTIM_CONTACT_CHANGED as VICTIM_CONTACT_CHANGED,
-)
+from caseline.domain import event_types as ev
+from caseline.domain.contact import EMAIL_PATTERN, MAX_EMAIL, UK_MOBILE_PATTERN
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.domain.sms import UK_MOBILE_PATTERN
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Email = Annotated[str, StringConstraints(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Email = Annotated[str, StringConstraints(max_length=MAX_EMAIL, pattern=EMAIL_PATTERN)]
 UkMobile = Annotated[str, StringConstraints(pattern=rf"^{UK_MOBILE_PATTERN}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
@@ -241,26 +192,26 @@ class ReportNotRecordedData(_Strict):
 
 # Case events (subject: the force's case id); each starts journeys.
 EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
-    CRIME_RECORDED: CrimeRecordedData,
-    OFFICER_ASSIGNED: OfficerAssignedData,
-    NEEDS_ASSESSED: NeedsAssessedData,
-    INVESTIGATION_UPDATED: InvestigationUpdateData,
-    **dict.fromkeys(SUSPECT_EVENTS, SuspectEventData),
-    DECISION_NOT_TO_INVESTIGATE: DecisionNotToInvestigateData,
-    OUTCOME_RECORDED: OutcomeRecordedData,
-    COURT_HEARING_SCHEDULED: CourtHearingScheduledData,
-    COURT_OUTCOME: CourtOutcomeData,
-    OFFICER_MESSAGE: OfficerMessageData,
-    VICTIM_CONTACT_CHANGED: VictimContactChangedData,
-    CASE_CLOSED: CaseClosedData,
-    ACCESS_CODE_REISSUED: AccessCodeReissuedData,
-    ACCESS_REVOKED: AccessRevokedData,
+    ev.CRIME_RECORDED: CrimeRecordedData,
+    ev.OFFICER_ASSIGNED: OfficerAssignedData,
+    ev.NEEDS_ASSESSED: NeedsAssessedData,
+    ev.INVESTIGATION_UPDATED: InvestigationUpdateData,
+    **dict.fromkeys(ev.SUSPECT_EVENTS, SuspectEventData),
+    ev.DECISION_NOT_TO_INVESTIGATE: DecisionNotToInvestigateData,
+    ev.OUTCOME_RECORDED: OutcomeRecordedData,
+    ev.COURT_HEARING_SCHEDULED: CourtHearingScheduledData,
+    ev.COURT_OUTCOME: CourtOutcomeData,
+    ev.OFFICER_MESSAGE: OfficerMessageData,
+    ev.VICTIM_CONTACT_CHANGED: VictimContactChangedData,
+    ev.CASE_CLOSED: CaseClosedData,
+    ev.ACCESS_CODE_REISSUED: AccessCodeReissuedData,
+    ev.ACCESS_REVOKED: AccessRevokedData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
-    REPORT_RECEIVED: ReportReceivedData,
-    REPORT_RECORDED: ReportRecordedData,
-    REPORT_NOT_RECORDED: ReportNotRecordedData,
+    ev.REPORT_RECEIVED: ReportReceivedData,
+    ev.REPORT_RECORDED: ReportRecordedData,
+    ev.REPORT_NOT_RECORDED: ReportNotRecordedData,
 }
 # Everything the webhook accepts: the published contract (docs/events/schemas/).
 INBOUND_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {**EVENT_DATA_MODELS, **REPORT_EVENT_DATA_MODELS}

@@ -1,10 +1,15 @@
-"""Ports: what services need from the outside world. Adapters implement them; tests use fakes."""
+"""Ports: what services need from the outside world. Adapters implement them; tests use fakes.
+
+The case side is here; the victim's account and case view are in ``caseline.domain.account_ports``.
+Services define no ports of their own (except the two whose value types are still services' own:
+``services.dispatch.DispatchReader`` and ``services.journeys.JourneyStore``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import (
@@ -21,6 +26,10 @@ from caseline.domain.records import (
     WriteOutcome,
 )
 from caseline.domain.signing import SigningSecrets
+
+if TYPE_CHECKING:  # annotations only (cold start)
+    from caseline.domain.delivery import DeliveryResult, ProviderPointer
+    from caseline.domain.reports import ReportRecord
 
 
 class Clock(Protocol):
@@ -173,3 +182,75 @@ class SuppressionList(Protocol):
     def is_suppressed(self, force_id: str, channel: str, address: str) -> bool: ...
 
     def suppress(self, force_id: str, channel: str, address: str, reason: str) -> None: ...
+
+
+# -- Journeys, dispatch, delivery, duties and reports
+
+
+class TemplateFacts(Protocol):
+    @property
+    def discloses(self) -> bool: ...
+
+    @property
+    def content_free(self) -> str | None: ...
+
+
+class LinkLocks(Protocol):
+    def clear(self, crime_reference: str) -> None:
+        """Lift the lock on guessing this crime reference (the force re-issued a code)."""
+        ...
+
+
+class SentMessages(Protocol):
+    def pointer(self, provider_message_id: str) -> ProviderPointer | None: ...
+
+    def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
+        """Set the message's delivery result unless it has one at least as serious. False if unchanged."""
+        ...
+
+    def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]: ...
+
+
+class DutyStore(Protocol):
+    def due_before(self, force_id: str, day: date) -> list[Duty]: ...
+
+    def due_between(self, force_id: str, first: date, last: date) -> list[Duty]: ...
+
+    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool: ...
+
+    def mark_missed(self, duty: Duty, reason: str) -> bool: ...
+
+
+class ReportStore(Protocol):
+    def reference_for(self, force_id: str, idempotency_key: str) -> str | None: ...
+
+    def create(
+        self,
+        record: ReportRecord,
+        idempotency_key: str,
+        *,
+        details: dict[str, Any],
+        personal: dict[str, Any],
+        outbound: OutboundEvent,
+        messages: Sequence[OutboxMessage] = (),
+    ) -> WriteOutcome: ...
+
+    def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool: ...
+
+    def get(self, force_id: str, reference: str) -> ReportRecord | None: ...
+
+    def for_user(self, user_id: str) -> list[ReportRecord]: ...
+
+    def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None: ...
+
+    def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome: ...
+
+    def waiting_for_case(self, force_id: str, case_id: str) -> list[ReportRecord]: ...
+
+    def link(self, record: ReportRecord, now: datetime) -> bool: ...
+
+
+class AddressKeyer(Protocol):
+    """A keyed hash (HMAC with a per-deployment secret) of an address the counters must not keep."""
+
+    def key(self, purpose: str, value: str) -> str: ...

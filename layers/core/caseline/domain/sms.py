@@ -10,7 +10,6 @@ per segment when concatenated, a surrogate pair never split.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,15 +25,6 @@ GSM7_SINGLE, GSM7_PER_PART = 160, 153
 UCS2_SINGLE, UCS2_PER_PART = 70, 67
 
 Encoding = Literal["GSM-7", "UCS-2"]
-
-# The only numbers Caseline texts: UK mobiles in E.164 (+44 7xxx xxxxxx). Events are validated against it,
-# and the SMS adapter refuses anything else, so no text can cost an international rate or leave the UK.
-UK_MOBILE_PATTERN = r"\+447\d{9}"
-_UK_MOBILE = re.compile(UK_MOBILE_PATTERN)
-
-
-def is_uk_mobile(number: str) -> bool:
-    return bool(_UK_MOBILE.fullmatch(number))
 
 
 @dataclass(frozen=True)

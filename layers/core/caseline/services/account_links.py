@@ -11,33 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
 
+from caseline.domain.account_ports import AccountDirectory, AccountLinkStore, AuditLog, CaseReader
 from caseline.domain.accounts import LinkedAccount, link_id, mask_email
 from caseline.domain.errors import NotFoundError, OwnAccountError
 from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.records import AuditEntry
-
-if TYPE_CHECKING:  # the journeys function runs revoke_links without loading the case view's modules
-    from caseline.services.victim_cases import AuditLog, CaseReader
-
-
-class AccountLinkStore(Protocol):
-    def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
-        """Every account linked to the case (its member items, strongly consistent)."""
-        ...
-
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
-        """Delete the account's member and link items (and store ``notice`` for the force) together;
-        False if it was not linked (any more)."""
-        ...
-
-
-class AccountDirectory(Protocol):
-    def email(self, user_id: str) -> str | None:
-        """The account's sign-in email, or None if the account is gone."""
-        ...
 
 
 @dataclass(frozen=True)

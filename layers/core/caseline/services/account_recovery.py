@@ -8,19 +8,7 @@ Restricting is idempotent and never undone here: only the force can restore reco
 
 from __future__ import annotations
 
-from typing import Protocol
-
-
-class VictimRisks(Protocol):
-    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
-        """``is_high_risk_victim`` for this victim's current tier and the case's flags."""
-        ...
-
-
-class RecoveryAdmin(Protocol):
-    def disable_self_service_recovery(self, user_id: str) -> None:
-        """No password reset by email or SMS for this account (recovery goes through the force)."""
-        ...
+from caseline.domain.account_ports import RecoveryAdmin, VictimRisks
 
 
 def protect_account(

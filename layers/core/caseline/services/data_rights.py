@@ -12,11 +12,11 @@ docs/data-rights.md; change both together and bump ``EXPORT_FORMAT`` for anythin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
+from caseline.domain.account_ports import AuditLog, DataRightsStore, IdentityDeleter
 from caseline.domain.ports import Clock
-from caseline.domain.records import AuditEntry, CasePartition, CaseSummary, StoredEvent, VictimContact
+from caseline.domain.records import AuditEntry, CasePartition, StoredEvent, VictimContact
 from caseline.domain.reports import ReportRecord
 from caseline.domain.timeline import describe
 
@@ -59,43 +59,6 @@ KEPT = (
 )
 
 
-class DataRightsStore(Protocol):
-    def linked_cases(self, user_id: str) -> list[CaseSummary]:
-        """The cases linked to this account (one Query on the account's partition)."""
-        ...
-
-    def read(self, force_id: str, case_id: str) -> CasePartition:
-        """Everything on one case's partition (one Query)."""
-        ...
-
-    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
-        """Delete the account's link to the case, its membership of the case and the messages it sent
-        there, and write ``erasure`` to the consultation log. The link, the membership and the log entry go
-        in one transaction, never apart (with the messages, unless there are too many for one).
-
-        Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
-        """
-        ...
-
-    def my_reports(self, user_id: str) -> list[ReportRecord]:
-        """Every report this account made signed in (its personal answers stay sealed)."""
-        ...
-
-    def report_answers(self, record: ReportRecord) -> dict[str, Any]:
-        """The report's answers, the personal ones opened with the report's own key context."""
-        ...
-
-    def detach_report(self, user_id: str, record: ReportRecord) -> bool:
-        """Take the report off the account: off the account's index of reports, and the account forgotten
-        on it (so a later recording links no one). The report stays. False if it was not this account's."""
-        ...
-
-
-class AuditLog(Protocol):
-    def record(self, entry: AuditEntry) -> None: ...
-
-
-IdentityDeleter = Callable[[str], None]
 """Deletes the sign-in account. Must succeed if the account is already gone (closing twice is fine)."""
 
 

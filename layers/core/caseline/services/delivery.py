@@ -13,14 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from caseline.domain import access_code
 from caseline.domain.calendar import uk_date
-from caseline.domain.delivery import DeliveryNotification, DeliveryResult, ProviderPointer, SuppressionReason
+from caseline.domain.delivery import DeliveryNotification, ProviderPointer, SuppressionReason
 from caseline.domain.errors import RetryableError
 from caseline.domain.personalisation import long_date
-from caseline.domain.ports import CaseRepository, Clock, CodeSealer, OutboxRepository, SuppressionList
+from caseline.domain.ports import (
+    CaseRepository,
+    Clock,
+    CodeSealer,
+    OutboxRepository,
+    SentMessages,
+    SuppressionList,
+)
 from caseline.domain.records import (
     AccessCodeRecord,
     OfficerTask,
@@ -54,16 +60,6 @@ class Fallback(StrEnum):
     SMS = "sms"
     SMS_PLANNED_ALREADY = "sms-planned-already"
     NOT_POSSIBLE = "not-possible"
-
-
-class SentMessages(Protocol):
-    def pointer(self, provider_message_id: str) -> ProviderPointer | None: ...
-
-    def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
-        """Set the message's delivery result unless it has one at least as serious. False if unchanged."""
-        ...
-
-    def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]: ...
 
 
 def record_delivery(

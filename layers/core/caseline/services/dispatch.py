@@ -18,7 +18,15 @@ from typing import Protocol
 
 from caseline.domain.errors import DeliveryRejectedError, RetryableError, ValidationFailedError
 from caseline.domain.outbound import backoff_seconds
-from caseline.domain.ports import Clock, CodeSealer, EmailSender, OutboxRepository, SmsSender, SuppressionList
+from caseline.domain.ports import (
+    Clock,
+    CodeSealer,
+    EmailSender,
+    OutboxRepository,
+    SmsSender,
+    SuppressionList,
+    TemplateFacts,
+)
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     CaseRecord,
@@ -64,14 +72,6 @@ class DispatchContext:
 
 class DispatchReader(Protocol):
     def context(self, force_id: str, case_id: str, victim_id: str) -> DispatchContext: ...
-
-
-class TemplateFacts(Protocol):
-    @property
-    def discloses(self) -> bool: ...
-
-    @property
-    def content_free(self) -> str | None: ...
 
 
 @dataclass(frozen=True)

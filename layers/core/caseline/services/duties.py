@@ -5,24 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Protocol
 
 from caseline.domain.calendar import uk_date
-from caseline.domain.ports import Clock
+from caseline.domain.ports import Clock, DutyStore
 from caseline.domain.records import Duty, DutyStatus, OfficerTask
 
 NOT_MET = "not met by the due date"
-
-
-class DutyStore(Protocol):
-    def due_before(self, force_id: str, day: date) -> list[Duty]: ...
-
-    def due_between(self, force_id: str, first: date, last: date) -> list[Duty]: ...
-
-    def mark_at_risk(self, duty: Duty, task: OfficerTask) -> bool: ...
-
-    def mark_missed(self, duty: Duty, reason: str) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -27,18 +27,16 @@ from caseline.domain.errors import (
     ValidationFailedError,
     VictimNotKnownYetError,
 )
-from caseline.domain.event_types import REPORT_EVENTS
+from caseline.domain.event_types import CRIME_RECORDED, REPORT_EVENTS, VICTIM_CONTACT_CHANGED
 from caseline.domain.events import (
-    CRIME_RECORDED,
     INBOUND_EVENT_DATA_MODELS,
-    VICTIM_CONTACT_CHANGED,
     CloudEvent,
     CrimeRecordedData,
     NeedsAssessedData,
     VictimContactChangedData,
 )
 from caseline.domain.json_body import read_json
-from caseline.domain.ports import CaseRepository, Clock, SecretProvider
+from caseline.domain.ports import CaseRepository, Clock, ReportStore, SecretProvider
 from caseline.domain.records import StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
 from caseline.services import reports as report_service
 
@@ -168,7 +166,7 @@ def ingest_webhook(
     secrets: SecretProvider,
     cases: CaseRepository,
     clock: Clock,
-    reports: report_service.ReportStore | None = None,
+    reports: ReportStore | None = None,
 ) -> IngestResult:
     if len(request.body) > MAX_BODY_BYTES:
         raise PayloadTooLargeError()
@@ -231,7 +229,7 @@ def _ingest_report_event(
     data: BaseModel,
     receipt: WebhookReceipt,
     *,
-    reports: report_service.ReportStore | None,
+    reports: ReportStore | None,
     now: datetime,
 ) -> IngestResult:
     """The force's news about an online report (subject: the report reference); no case, no journey."""

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from caseline.domain import event_types as ev
+from caseline.domain.account_ports import AccountLinkStore, RecoveryAdmin
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, holds, plan
@@ -23,7 +24,7 @@ from caseline.domain.personalisation import (
     NO_NEWS_TIMER,
     long_date,
 )
-from caseline.domain.ports import Clock, CodeSealer
+from caseline.domain.ports import Clock, CodeSealer, LinkLocks
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -38,8 +39,8 @@ from caseline.domain.records import (
     WriteOutcome,
 )
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.services.account_links import AccountLinkStore, revoke_links
-from caseline.services.account_recovery import RecoveryAdmin, protect_account
+from caseline.services.account_links import revoke_links
+from caseline.services.account_recovery import protect_account
 from caseline.services.journey_writes import (
     RunInputs,
     new_access_code,
@@ -113,12 +114,6 @@ class JourneyStore(Protocol):
     def drop_timer(self, timer: JourneyTimer) -> None: ...
 
     def reschedule_duty(self, duty: Duty, *, tier: str, due_on: date) -> None: ...
-
-
-class LinkLocks(Protocol):
-    def clear(self, crime_reference: str) -> None:
-        """Lift the lock on guessing this crime reference (the force re-issued a code)."""
-        ...
 
 
 @dataclass(frozen=True)

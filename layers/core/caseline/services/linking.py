@@ -12,10 +12,9 @@ the odds they leave a guesser are in ``domain/access_code.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
 
 from caseline.domain import access_code
+from caseline.domain.account_ports import LinkRepository, RecoveryAdmin
 from caseline.domain.errors import LinkRefusedError
 from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, WriteOutcome
@@ -36,42 +35,8 @@ class LinkedCase:
     crime_reference: str
 
 
-class LinkRepository(Protocol):
-    def reserve_attempt(
-        self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
-    ) -> bool:
-        """Count one attempt on the account's counter for ``window`` and, unless the account is past its
-        limit, on the reference's (atomically, so parallel attempts each get their own count); True
-        only if both counts are within their limits."""
-        ...
-
-    def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
-        """Give back an attempt that linked: the counters count failures."""
-        ...
-
-    def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
-        """(force, case, the case's crime reference) for every case with this reference."""
-        ...
-
-    def access_codes(self, force_id: str, case_id: str) -> list[AccessCodeRecord]: ...
-
-    def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
-        """Link the account and use the code up, in one transaction. DUPLICATE if the code is gone."""
-        ...
-
-    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
-        """Enhanced-tier victim of domestic abuse: account recovery must go through the force."""
-        ...
-
-
-class IdentityAdmin(Protocol):
-    def disable_self_service_recovery(self, user_id: str) -> None:
-        """No password reset by email or SMS for this account (recovery goes through the force)."""
-        ...
-
-
 def link_case(
-    user_id: str, crime_reference: str, code: str, *, links: LinkRepository, identity: IdentityAdmin, clock: Clock
+    user_id: str, crime_reference: str, code: str, *, links: LinkRepository, identity: RecoveryAdmin, clock: Clock
 ) -> LinkedCase:
     now = clock.now()
     window = access_code.attempt_window(now)

@@ -8,8 +8,8 @@ from enum import StrEnum
 
 from caseline.domain.errors import DeliveryFailedError, RetryableError
 from caseline.domain.outbound import DELAYED_AFTER_ATTEMPTS, REPORT_SUBMITTED, OutboundEvent, OutboundStatus
-from caseline.domain.ports import ForceEndpoint, OutboundQueue, OutboundRepository
-from caseline.services.reports import ReportStore, delivery_data
+from caseline.domain.ports import ForceEndpoint, OutboundQueue, OutboundRepository, ReportStore
+from caseline.services.reports import delivery_data
 
 
 class DeliveryOutcome(StrEnum):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
+from caseline.domain.account_ports import CaseReader, PreferencesStore
 from caseline.domain.errors import NotFoundError
 from caseline.domain.outbound import PREFERENCES_CHANGED, OutboundEvent
 from caseline.domain.ports import Clock
@@ -16,17 +16,7 @@ from caseline.domain.preferences import (
     effective_profile,
 )
 from caseline.domain.safe_contact import SafeContactProfile
-from caseline.services.victim_cases import CaseReader, authorised
-
-
-class PreferencesStore(Protocol):
-    def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None: ...
-
-    def save(
-        self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences, ask: OutboundEvent | None
-    ) -> None:
-        """Store the choices and (if any) the request to the force, together."""
-        ...
+from caseline.services.victim_cases import authorised
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ the reporter sees the reference; dispatch relays the event and the outbound func
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -25,8 +25,8 @@ from caseline.domain.errors import (
 from caseline.domain.event_types import REPORT_NOT_RECORDED, REPORT_RECEIVED, REPORT_RECORDED
 from caseline.domain.json_body import read_json
 from caseline.domain.outbound import REPORT_SUBMITTED, OutboundEvent
-from caseline.domain.ports import Clock
-from caseline.domain.records import OutboxMessage, WebhookReceipt, WriteOutcome
+from caseline.domain.ports import AddressKeyer, Clock, ReportStore
+from caseline.domain.records import WebhookReceipt, WriteOutcome
 from caseline.domain.reports import (
     FINAL_STATUSES,
     MAX_BODY_BYTES,
@@ -38,7 +38,6 @@ from caseline.domain.reports import (
     new_reference,
     reporter_messages,
     submitted_data,
-    validate_report,
 )
 from caseline.domain.vocabulary import FORCE_NAMES
 
@@ -47,41 +46,6 @@ ACCOUNT_LIMIT, ACCOUNT_WINDOW = 10, timedelta(days=1)
 # One email address or mobile number gets at most 3 reference messages a day, whoever sends the reports.
 DESTINATION_LIMIT, DESTINATION_WINDOW = 3, timedelta(days=1)
 _ATTEMPTS = 3
-
-
-class ReportStore(Protocol):
-    def reference_for(self, force_id: str, idempotency_key: str) -> str | None: ...
-
-    def create(
-        self,
-        record: ReportRecord,
-        idempotency_key: str,
-        *,
-        details: dict[str, Any],
-        personal: dict[str, Any],
-        outbound: OutboundEvent,
-        messages: Sequence[OutboxMessage] = (),
-    ) -> WriteOutcome: ...
-
-    def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool: ...
-
-    def get(self, force_id: str, reference: str) -> ReportRecord | None: ...
-
-    def for_user(self, user_id: str) -> list[ReportRecord]: ...
-
-    def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None: ...
-
-    def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome: ...
-
-    def waiting_for_case(self, force_id: str, case_id: str) -> list[ReportRecord]: ...
-
-    def link(self, record: ReportRecord, now: datetime) -> bool: ...
-
-
-class AddressKeyer(Protocol):
-    """A keyed hash (HMAC with a per-deployment secret) of an address the counters must not keep."""
-
-    def key(self, purpose: str, value: str) -> str: ...
 
 
 class RateLimitedError(TooManyRequestsError):
@@ -139,6 +103,9 @@ def submit(
         raise PayloadTooLargeError("A report can be at most 16 KiB")
     payload = read_json(body, max_bytes=MAX_BODY_BYTES)
     now = clock.now()
+    # The form's pydantic models load only here: dispatch and outbound import this module without them.
+    from caseline.domain.report_form import validate_report
+
     request = validate_report(payload, forces={f: s.online_categories for f, s in forces.items()}, now=now)
     prefix = forces[request.force_id].prefix
     if request.honeypot_filled:

@@ -9,43 +9,19 @@ read nothing else (linking, data download, closure, sign-out) read the account's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
 
-from caseline.domain.ports import Clock
+from caseline.domain.account_ports import AccountReader, CaseReader, GlobalSignOut, SessionStore
+from caseline.domain.ports import Clock, VictimCaseReader
 from caseline.domain.records import CasePartition, CaseSummary
 from caseline.domain.sessions import SESSION_MARK_KEPT, Token, check_session, sessions_end_at
 
-
-class SessionStore(Protocol):
-    def account_ended(self, user_id: str) -> datetime | None: ...
-
-    def end_sessions(self, user_id: str, valid_after: datetime, cases: Sequence[tuple[str, str]]) -> None:
-        """Mark each of these cases and the account: sessions before ``valid_after`` are over."""
-        ...
-
-    def mark_case(self, user_id: str, force_id: str, case_id: str, valid_after: datetime) -> None: ...
-
-
-class LinkedCases(Protocol):
-    def linked_cases(self, user_id: str) -> list[CaseSummary]: ...
-
-
-class AccountReader(Protocol):
-    def account(self, user_id: str) -> tuple[list[CaseSummary], datetime | None]: ...
-
-
-class CaseReader(Protocol):
-    def read(self, force_id: str, case_id: str) -> CasePartition: ...
-
-
-GlobalSignOut = Callable[[str], None]
 """Signs the account out of Cognito everywhere (refresh tokens die). Fine if the account is gone."""
 
 
 def end_every_session(
-    user_id: str, *, links: LinkedCases, store: SessionStore, sign_out: GlobalSignOut, clock: Clock
+    user_id: str, *, links: VictimCaseReader, store: SessionStore, sign_out: GlobalSignOut, clock: Clock
 ) -> datetime:
     """Sign out everywhere, quick exit and closure: from now on every token of a session that began
     before is refused, on every route, and Cognito refuses its refresh token. Safe to repeat."""

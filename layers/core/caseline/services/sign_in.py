@@ -10,33 +10,13 @@ is linked to: an account whose recovery was switched back on (a re-verified emai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Protocol
 
+from caseline.domain.account_ports import RecoveryAdmin, SignInStore, VictimRisks
+from caseline.domain.accounts import CaseMembership
 from caseline.domain.calendar import uk_date
 from caseline.domain.ports import Clock
 from caseline.domain.records import WriteOutcome
-from caseline.services.account_recovery import RecoveryAdmin, VictimRisks, protect_account
-
-
-@dataclass(frozen=True)
-class CaseMembership:
-    """One case an account is linked to, as the victim it was linked as."""
-
-    force_id: str
-    case_id: str
-    victim_id: str
-
-
-class SignInStore(Protocol):
-    def memberships(self, user_id: str) -> list[CaseMembership]:
-        """Every case the account is linked to (its links, each confirmed by the case's member item)."""
-        ...
-
-    def record(self, membership: CaseMembership, user_id: str, signed_in_at: datetime, day: date) -> WriteOutcome:
-        """Write the day's sign-in record on the case; DUPLICATE when the account has one there already."""
-        ...
+from caseline.services.account_recovery import protect_account
 
 
 def record_sign_in(

@@ -4,24 +4,16 @@ cases, once the case is closed and once only. The answers are stored on the case
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from caseline.domain.account_ports import CaseReader, SurveyStore
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import ConflictError, ValidationFailedError
-from caseline.domain.outbound import OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.records import WriteOutcome
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SCALE, SurveyAnswers, SurveyResponse, survey_event
-from caseline.services.victim_cases import CaseReader, authorised
+from caseline.services.victim_cases import authorised
 
 NOT_CLOSED = "The survey opens when your case is closed"
 ALREADY_ANSWERED = "You have already answered the survey for this case"
-
-
-class SurveyStore(Protocol):
-    def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
-        """The answers and their outbound event together or not at all; DUPLICATE if either exists."""
-        ...
 
 
 def _checked(answers: SurveyAnswers) -> SurveyAnswers:

@@ -7,8 +7,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from caseline.domain.account_ports import (
+    ArticleRecommender,
+    AuditLog,
+    CaseReader,
+    MessageStore,
+    OutboundCreator,
+    ReadState,
+)
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
@@ -27,35 +35,11 @@ from caseline.domain.rights import Right, rights_for
 from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
 
 if TYPE_CHECKING:  # the article modules are imported on the first case view, not at cold start
-    from caseline.domain.articles import CaseContext, Recommendation
+    from caseline.domain.articles import CaseContext
 
 MAX_MESSAGE_CHARS = 2000
 MAX_MESSAGES_PER_DAY = 10
 RECOMMENDED_ARTICLES = 5
-
-
-class CaseReader(Protocol):
-    def read(self, force_id: str, case_id: str) -> CasePartition: ...
-
-
-class AuditLog(Protocol):
-    def record(self, entry: AuditEntry) -> None: ...
-
-
-class ReadState(Protocol):
-    def mark_read(self, user_id: str, force_id: str, case_id: str, at: datetime) -> None: ...
-
-
-class MessageStore(Protocol):
-    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome: ...
-
-
-class OutboundCreator(Protocol):
-    def create(self, event: OutboundEvent) -> WriteOutcome: ...
-
-
-class ArticleRecommender(Protocol):
-    def recommend(self, context: CaseContext, limit: int = 5) -> list[Recommendation]: ...
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ attributes on the outbox item, ``delivery`` and ``delivery_at``; its ``status`` 
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, Up
 
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, case_pk
 from caseline.adapters.dynamodb.repository import _outbox_record
+from caseline.domain.contact import normalised_address
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
 from caseline.domain.records import OutboxMessage
@@ -33,7 +33,6 @@ from caseline.domain.vocabulary import Channel
 
 POINTER_KEPT = timedelta(days=30)
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-_SEPARATORS = re.compile(r"[\s().\-]")
 
 # The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
 _delivery = UnicodeAttribute(attr_name="delivery")
@@ -73,18 +72,6 @@ def provider_pointer_item(
         statutory=statutory,
         expires_at=sent_at + POINTER_KEPT,
     )
-
-
-def normalised_address(channel: str, address: str) -> str:
-    """An email address lower-cased and stripped; a mobile number in E.164 (UK numbers by default)."""
-    if channel == Channel.EMAIL.value:
-        return address.strip().lower()
-    number = _SEPARATORS.sub("", address)
-    if number.startswith("00"):
-        return "+" + number[2:]
-    if number.startswith("0"):
-        return "+44" + number[1:]
-    return number if number.startswith("+") else "+" + number
 
 
 def suppression_sort_key(channel: str, address: str) -> str:

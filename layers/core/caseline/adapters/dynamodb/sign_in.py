@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, SignInItem, case_pk
+from caseline.domain.accounts import CaseMembership
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import WriteOutcome
-from caseline.services.sign_in import CaseMembership
 
 # Long enough to outlive the UK day it is keyed on (the key, not the TTL, limits the notice to one a day).
 SIGN_IN_KEPT = timedelta(hours=48)

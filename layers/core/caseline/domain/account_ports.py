@@ -1,0 +1,200 @@
+"""Ports of the victim's account and its case view: sign-in, sessions, linking, recovery, the case page,
+preferences, the survey and data rights. Adapters implement them; tests use fakes.
+
+The case side (events, journeys, the outbox, delivery, duties, reports) is in ``caseline.domain.ports``;
+together the two modules are every port (but the two still beside their value types in services:
+see ``caseline.domain.ports``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # annotations only: importing a port never loads the article modules (cold start)
+    from caseline.domain.accounts import CaseMembership, LinkedAccount
+    from caseline.domain.articles import CaseContext, Recommendation
+    from caseline.domain.outbound import OutboundEvent
+    from caseline.domain.preferences import VictimPreferences
+    from caseline.domain.records import (
+        AccessCodeRecord,
+        AuditEntry,
+        CasePartition,
+        CaseSummary,
+        VictimMessage,
+        WriteOutcome,
+    )
+    from caseline.domain.reports import ReportRecord
+    from caseline.domain.survey import SurveyResponse
+
+GlobalSignOut = Callable[[str], None]
+IdentityDeleter = Callable[[str], None]
+
+
+# -- Reading a case and recording who read it
+
+
+class CaseReader(Protocol):
+    def read(self, force_id: str, case_id: str) -> CasePartition: ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+
+class ReadState(Protocol):
+    def mark_read(self, user_id: str, force_id: str, case_id: str, at: datetime) -> None: ...
+
+
+class AccountReader(Protocol):
+    def account(self, user_id: str) -> tuple[list[CaseSummary], datetime | None]: ...
+
+
+# -- Sign-in, sessions and account recovery
+
+
+class SignInStore(Protocol):
+    def memberships(self, user_id: str) -> list[CaseMembership]:
+        """Every case the account is linked to (its links, each confirmed by the case's member item)."""
+        ...
+
+    def record(self, membership: CaseMembership, user_id: str, signed_in_at: datetime, day: date) -> WriteOutcome:
+        """Write the day's sign-in record on the case; DUPLICATE when the account has one there already."""
+        ...
+
+
+class SessionStore(Protocol):
+    def account_ended(self, user_id: str) -> datetime | None: ...
+
+    def end_sessions(self, user_id: str, valid_after: datetime, cases: Sequence[tuple[str, str]]) -> None:
+        """Mark each of these cases and the account: sessions before ``valid_after`` are over."""
+        ...
+
+    def mark_case(self, user_id: str, force_id: str, case_id: str, valid_after: datetime) -> None: ...
+
+
+class VictimRisks(Protocol):
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        """``is_high_risk_victim`` for this victim's current tier and the case's flags."""
+        ...
+
+
+class RecoveryAdmin(Protocol):
+    def disable_self_service_recovery(self, user_id: str) -> None:
+        """No password reset by email or SMS for this account (recovery goes through the force)."""
+        ...
+
+
+# -- Linking an account to a case, and the accounts linked
+
+
+class LinkRepository(Protocol):
+    def reserve_attempt(
+        self, crime_reference: str, user_id: str, window: datetime, *, account_limit: int, reference_limit: int
+    ) -> bool:
+        """Count one attempt on the account's counter for ``window`` and, unless the account is past its
+        limit, on the reference's (atomically, so parallel attempts each get their own count); True
+        only if both counts are within their limits."""
+        ...
+
+    def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
+        """Give back an attempt that linked: the counters count failures."""
+        ...
+
+    def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
+        """(force, case, the case's crime reference) for every case with this reference."""
+        ...
+
+    def access_codes(self, force_id: str, case_id: str) -> list[AccessCodeRecord]: ...
+
+    def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
+        """Link the account and use the code up, in one transaction. DUPLICATE if the code is gone."""
+        ...
+
+    def is_high_risk(self, force_id: str, case_id: str, victim_id: str) -> bool:
+        """Enhanced-tier victim of domestic abuse: account recovery must go through the force."""
+        ...
+
+
+class AccountLinkStore(Protocol):
+    def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
+        """Every account linked to the case (its member items, strongly consistent)."""
+        ...
+
+    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+        """Delete the account's member and link items (and store ``notice`` for the force) together;
+        False if it was not linked (any more)."""
+        ...
+
+
+class AccountDirectory(Protocol):
+    def email(self, user_id: str) -> str | None:
+        """The account's sign-in email, or None if the account is gone."""
+        ...
+
+
+# -- What the victim does on the case page
+
+
+class MessageStore(Protocol):
+    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome: ...
+
+
+class OutboundCreator(Protocol):
+    def create(self, event: OutboundEvent) -> WriteOutcome: ...
+
+
+class ArticleRecommender(Protocol):
+    def recommend(self, context: CaseContext, limit: int = 5) -> list[Recommendation]: ...
+
+
+class PreferencesStore(Protocol):
+    def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None: ...
+
+    def save(
+        self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences, ask: OutboundEvent | None
+    ) -> None:
+        """Store the choices and (if any) the request to the force, together."""
+        ...
+
+
+class SurveyStore(Protocol):
+    def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
+        """The answers and their outbound event together or not at all; DUPLICATE if either exists."""
+        ...
+
+
+# -- Data rights
+
+
+class DataRightsStore(Protocol):
+    def linked_cases(self, user_id: str) -> list[CaseSummary]:
+        """The cases linked to this account (one Query on the account's partition)."""
+        ...
+
+    def read(self, force_id: str, case_id: str) -> CasePartition:
+        """Everything on one case's partition (one Query)."""
+        ...
+
+    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
+        """Delete the account's link to the case, its membership of the case and the messages it sent
+        there, and write ``erasure`` to the consultation log. The link, the membership and the log entry go
+        in one transaction, never apart (with the messages, unless there are too many for one).
+
+        Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
+        """
+        ...
+
+    def my_reports(self, user_id: str) -> list[ReportRecord]:
+        """Every report this account made signed in (its personal answers stay sealed)."""
+        ...
+
+    def report_answers(self, record: ReportRecord) -> dict[str, Any]:
+        """The report's answers, the personal ones opened with the report's own key context."""
+        ...
+
+    def detach_report(self, user_id: str, record: ReportRecord) -> bool:
+        """Take the report off the account: off the account's index of reports, and the account forgotten
+        on it (so a later recording links no one). The report stays. False if it was not this account's."""
+        ...
