@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -13,7 +12,8 @@ from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.repository import DynamoCaseRepository
-from caseline.adapters.http import install_problem_handlers, problem_for
+from caseline.adapters.http import install_problem_handlers
+from caseline.adapters.request import raw_body
 from caseline.adapters.secrets import SecretsManagerWebhookSecrets
 from caseline.config import get_settings
 from caseline.domain.errors import CaselineError
@@ -31,21 +31,16 @@ reports = DynamoReportStore()  # the force's answers about online reports (no ke
 clock = SystemClock()
 
 
-def _raw_body() -> bytes:
-    event = app.current_event
-    body = event.body or ""
-    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
-
-
 @app.post("/v1/webhooks/<force_id>", summary="Receive a signed event from a force system", tags=["Force webhooks"])
 def receive(force_id: str) -> Response[Any]:
-    request = WebhookRequest(force_id=force_id, headers=dict(app.current_event.headers or {}), body=_raw_body())
+    event = app.current_event
+    request = WebhookRequest(force_id=force_id, headers=dict(event.headers or {}), body=raw_body(event))
     try:
         result = ingest_webhook(request, secrets=secrets, cases=cases, clock=clock, reports=reports)
     except CaselineError as error:
         metrics.add_metric(name="WebhooksRejected", unit=MetricUnit.Count, value=1)
         logger.info("Webhook rejected", extra={"force_id": force_id, "error": type(error).__name__})
-        return problem_for(error)
+        raise  # the problem handlers answer it (adapters/http.py): 401 never says why
     metrics.add_metric(name="WebhooksAccepted", unit=MetricUnit.Count, value=1)
     logger.info(
         "Webhook stored",

@@ -66,13 +66,23 @@ def share_one_connection() -> None:
 
 
 def load_handler(name: str) -> ModuleType:
-    """Import functions/<name>/handler.py afresh (module-level clients are created inside the mock)."""
+    """Import functions/<name>/handler.py afresh (module-level clients are created inside the mock), and
+    the modules beside it (a router, the views) afresh too, from the function's folder as Lambda would."""
     folder = ROOT / "functions" / name
+    for loaded, module in list(sys.modules.items()):
+        if not loaded.startswith("test_handler_") and Path(getattr(module, "__file__", None) or "/").is_relative_to(
+            folder
+        ):
+            del sys.modules[loaded]
     spec = importlib.util.spec_from_file_location(f"test_handler_{name}_{uuid.uuid4().hex}", folder / "handler.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(folder))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
     return module
 
 

@@ -40,7 +40,7 @@ class Access:
         for name, email in (("alex", "alex.morgan@example.org"), ("mallory", "mal@example.org")):
             user = cognito.admin_create_user(UserPoolId=pool, Username=email)["User"]
             self.users[name] = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
-        self.victims.api.identity = CognitoIdentityAdmin(cognito, user_pool_id=pool)
+        self.victims.api.dependencies.identity = CognitoIdentityAdmin(cognito, user_pool_id=pool)
         self.sequence = 1
         assert self.victims.link(self.alex, "43260001234", self.victims.codes[ALEX_MOBILE])[0] == 201
         self.flow()

@@ -277,7 +277,7 @@ def test_the_routes_download_and_close_through_the_handler(aws: Template) -> Non
     from caseline.adapters.identity import CognitoIdentityAdmin
 
     victims = Victims(aws)
-    victims.api.identity = CognitoIdentityAdmin(
+    victims.api.dependencies.identity = CognitoIdentityAdmin(
         boto3.client("cognito-idp", region_name="eu-west-2"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
     )
     assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201

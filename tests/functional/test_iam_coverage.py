@@ -159,10 +159,11 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
             )
             assert victim_api.lambda_handler(event, Context())["statusCode"] < 300, (method, path)
 
+    from caseline.adapters.aws import client
     from caseline.adapters.identity import CognitoIdentityAdmin
 
-    victim_api.identity = CognitoIdentityAdmin(
-        victim_api.client("cognito-idp"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
+    victim_api.dependencies.identity = CognitoIdentityAdmin(
+        client("cognito-idp"), user_pool_id=aws.physical["VictimUserPool"]["Ref"]
     )
     closed = {"closed_at": "2026-12-01T09:00:00Z", "reason_summary": "We have finished our work on your case."}
     post({**crime_recorded("IAM-1", sequence=2), "type": "org.caseline.case.closed.v1", "data": closed})  # survey

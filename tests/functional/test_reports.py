@@ -415,8 +415,8 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
             run("WebhookIngestFunction", lambda r=request: ingest.lambda_handler(r, Context()))
         # ...and the reporter downloads their data (their reports opened) and closes their account
         victim_api = load_handler("victim_api")
-        victim_api.rights = DynamoDataRightsStore(lambda: KmsFieldSealer(kms, key_id=key))
-        victim_api.identity = types.SimpleNamespace(  # Cognito: its own coverage test
+        victim_api.dependencies.rights = DynamoDataRightsStore(lambda: KmsFieldSealer(kms, key_id=key))
+        victim_api.dependencies.identity = types.SimpleNamespace(  # Cognito: its own coverage test
             delete=lambda _user: None, global_sign_out=lambda _user: None
         )
         answers: list[int] = []

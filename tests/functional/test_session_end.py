@@ -103,7 +103,7 @@ class Accounts:
 @pytest.fixture
 def linked(aws: Template) -> Victims:
     victims = Victims(aws)
-    victims.api.identity = Accounts()
+    victims.api.dependencies.identity = Accounts()
     assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
     assert victims.link("casey", "44260009876", victims.codes["+447700900103"])[0] == 201
     return victims
@@ -124,7 +124,7 @@ def test_after_an_ending_every_route_refuses_the_old_token(linked: Victims, endi
     answers = {(m, r): _route(linked, "alex", m, r, body) for m, r, body in ROUTES}
     assert {key: status for key, (status, _) in answers.items()} == {(m, r): 401 for m, r, _ in ROUTES}
     assert {problem["type"] for _, problem in answers.values()} == {"urn:caseline:problem:unauthenticated"}
-    assert linked.api.identity.signed_out == ["alex"]  # Cognito revokes the refresh tokens too
+    assert linked.api.dependencies.identity.signed_out == ["alex"]  # Cognito revokes the refresh tokens too
     # And another victim is not affected
     assert _route(linked, "casey", "GET", "/v1/me/cases", None)[0] == 200
     assert linked.case("casey", "hampshire", "HAM-J-1")[0] == 200
@@ -182,7 +182,7 @@ def test_after_closure_a_later_token_finds_nothing(linked: Victims) -> None:
 
 def test_a_case_linked_after_a_sign_out_is_closed_to_the_old_token(aws: Template) -> None:
     victims = Victims(aws)
-    victims.api.identity = Accounts()
+    victims.api.dependencies.identity = Accounts()
     victims.sign_in("alex", time.time() - 60)
     old = victims.claims("alex")
     _sign_out_everywhere(victims, "alex")
@@ -276,7 +276,7 @@ def test_sign_out_everywhere_revokes_the_cognito_refresh_token(aws: Template, mo
     )["AuthenticationResult"]
     claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})  # as the authorizer passes them
     victims = Victims(aws)
-    victims.api.identity = CognitoIdentityAdmin(idp, user_pool_id=pool)
+    victims.api.dependencies.identity = CognitoIdentityAdmin(idp, user_pool_id=pool)
     victims.sign_in(claims["sub"], claims["auth_time"])
     assert victims.call("GET", "/v1/me/cases", claims["sub"]) == (200, {"cases": []})
     # When Jordan signs out everywhere

@@ -280,7 +280,7 @@ def test_high_risk_victims_get_no_self_service_recovery(aws: Template) -> None:
         Username="jordan.blake@example.org",
         UserAttributes=[{"Name": "email_verified", "Value": "true"}],
     )
-    victims.api.identity = CognitoIdentityAdmin(idp, user_pool_id=pool)
+    victims.api.dependencies.identity = CognitoIdentityAdmin(idp, user_pool_id=pool)
     # When Jordan links the case
     assert victims.link(sub, "43260005678", code)[0] == 201
     # Then their email is no longer a recovery channel: a reset has to go through the force

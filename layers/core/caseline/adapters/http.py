@@ -73,10 +73,31 @@ def problem_for(error: CaselineError) -> Response[str]:
     for klass in type(error).__mro__:
         if klass in _MAPPING:
             status, slug = _MAPPING[klass]
-            # 401s never say why: the same answer for an unknown force, a missing header or a bad signature.
-            detail = None if status == 401 else error.detail
-            return problem(status, slug, error.title, detail, field=error.field if status != 401 else None)
+            if status == 401:
+                # 401s never say why: the same answer for an unknown force, a missing header or a bad signature.
+                return problem(status, slug, error.title)
+            if isinstance(error, ValidationFailedError):
+                slug, members = _report_form(error, slug)
+            else:
+                members = {}
+            answer = problem(status, slug, error.title, error.detail, field=error.field, **members)
+            retry_after = getattr(error, "retry_after", None)  # a rate limit's own wait, in seconds
+            if retry_after is not None:
+                answer.headers["Retry-After"] = str(retry_after)
+            return answer
     return problem(500, "internal", "Something went wrong")
+
+
+def _report_form(error: ValidationFailedError, slug: str) -> tuple[str, dict[str, Any]]:
+    """The report form's 422s: one GOV.UK-style message per field at fault, or where to report instead.
+    Imported on this path only, so no function loads the report model for its error mapping."""
+    from caseline.domain.reports import REPORT_FRAUD_URL, ReportElsewhereError, ReportInvalidError
+
+    if isinstance(error, ReportElsewhereError):
+        return "report-elsewhere", {"url": REPORT_FRAUD_URL}
+    if isinstance(error, ReportInvalidError):
+        return slug, {"errors": [{"field": e.field, "message": e.message} for e in error.errors]}
+    return slug, {}
 
 
 def install_problem_handlers(app: APIGatewayRestResolver) -> None:

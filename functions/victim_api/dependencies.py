@@ -1,0 +1,71 @@
+"""The victim API's adapters, created once per execution environment, and the caller of each request.
+
+Routers read them as ``dependencies.<name>`` when a request comes, so a test may replace one here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from caseline.adapters import request
+from caseline.adapters.aws import client
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+from caseline.adapters.dynamodb.case_view import (
+    DynamoAuditLog,
+    DynamoCaseReader,
+    DynamoMessageStore,
+    DynamoPreferencesStore,
+    DynamoReadState,
+)
+from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+from caseline.adapters.dynamodb.linking import DynamoLinkRepository
+from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
+from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.dynamodb.sessions import DynamoSessionStore
+from caseline.adapters.dynamodb.survey import DynamoSurveyStore
+from caseline.adapters.identity import CognitoIdentityAdmin
+from caseline.config import get_settings
+from caseline.content.articles_index import LazyArticleLibrary
+from caseline.domain.sessions import require_recent_sign_in
+from caseline.services import sessions
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+    from caseline.domain.sessions import Token
+
+session_store = DynamoSessionStore()
+audit = DynamoAuditLog()
+messages = DynamoMessageStore()
+outbound = DynamoOutboundRepository()
+links = DynamoLinkRepository()
+account_store = DynamoAccountLinks()
+preference_store = DynamoPreferencesStore()
+rights = DynamoDataRightsStore()
+read_state = DynamoReadState()
+surveys = DynamoSurveyStore()
+identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
+clock = SystemClock()
+articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start
+_case_reader = DynamoCaseReader()
+_account_reader = DynamoVictimCaseReader()
+
+
+# Every read of a case or of "my cases" refuses a token from a session that was ended (sign out
+# everywhere, quick exit, closure): the mark is on the items those reads return, so it costs no call.
+def cases(token: Token) -> sessions.CheckedCaseReader:
+    return sessions.CheckedCaseReader(_case_reader, lambda: token)
+
+
+def linked_cases(token: Token) -> sessions.CheckedLinkedCases:
+    return sessions.CheckedLinkedCases(_account_reader, lambda: token)
+
+
+def account_caller(event: APIGatewayProxyEvent, *, recent_sign_in: bool = False) -> str:
+    """Account routes that read nothing of a case: check the account's session mark (one GetItem)."""
+    token = request.caller(event)
+    sessions.check_account(token, store=session_store)
+    if recent_sign_in:
+        require_recent_sign_in(token, clock.now())
+    return token.user_id

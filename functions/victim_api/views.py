@@ -1,0 +1,300 @@
+"""The victim API's view models: the request bodies it accepts and the answers it gives (its OpenAPI
+schemas). The case views are validated from the services' results by attribute, not copied field by field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from caseline.domain.case import CaseStage
+from caseline.domain.preferences import PreferenceRequest
+from caseline.domain.safe_contact import SafeHours
+from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
+from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
+from caseline.services.victim_cases import MAX_MESSAGE_CHARS
+
+if TYPE_CHECKING:
+    from caseline.domain.articles import Article
+    from caseline.domain.preferences import VictimPreferences
+    from caseline.domain.records import CaseSummary
+    from caseline.services.victim_cases import CaseView
+
+STAGES = [stage.slug for stage in CaseStage]  # the tracker's stages, in order
+
+Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]  # a force's or a case's id in a path
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+# --- Cases ----------------------------------------------------------------------------------------------
+
+
+class _CaseHeading(_Model):
+    """What every view of a case starts with."""
+
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str
+    category_label: str
+    stage: str
+
+
+def _label(category: str) -> str:
+    return CRIME_CATEGORIES.get(category, "Crime")
+
+
+class CaseSummaryView(_CaseHeading):
+    updated_at: datetime
+    unread: int = Field(description="Officer messages since you last opened the case")
+
+    @classmethod
+    def of(cls, case: CaseSummary) -> CaseSummaryView:
+        return cls.model_validate({**vars(case), "category_label": _label(case.category), "stage": case.stage.slug})
+
+
+class MyCasesView(_Model):
+    cases: list[CaseSummaryView]
+
+
+class LinkRequest(_Model):
+    crime_reference: str = Field(min_length=4, max_length=40)
+    access_code: str = Field(min_length=8, max_length=20)
+
+
+class LinkedCaseView(_Model):
+    force_id: str
+    case_id: str
+    crime_reference: str
+
+
+class TimelineEntryView(_Model):
+    at: datetime
+    title: str
+    detail: str | None
+
+
+class RightView(_Model):
+    number: int
+    title: str
+    summary: str
+
+
+class MessageView(_Model):
+    at: datetime
+    author: str
+    text: str
+    delivery: str | None
+    unread: bool = Field(description="An officer's message that came after you last opened this case")
+
+
+class RecommendedArticleView(_Model):
+    slug: str
+    title: str
+    summary: str
+    reason: str = Field(description="Why you are seeing this, in one sentence")
+
+
+class CaseDetailView(_CaseHeading):
+    stages: list[str]
+    officer: dict[str, str] | None
+    timeline: list[TimelineEntryView]
+    tier: str
+    rights: list[RightView]
+    messages: list[MessageView]
+    delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
+    next_steps: str
+    expected_reply: str
+    recommended_articles: list[RecommendedArticleView] = Field(
+        description="The most relevant articles for this case now, keeping-safe first where it applies"
+    )
+
+    @classmethod
+    def of(cls, case: CaseView) -> CaseDetailView:
+        return cls.model_validate({**vars(case), "category_label": _label(case.category), "stages": STAGES})
+
+
+class NewMessage(_Model):
+    # Normalise, then validate: spaces around the text do not count towards its length
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+class Accepted(_Model):
+    status: str
+
+
+# --- Accounts linked to a case ---------------------------------------------------------------------------
+
+
+class LinkedAccountView(_Model):
+    link_id: str = Field(description="Opaque id of this account's link, for removing it")
+    email: str | None = Field(description="The account's email, masked (v\u2022\u2022\u2022@example.org)")
+    linked_at: datetime
+    last_signed_in_at: datetime | None = Field(description="The last sign-in since the link (null: none yet)")
+    you: bool = Field(description="This is the account you are signed in with")
+
+
+class LinkedAccountsView(_Model):
+    accounts: list[LinkedAccountView]
+
+
+# --- Closing survey --------------------------------------------------------------------------------------
+
+Score = Annotated[int, Field(strict=True, ge=1, le=5)]
+
+
+class SurveyBody(_Model):
+    """The closing survey: each score from 1 (worst) to 5 (best)."""
+
+    satisfaction: Score = Field(description="Overall, how satisfied you are with how you were kept informed")
+    kept_informed: Score = Field(description="How well the police kept you informed about your case")
+    easy_to_use: Score = Field(description="How easy this service was to use")
+    comments: str | None = Field(default=None, max_length=MAX_COMMENTS_CHARS, description="Anything else (optional)")
+
+    def answers(self) -> SurveyAnswers:
+        return SurveyAnswers(self.satisfaction, self.kept_informed, self.easy_to_use, self.comments)
+
+
+# --- Contact preferences ---------------------------------------------------------------------------------
+
+
+class SafeHoursView(_Model):
+    """The only times messages may go, UK time: from ``start`` until ``end``. An ``end`` earlier than
+    ``start`` runs overnight (22:00 until 06:00). Equal times would leave no moment to send."""
+
+    start: time = Field(description="Messages may go from this time (UK)")
+    end: time = Field(description="...until this time (UK); earlier than start means overnight")
+
+    @model_validator(mode="after")
+    def _some_time_to_send(self) -> SafeHoursView:
+        if self.start == self.end:
+            raise ValueError("start and end must differ: equal times leave no moment to send")
+        return self
+
+
+class PreferencesBody(_Model):
+    """What the victim wants. Anything less safe than the force's assessment goes to the force to decide."""
+
+    channels: list[Channel] = Field(max_length=2)
+    name_police: bool
+    name_crime: bool
+    safe_hours: SafeHoursView | None = Field(description="The only hours messages may go; null: any time")
+    no_news_days: Literal[14, 28] | None = Field(description="Days between 'no news yet' updates; null: never")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    non_statutory: bool = Field(description="False: only the messages the Victims' Code requires")
+
+    @classmethod
+    def of(cls, own: VictimPreferences) -> PreferencesBody:
+        hours = own.safe_hours
+        return cls(
+            channels=[c for c in Channel if c not in own.channels_off],
+            name_police=not own.hide_police,
+            name_crime=not own.hide_crime,
+            safe_hours=SafeHoursView(start=hours.start, end=hours.end) if hours else None,
+            no_news_days=own.no_news_days if own.no_news_days in (14, 28) else None,
+            language=own.language,
+            non_statutory=own.non_statutory,
+        )
+
+    def request(self) -> PreferenceRequest:
+        return PreferenceRequest(
+            channels=frozenset(self.channels),
+            name_police=self.name_police,
+            name_crime=self.name_crime,
+            safe_hours=SafeHours(self.safe_hours.start, self.safe_hours.end) if self.safe_hours else None,
+            no_news_days=self.no_news_days,
+            language=self.language,
+            non_statutory=self.non_statutory,
+        )
+
+
+class PreferencesView(_Model):
+    yours: PreferencesBody
+    in_effect: dict[str, Any] = Field(description="The profile every message obeys: the force's, made stricter")
+    waiting_for_the_force: dict[str, Any] = Field(default_factory=dict)
+
+
+# --- My account ------------------------------------------------------------------------------------------
+
+
+class ClosedAccountView(_Model):
+    deleted: list[str] = Field(description="What was deleted, in plain English")
+    kept: list[str] = Field(description="What is kept, and why, in plain English")
+    cases_unlinked: int
+    reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
+
+
+# --- Articles (public) -----------------------------------------------------------------------------------
+
+
+class ArticleSummaryView(_Model):
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    safety: bool
+    url: str = Field(description="The article's page in the portal")
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleSummaryView:
+        from caseline.domain.articles import article_path  # loaded with the first article request
+
+        return cls(
+            slug=article.slug,
+            title=article.title,
+            summary=article.summary,
+            kind=article.kind,
+            safety=article.safety,
+            url=article_path(article.slug),
+        )
+
+
+class ArticleListView(_Model):
+    query: str | None
+    articles: list[ArticleSummaryView]
+
+
+class ServiceView(_Model):
+    name: str
+    web: str
+    phone: str | None = None
+    hours: str | None = None
+
+
+class ArticleView(_Model):
+    slug: str
+    title: str
+    summary: str
+    kind: str
+    language: str
+    force_id: str | None = Field(description="Set when this is the force's own article or its version of a shared one")
+    age_groups: list[str]
+    safety: bool
+    service: ServiceView | None
+    body_html: str = Field(description="Safe HTML rendered at build time: no raw HTML, no scripts, no images")
+    review_by: date
+    url: str
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleView:
+        from caseline.domain.articles import article_path
+
+        return cls(
+            slug=article.slug,
+            title=article.title,
+            summary=article.summary,
+            kind=article.kind,
+            language=article.language,
+            force_id=article.force,
+            age_groups=list(article.age_groups),
+            safety=article.safety,
+            service=ServiceView(**article.service.to_dict()) if article.service else None,
+            body_html=article.body_html,
+            review_by=date.fromisoformat(article.review_by),
+            url=article_path(article.slug),
+        )

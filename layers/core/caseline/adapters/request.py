@@ -1,0 +1,45 @@
+"""Reading an API Gateway request the same way in every HTTP handler: its raw body, and its caller.
+
+The caller is the subject of the Cognito ID token that API Gateway's user pool authorizer verified and
+passed on as claims: never a parameter, never a header the handler reads itself.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import TYPE_CHECKING, Any
+
+from caseline.domain.sessions import Token, token_from_claims
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+
+def raw_body(event: APIGatewayProxyEvent) -> bytes:
+    """The body as sent: what a signature covers, and what the strict JSON reader parses."""
+    body = event.body or ""
+    return base64.b64decode(body) if event.is_base64_encoded else body.encode("utf-8")
+
+
+def claims(event: APIGatewayProxyEvent) -> Mapping[str, Any]:
+    """The authorizer's claims; empty on a route without an authorizer."""
+    context = event.request_context
+    return (context.authorizer.claims or {}) if context and context.authorizer else {}
+
+
+def caller(event: APIGatewayProxyEvent) -> Token:
+    """The signed-in caller's token: ``UnauthenticatedError`` (401) without one."""
+    return token_from_claims(claims(event))
+
+
+def optional_caller(event: APIGatewayProxyEvent) -> Token | None:
+    """The caller's token on a route that also answers without signing in (None: not signed in)."""
+    found = claims(event)
+    return token_from_claims(found) if found.get("sub") else None
+
+
+def caller_email(event: APIGatewayProxyEvent) -> str | None:
+    email = claims(event).get("email")
+    return str(email) if email else None
