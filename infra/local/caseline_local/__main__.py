@@ -116,7 +116,12 @@ def _faults(args: argparse.Namespace) -> None:
 def _compliance(args: argparse.Namespace) -> None:
     state = _state()
     os.environ.update(
-        {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": state["aws_endpoint"], "AWS_DEFAULT_REGION": state["region"]}
+        {
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL": state["aws_endpoint"],
+            "AWS_DEFAULT_REGION": state["region"],
+            "CASELINE_ENVIRONMENT": "local",  # the layer's local defaults: caseline-local, the demo forces
+        }
     )
     from caseline_local import compliance
 
@@ -130,6 +135,7 @@ def _compliance(args: argparse.Namespace) -> None:
 
 
 def _openapi(_: argparse.Namespace) -> None:
+    os.environ.setdefault("CASELINE_ENVIRONMENT", "local")  # the handlers are imported, never called
     from caseline_local.openapi import build
 
     sys.stdout.write(json.dumps(build(ROOT), indent=2, sort_keys=True) + "\n")
