@@ -17,7 +17,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from caseline_local.filters import any_filter_matches
+from caseline_local.pollers import any_filter_matches
 from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 
