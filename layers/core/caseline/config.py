@@ -23,6 +23,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import overload
 
 LOCAL = "local"
 # Deployed functions all get these from template.yaml's Globals (AWS_REGION from the Lambda runtime).
@@ -46,6 +47,20 @@ class SettingsError(RuntimeError):
     """A required environment variable is missing, empty or malformed: the function must not start."""
 
 
+class _Variable:
+    """A function-specific setting, read through ``Settings.variable`` (so it can fail naming itself)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, settings: None, owner: type[Settings]) -> _Variable: ...
+    @overload
+    def __get__(self, settings: Settings, owner: type[Settings]) -> str: ...
+    def __get__(self, settings: Settings | None, owner: type[Settings]) -> _Variable | str:
+        return self if settings is None else settings.variable(self.name)
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str
@@ -55,7 +70,7 @@ class Settings:
     endpoint_url: str | None = None
     xray_sdk: bool = False
     ses_configuration_set: str | None = None
-    # The variables that only some functions get, as set (empty ones left out); read through the properties.
+    # The variables that only some functions get, as set (empty ones left out); read as the attributes below.
     variables: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -74,39 +89,14 @@ class Settings:
             "template.yaml must give it to the function. Local defaults apply only when CASELINE_ENVIRONMENT=local."
         )
 
-    @property
-    def webhook_secret_prefix(self) -> str:
-        return self.variable("WEBHOOK_SECRET_PREFIX")
-
-    @property
-    def outbound_secret_prefix(self) -> str:
-        return self.variable("OUTBOUND_SECRET_PREFIX")
-
-    @property
-    def email_from(self) -> str:
-        return self.variable("EMAIL_FROM")
-
-    @property
-    def portal_url(self) -> str:
-        return self.variable("PORTAL_URL")
-
-    @property
-    def outbound_queue_url(self) -> str:
-        return self.variable("OUTBOUND_QUEUE_URL")
-
-    @property
-    def user_pool_id(self) -> str:
-        return self.variable("USER_POOL_ID")
-
-    @property
-    def data_key_id(self) -> str:
-        """The table's KMS key: reports' personal fields and access codes are sealed with it."""
-        return self.variable("DATA_KEY_ID")
-
-    @property
-    def report_rate_key_id(self) -> str:
-        """The KMS HMAC key: the report limits' keyed hashes of addresses."""
-        return self.variable("REPORT_RATE_KEY_ID")
+    webhook_secret_prefix = _Variable("WEBHOOK_SECRET_PREFIX")
+    outbound_secret_prefix = _Variable("OUTBOUND_SECRET_PREFIX")
+    email_from = _Variable("EMAIL_FROM")
+    portal_url = _Variable("PORTAL_URL")
+    outbound_queue_url = _Variable("OUTBOUND_QUEUE_URL")
+    user_pool_id = _Variable("USER_POOL_ID")
+    data_key_id = _Variable("DATA_KEY_ID")  # the table's KMS key: reports' personal fields are sealed with it
+    report_rate_key_id = _Variable("REPORT_RATE_KEY_ID")  # the KMS HMAC key: the report limits' keyed hashes
 
 
 def _split(value: str) -> tuple[str, ...]:
