@@ -4,11 +4,13 @@ Fail fast when deployed. Every function must have the variables that template.ya
 every function (``CASELINE_ENVIRONMENT``, ``TABLE_NAME``, ``FORCES``, and the Lambda runtime's
 ``AWS_REGION``). The first ``get_settings()`` checks them, and ``caseline.observability`` makes that call
 at import, so a missing or empty one stops the function at import with a ``SettingsError`` that names
-every such variable. A variable that only some functions get (``EMAIL_FROM``, ``PORTAL_URL``, the secret
-prefixes, the key ids...) is checked when it is read: reading one that is not set raises a
-``SettingsError`` that names it. Each handler reads its own variables at import, so a function that the
-template leaves without one also stops at import (tests/functional/test_deployed_settings.py imports each
-handler with exactly the template's variables).
+every such variable. ``CASELINE_XRAY_SDK``, also in Globals, is a switch with a safe default (off): only
+its spelling is checked. A variable that only some functions get (``EMAIL_FROM``, ``PORTAL_URL``, the
+secret prefixes, the key ids...) is checked when it is read: reading one that is not set raises a
+``SettingsError`` that names it. The handlers read theirs at import (the victim API's data-rights sealer
+reads ``DATA_KEY_ID`` at first use), so a function that the template leaves without one stops there too.
+Which function gets which variable is said once, in template.yaml, not again here;
+tests/functional/test_deployed_settings.py imports each handler with exactly the template's variables.
 
 Local defaults (the values below) apply only when ``CASELINE_ENVIRONMENT=local``, which infra/local sets
 explicitly. A missing ``CASELINE_ENVIRONMENT`` is an error, not a hint that the stack is local.
