@@ -20,6 +20,11 @@ TEST_ENV = {
     "OUTBOUND_QUEUE_URL": "https://sqs.eu-west-2.amazonaws.com/123456789012/caseline-test-outbound",
     "EMAIL_FROM": "no-reply@caseline.example.org",
     "PORTAL_URL": "https://portal.example.org",
+    # Outside CASELINE_ENVIRONMENT=local a function fails on reading an unset variable: these stand in until
+    # the functional tests' ``aws`` fixture names this run's own pool and keys (and puts these back after).
+    "USER_POOL_ID": "eu-west-2_NotProvisioned",
+    "DATA_KEY_ID": "arn:aws:kms:eu-west-2:123456789012:key/not-provisioned",
+    "REPORT_RATE_KEY_ID": "arn:aws:kms:eu-west-2:123456789012:key/not-provisioned-hmac",
     "POWERTOOLS_SERVICE_NAME": "caseline-tests",
     "POWERTOOLS_METRICS_NAMESPACE": "Caseline",
     "POWERTOOLS_TRACE_DISABLED": "true",

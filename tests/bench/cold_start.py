@@ -107,6 +107,7 @@ def child_env(prefix: Path, scratch: Path, *, write_bytecode: bool = False) -> d
         "AWS_CONFIG_FILE": str(scratch / "no-aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(scratch / "no-aws-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        "CASELINE_ENVIRONMENT": "local",  # local defaults for the variables only some functions get
         "TABLE_NAME": "caseline-bench",
         "FORCES": "thames-valley,hampshire",
         "POWERTOOLS_SERVICE_NAME": "bench",

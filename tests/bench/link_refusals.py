@@ -66,6 +66,7 @@ def main() -> None:
         {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "eu-west-2"}
     )
     os.environ.setdefault("TABLE_NAME", "caseline-bench")
+    os.environ.setdefault("CASELINE_ENVIRONMENT", "local")  # local defaults for the rest
     with mock_aws():
         from caseline_local import moto_fixes
         from caseline_local.provision import provision_stack

@@ -17,7 +17,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from caseline_local.filters import any_filter_matches
+from caseline_local.pollers import any_filter_matches
 from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 
@@ -28,8 +28,9 @@ REGION = "eu-west-2"
 @pytest.fixture
 def aws() -> Iterator[Template]:
     """A fresh moto account with the template's resources (Environment=test). ``DATA_KEY_ID`` names this
-    account's table key (``DataKey``), as the template gives it to the functions that seal and open, and
-    ``REPORT_RATE_KEY_ID`` its HMAC key for the report limits (``ReportRateKey``)."""
+    account's table key (``DataKey``), as the template gives it to the functions that seal and open,
+    ``REPORT_RATE_KEY_ID`` its HMAC key for the report limits (``ReportRateKey``) and ``USER_POOL_ID`` the
+    victims' pool: outside ``CASELINE_ENVIRONMENT=local`` a function fails on reading one that is not set."""
     with mock_aws():
         from caseline.adapters import aws as aws_clients
         from caseline.config import get_settings
@@ -37,14 +38,22 @@ def aws() -> Iterator[Template]:
         aws_clients.reset()
         session = boto3.session.Session(region_name=REGION)
         template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
-        os.environ["DATA_KEY_ID"] = template.physical["DataKey"]["Arn"]  # not monkeypatch: tests undo theirs
-        os.environ["REPORT_RATE_KEY_ID"] = template.physical["ReportRateKey"]["Arn"]  # this run's own HMAC key
+        provisioned = {  # not monkeypatch: tests undo theirs
+            "DATA_KEY_ID": template.physical["DataKey"]["Arn"],
+            "REPORT_RATE_KEY_ID": template.physical["ReportRateKey"]["Arn"],  # this run's own HMAC key
+            "USER_POOL_ID": template.physical["VictimUserPool"]["Ref"],
+        }
+        before = {name: os.environ.get(name) for name in provisioned}
+        os.environ.update(provisioned)
         get_settings.cache_clear()
         share_one_connection()
         yield template
         aws_clients.reset()
-        os.environ.pop("DATA_KEY_ID", None)
-        os.environ.pop("REPORT_RATE_KEY_ID", None)
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         get_settings.cache_clear()
 
 

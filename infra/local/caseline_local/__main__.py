@@ -16,14 +16,12 @@ from datetime import date, datetime
 from typing import Any
 
 from caseline_local import demo
+from caseline_local.force_sim import client as force_client
 from caseline_local.stack import FAKE_CREDENTIALS, ROOT, LocalStack, StackConfig
 
 
 def _state() -> dict[str, Any]:
-    path = ROOT / ".local-stack" / "state.json"
-    if not path.exists():
-        sys.exit("The local stack is not running: start it with `make dev`.")
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+    return force_client.local_stack()  # the running stack's gateway, moto endpoint and region
 
 
 def _up(args: argparse.Namespace) -> None:
@@ -65,13 +63,9 @@ def _up(args: argparse.Namespace) -> None:
 
 def _post_demo(args: argparse.Namespace) -> None:
     state = _state()
-    import boto3  # only this command needs it
-
-    os.environ.update({**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": state["aws_endpoint"]})
-    client = boto3.session.Session(region_name=state["region"]).client("secretsmanager")
-    secret = json.loads(client.get_secret_value(SecretId=f"caseline/local/webhook/{args.force}")["SecretString"])
+    secret = force_client.local_secret(args.force, state)
     event = demo.fresh_crime_recorded(args.force)
-    status, body = demo.post_event(state["gateway"], args.force, event, secret["current"])
+    status, body = demo.post_event(state["gateway"], args.force, event, secret)
     sys.stdout.write(f"POST /v1/webhooks/{args.force} -> HTTP {status} {json.dumps(body)}\n")
     sys.stdout.write(f"Crime reference {event['data']['crime_reference']}; see {state['gateway']}/_local/sent\n")
     sys.exit(0 if status < 300 else 1)
@@ -116,7 +110,12 @@ def _faults(args: argparse.Namespace) -> None:
 def _compliance(args: argparse.Namespace) -> None:
     state = _state()
     os.environ.update(
-        {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": state["aws_endpoint"], "AWS_DEFAULT_REGION": state["region"]}
+        {
+            **FAKE_CREDENTIALS,
+            "AWS_ENDPOINT_URL": state["aws_endpoint"],
+            "AWS_DEFAULT_REGION": state["region"],
+            "CASELINE_ENVIRONMENT": "local",  # the layer's local defaults: caseline-local, the demo forces
+        }
     )
     from caseline_local import compliance
 
@@ -130,6 +129,7 @@ def _compliance(args: argparse.Namespace) -> None:
 
 
 def _openapi(_: argparse.Namespace) -> None:
+    os.environ.setdefault("CASELINE_ENVIRONMENT", "local")  # the handlers are imported, never called
     from caseline_local.openapi import build
 
     sys.stdout.write(json.dumps(build(ROOT), indent=2, sort_keys=True) + "\n")

@@ -33,8 +33,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from xml.sax.saxutils import escape
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
 
 from caseline_local.force_sim.receiver import EndpointFault
 
@@ -46,10 +49,10 @@ if TYPE_CHECKING:
     from caseline_local.workers import FunctionWorker
 
 FUNCTION_KEY_PREFIX = "fn-"
-SERVICES = ("dynamodb", "ses", "sns", "sqs", "secretsmanager", "kms", "cognito-idp")
-AWS_KINDS = ("throttle", "error")
-ERROR_STATUSES = (500, 503)
-ENDPOINT_MODES = ("ok", "slow", "down", "redirect", "hang")
+Service = Literal["dynamodb", "ses", "sns", "sqs", "secretsmanager", "kms", "cognito-idp"]
+AwsKind = Literal["throttle", "error"]
+EndpointMode = Literal["ok", "slow", "down", "redirect", "hang"]
+SERVICES, AWS_KINDS, ENDPOINT_MODES = get_args(Service), get_args(AwsKind), get_args(EndpointMode)
 DEFAULT_DELAYS = {"slow": 3.0, "hang": 60.0}
 MAX_DELAY_SECONDS = 600.0
 KILL_WINDOW_SECONDS = (0.02, 0.2)
@@ -104,33 +107,69 @@ class InvalidFaultSettings(ValueError):
         self.errors = errors
 
 
-@dataclass(frozen=True)
-class AwsRule:
-    service: str
-    kind: str
-    share: float
-    function: str | None = None
-    status: int | None = None  # "error" only: 500 (default) or 503
+Share = Annotated[float, Field(ge=0, le=1, strict=True)]
+Delay = Annotated[float, Field(ge=0, le=MAX_DELAY_SECONDS, strict=True)]
+# What each setting (or shape) must be, in the error that names it (else pydantic's own message).
+MESSAGES = {
+    "service": f"must be one of {', '.join(SERVICES)}",
+    "kind": f"must be one of {', '.join(AWS_KINDS)}",
+    "share": "must be a number from 0 to 1",
+    "function": "must be a function's logical id, e.g. DispatchFunction",
+    "status": "applies to kind error only, and must be 500 or 503",
+    "mode": f"must be one of {', '.join(ENDPOINT_MODES)}",
+    "delay_seconds": f"must be a number of seconds from 0 to {MAX_DELAY_SECONDS:g}",
+    "model_type": "must be an object",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+}
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class AwsRule(_Rule):
+    service: Service
+    kind: AwsKind
+    share: Share
+    function: Annotated[str, Field(min_length=1, strict=True)] | None = None
+    status: Literal[500, 503] | None = None  # "error" only: 500 (default) or 503
+
+    @field_validator("status")
+    @classmethod
+    def _error_only(cls, status: int | None, info: ValidationInfo) -> int | None:
+        if status is not None and info.data.get("kind") != "error":
+            raise ValueError("error only")
+        return status
 
     def applies_to(self, function: str, service: str) -> bool:
         return self.service == service and self.function in (None, function)
 
-    def to_json(self) -> dict[str, Any]:
-        document: dict[str, Any] = {"service": self.service, "kind": self.kind, "share": self.share}
-        if self.function is not None:
-            document["function"] = self.function
-        if self.status is not None:
-            document["status"] = self.status
-        return document
+
+class KillRule(_Rule):
+    function: Annotated[str, Field(min_length=1, strict=True)]
+    share: Share
 
 
-@dataclass(frozen=True)
-class KillRule:
-    function: str
-    share: float
+class _Endpoint(_Rule):
+    mode: EndpointMode
+    delay_seconds: Delay = 0.0  # left out: the mode's default
 
-    def to_json(self) -> dict[str, Any]:
-        return {"function": self.function, "share": self.share}
+    def fault(self) -> EndpointFault:
+        given = "delay_seconds" in self.model_fields_set
+        return EndpointFault(self.mode, self.delay_seconds if given else DEFAULT_DELAYS.get(self.mode, 0.0))
+
+
+class _Document(_Rule):
+    aws: list[AwsRule] = []
+    kill: list[KillRule] = []
+    force_endpoints: dict[str, _Endpoint] = {}
+
+
+_PARTS: dict[str, type[_Rule]] = {"aws": AwsRule, "kill": KillRule, "force_endpoints": _Endpoint}
 
 
 @dataclass(frozen=True)
@@ -154,118 +193,55 @@ class FaultSettings:
         cls, document: Any, *, functions: Iterable[str] | None = None, forces: Iterable[str] | None = None
     ) -> FaultSettings:
         """Validate a settings document; ``functions``/``forces``, when given, are the names allowed."""
-        return _Parser(functions, forces).parse(document)
-
-
-class _Parser:
-    def __init__(self, functions: Iterable[str] | None, forces: Iterable[str] | None) -> None:
-        self.functions = sorted(functions) if functions is not None else None
-        self.forces = sorted(forces) if forces is not None else None
-        self.errors: list[dict[str, str]] = []
-
-    def fail(self, where: str, message: str) -> None:
-        self.errors.append({"field": where, "message": message})
-
-    def parse(self, document: Any) -> FaultSettings:
         if not isinstance(document, dict):
             raise InvalidFaultSettings([{"field": "", "message": "must be a JSON object"}])
-        self.unknown("", document, {"aws", "force_endpoints", "kill"})
-        aws = [rule for i, item in enumerate(self.items(document, "aws")) if (rule := self.aws_rule(i, item))]
-        kill = [kill for i, item in enumerate(self.items(document, "kill")) if (kill := self.kill_rule(i, item))]
-        endpoints = self.endpoints(document.get("force_endpoints", {}))
-        if self.errors:
-            raise InvalidFaultSettings(self.errors)
-        return FaultSettings(aws=tuple(aws), force_endpoints=endpoints, kill=tuple(kill))
+        errors: list[dict[str, str]] = []
+        parsed = _Document()
+        try:
+            parsed = _Document.model_validate(document)
+        except ValidationError as invalid:
+            errors = [_error(e) for e in invalid.errors()]
+        errors += _unknown_names(document, functions, forces)
+        if errors:
+            raise InvalidFaultSettings(errors)
+        return cls(
+            aws=tuple(parsed.aws),
+            force_endpoints={force: endpoint.fault() for force, endpoint in parsed.force_endpoints.items()},
+            kill=tuple(parsed.kill),
+        )
 
-    def items(self, document: dict[str, Any], key: str) -> list[Any]:
-        value = document.get(key, [])
-        if not isinstance(value, list):
-            self.fail(key, "must be a list of rules")
-            return []
-        return value
 
-    def unknown(self, where: str, item: dict[str, Any], known: set[str]) -> None:
-        for key in sorted(set(item) - known):
-            expected = ", ".join(sorted(known))
-            self.fail(f"{where}.{key}" if where else key, f"unknown setting (expected one of {expected})")
+def _error(error: ErrorDetails) -> dict[str, str]:
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"]).lstrip(".")
+    last = error["loc"][-1] if error["loc"] else ""
+    if error["type"] == "extra_forbidden":
+        model = _Document if len(error["loc"]) == 1 else _PARTS[str(error["loc"][0])]
+        return {"field": where, "message": f"unknown setting (expected one of {', '.join(sorted(model.model_fields))})"}
+    return {"field": where, "message": MESSAGES.get(str(last)) or MESSAGES.get(error["type"], error["msg"])}
 
-    def share(self, where: str, item: dict[str, Any]) -> float:
-        value = item.get("share")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-            self.fail(f"{where}.share", "must be a number from 0 to 1")
-            return 0.0
-        return float(value)
 
-    def function(self, where: str, value: Any, *, required: bool) -> str | None:
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value:
-            self.fail(f"{where}.function", "must be a function's logical id, e.g. DispatchFunction")
-            return None
-        if self.functions is not None and value not in self.functions:
-            self.fail(f"{where}.function", f"no such function (one of {', '.join(self.functions)})")
-            return None
-        return value
-
-    def aws_rule(self, index: int, item: Any) -> AwsRule | None:
-        where = f"aws[{index}]"
-        if not isinstance(item, dict):
-            self.fail(where, "must be an object")
-            return None
-        before = len(self.errors)
-        self.unknown(where, item, {"service", "kind", "share", "function", "status"})
-        service, kind = item.get("service"), item.get("kind")
-        if service not in SERVICES:
-            self.fail(f"{where}.service", f"must be one of {', '.join(SERVICES)}")
-        if kind not in AWS_KINDS:
-            self.fail(f"{where}.kind", f"must be one of {', '.join(AWS_KINDS)}")
-        share = self.share(where, item)
-        function = self.function(where, item.get("function"), required=False)
-        status = item.get("status")
-        if status is not None and (kind != "error" or status not in ERROR_STATUSES):
-            self.fail(f"{where}.status", "applies to kind error only, and must be 500 or 503")
-        if len(self.errors) > before:
-            return None
-        return AwsRule(str(service), str(kind), share, function, status)
-
-    def kill_rule(self, index: int, item: Any) -> KillRule | None:
-        where = f"kill[{index}]"
-        if not isinstance(item, dict):
-            self.fail(where, "must be an object")
-            return None
-        before = len(self.errors)
-        self.unknown(where, item, {"function", "share"})
-        function = self.function(where, item.get("function"), required=True)
-        share = self.share(where, item)
-        if len(self.errors) > before or function is None:
-            return None
-        return KillRule(function, share)
-
-    def endpoints(self, value: Any) -> dict[str, EndpointFault]:
-        if not isinstance(value, dict):
-            self.fail("force_endpoints", "must be an object of force id to {mode, delay_seconds}")
-            return {}
-        endpoints = {}
-        for force, item in value.items():
-            where = f"force_endpoints.{force}"
-            if self.forces is not None and force not in self.forces:
-                self.fail(where, f"no such force (one of {', '.join(self.forces)})")
-                continue
-            if not isinstance(item, dict):
-                self.fail(where, "must be an object: {mode, delay_seconds}")
-                continue
-            before = len(self.errors)
-            self.unknown(where, item, {"mode", "delay_seconds"})
-            mode = item.get("mode")
-            if mode not in ENDPOINT_MODES:
-                self.fail(f"{where}.mode", f"must be one of {', '.join(ENDPOINT_MODES)}")
-                continue
-            delay = item.get("delay_seconds", DEFAULT_DELAYS.get(mode, 0.0))  # used by slow and hang only
-            if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY_SECONDS:
-                self.fail(f"{where}.delay_seconds", f"must be a number of seconds from 0 to {MAX_DELAY_SECONDS:g}")
-            if len(self.errors) == before:
-                endpoints[str(force)] = EndpointFault(str(mode), float(delay))
-        return endpoints
+def _unknown_names(
+    document: dict[str, Any], functions: Iterable[str] | None, forces: Iterable[str] | None
+) -> list[dict[str, str]]:
+    """The rules' functions and the endpoints' forces that the stack does not have (once it is known)."""
+    errors = []
+    if functions is not None:
+        known = sorted(functions)
+        for part in ("aws", "kill"):
+            rules = document.get(part)
+            for index, rule in enumerate(rules if isinstance(rules, list) else []):
+                name = rule.get("function") if isinstance(rule, dict) else None
+                if isinstance(name, str) and name and name not in known:
+                    message = f"no such function (one of {', '.join(known)})"
+                    errors.append({"field": f"{part}[{index}].function", "message": message})
+    endpoints = document.get("force_endpoints")
+    if forces is not None and isinstance(endpoints, dict):
+        known = sorted(forces)
+        for force in sorted(set(endpoints) - set(known)):
+            errors.append(
+                {"field": f"force_endpoints.{force}", "message": f"no such force (one of {', '.join(known)})"}
+            )
+    return errors
 
 
 # ------------------------------------------------------------------ the switchboard

@@ -14,10 +14,11 @@ import time
 import uuid
 from collections import deque
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
+
+from moto.events.models import EventPattern
 
 from caseline_local import moto_fixes
-from caseline_local.filters import any_filter_matches
 from caseline_local.workers import FunctionWorker, InvocationError
 
 log = logging.getLogger("caseline_local.pollers")
@@ -304,6 +305,12 @@ class SchedulePoller(_Poller):
                 self.worker.invoke(event)
                 break
         return False
+
+
+def any_filter_matches(filters: list[dict[str, Any]] | None, record: dict[str, Any]) -> bool:
+    """Lambda event filtering: with no filters every record passes, else one that any pattern matches.
+    The patterns are EventBridge's, so moto's EventBridge matcher decides."""
+    return not filters or any(EventPattern.load(f["Pattern"]).matches_event(cast(Any, record)) for f in filters)
 
 
 def parse_rate(expression: str) -> float:

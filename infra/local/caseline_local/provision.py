@@ -1,14 +1,13 @@
 """Create every table, stream, queue, topic, user pool, client, identity and secret the template declares.
 
 Resources are created in dependency order by retrying those whose inputs are not ready yet.
-Secrets with ``GenerateSecretString`` get fresh random values on every run: nothing is committed.
+Secrets with ``GenerateSecretString`` get fresh random values on every run (from Secrets Manager's
+``GetRandomPassword``, given the template's options): nothing is committed.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -74,11 +73,6 @@ def provision_stack(
         Provisioner(force, session).create_all()
         forces.append(force)
     return main, forces
-
-
-def _random_string(length: int, exclude_punctuation: bool) -> str:
-    alphabet = string.ascii_letters + string.digits + ("" if exclude_punctuation else "!#$%&*+-.:=?@^_~")
-    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 class Provisioner:
@@ -190,10 +184,9 @@ class Provisioner:
     def _secret(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
         value = props.get("SecretString")
         generate = props.get("GenerateSecretString")
-        if generate:
-            generated = _random_string(
-                int(generate.get("PasswordLength", 32)), bool(generate.get("ExcludePunctuation"))
-            )
+        if generate:  # Secrets Manager's own generator (moto's), given the template's options
+            options = {k: v for k, v in generate.items() if k not in {"SecretStringTemplate", "GenerateStringKey"}}
+            generated = self.client("secretsmanager").get_random_password(**options)["RandomPassword"]
             if generate.get("GenerateStringKey"):
                 document = json.loads(generate.get("SecretStringTemplate", "{}"))
                 document[generate["GenerateStringKey"]] = generated

@@ -31,13 +31,6 @@ def _simulator_mailbox(address: str) -> str | None:
     return local.split("+", 1)[0] if domain == SIMULATOR_DOMAIN else None
 
 
-def _addresses(message: Any) -> list[str]:
-    destinations = message.destinations
-    if isinstance(destinations, dict):
-        return [a for key in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(key, [])]
-    return list(destinations)
-
-
 def ses_event(message_id: str, source: str, addresses: list[str], sent_at: datetime, now: datetime) -> dict[str, Any]:
     """The event a real mailbox would cause for this message (one event per message)."""
     stamp = now.isoformat().replace("+00:00", "Z")

@@ -33,7 +33,7 @@ class Template:
 
     @classmethod
     def read(cls, path: Path, *, region: str, overrides: Mapping[str, Any] | None = None) -> Template:
-        body = _plain(load(str(path)))
+        body = json.loads(json.dumps(load(str(path))))  # plain copies of cfn-lint's str/dict nodes with line marks
         params: dict[str, Any] = {}
         for name, spec in body.get("Parameters", {}).items():
             value = (overrides or {}).get(name, spec.get("Default"))
@@ -127,14 +127,3 @@ class Template:
             return str(self.ref(name))
 
         return _SUB.sub(replace, text)
-
-
-def _plain(value: Any) -> Any:
-    """cfn-lint's decoder returns str/dict subclasses with line marks; make plain copies."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value

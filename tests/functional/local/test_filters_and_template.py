@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from caseline_local.filters import any_filter_matches, matches
-from caseline_local.pollers import parse_rate
+from caseline_local.pollers import any_filter_matches, parse_rate
 from caseline_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,6 +36,10 @@ def test_the_dispatch_filter_passes_only_new_outbox_items() -> None:
     assert any_filter_matches(filters, _record("outbox"))
     assert not any_filter_matches(filters, _record("outbox", event_name="MODIFY"))
     assert not any_filter_matches(filters, _record("case"))
+    pending = {"entity": {"S": "outbox"}, "status": {"S": "pending"}}
+    for before, passes in (("deferred", True), ("pending", False)):  # only a deferred send that is released
+        images = {"NewImage": pending, "OldImage": {"status": {"S": before}}}
+        assert any_filter_matches(filters, {"eventName": "MODIFY", "dynamodb": images}) is passes
 
 
 @pytest.mark.parametrize(
@@ -53,7 +56,7 @@ def test_the_dispatch_filter_passes_only_new_outbox_items() -> None:
     ],
 )
 def test_filter_operators(pattern: dict[str, object], record: dict[str, object], expected: bool) -> None:
-    assert matches(pattern, record) is expected
+    assert any_filter_matches([{"Pattern": json.dumps(pattern)}], record) is expected
 
 
 def test_no_filters_means_every_record() -> None:
