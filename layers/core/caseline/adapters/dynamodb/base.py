@@ -1,15 +1,16 @@
-"""The pieces every DynamoDB adapter shares: the models' connection, the partition read, and which
-items of a cancelled transaction failed their condition."""
+"""The pieces every DynamoDB adapter shares: the models' connection, the partition read, whether a write
+failed its condition, and which items of a cancelled transaction failed theirs."""
 
 from __future__ import annotations
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.exceptions import PynamoDBException, QueryError, TransactWriteError
 
 from caseline.adapters.dynamodb.models import CaselineItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 
-_CONDITION_FAILED = "ConditionalCheckFailed"
+_CONDITION_FAILED = "ConditionalCheckFailed"  # a cancelled transaction's reason for one item
+_CONDITION_FAILED_EXCEPTION = "ConditionalCheckFailedException"  # a single write's error code
 
 
 def connection() -> Connection:
@@ -28,3 +29,9 @@ def partition_items(force_id: str, case_id: str) -> list[CaselineItem]:
 def failed_indexes(exc: TransactWriteError) -> list[int]:
     reasons = exc.cancellation_reasons or []
     return [i for i, reason in enumerate(reasons) if reason is not None and reason.code == _CONDITION_FAILED]
+
+
+def is_condition_failed(error: PynamoDBException) -> bool:
+    """A single PutItem, UpdateItem or DeleteItem was refused because its condition did not hold (an
+    expected outcome, not an outage). For a transaction ask ``failed_indexes``."""
+    return error.cause_response_code == _CONDITION_FAILED_EXCEPTION

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes, partition_items
+from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
@@ -81,7 +80,7 @@ class DynamoReadState:
         """The victim has read the case: nothing is unread for them, here and in "my cases"."""
         pk = case_pk(force_id, case_id)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.update(
                     CaseMemberItem(pk, f"MEMBER#{user_id}"),
                     actions=[CaseMemberItem.read_at.set(at)],
@@ -112,7 +111,7 @@ class DynamoMessageStore:
             sent_at=message.sent_at,
         )
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
                 transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
         except TransactWriteError as exc:
@@ -145,7 +144,7 @@ class DynamoPreferencesStore:
             updated_at=datetime.now(UTC),
         )
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(item)
                 if ask is not None:
                     transaction.save(outbound_item(ask), condition=OutboundItem.pk.does_not_exist())

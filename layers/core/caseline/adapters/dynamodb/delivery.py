@@ -24,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
+from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, case_pk
 from caseline.adapters.dynamodb.repository import _outbox_record
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
@@ -32,7 +33,6 @@ from caseline.domain.records import OutboxMessage
 from caseline.domain.vocabulary import Channel
 
 POINTER_KEPT = timedelta(days=30)
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 _SEPARATORS = re.compile(r"[\s().\-]")
 
 # The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
@@ -130,7 +130,7 @@ class DynamoSuppressionList:
         try:
             item.save(condition=SuppressionItem.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
 
 
@@ -171,7 +171,7 @@ class DynamoSentMessages:
                 condition=OutboxItem.pk.exists() & not_yet_worse,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True

@@ -9,7 +9,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed, partition_items
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
@@ -158,7 +158,7 @@ class DynamoJourneyStore:
         try:
             item.save(condition=condition)
         except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
 
     def drop_timer(self, timer: JourneyTimer) -> None:

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
 
+from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent, OutboundStatus
 from caseline.domain.records import WriteOutcome
 
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 REPORT_OUTBOUND_PREFIX = "report-"
 
 
@@ -55,7 +55,7 @@ class DynamoOutboundRepository:
         try:
             outbound_item(event).save(condition=OutboundItem.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
@@ -78,7 +78,7 @@ class DynamoOutboundRepository:
         try:
             item.update(actions=actions, condition=condition)  # type: ignore[arg-type]
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True

@@ -34,7 +34,7 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes
+from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
 from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
@@ -53,7 +53,6 @@ from caseline.domain.records import OutboxMessage, VictimContact, WebhookReceipt
 from caseline.domain.reports import ReportRecord, ReportStatus, reporter_contact
 
 KEY_KEPT = timedelta(days=7)
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def report_pk(force_id: str, reference: str) -> str:
@@ -206,7 +205,7 @@ class DynamoReportStore:
                 condition=ReportRateItem.submissions.does_not_exist() | (ReportRateItem.submissions < limit),
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True
@@ -246,7 +245,7 @@ class DynamoReportStore:
                 condition=ReportItem.user_id == user_id,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         if record.case_id and not record.linked:  # recorded before its case: nobody is waiting any more

@@ -17,9 +17,7 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
-from caseline.adapters.dynamodb.base import partition_items
+from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed, partition_items
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, met_actions
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
@@ -60,7 +58,6 @@ from caseline.domain.records import (
 from caseline.domain.reports import is_reporter_message
 from caseline.domain.safe_contact import SafeContactProfile
 
-_CONDITION_FAILED = "ConditionalCheckFailed"
 _FINAL = frozenset(
     {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN}
 )
@@ -246,7 +243,7 @@ class DynamoCaseRepository:
             data=event.data,
         )
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(receipt_item, condition=ReceiptItem.pk.does_not_exist())
                 transaction.save(event_item, condition=EventItem.pk.does_not_exist())
                 transaction.save(self._case_item(case), condition=self._case_condition(expected_revision))
@@ -273,7 +270,7 @@ class DynamoCaseRepository:
                         CaseLinkItem(f"USER#{user_id}", pk), actions=actions, condition=CaseLinkItem.pk.exists()
                     )
         except TransactWriteError as exc:
-            failed = _failed_indexes(exc)
+            failed = failed_indexes(exc)
             if 0 in failed or 1 in failed:
                 return WriteOutcome.DUPLICATE
             if 2 in failed:
@@ -336,7 +333,7 @@ class DynamoOutboxRepository:
         tasks: Sequence[OfficerTask] = (),
     ) -> WriteOutcome:
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 for message in messages:
                     transaction.save(self._item(message), condition=OutboxItem.pk.does_not_exist())
                 for task in tasks:
@@ -346,7 +343,7 @@ class DynamoOutboxRepository:
                 for code in access_codes:
                     transaction.save(access_code_item(code))
         except TransactWriteError as exc:
-            if _failed_indexes(exc):
+            if failed_indexes(exc):
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
@@ -387,7 +384,7 @@ class DynamoOutboxRepository:
                 condition=OutboxItem.status == OutboxStatus.PENDING.value,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failed(exc):
                 return None
             raise StorageUnavailableError() from exc
         return _outbox_record(item)
@@ -415,7 +412,7 @@ class DynamoOutboxRepository:
                 personalisation = {k: v for k, v in message.personalisation.items() if k != "access_code"}
                 actions.append(OutboxItem.personalisation.set(personalisation))
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.update(item, actions=actions, condition=OutboxItem.status == OutboxStatus.SENDING.value)
                 if task is not None:
                     save_task(transaction, task, once=False)
@@ -511,7 +508,7 @@ class DynamoOutboxRepository:
             self._finish(message, OutboxStatus.UNKNOWN, [OutboxItem.reason.set(task.reason)], task)
         except StorageUnavailableError as exc:
             cause = exc.__cause__
-            if isinstance(cause, TransactWriteError) and 0 in _failed_indexes(cause):
+            if isinstance(cause, TransactWriteError) and 0 in failed_indexes(cause):
                 return False
             raise
         return True
@@ -536,7 +533,7 @@ class DynamoOutboxRepository:
                 condition=OutboxItem.status == OutboxStatus.DEFERRED.value,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError
 
+from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, SessionEndItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.sessions import SESSION_MARK_KEPT
@@ -21,7 +22,7 @@ def _save(item: SessionEndItem) -> None:
     try:
         item.save(condition=newer)
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failed(exc):
             return  # a later instant is already recorded
         raise StorageUnavailableError("the sign-out could not be recorded") from exc
 
