@@ -21,11 +21,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.dynamodb.base import is_condition_failed
-from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, case_pk
+from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.adapters.dynamodb.repository import _outbox_record
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
@@ -38,20 +38,6 @@ _SEPARATORS = re.compile(r"[\s().\-]")
 # The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
 _delivery = UnicodeAttribute(attr_name="delivery")
 _delivery_at = UTCDateTimeAttribute(attr_name="delivery_at")
-
-
-class ProviderPointerItem(CaselineItem, discriminator="provider-pointer"):
-    case_id = UnicodeAttribute()
-    key = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
-    channel = UnicodeAttribute()
-    statutory = BooleanAttribute()
-    expires_at = TTLAttribute()
-
-
-class SuppressionItem(CaselineItem, discriminator="suppression"):
-    reason = UnicodeAttribute()
-    at = UTCDateTimeAttribute()
 
 
 def provider_pointer_pk(provider_message_id: str) -> str:

@@ -21,8 +21,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.attributes import UTCDateTimeAttribute as _Time
 from pynamodb.exceptions import (
     DeleteError,
     DoesNotExist,
@@ -42,6 +40,10 @@ from caseline.adapters.dynamodb.models import (
     CaseMemberItem,
     OutboxItem,
     ReceiptItem,
+    ReportCaseItem,
+    ReportItem,
+    ReportKeyItem,
+    ReportRateItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
@@ -57,42 +59,6 @@ KEY_KEPT = timedelta(days=7)
 
 def report_pk(force_id: str, reference: str) -> str:
     return f"REPORT#{force_id}#{reference}"
-
-
-class ReportItem(CaselineItem, discriminator="report"):
-    reference = UnicodeAttribute()
-    category = UnicodeAttribute()
-    submitted_at = _Time()
-    status = UnicodeAttribute()
-    user_id = UnicodeAttribute(null=True)
-    sequence = NumberAttribute(default=0)
-    crime_reference = UnicodeAttribute(null=True)
-    case_id = UnicodeAttribute(null=True)
-    victim_id = UnicodeAttribute(null=True)
-    reason = UnicodeAttribute(null=True)
-    where_to_go = UnicodeAttribute(null=True)
-    linked = BooleanAttribute(default=False)
-    details = JSONAttribute()  # the members that are not personal (category, when, CCTV ...)
-    sealed = JSONAttribute()  # the personal members, KMS-encrypted with context {force, report}
-
-
-class ReportKeyItem(CaselineItem, discriminator="report-key"):
-    """An idempotency key: the same form submitted again gets the same reference."""
-
-    reference = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
-class ReportRateItem(CaselineItem, discriminator="report-rate"):
-    submissions = NumberAttribute(default=0)
-    expires_at = TTLAttribute()
-
-
-class ReportCaseItem(CaselineItem, discriminator="report-case"):
-    """A recorded report whose case is not recorded yet: crime.recorded links the reporter."""
-
-    reference = UnicodeAttribute()
-    case_id = UnicodeAttribute()
 
 
 def _record(item: ReportItem) -> ReportRecord:
