@@ -8,6 +8,7 @@ from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteE
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
@@ -24,7 +25,6 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
-from caseline.adapters.dynamodb.repository import _case_record, _victim_record, event_record
 from caseline.adapters.dynamodb.survey import survey_response
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -37,9 +37,9 @@ class DynamoCaseReader:
         items = partition_items(force_id, case_id)
         members = [i for i in items if isinstance(i, CaseMemberItem)]
         return CasePartition(
-            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
-            victims=[_victim_record(i) for i in items if isinstance(i, VictimItem)],
+            victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
             members={m.user_id: m.victim_id for m in members},
             messages=[
                 VictimMessage(i.force_id, i.case_id, i.message_id, i.user_id, i.text, i.sent_at)

@@ -31,7 +31,7 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.domain.errors import StorageUnavailableError

@@ -7,7 +7,7 @@ provider pointer   PROVIDER#{provider message id}      PROVIDER                (
 suppression        SUPPRESS#{force}                    {channel}#{sha256 of the normalised address}
 =================  ==================================  =========================================
 
-Dispatch writes the pointer when it records a message as sent (``provider_pointer_item``); delivery
+Dispatch writes the pointer when it records a message as sent (``mappers.provider_pointer_item``); delivery
 events read it to find the message. The suppression list holds no address in clear: an email address
 is lower-cased and stripped, a mobile number put in E.164, then hashed. The delivery result is two
 attributes on the outbox item, ``delivery`` and ``delivery_at``; its ``status`` is never changed.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -25,40 +25,18 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.dynamodb.base import is_condition_failed
+from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
-from caseline.adapters.dynamodb.repository import _outbox_record
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
 from caseline.domain.records import OutboxMessage
 from caseline.domain.vocabulary import Channel
 
-POINTER_KEPT = timedelta(days=30)
 _SEPARATORS = re.compile(r"[\s().\-]")
 
 # The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
 _delivery = UnicodeAttribute(attr_name="delivery")
 _delivery_at = UTCDateTimeAttribute(attr_name="delivery_at")
-
-
-def provider_pointer_pk(provider_message_id: str) -> str:
-    return f"PROVIDER#{provider_message_id}"
-
-
-def provider_pointer_item(
-    message: OutboxMessage, provider_message_id: str, *, statutory: bool, sent_at: datetime
-) -> ProviderPointerItem:
-    """The pointer dispatch saves, in the same transaction that marks ``message`` sent."""
-    return ProviderPointerItem(
-        provider_pointer_pk(provider_message_id),
-        "PROVIDER",
-        force_id=message.force_id,
-        case_id=message.case_id,
-        key=message.key,
-        victim_id=message.victim_id,
-        channel=message.channel,
-        statutory=statutory,
-        expires_at=sent_at + POINTER_KEPT,
-    )
 
 
 def normalised_address(channel: str, address: str) -> str:
@@ -167,6 +145,6 @@ class DynamoSentMessages:
             items = CaselineItem.query(
                 case_pk(force_id, case_id), CaselineItem.sk.startswith("OUTBOX#"), consistent_read=True
             )
-            return [_outbox_record(item) for item in items if isinstance(item, OutboxItem)]
+            return [outbox_record(item) for item in items if isinstance(item, OutboxItem)]
         except QueryError as exc:
             raise StorageUnavailableError() from exc

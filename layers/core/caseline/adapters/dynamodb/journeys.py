@@ -11,6 +11,15 @@ from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed, partition_items
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
+from caseline.adapters.dynamodb.mappers import (
+    access_code_item,
+    case_record,
+    effective_victims,
+    event_record,
+    force_victims,
+    outbox_item,
+    victim_choices,
+)
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     CaseItem,
@@ -22,15 +31,6 @@ from caseline.adapters.dynamodb.models import (
     OutboxItem,
     TimerItem,
     case_pk,
-)
-from caseline.adapters.dynamodb.repository import (
-    DynamoOutboxRepository,
-    _case_record,
-    access_code_item,
-    effective_victims,
-    event_record,
-    force_victims,
-    victim_choices,
 )
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
@@ -90,7 +90,7 @@ class DynamoJourneyStore:
         items = partition_items(force_id, case_id)
         choices = victim_choices(items)
         return JourneyState(
-            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
             victims=effective_victims(items),
             linked_victims={i.victim_id for i in items if isinstance(i, CaseMemberItem)},
@@ -123,7 +123,7 @@ class DynamoJourneyStore:
                     consumed = _timer_item(writes.consumed)
                     transaction.delete(consumed, condition=TimerItem.due_at == consumed.due_at)
                 for message in writes.messages:
-                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
+                    transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
                 for duty in writes.duties:
                     transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
                 for duty_id in writes.settled:

@@ -33,6 +33,7 @@ from pynamodb.exceptions import (
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.mappers import outbox_item
 from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
@@ -47,7 +48,6 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -147,7 +147,7 @@ class DynamoReportStore:
                 transaction.save(key, condition=ReportKeyItem.pk.does_not_exist())
                 transaction.save(outbound_row, condition=CaselineItem.pk.does_not_exist())
                 for message in messages:
-                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
+                    transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
         except TransactWriteError as exc:
             failed = failed_indexes(exc)
             if 1 in failed:
