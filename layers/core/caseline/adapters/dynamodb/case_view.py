@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
@@ -28,6 +29,7 @@ from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.survey import survey_response
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
+from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
 
@@ -122,6 +124,9 @@ class DynamoMessageStore:
 
 
 class DynamoPreferencesStore:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
     def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None:
         try:
             item = CaselineItem.get(case_pk(force_id, case_id), f"PREFS#{victim_id}", consistent_read=True)
@@ -141,7 +146,7 @@ class DynamoPreferencesStore:
             case_id=case_id,
             victim_id=victim_id,
             preferences=preferences.to_dict(),
-            updated_at=datetime.now(UTC),
+            updated_at=self._clock.now(),
         )
         try:
             with TransactWrite(connection=connection()) as transaction:

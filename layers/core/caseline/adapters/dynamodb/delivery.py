@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import OutboxMessage
 from caseline.domain.vocabulary import Channel
 
@@ -59,8 +61,9 @@ def suppression_sort_key(channel: str, address: str) -> str:
 class DynamoSuppressionList:
     """Caseline's own list (bounces, complaints) and, for SMS, SNS's list of numbers that replied STOP."""
 
-    def __init__(self, sns_client: Any) -> None:
+    def __init__(self, sns_client: Any, clock: Clock | None = None) -> None:
         self._sns = sns_client
+        self._clock = clock or SystemClock()
 
     def is_suppressed(self, force_id: str, channel: str, address: str) -> bool:
         try:
@@ -89,7 +92,7 @@ class DynamoSuppressionList:
             suppression_sort_key(channel, address),
             force_id=force_id,
             reason=reason,
-            at=datetime.now(UTC),
+            at=self._clock.now(),
         )
         try:
             item.save(condition=SuppressionItem.pk.does_not_exist())

@@ -9,6 +9,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed, partition_items
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
 from caseline.adapters.dynamodb.mappers import (
@@ -34,6 +35,7 @@ from caseline.adapters.dynamodb.models import (
 )
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import Duty, JourneyTimer, WriteOutcome
 from caseline.services.journeys import JourneyState, RunWrites
 
@@ -83,8 +85,9 @@ def _linked_accounts(items: list[CaselineItem]) -> dict[str, tuple[str, ...]]:
 
 
 class DynamoJourneyStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self._duties = DynamoDutyRepository()
+        self._clock = clock or SystemClock()
 
     def state(self, force_id: str, case_id: str) -> JourneyState:
         items = partition_items(force_id, case_id)
@@ -104,7 +107,7 @@ class DynamoJourneyStore:
 
     def apply(self, writes: RunWrites) -> WriteOutcome:
         pk = case_pk(writes.force_id, writes.case_id)
-        now = datetime.now(UTC)
+        now = self._clock.now()
         try:
             with TransactWrite(connection=connection()) as transaction:
                 if writes.run_id is not None:

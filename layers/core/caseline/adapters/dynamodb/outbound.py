@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent, OutboundStatus
+from caseline.domain.ports import Clock
 from caseline.domain.records import WriteOutcome
 
 REPORT_OUTBOUND_PREFIX = "report-"
@@ -51,6 +51,9 @@ def outbound_item(event: OutboundEvent) -> OutboundItem:
 
 
 class DynamoOutboundRepository:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
     def create(self, event: OutboundEvent) -> WriteOutcome:
         try:
             outbound_item(event).save(condition=OutboundItem.pk.does_not_exist())
@@ -96,7 +99,7 @@ class DynamoOutboundRepository:
             [
                 OutboundItem.status.set(OutboundStatus.DELIVERED.value),
                 OutboundItem.attempts.set(attempts),
-                OutboundItem.delivered_at.set(datetime.now(UTC)),
+                OutboundItem.delivered_at.set(self._clock.now()),
             ],
             OutboundItem.pk.exists(),
         )

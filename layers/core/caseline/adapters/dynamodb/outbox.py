@@ -11,6 +11,7 @@ from typing import Any
 from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
 from caseline.adapters.dynamodb.duties import duty_item, met_actions
 from caseline.adapters.dynamodb.mappers import (
@@ -24,6 +25,7 @@ from caseline.adapters.dynamodb.mappers import (
 from caseline.adapters.dynamodb.models import CaselineItem, DutyItem, OutboxItem
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import AccessCodeRecord, Duty, OfficerTask, OutboxMessage, OutboxStatus, WriteOutcome
 
 _FINAL = frozenset(
@@ -33,6 +35,9 @@ _FINAL = frozenset(
 
 class DynamoOutboxRepository:
     """Outbox messages with their duties, access codes and officer tasks."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
 
     def create_messages(
         self,
@@ -60,7 +65,7 @@ class DynamoOutboxRepository:
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
         item = OutboxItem(outbox_pk(force_id, case_id, key), f"OUTBOX#{key}")
-        claimed_at = (at or datetime.now(UTC)).astimezone(UTC).isoformat()
+        claimed_at = (at or self._clock.now()).astimezone(UTC).isoformat()
         try:
             item.update(
                 actions=[
@@ -123,7 +128,7 @@ class DynamoOutboxRepository:
         rendered_template: str | None = None,
     ) -> None:
         """SENT, the duty it meets, and a pointer from the provider's id back (for delivery events)."""
-        when = sent_at or datetime.now(UTC)
+        when = sent_at or self._clock.now()
         self._finish(
             message,
             OutboxStatus.SENT,
