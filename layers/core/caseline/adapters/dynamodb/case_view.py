@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
-    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     EventItem,
@@ -128,13 +127,8 @@ class DynamoPreferencesStore:
         self._clock = clock or SystemClock()
 
     def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None:
-        try:
-            item = CaselineItem.get(case_pk(force_id, case_id), f"PREFS#{victim_id}", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return VictimPreferences.from_dict(item.preferences or {}) if isinstance(item, PreferencesItem) else None
+        item = get_item(PreferencesItem, case_pk(force_id, case_id), f"PREFS#{victim_id}")
+        return VictimPreferences.from_dict(item.preferences or {}) if item is not None else None
 
     def save(
         self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences, ask: OutboundEvent | None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
 from caseline.adapters.dynamodb.mappers import (
     case_item,
     case_record,
@@ -20,7 +20,6 @@ from caseline.adapters.dynamodb.mappers import (
 )
 from caseline.adapters.dynamodb.models import (
     CaseItem,
-    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     CrimeReferenceItem,
@@ -46,13 +45,8 @@ class DynamoCaseRepository:
     """Cases, victims, timeline events and webhook receipts."""
 
     def get_case(self, force_id: str, case_id: str) -> CaseRecord | None:
-        try:
-            item = CaselineItem.get(case_pk(force_id, case_id), "CASE", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return case_record(item) if isinstance(item, CaseItem) else None
+        item = get_item(CaseItem, case_pk(force_id, case_id), "CASE")
+        return case_record(item) if item is not None else None
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
         """Victims with the profile messages must obey: the force's, made stricter by their own choices."""

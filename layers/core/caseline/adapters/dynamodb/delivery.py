@@ -25,7 +25,7 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import is_condition_failed
+from caseline.adapters.dynamodb.base import get_item, is_condition_failed
 from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
@@ -117,13 +117,8 @@ class DynamoSentMessages:
     """What delivery events need: the pointer, the case's outbox messages, and the result update."""
 
     def pointer(self, provider_message_id: str) -> ProviderPointer | None:
-        try:
-            item = CaselineItem.get(provider_pointer_pk(provider_message_id), "PROVIDER", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return _pointer_record(item, provider_message_id) if isinstance(item, ProviderPointerItem) else None
+        item = get_item(ProviderPointerItem, provider_pointer_pk(provider_message_id), "PROVIDER")
+        return _pointer_record(item, provider_message_id) if item is not None else None
 
     def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
         """Only ever towards worse news; the message must exist (a late event never creates an item)."""

@@ -6,11 +6,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed, partition_items
+from caseline.adapters.dynamodb.base import (
+    connection,
+    due_in_gsi1,
+    failed_indexes,
+    is_condition_failed,
+    partition_items,
+)
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
 from caseline.adapters.dynamodb.mappers import (
     access_code_item,
@@ -148,12 +154,7 @@ class DynamoJourneyStore:
         return WriteOutcome.WRITTEN
 
     def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:
-        upper = f"{now.astimezone(UTC).isoformat()}#~"
-        try:
-            items = CaselineItem.gsi1.query(f"TIMER#{force_id}", CaselineItem.gsi1sk <= upper)
-            return [_timer_record(i) for i in items if isinstance(i, TimerItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [_timer_record(i) for i in due_in_gsi1(TimerItem, f"TIMER#{force_id}", now)]
 
     def set_timer(self, timer: JourneyTimer, *, only_if_later: bool) -> None:
         item = _timer_item(timer)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import is_condition_failed
-from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
+from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.models import OutboundItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock
@@ -64,15 +64,8 @@ class DynamoOutboundRepository:
         return WriteOutcome.WRITTEN
 
     def get(self, force_id: str, case_id: str, outbound_id: str) -> OutboundEvent | None:
-        try:
-            item = CaselineItem.get(
-                outbound_pk(force_id, case_id, outbound_id), f"OUTBOUND#{outbound_id}", consistent_read=True
-            )
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return outbound_record(item) if isinstance(item, OutboundItem) else None
+        item = get_item(OutboundItem, outbound_pk(force_id, case_id, outbound_id), f"OUTBOUND#{outbound_id}")
+        return outbound_record(item) if item is not None else None
 
     def _update(self, event: OutboundEvent, actions: list[object], condition: object | None = None) -> bool:
         item = OutboundItem(

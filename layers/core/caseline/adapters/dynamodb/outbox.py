@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.base import connection, due_in_gsi1, failed_indexes, is_condition_failed
 from caseline.adapters.dynamodb.duties import duty_item, met_actions
 from caseline.adapters.dynamodb.mappers import (
     access_code_item,
@@ -186,12 +186,7 @@ class DynamoOutboxRepository:
 
     def stuck_sending(self, force_id: str, claimed_before: datetime) -> list[OutboxMessage]:
         """Messages claimed before ``claimed_before`` whose send was never recorded."""
-        upper = f"{claimed_before.astimezone(UTC).isoformat()}#~"
-        try:
-            items = CaselineItem.gsi1.query(f"SENDING#{force_id}", CaselineItem.gsi1sk <= upper)
-            return [outbox_record(item) for item in items if isinstance(item, OutboxItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [outbox_record(i) for i in due_in_gsi1(OutboxItem, f"SENDING#{force_id}", claimed_before)]
 
     def mark_unknown(self, message: OutboxMessage, task: OfficerTask) -> bool:
         """The provider may or may not have sent it: never resent automatically; the force is told.
@@ -206,12 +201,7 @@ class DynamoOutboxRepository:
         return True
 
     def deferred_due(self, force_id: str, now: datetime) -> list[OutboxMessage]:
-        upper = f"{now.astimezone(UTC).isoformat()}#~"
-        try:
-            items = CaselineItem.gsi1.query(f"DEFERRED#{force_id}", CaselineItem.gsi1sk <= upper)
-            return [outbox_record(item) for item in items if isinstance(item, OutboxItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [outbox_record(i) for i in due_in_gsi1(OutboxItem, f"DEFERRED#{force_id}", now)]
 
     def release_deferred(self, message: OutboxMessage) -> bool:
         pk, sk = outbox_key(message)

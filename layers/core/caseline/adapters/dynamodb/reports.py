@@ -23,8 +23,6 @@ from typing import Any
 
 from pynamodb.exceptions import (
     DeleteError,
-    DoesNotExist,
-    GetError,
     PutError,
     QueryError,
     TransactWriteError,
@@ -32,7 +30,7 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, is_condition_failed
 from caseline.adapters.dynamodb.mappers import outbox_item
 from caseline.adapters.dynamodb.models import (
     CaseItem,
@@ -91,13 +89,8 @@ class DynamoReportStore:
 
     # ------------------------------------------------------------------ submitting
     def reference_for(self, force_id: str, idempotency_key: str) -> str | None:
-        try:
-            item = CaselineItem.get(f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return item.reference if isinstance(item, ReportKeyItem) else None
+        item = get_item(ReportKeyItem, f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY")
+        return item.reference if item is not None else None
 
     def create(
         self,
@@ -178,13 +171,8 @@ class DynamoReportStore:
 
     # ------------------------------------------------------------------ reading
     def get(self, force_id: str, reference: str) -> ReportRecord | None:
-        try:
-            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return _record(item) if isinstance(item, ReportItem) else None
+        item = get_item(ReportItem, report_pk(force_id, reference), "REPORT")
+        return _record(item) if item is not None else None
 
     def for_user(self, user_id: str) -> list[ReportRecord]:
         try:
@@ -224,13 +212,8 @@ class DynamoReportStore:
     def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None:
         """The report with its personal fields decrypted (delivery to the force and its own reporter's
         download of their data only)."""
-        try:
-            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        if not isinstance(item, ReportItem):
+        item = get_item(ReportItem, report_pk(force_id, reference), "REPORT")
+        if item is None:
             return None
         personal = self.sealer.open(force_id, reference, list(item.sealed or []))
         return _record(item), {**dict(item.details or {}), **personal}
@@ -315,13 +298,8 @@ class DynamoReportStore:
         if not (record.user_id and record.case_id and record.victim_id):
             return False
         pk = case_pk(record.force_id, record.case_id)
-        try:
-            case = CaselineItem.get(pk, "CASE", consistent_read=True)
-        except DoesNotExist:
-            return False
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        if not isinstance(case, CaseItem) or not case.crime_reference:
+        case = get_item(CaseItem, pk, "CASE")
+        if case is None or not case.crime_reference:
             return False
         try:
             with TransactWrite(connection=connection()) as transaction:
