@@ -15,6 +15,7 @@ from caseline.adapters.dynamodb.mappers import (
     effective_victims,
     event_item,
     event_record,
+    receipt_item,
     victim_item,
     victim_record,
 )
@@ -73,17 +74,9 @@ class DynamoCaseRepository:
         linked_users: Sequence[str] = (),
     ) -> WriteOutcome:
         pk = case_pk(event.force_id, event.case_id)
-        receipt_item = ReceiptItem(
-            f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
-            "RECEIPT",
-            force_id=receipt.force_id,
-            webhook_id=receipt.webhook_id,
-            received_at=receipt.received_at,
-            expires_at=receipt.expires_at,
-        )
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(receipt_item, condition=ReceiptItem.pk.does_not_exist())
+                transaction.save(receipt_item(receipt), condition=ReceiptItem.pk.does_not_exist())
                 transaction.save(event_item(event), condition=EventItem.pk.does_not_exist())
                 transaction.save(case_item(case), condition=_case_condition(expected_revision))
                 if case.crime_reference is not None:

@@ -17,6 +17,7 @@ from caseline.adapters.dynamodb.models import (
     OutboxItem,
     PreferencesItem,
     ProviderPointerItem,
+    ReceiptItem,
     VictimItem,
     case_pk,
 )
@@ -29,6 +30,7 @@ from caseline.domain.records import (
     OutboxStatus,
     StoredEvent,
     VictimContact,
+    WebhookReceipt,
 )
 from caseline.domain.reports import is_reporter_message
 from caseline.domain.safe_contact import SafeContactProfile
@@ -236,6 +238,18 @@ def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
         victim_id=code.victim_id,
         code_hash=code.code_hash,
         expires_at=code.expires_at,
+    )
+
+
+def receipt_item(receipt: WebhookReceipt) -> ReceiptItem:
+    """A force's webhook, once: ingest saves it only if absent, in the transaction that stores the news."""
+    return ReceiptItem(
+        f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
+        "RECEIPT",
+        force_id=receipt.force_id,
+        webhook_id=receipt.webhook_id,
+        received_at=receipt.received_at,
+        expires_at=receipt.expires_at,
     )
 
 

@@ -31,7 +31,7 @@ from pynamodb.exceptions import (
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, is_condition_failed
-from caseline.adapters.dynamodb.mappers import outbox_item
+from caseline.adapters.dynamodb.mappers import outbox_item, receipt_item
 from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
@@ -235,18 +235,10 @@ class DynamoReportStore:
     # ------------------------------------------------------------------ the force's answers
     def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome:
         """Store the force's newest news about a report with the webhook receipt, in one transaction."""
-        receipt_row = ReceiptItem(
-            f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
-            "RECEIPT",
-            force_id=receipt.force_id,
-            webhook_id=receipt.webhook_id,
-            received_at=receipt.received_at,
-            expires_at=receipt.expires_at,
-        )
         report = ReportItem(report_pk(record.force_id, record.reference), "REPORT")
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(receipt_row, condition=ReceiptItem.pk.does_not_exist())
+                transaction.save(receipt_item(receipt), condition=ReceiptItem.pk.does_not_exist())
                 transaction.update(
                     report,
                     actions=[
