@@ -21,7 +21,6 @@ from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.clock import SystemClock
@@ -35,10 +34,6 @@ from caseline.domain.records import OutboxMessage
 from caseline.domain.vocabulary import Channel
 
 _SEPARATORS = re.compile(r"[\s().\-]")
-
-# The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
-_delivery = UnicodeAttribute(attr_name="delivery")
-_delivery_at = UTCDateTimeAttribute(attr_name="delivery_at")
 
 
 def normalised_address(channel: str, address: str) -> str:
@@ -124,12 +119,12 @@ class DynamoSentMessages:
         """Only ever towards worse news; the message must exist (a late event never creates an item)."""
         item = OutboxItem(case_pk(pointer.force_id, pointer.case_id), f"OUTBOX#{pointer.key}")
         replaceable = result.outranks()
-        not_yet_worse = _delivery.does_not_exist()
+        not_yet_worse = OutboxItem.delivery.does_not_exist()
         if replaceable:
-            not_yet_worse = not_yet_worse | _delivery.is_in(*(r.value for r in replaceable))
+            not_yet_worse = not_yet_worse | OutboxItem.delivery.is_in(*(r.value for r in replaceable))
         try:
             item.update(
-                actions=[_delivery.set(result.value), _delivery_at.set(at)],
+                actions=[OutboxItem.delivery.set(result.value), OutboxItem.delivery_at.set(at)],
                 condition=OutboxItem.pk.exists() & not_yet_worse,
             )
         except UpdateError as exc:

@@ -183,6 +183,8 @@ class OutboxItem(ForVictim, CaselineItem, discriminator="outbox"):
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
     sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
     safe_contact = JSONAttribute(null=True)  # the profile a safety notice obeys (the one before a change)
+    delivery = UnicodeAttribute(null=True)  # the provider's worst news so far (set by delivery events only)
+    delivery_at = UTCDateTimeAttribute(null=True)
 
 
 class OutboundItem(OnCase, CaselineItem, discriminator="outbound"):
