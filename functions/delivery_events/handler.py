@@ -13,8 +13,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.cases import DynamoCaseRepository
 from caseline.adapters.dynamodb.delivery import DynamoSentMessages, DynamoSuppressionList
-from caseline.adapters.dynamodb.repository import DynamoCaseRepository, DynamoOutboxRepository
+from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.ses_events import parse_delivery_notification
 from caseline.config import get_settings

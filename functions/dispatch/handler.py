@@ -17,8 +17,8 @@ from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
+from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
 from caseline.adapters.queue import SqsOutboundQueue
 from caseline.adapters.sealing import KmsCodeSealer, KmsFieldSealer

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
+from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
 from caseline.observability import logger, metrics, tracer

@@ -18,8 +18,8 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
+from caseline.adapters.dynamodb.mappers import event_record
 from caseline.adapters.dynamodb.models import CaseMemberItem, EventItem, OutboundItem, PreferencesItem, SignInItem
-from caseline.adapters.dynamodb.repository import event_record
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.streams import new_image_item, old_image_item

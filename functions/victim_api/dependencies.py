@@ -21,9 +21,9 @@ from caseline.adapters.dynamodb.case_view import (
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
-from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
 from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.dynamodb.survey import DynamoSurveyStore
+from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content.articles_index import LazyArticleLibrary

@@ -10,8 +10,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.cases import DynamoCaseRepository
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import DynamoCaseRepository
 from caseline.adapters.http import install_problem_handlers
 from caseline.adapters.request import raw_body
 from caseline.adapters.secrets import SecretsManagerWebhookSecrets

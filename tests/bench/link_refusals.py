@@ -40,8 +40,8 @@ class NoIdentity:
 
 
 def seed(case_id: str, reference: str, expires: timedelta) -> None:
+    from caseline.adapters.dynamodb.mappers import access_code_item
     from caseline.adapters.dynamodb.models import CaseItem, CrimeReferenceItem, case_pk, crime_reference_pk
-    from caseline.adapters.dynamodb.repository import access_code_item
     from caseline.domain import access_code
     from caseline.domain.records import AccessCodeRecord
 

@@ -43,7 +43,8 @@ def main() -> None:
             parameters={"Environment": "bench"},
         )
         from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
-        from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
+        from caseline.adapters.dynamodb.mappers import outbox_item
+        from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
         from caseline.domain.records import OutboxMessage, OutboxStatus
         from caseline.services.journeys import RunWrites
 
@@ -67,7 +68,7 @@ def main() -> None:
             began = time.perf_counter()
             outbox.mark_sent(claimed, f"provider-{n}")
             window.append(time.perf_counter() - began)
-            plain = DynamoOutboxRepository._item(message)
+            plain = outbox_item(message)
             plain.sk = f"BASELINE#{n}"
             began = time.perf_counter()
             plain.save()

@@ -15,8 +15,8 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.case_view import DynamoAuditLog, DynamoCaseReader
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.models import CaselineItem, MessageItem, case_pk
+from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain import access_code
 from caseline.domain.errors import NotFoundError

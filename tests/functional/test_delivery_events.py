@@ -12,11 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
-from caseline.adapters.dynamodb.delivery import (
-    DynamoSuppressionList,
-    provider_pointer_item,
-    suppression_sort_key,
-)
+from caseline.adapters.dynamodb.delivery import DynamoSuppressionList, suppression_sort_key
+from caseline.adapters.dynamodb.mappers import provider_pointer_item
 from caseline.adapters.dynamodb.models import OutboxItem, VictimItem, case_pk
 from caseline.adapters.sealing import KmsCodeSealer
 from caseline.domain import access_code

@@ -11,7 +11,7 @@ from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
+from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.domain.outbound import DEADLINE_AT_RISK, OFFICER_TASK_CREATED
 from caseline.domain.records import (
     Duty,
@@ -174,7 +174,7 @@ def test_a_crash_between_sending_and_recording_never_sends_twice_and_is_reported
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a pending message, and a dispatch that dies right after the provider accepted it
-    from caseline.adapters.dynamodb import repository
+    from caseline.adapters.dynamodb import outbox as outbox_module
     from caseline.services.timers import STUCK_AFTER, report_unrecorded_sends
     from tests.unit.fakes import FixedClock
 
@@ -187,7 +187,7 @@ def test_a_crash_between_sending_and_recording_never_sends_twice_and_is_reported
     def crash(*_: object, **__: object) -> None:
         raise RuntimeError("the function was killed")
 
-    monkeypatch.setattr(repository.DynamoOutboxRepository, "mark_sent", crash)
+    monkeypatch.setattr(outbox_module.DynamoOutboxRepository, "mark_sent", crash)
     with pytest.raises(RuntimeError):
         outbox.mark_sent(claimed, sent_by_provider[0])
     monkeypatch.undo()

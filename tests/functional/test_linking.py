@@ -26,8 +26,8 @@ FORCE, CASE, REFERENCE, CODE, WRONG = "thames-valley", "TVP-L-1", "43269990001",
 
 def seed_case(force_id: str, case_id: str, reference: str, code: str | None, expires: timedelta) -> None:
     """A recorded case with its crime-reference index item and, unless ``code`` is None, a victim's code."""
+    from caseline.adapters.dynamodb.mappers import access_code_item
     from caseline.adapters.dynamodb.models import CaseItem, CrimeReferenceItem, case_pk, crime_reference_pk
-    from caseline.adapters.dynamodb.repository import access_code_item
 
     pk = case_pk(force_id, case_id)
     CaseItem(

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from caseline.adapters.dynamodb.repository import DynamoCaseRepository
+from caseline.adapters.dynamodb.cases import DynamoCaseRepository
 from caseline.domain.vocabulary import Channel
 from caseline_local.template import Template
 

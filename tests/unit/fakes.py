@@ -1,7 +1,7 @@
 """In-memory fakes for the ports in ``caseline.domain.ports``.
 
 Each fake keeps the conditional-write semantics of the DynamoDB adapter it stands in for
-(``caseline.adapters.dynamodb.repository``): writes are all-or-nothing, a condition that fails
+(``caseline.adapters.dynamodb.cases`` and ``.outbox``): writes are all-or-nothing, a condition that fails
 writes nothing, and the same key never gets written twice.
 """
 

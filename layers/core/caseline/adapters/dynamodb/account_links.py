@@ -7,7 +7,7 @@ from __future__ import annotations
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import connection
 from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, OutboundItem, case_pk
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.accounts import LinkedAccount
@@ -32,7 +32,7 @@ class DynamoAccountLinks:
     def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
         pk = case_pk(force_id, case_id)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 if notice is not None:
                     transaction.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
                 # Only the link read: a member item re-written since (the same account linked again) stays.

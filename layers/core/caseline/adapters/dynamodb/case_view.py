@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes, partition_items
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
+from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
-    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     EventItem,
@@ -25,10 +25,10 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
-from caseline.adapters.dynamodb.repository import _case_record, _victim_record, event_record
 from caseline.adapters.dynamodb.survey import survey_response
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
+from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
 
@@ -38,9 +38,9 @@ class DynamoCaseReader:
         items = partition_items(force_id, case_id)
         members = [i for i in items if isinstance(i, CaseMemberItem)]
         return CasePartition(
-            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
-            victims=[_victim_record(i) for i in items if isinstance(i, VictimItem)],
+            victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
             members={m.user_id: m.victim_id for m in members},
             messages=[
                 VictimMessage(i.force_id, i.case_id, i.message_id, i.user_id, i.text, i.sent_at)
@@ -81,7 +81,7 @@ class DynamoReadState:
         """The victim has read the case: nothing is unread for them, here and in "my cases"."""
         pk = case_pk(force_id, case_id)
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.update(
                     CaseMemberItem(pk, f"MEMBER#{user_id}"),
                     actions=[CaseMemberItem.read_at.set(at)],
@@ -112,7 +112,7 @@ class DynamoMessageStore:
             sent_at=message.sent_at,
         )
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())
                 transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
         except TransactWriteError as exc:
@@ -123,14 +123,12 @@ class DynamoMessageStore:
 
 
 class DynamoPreferencesStore:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
     def load(self, force_id: str, case_id: str, victim_id: str) -> VictimPreferences | None:
-        try:
-            item = CaselineItem.get(case_pk(force_id, case_id), f"PREFS#{victim_id}", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return VictimPreferences.from_dict(item.preferences or {}) if isinstance(item, PreferencesItem) else None
+        item = get_item(PreferencesItem, case_pk(force_id, case_id), f"PREFS#{victim_id}")
+        return VictimPreferences.from_dict(item.preferences or {}) if item is not None else None
 
     def save(
         self, force_id: str, case_id: str, victim_id: str, preferences: VictimPreferences, ask: OutboundEvent | None
@@ -142,10 +140,10 @@ class DynamoPreferencesStore:
             case_id=case_id,
             victim_id=victim_id,
             preferences=preferences.to_dict(),
-            updated_at=datetime.now(UTC),
+            updated_at=self._clock.now(),
         )
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(item)
                 if ask is not None:
                     transaction.save(outbound_item(ask), condition=OutboundItem.pk.does_not_exist())

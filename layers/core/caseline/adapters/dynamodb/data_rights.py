@@ -21,8 +21,7 @@ from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.aws import client
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
+from caseline.adapters.dynamodb.base import connection, failed_indexes
 from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
 from caseline.adapters.dynamodb.models import (
     CaselineItem,
@@ -32,7 +31,7 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import DynamoVictimCaseReader
+from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.domain.errors import StorageUnavailableError
@@ -80,17 +79,17 @@ class DynamoDataRightsStore:
         early, last = (keys[:-room], keys[-room:]) if len(keys) > room else ([], keys)
         try:
             for start in range(0, len(early), MAX_TRANSACTION_ITEMS):
-                with TransactWrite(connection=_connection()) as transaction:
+                with TransactWrite(connection=connection()) as transaction:
                     for sk in early[start : start + MAX_TRANSACTION_ITEMS]:
                         transaction.delete(MessageItem(pk, sk))
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.delete(CaseLinkItem(f"USER#{user_id}", pk), condition=CaseLinkItem.pk.exists())
                 transaction.delete(CaseMemberItem(pk, f"MEMBER#{user_id}"))
                 for sk in last:
                     transaction.delete(MessageItem(pk, sk))
                 transaction.save(audit_item(erasure))
         except TransactWriteError as exc:
-            if 0 in _failed_indexes(exc):
+            if 0 in failed_indexes(exc):
                 return None  # the link was gone already: another close got there first
             raise StorageUnavailableError() from exc
         return len(keys)

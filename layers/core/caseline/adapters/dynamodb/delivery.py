@@ -7,7 +7,7 @@ provider pointer   PROVIDER#{provider message id}      PROVIDER                (
 suppression        SUPPRESS#{force}                    {channel}#{sha256 of the normalised address}
 =================  ==================================  =========================================
 
-Dispatch writes the pointer when it records a message as sent (``provider_pointer_item``); delivery
+Dispatch writes the pointer when it records a message as sent (``mappers.provider_pointer_item``); delivery
 events read it to find the message. The suppression list holds no address in clear: an email address
 is lower-cased and stripped, a mobile number put in E.164, then hashed. The delivery result is two
 attributes on the outbox item, ``delivery`` and ``delivery_at``; its ``status`` is never changed.
@@ -16,62 +16,22 @@ attributes on the outbox item, ``delivery`` and ``delivery_at``; its ``status`` 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
-from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, case_pk
-from caseline.adapters.dynamodb.repository import _outbox_record
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
+from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.domain.contact import normalised_address
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError, StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import OutboxMessage
 from caseline.domain.vocabulary import Channel
-
-POINTER_KEPT = timedelta(days=30)
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-# The delivery result lives on the outbox item (OutboxItem does not declare it: dispatch never reads it).
-_delivery = UnicodeAttribute(attr_name="delivery")
-_delivery_at = UTCDateTimeAttribute(attr_name="delivery_at")
-
-
-class ProviderPointerItem(CaselineItem, discriminator="provider-pointer"):
-    case_id = UnicodeAttribute()
-    key = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
-    channel = UnicodeAttribute()
-    statutory = BooleanAttribute()
-    expires_at = TTLAttribute()
-
-
-class SuppressionItem(CaselineItem, discriminator="suppression"):
-    reason = UnicodeAttribute()
-    at = UTCDateTimeAttribute()
-
-
-def provider_pointer_pk(provider_message_id: str) -> str:
-    return f"PROVIDER#{provider_message_id}"
-
-
-def provider_pointer_item(
-    message: OutboxMessage, provider_message_id: str, *, statutory: bool, sent_at: datetime
-) -> ProviderPointerItem:
-    """The pointer dispatch saves, in the same transaction that marks ``message`` sent."""
-    return ProviderPointerItem(
-        provider_pointer_pk(provider_message_id),
-        "PROVIDER",
-        force_id=message.force_id,
-        case_id=message.case_id,
-        key=message.key,
-        victim_id=message.victim_id,
-        channel=message.channel,
-        statutory=statutory,
-        expires_at=sent_at + POINTER_KEPT,
-    )
 
 
 def suppression_sort_key(channel: str, address: str) -> str:
@@ -82,8 +42,9 @@ def suppression_sort_key(channel: str, address: str) -> str:
 class DynamoSuppressionList:
     """Caseline's own list (bounces, complaints) and, for SMS, SNS's list of numbers that replied STOP."""
 
-    def __init__(self, sns_client: Any) -> None:
+    def __init__(self, sns_client: Any, clock: Clock | None = None) -> None:
         self._sns = sns_client
+        self._clock = clock or SystemClock()
 
     def is_suppressed(self, force_id: str, channel: str, address: str) -> bool:
         try:
@@ -112,12 +73,12 @@ class DynamoSuppressionList:
             suppression_sort_key(channel, address),
             force_id=force_id,
             reason=reason,
-            at=datetime.now(UTC),
+            at=self._clock.now(),
         )
         try:
             item.save(condition=SuppressionItem.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
 
 
@@ -137,28 +98,23 @@ class DynamoSentMessages:
     """What delivery events need: the pointer, the case's outbox messages, and the result update."""
 
     def pointer(self, provider_message_id: str) -> ProviderPointer | None:
-        try:
-            item = CaselineItem.get(provider_pointer_pk(provider_message_id), "PROVIDER", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return _pointer_record(item, provider_message_id) if isinstance(item, ProviderPointerItem) else None
+        item = get_item(ProviderPointerItem, provider_pointer_pk(provider_message_id), "PROVIDER")
+        return _pointer_record(item, provider_message_id) if item is not None else None
 
     def record_result(self, pointer: ProviderPointer, result: DeliveryResult, at: datetime) -> bool:
         """Only ever towards worse news; the message must exist (a late event never creates an item)."""
         item = OutboxItem(case_pk(pointer.force_id, pointer.case_id), f"OUTBOX#{pointer.key}")
         replaceable = result.outranks()
-        not_yet_worse = _delivery.does_not_exist()
+        not_yet_worse = OutboxItem.delivery.does_not_exist()
         if replaceable:
-            not_yet_worse = not_yet_worse | _delivery.is_in(*(r.value for r in replaceable))
+            not_yet_worse = not_yet_worse | OutboxItem.delivery.is_in(*(r.value for r in replaceable))
         try:
             item.update(
-                actions=[_delivery.set(result.value), _delivery_at.set(at)],
+                actions=[OutboxItem.delivery.set(result.value), OutboxItem.delivery_at.set(at)],
                 condition=OutboxItem.pk.exists() & not_yet_worse,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True
@@ -168,6 +124,6 @@ class DynamoSentMessages:
             items = CaselineItem.query(
                 case_pk(force_id, case_id), CaselineItem.sk.startswith("OUTBOX#"), consistent_read=True
             )
-            return [_outbox_record(item) for item in items if isinstance(item, OutboxItem)]
+            return [outbox_record(item) for item in items if isinstance(item, OutboxItem)]
         except QueryError as exc:
             raise StorageUnavailableError() from exc

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from caseline.adapters.dynamodb.base import partition_items
+from caseline.adapters.dynamodb.mappers import case_record, effective_victims, victim_choices
 from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.dynamodb.repository import _case_record, effective_victims, victim_choices
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import OutboxStatus
 from caseline.domain.reports import REPORTER_VICTIM_ID
@@ -26,7 +26,7 @@ class DynamoDispatchReader:
         prefs = victim_choices(items).get(victim_id, VictimPreferences())
         victim = next((v for v in effective_victims(items) if v.victim_id == victim_id), None)
         return DispatchContext(
-            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             victim=victim,
             preferences=prefs,
             recent_non_statutory=_first_sends(items, victim_id),

@@ -13,8 +13,7 @@ from typing import Any
 from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
+from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, DutyItem, case_pk
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
@@ -83,7 +82,7 @@ class DynamoDutyRepository:
         try:
             item.update(actions=met_actions(force_id, met_at, met_by), condition=DutyItem.pk.exists())
         except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
 
     def _query(self, pk: str, condition: Any) -> list[Duty]:
@@ -107,12 +106,12 @@ class DynamoDutyRepository:
         if reason is not None:
             actions.append(DutyItem.reason.set(reason))
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.update(item, actions=actions, condition=DutyItem.status == duty.status.value)
                 if task is not None:
                     save_task(transaction, task)
         except TransactWriteError as exc:
-            if _failed_indexes(exc):
+            if failed_indexes(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True
@@ -136,5 +135,5 @@ class DynamoDutyRepository:
                 condition=DutyItem.status == DutyStatus.OPEN.value,
             )
         except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc

@@ -6,11 +6,27 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, partition_items
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.base import (
+    connection,
+    due_in_gsi1,
+    failed_indexes,
+    is_condition_failed,
+    partition_items,
+)
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
+from caseline.adapters.dynamodb.mappers import (
+    access_code_item,
+    case_record,
+    effective_victims,
+    event_record,
+    force_victims,
+    outbox_item,
+    victim_choices,
+)
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     CaseItem,
@@ -23,17 +39,9 @@ from caseline.adapters.dynamodb.models import (
     TimerItem,
     case_pk,
 )
-from caseline.adapters.dynamodb.repository import (
-    DynamoOutboxRepository,
-    _case_record,
-    access_code_item,
-    effective_victims,
-    event_record,
-    force_victims,
-    victim_choices,
-)
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.ports import Clock
 from caseline.domain.records import Duty, JourneyTimer, WriteOutcome
 from caseline.services.journeys import JourneyState, RunWrites
 
@@ -83,14 +91,15 @@ def _linked_accounts(items: list[CaselineItem]) -> dict[str, tuple[str, ...]]:
 
 
 class DynamoJourneyStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
         self._duties = DynamoDutyRepository()
+        self._clock = clock or SystemClock()
 
     def state(self, force_id: str, case_id: str) -> JourneyState:
         items = partition_items(force_id, case_id)
         choices = victim_choices(items)
         return JourneyState(
-            case=next((_case_record(i) for i in items if isinstance(i, CaseItem)), None),
+            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
             victims=effective_victims(items),
             linked_victims={i.victim_id for i in items if isinstance(i, CaseMemberItem)},
@@ -104,7 +113,7 @@ class DynamoJourneyStore:
 
     def apply(self, writes: RunWrites) -> WriteOutcome:
         pk = case_pk(writes.force_id, writes.case_id)
-        now = datetime.now(UTC)
+        now = self._clock.now()
         try:
             with TransactWrite(connection=connection()) as transaction:
                 if writes.run_id is not None:
@@ -123,7 +132,7 @@ class DynamoJourneyStore:
                     consumed = _timer_item(writes.consumed)
                     transaction.delete(consumed, condition=TimerItem.due_at == consumed.due_at)
                 for message in writes.messages:
-                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
+                    transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
                 for duty in writes.duties:
                     transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
                 for duty_id in writes.settled:
@@ -145,12 +154,7 @@ class DynamoJourneyStore:
         return WriteOutcome.WRITTEN
 
     def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:
-        upper = f"{now.astimezone(UTC).isoformat()}#~"
-        try:
-            items = CaselineItem.gsi1.query(f"TIMER#{force_id}", CaselineItem.gsi1sk <= upper)
-            return [_timer_record(i) for i in items if isinstance(i, TimerItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [_timer_record(i) for i in due_in_gsi1(TimerItem, f"TIMER#{force_id}", now)]
 
     def set_timer(self, timer: JourneyTimer, *, only_if_later: bool) -> None:
         item = _timer_item(timer)
@@ -158,7 +162,7 @@ class DynamoJourneyStore:
         try:
             item.save(condition=condition)
         except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
 
     def drop_timer(self, timer: JourneyTimer) -> None:

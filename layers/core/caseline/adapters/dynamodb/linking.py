@@ -13,7 +13,7 @@ from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
-from caseline.adapters.dynamodb.base import connection as _connection
+from caseline.adapters.dynamodb.base import connection, is_condition_failed
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     AttemptsItem,
@@ -76,7 +76,7 @@ class DynamoLinkRepository:
             try:
                 counter.update(actions=[AttemptsItem.attempts.add(-1)], condition=AttemptsItem.attempts > 0)
             except UpdateError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
+                if not is_condition_failed(exc):
                     raise StorageUnavailableError() from exc
 
     def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
@@ -112,7 +112,7 @@ class DynamoLinkRepository:
         if not isinstance(case, CaseItem):
             return WriteOutcome.CONFLICT
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.delete(
                     AccessCodeItem(pk, f"ACCESS#{code.victim_id}"),
                     condition=AccessCodeItem.code_hash == code.code_hash,

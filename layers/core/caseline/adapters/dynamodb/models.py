@@ -28,9 +28,17 @@ sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          
 survey         CASE#{force}#{case}             SURVEY#{victim}                  -
 session end    USER#{user}                     SESSION                          -
                CASE#{force}#{case}             SESSION#{user}                   -
+provider ptr   PROVIDER#{provider message id}  PROVIDER                         -
+suppression    SUPPRESS#{force}                {channel}#{sha256 of address}    -
+report         REPORT#{force}#{reference}      REPORT                           REPORTS#{user} / {submitted}#...
+report key     REPORTKEY#{force}#{idem. key}   REPORTKEY                        -
+report rate    REPORTRATE#IP#{sha256} or USER  {window start}                   -
+report case    REPORTCASE#{force}#{case}       REPORT#{reference}               -
 =============  ==============================  ===============================  ===============================
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
+Every item model is here (``delivery.py`` and ``reports.py`` describe their items' use). Attributes the
+same on many items come from the small mixins below (``OnCase``, ``ForVictim``, ``Expiring``).
 """
 
 from __future__ import annotations
@@ -72,6 +80,37 @@ class Gsi1(GlobalSecondaryIndex[Any]):  # type: ignore[no-untyped-call]
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class OnCase:
+    """An item of one case (on its partition, or pointing at it)."""
+
+    case_id = UnicodeAttribute()
+
+
+class ForVictim(OnCase):
+    """An item about one victim of the case."""
+
+    victim_id = UnicodeAttribute()
+
+
+class ForAccount(ForVictim):
+    """An item about the account linked to the case as one victim."""
+
+    user_id = UnicodeAttribute()
+
+
+class InJourney(ForVictim):
+    """An item of one victim's journey run, at the journey version the run keeps."""
+
+    journey_id = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+class Expiring:
+    """Removed by the table's TTL once ``expires_at`` has passed."""
+
+    expires_at = TTLAttribute()
+
+
 class CaselineItem(Model):
     class Meta:
         table_name = _settings.table_name
@@ -87,10 +126,9 @@ class CaselineItem(Model):
     gsi1 = Gsi1()
 
 
-class CaseItem(CaselineItem, discriminator="case"):
+class CaseItem(OnCase, CaselineItem, discriminator="case"):
     """Crime fields are null while only events that came before ``crime.recorded`` are stored."""
 
-    case_id = UnicodeAttribute()
     crime_reference = UnicodeAttribute(null=True)
     category = UnicodeAttribute(null=True)
     flags = JSONAttribute()
@@ -102,9 +140,7 @@ class CaseItem(CaselineItem, discriminator="case"):
     updated_at = UTCDateTimeAttribute(null=True)
 
 
-class VictimItem(CaselineItem, discriminator="victim"):
-    case_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
+class VictimItem(ForVictim, CaselineItem, discriminator="victim"):
     name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
     mobile = UnicodeAttribute(null=True)
@@ -115,8 +151,7 @@ class VictimItem(CaselineItem, discriminator="victim"):
     sequence = NumberAttribute(default=0)
 
 
-class EventItem(CaselineItem, discriminator="event"):
-    case_id = UnicodeAttribute()
+class EventItem(OnCase, CaselineItem, discriminator="event"):
     sequence = NumberAttribute()
     event_id = UnicodeAttribute()
     event_type = UnicodeAttribute()
@@ -126,16 +161,13 @@ class EventItem(CaselineItem, discriminator="event"):
     data = JSONAttribute()
 
 
-class ReceiptItem(CaselineItem, discriminator="receipt"):
+class ReceiptItem(Expiring, CaselineItem, discriminator="receipt"):
     webhook_id = UnicodeAttribute()
     received_at = UTCDateTimeAttribute()
-    expires_at = TTLAttribute()
 
 
-class OutboxItem(CaselineItem, discriminator="outbox"):
-    case_id = UnicodeAttribute()
+class OutboxItem(ForVictim, CaselineItem, discriminator="outbox"):
     key = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
     channel = UnicodeAttribute()
     template_id = UnicodeAttribute()
     personalisation = JSONAttribute()
@@ -151,10 +183,11 @@ class OutboxItem(CaselineItem, discriminator="outbox"):
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
     sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
     safe_contact = JSONAttribute(null=True)  # the profile a safety notice obeys (the one before a change)
+    delivery = UnicodeAttribute(null=True)  # the provider's worst news so far (set by delivery events only)
+    delivery_at = UTCDateTimeAttribute(null=True)
 
 
-class OutboundItem(CaselineItem, discriminator="outbound"):
-    case_id = UnicodeAttribute()
+class OutboundItem(OnCase, CaselineItem, discriminator="outbound"):
     outbound_id = UnicodeAttribute()
     event_type = UnicodeAttribute()
     data = JSONAttribute()
@@ -164,8 +197,7 @@ class OutboundItem(CaselineItem, discriminator="outbound"):
     delivered_at = UTCDateTimeAttribute(null=True)
 
 
-class DutyItem(CaselineItem, discriminator="duty"):
-    case_id = UnicodeAttribute()
+class DutyItem(OnCase, CaselineItem, discriminator="duty"):
     duty_id = UnicodeAttribute()
     right = UnicodeAttribute()
     due_on = UnicodeAttribute()
@@ -179,102 +211,80 @@ class DutyItem(CaselineItem, discriminator="duty"):
     reason = UnicodeAttribute(null=True)
 
 
-class JourneyRunItem(CaselineItem, discriminator="run"):
+class JourneyRunItem(InJourney, CaselineItem, discriminator="run"):
     """A victim entered a journey (its version is the one the run keeps); exists once per run key."""
 
-    case_id = UnicodeAttribute()
-    journey_id = UnicodeAttribute()
-    version = NumberAttribute()
-    victim_id = UnicodeAttribute()
     started_at = UTCDateTimeAttribute()
 
 
-class TimerItem(CaselineItem, discriminator="timer"):
+class TimerItem(InJourney, CaselineItem, discriminator="timer"):
     """A waiting run or a "no news yet" cadence; the sweep finds due ones through gsi1."""
 
-    case_id = UnicodeAttribute()
     timer_id = UnicodeAttribute()
     due_at = UTCDateTimeAttribute()
-    journey_id = UnicodeAttribute()
-    version = NumberAttribute()
     step = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
     run_key = UnicodeAttribute()
     event_sequence = NumberAttribute()
 
 
-class TaskItem(CaselineItem, discriminator="task"):
-    case_id = UnicodeAttribute()
+class TaskItem(OnCase, CaselineItem, discriminator="task"):
     task_id = UnicodeAttribute()
     reason = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     detail = JSONAttribute()
 
 
-class AccessCodeItem(CaselineItem, discriminator="access-code"):
-    case_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
+class AccessCodeItem(ForVictim, Expiring, CaselineItem, discriminator="access-code"):
     code_hash = UnicodeAttribute()
-    expires_at = TTLAttribute()
 
 
-class CrimeReferenceItem(CaselineItem, discriminator="crime-reference"):
+class CrimeReferenceItem(OnCase, CaselineItem, discriminator="crime-reference"):
     """Finds a case from the crime reference a victim types in (several forces may share a number)."""
 
-    case_id = UnicodeAttribute()
     crime_reference = UnicodeAttribute(null=True)
 
 
-class CaseMemberItem(CaselineItem, discriminator="member"):
+class CaseMemberItem(ForAccount, CaselineItem, discriminator="member"):
     """The reverse of a link, on the case's partition: who may see this case (one read checks it)."""
 
-    case_id = UnicodeAttribute()
-    user_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
     linked_at = UTCDateTimeAttribute()
     read_at = UTCDateTimeAttribute(null=True)
     last_signed_in_at = UTCDateTimeAttribute(null=True)  # set by the sign-in trigger
 
 
-class PreferencesItem(CaselineItem, discriminator="preferences"):
+class PreferencesItem(ForVictim, CaselineItem, discriminator="preferences"):
     """A victim's own contact choices for one case (combined with the force's profile when sending)."""
 
-    case_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
     preferences = JSONAttribute()
     updated_at = UTCDateTimeAttribute()
 
 
-class MessageItem(CaselineItem, discriminator="message"):
+class MessageItem(OnCase, CaselineItem, discriminator="message"):
     """A message a victim sent about their case. Stored as text, always rendered escaped."""
 
-    case_id = UnicodeAttribute()
     message_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     text = UnicodeAttribute()
     sent_at = UTCDateTimeAttribute()
 
 
-class AuditItem(CaselineItem, discriminator="audit"):
+class AuditItem(OnCase, CaselineItem, discriminator="audit"):
     """Consultation log (Data Protection Act 2018 s.62): who read which case's data, when and why."""
 
-    case_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     action = UnicodeAttribute()
     reason = UnicodeAttribute()
     at = UTCDateTimeAttribute()
 
 
-class AttemptsItem(CaselineItem, discriminator="attempts"):
+class AttemptsItem(Expiring, CaselineItem, discriminator="attempts"):
     """Failed link attempts in one fixed window for a crime reference or an account (conditional ADD)."""
 
     attempts = NumberAttribute(default=0)
-    expires_at = TTLAttribute()
 
 
-class CaseLinkItem(CaselineItem, discriminator="link"):
+class CaseLinkItem(OnCase, CaselineItem, discriminator="link"):
     user_id = UnicodeAttribute()
-    case_id = UnicodeAttribute()
     crime_reference = UnicodeAttribute()
     category = UnicodeAttribute()
     stage = UnicodeAttribute()
@@ -282,22 +292,18 @@ class CaseLinkItem(CaselineItem, discriminator="link"):
     unread = NumberAttribute(default=0)
 
 
-class SessionEndItem(CaselineItem, discriminator="session-end"):
+class SessionEndItem(Expiring, CaselineItem, discriminator="session-end"):
     """The account's sessions that began before ``valid_after`` are over (sign out everywhere, quick exit,
     account closure). On the account's partition and on each case it had linked, so the read each route
     already makes carries it. Kept until no token from an ended session can still be presented."""
 
     user_id = UnicodeAttribute()
     valid_after = UTCDateTimeAttribute()
-    expires_at = TTLAttribute()
 
 
-class SurveyItem(CaselineItem, discriminator="survey"):
+class SurveyItem(ForAccount, CaselineItem, discriminator="survey"):
     """A victim's answers to the closing survey: one per victim per case, written with its outbound event."""
 
-    case_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
-    user_id = UnicodeAttribute()
     satisfaction = NumberAttribute()
     kept_informed = NumberAttribute()
     easy_to_use = NumberAttribute()
@@ -305,11 +311,61 @@ class SurveyItem(CaselineItem, discriminator="survey"):
     answered_at = UTCDateTimeAttribute()
 
 
-class SignInItem(CaselineItem, discriminator="sign-in"):
+class SignInItem(ForAccount, Expiring, CaselineItem, discriminator="sign-in"):
     """A linked account signed in on this UK day (written once; the journeys stream sends the notice)."""
 
-    case_id = UnicodeAttribute()
-    user_id = UnicodeAttribute()
-    victim_id = UnicodeAttribute()
     signed_in_at = UTCDateTimeAttribute()
-    expires_at = TTLAttribute()
+
+
+# ---------------------------------------------------------------- delivery (see delivery.py)
+
+
+class ProviderPointerItem(ForVictim, Expiring, CaselineItem, discriminator="provider-pointer"):
+    """From the provider's message id back to the outbox message it sent (for delivery events)."""
+
+    key = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    statutory = BooleanAttribute()
+
+
+class SuppressionItem(CaselineItem, discriminator="suppression"):
+    """An address no message may go to (a bounce or a complaint); the first reason stays."""
+
+    reason = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+# ---------------------------------------------------------------- online reports (see reports.py)
+
+
+class ReportItem(CaselineItem, discriminator="report"):
+    reference = UnicodeAttribute()
+    category = UnicodeAttribute()
+    submitted_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    user_id = UnicodeAttribute(null=True)
+    sequence = NumberAttribute(default=0)
+    crime_reference = UnicodeAttribute(null=True)
+    case_id = UnicodeAttribute(null=True)
+    victim_id = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    where_to_go = UnicodeAttribute(null=True)
+    linked = BooleanAttribute(default=False)
+    details = JSONAttribute()  # the members that are not personal (category, when, CCTV ...)
+    sealed = JSONAttribute()  # the personal members, KMS-encrypted with context {force, report}
+
+
+class ReportKeyItem(Expiring, CaselineItem, discriminator="report-key"):
+    """An idempotency key: the same form submitted again gets the same reference."""
+
+    reference = UnicodeAttribute()
+
+
+class ReportRateItem(Expiring, CaselineItem, discriminator="report-rate"):
+    submissions = NumberAttribute(default=0)
+
+
+class ReportCaseItem(OnCase, CaselineItem, discriminator="report-case"):
+    """A recorded report whose case is not recorded yet: crime.recorded links the reporter."""
+
+    reference = UnicodeAttribute()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from pynamodb.exceptions import PutError, UpdateError
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
-
-from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.models import OutboundItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent, OutboundStatus
+from caseline.domain.ports import Clock
 from caseline.domain.records import WriteOutcome
 
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 REPORT_OUTBOUND_PREFIX = "report-"
 
 
@@ -51,25 +51,21 @@ def outbound_item(event: OutboundEvent) -> OutboundItem:
 
 
 class DynamoOutboundRepository:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self._clock = clock or SystemClock()
+
     def create(self, event: OutboundEvent) -> WriteOutcome:
         try:
             outbound_item(event).save(condition=OutboundItem.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
 
     def get(self, force_id: str, case_id: str, outbound_id: str) -> OutboundEvent | None:
-        try:
-            item = CaselineItem.get(
-                outbound_pk(force_id, case_id, outbound_id), f"OUTBOUND#{outbound_id}", consistent_read=True
-            )
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return outbound_record(item) if isinstance(item, OutboundItem) else None
+        item = get_item(OutboundItem, outbound_pk(force_id, case_id, outbound_id), f"OUTBOUND#{outbound_id}")
+        return outbound_record(item) if item is not None else None
 
     def _update(self, event: OutboundEvent, actions: list[object], condition: object | None = None) -> bool:
         item = OutboundItem(
@@ -78,7 +74,7 @@ class DynamoOutboundRepository:
         try:
             item.update(actions=actions, condition=condition)  # type: ignore[arg-type]
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True
@@ -96,7 +92,7 @@ class DynamoOutboundRepository:
             [
                 OutboundItem.status.set(OutboundStatus.DELIVERED.value),
                 OutboundItem.attempts.set(attempts),
-                OutboundItem.delivered_at.set(datetime.now(UTC)),
+                OutboundItem.delivered_at.set(self._clock.now()),
             ],
             OutboundItem.pk.exists(),
         )

@@ -21,12 +21,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.attributes import UTCDateTimeAttribute as _Time
 from pynamodb.exceptions import (
     DeleteError,
-    DoesNotExist,
-    GetError,
     PutError,
     QueryError,
     TransactWriteError,
@@ -34,7 +30,8 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes
+from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, is_condition_failed
+from caseline.adapters.dynamodb.mappers import outbox_item, receipt_item
 from caseline.adapters.dynamodb.models import (
     CaseItem,
     CaselineItem,
@@ -42,10 +39,13 @@ from caseline.adapters.dynamodb.models import (
     CaseMemberItem,
     OutboxItem,
     ReceiptItem,
+    ReportCaseItem,
+    ReportItem,
+    ReportKeyItem,
+    ReportRateItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.adapters.dynamodb.repository import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -53,47 +53,10 @@ from caseline.domain.records import OutboxMessage, VictimContact, WebhookReceipt
 from caseline.domain.reports import ReportRecord, ReportStatus, reporter_contact
 
 KEY_KEPT = timedelta(days=7)
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def report_pk(force_id: str, reference: str) -> str:
     return f"REPORT#{force_id}#{reference}"
-
-
-class ReportItem(CaselineItem, discriminator="report"):
-    reference = UnicodeAttribute()
-    category = UnicodeAttribute()
-    submitted_at = _Time()
-    status = UnicodeAttribute()
-    user_id = UnicodeAttribute(null=True)
-    sequence = NumberAttribute(default=0)
-    crime_reference = UnicodeAttribute(null=True)
-    case_id = UnicodeAttribute(null=True)
-    victim_id = UnicodeAttribute(null=True)
-    reason = UnicodeAttribute(null=True)
-    where_to_go = UnicodeAttribute(null=True)
-    linked = BooleanAttribute(default=False)
-    details = JSONAttribute()  # the members that are not personal (category, when, CCTV ...)
-    sealed = JSONAttribute()  # the personal members, KMS-encrypted with context {force, report}
-
-
-class ReportKeyItem(CaselineItem, discriminator="report-key"):
-    """An idempotency key: the same form submitted again gets the same reference."""
-
-    reference = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
-class ReportRateItem(CaselineItem, discriminator="report-rate"):
-    submissions = NumberAttribute(default=0)
-    expires_at = TTLAttribute()
-
-
-class ReportCaseItem(CaselineItem, discriminator="report-case"):
-    """A recorded report whose case is not recorded yet: crime.recorded links the reporter."""
-
-    reference = UnicodeAttribute()
-    case_id = UnicodeAttribute()
 
 
 def _record(item: ReportItem) -> ReportRecord:
@@ -126,13 +89,8 @@ class DynamoReportStore:
 
     # ------------------------------------------------------------------ submitting
     def reference_for(self, force_id: str, idempotency_key: str) -> str | None:
-        try:
-            item = CaselineItem.get(f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return item.reference if isinstance(item, ReportKeyItem) else None
+        item = get_item(ReportKeyItem, f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY")
+        return item.reference if item is not None else None
 
     def create(
         self,
@@ -182,7 +140,7 @@ class DynamoReportStore:
                 transaction.save(key, condition=ReportKeyItem.pk.does_not_exist())
                 transaction.save(outbound_row, condition=CaselineItem.pk.does_not_exist())
                 for message in messages:
-                    transaction.save(DynamoOutboxRepository._item(message), condition=OutboxItem.pk.does_not_exist())
+                    transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
         except TransactWriteError as exc:
             failed = failed_indexes(exc)
             if 1 in failed:
@@ -206,20 +164,15 @@ class DynamoReportStore:
                 condition=ReportRateItem.submissions.does_not_exist() | (ReportRateItem.submissions < limit),
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         return True
 
     # ------------------------------------------------------------------ reading
     def get(self, force_id: str, reference: str) -> ReportRecord | None:
-        try:
-            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return _record(item) if isinstance(item, ReportItem) else None
+        item = get_item(ReportItem, report_pk(force_id, reference), "REPORT")
+        return _record(item) if item is not None else None
 
     def for_user(self, user_id: str) -> list[ReportRecord]:
         try:
@@ -246,7 +199,7 @@ class DynamoReportStore:
                 condition=ReportItem.user_id == user_id,
             )
         except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED:
+            if is_condition_failed(exc):
                 return False
             raise StorageUnavailableError() from exc
         if record.case_id and not record.linked:  # recorded before its case: nobody is waiting any more
@@ -259,13 +212,8 @@ class DynamoReportStore:
     def open(self, force_id: str, reference: str) -> tuple[ReportRecord, dict[str, Any]] | None:
         """The report with its personal fields decrypted (delivery to the force and its own reporter's
         download of their data only)."""
-        try:
-            item = CaselineItem.get(report_pk(force_id, reference), "REPORT", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        if not isinstance(item, ReportItem):
+        item = get_item(ReportItem, report_pk(force_id, reference), "REPORT")
+        if item is None:
             return None
         personal = self.sealer.open(force_id, reference, list(item.sealed or []))
         return _record(item), {**dict(item.details or {}), **personal}
@@ -287,18 +235,10 @@ class DynamoReportStore:
     # ------------------------------------------------------------------ the force's answers
     def apply(self, receipt: WebhookReceipt, record: ReportRecord, *, expected_sequence: int) -> WriteOutcome:
         """Store the force's newest news about a report with the webhook receipt, in one transaction."""
-        receipt_row = ReceiptItem(
-            f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
-            "RECEIPT",
-            force_id=receipt.force_id,
-            webhook_id=receipt.webhook_id,
-            received_at=receipt.received_at,
-            expires_at=receipt.expires_at,
-        )
         report = ReportItem(report_pk(record.force_id, record.reference), "REPORT")
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(receipt_row, condition=ReceiptItem.pk.does_not_exist())
+                transaction.save(receipt_item(receipt), condition=ReceiptItem.pk.does_not_exist())
                 transaction.update(
                     report,
                     actions=[
@@ -350,13 +290,8 @@ class DynamoReportStore:
         if not (record.user_id and record.case_id and record.victim_id):
             return False
         pk = case_pk(record.force_id, record.case_id)
-        try:
-            case = CaselineItem.get(pk, "CASE", consistent_read=True)
-        except DoesNotExist:
-            return False
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        if not isinstance(case, CaseItem) or not case.crime_reference:
+        case = get_item(CaseItem, pk, "CASE")
+        if case is None or not case.crime_reference:
             return False
         try:
             with TransactWrite(connection=connection()) as transaction:

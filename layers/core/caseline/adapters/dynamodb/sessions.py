@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError
+from pynamodb.exceptions import PutError
 
-from caseline.adapters.dynamodb.models import CaselineItem, SessionEndItem, case_pk
+from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.models import SessionEndItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.sessions import SESSION_MARK_KEPT
 
@@ -21,7 +22,7 @@ def _save(item: SessionEndItem) -> None:
     try:
         item.save(condition=newer)
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if is_condition_failed(exc):
             return  # a later instant is already recorded
         raise StorageUnavailableError("the sign-out could not be recorded") from exc
 
@@ -29,13 +30,8 @@ def _save(item: SessionEndItem) -> None:
 class DynamoSessionStore:
     def account_ended(self, user_id: str) -> datetime | None:
         """When the account's sessions last ended (one consistent GetItem), or None."""
-        try:
-            item = CaselineItem.get(f"USER#{user_id}", ACCOUNT_SK, consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as exc:
-            raise StorageUnavailableError() from exc
-        return item.valid_after if isinstance(item, SessionEndItem) else None
+        item = get_item(SessionEndItem, f"USER#{user_id}", ACCOUNT_SK)
+        return item.valid_after if item is not None else None
 
     def end_sessions(self, user_id: str, valid_after: datetime, cases: Sequence[tuple[str, str]]) -> None:
         """Mark every linked case first, the account last: a failure part-way leaves the account's own

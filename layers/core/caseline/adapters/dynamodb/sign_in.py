@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
+from caseline.adapters.dynamodb.base import is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, SignInItem, case_pk
 from caseline.domain.accounts import CaseMembership
 from caseline.domain.errors import StorageUnavailableError
@@ -46,7 +47,7 @@ class DynamoSignInStore:
                 actions=[CaseMemberItem.last_signed_in_at.set(signed_in_at)], condition=CaseMemberItem.pk.exists()
             )
         except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
+            if not is_condition_failed(exc):
                 raise StorageUnavailableError() from exc
         item = SignInItem(
             case_pk(membership.force_id, membership.case_id),
@@ -61,7 +62,7 @@ class DynamoSignInStore:
         try:
             item.save(condition=SignInItem.pk.does_not_exist())
         except PutError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            if is_condition_failed(exc):
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection as _connection
-from caseline.adapters.dynamodb.base import failed_indexes as _failed_indexes
+from caseline.adapters.dynamodb.base import connection, failed_indexes
 from caseline.adapters.dynamodb.models import OutboundItem, SurveyItem, case_pk
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.errors import StorageUnavailableError
@@ -53,11 +52,11 @@ class DynamoSurveyStore:
     def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
         """DUPLICATE when this victim has answered already (the answers or their event exist)."""
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=connection()) as transaction:
                 transaction.save(survey_item(response), condition=SurveyItem.pk.does_not_exist())
                 transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
         except TransactWriteError as exc:
-            if _failed_indexes(exc):  # a condition failed: not a conflict between concurrent writers
+            if failed_indexes(exc):  # a condition failed: not a conflict between concurrent writers
                 return WriteOutcome.DUPLICATE
             raise StorageUnavailableError() from exc
         return WriteOutcome.WRITTEN
