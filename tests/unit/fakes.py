@@ -284,6 +284,12 @@ class FakeOutboxRepository:
         if fallback is not None:
             self.put_message(fallback)
 
+    def mark_fell_back(self, message: OutboxMessage, reason: str, fallback: OutboxMessage | None) -> None:
+        self._finish(message, OutboxStatus.FAILED, None)
+        self.reasons[message.key] = reason
+        if fallback is not None:
+            self.put_message(fallback)
+
     def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
         self._finish(message, OutboxStatus.DEFERRED, None, send_after=send_after)
         if failed_attempt:

@@ -116,6 +116,11 @@ class OutboxRepository(Protocol):
         created in the same write."""
         ...
 
+    def mark_fell_back(self, message: OutboxMessage, reason: str, fallback: OutboxMessage | None) -> None:
+        """FAILED with ``reason`` and no task: the same content goes another way (``fallback``, created in the
+        same write, or a message of the same step already planned on that channel), which meets its duty."""
+        ...
+
     def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
         """Hold a claimed message until ``send_after`` (safe hours, quiet hours, the cap, or a backoff
         after a provider failure, counted when ``failed_attempt``)."""

@@ -92,10 +92,11 @@ def _task(message: OutboxMessage, reason: str, clock: Clock) -> OfficerTask:
 
 
 def _fall_back(message: OutboxMessage, other: OtherChannel, env: DispatchEnvironment, reason: str) -> None:
-    """Plan the same statutory message on ``other`` (with a task), unless the step is going that way
-    already (the task alone), so the victim is never sent it twice."""
+    """Plan the same statutory message on ``other``, unless the step is going that way already, so the
+    victim is never sent it twice. No officer task: the content still reaches the victim, and if the other
+    channel fails in turn, that failure tasks the officer."""
     if other.planned:
-        env.outbox.mark_failed(message, _task(message, reason, env.clock))
+        env.outbox.mark_fell_back(message, reason, None)
         return
     resent = replace(
         message,
@@ -106,7 +107,7 @@ def _fall_back(message: OutboxMessage, other: OtherChannel, env: DispatchEnviron
         provider_message_id=None,
         send_after=None,
     )
-    env.outbox.mark_failed(message, _task(message, reason, env.clock), resent)
+    env.outbox.mark_fell_back(message, reason, resent)
 
 
 def _failed(message: OutboxMessage, other: OtherChannel | None, env: DispatchEnvironment) -> DispatchOutcome:

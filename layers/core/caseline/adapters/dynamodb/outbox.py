@@ -169,6 +169,17 @@ class DynamoOutboxRepository:
             also_save=[outbox_item(fallback)] if fallback else (),
         )
 
+    def mark_fell_back(self, message: OutboxMessage, reason: str, fallback: OutboxMessage | None) -> None:
+        """FAILED with the reason and no task (the same content goes another way), with the fallback message
+        if any in the same transaction."""
+        self._finish(
+            message,
+            OutboxStatus.FAILED,
+            [OutboxItem.reason.set(reason)],
+            None,
+            also_save=[outbox_item(fallback)] if fallback else (),
+        )
+
     def defer(self, message: OutboxMessage, send_after: datetime, *, failed_attempt: bool = False) -> None:
         """Held messages sit in the sparse gsi1 under DEFERRED#{force}, ordered by when they may go.
         ``failed_attempt``: held because the provider failed for now (counted, for the backoff)."""
