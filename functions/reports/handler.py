@@ -18,7 +18,7 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
-from caseline.adapters.request import caller, raw_body
+from caseline.adapters.request import caller, client_address, raw_body
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
@@ -78,7 +78,7 @@ def _submit(user_id: str | None) -> Response[Any]:
     # The address of the connection API Gateway accepted, never a client-supplied X-Forwarded-For (behind
     # the portal's CloudFront distribution this is CloudFront's address: docs/api.md).
     event = app.current_event
-    source_ip = event.request_context.identity.source_ip
+    source_ip = client_address(event)
     try:
         result = report_service.submit(
             raw_body(event), user_id=user_id, source_ip=source_ip, forces=forces, store=store, keyer=keyer, clock=clock

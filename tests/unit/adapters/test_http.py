@@ -10,7 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from caseline.adapters.http import problem_for
-from caseline.adapters.request import caller, caller_email, claims, raw_body
+from caseline.adapters.request import caller, caller_email, claims, client_address, raw_body
 from caseline.domain.errors import ConflictError, SignatureInvalidError, UnauthenticatedError, ValidationFailedError
 from caseline.domain.reports import REPORT_FRAUD_URL, FieldError, ReportElsewhereError, ReportInvalidError
 from caseline.services.reports import RateLimitedError
@@ -87,3 +87,22 @@ def test_the_caller_is_the_token_subject_and_none_is_a_401() -> None:
     assert claims(_event()) == {}
     with pytest.raises(UnauthenticatedError):
         caller(_event(requestContext={"authorizer": {"claims": {"email": "a@example.org"}}}))
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"CloudFront-Viewer-Address": "198.51.100.10:46532"}, "198.51.100.10"),
+        ({"cloudfront-viewer-address": "2001:db8::1:46532"}, "2001:db8::1"),  # IPv6, then the port
+        ({"CloudFront-Viewer-Address": "[2001:db8::7]:443"}, "2001:db8::7"),
+        ({"CloudFront-Viewer-Address": "not-an-address:1"}, "203.0.113.9"),  # unreadable: the connection's
+        ({"CloudFront-Viewer-Address": "198.51.100.10"}, "203.0.113.9"),  # no port: not CloudFront's form
+        ({"X-Forwarded-For": "198.51.100.99"}, "203.0.113.9"),  # what a client says is never read
+        ({}, "203.0.113.9"),
+    ],
+)
+def test_the_client_address_is_the_viewers_behind_cloudfront_else_the_connections(
+    headers: dict[str, str], expected: str
+) -> None:
+    event = APIGatewayProxyEvent({"headers": headers, "requestContext": {"identity": {"sourceIp": "203.0.113.9"}}})
+    assert client_address(event) == expected

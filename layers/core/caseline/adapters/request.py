@@ -7,6 +7,7 @@ passed on as claims: never a parameter, never a header the handler reads itself.
 from __future__ import annotations
 
 import base64
+import ipaddress
 from typing import TYPE_CHECKING, Any
 
 from caseline.domain.sessions import Token, token_from_claims
@@ -43,3 +44,24 @@ def optional_caller(event: APIGatewayProxyEvent) -> Token | None:
 def caller_email(event: APIGatewayProxyEvent) -> str | None:
     email = claims(event).get("email")
     return str(email) if email else None
+
+
+# Set by CloudFront on each request it forwards, replacing any a viewer sent: "198.51.100.10:46532" or
+# "2001:db8::1:46532" (the viewer's address, then its source port).
+VIEWER_ADDRESS = "CloudFront-Viewer-Address"
+
+
+def client_address(event: APIGatewayProxyEvent) -> str | None:
+    """The caller's own address, for per-address limits. Through the portal's distribution, API Gateway's
+    source IP is a CloudFront edge's, shared by everyone behind it, so the viewer's address comes from
+    ``CloudFront-Viewer-Address``; the API's web ACL admits victims' routes only with the distribution's
+    origin-verify header, so no direct caller can set it (except in ``WafMode=COUNT``: docs/runbook.md).
+    Without the header (the local stack, a force's direct call) it is the connection's address."""
+    sent = event.get_header_value(VIEWER_ADDRESS, case_sensitive=False) or ""
+    address, _, port = sent.rpartition(":")
+    if port.isdigit():
+        try:
+            return str(ipaddress.ip_address(address.strip("[]")))
+        except ValueError:
+            pass  # not an address: the connection's, as without the header
+    return event.request_context.identity.source_ip
