@@ -3,13 +3,9 @@ through the safe-contact gate; new outbound events (victim to force) are relayed
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
@@ -25,7 +21,7 @@ from caseline.adapters.sealing import KmsCodeSealer, KmsFieldSealer
 from caseline.adapters.streams import new_image_item
 from caseline.config import get_settings
 from caseline.content import message_templates, template_info
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import batch_entry, logger, metrics
 from caseline.services.dispatch import DispatchEnvironment, dispatch_message
 from caseline.services.outbound import relay
 
@@ -67,8 +63,4 @@ def record_handler(record: DynamoDBRecord) -> str:
     return outcome.value
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+lambda_handler = batch_entry(processor, record_handler)

@@ -5,13 +5,9 @@ away from the accounts of a victim who is (now) high-risk."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
@@ -27,7 +23,7 @@ from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
 from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED
 from caseline.domain.preferences import VictimPreferences
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import batch_entry, logger, metrics
 from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_journeys
 from caseline.services.notices import (
     preference_change,
@@ -95,8 +91,4 @@ def record_handler(record: DynamoDBRecord) -> str:
     return outcome.value
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+lambda_handler = batch_entry(processor, record_handler)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
@@ -18,7 +14,7 @@ from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.domain.errors import RetryableError
 from caseline.domain.outbound import backoff_seconds, from_message
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import batch_entry, logger, metrics
 from caseline.services.outbound import deliver
 
 settings = get_settings()
@@ -62,8 +58,4 @@ def record_handler(record: SQSRecord) -> str:
     return outcome.value
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+lambda_handler = batch_entry(processor, record_handler)
