@@ -38,7 +38,7 @@ forces = report_settings(settings.forces)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built on first use, as the route needs it
 
 
 class ReportSubmitted(_Model):

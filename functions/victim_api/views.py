@@ -28,7 +28,8 @@ Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]  # a for
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", from_attributes=True)
+    # Built on first use: a request needs the models of its route only, not all of them at cold start.
+    model_config = ConfigDict(extra="forbid", from_attributes=True, defer_build=True)
 
 
 # --- Cases ----------------------------------------------------------------------------------------------
