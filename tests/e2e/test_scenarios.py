@@ -278,3 +278,27 @@ def test_a_victim_whose_email_bounces_is_reached_by_text_and_nobody_is_tasked(cl
     assert sorted(email_keys.values()) == [("failed", "address-suppressed"), ("skipped", "suppressed")]
     # And no officer task for content that reached the victim by text
     assert not {"email-bounced", "address-suppressed"} & {i["reason"]["S"] for i in case.items("TASK#")}
+
+
+def test_a_charge_sent_before_the_crime_was_recorded_is_told_after_the_confirmation(clock: LocalStack) -> None:
+    # Given a force whose system posts the charge (its event 2) before the crime is recorded (its event 1)
+    case = Case(clock, "thames-valley", "early").at(MONDAY)
+    case.sequence = 1
+    case.send(build.suspect_charged)
+    assert case.items("OUTBOX#") == []  # nobody to tell yet: the victim comes with the recording
+    case.sequence = 0
+    case.at(MONDAY + timedelta(minutes=10)).send(build.crime_recorded, category="burglary")
+    # Then the victim is told of the recording and of the charge, each once on each channel, in that order
+    sent_items = sorted(
+        (i["sent_at"]["S"], i["rendered_template"]["S"], i["channel"]["S"])
+        for i in case.items("OUTBOX#")
+        if i["status"]["S"] == "sent"
+    )
+    templates = [template for _, template, _ in sent_items]
+    charged = [t for t in templates if t.startswith("suspect-charged")]
+    assert sorted(templates.count(t) for t in set(templates)) == [2] * len(set(templates))  # email and SMS, once
+    assert "confirmation-burglary" in templates and len(set(charged)) == 1
+    first_charge = min(at for at, template, _ in sent_items if template in charged)
+    assert max(at for at, template, _ in sent_items if template == "confirmation-burglary") <= first_charge
+    # And the charge started its Right 6 duty
+    assert any(i["right"]["S"] == "right-6-suspect-information" for i in case.items("DUTY#"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseline.domain.sms import GSM_BASIC, GSM_EXTENSION, SmsSize, non_gsm_characters, sms_size
+from caseline.domain.sms import GSM_BASIC, GSM_EXTENSION, SmsSize, as_gsm7, non_gsm_characters, sms_size
+from caseline.domain.templates import MessageTemplate, render
 
 
 @pytest.mark.parametrize(
@@ -136,3 +139,46 @@ def test_property_segments_are_enough_for_the_characters(text: str) -> None:
         assert size.characters > single
         assert size.characters <= size.segments * per_part
         assert size.characters > (size.segments - 1) * per_part - size.segments
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        ("Victim Support \u2013 Thames Valley", "Victim Support - Thames Valley"),  # en dash
+        ("Siân O\u2019Connor", "Sian O'Connor"),  # â is not GSM-7; a curly apostrophe
+        ("\u201cTrial\u201d \u2014 Reading Crown Court\u2026", '"Trial" - Reading Crown Court...'),
+        ("Łukasz Żółć", "Lukasz Zolc"),
+        ("José Müller", "José Müller"),  # GSM-7 has é and ü: kept as written
+        ("10\u00a0Downing\u202fStreet", "10 Downing Street"),
+    ],
+)
+def test_force_data_is_mapped_to_its_gsm7_equivalent(sent: str, expected: str) -> None:
+    assert as_gsm7(sent) == expected
+    assert non_gsm_characters(as_gsm7(sent)) == []
+
+
+def test_a_value_with_no_gsm7_equivalent_is_kept_as_written() -> None:
+    assert as_gsm7("محمد 😀") == "محمد 😀"  # never garbled: the text goes as UCS-2
+
+
+# Letters, digits and spaces of Latin-1 and Latin Extended-A, as names and addresses hold them (not the
+# micro sign, a unit: its equivalent is Greek)
+LATIN_LETTERS = [
+    c for c in map(chr, range(0x20, 0x180)) if (unicodedata.category(c)[0] in "LNZ" or c in ".,'-") and c != "\u00b5"
+]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(LATIN_LETTERS + list("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")), max_size=80)
+)
+def test_any_name_in_latin_letters_becomes_gsm7(value: str) -> None:
+    assert non_gsm_characters(as_gsm7(value)) == []
+
+
+def test_an_sms_is_rendered_with_gsm7_values_and_an_email_keeps_them() -> None:
+    values = {"support": "Victim Support \u2013 Thames Valley"}
+    sms = render(MessageTemplate("t", "sms", "Call ((support))."), values)
+    email = render(MessageTemplate("t", "email", "Call ((support)).", subject="Help"), values)
+    assert sms.text == "Call Victim Support - Thames Valley."
+    assert sms_size(sms.text) == SmsSize("GSM-7", len(sms.text), 1)
+    assert email.text == "Call Victim Support \u2013 Thames Valley."

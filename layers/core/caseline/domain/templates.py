@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from caseline.domain.errors import ValidationFailedError
+from caseline.domain.sms import as_gsm7
 
 _OPTIONAL_START = re.compile(r"\(\(([a-z_][a-z0-9_]*)\?\?")
 _PLACEHOLDER = re.compile(r"\(\(([a-z_][a-z0-9_]*)\)\)")
@@ -176,7 +177,11 @@ def _to_text(marked: _Marked, *, email: bool) -> str:
 
 
 def render(template: MessageTemplate, values: Mapping[str, object]) -> RenderedMessage:
-    """Fill in a template. Email gets HTML too; a value is always text, never Markdown or markup."""
+    """Fill in a template. Email gets HTML too; a value is always text, never Markdown or markup. An SMS's
+    values are mapped to GSM-7 where they can be (a dash or a curly quote in a force's data would make the
+    whole text UCS-2: two segments or more)."""
+    if template.channel == "sms":
+        values = {k: as_gsm7(v) if isinstance(v, str) else v for k, v in values.items()}
     subject = render_text(template.subject, values) if template.subject else None
     marked = _mark(template.body, values)
     if template.channel != "email":
