@@ -302,3 +302,25 @@ def test_a_charge_sent_before_the_crime_was_recorded_is_told_after_the_confirmat
     assert max(at for at, template, _ in sent_items if template == "confirmation-burglary") <= first_charge
     # And the charge started its Right 6 duty
     assert any(i["right"]["S"] == "right-6-suspect-information" for i in case.items("DUTY#"))
+
+
+def test_a_victim_reached_only_at_night_gets_each_message_sent_or_skipped_none_held(clock: LocalStack) -> None:
+    # Given a victim who may be contacted only from 22:00 to 07:00: never inside the 08:00-21:00 quiet-hours
+    # rule for messages the Victims' Code does not require
+    night = {
+        "safe_channels": ["email", "sms"],
+        "safe_hours": {"start": "22:00", "end": "07:00"},
+        "may_name_police": True,
+        "may_name_crime": True,
+    }
+    case = Case(clock, "thames-valley", "night").at(MONDAY)
+    case.send(build.crime_recorded, category="burglary", safe_contact=night)
+    # When the night comes, and the next night after the first working day's steps
+    case.sweep(MONDAY + timedelta(hours=12, minutes=5))
+    case.sweep(MONDAY + timedelta(days=1, hours=12, minutes=5))
+    # Then every message ended sent or skipped with its reason; none is still held
+    statuses = case.statuses()
+    assert statuses and all(status in {"sent", "skipped"} for status, _ in statuses.values()), statuses
+    assert {reason for status, reason in statuses.values() if status == "skipped"} == {"no-sending-moment"}
+    sent_keys = [key for key, (status, _) in statuses.items() if status == "sent"]
+    assert any("confirmation-burglary" in key for key in sent_keys)  # the statutory one went, at night
