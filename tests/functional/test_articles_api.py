@@ -53,7 +53,7 @@ def test_anyone_can_search_the_articles_and_typos_are_forgiven(api: ModuleType) 
         "summary": body["articles"][0]["summary"],
         "kind": "guide",
         "safety": False,
-        "url": "/articles/compensation-cica",
+        "url": "/articles/compensation-cica.html",
     }
     assert len(body["articles"]) <= 3
 
@@ -70,7 +70,7 @@ def test_without_a_query_the_whole_shared_library_can_be_browsed(api: ModuleType
 def test_one_article_is_served_as_safe_html_with_its_portal_url(api: ModuleType) -> None:
     status, headers, body = get(api, "/v1/articles/going-to-court")
     assert status == 200 and headers["Cache-Control"] == "public, max-age=300"
-    assert body["slug"] == "going-to-court" and body["url"] == "/articles/going-to-court"
+    assert body["slug"] == "going-to-court" and body["url"] == "/articles/going-to-court.html"
     assert "<h2>" in body["body_html"] and "<script" not in body["body_html"]
     assert body["force_id"] is None and body["language"] == "en"
 

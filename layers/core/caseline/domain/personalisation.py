@@ -116,7 +116,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "court_result": "convicted",
     "sentence_summary": "18 months in prison.",
     "has_sentence_summary": "yes",
-    "survey_url": "https://victims.hampshire.example.org/survey",
+    "survey_url": "https://victims.hampshire.example.org/cases.html",
     "last_update_date": "Monday 7 December 2026",
     "weeks_since_update": "4",
     "sign_in_date": "Wednesday 30 December 2026",

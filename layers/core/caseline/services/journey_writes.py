@@ -87,7 +87,9 @@ def run_values(run: RunInputs, portal_url: str) -> dict[str, str]:
     return {
         **common_values(case, victim, portal_url=portal_url, force_name=FORCE_NAMES.get(case.force_id, "")),
         **event_values(run.ctx.trigger, run.ctx.data),
-        "survey_url": f"{portal_url}/survey",
+        # The survey page needs the case, which a URL never names: the victim signs in, and the closed
+        # case's page links to its survey.
+        "survey_url": f"{portal_url}/cases.html",
         **run.extra_values,
     }
 

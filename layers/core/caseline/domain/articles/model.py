@@ -23,10 +23,10 @@ PORTAL_PATH = "/articles/"
 
 
 def article_path(slug: str) -> str:
-    """The portal path of an article; message templates write ``((portal_url))/articles/<slug>``."""
+    """The portal path of an article page; message templates write ``((portal_url))/articles/<slug>.html``."""
     if not SLUG.match(slug):
         raise ValueError("an article slug is kebab-case")
-    return f"{PORTAL_PATH}{slug}"
+    return f"{PORTAL_PATH}{slug}.html"
 
 
 def article_url(portal_url: str, slug: str) -> str:
