@@ -165,7 +165,7 @@ def answer_all(page: Any, visit: Visit, who: Reporter, *, errors: bool, signed_i
         for field in ("item-2-description", "item-3-value"):
             page.fill(f"#{field}", "")
     page.fill("#item-1-description", "Laptop")
-    page.fill("#item-1-value", "650")
+    page.fill("#item-1-value", "650.5")  # shown as £650.50
     page.fill("#damage", "Back door lock broken")
     go_on(page, "report-injury.html")
 
@@ -299,7 +299,7 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
 
     # Then "Check your answers" shows them, and "Change" goes back to the question and returns here
     answers = page.locator(".app-answers").inner_text()
-    for expected in ("Burglary", "RG1 1AA", "Laptop (£650)", "Not sure", "Email and Text message"):
+    for expected in ("Burglary", "RG1 1AA", "Laptop (£650.50)", "Not sure", "Email and Text message"):
         assert expected in answers, answers
     page.get_by_role("link", name=re.compile(r"^Change\s+when$")).click()
     page.wait_for_url("**/report-when.html#change")
@@ -410,7 +410,7 @@ def test_a_signed_out_person_reports_a_burglary_once(stack: LocalStack, http: Cl
     data = event["data"]
     assert data["category"] == "burglary" and data["account_linked"] is False
     assert data["reporter"]["email"] == who.email and data["reporter"]["mobile"] == who.e164
-    assert data["items"] == [{"description": "Laptop", "value_pounds": 650}]
+    assert data["items"] == [{"description": "Laptop", "value_pounds": 650.5}]
     assert data["occurred"]["from"] == "2025-11-28T20:00:00Z"
     assert data["location"]["postcode"] == "RG1 1AA"
 
@@ -566,3 +566,12 @@ def test_the_reference_also_reaches_the_reporter_by_a_safe_channel(stack: LocalS
     reference = answer.json()["report_reference"]
     # Then the reference is sent to them by email
     eventually(lambda: any(reference in m["body"] for m in messages_to(http, who.email)))
+
+
+def test_the_anti_bot_field_is_hidden_from_screen_readers_and_the_keyboard(browser: Any, stack: LocalStack) -> None:
+    page = browser.new_page()
+    page.goto(stack.gateway.url + "/report-check.html")
+    honeypot = page.locator(".app-honeypot")
+    assert honeypot.get_attribute("aria-hidden") == "true"
+    assert page.locator("#website").get_attribute("tabindex") == "-1"
+    page.close()

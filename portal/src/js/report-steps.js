@@ -7,6 +7,12 @@ import {
 } from './report-values.js'
 import { safeHoursSentence } from './safe-hours.js'
 
+// £120, £120.50 (never £120.5): whole pounds as they are, pence always as two digits.
+function pounds (amount) {
+  const pence = Number.isInteger(amount) ? {} : { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+  return `£${amount.toLocaleString('en-GB', pence)}`
+}
+
 export const ITEM_ROWS = 3
 
 const LANGUAGES = {
@@ -158,7 +164,7 @@ export const STEP_SPECS = {
       return e
     },
     rows: (v) => [
-      ['Stolen', items(v).map((i) => `${i.description} (£${i.pounds.toLocaleString('en-GB')})`).join('; ') || 'Nothing'],
+      ['Stolen', items(v).map((i) => `${i.description} (${pounds(i.pounds)})`).join('; ') || 'Nothing'],
       ['Damaged', text(v.damage) || 'Nothing']
     ],
     apply: (v, body) => {
