@@ -105,7 +105,8 @@ function articlePage (article) {
   return `
       <div class="govuk-grid-row">
         <div class="govuk-grid-column-two-thirds">
-          <a href="/articles.html" class="govuk-back-link">All help and support</a>
+          <a href="/cases.html" class="govuk-back-link app-back-to-case" hidden>Back to your case</a>
+          <a href="/articles.html" class="govuk-back-link app-all-articles">All help and support</a>
           <h1 class="govuk-heading-l">${escapeHtml(article.title)}</h1>
           <p class="govuk-body-l">${escapeHtml(article.summary)}</p>
           ${styledArticleHtml(article.body_html)}

@@ -109,6 +109,17 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     assert page.locator(".app-timeline__item").count() >= 1
     check_page(page, "case", width, visit)
 
+    # An article the case recommends keeps its way back to the case (not the browser's history)
+    page.locator(".app-recommended a").first.click()
+    page.wait_for_url("**/articles/*.html#c=*")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    back = page.get_by_role("link", name="Back to your case")
+    assert back.is_visible() and not page.locator(".app-all-articles").is_visible()
+    check_page(page, "article-from-case", width, visit, screenshot=False)
+    back.click()
+    page.wait_for_url(case_page)
+    page.locator(".app-case").wait_for()
+
     # When the officer writes to them
     officer_text = f"Hello, I am looking after your case now. Reference note {case.sequence}."
     post_officer_message(stack, case, officer_text)
@@ -241,6 +252,8 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     page.locator(".app-search-results a").first.click()
     page.wait_for_url("**/articles/*.html")
     check_page(page, "article", width, visit)
+    assert page.locator(".app-all-articles").is_visible()  # not from a case: no case to go back to
+    assert not page.get_by_role("link", name="Back to your case").is_visible()
 
     # Static pages
     for name in ("accessibility", "privacy", "cookies", "sign-in", "reset-password"):

@@ -18,7 +18,7 @@ for (const Component of [SafeExitThisPage, Button, SkipLink, ServiceNavigation, 
 }
 
 const PAGE_MODULES = new Set([
-  'create-account', 'sign-in', 'reset-password', 'link-case', 'cases', 'case', 'messages', 'articles',
+  'create-account', 'sign-in', 'reset-password', 'link-case', 'cases', 'case', 'messages', 'articles', 'article',
   'preferences', 'my-data', 'survey', 'signed-out'
 ])
 

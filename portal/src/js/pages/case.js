@@ -106,7 +106,7 @@ export default async function page () {
   $('.app-preferences-link').href = pageFor('preferences', found.key)
   $('.app-timeline').replaceChildren(...timeline(view.timeline))
   $('.app-recommended').replaceChildren(...view.recommended_articles.map((article) => el('li', {},
-    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html` }, article.title),
+    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html#c=${found.key}` }, article.title),
     el('p', { class: 'govuk-body govuk-!-margin-top-1 govuk-!-margin-bottom-1' }, article.summary),
     el('p', { class: 'govuk-body-s' }, article.reason))))
   $('.app-tier').textContent = view.tier === 'enhanced'
