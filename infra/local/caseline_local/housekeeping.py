@@ -12,7 +12,7 @@ from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
 
 from caseline_local import moto_fixes
-from caseline_local.pollers import StreamPoller, _Poller
+from caseline_local.pollers import Poller, StreamPoller
 from caseline_local.template import ACCOUNT_ID
 
 
@@ -38,7 +38,7 @@ def table_of(stream_arn: str, region: str, account_id: str = ACCOUNT_ID) -> Tabl
     return None
 
 
-class Housekeeper(_Poller):
+class Housekeeper(Poller):
     """Every ``interval`` seconds, drops the stream records that all pollers of the stream have read."""
 
     def __init__(

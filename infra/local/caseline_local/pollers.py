@@ -29,7 +29,7 @@ SHARDS_REFRESH_SECONDS = 30.0
 QUEUE_WAIT_SECONDS = 1  # SQS long polling: moto answers as soon as a message arrives
 
 
-class _Poller(threading.Thread):
+class Poller(threading.Thread):
     def __init__(self, name: str, stop: threading.Event, interval: float) -> None:
         super().__init__(name=name, daemon=True)
         self.stop_event = stop
@@ -56,7 +56,7 @@ class _Poller(threading.Thread):
         self.stop_event.wait(self.interval)
 
 
-class StreamPoller(_Poller):
+class StreamPoller(Poller):
     """One DynamoDB stream → one function, with its own shard iterators (an independent consumer)."""
 
     def __init__(
@@ -206,7 +206,7 @@ class StreamPoller(_Poller):
         self.sqs.send_message(QueueUrl=self.destination_url, MessageBody=json.dumps(metadata))
 
 
-class QueuePoller(_Poller):
+class QueuePoller(Poller):
     """One SQS queue → one function. Failed messages become visible again; the queue's redrive
     policy (applied by moto) moves them to its dead-letter queue after maxReceiveCount."""
 
@@ -270,7 +270,7 @@ class QueuePoller(_Poller):
         return True
 
 
-class SchedulePoller(_Poller):
+class SchedulePoller(Poller):
     """rate(...) schedules, invoked with the EventBridge Scheduler payload; retries per RetryPolicy."""
 
     def __init__(

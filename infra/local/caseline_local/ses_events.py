@@ -19,7 +19,7 @@ from typing import Any
 from moto.ses.models import ses_backends
 
 from caseline_local import mailbox
-from caseline_local.pollers import _Poller
+from caseline_local.pollers import Poller
 from caseline_local.template import ACCOUNT_ID
 
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
@@ -83,7 +83,7 @@ def ses_event(message_id: str, source: str, addresses: list[str], sent_at: datet
     }
 
 
-class SesEventsPoller(_Poller):
+class SesEventsPoller(Poller):
     """Publishes each sent email's event once, reading the stack's sent log from where it left off.
     ``settle_seconds`` leaves dispatch time to record the message as sent (real SES takes longer than
     that to hear back from a mailbox)."""
