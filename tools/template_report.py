@@ -4,6 +4,11 @@ Each SMS body is rendered exactly as dispatch renders it, with ``SAMPLE_VALUES``
 block switched on, so the longest variant is measured), then measured in GSM-7 septets or UCS-2
 code units. The result is OK, OVER (its ``sms_segments`` budget), UCS-2 (the characters are named)
 or ERROR (it cannot be rendered); any but OK makes the command exit 1.
+
+It then prints the worst case: every SMS rendered with ``LONGEST_VALUES`` (the contract's longest crime
+reference, a long rank and name, a support service with an en dash, a 40-character portal address), so
+the budget is seen where real data meets it. That part is a report only (issue: SMS budgets at the
+contract's limits); it does not change the exit status.
 """
 
 from __future__ import annotations
@@ -19,6 +24,18 @@ from caseline.domain.errors import ValidationFailedError
 from caseline.domain.personalisation import SAMPLE_VALUES
 from caseline.domain.sms import non_gsm_characters, sms_size
 from caseline.domain.templates import MessageTemplate, render
+
+# Real values at their longest: the event contract's longest crime reference (32 characters), a rank and
+# double-barrelled name, a force's support service written with an en dash (mapped to GSM-7 at send
+# time), and a deployment's 40-character portal address.
+LONGEST_VALUES: dict[str, str] = {
+    **SAMPLE_VALUES,
+    "name": "Alexandra Montgomery-Fitzwilliam",
+    "crime_reference": "TVP/2027/0325/000000000000000001",
+    "officer_name": "Detective Constable Alexandra Montgomery-Fitzwilliam",
+    "support_service": "Victim Support \u2013 Thames Valley",
+    "portal_url": "https://follow-your-case.thamesvalley.uk",
+}
 
 
 @dataclass(frozen=True)
@@ -78,9 +95,19 @@ def report(documents: Iterable[Mapping[str, Any]], values: Mapping[str, object])
     return lines, all(row.ok for row in rows)
 
 
+def worst_case(documents: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The SMS templates over their budget (or not GSM-7) with ``LONGEST_VALUES``, and how many there are."""
+    rows = [sms_row(d, LONGEST_VALUES) for d in documents if "sms" in d.get("channels", {})]
+    over = [row for row in rows if not row.ok]
+    lines = [f"Worst case (longest realistic values): {len(over)} of {len(rows)} SMS templates over budget"]
+    lines += [f"  {row.template_id}: {row.characters} {row.encoding}, {row.segments} segment(s)" for row in over]
+    return lines
+
+
 def main() -> int:
-    lines, ok = report(shipped_documents(), SAMPLE_VALUES)
-    sys.stdout.write("\n".join(lines) + "\n")
+    documents = shipped_documents()
+    lines, ok = report(documents, SAMPLE_VALUES)
+    sys.stdout.write("\n".join([*lines, "", *worst_case(documents)]) + "\n")
     return 0 if ok else 1
 
 

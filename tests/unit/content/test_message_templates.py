@@ -20,7 +20,7 @@ from caseline.content import journey_definitions
 from caseline.domain.personalisation import REPORT_STORED, SAMPLE_VALUES, TRIGGERS, provided
 from caseline.domain.sms import non_gsm_characters, sms_size
 from caseline.domain.templates import MessageTemplate, placeholders, render
-from tools.template_report import report, shipped_documents, sms_row
+from tools.template_report import LONGEST_VALUES, report, shipped_documents, sms_row, worst_case
 
 MINIMUM_TEMPLATES = 120
 CONTENT_FREE = "content-free-update"
@@ -289,3 +289,11 @@ def test_every_article_a_template_links_is_a_shared_article_page_the_portal_buil
         for found in re.findall(r"/articles/[a-z0-9-]+(?![a-z0-9-]*\.html)", body["body"])
     ]
     assert unlinked == []
+
+
+def test_the_worst_case_report_renders_every_sms_with_values_at_least_as_long_as_the_samples() -> None:
+    assert all(len(LONGEST_VALUES[k]) >= len(v) for k, v in SAMPLE_VALUES.items())
+    assert len(LONGEST_VALUES["crime_reference"]) == 32  # the contract's longest
+    lines = worst_case(shipped_documents())
+    over = int(lines[0].split(": ")[1].split(" of ")[0])
+    assert over == len(lines) - 1  # one line per template over budget, each named
