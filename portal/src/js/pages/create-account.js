@@ -1,6 +1,6 @@
 import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
-import { store } from '../session.js'
+import { signedIn, store } from '../session.js'
 import { read, write } from '../storage.js'
 import { $, clearErrors, go, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
 
@@ -24,6 +24,8 @@ export const PASSWORD_MIN_LENGTH = 12
 export const PASSWORD_RULE = `at least ${PASSWORD_MIN_LENGTH} characters`
 
 export default async function page () {
+  // The invitation links here; a victim who is signed in already goes on to link the case.
+  if (signedIn()) return go('/link-case.html')
   const config = await loadConfig()
   let heldPassword = null
   const createForm = $('#create-form')
