@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from caseline.domain.journeys import JourneyDefinition
-from caseline.domain.templates import MessageTemplate, placeholders
+if TYPE_CHECKING:  # imported where used: the victim API and reports load this package for other content
+    from caseline.domain.journeys import JourneyDefinition
+    from caseline.domain.templates import MessageTemplate
 
 
 @lru_cache(maxsize=1)
@@ -20,6 +22,8 @@ def openapi_json() -> str:
 @lru_cache(maxsize=1)
 def message_templates() -> dict[tuple[str, str], MessageTemplate]:
     """Every template, keyed by (template id, channel)."""
+    from caseline.domain.templates import MessageTemplate
+
     found: dict[tuple[str, str], MessageTemplate] = {}
     folder = resources.files(__package__).joinpath("templates")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -56,6 +60,8 @@ def _documents(folder_name: str) -> list[tuple[str, dict[str, object]]]:
 
 @lru_cache(maxsize=1)
 def template_info() -> dict[str, TemplateInfo]:
+    from caseline.domain.templates import placeholders
+
     found: dict[str, TemplateInfo] = {}
     for _, document in _documents("templates"):
         channels = document["channels"]
@@ -79,6 +85,8 @@ def template_info() -> dict[str, TemplateInfo]:
 def journey_definitions() -> dict[tuple[str, int], JourneyDefinition]:
     """Every journey version shipped: ``<id>.json`` is the current one, ``<id>.v<n>.json`` older ones
     that cases which entered with them still follow."""
+    from caseline.domain.journeys import JourneyDefinition
+
     found: dict[tuple[str, int], JourneyDefinition] = {}
     for _, document in _documents("journeys"):
         definition = JourneyDefinition.from_document(document)
