@@ -95,18 +95,17 @@ def _fall_back(message: OutboxMessage, other: OtherChannel, env: DispatchEnviron
     """Plan the same statutory message on ``other``, unless the step is going that way already, so the
     victim is never sent it twice. No officer task: the content still reaches the victim, and if the other
     channel fails in turn, that failure tasks the officer."""
-    if other.planned:
-        env.outbox.mark_fell_back(message, reason, None)
-        return
-    resent = replace(
-        message,
-        key=fallback_key(message.key, other.channel.value),  # the same message: it keeps the sealed code
-        channel=other.channel.value,
-        status=OutboxStatus.PENDING,
-        created_at=env.clock.now(),
-        provider_message_id=None,
-        send_after=None,
-    )
+    resent = None
+    if not other.planned:
+        resent = replace(
+            message,
+            key=fallback_key(message.key, other.channel.value),  # the same message: it keeps the sealed code
+            channel=other.channel.value,
+            status=OutboxStatus.PENDING,
+            created_at=env.clock.now(),
+            provider_message_id=None,
+            send_after=None,
+        )
     env.outbox.mark_fell_back(message, reason, resent)
 
 
