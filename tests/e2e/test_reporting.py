@@ -299,6 +299,26 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     assert page.input_value("#from-time") == "20:00"  # the answer is kept in the tab
     go_on(page, "report-check.html")
 
+    # When they change what happened to violence, the one new question it needs is asked, then back here
+    page.get_by_role("link", name=re.compile(r"^Change\s+what happened$")).click()
+    page.wait_for_url("**/report-what.html#change")
+    ready(page)
+    page.check("#category-violent-crime")
+    go_on(page, "report-injury.html#change")
+    page.check("#injured-no")
+    go_on(page, "report-check.html")
+    # Then the answers are the ones violence is asked: injuries, not what was stolen
+    answers = page.locator(".app-answers").inner_text()
+    assert "Anyone injured" in answers and "Laptop" not in answers, answers
+    # And changing back to burglary asks nothing new: what was taken is still there
+    page.get_by_role("link", name=re.compile(r"^Change\s+what happened$")).click()
+    page.wait_for_url("**/report-what.html#change")
+    ready(page)
+    page.check("#category-burglary")
+    go_on(page, "report-check.html")
+    answers = page.locator(".app-answers").inner_text()
+    assert "Laptop (£650.50)" in answers and "Anyone injured" not in answers, answers
+
     # When the API refuses an answer (422), its message is shown the same way: in the summary, linked
     # to the question, and next to the field there
     refusal = {
