@@ -1,5 +1,6 @@
 """Reporting a crime online (issue 8) in Debian's Chromium at 320 px against the local stack: every
-question refuses what it cannot take with a GOV.UK error; fraud is signposted, never submitted; a
+question refuses what it cannot take with a GOV.UK error; fraud is signposted from the first question,
+never submitted; each category is asked only the pages the force needs (report_questions); a
 signed-out person and a signed-in victim report a burglary; the force receives one signed
 ``report.submitted`` per report, even after a double click and a replay; the force records it and the
 signed-in victim's new case appears in "Your cases", linked, with the confirmation sent. axe-core finds
