@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AuditEntry,
     CasePartition,
@@ -21,7 +22,7 @@ from caseline.domain.records import (
     VictimMessage,
 )
 from caseline.domain.reports import ReportRecord, ReportStatus
-from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.survey import SurveyAnswers, SurveyResponse
 from caseline.domain.vocabulary import Channel
 from caseline.services import data_rights, victim_cases
@@ -233,6 +234,7 @@ def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: 
         "timeline",
         "your_messages",
         "requests_to_the_force",
+        "your_preferences",
         "your_survey",
     }
     assert (shared["force_id"], shared["crime_reference"], shared["category"], shared["stage"]) == (
@@ -305,6 +307,37 @@ def test_the_export_holds_the_callers_own_survey_answers_and_never_anothers(stor
         "answered_at": NOW.isoformat(),
     }
     assert cases[0]["your_survey"] is None  # type: ignore[index]
+
+
+def test_the_export_holds_the_callers_own_contact_preferences_and_never_anothers(
+    store: FakeDataRightsStore,
+) -> None:
+    # Given Alex chose texts only, quiet hours and no "no news yet" updates on the shared case, and Blake
+    # chose something else
+    shared = store.read(FORCE, "S1")
+    shared.preferences["V-ALEX"] = VictimPreferences(
+        channels_off=frozenset({Channel.EMAIL}),
+        hide_crime=True,
+        safe_hours=SafeHours(time(9, 0), time(17, 30)),
+        no_news_days=None,
+        language="cy",
+    )
+    shared.preferences["V-BLAKE"] = VictimPreferences(hide_police=True, non_statutory=False)
+    # When Alex downloads their data
+    cases = _export(store)["cases"]
+    # Then the shared case carries Alex's own choices, in the shape the preferences page uses
+    assert cases[1]["your_preferences"] == {  # type: ignore[index]
+        "channels": ["sms"],
+        "name_police": True,
+        "name_crime": False,
+        "safe_hours": {"start": "09:00:00", "end": "17:30:00"},
+        "no_news_days": None,
+        "language": "cy",
+        "non_statutory": True,
+    }
+    # and a case where Alex never set any says so
+    assert cases[0]["your_preferences"] is None  # type: ignore[index]
+    assert " ".join(_export(store)["not_included"]).count("preferences") == 0  # type: ignore[arg-type]
 
 
 def test_each_exported_case_writes_one_consultation_log_entry(store: FakeDataRightsStore) -> None:
