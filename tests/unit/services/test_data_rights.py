@@ -10,7 +10,13 @@ import pytest
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
-from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
+from caseline.domain.outbound import (
+    MESSAGE_SENT,
+    OFFICER_TASK_CREATED,
+    UPDATE_REQUESTED,
+    OutboundEvent,
+    OutboundStatus,
+)
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AuditEntry,
@@ -192,6 +198,7 @@ def store() -> FakeDataRightsStore:
             _outbound("S1", "msg-m-a1", MESSAGE_SENT, "V-ALEX"),
             _outbound("S1", "msg-m-b", MESSAGE_SENT, "V-BLAKE"),
             _outbound("S1", "update-V-ALEX-2026-03-02", UPDATE_REQUESTED, "V-ALEX"),
+            _outbound("S1", "task-V-ALEX", OFFICER_TASK_CREATED, "V-ALEX"),  # the force's, not Alex's
         ],
     )
     store.add(shared, {"alex": "V-ALEX", "blake": "V-BLAKE"})
@@ -396,7 +403,7 @@ def test_closing_unlinks_every_case_deletes_own_messages_then_the_identity(store
     shared = store.partitions["S1"]
     assert shared.members == {"blake": "V-BLAKE"}  # Blake keeps the shared case
     assert [m.user_id for m in shared.messages] == ["blake"]
-    assert len(shared.events) == 5 and len(shared.outbound) == 3 and len(shared.victims) == 2  # the force's record
+    assert len(shared.events) == 5 and len(shared.outbound) == 4 and len(shared.victims) == 2  # the force's record
     assert [(e.case_id, e.action) for e in store.audit] == [("S1", "closed-account"), ("A1", "closed-account")]
     # ...and Alex can no longer view the case
     with pytest.raises(NotFoundError):

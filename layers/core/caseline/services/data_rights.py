@@ -23,6 +23,7 @@ from caseline.domain.timeline import describe
 from caseline.domain.vocabulary import Channel
 
 EXPORT_FORMAT = "caseline.export.v1"
+VICTIM_EVENTS = "org.caseline.victim."  # the outbound event types a victim's own action raises
 EXPORTED = "exported-data"
 CLOSED_ACCOUNT = "closed-account"
 
@@ -69,7 +70,7 @@ EXPORTED_ITEMS = {
     "victim": "cases[].your_details",
     "event": "cases[].timeline",
     "message": "cases[].your_messages",
-    "outbound": "cases[].requests_to_the_force",
+    "outbound": "cases[].requests_to_the_force (officer tasks and deadlines at risk: see _FORCE_RECORDS)",
     "preferences": "cases[].your_preferences",
     "survey": "cases[].your_survey",
     "report": "reports[]",
@@ -138,6 +139,11 @@ def export_my_data(
     }
 
 
+def _from_the_victim(event_type: str) -> bool:
+    """What the victim sent; officer tasks and deadlines at risk about them are the force's working records."""
+    return event_type.startswith(VICTIM_EVENTS)
+
+
 def _about_someone_else(event: StoredEvent, victim_id: str) -> bool:
     named = event.data.get("victim_id")
     return named is not None and named != victim_id
@@ -150,7 +156,8 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
     events = sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
     messages = sorted((m for m in partition.messages if m.user_id == user_id), key=lambda m: m.sent_at)
     requests = sorted(
-        (o for o in partition.outbound if o.data.get("victim_id") == victim_id), key=lambda o: o.created_at
+        (o for o in partition.outbound if o.data.get("victim_id") == victim_id and _from_the_victim(o.event_type)),
+        key=lambda o: o.created_at,
     )
     return {
         "force_id": case.force_id,
