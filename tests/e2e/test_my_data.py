@@ -36,6 +36,13 @@ def _set_preferences(http: Client, account: Account, force_id: str, case_id: str
     assert answer.status == 200, answer.body
 
 
+def submit_sign_in(page: Any, account: Account) -> None:
+    """Sign in on the sign-in page that is open."""
+    page.fill("#email", account.email)
+    page.fill("#password", account.password)
+    page.locator("#sign-in-form button[type=submit]").click()
+
+
 def _open_my_data(page: Any, base: str) -> None:
     page.goto(base + "/my-data.html")
     page.locator("body[data-ready]").wait_for(state="attached")
@@ -127,9 +134,7 @@ def test_seeing_data_after_15_minutes_asks_to_sign_in_again_then_shows_it(
     page.locator("body[data-ready]").wait_for(state="attached")
     assert refused and "idToken" not in stored_tokens(page)
     context.unroute("**/v1/me/data", stale_sign_in)
-    page.fill("#email", account.email)
-    page.fill("#password", account.password)
-    page.locator("#sign-in-form button[type=submit]").click()
+    submit_sign_in(page, account)
     # And afterwards they are back on the page with their data shown
     page.wait_for_url("**/my-data.html#view")
     page.locator(".app-my-data").get_by_text(f"crime reference {case.crime_reference}").wait_for()
