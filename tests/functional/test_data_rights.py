@@ -306,6 +306,9 @@ def test_the_routes_download_and_close_through_the_handler(aws: Template) -> Non
     status, document = victims.call("GET", "/v1/me/data", "alex")
     assert status == 200 and document["format"] == "caseline.export.v1"
     assert [c["case_id"] for c in document["cases"]] == ["TVP-J-1"]
+    # The answer is the service's document as documented (docs/openapi.json): null keys stay, times as written
+    assert document["cases"][0]["your_preferences"] is None and document["cases"][0]["your_survey"] is None
+    assert document["generated_at"].endswith("+00:00") and document["reports"] == []
     status, closed = victims.call("DELETE", "/v1/me", "alex")
     assert status == 200 and closed["cases_unlinked"] == 1
     assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 401  # the closing token is refused at once
