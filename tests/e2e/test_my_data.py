@@ -110,7 +110,7 @@ def test_a_victim_reads_prints_and_downloads_their_data(
     context.close()
 
 
-def test_seeing_data_after_15_minutes_asks_to_sign_in_again_then_shows_it(
+def test_seeing_data_when_it_fails_or_after_15_minutes_says_so_or_asks_to_sign_in_again(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
     visit = Visit()
@@ -124,8 +124,19 @@ def test_seeing_data_after_15_minutes_asks_to_sign_in_again_then_shows_it(
         problem = {"type": "urn:caseline:problem:recent-sign-in-required", "title": "Sign in again", "status": 401}
         route.fulfill(status=401, content_type="application/problem+json", body=json.dumps(problem))
 
+    def unavailable(route: Any) -> None:
+        problem = {"type": "urn:caseline:problem:temporarily-unavailable", "title": "Try again", "status": 503}
+        route.fulfill(status=503, content_type="application/problem+json", body=json.dumps(problem))
+
     sign_in(page, stack.gateway.url, account)
     _open_my_data(page, stack.gateway.url)
+    # When the service cannot answer, the page says so and shows nothing
+    context.route("**/v1/me/data", unavailable)
+    page.get_by_role("button", name="See your data").click()
+    page.get_by_text("Sorry, we could not get your data").wait_for()
+    assert page.locator(".app-my-data").is_hidden()
+    check_page(page, "my-data-unavailable", "phone", visit, screenshot=False)
+    context.unroute("**/v1/me/data", unavailable)
     context.route("**/v1/me/data", stale_sign_in)
     # When they ask to see their data with an old sign-in
     page.get_by_role("button", name="See your data").click()
