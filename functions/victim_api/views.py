@@ -230,6 +230,102 @@ class ClosedAccountView(_Model):
     reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
 
 
+# --- My data: format caseline.export.v1 (docs/data-rights.md; the service builds it, this documents it) ---
+
+DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]  # as the service wrote it
+
+
+class ExportAccount(_Model):
+    user_id: str
+    email: str | None = Field(description="The sign-in email address from the ID token")
+
+
+class ExportDetails(_Model):
+    """The caller's contact details as the force holds them."""
+
+    name: str
+    email: str | None
+    mobile: str | None
+    language: str
+    tier: str
+    safe_contact: dict[str, Any] = Field(description="safe_channels, safe_hours, may_name_police, may_name_crime")
+
+
+class ExportTimelineEntry(_Model):
+    event_type: str
+    title: str = Field(description="The plain-English title the case view shows")
+    sequence: int
+    occurred_at: DateTime
+    data: dict[str, Any]
+
+
+class ExportMessage(_Model):
+    text: str
+    sent_at: DateTime
+
+
+class ExportRequest(_Model):
+    type: str = Field(description="An org.caseline.victim.* outbound event type")
+    created_at: DateTime
+    status: str
+
+
+class ExportPreferences(_Model):
+    """The caller's own contact preferences, in the shape of GET .../preferences's ``yours``."""
+
+    channels: list[Channel]
+    name_police: bool
+    name_crime: bool
+    safe_hours: dict[str, str] | None = Field(description="start and end, HH:MM:SS UK time; null: any time")
+    no_news_days: int | None
+    language: str | None
+    non_statutory: bool
+
+
+class ExportSurvey(_Model):
+    satisfaction: int
+    kept_informed: int
+    easy_to_use: int
+    comments: str | None
+    answered_at: DateTime
+
+
+class ExportCase(_Model):
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str | None
+    stage: str
+    officer: dict[str, Any] | None
+    your_details: ExportDetails | None
+    timeline: list[ExportTimelineEntry]
+    your_messages: list[ExportMessage]
+    requests_to_the_force: list[ExportRequest]
+    your_preferences: ExportPreferences | None = Field(description="null: never set")
+    your_survey: ExportSurvey | None
+
+
+class ExportReport(_Model):
+    force_id: str
+    report_reference: str
+    category: str
+    submitted_at: DateTime
+    status: str
+    crime_reference: str | None
+    reason: str | None
+    where_to_go: str | None
+    your_answers: dict[str, Any]
+
+
+class DataExportView(_Model):
+    format: Literal["caseline.export.v1"]
+    generated_at: DateTime
+    account: ExportAccount
+    cases: list[ExportCase]
+    reports: list[ExportReport]
+    not_included: list[str] = Field(description="What Caseline holds but does not put in this file, and why")
+
+
 # --- Articles (public) -----------------------------------------------------------------------------------
 
 

@@ -251,4 +251,5 @@ class CasePartition:
     outbound: list[Any]  # OutboundEvent (kept generic here to avoid a domain import cycle)
     read_at: dict[str, datetime] = field(default_factory=dict)  # user id -> when they last read the case
     surveys: dict[str, Any] = field(default_factory=dict)  # victim id -> SurveyResponse (closing survey)
+    preferences: dict[str, Any] = field(default_factory=dict)  # victim id -> VictimPreferences (their own)
     sessions_end: dict[str, datetime] = field(default_factory=dict)  # user id -> sessions before this are over

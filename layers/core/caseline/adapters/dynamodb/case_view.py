@@ -50,6 +50,11 @@ class DynamoCaseReader:
             outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
             read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
             surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
+            preferences={
+                i.victim_id: VictimPreferences.from_dict(i.preferences or {})
+                for i in items
+                if isinstance(i, PreferencesItem)
+            },
             sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
         )
 
