@@ -13,7 +13,8 @@ from caseline.domain.case import CaseStage
 from caseline.domain.preferences import PreferenceRequest
 from caseline.domain.safe_contact import SafeHours
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
-from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
+from caseline.domain.timeline import victim_label
+from caseline.domain.vocabulary import Channel
 from caseline.services.victim_cases import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class _CaseHeading(_Model):
 
 
 def _label(category: str) -> str:
-    return CRIME_CATEGORIES.get(category, "Crime")
+    """The list of cases has no flags: the category in the victim's words, never the offence class."""
+    return victim_label(category)
 
 
 class CaseSummaryView(_CaseHeading):

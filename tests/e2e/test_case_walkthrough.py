@@ -23,7 +23,7 @@ from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
 
 from .conftest import ACCESS_CODE, Client, eventually, fresh_mobile, sent
-from .portal_pages import ARTIFACTS, NewCase, Visit, check_page, record_new_crime, wire_context
+from .portal_pages import ARTIFACTS, NewCase, Visit, check_page, wire_context
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +42,25 @@ FORCE_EVENTS = {
 }
 
 
-def record_domestic_abuse_case(stack: LocalStack) -> NewCase:
-    """The demo's domestic-abuse case, for a new victim: enhanced, email only, no police, no crime named."""
+def record_case(stack: LocalStack, *, domestic_abuse: bool = False, officer: bool = True) -> NewCase:
+    """A demo case for a new victim (fictional details): the burglary, or the domestic-abuse case whose
+    victim is enhanced, safe by email only, and may not be sent the police's or the crime's name."""
     assert stack.gateway is not None
-    base = next(event for _, event in demo.demo_events() if "domestic-abuse" in event["data"].get("flags", []))
+    wanted = "domestic-abuse" if domestic_abuse else "burglary"
+    base = next(
+        event for _, event in demo.demo_events() if wanted in (event["data"]["category"], *event["data"]["flags"])
+    )
     event: dict[str, Any] = json.loads(json.dumps(base))
     serial = uuid.uuid4().int % 1_000_000
     email = f"victim-{uuid.uuid4().hex[:8]}@example.org"
-    event.update({"id": str(uuid.uuid4()), "subject": f"DEMO-DA-{serial:06d}", "time": stack.now().isoformat()})
+    event.update({"id": str(uuid.uuid4()), "subject": f"DEMO-W-{serial:06d}", "time": stack.now().isoformat()})
     event["data"].update({"crime_reference": f"4326{serial:07d}", "recorded_at": stack.now().isoformat()})
-    event["data"]["victim"].update({"victim_id": f"V-DA-{serial:06d}", "email": email, "mobile": fresh_mobile()})
+    event["data"]["victim"].update({"victim_id": f"V-W-{serial:06d}", "email": email, "mobile": fresh_mobile()})
+    if not officer:
+        del event["data"]["officer"]
     status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
     assert status == 202, body
-    data = event["data"]
-    victim = data["victim"]
+    data, victim = event["data"], event["data"]["victim"]
     return NewCase(
         "thames-valley", event["subject"], data["crime_reference"], email, victim["mobile"], 1, victim["victim_id"]
     )
@@ -99,7 +104,7 @@ def bottom(page: Any, selector: str) -> float:
     return float(box["y"] + box["height"])
 
 
-def check_case_page(page: Any, name: str, visit: Visit, *, neutral: bool) -> str:
+def check_case_page(page: Any, name: str, visit: Visit, *, neutral: bool, officer: bool) -> str:
     """The first screen, sentences said once, an entry per event, the force's branding only where the
     profile allows it; returns the page's main text."""
     page.locator(".app-case").wait_for()
@@ -118,19 +123,29 @@ def check_case_page(page: Any, name: str, visit: Visit, *, neutral: bool) -> str
         assert bottom(page, selector) <= FIRST_SCREEN, (selector, bottom(page, selector))
     assert LONG_DATE.search(page.locator(".app-next-date").inner_text())
     main = page.locator("main").inner_text()
+    if not officer:  # nobody to keep a promise yet: no officer's name, no reply time
+        assert page.locator(".app-officer").inner_text().startswith("Not assigned yet")
+        assert "working days" not in main and "your officer" not in main.lower()
     said = sentences(main)
     assert len(said) == len(set(said)), sorted({s for s in said if said.count(s) > 1})
     titles = page.locator(".app-timeline__title").all_inner_texts()
     for title in FORCE_EVENTS.values():
         assert titles.count(title) == 1, (title, titles)
     assert "We recorded your report" in titles
-    assert len(titles) == len(FORCE_EVENTS) + 2  # the recorded crime and the officer who came with it
+    assert len(titles) == len(FORCE_EVENTS) + 1 + officer  # the recorded crime, and the officer who came with it
     check_page(page, name, "walk-320", visit)
     return main
 
 
 def walk(
-    stack: LocalStack, http: Client, browser: Any, case: NewCase, label: str, *, neutral: bool = False
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+    case: NewCase,
+    label: str,
+    *,
+    neutral: bool = False,
+    officer: bool = True,
 ) -> tuple[Visit, list[str]]:
     """The walkthrough; returns what was seen and the main text of every page."""
     assert stack.gateway is not None
@@ -175,7 +190,7 @@ def walk(
     # The case, once the force has sent more news
     post_force_events(stack, case)
     page.reload()
-    texts.append(check_case_page(page, f"{label}-case", visit, neutral=neutral))
+    texts.append(check_case_page(page, f"{label}-case", visit, neutral=neutral, officer=officer))
     # A message
     page.locator(".app-messages-link").click()
     page.wait_for_url("**/messages.html#c=*")
@@ -202,7 +217,7 @@ def walk(
     step("article")
     page.get_by_role("link", name="Back to your case").click()
     page.wait_for_url(case_url)
-    texts.append(check_case_page(page, f"{label}-case-again", visit, neutral=neutral))
+    texts.append(check_case_page(page, f"{label}-case-again", visit, neutral=neutral, officer=officer))
     # My data
     page.goto(stack.gateway.url + "/my-data.html")
     step("my-data")
@@ -220,15 +235,20 @@ def walk(
 
 
 def test_a_victim_walks_through_the_portal_at_320_px(stack: LocalStack, http: Client, browser: Any) -> None:
-    case = record_new_crime(stack)
-    _, texts = walk(stack, http, browser, case, "burglary")
+    _, texts = walk(stack, http, browser, record_case(stack), "burglary")
     assert any("Burglary" in text for text in texts)  # the crime is named where the profile allows it
+
+
+def test_before_an_officer_is_assigned_nothing_is_promised_in_their_name(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    walk(stack, http, browser, record_case(stack, officer=False), "no-officer", officer=False)
 
 
 def test_a_domestic_abuse_victim_sees_no_offence_class_and_no_police_branding(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
-    case = record_domestic_abuse_case(stack)
+    case = record_case(stack, domestic_abuse=True)
     visit, texts = walk(stack, http, browser, case, "domestic-abuse", neutral=True)
     for text in texts:
         assert OFFENCE_CLASS not in text.lower() and "Thames Valley" not in text
