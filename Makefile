@@ -134,7 +134,7 @@ force-burst: setup ## Randomised burst with duplicates and late events against t
 force-inbox: setup ## Receive Caseline's outbound events on port 8095 (SECRET=the force's outbound secret)
 	$(PY) -m caseline_local.force_sim receive --port 8095 --secret $(SECRET)
 
-templates: setup ## Every SMS template's encoding and segments with sample values, and the template count
+templates: setup ## Every SMS template's segments with sample values and at the contract's limits (PORTAL_URL=… for yours)
 	$(PY) tools/template_report.py
 
 event-examples: setup ## Regenerate docs/events/examples/ from the force simulator's builders

@@ -1,5 +1,6 @@
 """Reporting a crime online (issue 8) in Debian's Chromium at 320 px against the local stack: every
-question refuses what it cannot take with a GOV.UK error; fraud is signposted, never submitted; a
+question refuses what it cannot take with a GOV.UK error; fraud is signposted from the first question,
+never submitted; each category is asked only the pages the force needs (report_questions); a
 signed-out person and a signed-in victim report a burglary; the force receives one signed
 ``report.submitted`` per report, even after a double click and a replay; the force records it and the
 signed-in victim's new case appears in "Your cases", linked, with the confirmation sent. axe-core finds
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from caseline.domain.report_questions import QUESTIONS, asked
 from caseline_local.force_sim import client
 from caseline_local.force_sim import events as build
 from caseline_local.force_sim.events import EventContext
@@ -24,6 +27,7 @@ from caseline_local.stack import LocalStack
 
 from .conftest import Client, eventually, fresh_mobile, sent
 from .portal_pages import (
+    ARTIFACTS,
     Visit,
     check_page,
     wire_context,
@@ -104,17 +108,17 @@ def answer_all(page: Any, visit: Visit, who: Reporter, *, errors: bool, signed_i
         page.locator(".app-report-again").click()
     else:
         page.locator(".app-report-start").click()
-    page.wait_for_url("**/report-force.html")
+    page.wait_for_url("**/report-what.html")
     ready(page)
-    check_page(page, "report-force", WIDTH, visit, screenshot=screenshot)
-    if errors:
-        refused(page, visit, "force", "Select the police force area where it happened")
-    page.check("#force-thames-valley")
-    go_on(page, "report-what.html")
     check_page(page, "report-what", WIDTH, visit, screenshot=screenshot)
     if errors:
         refused(page, visit, "what", "Select what happened")
     page.check("#category-burglary")
+    go_on(page, "report-force.html")
+    check_page(page, "report-force", WIDTH, visit, screenshot=screenshot)
+    if errors:
+        refused(page, visit, "force", "Select the police force area where it happened")
+    page.check("#force-thames-valley")
     go_on(page, "report-details.html")
 
     if errors:
@@ -167,14 +171,7 @@ def answer_all(page: Any, visit: Visit, who: Reporter, *, errors: bool, signed_i
     page.fill("#item-1-description", "Laptop")
     page.fill("#item-1-value", "650.5")  # shown as £650.50
     page.fill("#damage", "Back door lock broken")
-    go_on(page, "report-injury.html")
-
-    if errors:
-        refused(page, visit, "injury", "Select yes if anyone was injured")
-        page.check("#injured-yes")
-        refused(page, visit, "injury-details", "Describe the injuries")
-    page.check("#injured-no")
-    go_on(page, "report-suspect.html")
+    go_on(page, "report-suspect.html")  # a burglary is not asked about injuries (report_questions)
 
     if errors:
         refused(page, visit, "suspect", "Select yes if you know who did it")
@@ -184,40 +181,36 @@ def answer_all(page: Any, visit: Visit, who: Reporter, *, errors: bool, signed_i
     page.fill("#suspect-description", "Tall, dark jacket")
     go_on(page, "report-witnesses.html")
 
+    check_page(page, "report-witnesses", WIDTH, visit, screenshot=screenshot)
     if errors:
-        refused(page, visit, "witnesses", "Select yes if anyone saw or heard")
+        refused(page, visit, "witnesses", "Select yes if anyone saw or heard", "Select yes if there is any CCTV")
         page.check("#witnesses-any-yes")
         refused(page, visit, "witnesses-who", "Tell us who saw or heard")
     page.check("#witnesses-any-yes")
     page.fill("#witnesses", "My neighbour at number 6 heard a noise")
-    go_on(page, "report-vehicle.html")
-
-    if errors:
-        refused(page, visit, "vehicle", "Select yes if a vehicle was involved")
-    page.check("#vehicle-any-no")
-    go_on(page, "report-cctv.html")
-
-    if errors:
-        refused(page, visit, "cctv", "Select yes if there is any CCTV or video")
     page.check("#cctv-not-sure")
-    go_on(page, "report-you.html")
+    go_on(page, "report-you.html")  # nor about a vehicle
 
     check_page(page, "report-you", WIDTH, visit, screenshot=screenshot)
+    if signed_in:
+        assert page.input_value("#email") != ""  # the account's address, offered
     if errors:
-        refused(page, visit, "you", "Enter your full name", "Enter your date of birth, or select that you are under 18")
+        page.fill("#email", "")
+        refused(
+            page,
+            visit,
+            "you",
+            "Enter your full name",
+            "Enter your date of birth, or select that you are under 18",
+            "Enter an email address or a mobile phone number",
+        )
         fill_date(page, "dob", "1", "5", "1990")
         page.check("#under-18")
         refused(page, visit, "you-age", "Your date of birth says you are 18 or over")
         page.uncheck("#under-18")
     page.fill("#full-name", who.name)
     fill_date(page, "dob", "1", "5", "1990")
-    go_on(page, "report-contact.html")
-
-    if signed_in:
-        assert page.input_value("#email") != ""  # the account's address, offered
     if errors:
-        page.fill("#email", "")
-        refused(page, visit, "contact", "Enter an email address or a mobile phone number")
         page.fill("#email", "not-an-email")
         page.fill("#mobile", "12345")
         refused(page, visit, "contact-format", "Enter an email address in the correct format", "Enter a UK mobile")
@@ -263,17 +256,15 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     posted: list[str] = []
     page.on("request", lambda r: posted.append(r.url) if "/reports" in r.url else None)
 
-    # Given someone starting a report who chooses fraud
+    # Given someone starting a report who chooses fraud, the first question
     page.goto(base + "/report-start.html")
     ready(page)
     page.locator(".app-report-start").click()
-    page.wait_for_url("**/report-force.html")
+    page.wait_for_url("**/report-what.html")
     ready(page)
-    page.check("#force-thames-valley")
-    go_on(page, "report-what.html")
     page.check("#category-fraud")
     go_on(page, "report-fraud.html")
-    # Then they are sent to Report Fraud, and nothing is submitted
+    # Then they are sent to Report Fraud without being asked anything else, and nothing is submitted
     check_page(page, "report-fraud", WIDTH, visit)
     assert "Report Fraud (formerly Action Fraud)" in page.locator("main").inner_text()
     assert page.get_by_role("button", name="Go to Report Fraud").get_attribute("href") == (
@@ -286,6 +277,8 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     page.wait_for_url("**/report-what.html")
     ready(page)
     page.check("#category-drugs")
+    go_on(page, "report-force.html")
+    page.check("#force-thames-valley")
     go_on(page, "report-elsewhere.html")
     check_page(page, "report-elsewhere", WIDTH, visit)
     text = page.locator("main").inner_text()
@@ -307,6 +300,26 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     assert page.input_value("#from-time") == "20:00"  # the answer is kept in the tab
     go_on(page, "report-check.html")
 
+    # When they change what happened to violence, the one new question it needs is asked, then back here
+    page.get_by_role("link", name=re.compile(r"^Change\s+what happened$")).click()
+    page.wait_for_url("**/report-what.html#change")
+    ready(page)
+    page.check("#category-violent-crime")
+    go_on(page, "report-injury.html#change")
+    page.check("#injured-no")
+    go_on(page, "report-check.html")
+    # Then the answers are the ones violence is asked: injuries, not what was stolen
+    answers = page.locator(".app-answers").inner_text()
+    assert "Anyone injured" in answers and "Laptop" not in answers, answers
+    # And changing back to burglary asks nothing new: what was taken is still there
+    page.get_by_role("link", name=re.compile(r"^Change\s+what happened$")).click()
+    page.wait_for_url("**/report-what.html#change")
+    ready(page)
+    page.check("#category-burglary")
+    go_on(page, "report-check.html")
+    answers = page.locator(".app-answers").inner_text()
+    assert "Laptop (£650.50)" in answers and "Anyone injured" not in answers, answers
+
     # When the API refuses an answer (422), its message is shown the same way: in the summary, linked
     # to the question, and next to the field there
     refusal = {
@@ -325,10 +338,10 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     assert page.locator("#report-form button[type=submit]").is_enabled()  # it can be sent again
     check_page(page, "report-check-refused", WIDTH, visit, screenshot=False)
     page.locator(".govuk-error-summary").get_by_role("link", name="Enter an email address we can send").click()
-    page.wait_for_url("**/report-contact.html#change")
+    page.wait_for_url("**/report-you.html#change")
     ready(page)
     assert "Enter an email address we can send" in page.locator("#email").locator("xpath=..").inner_text()
-    check_page(page, "report-contact-refused", WIDTH, visit, screenshot=False)
+    check_page(page, "report-you-refused", WIDTH, visit, screenshot=False)
     go_on(page, "report-check.html")
     assert page.locator(".govuk-error-summary").count() == 0  # answered again: the complaint is gone
     page.unroute("**/v1/reports")
@@ -574,4 +587,111 @@ def test_the_anti_bot_field_is_hidden_from_screen_readers_and_the_keyboard(brows
     honeypot = page.locator(".app-honeypot")
     assert honeypot.get_attribute("aria-hidden") == "true"
     assert page.locator("#website").get_attribute("tabindex") == "-1"
+    # The field is on the page, but not in what a screen reader is given (the accessibility tree)
+    assert page.locator("#website").count() == 1
+    assert page.get_by_role("textbox", name="Leave this empty").count() == 0
+    assert page.get_by_role("textbox", name="Leave this empty", include_hidden=True).count() == 1
     page.close()
+
+
+# ----------------------------------------------------------------------- the journey's length, measured
+@dataclass
+class Walk:
+    """One walk through the report with the fewest answers: the pages seen, in order, and the actions."""
+
+    pages: list[str]
+    clicks: int = 0  # buttons, links, radios and checkboxes
+    typed: int = 0  # text fields filled
+
+    def counts(self) -> dict[str, Any]:
+        return {"pages": len(self.pages), "clicks": self.clicks, "fields": self.typed, "path": self.pages}
+
+
+def _page_name(url: str) -> str:
+    return url.split("?")[0].split("#")[0].rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def walk_report(page: Any, base: str, category: str, on_page: Callable[[str], None] | None = None) -> Walk:
+    """From the start page to "Check your answers" (or to the page that sends the person elsewhere), with
+    the least a person must answer: whatever question page comes next is answered from what is on it, so
+    the same walker measures any order of questions."""
+    page.goto(base + "/report-start.html")
+    ready(page)
+    walk = Walk(pages=["report-start"])
+
+    def click(selector: str) -> None:
+        page.locator(selector).click()
+        walk.clicks += 1
+
+    def check(selector: str) -> None:
+        if page.locator(selector).count():
+            page.check(selector)
+            walk.clicks += 1
+
+    def fill(selector: str, value: str) -> None:
+        if page.locator(selector).count():
+            page.fill(selector, value)
+            walk.typed += 1
+
+    click(".app-report-start")
+    while True:
+        page.wait_for_url(re.compile(r".*/report-(?!start)[a-z-]+\.html.*"))
+        ready(page)
+        name = _page_name(page.url)
+        if name == walk.pages[-1]:
+            raise AssertionError(f"the walk stayed on {name}: {page.locator('.govuk-error-summary').inner_text()}")
+        walk.pages.append(name)
+        if on_page:
+            on_page(name)
+        if name in ("report-check", "report-fraud", "report-elsewhere"):
+            return walk
+        check("#force-thames-valley")
+        check(f"#category-{category}")
+        fill("#what-happened", "Fictional: what happened, in a sentence.")
+        if page.locator("#from-day").count():
+            for part, value in (("day", "28"), ("month", "11"), ("year", "2025")):
+                fill(f"#from-{part}", value)
+        fill("#location-description", "4 Example Road")
+        for radio in ("#injured-no", "#suspect-known-no", "#witnesses-any-no", "#vehicle-any-no", "#cctv-no"):
+            check(radio)
+        fill("textarea#vehicle:visible", "Blue Ford Fiesta, AB12 CDE")
+        fill("#full-name", "Sam Example")
+        if page.locator("#dob-day").count():
+            for part, value in (("day", "1"), ("month", "5"), ("year", "1990")):
+                fill(f"#dob-{part}", value)
+        fill("#email", "walker@example.org")
+        check("#wants-support-no")
+        for box in ("#safe-email", "#may-name-police-yes", "#may-name-crime-yes"):
+            check(box)
+        click("#report-form button[type=submit]")
+
+
+def test_the_report_asks_only_what_the_force_needs_and_fraud_goes_straight_to_report_fraud(
+    stack: LocalStack, browser: Any
+) -> None:
+    """The walker's pages follow the domain's rule (report_questions); the counts it prints are the ones
+    in docs/api.md ("How long the report is"), written to test-artifacts/portal/report-journeys.json."""
+    visit = Visit()
+    context, page = open_page(browser, stack, visit)
+    assert stack.gateway is not None
+    conditional = {f"report-{q.name}" for q in QUESTIONS}
+    measured: dict[str, dict[str, Any]] = {}
+    for category in ("burglary", "vehicle-crime", "violent-crime"):
+        # When a person reports this kind of crime with the fewest answers
+        walk = walk_report(page, stack.gateway.url, category, lambda name: check_page(page, name, WIDTH, visit))
+        measured[category] = walk.counts()
+        # Then every page the force needs for it is asked, and none it does not need
+        needed = {f"report-{q.name}" for q in QUESTIONS if asked(q, category)}
+        assert conditional & set(walk.pages) == needed, (category, walk.pages)
+        assert walk.pages[:2] == ["report-start", "report-what"] and walk.pages[-1] == "report-check"
+        page.evaluate("sessionStorage.clear()")
+
+    # When a person chooses fraud, the first question
+    walk = walk_report(page, stack.gateway.url, "fraud", lambda name: check_page(page, name, WIDTH, visit))
+    measured["fraud"] = walk.counts()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "report-journeys.json").write_text(json.dumps(measured, indent=2) + "\n", encoding="utf-8")
+    # Then the next page is Report Fraud's: no force, nothing else asked
+    assert walk.pages == ["report-start", "report-what", "report-fraud"]
+    assert visit.outside == [] and visit.errors == []
+    context.close()

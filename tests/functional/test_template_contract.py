@@ -227,3 +227,12 @@ def test_every_service_principal_acts_only_for_this_account(name: str, condition
         # CloudWatch Logs calls KMS with the log group's ARN as encryption context rather than a source account.
         context = json.dumps(keys.get("kms:encryptioncontext:aws:logs:arn"))
         assert "${AWS::AccountId}:log-group:" in context, f"{name} has no aws:SourceAccount / aws:SourceArn condition"
+
+
+def test_the_portal_address_is_never_longer_than_the_sms_budgets_were_checked_with() -> None:
+    from tools.template_report import PORTAL_URL_MAX_LENGTH
+
+    spec = TEMPLATE.body["Parameters"]["PortalUrl"]
+    assert spec["MaxLength"] == PORTAL_URL_MAX_LENGTH
+    assert spec["AllowedPattern"].startswith("^https://")
+    assert len(spec["Default"]) <= PORTAL_URL_MAX_LENGTH

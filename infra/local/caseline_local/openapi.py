@@ -180,6 +180,9 @@ def _text(nullable: bool = True) -> dict[str, Any]:
 
 
 _FLAG = {"type": "boolean", "nullable": True}
+# Questions asked only for some categories (caseline/domain/report_questions.py): an answer for another
+# category is refused, an empty one is taken as not asked and reaches the force as null.
+_ONLY_SOME = "Asked only for some categories: an answer for another is refused"
 # The body of POST /v1/reports and /v1/me/reports (caseline.domain.reports validates it, field by field).
 REPORT_BODY: dict[str, Any] = {
     "type": "object",
@@ -209,6 +212,7 @@ REPORT_BODY: dict[str, Any] = {
         "items": {
             "type": "array",
             "maxItems": 20,
+            "description": _ONLY_SOME + " (items, damage: crimes against property)",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
@@ -220,7 +224,7 @@ REPORT_BODY: dict[str, Any] = {
             },
         },
         "damage": _text(),
-        "injured": _FLAG,
+        "injured": {**_FLAG, "description": _ONLY_SOME + " (injured, injury_details: where a person was hurt)"},
         "injury_details": _text(),
         "suspect": {
             "type": "object",
@@ -229,7 +233,7 @@ REPORT_BODY: dict[str, Any] = {
             "properties": {"known": _FLAG, "name": _text(), "description": _text()},
         },
         "witnesses": _text(),
-        "vehicle": _text(),
+        "vehicle": {**_text(), "description": "Required for vehicle-crime, refused for any other category"},
         "cctv": {"type": "string", "enum": ["yes", "no", "not-sure"], "nullable": True},
         "reporter": {
             "type": "object",

@@ -24,6 +24,7 @@ SERVED_LOCALLY = frozenset(
         "AWS::Serverless::LayerVersion",
         "AWS::Logs::LogGroup",
         "AWS::CloudWatch::Alarm",
+        "AWS::CloudWatch::Dashboard",
         "AWS::Lambda::Permission",  # the gateway's Cognito proxy invokes the trigger's worker itself
         "AWS::IAM::RolePolicy",  # moto enforces no IAM (tests/functional/test_iam_coverage.py checks it)
         "AWS::WAFv2::WebACL",  # no edge locally: tests/functional/test_waf_contract.py reads the rules instead

@@ -9,9 +9,9 @@ import { signedIn } from './session.js'
 import { $, busy, el, go, notify, setTitle } from './ui.js'
 
 const SECTIONS = [
-  ['The crime', ['force', 'what', 'details', 'when', 'where']],
-  ['What happened to you', ['items', 'injury', 'suspect', 'witnesses', 'vehicle', 'cctv']],
-  ['About you', ['you', 'contact', 'needs']],
+  ['The crime', ['what', 'force', 'details', 'when', 'where']],
+  ['What happened to you', ['items', 'injury', 'suspect', 'witnesses', 'vehicle']],
+  ['About you', ['you', 'needs']],
   ['How we contact you', ['safe-contact']]
 ]
 
@@ -20,7 +20,7 @@ const CHANNEL_WORDS = { email: 'email', sms: 'text message' }
 export function reportBody (forces) {
   const current = draft()
   const given = current.answers
-  const ctx = { forces, channels: givenChannels(given.contact || {}) }
+  const ctx = { forces, channels: givenChannels(given.you || {}) }
   const body = {
     force_id: null,
     idempotency_key: current.idempotencyKey,
@@ -45,7 +45,7 @@ function row (key, value, step, errors) {
 function render (forces) {
   const current = draft()
   const errors = current.serverErrors || []
-  const ctx = { forces, channels: givenChannels(current.answers.contact || {}) }
+  const ctx = { forces, channels: givenChannels(current.answers.you || {}) }
   const steps = stepsFor(forces)
   const sections = SECTIONS.map(([heading, names]) => {
     const rows = names.filter((step) => steps.includes(step)).flatMap((step) =>

@@ -1,14 +1,17 @@
 // The online report's progress: answers kept in sessionStorage only (gone with the tab, on submit,
 // sign-out and quick exit), the order of the questions, and the idempotency key made once per report.
+import { asked } from './report-questions.js'
 import { read, remove, write } from './storage.js'
 
 const DRAFT = 'report'
 const SENT = 'reportSent'
 
-// Question pages in order; report-force is only asked when the deployment serves several forces.
+// Question pages in order. What happened comes first, so fraud goes to Report Fraud before any other
+// question; report-force is only asked when the deployment serves several forces; items, injury and
+// vehicle only for the categories the force needs them for (report-questions.js, from the domain).
 export const STEPS = [
-  'force', 'what', 'details', 'when', 'where', 'items', 'injury', 'suspect', 'witnesses', 'vehicle',
-  'cctv', 'you', 'contact', 'needs', 'safe-contact'
+  'what', 'force', 'details', 'when', 'where', 'items', 'injury', 'suspect', 'witnesses', 'vehicle',
+  'you', 'needs', 'safe-contact'
 ]
 
 function newKey () {
@@ -66,19 +69,24 @@ export function sent () {
   return read(SENT)
 }
 
-export function stepsFor (forces) {
-  return STEPS.filter((step) => step !== 'force' || Object.keys(forces).length > 1)
+// The questions this report asks: before the category is chosen, every one that may be asked.
+export function stepsFor (forces, category = answers('what').category) {
+  return STEPS.filter((step) => (step !== 'force' || Object.keys(forces).length > 1) && asked(step, category))
 }
 
 export function pageOf (step) {
   return `/report-${step}.html`
 }
 
-// The next question, or the check page when the victim came from "Change" (#change) or at the end.
+// The next question, or the check page when the victim came from "Change" (#change) or at the end;
+// a change that brings a new question (a vehicle crime asks for the vehicle) asks it first.
 export function nextPage (step, forces, changing) {
   const steps = stepsFor(forces)
   const index = steps.indexOf(step)
-  if (changing || index === steps.length - 1) return '/report-check.html'
+  if (changing || index === steps.length - 1) {
+    const missing = firstUnanswered(forces)
+    return missing ? `${pageOf(missing)}#change` : '/report-check.html'
+  }
   return pageOf(steps[index + 1])
 }
 

@@ -63,11 +63,12 @@ const FIELDS_BY_STEP = {
   suspect: {
     suspect: 'suspect-known-yes', 'suspect.known': 'suspect-known-yes', 'suspect.name': 'suspect-name', 'suspect.description': 'suspect-description'
   },
-  witnesses: { witnesses: 'witnesses' },
+  witnesses: { witnesses: 'witnesses', cctv: 'cctv-yes' },
   vehicle: { vehicle: 'vehicle' },
-  cctv: { cctv: 'cctv-yes' },
-  contact: { reporter: 'email', 'reporter.email': 'email', 'reporter.mobile': 'mobile' },
-  you: { 'reporter.name': 'full-name', 'reporter.date_of_birth': 'dob-day', 'reporter.under_18': 'dob-day' },
+  you: {
+    reporter: 'full-name', 'reporter.name': 'full-name', 'reporter.date_of_birth': 'dob-day', 'reporter.under_18': 'dob-day',
+    'reporter.email': 'email', 'reporter.mobile': 'mobile'
+  },
   needs: { 'reporter.preferred_language': 'language', 'reporter.needs': 'needs', 'reporter.wants_support': 'wants-support-yes' },
   'safe-contact': {
     safe_contact: 'safe-email', 'safe_contact.safe_channels': 'safe-email', 'safe_contact.safe_hours': 'hours-start',
@@ -77,7 +78,7 @@ const FIELDS_BY_STEP = {
 const FIELDS = Object.fromEntries(Object.entries(FIELDS_BY_STEP)
   .flatMap(([step, fields]) => Object.entries(fields).map(([path, field]) => [path, [step, field]])))
 
-// { field: 'reporter.email', message } → { step: 'contact', field: 'email', message } (null step: the
+// { field: 'reporter.email', message } → { step: 'you', field: 'email', message } (null step: the
 // check page itself, for anything no question asks).
 export function locate (error) {
   const path = String(error.field || '').replace(/\[(\d+)\]/g, '.$1')

@@ -116,6 +116,21 @@ function underEighteen (values) {
   return (values['under-18'] || []).includes('yes')
 }
 
+// Two small questions on one page: their checks, rows and body members one after the other.
+function together (...specs) {
+  return {
+    check: (v, ctx) => specs.flatMap((spec) => spec.check(v, ctx)),
+    rows: (v, ctx) => specs.flatMap((spec) => spec.rows(v, ctx)),
+    apply: (v, body, ctx) => specs.forEach((spec) => spec.apply(v, body, ctx))
+  }
+}
+
+const CCTV = {
+  check: (v) => { const e = []; requireChoice(e, v, 'cctv', 'cctv-yes', 'Select yes if there is any CCTV or video'); return e },
+  rows: (v) => [['CCTV or video', { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' }[v.cctv] || '']],
+  apply: (v, body) => { body.cctv = v.cctv }
+}
+
 const SAFE_CHANNEL_NAMES = { email: 'Email', sms: 'Text message' }
 
 export const STEP_SPECS = {
@@ -200,24 +215,26 @@ export const STEP_SPECS = {
       body.suspect = { known, name: known ? text(v['suspect-name']) : null, description: orNull(v['suspect-description']) }
     }
   },
-  witnesses: yesThenText('witnesses-any', 'witnesses', {
+  // Witnesses and video on one page: both about what else could show what happened.
+  witnesses: together(yesThenText('witnesses-any', 'witnesses', {
     choose: 'Select yes if anyone saw or heard what happened',
     describe: 'Tell us who saw or heard what happened',
     name: 'Who saw or heard it',
     row: 'Witnesses'
-  }),
-  vehicle: yesThenText('vehicle-any', 'vehicle', {
-    choose: 'Select yes if a vehicle was involved',
-    describe: 'Describe the vehicle, like its registration, make and colour',
-    name: 'The vehicle',
-    row: 'Vehicle'
-  }),
-  cctv: {
-    check: (v) => { const e = []; requireChoice(e, v, 'cctv', 'cctv-yes', 'Select yes if there is any CCTV or video'); return e },
-    rows: (v) => [['CCTV or video', { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' }[v.cctv] || '']],
-    apply: (v, body) => { body.cctv = v.cctv }
+  }), CCTV),
+  // Asked for vehicle crime only (report-questions.js): the vehicle is the one it happened to.
+  vehicle: {
+    check: (v) => {
+      const e = []
+      requireText(e, v, 'vehicle', 'Describe the vehicle, like its registration, make and colour')
+      tooLong(e, v, [['vehicle', 'The vehicle']])
+      return e
+    },
+    rows: (v) => [['Vehicle', text(v.vehicle)]],
+    apply: (v, body) => { body.vehicle = text(v.vehicle) }
   },
-  you: {
+  // About you: who you are and how to reach you, on one page.
+  you: together({
     check: (v) => {
       const e = []
       requireText(e, v, 'full-name', 'Enter your full name')
@@ -242,8 +259,7 @@ export const STEP_SPECS = {
       body.reporter.date_of_birth = typeof born === 'object' ? isoDate(born) : null
       body.reporter.under_18 = underEighteen(v)
     }
-  },
-  contact: {
+  }, {
     check: (v) => {
       const e = []
       if (!text(v.email) && !text(v.mobile)) e.push({ field: 'email', message: 'Enter an email address or a mobile phone number' })
@@ -253,7 +269,7 @@ export const STEP_SPECS = {
     },
     rows: (v) => [['Email', text(v.email) || 'None given'], ['Mobile', text(v.mobile) || 'None given']],
     apply: (v, body) => { body.reporter.email = orNull(v.email); body.reporter.mobile = parseMobile(v.mobile) }
-  },
+  }),
   needs: {
     check: (v) => {
       const e = []

@@ -34,7 +34,7 @@ function renderChoices (step, forces) {
 
 function context (forces) {
   const given = draft().answers
-  return { forces, channels: givenChannels(given.contact || {}) }
+  return { forces, channels: givenChannels(given.you || {}) }
 }
 
 // With one force, the question is not asked: the answer is known.
@@ -56,6 +56,8 @@ async function questionPage (step, forces) {
   const changing = window.location.hash === '#change'
   const missing = firstUnanswered(forces)
   const steps = stepsFor(forces)
+  // A question this report does not ask (not for its category, or out of order): back on the path
+  if (!steps.includes(step)) return go(missing ? pageOf(missing) : '/report-check.html')
   if (missing && steps.indexOf(missing) < steps.indexOf(step)) return go(pageOf(missing))
   const form = $('#report-form')
   const back = $('.app-report-back')
@@ -63,7 +65,7 @@ async function questionPage (step, forces) {
   renderChoices(step, forces)
   const spec = STEP_SPECS[step]
   const saved = answers(step)
-  if (step === 'contact' && !Object.keys(saved).length && signedIn()) restore(form, { email: email() || '' })
+  if (step === 'you' && !Object.keys(saved).length && signedIn()) restore(form, { email: email() || '' })
   if (step === 'needs' && !saved.language) restore(form, { language: 'en' })
   if (step === 'safe-contact') {
     const offered = context(forces).channels

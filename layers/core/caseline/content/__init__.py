@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported where used: the victim API and reports load this package for other content
     from caseline.domain.journeys import JourneyDefinition
@@ -22,20 +23,30 @@ def openapi_json() -> str:
 @lru_cache(maxsize=1)
 def message_templates() -> dict[tuple[str, str], MessageTemplate]:
     """Every template, keyed by (template id, channel)."""
-    from caseline.domain.templates import MessageTemplate
-
     found: dict[tuple[str, str], MessageTemplate] = {}
     folder = resources.files(__package__).joinpath("templates")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".json"):
             continue
         document = json.loads(entry.read_text(encoding="utf-8"))
-        for channel, body in document["channels"].items():
-            template = MessageTemplate(
-                template_id=document["id"], channel=channel, body=body["body"], subject=body.get("subject")
-            )
-            found[(template.template_id, channel)] = template
+        for channel in document["channels"]:
+            found[(document["id"], channel)] = message_template(document, channel)
     return found
+
+
+def message_template(document: Mapping[str, Any], channel: str) -> MessageTemplate:
+    """One channel of a template document (``templates/<id>.json``)."""
+    from caseline.domain.templates import MessageTemplate
+
+    body = document["channels"][channel]
+    return MessageTemplate(
+        template_id=str(document["id"]),
+        channel=channel,
+        body=body["body"],
+        subject=body.get("subject"),
+        sms_segments=int(document.get("sms_segments", 1)),
+        shorten=tuple(body.get("shorten", ())),
+    )
 
 
 @dataclass(frozen=True)

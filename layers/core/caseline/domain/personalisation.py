@@ -13,6 +13,7 @@ from typing import Any
 from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
+from caseline.domain.sms_fit import KEEP_FLAGS
 from caseline.domain.timeline import victim_label
 from caseline.domain.vocabulary import OUTCOME_TYPES, VictimTier
 
@@ -129,8 +130,9 @@ SAMPLE_VALUES: dict[str, str] = {
 
 
 def provided(trigger: str) -> frozenset[str]:
-    """Every placeholder a template sent for ``trigger`` may use."""
-    return COMMON | _EXTRA.get(trigger, frozenset())
+    """Every placeholder a template sent for ``trigger`` may use (an SMS's keep flags are set when it is
+    rendered: ``caseline.domain.sms_fit``)."""
+    return COMMON | KEEP_FLAGS | _EXTRA.get(trigger, frozenset())
 
 
 def long_date(day: date) -> str:

@@ -35,6 +35,7 @@ from caseline.domain.form_fields import (
     moment,
     text,
 )
+from caseline.domain.report_questions import NOT_ASKED_MESSAGE, QUESTIONS, asked, not_asked
 from caseline.domain.reports import FieldError, ReportElsewhereError, ReportInvalidError, ReportRequest, iso_utc
 
 MAX_ITEMS = 20
@@ -222,6 +223,25 @@ def _category(value: object, info: ValidationInfo) -> str:
     return value
 
 
+def _when_asked(member: str) -> AfterValidator:
+    """The member's question is asked only for some categories (``caseline.domain.report_questions``):
+    elsewhere an answer is refused (empty is taken as not asked); where asked, it may be required."""
+    question = next(q for q in QUESTIONS if member in q.members)
+
+    def check(value: object, info: ValidationInfo) -> object:
+        category = info.data.get("category")
+        if not category:
+            return value
+        if not asked(question, category):
+            if value not in (None, False, []):
+                raise fail(NOT_ASKED_MESSAGE)
+        elif question.required and question.required[0] == member and value is None:
+            raise fail(question.required[1])
+        return value
+
+    return AfterValidator(check)
+
+
 _CCTV_ANSWER = BeforeValidator(
     accept(lambda value: value is None or value in _CCTV, "Select whether there is any CCTV: yes, no or not sure")
 )
@@ -248,13 +268,13 @@ class ReportForm(FormModel):
             "where it happened", when_missing=("location.description", "Enter where it happened or its postcode")
         ),
     ] = None
-    items: Annotated[list[Annotated[Item, _WHAT_WAS_TAKEN]], BeforeValidator(_items)] = []
-    damage: Annotated[str | None, text("What was damaged")] = None
-    injured: Annotated[bool, flag("whether anyone was injured")] = False
-    injury_details: Annotated[str | None, text("The injury details")] = None
+    items: Annotated[list[Annotated[Item, _WHAT_WAS_TAKEN]], BeforeValidator(_items), _when_asked("items")] = []
+    damage: Annotated[str | None, text("What was damaged"), _when_asked("damage")] = None
+    injured: Annotated[bool, flag("whether anyone was injured"), _when_asked("injured")] = False
+    injury_details: Annotated[str | None, text("The injury details"), _when_asked("injury_details")] = None
     suspect: Annotated[Suspect | None, json_object("who did it")] = None
     witnesses: Annotated[str | None, text("Witnesses")] = None
-    vehicle: Annotated[str | None, text("Vehicle details")] = None
+    vehicle: Annotated[str | None, text("Vehicle details"), _when_asked("vehicle")] = None
     cctv: Annotated[str | None, _CCTV_ANSWER] = None
     reporter: Annotated[
         Reporter | None, json_object("your details", when_missing=("reporter.name", "Enter your full name"))
@@ -278,10 +298,13 @@ def validate_report(payload: object, *, forces: Mapping[str, frozenset[str]], no
             [FieldError(f, m) for f, m in field_errors(error, list(ReportForm.model_fields))]
         ) from None
     website = form.website
+    details = form.model_dump(by_alias=True, exclude=set(_ROUTING))
+    for question in not_asked(form.category):  # the force is told "not asked", not "no"
+        details.update(dict.fromkeys(question.members))
     return ReportRequest(
         force_id=form.force_id,
         idempotency_key=form.idempotency_key,
         honeypot_filled=bool(website and website.strip()),
         category=form.category,
-        details=form.model_dump(by_alias=True, exclude=set(_ROUTING)),
+        details=details,
     )

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from caseline.domain.errors import ValidationFailedError
-from caseline.domain.sms import as_gsm7
+from caseline.domain.sms import as_gsm7, sms_size
+from caseline.domain.sms_fit import variants
 
 _OPTIONAL_START = re.compile(r"\(\(([a-z_][a-z0-9_]*)\?\?")
 _PLACEHOLDER = re.compile(r"\(\(([a-z_][a-z0-9_]*)\)\)")
@@ -30,6 +31,9 @@ class MessageTemplate:
     channel: str
     body: str
     subject: str | None = None
+    sms_segments: int = 1
+    shorten: tuple[str, ...] = ()
+    """An SMS's steps to fit ``sms_segments`` (``caseline.domain.sms_fit``), tried in order."""
 
 
 @dataclass(frozen=True)
@@ -176,12 +180,27 @@ def _to_text(marked: _Marked, *, email: bool) -> str:
     return "\n".join(_inline(marked, line, as_html=False) for line in text.split("\n"))
 
 
+def _fitted_sms(template: MessageTemplate, values: Mapping[str, object]) -> RenderedMessage:
+    """The first variant (``sms_fit.variants``) that is GSM-7 within the budget, else the last one. A text
+    starts with a capital letter whatever its first block left (``((keep_force??…: ))our news``)."""
+    text = ""
+    for variant in variants(template.shorten, values):
+        text = _to_text(_mark(template.body, variant), email=False)
+        text = text[:1].upper() + text[1:]
+        size = sms_size(text)
+        if size.encoding == "GSM-7" and size.segments <= template.sms_segments:
+            break
+    return RenderedMessage(subject=None, text=text, html=None)
+
+
 def render(template: MessageTemplate, values: Mapping[str, object]) -> RenderedMessage:
-    """Fill in a template. Email gets HTML too; a value is always text, never Markdown or markup. An SMS's
-    values are mapped to GSM-7 where they can be (a dash or a curly quote in a force's data would make the
-    whole text UCS-2: two segments or more)."""
+    """Fill in a template. Email gets HTML too; a value is always text, never Markdown or markup.
+
+    An SMS's values are mapped to GSM-7 where they can be (a dash or a curly quote in a force's data
+    would make the whole text UCS-2: two segments or more), and the template's ``shorten`` steps are
+    applied until the text fits its segment budget."""
     if template.channel == "sms":
-        values = {k: as_gsm7(v) if isinstance(v, str) else v for k, v in values.items()}
+        return _fitted_sms(template, {k: as_gsm7(v) if isinstance(v, str) else v for k, v in values.items()})
     subject = render_text(template.subject, values) if template.subject else None
     marked = _mark(template.body, values)
     if template.channel != "email":
