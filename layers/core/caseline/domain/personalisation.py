@@ -14,6 +14,7 @@ from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
 from caseline.domain.sms_fit import KEEP_FLAGS
+from caseline.domain.timeline import long_date as long_date  # one way to write dates, re-exported
 from caseline.domain.timeline import victim_label
 from caseline.domain.vocabulary import OUTCOME_TYPES, VictimTier
 
@@ -133,10 +134,6 @@ def provided(trigger: str) -> frozenset[str]:
     """Every placeholder a template sent for ``trigger`` may use (an SMS's keep flags are set when it is
     rendered: ``caseline.domain.sms_fit``)."""
     return COMMON | KEEP_FLAGS | _EXTRA.get(trigger, frozenset())
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _uk(moment: datetime) -> datetime:
