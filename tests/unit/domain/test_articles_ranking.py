@@ -227,7 +227,7 @@ def test_the_guide_to_the_case_s_stage_scores_at_that_stage_and_is_not_shown_at_
     investigating = score(guide, context())
     assert investigating is not None
     assert investigating.score == score(other, context()).score + 3.0  # type: ignore[union-attr]
-    assert investigating.reason == "Because it explains what happens now that your case is being investigated."
+    assert investigating.reason == "Because it explains where your case is now."
     assert score(guide, context(stage="officer-assigned")) is None
     assert score(other, context(stage="officer-assigned")) is not None
 

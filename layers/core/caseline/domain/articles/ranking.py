@@ -80,7 +80,7 @@ STAGE_GUIDES = {
 # Why a stage matters, in the victim's words (never "the officer assigned stage")
 STAGE_CLAUSES = {
     "reported": "your report is new",
-    "officer-assigned": "an officer is now looking after your case",
+    "officer-assigned": "an officer has been assigned to your case",
     "investigating": "your case is being investigated",
     "outcome": "a decision has been made on your case",
     "closed": "your case is closed",
@@ -220,7 +220,7 @@ def _context_matches(article: Article, context: CaseContext) -> list[Match]:
     if article.tiers and context.tier in article.tiers:
         matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
     if STAGE_GUIDES.get(context.stage) == article.slug:
-        matches.append(Match("guide", WEIGHTS["guide"], f"it explains what happens now that {_stage_clause(context)}"))
+        matches.append(Match("guide", WEIGHTS["guide"], "it explains where your case is now"))
     if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
         matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
     if article.force is not None:
