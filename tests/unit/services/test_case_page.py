@@ -4,8 +4,11 @@ and each reason given once."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
+
+import pytest
 
 from caseline.content.articles_index import article_library
 from caseline.domain import event_types as ev
@@ -160,3 +163,20 @@ def test_messages_name_the_case_as_the_page_does_never_by_the_offence_class() ->
     assert values["crime_category"] == "Domestic abuse"
     plain = common_values(case_record(category="violent-crime"), victim_contact(), portal_url="", force_name="")
     assert plain["crime_category"] == "Violence against you"
+
+
+@pytest.mark.parametrize("stage", list(CaseStage))
+def test_the_view_says_each_sentence_once_at_every_stage(stage: CaseStage) -> None:
+    events = [
+        stored_event(sequence=n, event_id=f"e{n}", event_type=t)
+        for n, t in enumerate([ev.OFFICER_ASSIGNED, ev.NEEDS_ASSESSED, ev.SUSPECT_ARRESTED], start=2)
+    ]
+    found = view(
+        partition(case_record(stage=stage), *events, no_news_at={VICTIM_ID: NOW + timedelta(days=28)}),
+        articles=True,
+    )
+    said = [found.now, found.next_steps, found.expected_reply, found.next_date and found.next_date.text]
+    said += [part for e in found.timeline for part in (e.title, e.detail)]
+    said += [part for a in found.recommended_articles for part in (a.title, a.summary, a.reason)]
+    sentences = [s.strip() for part in said if part for s in re.split(r"(?<=[.!?])\s+", part) if s.strip()]
+    assert len(sentences) == len(set(sentences)), [s for s in sentences if sentences.count(s) > 1]
