@@ -77,17 +77,21 @@ def post_force_events(stack: LocalStack, case: NewCase) -> None:
         assert response.status == 202, response.body
 
 
-def invitation(http: Client, case: NewCase) -> tuple[str, str]:
-    """(the first portal link, the access code) from the email that invited this victim."""
+def invitation(http: Client, case: NewCase, label: str) -> tuple[str, str]:
+    """(the first portal link, the access code) from the email that invited this victim, which is kept
+    with the screenshots as the walkthrough's first step."""
 
-    def found() -> tuple[str, str] | None:
-        for message in sent(http, case.email):
-            code, links = ACCESS_CODE.search(message["body"]), LINK.findall(message["body"])
-            if code and links:
-                return links[0], code.group(1)
-        return None
+    def found() -> dict[str, str] | None:
+        return next(
+            (m for m in sent(http, case.email) if ACCESS_CODE.search(m["body"]) and LINK.search(m["body"])), None
+        )
 
-    return eventually(found)  # type: ignore[no-any-return]
+    message = eventually(found)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"walk-320-{label}-invitation-email.html").write_text(message["body"], encoding="utf-8")
+    code, link = ACCESS_CODE.search(message["body"]), LINK.search(message["body"])
+    assert code is not None and link is not None
+    return link.group(0), code.group(1)
 
 
 def sentences(text: str) -> list[str]:
@@ -162,7 +166,7 @@ def walk(
         texts.append(page.locator("main").inner_text())
 
     # The invitation email leads into the portal
-    link, code = invitation(http, case)
+    link, code = invitation(http, case, label)
     assert link.startswith(stack.gateway.url), link
     page.goto(link)
     if "create-account.html" not in page.url:  # the front page or sign-in: each offers a new account
