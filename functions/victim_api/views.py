@@ -13,7 +13,8 @@ from caseline.domain.case import CaseStage
 from caseline.domain.preferences import PreferenceRequest
 from caseline.domain.safe_contact import SafeHours
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
-from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
+from caseline.domain.timeline import victim_label
+from caseline.domain.vocabulary import Channel
 from caseline.services.victim_cases import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class _CaseHeading(_Model):
 
 
 def _label(category: str) -> str:
-    return CRIME_CATEGORIES.get(category, "Crime")
+    """The list of cases has no flags: the category in the victim's words, never the offence class."""
+    return victim_label(category)
 
 
 class CaseSummaryView(_CaseHeading):
@@ -98,26 +100,41 @@ class RecommendedArticleView(_Model):
     slug: str
     title: str
     summary: str
-    reason: str = Field(description="Why you are seeing this, in one sentence")
+    reason: str | None = Field(
+        description="Why you are seeing this, in one sentence; null when an article above gave the same reason"
+    )
+
+
+class NextDateView(_Model):
+    on: date = Field(description="The day it is due by (UK date)")
+    text: str = Field(description="What will happen by then, in one plain-English sentence that includes the date")
 
 
 class CaseDetailView(_CaseHeading):
+    """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
+    the police.uk offence class."""
+
     stages: list[str]
     officer: dict[str, str] | None
-    timeline: list[TimelineEntryView]
+    timeline: list[TimelineEntryView] = Field(description="Every step that reached the case, oldest first")
     tier: str
     rights: list[RightView]
     messages: list[MessageView]
     delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
-    next_steps: str
-    expected_reply: str
+    now: str = Field(description="What is happening now, in plain English (the page's heading)")
+    next_steps: str = Field(description="What happens next at this stage, in plain English")
+    next_date: NextDateView | None = Field(
+        description="The earliest date the victim can count on: an open Victims' Code duty or the next "
+        "'no news yet' update; null when there is none (a closed case)"
+    )
+    expected_reply: str | None = Field(description="How soon the officer aims to reply; null with no officer")
     recommended_articles: list[RecommendedArticleView] = Field(
         description="The most relevant articles for this case now, keeping-safe first where it applies"
     )
 
     @classmethod
     def of(cls, case: CaseView) -> CaseDetailView:
-        return cls.model_validate({**vars(case), "category_label": _label(case.category), "stages": STAGES})
+        return cls.model_validate({**vars(case), "stages": STAGES})
 
 
 class NewMessage(_Model):

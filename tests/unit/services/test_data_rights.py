@@ -288,7 +288,7 @@ def test_a_shared_case_exports_only_the_callers_own_details_messages_and_request
     assert shared["timeline"][1]["data"]["needs"] == ["interpreter"]
     assert shared["timeline"][0]["occurred_at"] == (NOW + timedelta(hours=1)).isoformat()
     assert shared["your_survey"] is None  # Alex has not answered the closing survey
-    assert shared["timeline"][0]["title"] == "Your report was recorded as burglary"
+    assert shared["timeline"][0]["title"] == "We recorded your report"
     text = json.dumps(shared)
     for leak in ("Blake", "V-BLAKE", "+447700900202", "housing", "private words"):
         assert leak not in text
