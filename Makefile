@@ -104,9 +104,8 @@ functional: setup ## Functional tests: moto, tables built from template.yaml
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest tests/e2e
 
-test: lint typecheck cfn checkov browser portal ## The whole suite: every gate CI runs
-	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit tests/functional
-	$(VENV)/bin/pytest tests/e2e
+test: setup setup-sam $(CHECKOV_VENV)/.installed browser portal ## The whole suite: every gate CI runs
+	VENV=$(VENV) WORKERS=$(WORKERS) tools/test_suite.sh
 
 build: setup-sam ## sam build (arm64 wheels and compiled .pyc for the layer; needs python3.12 on PATH)
 	PATH="$$(PYENV_VERSION=3.12.1 pyenv prefix 2>/dev/null || true)/bin:$$PATH" $(SAM_VENV)/bin/sam build --template template.yaml
