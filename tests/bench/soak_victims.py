@@ -172,7 +172,8 @@ class VictimRunner:
         return call("POST", f"{self.gateway}/_local/cognito", body=body, headers=headers)
 
     def sign_up(self, victim: Victim) -> None:
-        self._cognito("SignUp", {"ClientId": self.client_id, "Username": victim.email, "Password": victim.password})
+        body = {"email": victim.email, "password": victim.password}  # Cognito's SignUp only through the API
+        call("POST", f"{self.gateway}/v1/accounts", body=body, headers={"Content-Type": "application/json"})
         self._cognito(
             "ConfirmSignUp", {"ClientId": self.client_id, "Username": victim.email, "ConfirmationCode": "000000"}
         )

@@ -43,7 +43,13 @@ def test_a_victim_who_signed_in_through_the_proxy_reaches_the_api(stack: LocalSt
     # Given a new account made and signed in the way the portal does it, through the gateway only
     client_id = stack.public_config()["userPoolClientId"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
-    _cognito(http, "SignUp", {"ClientId": client_id, "Username": email, "Password": password})
+    created = http.request(  # Cognito's SignUp only through the API (ADR 0014)
+        "POST",
+        "/v1/accounts",
+        body=json.dumps({"email": email, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert created.status == 202, created.body
     _cognito(http, "ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "000000"})
     signed_in = _cognito(
         http,

@@ -12,6 +12,7 @@ API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
     "webhook_ingest": [],
     "victim_api": [{"victimIdToken": []}],
     "reports": [{"victimIdToken": []}],
+    "accounts": [],
 }
 # Authorizer: NONE (POST /v1/reports only: the same path's other operations are signed in)
 PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}", "/v1/reports"})
@@ -78,6 +79,7 @@ def build(root: Path) -> dict[str, Any]:
     }
     _document_webhook(document)
     _document_reports(document)
+    _document_accounts(document)
     return document
 
 
@@ -327,3 +329,38 @@ def _document_reports(document: dict[str, Any]) -> None:
     listing = document["paths"]["/v1/me/reports"]["get"]["responses"]
     listing.pop("422", None)
     listing["503"] = _problem("Temporarily unavailable; try again")
+
+
+def _document_accounts(document: dict[str, Any]) -> None:
+    """POST /v1/accounts reads its raw body itself; its one success never says whether the address is known."""
+    operation = document["paths"]["/v1/accounts"]["post"]
+    operation["description"] = (
+        "Signs the address up (Cognito emails a 6-digit code; confirm it with Cognito's ConfirmSignUp). The "
+        "answer is the same, and takes as long, when the address has an account (its owner is emailed instead) "
+        "or an unconfirmed sign-up (Cognito sends its code again): docs/adr/0014."
+    )
+    operation["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["email", "password"],
+                    "properties": {
+                        "email": {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"},
+                        "password": {"type": "string", "minLength": 12, "maxLength": 256},
+                    },
+                }
+            }
+        },
+    }
+    accepted = {"type": "object", "properties": {"status": {"type": "string", "enum": ["check-your-email"]}}}
+    operation["responses"] = {
+        "202": {"description": "Check your email", "content": {"application/json": {"schema": accepted}}},
+        "400": _problem("The body is not UTF-8 JSON"),
+        "413": _problem("The body is over 4 KiB"),
+        "415": _problem("The body must be application/json"),
+        "422": _problem("The email address or the password (12 to 256 characters) is not valid; field names which"),
+        "503": _problem("Temporarily unavailable; try again"),
+    }

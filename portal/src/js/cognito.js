@@ -32,3 +32,12 @@ export async function cognito (operation, body) {
   }
   return data
 }
+
+// Signs in with the email address and password: tokens (AuthenticationResult), or a challenge to answer
+// (ChallengeName and Session: SOFTWARE_TOKEN_MFA).
+export function signIn (email, password) {
+  return cognito('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    AuthParameters: { USERNAME: email, PASSWORD: password }
+  })
+}

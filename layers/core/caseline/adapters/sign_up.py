@@ -1,0 +1,104 @@
+"""Cognito's SignUp for ``POST /v1/accounts`` (docs/adr/0014), and the email to an address's owner.
+
+The user pool's web ACL refuses every SignUp that lacks the ``x-caseline-sign-up`` header with the
+deployment's sign-up secret: a browser cannot call SignUp itself (its answer, UsernameExistsException, would
+say whether the address has an account), so every sign-up comes through this function. The secret is read
+from Secrets Manager and added to the SignUp request only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from caseline.adapters.messaging import SesEmailSender
+from caseline.domain.errors import SecretUnavailableError, StorageUnavailableError, ValidationFailedError
+from caseline.domain.sign_up import Existing
+
+SIGN_UP_HEADER = "x-caseline-sign-up"
+CACHE_SECONDS = 300
+_UNAVAILABLE = "the account service is unavailable"
+
+
+class SignUpSecret:
+    """The header's value, from Secrets Manager, kept for ``CACHE_SECONDS`` (a rotation reaches every
+    function within five minutes; the web ACL then refuses the old value)."""
+
+    def __init__(self, client: Any, *, secret_id: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._secret_id = secret_id
+        self._clock = clock
+        self._cached: tuple[float, str] | None = None
+
+    def __call__(self) -> str:
+        if self._cached and self._clock() - self._cached[0] < CACHE_SECONDS:
+            return self._cached[1]
+        try:
+            value = str(self._client.get_secret_value(SecretId=self._secret_id)["SecretString"])
+        except (ClientError, BotoCoreError) as exc:
+            raise SecretUnavailableError() from exc
+        self._cached = (self._clock(), value)
+        return value
+
+
+class CognitoSignUp:
+    def __init__(self, client: Any, *, user_pool_id: str, client_id: str, secret: Callable[[], str]) -> None:
+        self._client = client
+        self._pool = user_pool_id
+        self._client_id = client_id
+        self._secret = secret
+        self._hooked = False
+
+    def _add_header(self, request: Any, **_: Any) -> None:
+        request.headers[SIGN_UP_HEADER] = self._secret()
+
+    def sign_up(self, email: str, password: str) -> Existing:
+        if not self._hooked:  # on first use: the client is built only then
+            self._client.meta.events.register("before-sign.cognito-idp.SignUp", self._add_header)
+            self._hooked = True
+        attributes = [{"Name": "email", "Value": email}]
+        try:
+            self._client.sign_up(ClientId=self._client_id, Username=email, Password=password, UserAttributes=attributes)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code == "UsernameExistsException":
+                return self._existing(email)
+            if code == "InvalidPasswordException":
+                raise ValidationFailedError("choose a different password", field="password") from exc
+            if code == "InvalidParameterException":
+                raise ValidationFailedError("enter an email address like name@example.org", field="email") from exc
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        return Existing.NONE
+
+    def _existing(self, email: str) -> Existing:
+        try:
+            user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
+                return Existing.NONE  # deleted meanwhile: nothing to tell anyone
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        return Existing.UNCONFIRMED if user.get("UserStatus") == "UNCONFIRMED" else Existing.CONFIRMED
+
+    def resend_code(self, email: str) -> None:
+        try:
+            self._client.resend_confirmation_code(ClientId=self._client_id, Username=email)
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+
+
+class SesAccountNotices:
+    """Account emails (not about a case) from the deployment's address, outside the delivery-events
+    configuration set: no case message to record a bounce on."""
+
+    def __init__(self, client: Any, *, sender: str) -> None:
+        self._sender = SesEmailSender(client, sender=sender)
+
+    def send(self, *, to: str, subject: str, text: str) -> None:
+        self._sender.send_email(to=to, subject=subject, text=text, html=None, force_id="none")

@@ -1,0 +1,63 @@
+"""Creating an account: the same answer whatever the pool holds for the address (docs/adr/0014).
+
+The browser cannot call Cognito's SignUp itself (the user pool's web ACL refuses it without this function's
+header): every sign-up comes here. A new address is signed up and Cognito emails its code. For an address
+with an account, its owner is emailed instead; for an unconfirmed sign-up, Cognito sends its code again.
+The caller gets no sign of which: the same answer, and never sooner than ``ANSWER_FLOOR_SECONDS`` after
+the request came in, so the extra work for a known address does not show in the time either. Any failure
+of that extra work is only reported back (the function logs its type): it must not change the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from caseline.domain.account_ports import AccountNotices, SignUpIdentity
+from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS, Existing, sign_up_request, someone_tried_email
+
+
+@dataclass(frozen=True)
+class SignUpOutcome:
+    """For the function's metrics and logs, never for the answer."""
+
+    existing: Existing
+    follow_up_error: str | None = None  # the error type, when the owner's email or the code resend failed
+
+
+def sign_up(
+    document: Any,
+    *,
+    identity: SignUpIdentity,
+    notices: AccountNotices,
+    portal_url: str,
+    monotonic: Callable[[], float],
+    pause: Callable[[float], None],
+    floor: float = ANSWER_FLOOR_SECONDS,
+) -> SignUpOutcome:
+    """Sign up, or tell the address's owner; returns what the pool held (for metrics, never for the answer).
+    A bad body is refused at once (a ValidationFailedError): that answer does not depend on the address."""
+    started = monotonic()
+    request = sign_up_request(document)
+    try:
+        existing = identity.sign_up(request.email, request.password)
+        if existing is Existing.CONFIRMED:
+            subject, text = someone_tried_email(portal_url)
+            failed = _quietly(lambda: notices.send(to=request.email, subject=subject, text=text))
+        elif existing is Existing.UNCONFIRMED:
+            failed = _quietly(lambda: identity.resend_code(request.email))
+        else:
+            failed = None
+        return SignUpOutcome(existing, failed)
+    finally:
+        pause(max(0.0, floor - (monotonic() - started)))
+
+
+def _quietly(action: Callable[[], None]) -> str | None:
+    """Run the follow-up; its error's type if it failed (the owner is not told this time, the answer stays)."""
+    try:
+        action()
+    except Exception as error:  # any failure: the answer must not depend on this step
+        return type(error).__name__
+    return None
