@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.force_sim.events import Event, EventContext, crime_recorded
 from caseline_local.force_sim.people import force
 
@@ -157,9 +158,18 @@ class VictimRunner:
     """Runs one victim on a thread: onboard, then read and act until ``stop`` is set."""
 
     def __init__(
-        self, gateway: str, client_id: str, stats: VictimStats, stop: threading.Event, *, think: float, seed: int
+        self,
+        gateway: str,
+        client_id: str,
+        stats: VictimStats,
+        stop: threading.Event,
+        *,
+        think: float,
+        seed: int,
+        pool_id: str,
     ) -> None:
         self.gateway, self.client_id, self.stats, self.stop = gateway, client_id, stats, stop
+        self.pool_id = pool_id
         self.think = think
         self.seed = seed
 
@@ -180,10 +190,14 @@ class VictimRunner:
         self.sign_in(victim)
 
     def sign_in(self, victim: Victim) -> None:
-        parameters = {"USERNAME": victim.email, "PASSWORD": victim.password}
-        answer = self._cognito(
-            "InitiateAuth", {"ClientId": self.client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": parameters}
-        )
+        answers: list[Answer] = []
+
+        def call(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+            answers.append(self._cognito(operation, body))
+            return answers[-1].body if isinstance(answers[-1].body, dict) else {}
+
+        srp_sign_in(call, self.client_id, self.pool_id, victim.email, victim.password)  # SRP only, as the portal
+        answer = answers[-1]
         if answer.status != 200:
             raise RuntimeError(f"sign-in refused: HTTP {answer.status} {answer.body}")
         victim.token, victim.token_at = answer.body["AuthenticationResult"]["IdToken"], time.monotonic()

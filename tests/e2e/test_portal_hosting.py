@@ -7,6 +7,7 @@ import json
 import uuid
 
 from caseline.domain.vocabulary import FORCE_NAMES
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.stack import LocalStack
 
 from .conftest import Client
@@ -51,15 +52,8 @@ def test_a_victim_who_signed_in_through_the_proxy_reaches_the_api(stack: LocalSt
     )
     assert created.status == 202, created.body
     _cognito(http, "ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "000000"})
-    signed_in = _cognito(
-        http,
-        "InitiateAuth",
-        {
-            "ClientId": client_id,
-            "AuthFlow": "USER_PASSWORD_AUTH",
-            "AuthParameters": {"USERNAME": email, "PASSWORD": password},
-        },
-    )
+    pool_id = stack.public_config()["userPoolId"]
+    signed_in = srp_sign_in(lambda op, body: _cognito(http, op, body), client_id, pool_id, email, password)
     tokens = signed_in["AuthenticationResult"]
     assert isinstance(tokens, dict)
     # When the portal asks for their cases with the ID token

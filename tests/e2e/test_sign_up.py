@@ -83,3 +83,34 @@ def test_the_browser_cannot_call_cognitos_sign_up_itself(stack: LocalStack, http
     )
     assert answer.status == 400
     assert "MissingAuthenticationToken" in answer.body.decode()
+
+
+def test_the_portal_signs_in_by_srp_and_a_wrong_password_is_refused(stack: LocalStack, browser: Any) -> None:
+    # Given an account (the local proxy checks SRP proofs as Cognito does: moto would take any)
+    assert stack.gateway is not None
+    account = new_account(stack)
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    flows: list[str] = []
+    page.on("request", lambda r: flows.append(_auth_flow(r)) if r.url.endswith("/_local/cognito") else None)
+    page.goto(stack.gateway.url + "/sign-in.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    # When they sign in with a wrong password, then with theirs
+    page.fill("#email", account.email)
+    page.fill("#password", account.password + " but wrong")
+    submit(page, "#sign-in-form")
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for(state="visible")
+    assert "The email address or password is not right" in summary.inner_text()
+    page.fill("#password", account.password)
+    submit(page, "#sign-in-form")
+    # Then only the right one gets in, and only by SRP: the password itself was never sent
+    page.wait_for_url("**/cases.html")
+    assert flows.count("USER_SRP_AUTH") == 2 and "USER_PASSWORD_AUTH" not in flows
+    context.close()
+
+
+def _auth_flow(request: Any) -> str:
+    body = json.loads(request.post_data or "{}")
+    assert "PASSWORD" not in json.dumps(body.get("AuthParameters", {})).upper().replace("SRP_A", "")
+    return str(body.get("AuthFlow") or body.get("ChallengeName"))

@@ -107,6 +107,8 @@ def test_user_pool_client_hides_user_existence_and_revokes_tokens() -> None:
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
     assert client["GenerateSecret"] is False
+    # SRP only: the password never leaves the browser (no USER_PASSWORD_AUTH, no custom or admin flows)
+    assert client["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["AccessTokenValidity"] <= 60 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
 
 
