@@ -13,10 +13,13 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from caseline.adapters.address_keys import KmsAddressKeyer
 from caseline.adapters.aws import client
+from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
 from caseline.adapters.request import raw_body
-from caseline.adapters.sign_up import CognitoSignUp, SesAccountNotices, SignUpSecret
+from caseline.adapters.sign_up import CognitoSignUp, DynamoNoticeCap, SesAccountNotices, SignUpSecret
 from caseline.config import get_settings
 from caseline.domain.json_body import read_json
 from caseline.domain.sign_up import Existing
@@ -33,6 +36,9 @@ identity = CognitoSignUp(
     secret=SignUpSecret(client("secretsmanager"), secret_id=settings.sign_up_secret_id),
 )
 notices = SesAccountNotices(client("ses"), sender=settings.email_from)
+cap = DynamoNoticeCap(
+    KmsAddressKeyer(client("kms"), key_id=settings.report_rate_key_id), DynamoReportStore(), SystemClock().now
+)
 ACCEPTED = '{"status": "check-your-email"}'
 MAX_BODY_BYTES = 4096  # an address (254) and a password (256), with room for JSON's escapes
 METRICS = {Existing.NONE: "SignUpsNew", Existing.CONFIRMED: "SignUpsKnown", Existing.UNCONFIRMED: "SignUpsUnconfirmed"}
@@ -46,11 +52,14 @@ def create_account() -> Response[Any]:
         read_json(raw_body(app.current_event), max_bytes=MAX_BODY_BYTES),
         identity=identity,
         notices=notices,
+        cap=cap,
         portal_url=settings.portal_url,
         monotonic=monotonic,
         pause=pause,
     )
     metrics.add_metric(name=METRICS[outcome.existing], unit=MetricUnit.Count, value=1)
+    if outcome.capped:
+        metrics.add_metric(name="SignUpNoticesCapped", unit=MetricUnit.Count, value=1)
     if outcome.follow_up_error:
         logger.warning("Sign-up follow-up failed", extra={"error": outcome.follow_up_error})
     return Response(202, "application/json", ACCEPTED, headers={"Cache-Control": "no-store"})

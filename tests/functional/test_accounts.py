@@ -13,7 +13,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS
+from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS, OWNER_NOTICES_PER_DAY
 from caseline_local.template import Template
 from tests.unit.services.test_sign_up import Clock
 
@@ -84,6 +84,15 @@ def test_a_known_address_gets_the_same_answer_as_a_new_one_and_its_owner_an_emai
     assert email.subject == OWNER_SUBJECT
     assert "/sign-in.html" in email.body and "/reset-password.html" in email.body
     assert sent_to("sam.taylor@example.org") == []  # Cognito's own code email, not one of ours
+
+
+def test_an_owner_gets_at_most_the_days_cap_of_emails(accounts: Accounts) -> None:
+    # Given an account, and someone who keeps signing up with its address
+    accounts.confirmed_account("riley.jones@example.org")
+    answers = [accounts.sign_up("riley.jones@example.org") for _ in range(OWNER_NOTICES_PER_DAY + 1)]
+    # Then every answer is the same, and the owner got the day's cap of emails, no more
+    assert all(answer == answers[0] for answer in answers) and answers[0][0] == 202
+    assert len(sent_to("riley.jones@example.org")) == OWNER_NOTICES_PER_DAY
 
 
 def test_an_unconfirmed_sign_up_gets_its_code_again_and_the_same_answer(accounts: Accounts) -> None:

@@ -317,5 +317,11 @@ def test_the_accounts_function_is_in_its_policy(aws: Template, record: Any) -> N
     # SignUp is one of Cognito's public calls: no IAM grant applies to it (the web ACL guards it instead)
     assert "cognito-idp:SignUp" in used
     needed = used - {"cognito-idp:SignUp"}
-    assert needed == {"cognito-idp:AdminGetUser", "secretsmanager:GetSecretValue", "ses:SendEmail"}
+    assert needed == {
+        "cognito-idp:AdminGetUser",
+        "secretsmanager:GetSecretValue",
+        "ses:SendEmail",
+        "kms:GenerateMac",
+        "dynamodb:UpdateItem",
+    }
     assert not needed - allowed(aws, "AccountsFunction"), sorted(needed - allowed(aws, "AccountsFunction"))

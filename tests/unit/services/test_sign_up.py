@@ -11,6 +11,7 @@ import pytest
 from caseline.domain.errors import DeliveryFailedError, StorageUnavailableError, ValidationFailedError
 from caseline.domain.sign_up import (
     ANSWER_FLOOR_SECONDS,
+    OWNER_NOTICES_PER_DAY,
     PASSWORD_MIN_LENGTH,
     Existing,
     SignUpRequest,
@@ -57,6 +58,19 @@ class Notices:
         self.sent.append({"to": to, "subject": subject, "text": text})
 
 
+class Cap:
+    """``OWNER_NOTICES_PER_DAY`` emails per address, counted; the count itself takes time too."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.counted: dict[str, int] = {}
+
+    def allow(self, email: str) -> bool:
+        self.clock.now += 0.1
+        self.counted[email] = self.counted.get(email, 0) + 1
+        return self.counted[email] <= OWNER_NOTICES_PER_DAY
+
+
 class Clock:
     """A monotonic clock that moves only when the work or the function's pause moves it."""
 
@@ -74,12 +88,13 @@ class Clock:
         self.answered_at.append(self.now)
 
 
-def run(pool: Pool, notices: Notices, email: str = "riley.jones@example.org") -> Any:
+def run(pool: Pool, notices: Notices, email: str = "riley.jones@example.org", cap: Cap | None = None) -> Any:
     started = pool.clock.now
     outcome = sign_up(
         {"email": email, "password": PASSWORD},
         identity=pool,
         notices=notices,
+        cap=Cap(pool.clock) if cap is None else cap,
         portal_url="https://caseline.example.org/",
         monotonic=pool.clock.monotonic,
         pause=pool.clock.pause,
@@ -170,3 +185,14 @@ def test_the_address_is_trimmed_and_the_request_never_shows_itself() -> None:
     request = sign_up_request({"email": "  riley.jones@example.org ", "password": " " + PASSWORD})
     assert request == SignUpRequest("riley.jones@example.org", " " + PASSWORD)
     assert "riley" not in repr(request) and PASSWORD not in repr(request)
+
+
+def test_an_owner_gets_at_most_the_days_cap_of_emails_and_the_answer_never_changes() -> None:
+    clock = Clock()
+    notices = Notices(clock)
+    pool = Pool(clock, {"riley.jones@example.org": Existing.CONFIRMED})
+    cap = Cap(clock)
+    outcomes = [run(pool, notices, cap=cap) for _ in range(OWNER_NOTICES_PER_DAY + 2)]
+    assert len(notices.sent) == OWNER_NOTICES_PER_DAY
+    assert [o.capped for o, _ in outcomes] == [False] * OWNER_NOTICES_PER_DAY + [True, True]
+    assert {took for _, took in outcomes} == {ANSWER_FLOOR_SECONDS}

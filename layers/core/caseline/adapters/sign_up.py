@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from caseline.adapters.address_keys import KmsAddressKeyer
+from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.messaging import SesEmailSender
+from caseline.domain.contact import normalised_address
 from caseline.domain.errors import SecretUnavailableError, StorageUnavailableError, ValidationFailedError
-from caseline.domain.sign_up import Existing
+from caseline.domain.sign_up import OWNER_NOTICES_PER_DAY, Existing
 
 SIGN_UP_HEADER = "x-caseline-sign-up"
 CACHE_SECONDS = 300
@@ -102,3 +106,16 @@ class SesAccountNotices:
 
     def send(self, *, to: str, subject: str, text: str) -> None:
         self._sender.send_email(to=to, subject=subject, text=text, html=None, force_id="none")
+
+
+class DynamoNoticeCap:
+    """The owner emails' daily cap per address: a counter item keyed by an HMAC of the address (the report
+    limits' key and counters, ``REPORTRATE#SIGNUP#…``, gone with their TTL), never the address itself."""
+
+    def __init__(self, keyer: KmsAddressKeyer, store: DynamoReportStore, now: Callable[[], datetime]) -> None:
+        self._keyer, self._store, self._now = keyer, store, now
+
+    def allow(self, email: str) -> bool:
+        day = self._now().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        counter = f"SIGNUP#{self._keyer.key('sign-up-notice', normalised_address('email', email))}"
+        return self._store.count(counter, day, timedelta(days=1), OWNER_NOTICES_PER_DAY)

@@ -104,6 +104,12 @@ class AccountNotices(Protocol):
     def send(self, *, to: str, subject: str, text: str) -> None: ...
 
 
+class NoticeCap(Protocol):
+    def allow(self, email: str) -> bool:
+        """Count one email to the address; False once it has had the day's cap (nothing is then sent)."""
+        ...
+
+
 # -- Linking an account to a case, and the accounts linked
 
 

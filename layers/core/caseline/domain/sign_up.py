@@ -22,6 +22,9 @@ PASSWORD_MAX_LENGTH = 256
 # Every answer takes at least this long, so the work done for a known address (one more Cognito call and an
 # email) cannot be told from a new one by the time the answer takes.
 ANSWER_FLOOR_SECONDS = 1.5
+# "Someone tried to create an account" emails to one address per UTC day: a stranger who knows the address
+# cannot flood its mailbox (the portal's web ACL limits each client address; this limits each destination).
+OWNER_NOTICES_PER_DAY = 3
 
 
 class Existing(StrEnum):

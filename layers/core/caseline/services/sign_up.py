@@ -2,7 +2,8 @@
 
 The browser cannot call Cognito's SignUp itself (the user pool's web ACL refuses it without this function's
 header): every sign-up comes here. A new address is signed up and Cognito emails its code. For an address
-with an account, its owner is emailed instead; for an unconfirmed sign-up, Cognito sends its code again.
+with an account, its owner is emailed instead (at most ``OWNER_NOTICES_PER_DAY`` a day); for an unconfirmed
+sign-up, Cognito sends its code again.
 The caller gets no sign of which: the same answer, and never sooner than ``ANSWER_FLOOR_SECONDS`` after
 the request came in, so the extra work for a known address does not show in the time either. Any failure
 of that extra work is only reported back (the function logs its type): it must not change the answer.
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from caseline.domain.account_ports import AccountNotices, SignUpIdentity
+from caseline.domain.account_ports import AccountNotices, NoticeCap, SignUpIdentity
 from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS, Existing, sign_up_request, someone_tried_email
 
 
@@ -24,6 +25,7 @@ class SignUpOutcome:
 
     existing: Existing
     follow_up_error: str | None = None  # the error type, when the owner's email or the code resend failed
+    capped: bool = False  # the owner had the day's emails already: none sent this time
 
 
 def sign_up(
@@ -31,6 +33,7 @@ def sign_up(
     *,
     identity: SignUpIdentity,
     notices: AccountNotices,
+    cap: NoticeCap,
     portal_url: str,
     monotonic: Callable[[], float],
     pause: Callable[[float], None],
@@ -42,14 +45,22 @@ def sign_up(
     request = sign_up_request(document)
     try:
         existing = identity.sign_up(request.email, request.password)
-        if existing is Existing.CONFIRMED:
+        capped: list[bool] = []
+
+        def tell_the_owner() -> None:
+            if not cap.allow(request.email):
+                capped.append(True)
+                return
             subject, text = someone_tried_email(portal_url)
-            failed = _quietly(lambda: notices.send(to=request.email, subject=subject, text=text))
+            notices.send(to=request.email, subject=subject, text=text)
+
+        if existing is Existing.CONFIRMED:
+            failed = _quietly(tell_the_owner)
         elif existing is Existing.UNCONFIRMED:
             failed = _quietly(lambda: identity.resend_code(request.email))
         else:
             failed = None
-        return SignUpOutcome(existing, failed)
+        return SignUpOutcome(existing, failed, bool(capped))
     finally:
         pause(max(0.0, floor - (monotonic() - started)))
 
