@@ -1,4 +1,4 @@
-"""Creating an account: POST /v1/accounts (no sign-in), docs/adr/0014.
+"""Creating an account: POST /v1/accounts and POST /v1/accounts/confirmation (no sign-in), docs/adr/0014.
 
 The same 202 answer whether the address is new, has an account or has an unconfirmed sign-up; the
 mailbox's owner learns which from the email that follows. Nothing about the address is logged.
@@ -63,6 +63,21 @@ def create_account() -> Response[Any]:
     if outcome.follow_up_error:
         logger.warning("Sign-up follow-up failed", extra={"error": outcome.follow_up_error})
     return Response(202, "application/json", ACCEPTED, headers={"Cache-Control": "no-store"})
+
+
+@app.post(
+    "/v1/accounts/confirmation",
+    summary="Confirm a new account with the emailed code: one refusal for every reason",
+)
+def confirm_account() -> Response[Any]:
+    sign_up_service.confirm(
+        read_json(raw_body(app.current_event), max_bytes=MAX_BODY_BYTES),
+        identity=identity,
+        monotonic=monotonic,
+        pause=pause,
+    )
+    metrics.add_metric(name="SignUpsConfirmed", unit=MetricUnit.Count, value=1)
+    return Response(200, "application/json", '{"status": "confirmed"}', headers={"Cache-Control": "no-store"})
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -182,11 +182,11 @@ class VictimRunner:
         return call("POST", f"{self.gateway}/_local/cognito", body=body, headers=headers)
 
     def sign_up(self, victim: Victim) -> None:
-        body = {"email": victim.email, "password": victim.password}  # Cognito's SignUp only through the API
-        call("POST", f"{self.gateway}/v1/accounts", body=body, headers={"Content-Type": "application/json"})
-        self._cognito(
-            "ConfirmSignUp", {"ClientId": self.client_id, "Username": victim.email, "ConfirmationCode": "000000"}
-        )
+        body = {"email": victim.email, "password": victim.password}  # Cognito's sign-up only through the API
+        json_type = {"Content-Type": "application/json"}
+        call("POST", f"{self.gateway}/v1/accounts", body=body, headers=json_type)
+        confirm = {"email": victim.email, "code": "000000"}
+        call("POST", f"{self.gateway}/v1/accounts/confirmation", body=confirm, headers=json_type)
         self.sign_in(victim)
 
     def sign_in(self, victim: Victim) -> None:

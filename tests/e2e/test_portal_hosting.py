@@ -44,14 +44,20 @@ def test_a_victim_who_signed_in_through_the_proxy_reaches_the_api(stack: LocalSt
     # Given a new account made and signed in the way the portal does it, through the gateway only
     client_id = stack.public_config()["userPoolClientId"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
-    created = http.request(  # Cognito's SignUp only through the API (ADR 0014)
+    created = http.request(  # Cognito's SignUp and ConfirmSignUp only through the API (ADR 0014)
         "POST",
         "/v1/accounts",
         body=json.dumps({"email": email, "password": password}).encode(),
         headers={"Content-Type": "application/json"},
     )
     assert created.status == 202, created.body
-    _cognito(http, "ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "000000"})
+    confirmed = http.request(
+        "POST",
+        "/v1/accounts/confirmation",
+        body=json.dumps({"email": email, "code": "000000"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert confirmed.status == 200, confirmed.body
     pool_id = stack.public_config()["userPoolId"]
     signed_in = srp_sign_in(lambda op, body: _cognito(http, op, body), client_id, pool_id, email, password)
     tokens = signed_in["AuthenticationResult"]

@@ -46,6 +46,19 @@ class Accounts:
     def sign_up(self, email: str, password: str = PASSWORD) -> tuple[int, dict[str, str], Any]:
         return self.post(json.dumps({"email": email, "password": password}))
 
+    def confirm(self, email: str, code: str = "123456") -> tuple[int, dict[str, str], Any]:
+        event = api_event(
+            "POST",
+            "/v1/accounts/confirmation",
+            resource="/v1/accounts/confirmation",
+            headers={"Content-Type": "application/json"},
+            body=json.dumps({"email": email, "code": code}),
+        )
+        answer = self.handler.lambda_handler(event, Context())
+        headers = {**(answer.get("headers") or {})}
+        headers.update({k: ", ".join(v) for k, v in (answer.get("multiValueHeaders") or {}).items()})
+        return answer["statusCode"], headers, json.loads(answer["body"])
+
     def status(self, email: str) -> str:
         return str(self.idp.admin_get_user(UserPoolId=self.pool, Username=email)["UserStatus"])
 
@@ -126,11 +139,12 @@ def test_the_sign_up_call_carries_the_header_the_user_pools_web_acl_wants(accoun
     accounts.confirmed_account("jordan.blake@example.org")
     accounts.sign_up("jordan.blake@example.org")  # known: AdminGetUser follows, without the header
     accounts.sign_up("casey.lee@example.org")
-    targets = [h["x-amz-target"] for h in seen]
-    sign_ups = [h for h, t in zip(seen, targets, strict=True) if t.endswith(".SignUp")]
-    assert len(sign_ups) == 2
-    assert all(h["x-caseline-sign-up"] == accounts.secret for h in sign_ups)
-    assert all("x-caseline-sign-up" not in h for h, t in zip(seen, targets, strict=True) if not t.endswith(".SignUp"))
+    accounts.confirm("casey.lee@example.org")
+    targets = [h["x-amz-target"].rpartition(".")[2] for h in seen]
+    guarded = [h for h, t in zip(seen, targets, strict=True) if t in {"SignUp", "ConfirmSignUp"}]
+    assert sorted(t for t in targets if t in {"SignUp", "ConfirmSignUp"}) == ["ConfirmSignUp", "SignUp", "SignUp"]
+    assert all(h["x-caseline-sign-up"] == accounts.secret for h in guarded)
+    assert all("x-caseline-sign-up" not in h for h, t in zip(seen, targets, strict=True) if t == "AdminGetUser")
 
 
 @pytest.mark.parametrize(
@@ -155,3 +169,30 @@ def test_bad_bodies_are_problem_details_and_sign_up_no_one(
     assert headers["Content-Type"] == "application/problem+json"
     assert accounts.idp.list_users(UserPoolId=accounts.pool)["Users"] == []
     assert accounts.time.paused == []  # a refusal says nothing about the address, so it need not wait
+
+
+def test_confirming_says_nothing_about_an_account_that_is_confirmed_already(accounts: Accounts) -> None:
+    # Given an account, a sign-up waiting for its code, and an address with neither
+    accounts.confirmed_account("riley.jones@example.org")
+    assert accounts.sign_up("sam.taylor@example.org")[0] == 202
+    # When a code is sent for each (moto takes any code for a waiting sign-up)
+    known = accounts.confirm("riley.jones@example.org")
+    nobody = accounts.confirm("nobody@example.org")
+    waiting = accounts.confirm("sam.taylor@example.org")
+    again = accounts.confirm("sam.taylor@example.org")
+    # Then the account and the unknown address get the same refusal, as does confirming twice
+    assert known == nobody == again
+    assert known[0] == 422 and known[2]["field"] == "code"
+    assert known[2]["title"] == "The code is not right or has expired"
+    # ...and only the waiting sign-up is confirmed, every answer after the same floor
+    assert waiting[0] == 200 and waiting[2] == {"status": "confirmed"}
+    assert accounts.status("sam.taylor@example.org") == "CONFIRMED"
+    assert accounts.time.paused == [ANSWER_FLOOR_SECONDS] * 5
+
+
+def test_a_malformed_code_is_refused_before_cognito_is_asked(accounts: Accounts) -> None:
+    assert accounts.sign_up("sam.taylor@example.org")[0] == 202
+    for code in ("12345", "1234567", "12345a", "١٢٣٤٥٦"):
+        status, _, problem = accounts.confirm("sam.taylor@example.org", code)
+        assert (status, problem["field"]) == (422, "code")
+    assert accounts.status("sam.taylor@example.org") == "UNCONFIRMED"

@@ -314,9 +314,11 @@ def test_the_accounts_function_is_in_its_policy(aws: Template, record: Any) -> N
     accounts.confirmed_account("riley.jones@example.org")
     used = record(lambda: accounts.sign_up("riley.jones@example.org"))
     used |= record(lambda: accounts.sign_up("casey.lee@example.org"))
-    # SignUp is one of Cognito's public calls: no IAM grant applies to it (the web ACL guards it instead)
-    assert "cognito-idp:SignUp" in used
-    needed = used - {"cognito-idp:SignUp"}
+    used |= record(lambda: accounts.confirm("casey.lee@example.org"))
+    # SignUp and ConfirmSignUp are Cognito's public calls: no IAM grant applies (the web ACL guards them)
+    public = {"cognito-idp:SignUp", "cognito-idp:ConfirmSignUp"}
+    assert public <= used
+    needed = used - public
     assert needed == {
         "cognito-idp:AdminGetUser",
         "secretsmanager:GetSecretValue",

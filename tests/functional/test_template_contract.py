@@ -79,6 +79,7 @@ def test_only_the_webhook_and_public_routes_skip_the_cognito_authorizer() -> Non
     # so must creating one (rate-limited per address; the same answer for every address: ADR 0014).
     assert unauthenticated == [
         "/v1/accounts",
+        "/v1/accounts/confirmation",
         "/v1/articles",
         "/v1/articles/{slug}",
         "/v1/openapi.json",

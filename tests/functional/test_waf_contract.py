@@ -116,19 +116,24 @@ def test_the_portal_rate_rules_cover_reporting_and_linking_as_the_api_spells_the
         ("Method", "EXACTLY", "POST"),
         ("UriPath", "STARTS_WITH", "/v1/accounts"),
     ]
-    assert {"/v1/reports", "/v1/me/links", "/v1/accounts"} <= ROUTES  # the routes the rules name exist
+    # the routes the rules name exist
+    assert {"/v1/reports", "/v1/me/links", "/v1/accounts", "/v1/accounts/confirmation"} <= ROUTES
     assert report["Limit"] <= 100 and link["Limit"] <= 100 and sign_up["Limit"] <= 100
     assert _rate(props, "api-rate")["Limit"] > 10 * report["Limit"]  # the overall rate never starves a victim first
 
 
 def test_only_the_accounts_function_can_call_sign_up_on_the_user_pool() -> None:
-    # Cognito's SignUp says UsernameExistsException for a known address: the pool refuses every SignUp without
-    # the accounts function's secret header, so every sign-up answers as POST /v1/accounts does (ADR 0014).
+    # Cognito's SignUp says UsernameExistsException for a known address, ConfirmSignUp "already confirmed": the
+    # pool refuses them (and resent codes) without the accounts function's secret header, so every sign-up
+    # answers as POST /v1/accounts does (ADR 0014).
     main, props = _acls("BLOCK")["UserPoolWebAcl"]
     rule = props["Rules"][0]
     assert rule["Name"] == "sign-up-only-through-caseline"
-    target, not_header = rule["Statement"]["AndStatement"]["Statements"]
-    assert _matches(target) == [("x-amz-target", "EXACTLY", "AWSCognitoIdentityProviderService.SignUp")]
+    targets, not_header = rule["Statement"]["AndStatement"]["Statements"]
+    assert _matches(targets) == [
+        ("x-amz-target", "EXACTLY", f"AWSCognitoIdentityProviderService.{operation}")
+        for operation in ("SignUp", "ConfirmSignUp", "ResendConfirmationCode")
+    ]
     assert _matches(not_header["NotStatement"]["Statement"]) == [
         ("x-caseline-sign-up", "EXACTLY", {"Fn::Sub": "{{resolve:secretsmanager:${SignUpVerifySecret}:SecretString}}"})
     ]
@@ -143,7 +148,6 @@ def test_the_user_pool_rate_rules_cover_resets_and_sign_in() -> None:
     target = "x-amz-target"
     assert _matches(_rate(props, "account-email-rate")["ScopeDownStatement"]) == [
         (target, "EXACTLY", "AWSCognitoIdentityProviderService.ForgotPassword"),
-        (target, "EXACTLY", "AWSCognitoIdentityProviderService.ResendConfirmationCode"),
     ]
     assert _matches(_rate(props, "sign-in-rate")["ScopeDownStatement"]) == [
         (target, "STARTS_WITH", "AWSCognitoIdentityProviderService.InitiateAuth")

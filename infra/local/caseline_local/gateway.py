@@ -31,13 +31,11 @@ MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 COGNITO_PROXY_PATH = "/_local/cognito"
 COGNITO_SERVICE = "AWSCognitoIdentityProviderService"
 # What a browser may call on Cognito without AWS credentials: unauthenticated, or authorised by the user's own
-# token. Cognito refuses any other operation unsigned, and so does the proxy. Not SignUp: the user pool's web
-# ACL refuses it without the accounts function's header (docs/adr/0014), so browsers sign up through
-# POST /v1/accounts, and so they do here.
+# token. Cognito refuses any other operation unsigned, and so does the proxy. Not SignUp, ConfirmSignUp or
+# ResendConfirmationCode: the user pool's web ACL refuses them without the accounts function's header
+# (docs/adr/0014), so browsers sign up and confirm through POST /v1/accounts..., and so they do here.
 COGNITO_PUBLIC_OPERATIONS = frozenset(
     {
-        "ConfirmSignUp",
-        "ResendConfirmationCode",
         "InitiateAuth",
         "RespondToAuthChallenge",
         "ForgotPassword",

@@ -364,3 +364,33 @@ def _document_accounts(document: dict[str, Any]) -> None:
         "422": _problem("The email address or the password (12 to 256 characters) is not valid; field names which"),
         "503": _problem("Temporarily unavailable; try again"),
     }
+    confirmation = document["paths"]["/v1/accounts/confirmation"]["post"]
+    confirmation["description"] = (
+        "Confirms a sign-up with the 6-digit code Cognito emailed. A wrong or expired code, an address with no "
+        "sign-up and an account already confirmed all get the same 422 on code, as late: docs/adr/0014."
+    )
+    confirmation["requestBody"] = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["email", "code"],
+                    "properties": {
+                        "email": {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"},
+                        "code": {"type": "string", "pattern": "^[0-9]{6}$"},
+                    },
+                }
+            }
+        },
+    }
+    confirmed = {"type": "object", "properties": {"status": {"type": "string", "enum": ["confirmed"]}}}
+    confirmation["responses"] = {
+        "200": {"description": "Confirmed: sign in", "content": {"application/json": {"schema": confirmed}}},
+        "400": _problem("The body is not UTF-8 JSON"),
+        "413": _problem("The body is over 4 KiB"),
+        "415": _problem("The body must be application/json"),
+        "422": _problem("The code is not right or has expired (field code), or the body is not valid"),
+        "503": _problem("Temporarily unavailable; try again"),
+    }

@@ -172,9 +172,11 @@ def test_local_pages_are_no_store(local: LocalPortal) -> None:
 
 
 def sign_up_as_the_accounts_function(local: LocalPortal, client_id: str, email: str, password: str) -> None:
-    """Cognito's SignUp, called as POST /v1/accounts calls it (the browser may not: ADR 0014)."""
+    """Cognito's SignUp and ConfirmSignUp, called as POST /v1/accounts... call them (the browser may not:
+    ADR 0014); moto takes any code."""
     idp = boto3.client("cognito-idp", region_name=REGION, endpoint_url=local.gateway.cognito_endpoint)
     idp.sign_up(ClientId=client_id, Username=email, Password=password)
+    idp.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
 
 
 def sign_in_by_srp(local: LocalPortal, email: str, password: str) -> Response:
@@ -195,17 +197,16 @@ def _client(local: LocalPortal) -> str:
     return str(local.template.physical["VictimUserPoolClient"]["Ref"])
 
 
-def test_a_victim_confirms_and_signs_in_through_the_same_origin_proxy(local: LocalPortal) -> None:
-    # Given the portal's user pool client, and a sign-up made through the accounts function
+def test_a_victim_signs_in_through_the_same_origin_proxy(local: LocalPortal) -> None:
+    # Given the portal's user pool client, and an account made through the accounts function
     client_id = local.template.physical["VictimUserPoolClient"]["Ref"]
     pool_id = local.template.physical["VictimUserPool"]["Ref"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
     sign_up_as_the_accounts_function(local, client_id, email, password)
-    # When the browser confirms and signs in through /_local/cognito
-    confirmed = local.cognito("ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "123456"})
+    # When the browser signs in through /_local/cognito
     signed_in = sign_in_by_srp(local, email, password)
     # Then each answer is Cognito's, kept out of the cache, and the ID token passes the local authorizer
-    assert (confirmed.status, signed_in.status) == (200, 200)
+    assert signed_in.status == 200
     assert signed_in.headers["Cache-Control"] == "no-store"
     assert signed_in.headers["Content-Type"] == "application/x-amz-json-1.1"
     id_token = signed_in.json()["AuthenticationResult"]["IdToken"]
@@ -226,7 +227,6 @@ def test_srp_only_and_a_wrong_proof_is_refused_as_cognito_refuses_it(local: Loca
     # Given an account (moto itself would take any SRP proof, and any flow)
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
     sign_up_as_the_accounts_function(local, _client(local), email, password)
-    local.cognito("ConfirmSignUp", {"ClientId": _client(local), "Username": email, "ConfirmationCode": "123456"})
     # When someone signs in with the password itself, or with SRP and a wrong password, or the right one
     auth = {"USERNAME": email, "PASSWORD": password}
     by_password = local.cognito(
@@ -247,7 +247,10 @@ def test_srp_only_and_a_wrong_proof_is_refused_as_cognito_refuses_it(local: Loca
     [
         "AWSCognitoIdentityProviderService.AdminConfirmSignUp",
         "AWSCognitoIdentityProviderService.ListUsers",
-        "AWSCognitoIdentityProviderService.SignUp",  # the user pool's web ACL refuses it (ADR 0014)
+        # the user pool's web ACL refuses these without the accounts function's header (ADR 0014)
+        "AWSCognitoIdentityProviderService.SignUp",
+        "AWSCognitoIdentityProviderService.ConfirmSignUp",
+        "AWSCognitoIdentityProviderService.ResendConfirmationCode",
         "DynamoDB_20120810.ListTables",
         "",
     ],

@@ -13,12 +13,13 @@ from caseline.domain.sign_up import (
     ANSWER_FLOOR_SECONDS,
     OWNER_NOTICES_PER_DAY,
     PASSWORD_MIN_LENGTH,
+    CodeRefusedError,
     Existing,
     SignUpRequest,
     sign_up_request,
     someone_tried_email,
 )
-from caseline.services.sign_up import sign_up
+from caseline.services.sign_up import confirm, sign_up
 
 PASSWORD = "correct horse battery staple"
 
@@ -44,6 +45,17 @@ class Pool:
     def resend_code(self, email: str) -> None:
         self.clock.now += 0.2
         self.resent.append(email)
+
+    def status(self, email: str) -> Existing:
+        self.clock.now += 0.1
+        return self.accounts.get(email, Existing.NONE)
+
+    def confirm(self, email: str, code: str) -> bool:
+        self.clock.now += 0.3
+        if code != "246810":
+            return False
+        self.accounts[email] = Existing.CONFIRMED
+        return True
 
 
 class Notices:
@@ -196,3 +208,29 @@ def test_an_owner_gets_at_most_the_days_cap_of_emails_and_the_answer_never_chang
     assert len(notices.sent) == OWNER_NOTICES_PER_DAY
     assert [o.capped for o, _ in outcomes] == [False] * OWNER_NOTICES_PER_DAY + [True, True]
     assert {took for _, took in outcomes} == {ANSWER_FLOOR_SECONDS}
+
+
+@pytest.mark.parametrize(
+    ("email", "code"),
+    [
+        ("known@example.org", "246810"),  # confirmed already: Cognito would say so
+        ("nobody@example.org", "246810"),  # no sign-up at all
+        ("pending@example.org", "135790"),  # a waiting sign-up, a wrong code
+    ],
+)
+def test_every_refused_confirmation_is_the_same_refusal_after_the_floor(email: str, code: str) -> None:
+    clock = Clock()
+    pool = Pool(clock, {"known@example.org": Existing.CONFIRMED, "pending@example.org": Existing.UNCONFIRMED})
+    with pytest.raises(CodeRefusedError) as refused:
+        confirm({"email": email, "code": code}, identity=pool, monotonic=clock.monotonic, pause=clock.pause)
+    assert (refused.value.field, refused.value.title) == ("code", "The code is not right or has expired")
+    assert clock.answered_at == [50.0 + ANSWER_FLOOR_SECONDS]
+
+
+def test_the_right_code_confirms_a_waiting_sign_up() -> None:
+    clock = Clock()
+    pool = Pool(clock, {"pending@example.org": Existing.UNCONFIRMED})
+    body = {"email": "pending@example.org", "code": "246810"}
+    confirm(body, identity=pool, monotonic=clock.monotonic, pause=clock.pause)
+    assert pool.accounts["pending@example.org"] is Existing.CONFIRMED
+    assert clock.answered_at == [50.0 + ANSWER_FLOOR_SECONDS]

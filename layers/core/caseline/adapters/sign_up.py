@@ -1,9 +1,10 @@
-"""Cognito's SignUp for ``POST /v1/accounts`` (docs/adr/0014), and the email to an address's owner.
+"""Cognito's SignUp and ConfirmSignUp for ``POST /v1/accounts`` and ``…/confirmation`` (docs/adr/0014), and
+the email to an address's owner.
 
-The user pool's web ACL refuses every SignUp that lacks the ``x-caseline-sign-up`` header with the
-deployment's sign-up secret: a browser cannot call SignUp itself (its answer, UsernameExistsException, would
-say whether the address has an account), so every sign-up comes through this function. The secret is read
-from Secrets Manager and added to the SignUp request only.
+The user pool's web ACL refuses every SignUp, ConfirmSignUp and ResendConfirmationCode that lacks the
+``x-caseline-sign-up`` header with the deployment's sign-up secret: a browser cannot call them itself (their
+answers, UsernameExistsException or "already confirmed", would say whether the address has an account), so
+they all come through this function. The secret is read from Secrets Manager and added to those calls only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ from caseline.domain.errors import SecretUnavailableError, StorageUnavailableErr
 from caseline.domain.sign_up import OWNER_NOTICES_PER_DAY, Existing
 
 SIGN_UP_HEADER = "x-caseline-sign-up"
+# The calls that say whether an address has an account: the user pool's web ACL wants the header on each.
+GUARDED = ("SignUp", "ConfirmSignUp", "ResendConfirmationCode")
+_REFUSED_CODE = frozenset(
+    {
+        "CodeMismatchException",
+        "ExpiredCodeException",
+        "NotAuthorizedException",
+        "UserNotFoundException",
+        "TooManyFailedAttemptsException",
+        "LimitExceededException",
+    }
+)
 CACHE_SECONDS = 300
 _UNAVAILABLE = "the account service is unavailable"
 
@@ -59,10 +72,15 @@ class CognitoSignUp:
     def _add_header(self, request: Any, **_: Any) -> None:
         request.headers[SIGN_UP_HEADER] = self._secret()
 
-    def sign_up(self, email: str, password: str) -> Existing:
-        if not self._hooked:  # on first use: the client is built only then
-            self._client.meta.events.register("before-sign.cognito-idp.SignUp", self._add_header)
+    def _hook(self) -> None:
+        """On first use (the client is built only then): the header on the three calls the web ACL guards."""
+        if not self._hooked:
+            for operation in GUARDED:
+                self._client.meta.events.register(f"before-sign.cognito-idp.{operation}", self._add_header)
             self._hooked = True
+
+    def sign_up(self, email: str, password: str) -> Existing:
+        self._hook()
         attributes = [{"Name": "email", "Value": email}]
         try:
             self._client.sign_up(ClientId=self._client_id, Username=email, Password=password, UserAttributes=attributes)
@@ -79,6 +97,9 @@ class CognitoSignUp:
             raise StorageUnavailableError(_UNAVAILABLE) from exc
         return Existing.NONE
 
+    def status(self, email: str) -> Existing:
+        return self._existing(email)
+
     def _existing(self, email: str) -> Existing:
         try:
             user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
@@ -90,7 +111,21 @@ class CognitoSignUp:
             raise StorageUnavailableError(_UNAVAILABLE) from exc
         return Existing.UNCONFIRMED if user.get("UserStatus") == "UNCONFIRMED" else Existing.CONFIRMED
 
+    def confirm(self, email: str, code: str) -> bool:
+        """Cognito's ConfirmSignUp: False for a code it refuses (wrong, expired, too many tries)."""
+        self._hook()
+        try:
+            self._client.confirm_sign_up(ClientId=self._client_id, Username=email, ConfirmationCode=code)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in _REFUSED_CODE:
+                return False
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        return True
+
     def resend_code(self, email: str) -> None:
+        self._hook()
         try:
             self._client.resend_confirmation_code(ClientId=self._client_id, Username=email)
         except (ClientError, BotoCoreError) as exc:

@@ -99,6 +99,14 @@ class SignUpIdentity(Protocol):
         """Send an unconfirmed sign-up's code again."""
         ...
 
+    def status(self, email: str) -> Existing:
+        """What the pool holds for the address."""
+        ...
+
+    def confirm(self, email: str, code: str) -> bool:
+        """Confirm an unconfirmed sign-up with its emailed code; False when the code is refused."""
+        ...
+
 
 class AccountNotices(Protocol):
     def send(self, *, to: str, subject: str, text: str) -> None: ...

@@ -61,6 +61,36 @@ def sign_up_request(document: Any) -> SignUpRequest:
     return SignUpRequest(email=email.strip(), password=password)
 
 
+@dataclass(frozen=True)
+class ConfirmRequest:
+    email: str
+    code: str
+
+    def __repr__(self) -> str:
+        return "ConfirmRequest(<redacted>)"
+
+
+class CodeRefusedError(ValidationFailedError):
+    """The same answer for a wrong or expired code, an address with no sign-up and an account already confirmed."""
+
+    title = "The code is not right or has expired"
+
+
+def confirm_request(document: Any) -> ConfirmRequest:
+    """The body ``{"email": ..., "code": "123456"}``; a ValidationFailedError (422) naming the field at fault."""
+    if not isinstance(document, dict):
+        raise ValidationFailedError("the body must be a JSON object", field="body")
+    unknown = sorted(set(document) - {"email", "code"})
+    if unknown:
+        raise ValidationFailedError("this member is not allowed", field=unknown[0])
+    email, code = document.get("email"), document.get("code")
+    if not isinstance(email, str) or not is_email(email.strip()):
+        raise ValidationFailedError("enter an email address like name@example.org", field="email")
+    if not isinstance(code, str) or not (len(code) == 6 and code.isascii() and code.isdigit()):
+        raise ValidationFailedError("enter the 6-digit code from the email", field="code")
+    return ConfirmRequest(email=email.strip(), code=code)
+
+
 def someone_tried_email(portal_url: str) -> tuple[str, str]:
     """The subject and text of the email to an account's owner when their address is used to sign up again.
     It names no case and no force: the address may be read by someone else (a shared mailbox)."""

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from caseline.domain.account_ports import AccountNotices, NoticeCap, SignUpIdentity
-from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS, Existing, sign_up_request, someone_tried_email
+from caseline.domain.sign_up import (
+    ANSWER_FLOOR_SECONDS,
+    CodeRefusedError,
+    Existing,
+    confirm_request,
+    sign_up_request,
+    someone_tried_email,
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,28 @@ def sign_up(
         else:
             failed = None
         return SignUpOutcome(existing, failed, bool(capped))
+    finally:
+        pause(max(0.0, floor - (monotonic() - started)))
+
+
+def confirm(
+    document: Any,
+    *,
+    identity: SignUpIdentity,
+    monotonic: Callable[[], float],
+    pause: Callable[[float], None],
+    floor: float = ANSWER_FLOOR_SECONDS,
+) -> None:
+    """Confirm a sign-up with its code. A wrong or expired code, an address with no sign-up and an account
+    that is confirmed already all get the same CodeRefusedError (422 on ``code``), after the same floor:
+    Cognito's own ConfirmSignUp would answer an account "already confirmed"."""
+    started = monotonic()
+    request = confirm_request(document)
+    try:
+        if identity.status(request.email) is not Existing.UNCONFIRMED or not identity.confirm(
+            request.email, request.code
+        ):
+            raise CodeRefusedError("check the email, or create your account again to get a new code", field="code")
     finally:
         pause(max(0.0, floor - (monotonic() - started)))
 

@@ -1,5 +1,5 @@
 import { api } from '../api.js'
-import { cognito, signIn } from '../cognito.js'
+import { signIn } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { signedIn, store } from '../session.js'
 import { read, write } from '../storage.js'
@@ -73,7 +73,8 @@ export default async function page () {
     const pending = read('pendingSignUp')
     if (!pending) return go('/sign-in.html')
     await submitWhileBusy(confirmForm, async () => {
-      await cognito('ConfirmSignUp', { Username: pending.email, ConfirmationCode: code })
+      // Through Caseline's API as well: Cognito's own answer would say when an account is confirmed already
+      await api('POST', '/v1/accounts/confirmation', { email: pending.email, code }, { auth: false })
       write('pendingSignUp', null)
       const password = heldPassword
       heldPassword = null
@@ -84,9 +85,9 @@ export default async function page () {
       go('/link-case.html')
     }, (error) => ({
       field: 'code',
-      message: error.type === 'ExpiredCodeException'
-        ? 'That code has expired. Create your account again to get a new code'
-        : 'The code is not right. Check the email and try again'
+      message: error.status === 422
+        ? 'The code is not right or has expired. Check the email, or create your account again to get a new code'
+        : 'Sorry, we could not confirm your account. Try again later'
     }))
   })
 }
