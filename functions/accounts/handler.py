@@ -42,7 +42,7 @@ cap = DynamoNoticeCap(
 ACCEPTED = '{"status": "check-your-email"}'
 MAX_BODY_BYTES = 4096  # an address (254) and a password (256), with room for JSON's escapes
 METRICS = {Existing.NONE: "SignUpsNew", Existing.CONFIRMED: "SignUpsKnown", Existing.UNCONFIRMED: "SignUpsUnconfirmed"}
-monotonic, pause = time.monotonic, time.sleep  # the answer's floor (tests give a clock of their own)
+floor = sign_up_service.AnswerFloor(time.monotonic, time.sleep)  # tests give a clock of their own
 
 
 # The body and the answers are documented in caseline_local/openapi.py (_document_accounts).
@@ -54,8 +54,7 @@ def create_account() -> Response[Any]:
         notices=notices,
         cap=cap,
         portal_url=settings.portal_url,
-        monotonic=monotonic,
-        pause=pause,
+        floor=floor,
     )
     metrics.add_metric(name=METRICS[outcome.existing], unit=MetricUnit.Count, value=1)
     if outcome.capped:
@@ -71,10 +70,7 @@ def create_account() -> Response[Any]:
 )
 def confirm_account() -> Response[Any]:
     sign_up_service.confirm(
-        read_json(raw_body(app.current_event), max_bytes=MAX_BODY_BYTES),
-        identity=identity,
-        monotonic=monotonic,
-        pause=pause,
+        read_json(raw_body(app.current_event), max_bytes=MAX_BODY_BYTES), identity=identity, floor=floor
     )
     metrics.add_metric(name="SignUpsConfirmed", unit=MetricUnit.Count, value=1)
     return Response(200, "application/json", '{"status": "confirmed"}', headers={"Cache-Control": "no-store"})

@@ -14,6 +14,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from caseline.domain.sign_up import ANSWER_FLOOR_SECONDS, OWNER_NOTICES_PER_DAY
+from caseline.services.sign_up import AnswerFloor
 from caseline_local.template import Template
 from tests.unit.services.test_sign_up import Clock
 
@@ -27,17 +28,17 @@ class Accounts:
     def __init__(self, template: Template) -> None:
         self.handler: ModuleType = load_handler("accounts")
         self.time = Clock()  # moves only when the function pauses: what each answer waited is recorded
-        self.handler.monotonic, self.handler.pause = self.time.monotonic, self.time.pause  # type: ignore[attr-defined]
+        self.handler.floor = AnswerFloor(self.time.monotonic, self.time.pause)  # type: ignore[attr-defined]
         self.idp = boto3.client("cognito-idp", region_name=REGION)
         self.pool = template.physical["VictimUserPool"]["Ref"]
         self.client_id = template.physical["VictimUserPoolClient"]["Ref"]
         secrets = boto3.client("secretsmanager", region_name=REGION)
         self.secret = secrets.get_secret_value(SecretId=template.physical["SignUpVerifySecret"]["Ref"])["SecretString"]
 
-    def post(self, body: str | bytes, content_type: str = "application/json") -> tuple[int, dict[str, str], Any]:
-        event = api_event(
-            "POST", "/v1/accounts", resource="/v1/accounts", headers={"Content-Type": content_type}, body=body
-        )
+    def post(
+        self, body: str | bytes, content_type: str = "application/json", path: str = "/v1/accounts"
+    ) -> tuple[int, dict[str, str], Any]:
+        event = api_event("POST", path, resource=path, headers={"Content-Type": content_type}, body=body)
         answer = self.handler.lambda_handler(event, Context())
         headers = {**(answer.get("headers") or {})}
         headers.update({k: ", ".join(v) for k, v in (answer.get("multiValueHeaders") or {}).items()})
@@ -47,17 +48,7 @@ class Accounts:
         return self.post(json.dumps({"email": email, "password": password}))
 
     def confirm(self, email: str, code: str = "123456") -> tuple[int, dict[str, str], Any]:
-        event = api_event(
-            "POST",
-            "/v1/accounts/confirmation",
-            resource="/v1/accounts/confirmation",
-            headers={"Content-Type": "application/json"},
-            body=json.dumps({"email": email, "code": code}),
-        )
-        answer = self.handler.lambda_handler(event, Context())
-        headers = {**(answer.get("headers") or {})}
-        headers.update({k: ", ".join(v) for k, v in (answer.get("multiValueHeaders") or {}).items()})
-        return answer["statusCode"], headers, json.loads(answer["body"])
+        return self.post(json.dumps({"email": email, "code": code}), path="/v1/accounts/confirmation")
 
     def status(self, email: str) -> str:
         return str(self.idp.admin_get_user(UserPoolId=self.pool, Username=email)["UserStatus"])

@@ -332,65 +332,50 @@ def _document_reports(document: dict[str, Any]) -> None:
 
 
 def _document_accounts(document: dict[str, Any]) -> None:
-    """POST /v1/accounts reads its raw body itself; its one success never says whether the address is known."""
-    operation = document["paths"]["/v1/accounts"]["post"]
-    operation["description"] = (
-        "Signs the address up (Cognito emails a 6-digit code; confirm it with Cognito's ConfirmSignUp). The "
+    """The two account routes read their raw body themselves; neither answer says whether the address is known."""
+    _account_route(
+        document["paths"]["/v1/accounts"]["post"],
+        "Signs the address up (Cognito emails a 6-digit code; confirm it at /v1/accounts/confirmation). The "
         "answer is the same, and takes as long, when the address has an account (its owner is emailed instead) "
-        "or an unconfirmed sign-up (Cognito sends its code again): docs/adr/0014."
+        "or an unconfirmed sign-up (Cognito sends its code again): docs/adr/0014.",
+        {"password": {"type": "string", "minLength": 12, "maxLength": 256}},
+        ("202", "Check your email", "check-your-email"),
+        "The email address or the password (12 to 256 characters) is not valid; field names which",
     )
-    operation["requestBody"] = {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["email", "password"],
-                    "properties": {
-                        "email": {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"},
-                        "password": {"type": "string", "minLength": 12, "maxLength": 256},
-                    },
-                }
-            }
-        },
-    }
-    accepted = {"type": "object", "properties": {"status": {"type": "string", "enum": ["check-your-email"]}}}
-    operation["responses"] = {
-        "202": {"description": "Check your email", "content": {"application/json": {"schema": accepted}}},
-        "400": _problem("The body is not UTF-8 JSON"),
-        "413": _problem("The body is over 4 KiB"),
-        "415": _problem("The body must be application/json"),
-        "422": _problem("The email address or the password (12 to 256 characters) is not valid; field names which"),
-        "503": _problem("Temporarily unavailable; try again"),
-    }
-    confirmation = document["paths"]["/v1/accounts/confirmation"]["post"]
-    confirmation["description"] = (
+    _account_route(
+        document["paths"]["/v1/accounts/confirmation"]["post"],
         "Confirms a sign-up with the 6-digit code Cognito emailed. A wrong or expired code, an address with no "
-        "sign-up and an account already confirmed all get the same 422 on code, as late: docs/adr/0014."
+        "sign-up and an account already confirmed all get the same 422 on code, as late: docs/adr/0014.",
+        {"code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+        ("200", "Confirmed: sign in", "confirmed"),
+        "The code is not right or has expired (field code), or the body is not valid",
     )
-    confirmation["requestBody"] = {
-        "required": True,
-        "content": {
-            "application/json": {
-                "schema": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["email", "code"],
-                    "properties": {
-                        "email": {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"},
-                        "code": {"type": "string", "pattern": "^[0-9]{6}$"},
-                    },
-                }
-            }
-        },
+
+
+def _account_route(
+    operation: dict[str, Any],
+    description: str,
+    member: dict[str, Any],
+    success: tuple[str, str, str],
+    invalid: str,
+) -> None:
+    """``{"email", <member>}`` in, one success (status, description, ``status`` value) or problems out."""
+    operation["description"] = description
+    email = {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["email", *member],
+        "properties": {"email": email, **member},
     }
-    confirmed = {"type": "object", "properties": {"status": {"type": "string", "enum": ["confirmed"]}}}
-    confirmation["responses"] = {
-        "200": {"description": "Confirmed: sign in", "content": {"application/json": {"schema": confirmed}}},
+    operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    status, said, value = success
+    answer = {"type": "object", "properties": {"status": {"type": "string", "enum": [value]}}}
+    operation["responses"] = {
+        status: {"description": said, "content": {"application/json": {"schema": answer}}},
         "400": _problem("The body is not UTF-8 JSON"),
         "413": _problem("The body is over 4 KiB"),
         "415": _problem("The body must be application/json"),
-        "422": _problem("The code is not right or has expired (field code), or the body is not valid"),
+        "422": _problem(invalid),
         "503": _problem("Temporarily unavailable; try again"),
     }

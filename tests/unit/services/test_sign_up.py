@@ -19,7 +19,7 @@ from caseline.domain.sign_up import (
     sign_up_request,
     someone_tried_email,
 )
-from caseline.services.sign_up import confirm, sign_up
+from caseline.services.sign_up import AnswerFloor, confirm, sign_up
 
 PASSWORD = "correct horse battery staple"
 
@@ -108,8 +108,7 @@ def run(pool: Pool, notices: Notices, email: str = "riley.jones@example.org", ca
         notices=notices,
         cap=Cap(pool.clock) if cap is None else cap,
         portal_url="https://caseline.example.org/",
-        monotonic=pool.clock.monotonic,
-        pause=pool.clock.pause,
+        floor=AnswerFloor(pool.clock.monotonic, pool.clock.pause),
     )
     return outcome, pool.clock.answered_at[-1] - started
 
@@ -222,7 +221,7 @@ def test_every_refused_confirmation_is_the_same_refusal_after_the_floor(email: s
     clock = Clock()
     pool = Pool(clock, {"known@example.org": Existing.CONFIRMED, "pending@example.org": Existing.UNCONFIRMED})
     with pytest.raises(CodeRefusedError) as refused:
-        confirm({"email": email, "code": code}, identity=pool, monotonic=clock.monotonic, pause=clock.pause)
+        confirm({"email": email, "code": code}, identity=pool, floor=AnswerFloor(clock.monotonic, clock.pause))
     assert (refused.value.field, refused.value.title) == ("code", "The code is not right or has expired")
     assert clock.answered_at == [50.0 + ANSWER_FLOOR_SECONDS]
 
@@ -231,6 +230,6 @@ def test_the_right_code_confirms_a_waiting_sign_up() -> None:
     clock = Clock()
     pool = Pool(clock, {"pending@example.org": Existing.UNCONFIRMED})
     body = {"email": "pending@example.org", "code": "246810"}
-    confirm(body, identity=pool, monotonic=clock.monotonic, pause=clock.pause)
+    confirm(body, identity=pool, floor=AnswerFloor(clock.monotonic, clock.pause))
     assert pool.accounts["pending@example.org"] is Existing.CONFIRMED
     assert clock.answered_at == [50.0 + ANSWER_FLOOR_SECONDS]

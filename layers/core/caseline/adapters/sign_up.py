@@ -18,14 +18,17 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from caseline.adapters.address_keys import KmsAddressKeyer
 from caseline.adapters.dynamodb.reports import DynamoReportStore
+from caseline.adapters.identity import cognito_call
 from caseline.adapters.messaging import SesEmailSender
 from caseline.domain.contact import normalised_address
-from caseline.domain.errors import SecretUnavailableError, StorageUnavailableError, ValidationFailedError
+from caseline.domain.errors import SecretUnavailableError, ValidationFailedError
 from caseline.domain.sign_up import OWNER_NOTICES_PER_DAY, Existing
 
 SIGN_UP_HEADER = "x-caseline-sign-up"
 # The calls that say whether an address has an account: the user pool's web ACL wants the header on each.
 GUARDED = ("SignUp", "ConfirmSignUp", "ResendConfirmationCode")
+_SIGN_UP_REFUSALS = frozenset({"UsernameExistsException", "InvalidPasswordException", "InvalidParameterException"})
+_GONE = frozenset({"UserNotFoundException"})
 _REFUSED_CODE = frozenset(
     {
         "CodeMismatchException",
@@ -79,57 +82,39 @@ class CognitoSignUp:
                 self._client.meta.events.register(f"before-sign.cognito-idp.{operation}", self._add_header)
             self._hooked = True
 
-    def sign_up(self, email: str, password: str) -> Existing:
+    def _public(self, operation: str, expected: frozenset[str] = frozenset(), **parameters: Any) -> str | None:
+        """One of Cognito's public calls on the portal's client, with the header where the web ACL wants it:
+        None, or the error code when it is an ``expected`` one."""
         self._hook()
+        call = getattr(self._client, operation)
+        return cognito_call(call, _UNAVAILABLE, expected, ClientId=self._client_id, **parameters)[1]
+
+    def sign_up(self, email: str, password: str) -> Existing:
         attributes = [{"Name": "email", "Value": email}]
-        try:
-            self._client.sign_up(ClientId=self._client_id, Username=email, Password=password, UserAttributes=attributes)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
-            if code == "UsernameExistsException":
-                return self._existing(email)
-            if code == "InvalidPasswordException":
-                raise ValidationFailedError("choose a different password", field="password") from exc
-            if code == "InvalidParameterException":
-                raise ValidationFailedError("enter an email address like name@example.org", field="email") from exc
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        refused = self._public(
+            "sign_up", _SIGN_UP_REFUSALS, Username=email, Password=password, UserAttributes=attributes
+        )
+        if refused == "UsernameExistsException":
+            return self.status(email)
+        if refused == "InvalidPasswordException":
+            raise ValidationFailedError("choose a different password", field="password")
+        if refused == "InvalidParameterException":
+            raise ValidationFailedError("enter an email address like name@example.org", field="email")
         return Existing.NONE
 
     def status(self, email: str) -> Existing:
-        return self._existing(email)
-
-    def _existing(self, email: str) -> Existing:
-        try:
-            user = self._client.admin_get_user(UserPoolId=self._pool, Username=email)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
-                return Existing.NONE  # deleted meanwhile: nothing to tell anyone
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        """What the pool holds for the address (AdminGetUser); NONE when it has no account."""
+        user, _ = cognito_call(self._client.admin_get_user, _UNAVAILABLE, _GONE, UserPoolId=self._pool, Username=email)
+        if user is None:
+            return Existing.NONE
         return Existing.UNCONFIRMED if user.get("UserStatus") == "UNCONFIRMED" else Existing.CONFIRMED
 
     def confirm(self, email: str, code: str) -> bool:
         """Cognito's ConfirmSignUp: False for a code it refuses (wrong, expired, too many tries)."""
-        self._hook()
-        try:
-            self._client.confirm_sign_up(ClientId=self._client_id, Username=email, ConfirmationCode=code)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in _REFUSED_CODE:
-                return False
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
-        return True
+        return self._public("confirm_sign_up", _REFUSED_CODE, Username=email, ConfirmationCode=code) is None
 
     def resend_code(self, email: str) -> None:
-        self._hook()
-        try:
-            self._client.resend_confirmation_code(ClientId=self._client_id, Username=email)
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailableError(_UNAVAILABLE) from exc
+        self._public("resend_confirmation_code", Username=email)
 
 
 class SesAccountNotices:

@@ -44,21 +44,28 @@ class SignUpRequest:
         return "SignUpRequest(<redacted>)"
 
 
-def sign_up_request(document: Any) -> SignUpRequest:
-    """The body ``{"email": ..., "password": ...}``; a ValidationFailedError (422) naming the field at fault."""
+def _members(document: Any, allowed: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """The body's trimmed email and its other members; a ValidationFailedError naming the field at fault."""
     if not isinstance(document, dict):
         raise ValidationFailedError("the body must be a JSON object", field="body")
-    unknown = sorted(set(document) - {"email", "password"})
+    unknown = sorted(set(document) - {"email", *allowed})
     if unknown:
         raise ValidationFailedError("this member is not allowed", field=unknown[0])
-    email, password = document.get("email"), document.get("password")
+    email = document.get("email")
     if not isinstance(email, str) or not is_email(email.strip()):
         raise ValidationFailedError("enter an email address like name@example.org", field="email")
+    return email.strip(), document
+
+
+def sign_up_request(document: Any) -> SignUpRequest:
+    """The body ``{"email": ..., "password": ...}``; a ValidationFailedError (422) naming the field at fault."""
+    email, members = _members(document, ("password",))
+    password = members.get("password")
     if not isinstance(password, str) or not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         raise ValidationFailedError(
             f"the password must have {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters", field="password"
         )
-    return SignUpRequest(email=email.strip(), password=password)
+    return SignUpRequest(email=email, password=password)
 
 
 @dataclass(frozen=True)
@@ -78,17 +85,11 @@ class CodeRefusedError(ValidationFailedError):
 
 def confirm_request(document: Any) -> ConfirmRequest:
     """The body ``{"email": ..., "code": "123456"}``; a ValidationFailedError (422) naming the field at fault."""
-    if not isinstance(document, dict):
-        raise ValidationFailedError("the body must be a JSON object", field="body")
-    unknown = sorted(set(document) - {"email", "code"})
-    if unknown:
-        raise ValidationFailedError("this member is not allowed", field=unknown[0])
-    email, code = document.get("email"), document.get("code")
-    if not isinstance(email, str) or not is_email(email.strip()):
-        raise ValidationFailedError("enter an email address like name@example.org", field="email")
+    email, members = _members(document, ("code",))
+    code = members.get("code")
     if not isinstance(code, str) or not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise ValidationFailedError("enter the 6-digit code from the email", field="code")
-    return ConfirmRequest(email=email.strip(), code=code)
+    return ConfirmRequest(email=email, code=code)
 
 
 def someone_tried_email(portal_url: str) -> tuple[str, str]:

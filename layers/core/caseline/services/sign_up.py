@@ -11,7 +11,8 @@ of that extra work is only reported back (the function logs its type): it must n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,24 @@ class SignUpOutcome:
     capped: bool = False  # the owner had the day's emails already: none sent this time
 
 
+@dataclass(frozen=True)
+class AnswerFloor:
+    """No answer sooner than ``seconds`` after its work began: the function's clock and sleep (tests give a
+    clock that moves only when the work or the pause moves it)."""
+
+    monotonic: Callable[[], float]
+    pause: Callable[[float], None]
+    seconds: float = ANSWER_FLOOR_SECONDS
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        started = self.monotonic()
+        try:
+            yield
+        finally:
+            self.pause(max(0.0, self.seconds - (self.monotonic() - started)))
+
+
 def sign_up(
     document: Any,
     *,
@@ -42,56 +61,40 @@ def sign_up(
     notices: AccountNotices,
     cap: NoticeCap,
     portal_url: str,
-    monotonic: Callable[[], float],
-    pause: Callable[[float], None],
-    floor: float = ANSWER_FLOOR_SECONDS,
+    floor: AnswerFloor,
 ) -> SignUpOutcome:
     """Sign up, or tell the address's owner; returns what the pool held (for metrics, never for the answer).
     A bad body is refused at once (a ValidationFailedError): that answer does not depend on the address."""
-    started = monotonic()
     request = sign_up_request(document)
-    try:
+    capped: list[bool] = []
+
+    def tell_the_owner() -> None:
+        if not cap.allow(request.email):
+            capped.append(True)
+            return
+        subject, text = someone_tried_email(portal_url)
+        notices.send(to=request.email, subject=subject, text=text)
+
+    with floor.held():
         existing = identity.sign_up(request.email, request.password)
-        capped: list[bool] = []
-
-        def tell_the_owner() -> None:
-            if not cap.allow(request.email):
-                capped.append(True)
-                return
-            subject, text = someone_tried_email(portal_url)
-            notices.send(to=request.email, subject=subject, text=text)
-
         if existing is Existing.CONFIRMED:
             failed = _quietly(tell_the_owner)
         elif existing is Existing.UNCONFIRMED:
             failed = _quietly(lambda: identity.resend_code(request.email))
         else:
             failed = None
-        return SignUpOutcome(existing, failed, bool(capped))
-    finally:
-        pause(max(0.0, floor - (monotonic() - started)))
+    return SignUpOutcome(existing, failed, bool(capped))
 
 
-def confirm(
-    document: Any,
-    *,
-    identity: SignUpIdentity,
-    monotonic: Callable[[], float],
-    pause: Callable[[float], None],
-    floor: float = ANSWER_FLOOR_SECONDS,
-) -> None:
+def confirm(document: Any, *, identity: SignUpIdentity, floor: AnswerFloor) -> None:
     """Confirm a sign-up with its code. A wrong or expired code, an address with no sign-up and an account
     that is confirmed already all get the same CodeRefusedError (422 on ``code``), after the same floor:
     Cognito's own ConfirmSignUp would answer an account "already confirmed"."""
-    started = monotonic()
     request = confirm_request(document)
-    try:
-        if identity.status(request.email) is not Existing.UNCONFIRMED or not identity.confirm(
-            request.email, request.code
-        ):
+    with floor.held():
+        waiting = identity.status(request.email) is Existing.UNCONFIRMED
+        if not (waiting and identity.confirm(request.email, request.code)):
             raise CodeRefusedError("check the email, or create your account again to get a new code", field="code")
-    finally:
-        pause(max(0.0, floor - (monotonic() - started)))
 
 
 def _quietly(action: Callable[[], None]) -> str | None:
