@@ -32,6 +32,7 @@ N = int(
     16,
 )
 G = 2
+PENDING_KEPT = 1000
 WRONG = b'{"__type":"NotAuthorizedException","message":"Incorrect username or password."}'
 FLOW_OFF = b'{"__type":"InvalidParameterException","message":"Auth flow not enabled for this client"}'
 
@@ -92,6 +93,8 @@ class SrpChecker:
         pending = _Pending(pool_name, parameters["USER_ID_FOR_SRP"], password, salt, small_b, large_a, large_b, name)
         with self._lock:
             self._pending[secret_block] = pending
+            while len(self._pending) > PENDING_KEPT:  # challenges never answered (the soak bench): oldest first
+                del self._pending[next(iter(self._pending))]
         parameters.update({"SALT": format(salt, "x"), "SRP_B": format(large_b, "x"), "SECRET_BLOCK": secret_block})
 
     def proof_is_right(self, responses: dict[str, Any]) -> tuple[str, str] | None:

@@ -62,3 +62,26 @@ def test_a_proof_counts_once() -> None:
 
 def test_hex_is_padded_as_the_browsers_library_pads_it() -> None:
     assert [pad_hex(v) for v in (0x14, 0xEC, 0xC8, 0x1, 0x123)] == ["14", "00ec", "00c8", "01", "0123"]
+
+
+def test_challenges_never_answered_are_not_kept_for_ever(monkeypatch: Any) -> None:
+    from caseline_local import cognito_srp
+
+    monkeypatch.setattr(cognito_srp, "PENDING_KEPT", 2)
+    cognito = FakeCognito()
+    first: list[dict[str, Any]] = []
+
+    def abandon(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = cognito.call(operation, body)
+        if operation == "InitiateAuth":
+            first.append(answer)
+            return {}  # the client goes away without answering
+        return answer
+
+    for _ in range(3):
+        srp_sign_in(abandon, "client-1", POOL, "riley.jones@example.org", PASSWORD)
+    # Then only the newest two are kept, and the oldest is the one forgotten
+    kept = set(cognito.checker._pending)
+    assert len(kept) == 2
+    assert first[0]["ChallengeParameters"]["SECRET_BLOCK"] not in kept
+    assert first[2]["ChallengeParameters"]["SECRET_BLOCK"] in kept
