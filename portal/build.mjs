@@ -4,6 +4,7 @@
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildSync } from 'esbuild'
 import { FORMS, indent, renderComponents } from './components.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -124,6 +125,19 @@ export function build () {
     readFileSync(join(govuk, 'govuk-frontend.min.js'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, ''))
   cpSync(join(govuk, 'assets', 'images'), join(dist, 'assets', 'images'), { recursive: true })
   cpSync(join(src, 'js'), join(dist, 'js'), { recursive: true })
+  // The one bundled module: Cognito's SRP proof and the library it comes from (src/vendor/cognito-srp.mjs).
+  buildSync({
+    entryPoints: [join(src, 'vendor', 'cognito-srp.mjs')],
+    outfile: join(dist, 'js', 'vendor', 'cognito-srp.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    define: { global: 'globalThis' }, // the library's Buffer polyfill reads Node's `global`
+    minify: true,
+    legalComments: 'eof',
+    logLevel: 'warning'
+  })
   cpSync(join(src, 'app.css'), join(dist, 'app.css'))
   cpSync(join(src, 'favicon.svg'), join(dist, 'favicon.svg'))
 

@@ -23,6 +23,8 @@ TEST_ENV = {
     # Outside CASELINE_ENVIRONMENT=local a function fails on reading an unset variable: these stand in until
     # the functional tests' ``aws`` fixture names this run's own pool and keys (and puts these back after).
     "USER_POOL_ID": "eu-west-2_NotProvisioned",
+    "USER_POOL_CLIENT_ID": "not-provisioned",
+    "SIGN_UP_SECRET_ID": "arn:aws:secretsmanager:eu-west-2:123456789012:secret:not-provisioned",
     "DATA_KEY_ID": "arn:aws:kms:eu-west-2:123456789012:key/not-provisioned",
     "REPORT_RATE_KEY_ID": "arn:aws:kms:eu-west-2:123456789012:key/not-provisioned-hmac",
     "POWERTOOLS_SERVICE_NAME": "caseline-tests",

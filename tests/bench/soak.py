@@ -328,7 +328,13 @@ def load(stack: LocalStack, args: argparse.Namespace, victims: list[Victim], sch
     faults = Faults(gateway)
     result.readback.start()
     runner = VictimRunner(
-        gateway, stack.public_config()["userPoolClientId"], result.victims, stop, think=args.think, seed=args.seed
+        gateway,
+        stack.public_config()["userPoolClientId"],
+        result.victims,
+        stop,
+        think=args.think,
+        seed=args.seed,
+        pool_id=stack.public_config()["userPoolId"],
     )
     began = time.monotonic()
     post = partial(send, gateway, secrets, stats=result.events)

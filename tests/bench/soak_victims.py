@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.force_sim.events import Event, EventContext, crime_recorded
 from caseline_local.force_sim.people import force
 
@@ -157,9 +158,18 @@ class VictimRunner:
     """Runs one victim on a thread: onboard, then read and act until ``stop`` is set."""
 
     def __init__(
-        self, gateway: str, client_id: str, stats: VictimStats, stop: threading.Event, *, think: float, seed: int
+        self,
+        gateway: str,
+        client_id: str,
+        stats: VictimStats,
+        stop: threading.Event,
+        *,
+        think: float,
+        seed: int,
+        pool_id: str,
     ) -> None:
         self.gateway, self.client_id, self.stats, self.stop = gateway, client_id, stats, stop
+        self.pool_id = pool_id
         self.think = think
         self.seed = seed
 
@@ -172,17 +182,22 @@ class VictimRunner:
         return call("POST", f"{self.gateway}/_local/cognito", body=body, headers=headers)
 
     def sign_up(self, victim: Victim) -> None:
-        self._cognito("SignUp", {"ClientId": self.client_id, "Username": victim.email, "Password": victim.password})
-        self._cognito(
-            "ConfirmSignUp", {"ClientId": self.client_id, "Username": victim.email, "ConfirmationCode": "000000"}
-        )
+        body = {"email": victim.email, "password": victim.password}  # Cognito's sign-up only through the API
+        json_type = {"Content-Type": "application/json"}
+        call("POST", f"{self.gateway}/v1/accounts", body=body, headers=json_type)
+        confirm = {"email": victim.email, "code": "000000"}
+        call("POST", f"{self.gateway}/v1/accounts/confirmation", body=confirm, headers=json_type)
         self.sign_in(victim)
 
     def sign_in(self, victim: Victim) -> None:
-        parameters = {"USERNAME": victim.email, "PASSWORD": victim.password}
-        answer = self._cognito(
-            "InitiateAuth", {"ClientId": self.client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": parameters}
-        )
+        answers: list[Answer] = []
+
+        def call(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+            answers.append(self._cognito(operation, body))
+            return answers[-1].body if isinstance(answers[-1].body, dict) else {}
+
+        srp_sign_in(call, self.client_id, self.pool_id, victim.email, victim.password)  # SRP only, as the portal
+        answer = answers[-1]
         if answer.status != 200:
             raise RuntimeError(f"sign-in refused: HTTP {answer.status} {answer.body}")
         victim.token, victim.token_at = answer.body["AuthenticationResult"]["IdToken"], time.monotonic()

@@ -7,6 +7,7 @@ import json
 import uuid
 
 from caseline.domain.vocabulary import FORCE_NAMES
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.stack import LocalStack
 
 from .conftest import Client
@@ -43,17 +44,22 @@ def test_a_victim_who_signed_in_through_the_proxy_reaches_the_api(stack: LocalSt
     # Given a new account made and signed in the way the portal does it, through the gateway only
     client_id = stack.public_config()["userPoolClientId"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
-    _cognito(http, "SignUp", {"ClientId": client_id, "Username": email, "Password": password})
-    _cognito(http, "ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "000000"})
-    signed_in = _cognito(
-        http,
-        "InitiateAuth",
-        {
-            "ClientId": client_id,
-            "AuthFlow": "USER_PASSWORD_AUTH",
-            "AuthParameters": {"USERNAME": email, "PASSWORD": password},
-        },
+    created = http.request(  # Cognito's SignUp and ConfirmSignUp only through the API (ADR 0014)
+        "POST",
+        "/v1/accounts",
+        body=json.dumps({"email": email, "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
     )
+    assert created.status == 202, created.body
+    confirmed = http.request(
+        "POST",
+        "/v1/accounts/confirmation",
+        body=json.dumps({"email": email, "code": "000000"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert confirmed.status == 200, confirmed.body
+    pool_id = stack.public_config()["userPoolId"]
+    signed_in = srp_sign_in(lambda op, body: _cognito(http, op, body), client_id, pool_id, email, password)
     tokens = signed_in["AuthenticationResult"]
     assert isinstance(tokens, dict)
     # When the portal asks for their cases with the ID token

@@ -29,8 +29,9 @@ REGION = "eu-west-2"
 def aws() -> Iterator[Template]:
     """A fresh moto account with the template's resources (Environment=test). ``DATA_KEY_ID`` names this
     account's table key (``DataKey``), as the template gives it to the functions that seal and open,
-    ``REPORT_RATE_KEY_ID`` its HMAC key for the report limits (``ReportRateKey``) and ``USER_POOL_ID`` the
-    victims' pool: outside ``CASELINE_ENVIRONMENT=local`` a function fails on reading one that is not set."""
+    ``REPORT_RATE_KEY_ID`` its HMAC key for the report limits (``ReportRateKey``), ``USER_POOL_ID`` the
+    victims' pool, ``USER_POOL_CLIENT_ID`` its portal client and ``SIGN_UP_SECRET_ID`` the sign-up header's
+    secret: outside ``CASELINE_ENVIRONMENT=local`` a function fails on reading one that is not set."""
     with mock_aws():
         from caseline.adapters import aws as aws_clients
         from caseline.config import get_settings
@@ -42,6 +43,8 @@ def aws() -> Iterator[Template]:
             "DATA_KEY_ID": template.physical["DataKey"]["Arn"],
             "REPORT_RATE_KEY_ID": template.physical["ReportRateKey"]["Arn"],  # this run's own HMAC key
             "USER_POOL_ID": template.physical["VictimUserPool"]["Ref"],
+            "USER_POOL_CLIENT_ID": template.physical["VictimUserPoolClient"]["Ref"],
+            "SIGN_UP_SECRET_ID": template.physical["SignUpVerifySecret"]["Ref"],
         }
         before = {name: os.environ.get(name) for name in provisioned}
         os.environ.update(provisioned)

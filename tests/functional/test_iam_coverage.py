@@ -305,3 +305,25 @@ def test_who_can_see_a_case_and_removing_access_are_in_their_policies(aws: Templ
     streams = {"dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"}  # the event source's
     assert not revoked - flow - streams, sorted(revoked - flow - streams)
     assert access.victims.case(access.alex, *CASE)[0] == 404
+
+
+def test_the_accounts_function_is_in_its_policy(aws: Template, record: Any) -> None:
+    from .test_accounts import Accounts
+
+    accounts = Accounts(aws)
+    accounts.confirmed_account("riley.jones@example.org")
+    used = record(lambda: accounts.sign_up("riley.jones@example.org"))
+    used |= record(lambda: accounts.sign_up("casey.lee@example.org"))
+    used |= record(lambda: accounts.confirm("casey.lee@example.org"))
+    # SignUp and ConfirmSignUp are Cognito's public calls: no IAM grant applies (the web ACL guards them)
+    public = {"cognito-idp:SignUp", "cognito-idp:ConfirmSignUp"}
+    assert public <= used
+    needed = used - public
+    assert needed == {
+        "cognito-idp:AdminGetUser",
+        "secretsmanager:GetSecretValue",
+        "ses:SendEmail",
+        "kms:GenerateMac",
+        "dynamodb:UpdateItem",
+    }
+    assert not needed - allowed(aws, "AccountsFunction"), sorted(needed - allowed(aws, "AccountsFunction"))

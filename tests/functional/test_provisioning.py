@@ -37,7 +37,7 @@ def test_user_pool_and_client_are_created_and_referenced(aws: Template) -> None:
         UserPoolId=pool_id, ClientId=aws.physical["VictimUserPoolClient"]["Ref"]
     )["UserPoolClient"]
     assert client["PreventUserExistenceErrors"] == "ENABLED"
-    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    assert sorted(client["ExplicitAuthFlows"]) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]  # SRP only
 
 
 def test_queues_and_verified_email_domain_exist(aws: Template) -> None:

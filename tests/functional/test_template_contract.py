@@ -53,8 +53,9 @@ def test_each_force_stack_generates_its_own_encrypted_secrets() -> None:
         assert "SecretString" not in properties  # nothing committed: generated at deploy time
     outbound = json.loads(secrets["OutboundSecret"]["GenerateSecretString"]["SecretStringTemplate"])
     assert outbound == {"previous": "", "endpoint": "https://kent.example.org/caseline"}
-    # The main stack's only secret is the portal's origin-verify header value (test_waf_contract.py).
-    assert list(TEMPLATE.of_type("AWS::SecretsManager::Secret")) == ["OriginVerifySecret"]
+    # The main stack's only secrets are the web ACLs' header values: the portal's origin-verify and the accounts
+    # function's sign-up header (test_waf_contract.py).
+    assert sorted(TEMPLATE.of_type("AWS::SecretsManager::Secret")) == ["OriginVerifySecret", "SignUpVerifySecret"]
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -74,8 +75,11 @@ def test_only_the_webhook_and_public_routes_skip_the_cognito_authorizer() -> Non
     assert api["Auth"]["DefaultAuthorizer"] == "VictimAuthorizer"
     unauthenticated = sorted(p["Path"] for _, p in _events("Api") if p.get("Auth", {}).get("Authorizer") == "NONE")
     # The webhook has its own signature check; the OpenAPI document and the public articles hold no one's data;
-    # reporting a crime must work without an account (rate-limited per address, honeypot, idempotency key).
+    # reporting a crime must work without an account (rate-limited per address, honeypot, idempotency key), and
+    # so must creating one (rate-limited per address; the same answer for every address: ADR 0014).
     assert unauthenticated == [
+        "/v1/accounts",
+        "/v1/accounts/confirmation",
         "/v1/articles",
         "/v1/articles/{slug}",
         "/v1/openapi.json",
@@ -104,6 +108,8 @@ def test_user_pool_client_hides_user_existence_and_revokes_tokens() -> None:
     assert client["PreventUserExistenceErrors"] == "ENABLED"
     assert client["EnableTokenRevocation"] is True
     assert client["GenerateSecret"] is False
+    # SRP only: the password never leaves the browser (no USER_PASSWORD_AUTH, no custom or admin flows)
+    assert client["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["AccessTokenValidity"] <= 60 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
 
 

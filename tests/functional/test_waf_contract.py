@@ -40,13 +40,21 @@ def _acls(mode: str) -> dict[str, tuple[Template, dict[str, Any]]]:
 EXPECTED_RULES = {
     "ApiWebAcl": ["only-through-the-portal", "force-webhook-rate", "aws-ip-reputation", "aws-known-bad-inputs"],
     "UserPoolWebAcl": [
-        "sign-up-rate",
+        "sign-up-only-through-caseline",
         "account-email-rate",
         "sign-in-rate",
         "aws-ip-reputation",
         "aws-known-bad-inputs",
     ],
-    "PortalWebAcl": ["report-rate", "link-rate", "api-rate", "aws-ip-reputation", "aws-common", "aws-known-bad-inputs"],
+    "PortalWebAcl": [
+        "report-rate",
+        "link-rate",
+        "api-rate",
+        "aws-ip-reputation",
+        "aws-common",
+        "aws-known-bad-inputs",
+        "sign-up-rate",
+    ],
 }
 
 
@@ -103,20 +111,43 @@ def test_the_portal_rate_rules_cover_reporting_and_linking_as_the_api_spells_the
         ("Method", "EXACTLY", "POST"),
         ("UriPath", "STARTS_WITH", "/v1/me/links"),
     ]
-    assert {"/v1/reports", "/v1/me/links"} <= ROUTES  # the routes the rules name exist
-    assert report["Limit"] <= 100 and link["Limit"] <= 100
+    sign_up = _rate(props, "sign-up-rate")
+    assert _matches(sign_up["ScopeDownStatement"]) == [
+        ("Method", "EXACTLY", "POST"),
+        ("UriPath", "STARTS_WITH", "/v1/accounts"),
+    ]
+    # the routes the rules name exist
+    assert {"/v1/reports", "/v1/me/links", "/v1/accounts", "/v1/accounts/confirmation"} <= ROUTES
+    assert report["Limit"] <= 100 and link["Limit"] <= 100 and sign_up["Limit"] <= 100
     assert _rate(props, "api-rate")["Limit"] > 10 * report["Limit"]  # the overall rate never starves a victim first
 
 
-def test_the_user_pool_rate_rules_cover_sign_up_resets_and_sign_in() -> None:
+def test_only_the_accounts_function_can_call_sign_up_on_the_user_pool() -> None:
+    # Cognito's SignUp says UsernameExistsException for a known address, ConfirmSignUp "already confirmed": the
+    # pool refuses them (and resent codes) without the accounts function's secret header, so every sign-up
+    # answers as POST /v1/accounts does (ADR 0014).
+    main, props = _acls("BLOCK")["UserPoolWebAcl"]
+    rule = props["Rules"][0]
+    assert rule["Name"] == "sign-up-only-through-caseline"
+    targets, not_header = rule["Statement"]["AndStatement"]["Statements"]
+    assert _matches(targets) == [
+        ("x-amz-target", "EXACTLY", f"AWSCognitoIdentityProviderService.{operation}")
+        for operation in ("SignUp", "ConfirmSignUp", "ResendConfirmationCode")
+    ]
+    assert _matches(not_header["NotStatement"]["Statement"]) == [
+        ("x-caseline-sign-up", "EXACTLY", {"Fn::Sub": "{{resolve:secretsmanager:${SignUpVerifySecret}:SecretString}}"})
+    ]
+    assert rule["VisibilityConfig"]["SampledRequestsEnabled"] is False  # a sample would show the header's value
+    function = main.resources["AccountsFunction"]["Properties"]
+    assert function["Environment"]["Variables"]["SIGN_UP_SECRET_ID"] == {"Ref": "SignUpVerifySecret"}
+    assert function["Events"]["CreateAccount"]["Properties"]["Auth"] == {"Authorizer": "NONE"}
+
+
+def test_the_user_pool_rate_rules_cover_resets_and_sign_in() -> None:
     _, props = _acls("BLOCK")["UserPoolWebAcl"]
     target = "x-amz-target"
-    assert _matches(_rate(props, "sign-up-rate")["ScopeDownStatement"]) == [
-        (target, "EXACTLY", "AWSCognitoIdentityProviderService.SignUp")
-    ]
     assert _matches(_rate(props, "account-email-rate")["ScopeDownStatement"]) == [
         (target, "EXACTLY", "AWSCognitoIdentityProviderService.ForgotPassword"),
-        (target, "EXACTLY", "AWSCognitoIdentityProviderService.ResendConfirmationCode"),
     ]
     assert _matches(_rate(props, "sign-in-rate")["ScopeDownStatement"]) == [
         (target, "STARTS_WITH", "AWSCognitoIdentityProviderService.InitiateAuth")

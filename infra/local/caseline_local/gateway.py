@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from caseline_local.auth import CognitoVerifier, Unauthorized
+from caseline_local.cognito_srp import SrpProxy
 from caseline_local.cognito_triggers import PostAuthenticationTrigger
 from caseline_local.portal import ResponseHeader
 from caseline_local.workers import FunctionWorker, InvocationError
@@ -30,12 +31,11 @@ MAX_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 COGNITO_PROXY_PATH = "/_local/cognito"
 COGNITO_SERVICE = "AWSCognitoIdentityProviderService"
 # What a browser may call on Cognito without AWS credentials: unauthenticated, or authorised by the user's own
-# token. Cognito refuses any other operation unsigned, and so does the proxy.
+# token. Cognito refuses any other operation unsigned, and so does the proxy. Not SignUp, ConfirmSignUp or
+# ResendConfirmationCode: the user pool's web ACL refuses them without the accounts function's header
+# (docs/adr/0014), so browsers sign up and confirm through POST /v1/accounts..., and so they do here.
 COGNITO_PUBLIC_OPERATIONS = frozenset(
     {
-        "SignUp",
-        "ConfirmSignUp",
-        "ResendConfirmationCode",
         "InitiateAuth",
         "RespondToAuthChallenge",
         "ForgotPassword",
@@ -62,6 +62,7 @@ COGNITO_PUBLIC_OPERATIONS = frozenset(
     }
 )
 MISSING_TOKEN = b'{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}'
+AMZ_JSON = {"Content-Type": "application/x-amz-json-1.1"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Gateway:
         self.response_headers: list[ResponseHeader] = []
         self.cognito_endpoint: str | None = None  # moto's endpoint, behind COGNITO_PROXY_PATH
         self.cognito_triggers: list[PostAuthenticationTrigger] = []  # what moto does not run after a sign-in
+        self.srp = SrpProxy()  # moto takes any SRP proof: the proxy checks it as Cognito does
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -253,9 +255,13 @@ class Gateway:
             self._reply(request, 400, {"Content-Type": "application/x-amz-json-1.1"}, MISSING_TOKEN)
             return
         triggers = list(self.cognito_triggers)  # the pool's triggers when the call came in, as Cognito has them
+        passed, refusal = self.srp.before(operation, body)
+        if refusal is not None:
+            self._reply(request, 400, {**AMZ_JSON, "X-Amzn-ErrorType": json.loads(refusal)["__type"]}, refusal)
+            return
         forward = urllib.request.Request(
             self.cognito_endpoint.rstrip("/") + "/",
-            data=body,
+            data=passed,
             method="POST",
             headers={
                 "X-Amz-Target": f"{service}.{operation}",
@@ -274,7 +280,7 @@ class Gateway:
         kept = {
             name: headers[name] for name in ("Content-Type", "X-Amzn-ErrorType", "x-amzn-RequestId") if headers[name]
         }
-        self._reply(request, status, kept, answer)
+        self._reply(request, status, kept, self.srp.after(operation, body, status, answer))
         for trigger in triggers:  # after the answer: a trigger never delays or fails a sign-in
             trigger.after(operation, body, status, answer)
 

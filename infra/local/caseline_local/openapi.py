@@ -12,6 +12,7 @@ API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
     "webhook_ingest": [],
     "victim_api": [{"victimIdToken": []}],
     "reports": [{"victimIdToken": []}],
+    "accounts": [],
 }
 # Authorizer: NONE (POST /v1/reports only: the same path's other operations are signed in)
 PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}", "/v1/reports"})
@@ -78,6 +79,7 @@ def build(root: Path) -> dict[str, Any]:
     }
     _document_webhook(document)
     _document_reports(document)
+    _document_accounts(document)
     return document
 
 
@@ -331,3 +333,53 @@ def _document_reports(document: dict[str, Any]) -> None:
     listing = document["paths"]["/v1/me/reports"]["get"]["responses"]
     listing.pop("422", None)
     listing["503"] = _problem("Temporarily unavailable; try again")
+
+
+def _document_accounts(document: dict[str, Any]) -> None:
+    """The two account routes read their raw body themselves; neither answer says whether the address is known."""
+    _account_route(
+        document["paths"]["/v1/accounts"]["post"],
+        "Signs the address up (Cognito emails a 6-digit code; confirm it at /v1/accounts/confirmation). The "
+        "answer is the same, and takes as long, when the address has an account (its owner is emailed instead) "
+        "or an unconfirmed sign-up (Cognito sends its code again): docs/adr/0014.",
+        {"password": {"type": "string", "minLength": 12, "maxLength": 256}},
+        ("202", "Check your email", "check-your-email"),
+        "The email address or the password (12 to 256 characters) is not valid; field names which",
+    )
+    _account_route(
+        document["paths"]["/v1/accounts/confirmation"]["post"],
+        "Confirms a sign-up with the 6-digit code Cognito emailed. A wrong or expired code, an address with no "
+        "sign-up and an account already confirmed all get the same 422 on code, as late: docs/adr/0014.",
+        {"code": {"type": "string", "pattern": "^[0-9]{6}$"}},
+        ("200", "Confirmed: sign in", "confirmed"),
+        "The code is not right or has expired (field code), or the body is not valid",
+    )
+
+
+def _account_route(
+    operation: dict[str, Any],
+    description: str,
+    member: dict[str, Any],
+    success: tuple[str, str, str],
+    invalid: str,
+) -> None:
+    """``{"email", <member>}`` in, one success (status, description, ``status`` value) or problems out."""
+    operation["description"] = description
+    email = {"type": "string", "maxLength": 254, "example": "riley.jones@example.org"}
+    schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["email", *member],
+        "properties": {"email": email, **member},
+    }
+    operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    status, said, value = success
+    answer = {"type": "object", "properties": {"status": {"type": "string", "enum": [value]}}}
+    operation["responses"] = {
+        status: {"description": said, "content": {"application/json": {"schema": answer}}},
+        "400": _problem("The body is not UTF-8 JSON"),
+        "413": _problem("The body is over 4 KiB"),
+        "415": _problem("The body must be application/json"),
+        "422": _problem(invalid),
+        "503": _problem("Temporarily unavailable; try again"),
+    }

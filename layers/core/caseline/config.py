@@ -40,6 +40,8 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     "PORTAL_URL": "http://127.0.0.1:8080",
     "OUTBOUND_QUEUE_URL": "",
     "USER_POOL_ID": "",
+    "USER_POOL_CLIENT_ID": "",
+    "SIGN_UP_SECRET_ID": "",
     "DATA_KEY_ID": "",
     "REPORT_RATE_KEY_ID": "",
 }
@@ -97,6 +99,8 @@ class Settings:
     portal_url = _Variable("PORTAL_URL")
     outbound_queue_url = _Variable("OUTBOUND_QUEUE_URL")
     user_pool_id = _Variable("USER_POOL_ID")
+    user_pool_client_id = _Variable("USER_POOL_CLIENT_ID")  # the portal's client: sign-ups go through it
+    sign_up_secret_id = _Variable("SIGN_UP_SECRET_ID")  # the header the user pool's web ACL wants on SignUp
     data_key_id = _Variable("DATA_KEY_ID")  # the table's KMS key: reports' personal fields are sealed with it
     report_rate_key_id = _Variable("REPORT_RATE_KEY_ID")  # the KMS HMAC key: the report limits' keyed hashes
 

@@ -19,7 +19,7 @@ from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.gateway import Gateway
 from caseline_local.provision import provision_stack
 
-from .test_portal_gateway import REGION, ROOT, LocalPortal
+from .test_portal_gateway import REGION, ROOT, LocalPortal, sign_in_by_srp, sign_up_as_the_accounts_function
 
 
 @pytest.fixture(scope="module")
@@ -84,17 +84,12 @@ def wire(local: LocalPortal) -> Iterator[Any]:
 def signed_up(local: LocalPortal) -> tuple[str, str, str]:
     client_id = local.template.physical["VictimUserPoolClient"]["Ref"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
-    assert local.cognito("SignUp", {"ClientId": client_id, "Username": email, "Password": password}).status == 200
-    confirm = {"ClientId": client_id, "Username": email, "ConfirmationCode": "123456"}
-    assert local.cognito("ConfirmSignUp", confirm).status == 200
+    sign_up_as_the_accounts_function(local, client_id, email, password)
     return client_id, email, password
 
 
 def sign_in(local: LocalPortal, client_id: str, email: str, password: str) -> Any:
-    auth = {"USERNAME": email, "PASSWORD": password}
-    return local.cognito(
-        "InitiateAuth", {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
-    )
+    return sign_in_by_srp(local, email, password)  # the pool's client allows SRP only
 
 
 def test_the_template_wires_the_sign_in_function_as_the_pools_post_authentication_trigger(

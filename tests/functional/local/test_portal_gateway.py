@@ -19,6 +19,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from caseline_local.auth import CognitoVerifier
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
 from caseline_local.portal import deployed_config, policy_headers, portal_stack, response_headers
 from caseline_local.provision import provision_stack
@@ -170,20 +171,42 @@ def test_local_pages_are_no_store(local: LocalPortal) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_a_victim_signs_up_and_signs_in_through_the_same_origin_proxy(local: LocalPortal) -> None:
-    # Given the portal's user pool client
+def sign_up_as_the_accounts_function(local: LocalPortal, client_id: str, email: str, password: str) -> None:
+    """Cognito's SignUp and ConfirmSignUp, called as POST /v1/accounts... call them (the browser may not:
+    ADR 0014); moto takes any code."""
+    idp = boto3.client("cognito-idp", region_name=REGION, endpoint_url=local.gateway.cognito_endpoint)
+    idp.sign_up(ClientId=client_id, Username=email, Password=password)
+    idp.confirm_sign_up(ClientId=client_id, Username=email, ConfirmationCode="123456")
+
+
+def sign_in_by_srp(local: LocalPortal, email: str, password: str) -> Response:
+    """USER_SRP_AUTH through /_local/cognito, as the portal signs in; the last answer."""
+    answers: list[Response] = []
+
+    def call(operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        answers.append(local.cognito(operation, body))
+        found: dict[str, Any] = answers[-1].json()
+        return found
+
+    pool = local.template.physical["VictimUserPool"]
+    srp_sign_in(call, _client(local), pool["Ref"], email, password)
+    return answers[-1]
+
+
+def _client(local: LocalPortal) -> str:
+    return str(local.template.physical["VictimUserPoolClient"]["Ref"])
+
+
+def test_a_victim_signs_in_through_the_same_origin_proxy(local: LocalPortal) -> None:
+    # Given the portal's user pool client, and an account made through the accounts function
     client_id = local.template.physical["VictimUserPoolClient"]["Ref"]
     pool_id = local.template.physical["VictimUserPool"]["Ref"]
     email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
-    # When the browser signs up, confirms and signs in through /_local/cognito
-    signed_up = local.cognito("SignUp", {"ClientId": client_id, "Username": email, "Password": password})
-    confirmed = local.cognito("ConfirmSignUp", {"ClientId": client_id, "Username": email, "ConfirmationCode": "123456"})
-    auth = {"USERNAME": email, "PASSWORD": password}
-    signed_in = local.cognito(
-        "InitiateAuth", {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
-    )
+    sign_up_as_the_accounts_function(local, client_id, email, password)
+    # When the browser signs in through /_local/cognito
+    signed_in = sign_in_by_srp(local, email, password)
     # Then each answer is Cognito's, kept out of the cache, and the ID token passes the local authorizer
-    assert (signed_up.status, confirmed.status, signed_in.status) == (200, 200, 200)
+    assert signed_in.status == 200
     assert signed_in.headers["Cache-Control"] == "no-store"
     assert signed_in.headers["Content-Type"] == "application/x-amz-json-1.1"
     id_token = signed_in.json()["AuthenticationResult"]["IdToken"]
@@ -194,14 +217,29 @@ def test_a_victim_signs_up_and_signs_in_through_the_same_origin_proxy(local: Loc
 
 
 def test_cognito_errors_come_back_as_cognito_sends_them(local: LocalPortal) -> None:
-    client_id = local.template.physical["VictimUserPoolClient"]["Ref"]
-    auth = {"USERNAME": "nobody@example.org", "PASSWORD": "wrong password"}
-    response = local.cognito(
-        "InitiateAuth", {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
-    )
+    response = sign_in_by_srp(local, "nobody@example.org", "wrong password")
     assert response.status == 400
     assert response.json()["__type"].endswith("Exception")
     assert response.headers["X-Amzn-ErrorType"] == response.json()["__type"]
+
+
+def test_srp_only_and_a_wrong_proof_is_refused_as_cognito_refuses_it(local: LocalPortal) -> None:
+    # Given an account (moto itself would take any SRP proof, and any flow)
+    email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
+    sign_up_as_the_accounts_function(local, _client(local), email, password)
+    # When someone signs in with the password itself, or with SRP and a wrong password, or the right one
+    auth = {"USERNAME": email, "PASSWORD": password}
+    by_password = local.cognito(
+        "InitiateAuth", {"ClientId": _client(local), "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": auth}
+    )
+    wrong = sign_in_by_srp(local, email, password + "x")
+    right = sign_in_by_srp(local, email, password)
+    # Then only SRP with the right password gets tokens, as the pool's client allows
+    assert (by_password.status, by_password.headers["X-Amzn-ErrorType"]) == (400, "InvalidParameterException")
+    assert (wrong.status, wrong.headers["X-Amzn-ErrorType"]) == (400, "NotAuthorizedException")
+    assert by_password.json()["__type"] == "InvalidParameterException"
+    assert wrong.json()["__type"] == "NotAuthorizedException"
+    assert right.status == 200 and "IdToken" in right.json()["AuthenticationResult"]
 
 
 @pytest.mark.parametrize(
@@ -209,6 +247,10 @@ def test_cognito_errors_come_back_as_cognito_sends_them(local: LocalPortal) -> N
     [
         "AWSCognitoIdentityProviderService.AdminConfirmSignUp",
         "AWSCognitoIdentityProviderService.ListUsers",
+        # the user pool's web ACL refuses these without the accounts function's header (ADR 0014)
+        "AWSCognitoIdentityProviderService.SignUp",
+        "AWSCognitoIdentityProviderService.ConfirmSignUp",
+        "AWSCognitoIdentityProviderService.ResendConfirmationCode",
         "DynamoDB_20120810.ListTables",
         "",
     ],

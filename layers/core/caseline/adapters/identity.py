@@ -10,6 +10,25 @@ from botocore.exceptions import BotoCoreError, ClientError
 from caseline.domain.errors import StorageUnavailableError
 from caseline.observability import logger
 
+_GONE = frozenset({"UserNotFoundException"})
+
+
+def cognito_call(
+    call: Callable[..., Any], failure: str, expected: frozenset[str], **parameters: Any
+) -> tuple[dict[str, Any] | None, str | None]:
+    """``call(**parameters)``: (its answer, None), or (None, the error code) for an ``expected`` one; any other
+    failure is a StorageUnavailableError saying ``failure``."""
+    try:
+        answer: dict[str, Any] = call(**parameters)
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code"))
+        if code in expected:
+            return None, code
+        raise StorageUnavailableError(failure) from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailableError(failure) from exc
+    return answer, None
+
 
 class CognitoIdentityAdmin:
     """Give a ``client``, or a ``client_factory`` to create it on first use: only linking, listing who can
@@ -31,16 +50,8 @@ class CognitoIdentityAdmin:
     def _admin(self, action: str, failure: str, user_id: str, **parameters: Any) -> dict[str, Any] | None:
         """One admin call on ``user_id``'s account; None when the account is gone, and any other failure
         a StorageUnavailableError saying ``failure``."""
-        try:
-            answer: dict[str, Any] = getattr(self._client, action)(
-                UserPoolId=self._pool, Username=user_id, **parameters
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "UserNotFoundException":
-                return None
-            raise StorageUnavailableError(failure) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailableError(failure) from exc
+        call = getattr(self._client, action)
+        answer, _ = cognito_call(call, failure, _GONE, UserPoolId=self._pool, Username=user_id, **parameters)
         return answer
 
     def disable_self_service_recovery(self, user_id: str) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # annotations only: importing a port never loads the article 
         WriteOutcome,
     )
     from caseline.domain.reports import ReportRecord
+    from caseline.domain.sign_up import Existing
     from caseline.domain.survey import SurveyResponse
 
 GlobalSignOut = Callable[[str], None]
@@ -83,6 +84,37 @@ class VictimRisks(Protocol):
 class RecoveryAdmin(Protocol):
     def disable_self_service_recovery(self, user_id: str) -> None:
         """No password reset by email or SMS for this account (recovery goes through the force)."""
+        ...
+
+
+# -- Creating an account (docs/adr/0014)
+
+
+class SignUpIdentity(Protocol):
+    def sign_up(self, email: str, password: str) -> Existing:
+        """Sign the address up (Cognito sends its code): ``Existing.NONE``, or what the pool already holds."""
+        ...
+
+    def resend_code(self, email: str) -> None:
+        """Send an unconfirmed sign-up's code again."""
+        ...
+
+    def status(self, email: str) -> Existing:
+        """What the pool holds for the address."""
+        ...
+
+    def confirm(self, email: str, code: str) -> bool:
+        """Confirm an unconfirmed sign-up with its emailed code; False when the code is refused."""
+        ...
+
+
+class AccountNotices(Protocol):
+    def send(self, *, to: str, subject: str, text: str) -> None: ...
+
+
+class NoticeCap(Protocol):
+    def allow(self, email: str) -> bool:
+        """Count one email to the address; False once it has had the day's cap (nothing is then sent)."""
         ...
 
 

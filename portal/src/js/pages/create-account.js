@@ -1,4 +1,5 @@
-import { cognito } from '../cognito.js'
+import { api } from '../api.js'
+import { signIn } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
@@ -68,19 +69,22 @@ export default async function page () {
     if (password.length < PASSWORD_MIN_LENGTH) errors.push({ field: 'password', message: `Your password must be ${PASSWORD_RULE}` })
     if (errors.length) return showErrors(createForm, errors)
     await submitWhileBusy(createForm, async () => {
-      await cognito('SignUp', { Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] })
+      // Through Caseline's API, never Cognito's SignUp: the answer is the same whether or not the address has
+      // an account (its owner is emailed instead), so this page cannot tell either (docs/adr/0014)
+      await api('POST', '/v1/accounts', { email, password }, { auth: false })
       // The email address is kept in this tab; the password only in this page's memory
       write('pendingSignUp', { email })
       heldPassword = password
       clearErrors()
       showConfirm()
     }, (error) => {
-      const message = error.type === 'InvalidPasswordException'
+      const badPassword = error.problem && error.problem.field === 'password'
+      const message = badPassword
         ? `Choose a different password: it must be ${PASSWORD_RULE}`
-        : error.type === 'UsernameExistsException'
-          ? 'You may already have an account with this email address. Sign in, or reset your password'
+        : error.problem && error.problem.field === 'email'
+          ? 'Enter an email address in the correct format, like name@example.org'
           : 'Sorry, we could not create your account. Try again later'
-      return { field: error.type === 'InvalidPasswordException' ? 'password' : 'email', message }
+      return { field: badPassword ? 'password' : 'email', message }
     })
   })
 
@@ -91,21 +95,21 @@ export default async function page () {
     const pending = read('pendingSignUp')
     if (!pending) return go('/sign-in.html')
     await submitWhileBusy(confirmForm, async () => {
-      await cognito('ConfirmSignUp', { Username: pending.email, ConfirmationCode: code })
+      // Through Caseline's API as well: Cognito's own answer would say when an account is confirmed already
+      await api('POST', '/v1/accounts/confirmation', { email: pending.email, code }, { auth: false })
       write('pendingSignUp', null)
-      if (!heldPassword) return go('/sign-in.html#confirmed')
-      const result = await cognito('InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: pending.email, PASSWORD: heldPassword }
-      })
+      const password = heldPassword
       heldPassword = null
+      // A sign-up begun earlier keeps its first password: then the confirmed victim signs in themselves
+      const result = password && await signIn(pending.email, password).catch(() => null)
+      if (!result || !result.AuthenticationResult) return go('/sign-in.html#confirmed')
       store(result.AuthenticationResult)
       go('/link-case.html')
     }, (error) => ({
       field: 'code',
-      message: error.type === 'ExpiredCodeException'
-        ? 'That code has expired. Create your account again to get a new code'
-        : 'The code is not right. Check the email and try again'
+      message: error.status === 422
+        ? 'The code is not right or has expired. Check the email, or create your account again to get a new code'
+        : 'Sorry, we could not confirm your account. Try again later'
     }))
   })
 }

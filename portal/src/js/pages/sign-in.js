@@ -1,4 +1,4 @@
-import { cognito } from '../cognito.js'
+import { cognito, signIn } from '../cognito.js'
 import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
 import { $, go, notify, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
@@ -38,10 +38,7 @@ export default async function page () {
     if (!password) errors.push({ field: 'password', message: 'Enter your password' })
     if (errors.length) return showErrors(form, errors)
     await submitWhileBusy(form, async () => {
-      const result = await cognito('InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: email, PASSWORD: password }
-      })
+      const result = await signIn(email, password)
       if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
         challenge = { email, session: result.Session }
         show(form, false)
