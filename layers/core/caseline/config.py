@@ -42,6 +42,7 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     "USER_POOL_ID": "",
     "DATA_KEY_ID": "",
     "REPORT_RATE_KEY_ID": "",
+    "STAFF_USER_POOL_ID": "",
 }
 
 
@@ -99,6 +100,7 @@ class Settings:
     user_pool_id = _Variable("USER_POOL_ID")
     data_key_id = _Variable("DATA_KEY_ID")  # the table's KMS key: reports' personal fields are sealed with it
     report_rate_key_id = _Variable("REPORT_RATE_KEY_ID")  # the KMS HMAC key: the report limits' keyed hashes
+    staff_user_pool_id = _Variable("STAFF_USER_POOL_ID")  # force staff's pool: the insights API's callers
 
 
 def _split(value: str) -> tuple[str, ...]:
