@@ -3,21 +3,16 @@ docs/adr/0014), and read one force's figures for a force's staff."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import Change, Counted, DayFigures, day_range, summarise, tallies
+from caseline.domain.insights import Change, day_range, summarise, tallies
+from caseline.domain.ports import InsightsStore
 
 STAFF_GROUP_PREFIX = "force-"  # the staff user pool's group for a force's analysts: force-{force id}
-
-
-class InsightsStore(Protocol):
-    def add(self, counted: Counted, now: datetime) -> bool: ...
-
-    def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]: ...
 
 
 def count_change(change: Change | None, store: InsightsStore, now: datetime) -> str:
