@@ -205,3 +205,37 @@ def test_a_bad_range_is_a_problem(aws: Template, monkeypatch: pytest.MonkeyPatch
     assert response["statusCode"] == 422
     assert content_type(response) == "application/problem+json"
     assert json.loads(response["body"])["type"] == "urn:caseline:problem:validation"
+
+
+def test_links_views_messages_and_update_requests_count_once_each(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_victim_journey import Victims
+
+    # Given a victim who links her case, views it twice, writes to the officer and asks for an update
+    victims = Victims(aws)  # its dispatch has seen the confirmations already
+    assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
+    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 200
+    assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 200
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "Any news?"})[0] == 202
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[0] == 202
+    # When dispatch gets the whole stream from its start, twice (the confirmations replayed too)
+    dispatch, stream = load_handler("dispatch"), StreamReader(aws, "DispatchFunction")
+    records = stream.new_records()
+    for _ in range(2):
+        assert dispatch.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
+    # Then the figures equal the items counted another way, once
+    response = ask(insights_api(aws, monkeypatch), "thames-valley", staff_claims(aws, "force-thames-valley"), window())
+    totals = json.loads(response["body"])["totals"]
+    members = [i for i in scan("member") if i["force_id"]["S"] == "thames-valley"]
+    views = [i for i in scan("audit") if i["action"]["S"] == "viewed-case" and i["force_id"]["S"] == "thames-valley"]
+    outbound = Counter(i["event_type"]["S"] for i in scan("outbound") if i["force_id"]["S"] == "thames-valley")
+    assert (len(members), len(views)) == (1, 2)
+    assert totals["adoption"]["cases_linked"] == len(members)
+    assert totals["contact"] == {
+        "case_views": len(views),
+        "victim_messages": outbound["org.caseline.victim.message-sent.v1"],
+        "update_requests": outbound["org.caseline.victim.update-requested.v1"],
+    }
+    assert totals["contact"]["victim_messages"] == totals["contact"]["update_requests"] == 1
+    assert totals["messages"] == recount("thames-valley", date.min, date.max)["messages"]
