@@ -207,18 +207,22 @@ def test_a_bad_range_is_a_problem(aws: Template, monkeypatch: pytest.MonkeyPatch
     assert json.loads(response["body"])["type"] == "urn:caseline:problem:validation"
 
 
-def test_links_views_messages_and_update_requests_count_once_each(
+def test_links_views_messages_requests_and_surveys_count_once_each(
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from .test_survey import ANSWERS, close_case
     from .test_victim_journey import Victims
 
-    # Given a victim who links her case, views it twice, writes to the officer and asks for an update
+    # Given a victim who links her case, views it twice, writes to the officer, asks for an update and,
+    # once the force has closed the case, answers the survey
     victims = Victims(aws)  # its dispatch has seen the confirmations already
     assert victims.link("alex", "43260001234", victims.codes["+447700900101"])[0] == 201
     assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 200
     assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 200
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", {"text": "Any news?"})[0] == 202
     assert victims.case("alex", "thames-valley", "TVP-J-1", "/update-requests", "POST")[0] == 202
+    close_case()
+    assert victims.case("alex", "thames-valley", "TVP-J-1", "/survey", "POST", ANSWERS)[0] == 201
     # When dispatch gets the whole stream from its start, twice (the confirmations replayed too)
     dispatch, stream = load_handler("dispatch"), StreamReader(aws, "DispatchFunction")
     records = stream.new_records()
@@ -239,3 +243,12 @@ def test_links_views_messages_and_update_requests_count_once_each(
     }
     assert totals["contact"]["victim_messages"] == totals["contact"]["update_requests"] == 1
     assert totals["messages"] == recount("thames-valley", date.min, date.max)["messages"]
+    scores = Counter(f"satisfaction_{int(i['satisfaction']['N'])}" for i in scan("survey"))
+    assert (
+        totals["satisfaction"]
+        == {"answers": sum(scores.values())} | dict(scores)
+        == {
+            "answers": 1,
+            "satisfaction_4": 1,
+        }
+    )
