@@ -13,7 +13,8 @@ from caseline.domain.case import CaseStage
 from caseline.domain.preferences import PreferenceRequest
 from caseline.domain.safe_contact import SafeHours
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
-from caseline.domain.vocabulary import CRIME_CATEGORIES, Channel
+from caseline.domain.timeline import victim_label
+from caseline.domain.vocabulary import Channel
 from caseline.services.victim_cases import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ class _CaseHeading(_Model):
 
 
 def _label(category: str) -> str:
-    return CRIME_CATEGORIES.get(category, "Crime")
+    """The list of cases has no flags: the category in the victim's words, never the offence class."""
+    return victim_label(category)
 
 
 class CaseSummaryView(_CaseHeading):
@@ -98,26 +100,41 @@ class RecommendedArticleView(_Model):
     slug: str
     title: str
     summary: str
-    reason: str = Field(description="Why you are seeing this, in one sentence")
+    reason: str | None = Field(
+        description="Why you are seeing this, in one sentence; null when an article above gave the same reason"
+    )
+
+
+class NextDateView(_Model):
+    on: date = Field(description="The day it is due by (UK date)")
+    text: str = Field(description="What will happen by then, in one plain-English sentence that includes the date")
 
 
 class CaseDetailView(_CaseHeading):
+    """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
+    the police.uk offence class."""
+
     stages: list[str]
     officer: dict[str, str] | None
-    timeline: list[TimelineEntryView]
+    timeline: list[TimelineEntryView] = Field(description="Every step that reached the case, oldest first")
     tier: str
     rights: list[RightView]
     messages: list[MessageView]
     delayed_to_force: int = Field(description="Messages or requests the force has not received yet, still retried")
-    next_steps: str
-    expected_reply: str
+    now: str = Field(description="What is happening now, in plain English (the page's heading)")
+    next_steps: str = Field(description="What happens next at this stage, in plain English")
+    next_date: NextDateView | None = Field(
+        description="The earliest date the victim can count on: an open Victims' Code duty or the next "
+        "'no news yet' update; null when there is none (a closed case)"
+    )
+    expected_reply: str | None = Field(description="How soon the officer aims to reply; null with no officer")
     recommended_articles: list[RecommendedArticleView] = Field(
         description="The most relevant articles for this case now, keeping-safe first where it applies"
     )
 
     @classmethod
     def of(cls, case: CaseView) -> CaseDetailView:
-        return cls.model_validate({**vars(case), "category_label": _label(case.category), "stages": STAGES})
+        return cls.model_validate({**vars(case), "stages": STAGES})
 
 
 class NewMessage(_Model):
@@ -228,6 +245,102 @@ class ClosedAccountView(_Model):
     kept: list[str] = Field(description="What is kept, and why, in plain English")
     cases_unlinked: int
     reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
+
+
+# --- My data: format caseline.export.v1 (docs/data-rights.md; the service builds it, this documents it) ---
+
+DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]  # as the service wrote it
+
+
+class ExportAccount(_Model):
+    user_id: str
+    email: str | None = Field(description="The sign-in email address from the ID token")
+
+
+class ExportDetails(_Model):
+    """The caller's contact details as the force holds them."""
+
+    name: str
+    email: str | None
+    mobile: str | None
+    language: str
+    tier: str
+    safe_contact: dict[str, Any] = Field(description="safe_channels, safe_hours, may_name_police, may_name_crime")
+
+
+class ExportTimelineEntry(_Model):
+    event_type: str
+    title: str = Field(description="The plain-English title the case view shows")
+    sequence: int
+    occurred_at: DateTime
+    data: dict[str, Any]
+
+
+class ExportMessage(_Model):
+    text: str
+    sent_at: DateTime
+
+
+class ExportRequest(_Model):
+    type: str = Field(description="An org.caseline.victim.* outbound event type")
+    created_at: DateTime
+    status: str
+
+
+class ExportPreferences(_Model):
+    """The caller's own contact preferences, in the shape of GET .../preferences's ``yours``."""
+
+    channels: list[Channel]
+    name_police: bool
+    name_crime: bool
+    safe_hours: dict[str, str] | None = Field(description="start and end, HH:MM:SS UK time; null: any time")
+    no_news_days: int | None
+    language: str | None
+    non_statutory: bool
+
+
+class ExportSurvey(_Model):
+    satisfaction: int
+    kept_informed: int
+    easy_to_use: int
+    comments: str | None
+    answered_at: DateTime
+
+
+class ExportCase(_Model):
+    force_id: str
+    case_id: str
+    crime_reference: str
+    category: str | None
+    stage: str
+    officer: dict[str, Any] | None
+    your_details: ExportDetails | None
+    timeline: list[ExportTimelineEntry]
+    your_messages: list[ExportMessage]
+    requests_to_the_force: list[ExportRequest]
+    your_preferences: ExportPreferences | None = Field(description="null: never set")
+    your_survey: ExportSurvey | None
+
+
+class ExportReport(_Model):
+    force_id: str
+    report_reference: str
+    category: str
+    submitted_at: DateTime
+    status: str
+    crime_reference: str | None
+    reason: str | None
+    where_to_go: str | None
+    your_answers: dict[str, Any]
+
+
+class DataExportView(_Model):
+    format: Literal["caseline.export.v1"]
+    generated_at: DateTime
+    account: ExportAccount
+    cases: list[ExportCase]
+    reports: list[ExportReport]
+    not_included: list[str] = Field(description="What Caseline holds but does not put in this file, and why")
 
 
 # --- Articles (public) -----------------------------------------------------------------------------------

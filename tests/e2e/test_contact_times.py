@@ -122,6 +122,8 @@ def test_a_message_goes_only_when_the_victim_said_it_is_safe(
     assert case.stack.gateway is not None
     # Given the victim chose when we may contact them, reading the page at 320 px
     choose(page, case.stack.gateway.url, visit, hours, sentence)
+    # (the change's own notice is sent behind the stream: let it go first, however busy the machine is)
+    assert case.stack.wait_idle(timeout=300), "the local stack did not settle after the change"
     before = sent_times(case)
     # When the officer's message arrives at a moment they did not choose
     case.at(arrives).send(build.officer_message, text="Please call me about your statement.")
@@ -131,7 +133,8 @@ def test_a_message_goes_only_when_the_victim_said_it_is_safe(
         statuses = [i["status"]["S"] for i in held if i["template_id"]["S"] == "officer-message"]
         assert statuses and set(statuses) == {"deferred"}, statuses
         case.sweep(goes - timedelta(minutes=1))
-        assert set(sent_times(case)) == set(before)
+        early = {sk: sent for sk, sent in sent_times(case).items() if sk not in before}
+        assert early == {}, early
     # ...and it goes when their chosen time begins
     case.sweep(goes + timedelta(seconds=30))
     new = {sk: sent for sk, sent in sent_times(case).items() if sk not in before}

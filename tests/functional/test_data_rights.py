@@ -157,6 +157,28 @@ def test_the_export_has_only_the_callers_cases_and_their_own_details_on_a_shared
     assert "Alex" not in json.dumps(blakes["your_details"]) + json.dumps(blakes["your_messages"])
 
 
+def test_the_export_holds_each_victims_own_contact_preferences(shared: Shared) -> None:
+    # Given Alex and Blake each set their contact preferences on the case they share
+    for user, no_news in (("alex", 14), ("blake", None)):
+        body = {
+            "channels": ["email"],
+            "name_police": True,
+            "name_crime": user != "alex",
+            "safe_hours": None,
+            "no_news_days": no_news,
+            "non_statutory": user != "blake",
+        }
+        assert shared.case(user, "thames-valley", "TVP-J-1", "/preferences", "PUT", body)[0] == 200
+    # When each downloads their data, then each sees their own choices, as the preferences page shows them
+    alexs = _export("alex")["cases"][0]["your_preferences"]
+    assert alexs == shared.case("alex", "thames-valley", "TVP-J-1", "/preferences")[1]["yours"]
+    assert (alexs["name_crime"], alexs["no_news_days"], alexs["non_statutory"]) == (False, 14, True)
+    blakes = _export("blake")["cases"][0]["your_preferences"]
+    assert (blakes["name_crime"], blakes["no_news_days"], blakes["non_statutory"]) == (True, None, False)
+    # and Casey, who never set any, gets null
+    assert _export("casey")["cases"][0]["your_preferences"] is None
+
+
 def test_an_export_round_trips_through_json(shared: Shared) -> None:
     document = _export("alex", "alex.morgan@example.org")
     assert json.loads(json.dumps(document)) == document
@@ -284,6 +306,9 @@ def test_the_routes_download_and_close_through_the_handler(aws: Template) -> Non
     status, document = victims.call("GET", "/v1/me/data", "alex")
     assert status == 200 and document["format"] == "caseline.export.v1"
     assert [c["case_id"] for c in document["cases"]] == ["TVP-J-1"]
+    # The answer is the service's document as documented (docs/openapi.json): null keys stay, times as written
+    assert document["cases"][0]["your_preferences"] is None and document["cases"][0]["your_survey"] is None
+    assert document["generated_at"].endswith("+00:00") and document["reports"] == []
     status, closed = victims.call("DELETE", "/v1/me", "alex")
     assert status == 200 and closed["cases_unlinked"] == 1
     assert victims.case("alex", "thames-valley", "TVP-J-1")[0] == 401  # the closing token is refused at once

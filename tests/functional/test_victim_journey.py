@@ -109,7 +109,11 @@ def test_a_victim_links_views_and_messages_their_case(victims: Victims) -> None:
     status, view = victims.case("alex", "thames-valley", "TVP-J-1")
     assert status == 200
     assert view["stage"] == "officer-assigned" and view["officer"]["name"] == "PC Sam Patel"
-    assert view["timeline"][0]["title"] == "Your report was recorded as burglary"
+    assert [e["title"] for e in view["timeline"]] == [
+        "We recorded your report",
+        "PC Sam Patel is now looking after your case",  # the officer came with the recorded crime
+    ]
+    assert view["now"] == "An officer is looking after your case" and view["category_label"] == "Burglary"
     assert [r["number"] for r in view["rights"]] == list(range(1, 13))
     assert view["next_steps"].startswith("Your officer will review") and "5 working days" in view["expected_reply"]
     # And a message to the officer is stored and raised as an outbound event, once

@@ -3,13 +3,11 @@ each checks the account's session mark itself."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import dependencies
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
-from views import Accepted, ClosedAccountView
+from views import Accepted, ClosedAccountView, DataExportView
 
 from caseline.adapters.request import caller_email
 from caseline.observability import metrics
@@ -23,7 +21,7 @@ router = APIGatewayRouter()
     summary="Download my data (format caseline.export.v1); needs a sign-in in the last 15 minutes",
     tags=["Victims"],
 )
-def download_my_data() -> Response[dict[str, Any]]:
+def download_my_data() -> Response[DataExportView]:
     user_id = dependencies.account_caller(router.current_event, recent_sign_in=True)
     document = data_rights.export_my_data(
         user_id,
@@ -36,7 +34,7 @@ def download_my_data() -> Response[dict[str, Any]]:
     return Response(
         status_code=200,
         content_type="application/json",
-        body=document,
+        body=DataExportView.model_validate(document),
         headers={"Content-Disposition": 'attachment; filename="caseline-my-data.json"', "Cache-Control": "no-store"},
     )
 

@@ -29,7 +29,7 @@ def _links() -> dict[str, set[str]]:
         rendered = render(template, values)
         for text in (rendered.text, rendered.html or ""):
             for match in LINK.finditer(text):
-                path = (match.group(1) or "/").rstrip(".,;:")
+                path = (match.group(1) or "/").rstrip(".,;:").split("#")[0]  # a fragment stays in the browser
                 found.setdefault(path, set()).add(f"{template_id} ({channel})")
     return found
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
-from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
+from caseline.domain.outbound import (
+    MESSAGE_SENT,
+    OFFICER_TASK_CREATED,
+    UPDATE_REQUESTED,
+    OutboundEvent,
+    OutboundStatus,
+)
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
     AuditEntry,
     CasePartition,
@@ -21,7 +28,7 @@ from caseline.domain.records import (
     VictimMessage,
 )
 from caseline.domain.reports import ReportRecord, ReportStatus
-from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.survey import SurveyAnswers, SurveyResponse
 from caseline.domain.vocabulary import Channel
 from caseline.services import data_rights, victim_cases
@@ -191,6 +198,7 @@ def store() -> FakeDataRightsStore:
             _outbound("S1", "msg-m-a1", MESSAGE_SENT, "V-ALEX"),
             _outbound("S1", "msg-m-b", MESSAGE_SENT, "V-BLAKE"),
             _outbound("S1", "update-V-ALEX-2026-03-02", UPDATE_REQUESTED, "V-ALEX"),
+            _outbound("S1", "task-V-ALEX", OFFICER_TASK_CREATED, "V-ALEX"),  # the force's, not Alex's
         ],
     )
     store.add(shared, {"alex": "V-ALEX", "blake": "V-BLAKE"})
@@ -233,6 +241,7 @@ def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: 
         "timeline",
         "your_messages",
         "requests_to_the_force",
+        "your_preferences",
         "your_survey",
     }
     assert (shared["force_id"], shared["crime_reference"], shared["category"], shared["stage"]) == (
@@ -279,7 +288,7 @@ def test_a_shared_case_exports_only_the_callers_own_details_messages_and_request
     assert shared["timeline"][1]["data"]["needs"] == ["interpreter"]
     assert shared["timeline"][0]["occurred_at"] == (NOW + timedelta(hours=1)).isoformat()
     assert shared["your_survey"] is None  # Alex has not answered the closing survey
-    assert shared["timeline"][0]["title"] == "Your report was recorded as burglary"
+    assert shared["timeline"][0]["title"] == "We recorded your report"
     text = json.dumps(shared)
     for leak in ("Blake", "V-BLAKE", "+447700900202", "housing", "private words"):
         assert leak not in text
@@ -305,6 +314,37 @@ def test_the_export_holds_the_callers_own_survey_answers_and_never_anothers(stor
         "answered_at": NOW.isoformat(),
     }
     assert cases[0]["your_survey"] is None  # type: ignore[index]
+
+
+def test_the_export_holds_the_callers_own_contact_preferences_and_never_anothers(
+    store: FakeDataRightsStore,
+) -> None:
+    # Given Alex chose texts only, quiet hours and no "no news yet" updates on the shared case, and Blake
+    # chose something else
+    shared = store.read(FORCE, "S1")
+    shared.preferences["V-ALEX"] = VictimPreferences(
+        channels_off=frozenset({Channel.EMAIL}),
+        hide_crime=True,
+        safe_hours=SafeHours(time(9, 0), time(17, 30)),
+        no_news_days=None,
+        language="cy",
+    )
+    shared.preferences["V-BLAKE"] = VictimPreferences(hide_police=True, non_statutory=False)
+    # When Alex downloads their data
+    cases = _export(store)["cases"]
+    # Then the shared case carries Alex's own choices, in the shape the preferences page uses
+    assert cases[1]["your_preferences"] == {  # type: ignore[index]
+        "channels": ["sms"],
+        "name_police": True,
+        "name_crime": False,
+        "safe_hours": {"start": "09:00:00", "end": "17:30:00"},
+        "no_news_days": None,
+        "language": "cy",
+        "non_statutory": True,
+    }
+    # and a case where Alex never set any says so
+    assert cases[0]["your_preferences"] is None  # type: ignore[index]
+    assert " ".join(_export(store)["not_included"]).count("preferences") == 0  # type: ignore[arg-type]
 
 
 def test_each_exported_case_writes_one_consultation_log_entry(store: FakeDataRightsStore) -> None:
@@ -363,7 +403,7 @@ def test_closing_unlinks_every_case_deletes_own_messages_then_the_identity(store
     shared = store.partitions["S1"]
     assert shared.members == {"blake": "V-BLAKE"}  # Blake keeps the shared case
     assert [m.user_id for m in shared.messages] == ["blake"]
-    assert len(shared.events) == 5 and len(shared.outbound) == 3 and len(shared.victims) == 2  # the force's record
+    assert len(shared.events) == 5 and len(shared.outbound) == 4 and len(shared.victims) == 2  # the force's record
     assert [(e.case_id, e.action) for e in store.audit] == [("S1", "closed-account"), ("A1", "closed-account")]
     # ...and Alex can no longer view the case
     with pytest.raises(NotFoundError):

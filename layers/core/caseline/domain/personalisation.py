@@ -14,7 +14,9 @@ from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
 from caseline.domain.sms_fit import KEEP_FLAGS
-from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, VictimTier
+from caseline.domain.timeline import long_date as long_date  # one way to write dates, re-exported
+from caseline.domain.timeline import victim_label
+from caseline.domain.vocabulary import OUTCOME_TYPES, VictimTier
 
 ACCOUNT_LINKED = "caseline.account.linked"
 NO_NEWS_TIMER = "caseline.timer.no-news"
@@ -134,10 +136,6 @@ def provided(trigger: str) -> frozenset[str]:
     return COMMON | KEEP_FLAGS | _EXTRA.get(trigger, frozenset())
 
 
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def _uk(moment: datetime) -> datetime:
     return moment.astimezone(UK)
 
@@ -167,7 +165,7 @@ def common_values(
         "force_phone": force_phone,
         "portal_url": portal_url,
         "crime_reference": case.crime_reference or "",
-        "crime_category": CRIME_CATEGORIES.get(case.category or "", "Crime"),
+        "crime_category": victim_label(case.category, case.flags),  # never the offence class (content-style.md)
         "officer_name": officer.get("name", ""),
         "collar_number": officer.get("collar_number", ""),
         "team_contact": officer.get("team_contact", ""),

@@ -251,4 +251,7 @@ class CasePartition:
     outbound: list[Any]  # OutboundEvent (kept generic here to avoid a domain import cycle)
     read_at: dict[str, datetime] = field(default_factory=dict)  # user id -> when they last read the case
     surveys: dict[str, Any] = field(default_factory=dict)  # victim id -> SurveyResponse (closing survey)
+    preferences: dict[str, Any] = field(default_factory=dict)  # victim id -> VictimPreferences (their own)
     sessions_end: dict[str, datetime] = field(default_factory=dict)  # user id -> sessions before this are over
+    duties: list[Duty] = field(default_factory=list)  # the case's Victims' Code deadlines
+    no_news_at: dict[str, datetime] = field(default_factory=dict)  # victim id -> next "no news yet" update

@@ -16,29 +16,83 @@ from typing import Any
 
 from caseline.domain.account_ports import AuditLog, DataRightsStore, IdentityDeleter
 from caseline.domain.ports import Clock
+from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, StoredEvent, VictimContact
 from caseline.domain.reports import ReportRecord
 from caseline.domain.timeline import describe
+from caseline.domain.vocabulary import Channel
 
 EXPORT_FORMAT = "caseline.export.v1"
+VICTIM_EVENTS = "org.caseline.victim."  # the outbound event types a victim's own action raises
 EXPORTED = "exported-data"
 CLOSED_ACCOUNT = "closed-account"
 
-NOT_INCLUDED = (
+_CONSULTATION_LOG = (
     "Who has looked at your case and when (the consultation log). The force must keep this record by law "
-    "(Data Protection Act 2018, section 62); ask the force if you want a copy.",
-    "Copies of the texts and emails sent to you. They repeat the updates in your timeline; the force can "
-    "tell you what was sent and when.",
-    "Anything about other victims on the same case: their contact details, their messages and their "
-    "requests belong to them.",
-    "The force's own working records for your case, such as the deadlines it must meet under the Victims' "
-    "Code and tasks for officers. Ask the force if you want to see them.",
-    "The contact preferences you set for a case (for example, no texts or quiet hours). You can see and "
-    "change them on each case's contact preferences page.",
-    "Security records: a scrambled form of your one-time access code (kept only until it is used or "
-    "expires) and counts of failed attempts to link a case (deleted automatically after about a day).",
-    "Your password and two-step verification settings. They are held by our sign-in service and never shown to anyone.",
+    "(Data Protection Act 2018, section 62); ask the force if you want a copy."
 )
+_MESSAGES_SENT = (
+    "Copies of the texts and emails sent to you, and how their delivery went (including a scrambled form of "
+    "an address or number that could not take messages). They repeat the updates in your timeline; the force "
+    "can tell you what was sent and when."
+)
+_OTHER_VICTIMS = (
+    "Anything about other victims on the same case: their contact details, their messages and their "
+    "requests belong to them."
+)
+_FORCE_RECORDS = (
+    "The force's own working records for your case, such as the deadlines it must meet under the Victims' "
+    "Code, tasks for officers and when the next update is planned. Ask the force if you want to see them."
+)
+_SECURITY = (
+    "Security records: a scrambled form of your one-time access code (kept only until it is used or "
+    "expires), counts of failed attempts to link a case and of reports made online (deleted automatically "
+    "after about a day), and when you last signed out everywhere (kept for 13 hours)."
+)
+_ACTIVITY = (
+    "When you added each case, last read it and signed in (the days you signed in are kept for 2 days). "
+    "They are used only to show you what is new and to tell you about sign-ins; they go when you close "
+    "your account."
+)
+_SIGN_IN = (
+    "Your password and two-step verification settings. They are held by our sign-in service and never shown to anyone."
+)
+
+NOT_INCLUDED = (_CONSULTATION_LOG, _MESSAGES_SENT, _OTHER_VICTIMS, _FORCE_RECORDS, _SECURITY, _ACTIVITY, _SIGN_IN)
+
+# Every kind of item the table holds (the ``entity`` of each model in adapters/dynamodb/models.py) and
+# where it is in the download, or which ``NOT_INCLUDED`` sentence says why it is not. A kind added to the
+# table without a line here fails tests/unit/adapters/test_export_coverage.py.
+EXPORTED_ITEMS = {
+    "case": "cases[]: crime reference, category, stage and officer",
+    "link": "cases[]: the cases linked to the account",
+    "member": "cases[]: the victim the account is on the case (when it was added and read: see not_included)",
+    "victim": "cases[].your_details",
+    "event": "cases[].timeline",
+    "message": "cases[].your_messages",
+    "outbound": "cases[].requests_to_the_force (officer tasks and deadlines at risk: see _FORCE_RECORDS)",
+    "preferences": "cases[].your_preferences",
+    "survey": "cases[].your_survey",
+    "report": "reports[]",
+}
+LEFT_OUT_ITEMS = {
+    "audit": _CONSULTATION_LOG,
+    "outbox": _MESSAGES_SENT,
+    "provider-pointer": _MESSAGES_SENT,
+    "suppression": _MESSAGES_SENT,
+    "duty": _FORCE_RECORDS,
+    "task": _FORCE_RECORDS,
+    "run": _FORCE_RECORDS,
+    "timer": _FORCE_RECORDS,
+    "access-code": _SECURITY,
+    "attempts": _SECURITY,
+    "report-rate": _SECURITY,
+    "session-end": _SECURITY,
+    "sign-in": _ACTIVITY,
+}
+# Kinds that hold nothing about a person: a force's webhook delivery, and pointers that only find another
+# item (a case from its crime reference, a report from its form's idempotency key or from its case).
+NOT_ABOUT_A_PERSON = {"receipt", "crime-reference", "report-key", "report-case"}
 
 KEPT = (
     "The force's record of your case and its timeline. The force is responsible for it and keeps it under "
@@ -57,9 +111,6 @@ KEPT = (
     "Crimes you reported online: the force has each report, with your answers, as part of its own records. "
     "They no longer show in your account; ask the force if you want to see them or have them deleted.",
 )
-
-
-"""Deletes the sign-in account. Must succeed if the account is already gone (closing twice is fine)."""
 
 
 def export_my_data(
@@ -88,6 +139,11 @@ def export_my_data(
     }
 
 
+def _from_the_victim(event_type: str) -> bool:
+    """What the victim sent; officer tasks and deadlines at risk about them are the force's working records."""
+    return event_type.startswith(VICTIM_EVENTS)
+
+
 def _about_someone_else(event: StoredEvent, victim_id: str) -> bool:
     named = event.data.get("victim_id")
     return named is not None and named != victim_id
@@ -100,7 +156,8 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
     events = sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
     messages = sorted((m for m in partition.messages if m.user_id == user_id), key=lambda m: m.sent_at)
     requests = sorted(
-        (o for o in partition.outbound if o.data.get("victim_id") == victim_id), key=lambda o: o.created_at
+        (o for o in partition.outbound if o.data.get("victim_id") == victim_id and _from_the_victim(o.event_type)),
+        key=lambda o: o.created_at,
     )
     return {
         "force_id": case.force_id,
@@ -125,7 +182,22 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
         "requests_to_the_force": [
             {"type": o.event_type, "created_at": o.created_at.isoformat(), "status": o.status.value} for o in requests
         ],
+        "your_preferences": _preferences(own) if (own := partition.preferences.get(victim_id)) else None,
         "your_survey": survey.to_dict() if (survey := partition.surveys.get(victim_id)) else None,
+    }
+
+
+def _preferences(own: VictimPreferences) -> dict[str, Any]:
+    """The victim's own contact choices, in the shape of ``GET .../preferences``'s ``yours``."""
+    hours = own.safe_hours
+    return {
+        "channels": [c.value for c in Channel if c not in own.channels_off],
+        "name_police": not own.hide_police,
+        "name_crime": not own.hide_crime,
+        "safe_hours": {"start": hours.start.isoformat(), "end": hours.end.isoformat()} if hours else None,
+        "no_news_days": own.no_news_days,
+        "language": own.language,
+        "non_statutory": own.non_statutory,
     }
 
 

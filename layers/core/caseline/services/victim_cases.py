@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from caseline.domain.account_ports import (
@@ -17,6 +17,7 @@ from caseline.domain.account_ports import (
     OutboundCreator,
     ReadState,
 )
+from caseline.domain.calendar import uk_date
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
@@ -26,16 +27,26 @@ from caseline.domain.records import (
     CasePartition,
     CaseRecord,
     CaseSummary,
+    DutyStatus,
     StoredEvent,
     VictimContact,
     VictimMessage,
     WriteOutcome,
 )
 from caseline.domain.rights import Right, rights_for
-from caseline.domain.timeline import EXPECTED_REPLY, NEXT_STEPS, describe
+from caseline.domain.timeline import (
+    DUTY_STEPS,
+    NEXT_STEPS,
+    NO_NEWS_STEP,
+    NOW,
+    entries,
+    expected_reply,
+    long_date,
+    victim_label,
+)
 
 if TYPE_CHECKING:  # the article modules are imported on the first case view, not at cold start
-    from caseline.domain.articles import CaseContext
+    from caseline.domain.articles import CaseContext, Recommendation
 
 MAX_MESSAGE_CHARS = 2000
 MAX_MESSAGES_PER_DAY = 10
@@ -63,7 +74,15 @@ class RecommendedArticle:
     slug: str
     title: str
     summary: str
-    reason: str  # why you are seeing this
+    reason: str | None  # why you are seeing this (None: an article above gave the same reason)
+
+
+@dataclass(frozen=True)
+class NextDate:
+    """The next thing the victim can count on, and the day it is due by."""
+
+    on: date
+    text: str  # the whole sentence, date included
 
 
 @dataclass(frozen=True)
@@ -77,10 +96,13 @@ class CaseView:
     timeline: list[TimelineEntry]
     rights: list[Right]
     tier: str
+    category_label: str = "Crime"
     messages: list[ThreadMessage] = field(default_factory=list)
     delayed_to_force: int = 0
+    now: str = ""
     next_steps: str = ""
-    expected_reply: str = EXPECTED_REPLY
+    next_date: NextDate | None = None
+    expected_reply: str | None = None
     recommended_articles: list[RecommendedArticle] = field(default_factory=list)
 
 
@@ -121,7 +143,11 @@ def view_case(
         for event in sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
         if event.data.get("victim_id", victim_id) == victim_id  # never another victim's assessment or details
     ]
-    timeline = [TimelineEntry(event.occurred_at, *describe(event.event_type, event.data)) for event in own_events]
+    timeline = [
+        TimelineEntry(event.occurred_at, title, detail)
+        for event in own_events
+        for title, detail in entries(event.event_type, event.data)
+    ]
     recommended = (
         articles.recommend(article_context(case, victim, own_events, now), RECOMMENDED_ARTICLES)
         if articles is not None and victim is not None
@@ -132,6 +158,7 @@ def view_case(
         case_id=case_id,
         crime_reference=case.crime_reference,
         category=case.category or "other-crime",
+        category_label=victim_label(case.category, case.flags),
         stage=case.stage.slug,
         officer=case.officer,
         timeline=timeline,
@@ -139,11 +166,41 @@ def view_case(
         tier=tier,
         messages=_thread(partition, user_id),
         delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
+        now=NOW[case.stage.slug],
         next_steps=NEXT_STEPS[case.stage.slug],
-        recommended_articles=[
-            RecommendedArticle(r.article.slug, r.article.title, r.article.summary, r.reason) for r in recommended
-        ],
+        next_date=next_date(partition, victim_id, uk_date(now)) if case.stage.slug != "closed" else None,
+        expected_reply=expected_reply(case.officer) if case.stage.slug != "closed" else None,
+        recommended_articles=_articles(recommended),
     )
+
+
+def next_date(partition: CasePartition, victim_id: str, today: date) -> NextDate | None:
+    """The earliest date the victim can count on: a Victims' Code duty still open for them, or their next
+    "no news yet" update. Nothing already past, and nothing for a duty the page cannot explain."""
+    found = [
+        NextDate(duty.due_on, DUTY_STEPS[duty.right].format(day=long_date(duty.due_on)))
+        for duty in partition.duties
+        if duty.victim_id == victim_id
+        and duty.status in (DutyStatus.OPEN, DutyStatus.AT_RISK)
+        and duty.right in DUTY_STEPS
+        and duty.due_on >= today
+    ]
+    no_news = partition.no_news_at.get(victim_id)
+    if no_news is not None and uk_date(no_news) >= today:
+        day = uk_date(no_news)
+        found.append(NextDate(day, NO_NEWS_STEP.format(day=long_date(day))))
+    return min(found, key=lambda found_date: found_date.on, default=None)
+
+
+def _articles(recommended: list[Recommendation]) -> list[RecommendedArticle]:
+    """Each reason said once: an article whose reason an earlier one gave already goes without it."""
+    said: set[str] = set()
+    articles = []
+    for found in recommended:
+        reason = found.reason if found.reason not in said else None
+        said.add(found.reason)
+        articles.append(RecommendedArticle(found.article.slug, found.article.title, found.article.summary, reason))
+    return articles
 
 
 def article_context(case: CaseRecord, victim: VictimContact, events: list[StoredEvent], now: datetime) -> CaseContext:

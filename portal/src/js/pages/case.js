@@ -1,8 +1,14 @@
+// The case page: first what is happening now, who is looking after the case and what happens next (by
+// when), then every step so far, the stages, support that fits the stage, rights and who can see it.
+// Its words follow docs/content-style.md; the API writes them, this page only places them.
 import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
+import { accessSection } from '../case-access.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
 import { read } from '../storage.js'
-import { $, busy, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
+import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
+
+const SHOWN_ARTICLES = 3 // the most relevant; the rest are a search away
 
 function stages (view) {
   const current = view.stages.indexOf(view.stage)
@@ -21,68 +27,47 @@ function timeline (entries) {
     entry.detail ? el('p', { class: 'govuk-body' }, entry.detail) : null))
 }
 
-function officerRows (officer, force) {
-  const rows = officer
-    ? [['Name', officer.name], ['Collar number', officer.collar_number], ['Team contact', officer.team_contact]]
-    : [['Officer', 'Not assigned yet'], ['Phone', force.phone]]
-  return rows.filter(([, value]) => value).map(([key, value]) => el('div', { class: 'govuk-summary-list__row' },
-    el('dt', { class: 'govuk-summary-list__key' }, key),
-    el('dd', { class: 'govuk-summary-list__value' }, value)))
+// Who is looking after the case and how to reach them; with no officer yet, no promise of a reply.
+function officer (view, force) {
+  const line = (text, size = 'body') => el('p', { class: `govuk-${size} app-officer__line` }, text)
+  if (!view.officer) return [line('Not assigned yet'), line(`Until then, you can call ${force.phone || '101'}.`, 'body-s')]
+  const { name, collar_number: collar, team_contact: team } = view.officer
+  return [line(collar ? `${name}, collar number ${collar}` : name), team ? line(team, 'body-s') : null]
 }
 
+// The rights in one place the victim opens when they want them, not a dozen screens of scrolling
 function rights (list) {
-  return list.map((right) => el('details', { class: 'govuk-details' },
+  return el('details', { class: 'govuk-details' },
     el('summary', { class: 'govuk-details__summary' },
-      el('span', { class: 'govuk-details__summary-text' }, `Right ${right.number}: ${right.title}`)),
-    el('div', { class: 'govuk-details__text' }, right.summary)))
+      el('span', { class: 'govuk-details__summary-text' }, `Read your ${list.length} rights`)),
+    el('ol', { class: 'govuk-details__text govuk-list app-rights__list' }, list.map((right) => el('li', {},
+      el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, `Right ${right.number}: ${right.title}`),
+      el('p', { class: 'govuk-body' }, right.summary)))))
 }
 
-function accountRow (account, onRemove) {
-  const who = account.email || 'An account'
-  const facts = [
-    el('p', { class: 'govuk-body-s app-access__meta' }, `Linked ${when(account.linked_at)}`),
-    el('p', { class: 'govuk-body-s app-access__meta' },
-      account.last_signed_in_at ? `Last signed in ${when(account.last_signed_in_at)}` : 'Not signed in since it was linked')
-  ]
-  const action = account.you
-    ? el('p', { class: 'govuk-body-s' }, 'This is the account you are signed in with.')
-    : el('button', { type: 'button', class: 'govuk-button govuk-button--warning govuk-!-margin-bottom-0', 'data-module': 'govuk-button' },
-      'Remove access', el('span', { class: 'govuk-visually-hidden' }, ` for ${who}`))
-  if (!account.you) action.addEventListener('click', () => onRemove(account, action))
-  return el('li', { class: 'app-access__item' },
-    el('h3', { class: 'govuk-heading-s app-access__who' }, who,
-      account.you ? el('strong', { class: 'govuk-tag govuk-tag--blue app-access__tag' }, 'You') : null),
-    facts, action)
+function articles (list, key) {
+  return list.map((article) => el('li', {},
+    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html#c=${key}` }, article.title),
+    el('p', { class: 'govuk-body govuk-!-margin-top-1 govuk-!-margin-bottom-1' }, article.summary),
+    article.reason ? el('p', { class: 'govuk-body-s app-article-list__reason' }, article.reason) : null))
 }
 
-async function accessSection (path) {
-  const slot = $('.app-access-banner-slot')
-  const render = async () => {
-    const { accounts } = await api('GET', `${path}/accounts`)
-    $('.app-access-list').replaceChildren(...accounts.map((account) => accountRow(account, remove)))
-  }
-  const remove = async (account, button) => {
-    busy(button, true)
-    try {
-      await api('DELETE', `${path}/accounts/${account.link_id}`)
-    } catch (error) {
-      busy(button, false)
-      if (error.status === 404) await render()
-      notify(slot, { heading: error.status === 404 ? 'That account no longer has access.' : 'Sorry, we could not remove that account. Try again later.' })
-      return
-    }
-    await render()
-    notify(slot, {
-      success: true,
-      heading: `${account.email || 'The account'} can no longer see this case`,
-      body: ['If you did not know about it, call the police on 101 to ask for a new access code.']
-    })
-  }
-  try {
-    await render()
-  } catch {
-    $('.app-access-list').replaceChildren(el('li', { class: 'govuk-body' }, 'We could not load the accounts just now. Try again later.'))
-  }
+function unreadBanner (view, key) {
+  const unread = view.messages.filter((m) => m.unread).length
+  if (!unread) return
+  const banner = notify($('.app-unread-slot'), {
+    heading: `You have ${unread} new message${unread === 1 ? '' : 's'} from your officer`
+  })
+  banner.querySelector('.govuk-notification-banner__content').append(
+    el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-notification-banner__link', href: pageFor('messages', key) }, 'Read your messages')))
+}
+
+function surveyInvite (view, key) {
+  if (view.stage !== 'closed') return
+  $('.app-survey-slot').replaceChildren(
+    el('h2', { class: 'govuk-heading-m' }, 'Tell us how we did'),
+    el('p', { class: 'govuk-body' },
+      el('a', { class: 'govuk-link', href: pageFor('survey', key) }, 'Answer 3 short questions about how we kept you informed'), '.'))
 }
 
 export default async function page () {
@@ -96,37 +81,27 @@ export default async function page () {
   const neutral = rememberBranding(preferences)
   const force = await brandFor(found.force_id)
   setTitle('Your case')
-  $('.app-case-caption').textContent = neutral ? 'Your case' : `${view.category_label} – crime reference ${view.crime_reference}`
-  $('.app-case-heading').textContent = stageLabel(view.stage)
-  $('.app-stages').replaceChildren(...stages(view))
+  // A profile that may not name the crime or the police: "Your case", never the crime or the force
+  $('.app-case-caption').textContent = neutral ? 'Your case' : view.category_label  // the reference is in the timeline
+  $('.app-case-heading').textContent = view.now
+  $('.app-officer').replaceChildren(...officer(view, force).filter(Boolean))
   $('.app-next-steps').textContent = view.next_steps
-  $('.app-officer').replaceChildren(...officerRows(view.officer, force))
-  $('.app-expected-reply').textContent = view.expected_reply
+  $('.app-next-date').textContent = view.next_date ? view.next_date.text : ''
+  show($('.app-next-date'), Boolean(view.next_date))
+  $('.app-expected-reply').textContent = view.expected_reply || ''
+  show($('.app-expected-reply'), Boolean(view.expected_reply))
   $('.app-messages-link').href = pageFor('messages', found.key)
   $('.app-preferences-link').href = pageFor('preferences', found.key)
+  unreadBanner(view, found.key)
+  surveyInvite(view, found.key)
   $('.app-timeline').replaceChildren(...timeline(view.timeline))
-  $('.app-recommended').replaceChildren(...view.recommended_articles.map((article) => el('li', {},
-    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html#c=${found.key}` }, article.title),
-    el('p', { class: 'govuk-body govuk-!-margin-top-1 govuk-!-margin-bottom-1' }, article.summary),
-    el('p', { class: 'govuk-body-s' }, article.reason))))
+  $('.app-stages').replaceChildren(...stages(view))
+  $('.app-recommended').replaceChildren(...articles(view.recommended_articles.slice(0, SHOWN_ARTICLES), found.key))
+  show($('.app-support'), view.recommended_articles.length > 0)
   $('.app-tier').textContent = view.tier === 'enhanced'
     ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
     : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
-  $('.app-rights').replaceChildren(...rights(view.rights))
-  const unread = view.messages.filter((m) => m.unread).length
-  if (unread) {
-    const banner = notify($('.app-unread-slot'), {
-      heading: `You have ${unread} new message${unread === 1 ? '' : 's'} from your officer`
-    })
-    banner.querySelector('.govuk-notification-banner__content').append(
-      el('p', { class: 'govuk-body' }, el('a', { class: 'govuk-notification-banner__link', href: pageFor('messages', found.key) }, 'Read your messages')))
-  }
-  if (view.stage === 'closed') {
-    $('.app-survey-slot').replaceChildren(
-      el('h2', { class: 'govuk-heading-m' }, 'Tell us how we did'),
-      el('p', { class: 'govuk-body' }, 'Your case is closed. ',
-        el('a', { class: 'govuk-link', href: pageFor('survey', found.key) }, 'Answer 3 short questions about how we kept you informed'), '.'))
-  }
+  $('.app-rights').replaceChildren(rights(view.rights))
   await accessSection(path)
   show($('.app-loading'), false)
   show($('.app-case'), true)

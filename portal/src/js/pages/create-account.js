@@ -1,7 +1,7 @@
 import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { signedIn, store } from '../session.js'
-import { read, write } from '../storage.js'
+import { read, remove, write } from '../storage.js'
 import { $, clearErrors, go, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -23,8 +23,30 @@ export function emailAndPassword () {
 export const PASSWORD_MIN_LENGTH = 12
 export const PASSWORD_RULE = `at least ${PASSWORD_MIN_LENGTH} characters`
 
+// The invitation links here with the crime reference in the fragment (#ref=…): a fragment never leaves
+// the browser, and the access code is never in a link. The reference is kept in this tab (until
+// link-case fills it in, or sign-out) and taken out of the address bar at once.
+const CRIME_REFERENCE = /^[A-Z0-9][A-Z0-9/-]{3,31}$/
+
+export function takeInvitedReference () {
+  const match = window.location.hash.match(/^#ref=(.*)$/)
+  if (!match) return
+  window.history.replaceState(null, '', window.location.pathname + window.location.search)
+  let reference = ''
+  try { reference = decodeURIComponent(match[1]).trim().toUpperCase() } catch { return }
+  if (CRIME_REFERENCE.test(reference)) write('invitedRef', reference)
+}
+
+// The reference an invitation brought, once: link-case fills it in and it is gone.
+export function invitedReference () {
+  const reference = read('invitedRef')
+  remove('invitedRef')
+  return typeof reference === 'string' ? reference : null
+}
+
 export default async function page () {
-  // The invitation links here; a victim who is signed in already goes on to link the case.
+  takeInvitedReference()
+  // A victim who is signed in already goes on to link the case (or to it, if it is linked already).
   if (signedIn()) return go('/link-case.html')
   const config = await loadConfig()
   let heldPassword = null

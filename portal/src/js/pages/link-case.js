@@ -1,8 +1,22 @@
 import { api } from '../api.js'
 import { caseKey, pageFor } from '../cases.js'
 import { $, busy, go, show, showErrors } from '../ui.js'
+import { invitedReference } from './create-account.js'
+
+// References are matched as the API matches them: ignoring case, spaces and separators.
+const compact = (reference) => String(reference).replace(/[^A-Za-z0-9]/g, '').toUpperCase()
+
+// From an invitation: straight to the case if it is linked already, otherwise its reference filled in.
+async function fromInvitation (reference) {
+  const { cases } = await api('GET', '/v1/me/cases').catch(() => ({ cases: [] }))
+  const linked = cases.find((found) => compact(found.crime_reference) === compact(reference))
+  if (linked) return go(pageFor('case', caseKey(linked.force_id, linked.case_id)))
+  $('#crime-reference').value = reference
+}
 
 export default async function page () {
+  const invited = invitedReference()
+  if (invited) await fromInvitation(invited)
   const form = $('#link-form')
   form.addEventListener('submit', async (event) => {
     event.preventDefault()

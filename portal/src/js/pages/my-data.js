@@ -1,20 +1,43 @@
 import { api } from '../api.js'
+import { forceDetails, loadConfig } from '../config.js'
+import { myDataView } from '../my-data-view.js'
 import { forget } from '../session.js'
-import { $, busy, go, notify, showErrors } from '../ui.js'
+import { $, busy, go, notify, show, showErrors } from '../ui.js'
 
 const AGAIN = {
+  '#view': { heading: 'You have signed in again', body: ['Your data is shown below.'] },
   '#download': { heading: 'You have signed in again', body: ['You can now download your data.'] },
   '#close': { heading: 'You have signed in again', body: ['You can now close your account.'] }
 }
 
+// "See your data": the download, in plain English on this page (the same recent sign-in applies).
+async function showData (button) {
+  busy(button, true)
+  try {
+    const data = await api('GET', '/v1/me/data', undefined, { returnTo: '/my-data.html#view' })
+    const config = await loadConfig()
+    const view = myDataView(data, { onPrint: () => window.print(), forceName: (id) => forceDetails(config, id).name })
+    const section = $('.app-my-data')
+    section.replaceChildren(...view.flat(2).filter(Boolean))
+    show(section, true)
+    $('#my-data-heading').focus()
+  } catch {
+    notify($('.app-banner-slot'), { heading: 'Sorry, we could not get your data', body: ['Try again later.'] })
+  } finally {
+    busy(button, false)
+  }
+}
+
 export default async function page () {
   const download = $('.app-download')
+  const view = $('.app-view-data')
+  view.addEventListener('click', () => showData(view))
   // Back from signing in again (the API asks for a recent sign-in): the victim is where they left off
   const again = AGAIN[window.location.hash]
   if (again) {
     notify($('.app-banner-slot'), { success: true, ...again })
-    const target = window.location.hash === '#download' ? download : $('#confirm-close')
-    target.focus()
+    if (window.location.hash === '#view') await showData(view)
+    else (window.location.hash === '#download' ? download : $('#confirm-close')).focus()
   }
   download.addEventListener('click', async () => {
     busy(download, true)

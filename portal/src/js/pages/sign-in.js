@@ -1,8 +1,8 @@
 import { cognito } from '../cognito.js'
-import { store } from '../session.js'
+import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
 import { $, go, notify, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
-import { emailAndPassword } from './create-account.js'
+import { emailAndPassword, takeInvitedReference } from './create-account.js'
 
 // Only a path on this site ("/x.html#y"), never another origin ("//x", "/\\x", "https:").
 function sameSitePath (value) {
@@ -10,6 +10,9 @@ function sameSitePath (value) {
 }
 
 export default async function page () {
+  // A returning victim from an invitation (#ref=…) lands on the case: link-case finds it or fills it in.
+  takeInvitedReference()
+  if (signedIn() && read('invitedRef')) return go('/link-case.html')
   const form = $('#sign-in-form')
   const mfaForm = $('#mfa-form')
   let challenge = null
@@ -26,7 +29,7 @@ export default async function page () {
     remove('returnTo')
     store(result.AuthenticationResult)
     write('lastActive', Date.now())
-    go(sameSitePath(returnTo) || '/cases.html')
+    go(sameSitePath(returnTo) || (read('invitedRef') ? '/link-case.html' : '/cases.html'))
   }
 
   form.addEventListener('submit', async (event) => {

@@ -9,18 +9,21 @@ from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
+from caseline.adapters.dynamodb.duties import duty_record
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AuditItem,
     CaseItem,
     CaseLinkItem,
     CaseMemberItem,
+    DutyItem,
     EventItem,
     MessageItem,
     OutboundItem,
     PreferencesItem,
     SessionEndItem,
     SurveyItem,
+    TimerItem,
     VictimItem,
     case_pk,
 )
@@ -28,6 +31,7 @@ from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.survey import survey_response
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
+from caseline.domain.personalisation import NO_NEWS_TIMER
 from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
@@ -50,7 +54,16 @@ class DynamoCaseReader:
             outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
             read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
             surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
+            preferences={
+                i.victim_id: VictimPreferences.from_dict(i.preferences or {})
+                for i in items
+                if isinstance(i, PreferencesItem)
+            },
             sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
+            duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
+            no_news_at={
+                i.victim_id: i.due_at for i in items if isinstance(i, TimerItem) and i.journey_id == NO_NEWS_TIMER
+            },
         )
 
 

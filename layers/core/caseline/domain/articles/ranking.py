@@ -20,8 +20,9 @@ the case counts its stage match only a quarter (``UNTIMELY``).
 
 Then rules about the case as a whole:
 - the reported, officer-assigned and investigating stages each have one guide that explains them
-  (``STAGE_GUIDES``); at its stage it scores the guide rule (at the outcome and closed stages the
-  outcome's own article explains where the case is);
+  (``STAGE_GUIDES``); at its stage it scores the guide rule, and at any other stage it is not shown
+  ("What happens after you report a crime" is out of date once an officer is assigned; at the outcome
+  and closed stages the outcome's own article explains where the case is);
 - an article written only for young people (for a young victim) scores like a flag;
 - the default signposts (``DEFAULT_SIGNPOSTS``) add a little, and the default support service (Victim
   Support) more after a crime against the person (``PERSONAL_CATEGORIES``, ``PERSONAL_FLAGS``:
@@ -76,6 +77,14 @@ STAGE_GUIDES = {
     "officer-assigned": "when-an-officer-is-assigned",
     "investigating": "how-an-investigation-works",
 }
+# Why a stage matters, in the victim's words (never "the officer assigned stage")
+STAGE_CLAUSES = {
+    "reported": "your report is new",
+    "officer-assigned": "an officer has been assigned to your case",
+    "investigating": "your case is being investigated",
+    "outcome": "a decision has been made on your case",
+    "closed": "your case is closed",
+}
 MILESTONES = frozenset(
     {
         ev.NEEDS_ASSESSED,
@@ -87,6 +96,7 @@ MILESTONES = frozenset(
         ev.CASE_CLOSED,
     }
 )
+_GUIDES = frozenset(STAGE_GUIDES.values())
 SAFETY_FIRST_FLAGS = frozenset({CrimeFlag.DOMESTIC_ABUSE.value, CrimeFlag.STALKING_HARASSMENT.value})
 
 _EVENT_CLAUSES = {
@@ -210,8 +220,7 @@ def _context_matches(article: Article, context: CaseContext) -> list[Match]:
     if article.tiers and context.tier in article.tiers:
         matches.append(Match("tier", WEIGHTS["tier"], f"you have {context.tier} rights under the Victims' Code"))
     if STAGE_GUIDES.get(context.stage) == article.slug:
-        label = context.stage.replace("-", " ")
-        matches.append(Match("guide", WEIGHTS["guide"], f"it explains the {label} stage, where your case is now"))
+        matches.append(Match("guide", WEIGHTS["guide"], "it explains where your case is now"))
     if context.audience.age_group == "under-18" and article.age_groups == ("under-18",):
         matches.append(Match("age", WEIGHTS["age"], "it is written for young people"))
     if article.force is not None:
@@ -219,8 +228,14 @@ def _context_matches(article: Article, context: CaseContext) -> list[Match]:
     return [*matches, *_signposts(article, context)]
 
 
+def _stage_clause(context: CaseContext) -> str:
+    return STAGE_CLAUSES.get(context.stage, "of where your case is now")
+
+
 def score(article: Article, context: CaseContext) -> Recommendation | None:
     """The article's score for this case with the rules that made it, or None when it is not eligible."""
+    if article.slug in _GUIDES and STAGE_GUIDES.get(context.stage) != article.slug:
+        return None  # a stage's guide is out of date once the case has moved on (and not yet due before)
     matches: list[Match] = []
     flags = context.flags & set(article.flags)
     if article.flags and not flags:
@@ -246,7 +261,7 @@ def score(article: Article, context: CaseContext) -> Recommendation | None:
         matches.append(event)
     if article.stages:
         if context.stage in article.stages:
-            clause = f"your case is at the {context.stage.replace('-', ' ')} stage"
+            clause = _stage_clause(context)
             points = _narrow(WEIGHTS["stage"], len(article.stages)) * (UNTIMELY if _untimely(article, context) else 1)
             matches.append(Match("stage", points, clause))
         elif event is None:
