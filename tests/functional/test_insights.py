@@ -252,3 +252,42 @@ def test_links_views_messages_requests_and_surveys_count_once_each(
             "satisfaction_4": 1,
         }
     )
+
+
+def test_a_bounce_and_its_fallback_count_once(aws: Template, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseline.adapters.dynamodb.models import DutyItem
+
+    from .test_delivery_events import given_sent_email, ses_event, through_the_topic
+
+    # Given a case's sent statutory email that bounces, and the delivery events function that follows it up by SMS
+    case = webhook_request("thames-valley", crime_recorded("TVP-D-1"))
+    assert load_handler("webhook_ingest").lambda_handler(case, Context())["statusCode"] == 202
+    message = given_sent_email()  # with its duty, below: sending the SMS meets it
+    DutyItem(
+        f"CASE#thames-valley#{message.case_id}",
+        f"DUTY#{message.duty_id}",
+        force_id="thames-valley",
+        case_id=message.case_id,
+        duty_id=message.duty_id,
+        right="right3",
+        due_on=date.today().isoformat(),
+        status="open",
+    ).save()
+    delivery = load_handler("delivery_events")
+    records = through_the_topic(aws, ses_event("Bounce"))
+    assert delivery.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
+    # When dispatch gets the stream, and all of it again (the SMS is sent in between)
+    dispatch, stream = load_handler("dispatch"), StreamReader(aws, "DispatchFunction")
+    seen: list[dict[str, Any]] = []
+    while records := stream.new_records():
+        assert dispatch.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
+        seen += records
+    assert dispatch.lambda_handler({"Records": seen}, Context()) == {"batchItemFailures": []}
+    # Then the bounce, the fallback copy and the SMS it sent are each counted once, as the items say
+    response = ask(insights_api(aws, monkeypatch), "thames-valley", staff_claims(aws, "force-thames-valley"), window())
+    figures = json.loads(response["body"])["totals"]["messages"]
+    outbox = scan("outbox")
+    bounced = Counter(i["channel"]["S"] for i in outbox if i.get("delivery", {}).get("S") == "bounced")
+    copies = Counter(i["channel"]["S"] for i in outbox if "#fallback-" in i["key"]["S"])
+    assert (bounced, copies) == ({"email": 1}, {"sms": 1})
+    assert figures == {"bounced_email": bounced["email"], "fell_back_sms": copies["sms"], "sent_sms": 1}
