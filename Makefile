@@ -71,6 +71,9 @@ faults: setup ## Fault injection in the running local stack: FAULTS='<json>' set
 compliance: setup ## Victims' Code duties per force, right and tier in the running local stack: due, met on time, late, missed, open
 	$(PY) -m caseline_local compliance
 
+staff-token: setup ## A demo analyst's ID token for the running local stack's insights API (FORCE=hampshire too)
+	$(PY) -m caseline_local staff-token --force $(FORCE)
+
 lint: setup ## ruff, ruff format --check and the import contracts
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -170,4 +173,4 @@ lock-layer: setup ## Re-resolve layers/core/requirements.txt (arm64, python3.12,
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean

@@ -1,5 +1,7 @@
 """Table stream consumer for everything that leaves Caseline: new outbox messages are sent by SES or SNS
-through the safe-contact gate; new outbound events (victim to force) are relayed to the outbound queue."""
+through the safe-contact gate; new outbound events (victim to force) are relayed to the outbound queue.
+First, as a step of its own, each record is counted into the force's daily figures (docs/adr/0015): the
+records that only count (finished messages, duties, reports, links, views, surveys) stop there."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
+from caseline.adapters.dynamodb.insights import DynamoInsightsStore, change_from_stream
 from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
 from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
@@ -23,6 +26,7 @@ from caseline.config import get_settings
 from caseline.content import message_templates, template_info
 from caseline.observability import batch_entry, logger, metrics
 from caseline.services.dispatch import DispatchEnvironment, dispatch_message
+from caseline.services.insights import count_change
 from caseline.services.outbound import relay
 
 settings = get_settings()
@@ -44,16 +48,18 @@ environment = DispatchEnvironment(
 )
 outbound = DynamoOutboundRepository()
 outbound_queue = SqsOutboundQueue(client("sqs"), queue_url=settings.outbound_queue_url)
+insights = DynamoInsightsStore()
 
 
 def record_handler(record: DynamoDBRecord) -> str:
+    counted = count_change(change_from_stream(record.raw_event), insights, environment.clock.now())
     item = new_image_item(record.raw_event)
     if isinstance(item, OutboundItem):
         queued = relay(outbound_record(item), queue=outbound_queue, outbound=outbound)
         logger.info("Outbound event relayed", extra={"force_id": item.force_id, "queued": queued})
         return "relayed"
-    if not isinstance(item, OutboxItem):
-        return "ignored"
+    if not isinstance(item, OutboxItem) or (record.raw_event.get("eventName") == "MODIFY" and item.status != "pending"):
+        return counted  # only counted: a finished message, or not a message
     outcome = dispatch_message(item.force_id, item.case_id, item.key, environment)
     metrics.add_metric(name=f"Messages{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
     logger.info(

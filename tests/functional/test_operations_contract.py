@@ -24,8 +24,10 @@ RUNBOOK = (ROOT / "docs" / "runbook.md").read_text(encoding="utf-8")
 
 # Every alarm and the runbook section it names: a new alarm must be added here, with its section.
 EXPECTED = {
-    "FunctionErrorsAlarm": "function-errors-and-throttles",
-    "FunctionThrottlesAlarm": "function-errors-and-throttles",
+    "RequestFunctionErrorsAlarm": "function-errors-and-throttles",
+    "BackgroundFunctionErrorsAlarm": "function-errors-and-throttles",
+    "RequestFunctionThrottlesAlarm": "function-errors-and-throttles",
+    "BackgroundFunctionThrottlesAlarm": "function-errors-and-throttles",
     "ApiServerErrorsAlarm": "api-server-errors",
     "StreamIteratorAgeAlarm": "stream-iterator-age",
     "DeliveryEventsBacklogAlarm": "queue-backlog",
@@ -75,17 +77,18 @@ def _function_metrics(alarm: dict[str, Any]) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    ("name", "metric"), [("FunctionErrorsAlarm", "Errors"), ("FunctionThrottlesAlarm", "Throttles")]
-)
-def test_every_function_is_in_the_error_and_throttle_alarms(name: str, metric: str) -> None:
-    alarm = ALARMS[name]
-    assert sorted(_function_metrics(alarm)) == FUNCTIONS
-    assert {q["MetricStat"]["Metric"]["MetricName"] for q in alarm["Metrics"] if "MetricStat" in q} == {metric}
-    # A metric math alarm takes at most 10 metrics: split the alarm before adding an eleventh function
-    assert len(_function_metrics(alarm)) <= 10
-    (total,) = [q for q in alarm["Metrics"] if q.get("ReturnData")]
-    assert total["Expression"] == "SUM([" + ",".join(q["Id"] for q in alarm["Metrics"] if "MetricStat" in q) + "])"
+@pytest.mark.parametrize("metric", ["Errors", "Throttles"])
+def test_every_function_is_in_exactly_one_error_and_one_throttle_alarm(metric: str) -> None:
+    alarms = [ALARMS[f"{group}Function{metric}Alarm"] for group in ("Request", "Background")]
+    watched = [name for alarm in alarms for name in _function_metrics(alarm)]
+    assert sorted(watched) == FUNCTIONS
+    for alarm in alarms:
+        assert {q["MetricStat"]["Metric"]["MetricName"] for q in alarm["Metrics"] if "MetricStat" in q} == {metric}
+        # A metric math alarm takes at most 10 metrics: add a group before an eleventh function joins one
+        assert len(_function_metrics(alarm)) <= 10
+        (total,) = [q for q in alarm["Metrics"] if q.get("ReturnData")]
+        ids = ",".join(q["Id"] for q in alarm["Metrics"] if "MetricStat" in q)
+        assert total["Expression"] == f"SUM([{ids}])"
 
 
 def test_the_stream_alarm_watches_both_stream_functions() -> None:

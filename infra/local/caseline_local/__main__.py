@@ -1,4 +1,4 @@
-"""``python -m caseline_local``: up | post-demo | sent | faults | compliance | openapi | event-schemas."""
+"""``python -m caseline_local``: up | post-demo | sent | faults | compliance | staff-token | openapi | event-schemas."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import urllib.request
 from datetime import date, datetime
 from typing import Any
 
-from caseline_local import demo
+from caseline_local import demo, staff
 from caseline_local.force_sim import client as force_client
 from caseline_local.stack import FAKE_CREDENTIALS, ROOT, LocalStack, StackConfig
 
@@ -49,6 +49,9 @@ def _up(args: argparse.Namespace) -> None:
         out.write(f"  Force inboxes   {url}/_local/force-inbox.json   (victims' messages received by each force)\n")
         out.write(f"  AWS (moto)      {stack.endpoint}\n")
         out.write(f"  Function logs   {stack.state_dir / 'logs'}\n")
+        out.write(f"  Force insights  GET  {url}/v1/insights/{{force_id}}   (staff ID token: make staff-token)\n")
+        for analyst in stack.analysts:
+            out.write(f"  Demo analyst    {analyst.force_id}: {analyst.email} / {analyst.password}\n")
         for force_id, status, body in stack.demo_results:
             out.write(f"  Demo event      {force_id}: HTTP {status} {body.get('status', body.get('title'))}\n")
         out.write("Press Ctrl-C to stop.\n")
@@ -135,6 +138,20 @@ def _openapi(_: argparse.Namespace) -> None:
     sys.stdout.write(json.dumps(build(ROOT), indent=2, sort_keys=True) + "\n")
 
 
+def _staff_token(args: argparse.Namespace) -> None:
+    """A demo analyst's ID token from the running stack's staff pool, and how to ask for the figures."""
+    import boto3
+
+    state = _state()
+    os.environ.update(FAKE_CREDENTIALS)
+    cognito = boto3.client("cognito-idp", endpoint_url=state["aws_endpoint"], region_name=state["region"])
+    token = staff.id_token(cognito, state["staff_client_id"], staff.analyst_email(args.force))
+    sys.stdout.write(f"{token}\n")
+    sys.stderr.write(
+        f'curl -H "Authorization: <the token above>" "{state["gateway"]}/v1/insights/{args.force}?format=csv"\n'
+    )
+
+
 def _event_schemas(_: argparse.Namespace) -> None:
     from caseline_local.contract import write_all
 
@@ -167,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     report.add_argument("--from", dest="first", help="first due date (default: 90 days before the stack's today)")
     report.add_argument("--to", dest="last", help="last due date (default: 30 days after the stack's today)")
     report.set_defaults(run=_compliance)
+    token = commands.add_parser("staff-token", help="print a demo analyst's ID token (staff pool) for the insights API")
+    token.add_argument("--force", default="thames-valley", choices=["thames-valley", "hampshire"])
+    token.set_defaults(run=_staff_token)
     commands.add_parser("openapi", help="print the OpenAPI document").set_defaults(run=_openapi)
     commands.add_parser("event-schemas", help="write docs/events/schemas/*.schema.json").set_defaults(
         run=_event_schemas

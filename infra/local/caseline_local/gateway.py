@@ -72,18 +72,20 @@ class Route:
     pattern: re.Pattern[str]
     worker: FunctionWorker
     authorized: bool
+    authorizer: str = ""  # the API's authorizer by name (empty: the default one)
 
     @classmethod
-    def build(cls, method: str, resource: str, worker: FunctionWorker, authorized: bool) -> Route:
+    def build(cls, method: str, resource: str, worker: FunctionWorker, authorized: bool, authorizer: str = "") -> Route:
         regex = "^" + re.sub(r"\\\{([A-Za-z0-9_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(resource)) + "$"
-        return cls(method.upper(), resource, re.compile(regex), worker, authorized)
+        return cls(method.upper(), resource, re.compile(regex), worker, authorized, authorizer)
 
 
 class Gateway:
     def __init__(self, *, portal_dir: Path, host: str = "127.0.0.1", port: int = 8080) -> None:
         """Bind the port now (so its URL can go into the functions' environment); add routes later."""
         self.routes: list[Route] = []
-        self.verifier: CognitoVerifier | None = None
+        self.verifier: CognitoVerifier | None = None  # the default authorizer's
+        self.verifiers: dict[str, CognitoVerifier] = {}  # every authorizer's, by name (a route may name one)
         self.stage = "local"
         self.unauthorized_body = '{"message":"Unauthorized"}'
         self.unauthorized_headers = {"Content-Type": "application/json"}
@@ -167,8 +169,9 @@ class Gateway:
         authorizer: dict[str, Any] = {}
         if route.authorized:
             try:
-                assert self.verifier is not None
-                authorizer = {"claims": self.verifier.claims(request.headers.get("Authorization"))}
+                verifier = self.verifiers.get(route.authorizer) if route.authorizer else self.verifier
+                assert verifier is not None
+                authorizer = {"claims": verifier.claims(request.headers.get("Authorization"))}
             except Unauthorized:
                 self._reply(request, 401, self.unauthorized_headers, self.unauthorized_body.encode())
                 return

@@ -13,6 +13,7 @@ API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
     "victim_api": [{"victimIdToken": []}],
     "reports": [{"victimIdToken": []}],
     "accounts": [],
+    "insights": [{"staffIdToken": []}],
 }
 # Authorizer: NONE (POST /v1/reports only: the same path's other operations are signed in)
 PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}", "/v1/reports"})
@@ -76,11 +77,22 @@ def build(root: Path) -> dict[str, Any]:
             "name": "Authorization",
             "description": "A Cognito ID token for the victim user pool",
         },
+        "staffIdToken": {"type": "apiKey", "in": "header", "name": "Authorization"}
+        | {"description": "A Cognito ID token for the staff user pool, in the force-{force_id} group"},
     }
     _document_webhook(document)
     _document_reports(document)
     _document_accounts(document)
+    _document_insights(document)
     return document
+
+
+def _document_insights(document: dict[str, Any]) -> None:
+    operation = document["paths"]["/v1/insights/{force_id}"]["get"]
+    operation["description"] = "A force's figures (docs/adr/0015); CSV with Accept: text/csv or format=csv."
+    responses = operation.setdefault("responses", {})
+    responses["404"] = _problem("Not one of the caller's forces (whether it exists or not)")
+    responses["422"] = _problem("from or to malformed, reversed or more than 93 days apart")
 
 
 def _problem(description: str) -> dict[str, Any]:

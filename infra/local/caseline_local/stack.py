@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from caseline_local import demo, faults, mailbox, moto_fixes, portal
+from caseline_local import demo, faults, mailbox, moto_fixes, portal, staff
 from caseline_local.auth import CognitoVerifier
 from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
@@ -67,6 +67,7 @@ class LocalStack:
         self.endpoint = ""
         self.started_in = 0.0
         self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
+        self.analysts: list[staff.DemoAnalyst] = []  # a demo analyst per force, in the staff pool
         self.receivers: dict[str, OutboundReceiver] = {}
         self._serving = False
         self.faults = faults.Faults()  # fault injection, off until set (PUT /_local/faults)
@@ -108,6 +109,9 @@ class LocalStack:
         self._start_workers()
         self.faults.attach(workers=self.workers, receivers=self.receivers)
         self._wire_gateway(session)
+        self.analysts = staff.create_demo_analysts(
+            session.client("cognito-idp"), self.template.physical["StaffUserPool"]["Ref"], self.forces
+        )
         self._start_pollers(session)
         threading.Thread(target=self.gateway.server.serve_forever, name="gateway", daemon=True).start()
         self._serving = True
@@ -201,7 +205,8 @@ class LocalStack:
             default_authorizer = api.get("Auth", {}).get("DefaultAuthorizer")
             route_authorizer = props.get("Auth", {}).get("Authorizer", default_authorizer)
             authorized = bool(route_authorizer) and route_authorizer != "NONE"
-            routes.append(Route.build(props["Method"], props["Path"], self.workers[function], authorized))
+            named = route_authorizer if authorized and route_authorizer != default_authorizer else ""
+            routes.append(Route.build(props["Method"], props["Path"], self.workers[function], authorized, named))
         self.gateway.routes = routes
         for api in apis.values():
             properties = api["Properties"]
@@ -213,8 +218,9 @@ class LocalStack:
             for name, value in unauthorized.get("ResponseParameters", {}).get("Headers", {}).items():
                 self.gateway.unauthorized_headers[name] = str(value).strip("'")
             auth = properties.get("Auth", {})
-            authorizer = auth.get("Authorizers", {}).get(auth.get("DefaultAuthorizer", ""), {})
-            if authorizer.get("UserPoolArn"):
+            for name, authorizer in auth.get("Authorizers", {}).items():
+                if not authorizer.get("UserPoolArn"):
+                    continue
                 pool_arn = template.resolve(authorizer["UserPoolArn"])
                 pool_name = next(n for n, p in template.physical.items() if p.get("Arn") == pool_arn)
                 pool_id = template.physical[pool_name]["Ref"]
@@ -223,9 +229,12 @@ class LocalStack:
                     for p in template.physical.values()
                     if p.get("UserPoolId") == pool_id and "ClientId" in p
                 ]
-                self.gateway.verifier = CognitoVerifier(
+                verifier = CognitoVerifier(
                     endpoint=self.endpoint, region=self.config.region, user_pool_id=pool_id, client_ids=clients
                 )
+                self.gateway.verifiers[name] = verifier
+                if name == auth.get("DefaultAuthorizer"):
+                    self.gateway.verifier = verifier
         self.gateway.response_headers = portal.response_headers(template)
         self.gateway.cognito_endpoint = self.endpoint
         self.gateway.cognito_triggers = post_authentication_triggers(template, self.workers, region=self.config.region)
@@ -248,8 +257,8 @@ class LocalStack:
         same-origin proxy; the forces' names, colours and phone numbers come from the content file."""
         assert self.template is not None
         physical = self.template.physical
-        pool = next((p for p in physical.values() if p.get("ProviderName")), {})
-        client = next((p for p in physical.values() if "ClientId" in p), {})
+        pool = physical.get("VictimUserPool") or next((p for p in physical.values() if p.get("ProviderName")), {})
+        client = physical.get("VictimUserPoolClient") or next((p for p in physical.values() if "ClientId" in p), {})
         gateway_url = self.gateway.url if self.gateway else ""
         return {
             "region": self.config.region,
@@ -386,9 +395,15 @@ class LocalStack:
             status, body = demo.post_event(self.gateway.url, force_id, event, self.webhook_secret(force_id))
             self.demo_results.append((force_id, status, body))
 
+    @property
+    def forces(self) -> list[str]:
+        assert self.template is not None
+        return list(self.template.parameters["Forces"])
+
     def _write_state(self) -> None:
         state = {
             "gateway": self.gateway.url if self.gateway else "",
+            "staff_client_id": self.template.physical["StaffUserPoolClient"]["Ref"] if self.template else "",
             "aws_endpoint": self.endpoint,
             "region": self.config.region,
             "pid": os.getpid(),

@@ -44,6 +44,7 @@ LOCAL_DEFAULTS: Mapping[str, str] = {
     "SIGN_UP_SECRET_ID": "",
     "DATA_KEY_ID": "",
     "REPORT_RATE_KEY_ID": "",
+    "STAFF_USER_POOL_ID": "",
 }
 
 
@@ -103,6 +104,7 @@ class Settings:
     sign_up_secret_id = _Variable("SIGN_UP_SECRET_ID")  # the header the user pool's web ACL wants on SignUp
     data_key_id = _Variable("DATA_KEY_ID")  # the table's KMS key: reports' personal fields are sealed with it
     report_rate_key_id = _Variable("REPORT_RATE_KEY_ID")  # the KMS HMAC key: the report limits' keyed hashes
+    staff_user_pool_id = _Variable("STAFF_USER_POOL_ID")  # force staff's pool: the insights API's callers
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ Services define no ports of their own (except the two whose value types are stil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,6 +29,7 @@ from caseline.domain.signing import SigningSecrets
 
 if TYPE_CHECKING:  # annotations only (cold start)
     from caseline.domain.delivery import DeliveryResult, ProviderPointer
+    from caseline.domain.insights import Counted, DayFigures
     from caseline.domain.reports import ReportRecord
 
 
@@ -259,3 +260,12 @@ class AddressKeyer(Protocol):
     """A keyed hash (HMAC with a per-deployment secret) of an address the counters must not keep."""
 
     def key(self, purpose: str, value: str) -> str: ...
+
+
+class InsightsStore(Protocol):
+    """A force's daily figures (docs/adr/0015): ``add`` counts a source transition once (False: counted
+    already); ``days`` reads the rollups from ``first`` to ``last`` inclusive."""
+
+    def add(self, counted: Counted, now: datetime) -> bool: ...
+
+    def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]: ...

@@ -1,0 +1,238 @@
+"""Force insights: which table changes count towards which daily figures (docs/adr/0015).
+
+A ``Change`` is one stream record reduced to what counting needs: the item's kind, whether it was inserted
+or modified, its key, and its old and new attribute values. ``tallies`` turns it into the increments it
+makes, each for one force, one UK day and one figure family. Counting happens only on a state transition
+(an insert, or a status that changed), and every tally carries the source key and transition, so the
+store can refuse to count a replayed record twice.
+
+Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
+
+- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``
+- contact: ``case_views``, ``update_requests``, ``victim_messages``
+- messages: ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
+  ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
+  ``complained_{channel}``
+- satisfaction: ``answers``, ``satisfaction_{n}``
+- duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed``
+- reports: ``submitted``, ``recorded``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from caseline.domain.calendar import uk_date
+from caseline.domain.errors import ValidationFailedError
+
+FAMILIES = ("adoption", "contact", "messages", "satisfaction", "duties", "reports")
+MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 6 small items
+
+_FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
+_FALLBACK_MARK = "#fallback-"
+_VIEWED_CASE = "viewed-case"
+_MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
+_UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
+_DELIVERY_FIGURES = {"bounced": "bounced", "complained": "complained"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One table change: ``kind`` is the item's entity, ``event`` INSERT or MODIFY, ``at`` when the
+    change was made (the stream record's time: the same on every replay)."""
+
+    kind: str
+    event: str
+    pk: str
+    sk: str
+    force_id: str
+    new: Mapping[str, Any]
+    old: Mapping[str, Any] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Increments to one force's figures for one UK day and family, from one source transition."""
+
+    force_id: str
+    day: date
+    family: str
+    figures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Everything one change counts, and the key that makes counting it idempotent."""
+
+    source: str
+    tallies: tuple[Tally, ...]
+
+
+def _day(value: Any, fallback: datetime | None) -> date | None:
+    if isinstance(value, datetime):
+        return uk_date(value)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value[:10])
+    return uk_date(fallback) if fallback else None
+
+
+def _one(change: Change, family: str, figures: dict[str, int], when: Any = None) -> list[Tally]:
+    day = _day(when, change.at)
+    return [Tally(change.force_id, day, family, figures)] if day else []
+
+
+def _outbox(change: Change) -> list[Tally]:
+    new, old = change.new, change.old
+    channel = str(new.get("channel", "unknown"))
+    if change.event == "INSERT":
+        if _FALLBACK_MARK in str(new.get("key", "")):
+            return _one(change, "messages", {f"fell_back_{channel}": 1}, new.get("created_at"))
+        return []
+    tallies: list[Tally] = []
+    status, was = new.get("status"), old.get("status")
+    if status in _FINAL_OUTBOX and status != was:
+        when = new.get("sent_at") if status == "sent" else None
+        tallies += _one(change, "messages", {f"{status}_{channel}": 1}, when)
+        if status == "sent" and old.get("sealed_code"):
+            tallies += _one(change, "adoption", {"invitations_sent": 1}, when)
+    delivery = new.get("delivery")
+    if delivery in _DELIVERY_FIGURES and delivery != old.get("delivery"):
+        tallies += _one(change, "messages", {f"{_DELIVERY_FIGURES[delivery]}_{channel}": 1}, new.get("delivery_at"))
+    return tallies
+
+
+def _duty(change: Change) -> list[Tally]:
+    new = change.new
+    if change.event == "INSERT":
+        return _one(change, "duties", {"due": 1}, new.get("due_on"))
+    status, was = new.get("status"), change.old.get("status")
+    if status == was:
+        return []
+    if status == "met":
+        met_at = new.get("met_at")
+        met_on = _day(met_at, change.at)
+        due_on = _day(new.get("due_on"), None)
+        on_time = met_on is not None and due_on is not None and met_on <= due_on
+        return _one(change, "duties", {"met_on_time" if on_time else "met_late": 1}, met_at)
+    if status == "missed":
+        return _one(change, "duties", {"missed": 1})
+    return []
+
+
+def _report(change: Change) -> list[Tally]:
+    if change.event == "INSERT":
+        return _one(change, "reports", {"submitted": 1}, change.new.get("submitted_at"))
+    if change.new.get("status") == "recorded" and change.old.get("status") != "recorded":
+        return _one(change, "reports", {"recorded": 1})
+    return []
+
+
+def _inserted(change: Change) -> list[Tally]:
+    new = change.new
+    if change.kind == "member":
+        return _one(change, "adoption", {"cases_linked": 1}, new.get("linked_at"))
+    if change.kind == "audit" and new.get("action") == _VIEWED_CASE:
+        return _one(change, "contact", {"case_views": 1}, new.get("at"))
+    if change.kind == "outbound" and new.get("event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
+        figure = "victim_messages" if new.get("event_type") == _MESSAGE_SENT else "update_requests"
+        return _one(change, "contact", {figure: 1}, new.get("created_at"))
+    if change.kind == "survey":
+        score = new.get("satisfaction")
+        figures = {"answers": 1} | ({f"satisfaction_{int(score)}": 1} if score is not None else {})
+        return _one(change, "satisfaction", figures, new.get("answered_at"))
+    return []
+
+
+def tallies(change: Change) -> Counted | None:
+    """What ``change`` counts (None: nothing). The source key names the item and its transition."""
+    if change.kind == "outbox":
+        found = _outbox(change)
+    elif change.kind == "duty":
+        found = _duty(change)
+    elif change.kind == "report":
+        found = _report(change)
+    elif change.event == "INSERT":
+        found = _inserted(change)
+    else:
+        found = []
+    if not found:
+        return None
+    transition = "insert" if change.event == "INSERT" else _transition(change)
+    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found))
+
+
+def _transition(change: Change) -> str:
+    new, old = change.new, change.old
+    return f"{old.get('status')}>{new.get('status')}|{old.get('delivery')}>{new.get('delivery')}"
+
+
+# ---------------------------------------------------------------- reading
+
+
+class RangeInvalidError(ValidationFailedError):
+    """The requested day range is malformed, reversed or longer than ``MAX_RANGE_DAYS`` (422)."""
+
+    title = "The day range is not valid"
+
+
+def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The inclusive range asked for; by default the last 7 days to ``today``."""
+    try:
+        last = date.fromisoformat(end) if end else today
+        first = date.fromisoformat(start) if start else last - timedelta(days=6)
+    except ValueError as exc:
+        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field="from" if start else "to") from exc
+    if first > last:
+        raise RangeInvalidError("from is after to", field="from")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise RangeInvalidError(f"at most {MAX_RANGE_DAYS} days at a time", field="to")
+    return first, last
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the day's week (Monday) or month; the day itself for ``day``."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: date
+    family: str
+    figures: dict[str, int]
+
+
+def summarise(rows: Iterable[DayFigures], period: str = "day") -> dict[str, Any]:
+    """Figures by period (sums of days: week and month are never stored) and totals, by family."""
+    periods: dict[date, dict[str, dict[str, int]]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket = periods.setdefault(period_start(row.day, period), {}).setdefault(row.family, {})
+        total = totals.setdefault(row.family, {})
+        for name, value in row.figures.items():
+            bucket[name] = bucket.get(name, 0) + value
+            total[name] = total.get(name, 0) + value
+    return {
+        "periods": [{"start": start.isoformat(), "figures": periods[start]} for start in sorted(periods)],
+        "totals": totals,
+    }
+
+
+def csv_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
+    """(period start, family, figure, value) for each figure of each period, sorted."""
+    rows = [
+        (str(p["start"]), family, name, int(value))
+        for p in summary["periods"]
+        for family, figures in p["figures"].items()
+        for name, value in figures.items()
+    ]
+    return sorted(rows)

@@ -1,0 +1,43 @@
+"""Force insights over HTTP against the running local stack: the demo analysts sign in to the staff pool
+and read their own force's figures, counted from the demo cases as they were sent (docs/adr/0015)."""
+
+from __future__ import annotations
+
+import boto3
+
+from caseline_local import staff
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, eventually
+from .test_local_stack import id_token
+
+
+def analyst_token(stack: LocalStack, force_id: str) -> str:
+    assert stack.template is not None
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
+    client_id = stack.template.physical["StaffUserPoolClient"]["Ref"]
+    return staff.id_token(cognito, client_id, staff.analyst_email(force_id))
+
+
+def test_a_force_s_analyst_reads_its_figures_and_no_one_else_s(stack: LocalStack, http: Client) -> None:
+    assert sorted(a.force_id for a in stack.analysts) == ["hampshire", "thames-valley"]
+    headers = {"Authorization": analyst_token(stack, "thames-valley")}
+
+    def sent_email() -> int:
+        answer = http.request("GET", "/v1/insights/thames-valley", headers=headers)
+        assert answer.status == 200
+        return int(answer.json()["totals"].get("messages", {}).get("sent_email", 0))
+
+    # The demo's Thames Valley cases send their confirmation emails, and the figures count them
+    eventually(lambda: sent_email() >= 2)
+    as_csv = http.request("GET", "/v1/insights/thames-valley?period=week", headers=headers | {"Accept": "text/csv"})
+    assert as_csv.status == 200 and as_csv.body.startswith(b"period_start,family,figure,value")
+    # Not Hampshire's, not with a victim's token, not without one
+    other = http.request("GET", "/v1/insights/hampshire", headers=headers)
+    assert other.status == 404 and other.json()["type"] == "urn:caseline:problem:not-found"
+    victim = http.request("GET", "/v1/insights/thames-valley", headers={"Authorization": id_token(stack)})
+    assert victim.status == 401
+    assert http.request("GET", "/v1/insights/thames-valley").status == 401
+    # A bad range is a problem
+    bad = http.request("GET", "/v1/insights/thames-valley?from=2026-12-06&to=2026-12-01", headers=headers)
+    assert bad.status == 422 and bad.json()["type"] == "urn:caseline:problem:validation"

@@ -1,0 +1,144 @@
+"""The counting rules of force insights: which change counts towards which daily figure (docs/adr/0015)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from caseline.domain.insights import (
+    MAX_RANGE_DAYS,
+    Change,
+    DayFigures,
+    RangeInvalidError,
+    csv_rows,
+    day_range,
+    summarise,
+    tallies,
+)
+
+AT = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
+
+
+def change(kind: str, event: str, new: dict[str, Any], old: dict[str, Any] | None = None) -> Change:
+    return Change(kind, event, "CASE#thames-valley#C1", f"{kind.upper()}#1", "thames-valley", new, old or {}, AT)
+
+
+def counted(c: Change) -> dict[tuple[str, str], dict[str, int]]:
+    found = tallies(c)
+    return {} if found is None else {(t.day.isoformat(), t.family): t.figures for t in found.tallies}
+
+
+def test_a_sent_message_counts_by_channel_on_its_uk_sent_day() -> None:
+    # 23:30 UTC on 30 June is 00:30 on 1 July in the UK (BST)
+    sent_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    c = change("outbox", "MODIFY", {"status": "sent", "channel": "sms", "sent_at": sent_at}, {"status": "sending"})
+    assert counted(c) == {("2026-07-01", "messages"): {"sent_sms": 1}}
+
+
+def test_a_sent_message_that_carried_an_access_code_is_an_invitation() -> None:
+    new = {"status": "sent", "channel": "email", "sent_at": AT}
+    c = change("outbox", "MODIFY", new, {"status": "sending", "sealed_code": "sealed"})
+    assert counted(c) == {
+        ("2026-12-06", "messages"): {"sent_email": 1},
+        ("2026-12-06", "adoption"): {"invitations_sent": 1},
+    }
+
+
+@pytest.mark.parametrize("status", ["failed", "blocked", "skipped"])
+def test_other_final_statuses_count_on_the_day_of_the_change(status: str) -> None:
+    c = change("outbox", "MODIFY", {"status": status, "channel": "email"}, {"status": "sending"})
+    assert counted(c) == {("2026-12-06", "messages"): {f"{status}_email": 1}}
+
+
+def test_a_modification_that_changes_no_status_counts_nothing() -> None:
+    c = change("outbox", "MODIFY", {"status": "sent", "channel": "email"}, {"status": "sent"})
+    assert tallies(c) is None
+
+
+def test_a_bounce_counts_once_when_the_delivery_result_first_says_so() -> None:
+    new = {"status": "sent", "channel": "email", "delivery": "bounced", "delivery_at": AT}
+    assert counted(change("outbox", "MODIFY", new, {"status": "sent"})) == {
+        ("2026-12-06", "messages"): {"bounced_email": 1}
+    }
+    assert tallies(change("outbox", "MODIFY", new, {"status": "sent", "delivery": "bounced"})) is None
+
+
+def test_a_fallback_copy_counts_as_fell_back_by_its_channel() -> None:
+    new = {"key": "k1#fallback-sms", "channel": "sms", "status": "pending", "created_at": AT}
+    assert counted(change("outbox", "INSERT", new)) == {("2026-12-06", "messages"): {"fell_back_sms": 1}}
+    assert tallies(change("outbox", "INSERT", new | {"key": "k1"})) is None
+
+
+def test_duties_count_when_due_and_when_met_on_time_late_or_missed() -> None:
+    assert counted(change("duty", "INSERT", {"due_on": "2026-12-09", "status": "open"})) == {
+        ("2026-12-09", "duties"): {"due": 1}
+    }
+    on_time = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-06", "met_at": AT}, {"status": "open"})
+    assert counted(on_time) == {("2026-12-06", "duties"): {"met_on_time": 1}}
+    late = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-05", "met_at": AT}, {"status": "at-risk"})
+    assert counted(late) == {("2026-12-06", "duties"): {"met_late": 1}}
+    missed = change("duty", "MODIFY", {"status": "missed", "due_on": "2026-12-05"}, {"status": "at-risk"})
+    assert counted(missed) == {("2026-12-06", "duties"): {"missed": 1}}
+    assert tallies(change("duty", "MODIFY", {"status": "at-risk"}, {"status": "open"})) is None
+
+
+def test_links_views_requests_messages_surveys_and_reports() -> None:
+    assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}
+    assert counted(change("audit", "INSERT", {"action": "viewed-case", "at": AT})) == {
+        ("2026-12-06", "contact"): {"case_views": 1}
+    }
+    assert tallies(change("audit", "INSERT", {"action": "exported", "at": AT})) is None
+    request = {"event_type": "org.caseline.victim.update-requested.v1", "created_at": AT}
+    assert counted(change("outbound", "INSERT", request)) == {("2026-12-06", "contact"): {"update_requests": 1}}
+    message = {"event_type": "org.caseline.victim.message-sent.v1", "created_at": AT}
+    assert counted(change("outbound", "INSERT", message)) == {("2026-12-06", "contact"): {"victim_messages": 1}}
+    assert counted(change("survey", "INSERT", {"satisfaction": 4, "answered_at": AT})) == {
+        ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1}
+    }
+    assert counted(change("report", "INSERT", {"submitted_at": AT, "status": "submitted"})) == {
+        ("2026-12-06", "reports"): {"submitted": 1}
+    }
+    recorded = change("report", "MODIFY", {"status": "recorded"}, {"status": "received"})
+    assert counted(recorded) == {("2026-12-06", "reports"): {"recorded": 1}}
+
+
+def test_the_source_key_names_the_item_and_its_transition() -> None:
+    sent = change("outbox", "MODIFY", {"status": "sent", "channel": "sms"}, {"status": "sending"})
+    new = {"status": "sent", "channel": "sms", "delivery": "bounced"}
+    bounced = change("outbox", "MODIFY", new, {"status": "sent"})
+    first, second = tallies(sent), tallies(bounced)
+    assert first and second and first.source != second.source
+    assert first.source.startswith("CASE#thames-valley#C1|OUTBOX#1|")
+
+
+def test_day_ranges_default_to_a_week_and_refuse_what_is_malformed_reversed_or_too_long() -> None:
+    today = date(2026, 12, 6)
+    assert day_range(None, None, today) == (date(2026, 11, 30), today)
+    assert day_range("2026-12-01", "2026-12-02", today) == (date(2026, 12, 1), date(2026, 12, 2))
+    for start, end in [("2026-13-01", None), ("2026-12-03", "2026-12-02"), ("2026-01-01", "2026-12-31")]:
+        with pytest.raises(RangeInvalidError):
+            day_range(start, end, today)
+    first = date(2026, 9, 1)
+    longest = first + timedelta(days=MAX_RANGE_DAYS - 1)
+    assert day_range(first.isoformat(), longest.isoformat(), today) == (first, longest)
+    with pytest.raises(RangeInvalidError):
+        day_range(first.isoformat(), (longest + timedelta(days=1)).isoformat(), today)
+
+
+def test_weeks_and_months_are_sums_of_days() -> None:
+    rows = [
+        DayFigures(date(2026, 11, 30), "messages", {"sent_sms": 2}),  # a Monday
+        DayFigures(date(2026, 12, 6), "messages", {"sent_sms": 3, "sent_email": 1}),  # the Sunday after
+        DayFigures(date(2026, 12, 7), "messages", {"sent_sms": 5}),
+    ]
+    weeks = summarise(rows, "week")
+    assert weeks["periods"] == [
+        {"start": "2026-11-30", "figures": {"messages": {"sent_sms": 5, "sent_email": 1}}},
+        {"start": "2026-12-07", "figures": {"messages": {"sent_sms": 5}}},
+    ]
+    assert weeks["totals"] == {"messages": {"sent_sms": 10, "sent_email": 1}}
+    months = summarise(rows, "month")
+    assert [p["start"] for p in months["periods"]] == ["2026-11-01", "2026-12-01"]
+    assert ("2026-12-01", "messages", "sent_sms", 8) in csv_rows(months)

@@ -1,0 +1,84 @@
+"""Counting once per source transition, and reading only the caller's own force (in-memory store)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+
+import pytest
+
+from caseline.domain.errors import NotFoundError
+from caseline.domain.insights import Change, Counted, DayFigures
+from caseline.services.insights import count_change, force_figures, staff_forces
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+
+class MemoryInsights:
+    """Counters by (force, day, family) and the set of counted sources, as the DynamoDB store keeps them."""
+
+    def __init__(self) -> None:
+        self.figures: dict[tuple[str, date, str], dict[str, int]] = {}
+        self.sources: set[str] = set()
+        self.reads: list[tuple[str, date, date]] = []
+
+    def add(self, counted: Counted, now: datetime) -> bool:
+        if counted.source in self.sources:
+            return False
+        self.sources.add(counted.source)
+        for t in counted.tallies:
+            bucket = self.figures.setdefault((t.force_id, t.day, t.family), {})
+            for name, value in t.figures.items():
+                bucket[name] = bucket.get(name, 0) + value
+        return True
+
+    def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]:
+        self.reads.append((force_id, first, last))
+        return [
+            DayFigures(day, family, dict(figures))
+            for (force, day, family), figures in sorted(self.figures.items())
+            if force == force_id and first <= day <= last
+        ]
+
+
+def sent(force_id: str, key: str) -> Change:
+    new = {"status": "sent", "channel": "email", "sent_at": NOW}
+    return Change("outbox", "MODIFY", f"CASE#{force_id}#C1", f"OUTBOX#{key}", force_id, new, {"status": "sending"})
+
+
+def test_a_replayed_change_counts_once() -> None:
+    store = MemoryInsights()
+    assert count_change(sent("thames-valley", "k1"), store, NOW) == "counted"
+    assert count_change(sent("thames-valley", "k1"), store, NOW) == "replayed"
+    assert count_change(sent("thames-valley", "k2"), store, NOW) == "counted"
+    assert store.figures[("thames-valley", date(2026, 12, 6), "messages")] == {"sent_email": 2}
+
+
+def test_a_change_without_a_time_counts_on_the_day_it_is_counted() -> None:
+    store = MemoryInsights()
+    missed = Change("duty", "MODIFY", "CASE#hampshire#C1", "DUTY#d1", "hampshire", {"status": "missed"}, {})
+    assert count_change(missed, store, NOW) == "counted"
+    assert store.figures == {("hampshire", date(2026, 12, 6), "duties"): {"missed": 1}}
+
+
+def test_changes_that_count_nothing_write_nothing() -> None:
+    store = MemoryInsights()
+    assert count_change(None, store, NOW) == "ignored"
+    noop = Change("duty", "MODIFY", "CASE#hampshire#C1", "DUTY#d1", "hampshire", {"status": "open"}, {})
+    assert count_change(noop, store, NOW) == "ignored"
+    assert store.figures == {} and store.sources == set()
+
+
+def test_staff_read_only_the_forces_of_their_groups() -> None:
+    assert staff_forces(["force-hampshire", "admins"]) == {"hampshire"}
+    store = MemoryInsights()
+    count_change(sent("thames-valley", "k1"), store, NOW)
+    count_change(sent("hampshire", "k1"), store, NOW)
+    answer = force_figures("thames-valley", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
+    assert answer["totals"] == {"messages": {"sent_email": 1}}
+    assert answer["from"] == "2026-11-30" and answer["to"] == "2026-12-06"
+    with pytest.raises(NotFoundError):
+        force_figures("hampshire", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
+    with pytest.raises(NotFoundError):
+        force_figures("thames-valley", [], None, None, "day", store, date(2026, 12, 6))
+    assert store.reads == [("thames-valley", date(2026, 11, 30), date(2026, 12, 6))]  # refused: no read
