@@ -19,10 +19,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from caseline.content import message_template
 from caseline.domain.events import CrimeRecordedData, Text
-from caseline.domain.personalisation import SAMPLE_VALUES, long_date
+from caseline.domain.personalisation import SAMPLE_VALUES
 from caseline.domain.sms import non_gsm_characters, sms_size
 from caseline.domain.sms_fit import KEEP_FLAGS, unknown_steps
 from caseline.domain.templates import placeholders, render
+from caseline.domain.timeline import long_date
 from caseline.domain.vocabulary import FORCE_NAMES
 from tools.template_report import (
     CRIME_REFERENCE_MAX_LENGTH,

@@ -14,8 +14,7 @@ from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
 from caseline.domain.sms_fit import KEEP_FLAGS
-from caseline.domain.timeline import long_date as long_date  # one way to write dates, re-exported
-from caseline.domain.timeline import victim_label
+from caseline.domain.timeline import long_date, victim_label
 from caseline.domain.vocabulary import OUTCOME_TYPES, VictimTier
 
 ACCOUNT_LINKED = "caseline.account.linked"

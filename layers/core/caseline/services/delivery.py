@@ -18,7 +18,6 @@ from caseline.domain import access_code
 from caseline.domain.calendar import uk_date
 from caseline.domain.delivery import DeliveryNotification, ProviderPointer, SuppressionReason
 from caseline.domain.errors import RetryableError
-from caseline.domain.personalisation import long_date
 from caseline.domain.ports import (
     CaseRepository,
     Clock,
@@ -37,6 +36,7 @@ from caseline.domain.records import (
 )
 from caseline.domain.send_policy import fallback, safe_channels
 from caseline.domain.templates import MessageTemplate, placeholders
+from caseline.domain.timeline import long_date
 from caseline.domain.vocabulary import Channel
 
 # Dispatch points a provider id at its message just after the provider accepted it. A notification that

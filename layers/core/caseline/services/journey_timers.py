@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from caseline.domain.calendar import uk_date
 from caseline.domain.journeys import JourneyContext, holds, plan
-from caseline.domain.personalisation import NO_NEWS_TIMER, long_date
+from caseline.domain.personalisation import NO_NEWS_TIMER
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, JourneyTimer, VictimContact, WriteOutcome
+from caseline.domain.timeline import long_date
 from caseline.services.journey_writes import RunInputs
 from caseline.services.journeys import (
     JourneyEnvironment,

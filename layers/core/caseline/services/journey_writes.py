@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from caseline.domain import access_code
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import UNRECOGNISED_VALUE, JourneyContext, JourneyDefinition, Plan, unrecognised_values
-from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED, common_values, event_values, long_date
+from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED, common_values, event_values
 from caseline.domain.ports import CodeSealer
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -26,6 +26,7 @@ from caseline.domain.records import (
     OutboxStatus,
 )
 from caseline.domain.send_policy import planned_channels
+from caseline.domain.timeline import long_date
 from caseline.domain.vocabulary import FORCE_NAMES
 
 CONTENT_FREE_NEEDS = frozenset({"name", "force_name", "force_phone", "portal_url"})

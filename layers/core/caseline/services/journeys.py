@@ -20,10 +20,7 @@ from caseline.domain.account_ports import AccountLinkStore, RecoveryAdmin
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, holds, plan
-from caseline.domain.personalisation import (
-    NO_NEWS_TIMER,
-    long_date,
-)
+from caseline.domain.personalisation import NO_NEWS_TIMER
 from caseline.domain.ports import Clock, CodeSealer, LinkLocks
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import (
@@ -39,6 +36,7 @@ from caseline.domain.records import (
     WriteOutcome,
 )
 from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.timeline import long_date
 from caseline.services.account_links import revoke_links
 from caseline.services.account_recovery import protect_account
 from caseline.services.journey_writes import (

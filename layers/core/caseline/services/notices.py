@@ -22,10 +22,10 @@ from caseline.domain.personalisation import (
     ACCOUNT_SIGNED_IN,
     CONTACT_REDUCED,
     PREFERENCES_CHANGED,
-    long_date,
 )
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import CaseRecord, VictimContact, WriteOutcome
+from caseline.domain.timeline import long_date
 from caseline.services.journeys import (
     JourneyEnvironment,
     JourneyOutcome,
