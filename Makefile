@@ -71,7 +71,7 @@ faults: setup ## Fault injection in the running local stack: FAULTS='<json>' set
 compliance: setup ## Victims' Code duties per force, right and tier in the running local stack: due, met on time, late, missed, open
 	$(PY) -m caseline_local compliance
 
-staff-token: setup ## A demo analyst's ID token for the running local stack's insights API (FORCE=hampshire too)
+staff-token: setup ## A demo analyst's ID token for the running local stack's insights API (FORCE=hampshire too; this run's password from .local-stack/state.json)
 	$(PY) -m caseline_local staff-token --force $(FORCE)
 
 lint: setup ## ruff, ruff format --check and the import contracts

@@ -3,9 +3,10 @@
     PYTHONPATH=layers/core:infra/local .venv/bin/python tools/portal_config.py --stack caseline-dev \\
         --region eu-west-2 > /tmp/config.json
 
-Reads the stack's outputs (UserPoolId, UserPoolClientId) and its Forces parameter, adds each force's
-name, colour and phone number from layers/core/caseline/content/forces.json, and writes the JSON the
-portal fetches from /config.json. Public ids only: nothing in it is secret.
+Reads the stack's outputs (UserPoolId, UserPoolClientId and the staff pool's StaffUserPoolId,
+StaffUserPoolClientId) and its Forces parameter, adds each force's name, colour and phone number from
+layers/core/caseline/content/forces.json, and writes the JSON the portal fetches from /config.json.
+Public ids only: nothing in it is secret.
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ def config_from_stack(stack: dict[str, Any], region: str, root: Path = ROOT) -> 
         raise SystemExit(f"no branding in {root / 'layers/core/caseline/content/forces.json'} for {missing}")
     return deployed_config(
         region=region,
-        user_pool_id=outputs["UserPoolId"],
-        user_pool_client_id=outputs["UserPoolClientId"],
+        pools=outputs,
         forces=force_branding(root, forces),
     )
 

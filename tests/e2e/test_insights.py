@@ -3,7 +3,8 @@ and read their own force's figures, counted from the demo cases as they were sen
 
 from __future__ import annotations
 
-import boto3
+import json
+from typing import Any
 
 from caseline_local import staff
 from caseline_local.stack import LocalStack
@@ -12,11 +13,23 @@ from .conftest import Client, eventually
 from .test_local_stack import id_token
 
 
+def stack_state(stack: LocalStack) -> dict[str, Any]:
+    """What the running stack wrote for its commands: this run's analysts and passwords among it."""
+    return dict(json.loads((stack.state_dir / "state.json").read_text(encoding="utf-8")))
+
+
 def analyst_token(stack: LocalStack, force_id: str) -> str:
-    assert stack.template is not None
-    cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
-    client_id = stack.template.physical["StaffUserPoolClient"]["Ref"]
-    return staff.id_token(cognito, client_id, staff.analyst_email(force_id))
+    assert stack.gateway is not None
+    return staff.id_token(stack.gateway.url, stack_state(stack), force_id)
+
+
+def test_each_run_makes_its_own_analyst_passwords_and_keeps_them_private(stack: LocalStack) -> None:
+    state = stack_state(stack)
+    passwords = {force: analyst["password"] for force, analyst in state["analysts"].items()}
+    assert sorted(passwords) == ["hampshire", "thames-valley"]
+    assert len(set(passwords.values())) == 2 and all(len(p) >= 14 for p in passwords.values())
+    assert {a.force_id: a.password for a in stack.analysts} == passwords
+    assert (stack.state_dir / "state.json").stat().st_mode & 0o077 == 0
 
 
 def test_a_force_s_analyst_reads_its_figures_and_no_one_else_s(stack: LocalStack, http: Client) -> None:
@@ -41,3 +54,20 @@ def test_a_force_s_analyst_reads_its_figures_and_no_one_else_s(stack: LocalStack
     # A bad range is a problem
     bad = http.request("GET", "/v1/insights/thames-valley?from=2026-12-06&to=2026-12-01", headers=headers)
     assert bad.status == 422 and bad.json()["type"] == "urn:caseline:problem:validation"
+
+
+def test_the_staff_client_takes_no_password_flow(stack: LocalStack, http: Client) -> None:
+    analyst = staff.from_state(stack_state(stack), "hampshire")
+    body = {
+        "ClientId": stack_state(stack)["staff_client_id"],
+        "AuthFlow": "USER_PASSWORD_AUTH",
+        "AuthParameters": {"USERNAME": analyst.email, "PASSWORD": analyst.password},
+    }
+    target = {"X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"}
+    refused = http.request(
+        "POST",
+        "/_local/cognito",
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/x-amz-json-1.1"} | target,
+    )
+    assert refused.status == 400 and refused.json()["__type"] == "InvalidParameterException"

@@ -50,6 +50,7 @@ def _up(args: argparse.Namespace) -> None:
         out.write(f"  AWS (moto)      {stack.endpoint}\n")
         out.write(f"  Function logs   {stack.state_dir / 'logs'}\n")
         out.write(f"  Force insights  GET  {url}/v1/insights/{{force_id}}   (staff ID token: make staff-token)\n")
+        out.write(f"  Staff sign-in   {url}/staff-sign-in.html   (demo analysts below: new passwords each start)\n")
         for analyst in stack.analysts:
             out.write(f"  Demo analyst    {analyst.force_id}: {analyst.email} / {analyst.password}\n")
         for force_id, status, body in stack.demo_results:
@@ -140,12 +141,8 @@ def _openapi(_: argparse.Namespace) -> None:
 
 def _staff_token(args: argparse.Namespace) -> None:
     """A demo analyst's ID token from the running stack's staff pool, and how to ask for the figures."""
-    import boto3
-
     state = _state()
-    os.environ.update(FAKE_CREDENTIALS)
-    cognito = boto3.client("cognito-idp", endpoint_url=state["aws_endpoint"], region_name=state["region"])
-    token = staff.id_token(cognito, state["staff_client_id"], staff.analyst_email(args.force))
+    token = staff.id_token(state["gateway"], state, args.force)  # this run's password, from the state file
     sys.stdout.write(f"{token}\n")
     sys.stderr.write(
         f'curl -H "Authorization: <the token above>" "{state["gateway"]}/v1/insights/{args.force}?format=csv"\n'

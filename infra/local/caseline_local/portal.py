@@ -95,16 +95,17 @@ def force_branding(root: Path, force_ids: list[str]) -> dict[str, dict[str, str]
     return {force_id: dict(branding[force_id]) for force_id in force_ids if force_id in branding}
 
 
-def deployed_config(
-    *, region: str, user_pool_id: str, user_pool_client_id: str, forces: dict[str, dict[str, str]]
-) -> dict[str, Any]:
+def deployed_config(*, region: str, pools: dict[str, str], forces: dict[str, dict[str, str]]) -> dict[str, Any]:
     """What the deploy writes to the portal bucket as config.json: public ids only, no secrets. The API
-    is on the portal's own origin (CloudFront's /v1/* behaviour), so apiUrl is empty: same origin."""
+    is on the portal's own origin (CloudFront's /v1/* behaviour), so apiUrl is empty: same origin.
+    ``pools`` maps the stack's outputs to the victims' and the staff's pool and client ids."""
     return {
         "region": region,
         "apiUrl": "",
         "cognitoEndpoint": f"https://cognito-idp.{region}.amazonaws.com/",
-        "userPoolId": user_pool_id,
-        "userPoolClientId": user_pool_client_id,
+        "userPoolId": pools["UserPoolId"],
+        "userPoolClientId": pools["UserPoolClientId"],
+        "staffUserPoolId": pools["StaffUserPoolId"],
+        "staffUserPoolClientId": pools["StaffUserPoolClientId"],
         "forces": forces,
     }

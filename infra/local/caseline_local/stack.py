@@ -266,6 +266,8 @@ class LocalStack:
             "cognitoEndpoint": gateway_url + COGNITO_PROXY_PATH,
             "userPoolId": pool.get("Ref"),
             "userPoolClientId": client.get("Ref"),
+            "staffUserPoolId": physical.get("StaffUserPool", {}).get("Ref"),
+            "staffUserPoolClientId": physical.get("StaffUserPoolClient", {}).get("Ref"),
             "forces": portal.force_branding(self.config.root, list(self.template.parameters["Forces"])),
         }
 
@@ -403,9 +405,14 @@ class LocalStack:
     def _write_state(self) -> None:
         state = {
             "gateway": self.gateway.url if self.gateway else "",
+            "staff_pool_id": self.template.physical["StaffUserPool"]["Ref"] if self.template else "",
             "staff_client_id": self.template.physical["StaffUserPoolClient"]["Ref"] if self.template else "",
+            "analysts": staff.state(self.analysts),
             "aws_endpoint": self.endpoint,
             "region": self.config.region,
             "pid": os.getpid(),
         }
-        (self.state_dir / "state.json").write_text(json.dumps(state, indent=2), encoding="utf-8")
+        path = self.state_dir / "state.json"
+        path.unlink(missing_ok=True)
+        path.touch(mode=0o600)  # it holds the demo analysts' passwords: the owner's only
+        path.write_text(json.dumps(state, indent=2), encoding="utf-8")

@@ -278,6 +278,8 @@ def test_the_deployed_config_names_cognito_and_the_forces_and_the_api_is_same_or
         "Outputs": [
             {"OutputKey": "UserPoolId", "OutputValue": "eu-west-2_pool"},
             {"OutputKey": "UserPoolClientId", "OutputValue": "client-1"},
+            {"OutputKey": "StaffUserPoolId", "OutputValue": "eu-west-2_staff"},
+            {"OutputKey": "StaffUserPoolClientId", "OutputValue": "client-2"},
         ],
         "Parameters": [{"ParameterKey": "Forces", "ParameterValue": "thames-valley,hampshire"}],
     }
@@ -288,9 +290,10 @@ def test_the_deployed_config_names_cognito_and_the_forces_and_the_api_is_same_or
     assert config["apiUrl"] == ""
     assert config["forces"]["thames-valley"]["name"] == "Thames Valley Police"
     assert set(config["forces"]) == {"thames-valley", "hampshire"}
-    assert config == deployed_config(
-        region=REGION, user_pool_id="eu-west-2_pool", user_pool_client_id="client-1", forces=config["forces"]
-    )
+    assert (config["staffUserPoolId"], config["staffUserPoolClientId"]) == ("eu-west-2_staff", "client-2")
+    pools = {"UserPoolId": "eu-west-2_pool", "UserPoolClientId": "client-1"}
+    pools |= {"StaffUserPoolId": "eu-west-2_staff", "StaffUserPoolClientId": "client-2"}
+    assert config == deployed_config(region=REGION, pools=pools, forces=config["forces"])
 
 
 def test_a_force_without_branding_stops_the_deploy_config() -> None:
