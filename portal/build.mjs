@@ -68,7 +68,8 @@ function pageBody (meta, content) {
   if (meta.form && !form) throw new Error(`${meta.page}: no form ${meta.form}`)
   const filled = renderComponents(content, { title: escapeHtml(meta.title), caption: form?.caption })
   const body = form ? `${form.wrap(filled.replace(/\n$/, ''))}\n` : filled
-  return `      <div class="govuk-grid-row">\n        <div class="govuk-grid-column-two-thirds">\n${indent(body, ' '.repeat(10))}` +
+  const column = meta.width === 'full' ? 'full' : 'two-thirds' // `width: full` for wide tables (insights.html)
+  return `      <div class="govuk-grid-row">\n        <div class="govuk-grid-column-${column}">\n${indent(body, ' '.repeat(10))}` +
     '        </div>\n      </div>\n'
 }
 

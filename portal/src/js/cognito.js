@@ -35,18 +35,22 @@ export async function cognito (operation, body) {
 
 // Signs in with the email address and password by SRP (USER_SRP_AUTH: the password never leaves the
 // browser; the pool's client allows no other password flow). Resolves to tokens (AuthenticationResult), or
-// a challenge to answer (ChallengeName and Session: SOFTWARE_TOKEN_MFA).
-export async function signIn (email, password) {
+// a challenge to answer (ChallengeName and Session: SOFTWARE_TOKEN_MFA). `pool`: another pool's
+// { poolId, clientId } (the staff pool's: js/staff/session.js); the victims' by default.
+export async function signIn (email, password, pool = {}) {
   const config = await loadConfig()
   const { srpStart, passwordClaim } = await import('./vendor/cognito-srp.js')
-  const poolName = String(config.userPoolId).split('_')[1]
+  const poolName = String(pool.poolId || config.userPoolId).split('_')[1]
+  const client = pool.clientId ? { ClientId: pool.clientId } : {}
   const { helper, srpA } = await srpStart(poolName)
   const started = await cognito('InitiateAuth', {
+    ...client,
     AuthFlow: 'USER_SRP_AUTH',
     AuthParameters: { USERNAME: email, SRP_A: srpA }
   })
   if (started.ChallengeName !== 'PASSWORD_VERIFIER') return started
   return cognito('RespondToAuthChallenge', {
+    ...client,
     ChallengeName: 'PASSWORD_VERIFIER',
     Session: started.Session,
     ChallengeResponses: await passwordClaim(helper, poolName, password, started.ChallengeParameters)

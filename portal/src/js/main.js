@@ -64,6 +64,9 @@ async function start () {
   if (PAGE_MODULES.has(page)) {
     const module = await import(`./pages/${page}.js`)
     await module.default()
+  } else if (page === 'insights' || page.startsWith('staff-')) { // force staff's pages (js/staff/)
+    const module = await import(`./staff/${page}.js`)
+    await module.default()
   } else if (page.startsWith('report-')) {
     const module = await import('./report.js')
     await module.default(page)

@@ -12,7 +12,7 @@ function keepConfig () {
 }
 if (current) keepConfig()
 
-function claims (token) {
+export function claims (token) {
   try {
     const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')
     return JSON.parse(atob(part))

@@ -1,0 +1,65 @@
+// Staff sign-in (staff-sign-in.html): a force analyst signs in to the staff pool by SRP, answers a first
+// sign-in's new password if Cognito asks (a temporary one from an administrator), then reads the figures.
+import { $, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
+import { keep, staffChallenge, staffChrome, staffSignIn, staffSignedIn } from './session.js'
+
+const PASSWORD_MIN_LENGTH = 14 // the staff pool's policy (template.yaml StaffUserPool)
+const BANNERS = {
+  '#expired': { heading: 'You have been signed out', body: ['Sign in again to see your force\'s figures.'] },
+  '#signed-out': { success: true, heading: 'You have signed out', body: ['For extra privacy, close this browser tab.'] }
+}
+// Challenges answered here: the first sign-in with a temporary password (analysts are made by an administrator).
+const FORMS = { NEW_PASSWORD_REQUIRED: ['#staff-new-password-form', '#new-password', 'Choose a new password'] }
+
+function problem (error) {
+  if (error.type === 'NetworkError' || error.type === 'NotConfigured' || !error.type) {
+    return 'Sorry, there is a problem with the service. Try again later'
+  }
+  return 'The email address or password is not right' // the same words whether or not an account exists
+}
+
+export default async function page () {
+  if (BANNERS[window.location.hash]) notify($('.app-banner-slot'), BANNERS[window.location.hash])
+  else if (staffSignedIn()) return go('/insights.html')
+  staffChrome()
+  const form = $('#staff-sign-in-form')
+  let challenge = null
+
+  // Tokens: on to the figures. A challenge: its form. Anything else is not supported here.
+  const next = (result) => {
+    if (result.AuthenticationResult) {
+      keep(result.AuthenticationResult)
+      return go('/insights.html')
+    }
+    const shown = FORMS[result.ChallengeName]
+    if (!shown) throw new Error('unsupported challenge')
+    challenge = { name: result.ChallengeName, session: result.Session, user: result.ChallengeParameters?.USER_ID_FOR_SRP || challenge?.user }
+    for (const [selector] of Object.values(FORMS)) show($(selector), selector === shown[0])
+    show(form, false)
+    setTitle(shown[2])
+    $(shown[1]).focus()
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const email = $('#email').value.trim()
+    const password = $('#password').value
+    const errors = []
+    if (!email) errors.push({ field: 'email', message: 'Enter your work email address' })
+    if (!password) errors.push({ field: 'password', message: 'Enter your password' })
+    if (errors.length) return showErrors(form, errors)
+    challenge = { user: email }
+    await submitWhileBusy(form, async () => next(await staffSignIn(email, password)), (error) => ({ field: 'email', message: problem(error) }))
+  })
+
+  $('#staff-new-password-form').addEventListener('submit', async (event) => {
+    event.preventDefault()
+    const password = $('#new-password').value
+    if (password.length < PASSWORD_MIN_LENGTH) {
+      return showErrors(event.target, [{ field: 'new-password', message: `Enter a password of at least ${PASSWORD_MIN_LENGTH} characters` }])
+    }
+    await submitWhileBusy(event.target, async () => next(await staffChallenge(challenge.name, challenge.session,
+      { USERNAME: challenge.user, NEW_PASSWORD: password })), () => ({ field: 'new-password', message: 'That password cannot be used. Choose another' }))
+  })
+
+}

@@ -1,0 +1,212 @@
+"""The staff insights page in Debian's Chromium against the local stack, at 320 px and 1280 px: a demo analyst
+signs in (keyboard only) to the staff pool, sees a chart and a table per figure family whose numbers are the
+insights API's own (read separately), downloads them as CSV, adds them up by week, gets a bad range as an
+error summary, and signs out; a victim's credentials do not get in. axe-core finds nothing; nothing
+overflows at 320 px."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from caseline.domain.insights import period_start
+from caseline_local import staff
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, eventually
+from .portal_pages import DESKTOP, Visit, check_page
+from .test_insights import stack_state
+from .test_portal import open_page
+
+pytestmark = pytest.mark.browser
+NARROW = {"width": 320, "height": 720}
+Figures = dict[str, dict[str, dict[str, int]]]  # family -> period start (or "total") -> figure -> value
+
+TABLES = """() => Object.fromEntries([...document.querySelectorAll('table[data-family]')].map((table) => [
+  table.dataset.family,
+  Object.fromEntries([...table.querySelectorAll('tr[data-period]')].map((row) => [row.dataset.period,
+    Object.fromEntries([...row.querySelectorAll('td[data-figure]')].map((cell) => [cell.dataset.figure,
+      Number(cell.textContent.replaceAll(',', ''))]))]))]))"""
+
+CHARTS = """() => [...document.querySelectorAll('section[data-family]')].map((section) => {
+  const svg = section.querySelector('svg')
+  const ids = (svg.getAttribute('aria-labelledby') || '').split(' ')
+  return {
+    family: section.dataset.family,
+    role: svg.getAttribute('role'),
+    named: ids.map((id) => (document.getElementById(id) || {}).textContent || ''),
+    bars: Object.fromEntries([...svg.querySelectorAll('g[data-figure]')].map((bar) => [bar.dataset.figure,
+      Number(bar.lastElementChild.textContent.replaceAll(',', ''))])),
+    tableFollows: svg.nextElementSibling.matches('[role=region][tabindex="0"]') &&
+      Boolean(svg.nextElementSibling.querySelector('table caption')) &&
+      svg.nextElementSibling.querySelectorAll('th[scope=col]').length > 1
+  }
+})"""
+
+
+def api_figures(http: Client, token: str, query: str, accept: str = "application/json") -> Any:
+    answer = http.request(
+        "GET", f"/v1/insights/thames-valley?{query}", headers={"Authorization": token, "Accept": accept}
+    )
+    assert answer.status == 200, answer.body
+    return answer.json() if accept == "application/json" else answer.body.decode()
+
+
+def expected_tables(answer: dict[str, Any]) -> Figures:
+    """What the page's tables must hold: every period of the range (counted in Python, not as the page
+    does), the API's value or 0, and the API's totals."""
+    first, last = date.fromisoformat(answer["from"]), date.fromisoformat(answer["to"])
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    starts = sorted({period_start(day, answer["period"]).isoformat() for day in days})
+    by_start = {p["start"]: p["figures"] for p in answer["periods"]}
+    tables: Figures = {}
+    for family, totals in answer["totals"].items():
+        rows = {s: {n: by_start.get(s, {}).get(family, {}).get(n, 0) for n in totals} for s in starts}
+        tables[family] = rows | {"total": dict(totals)}
+    return tables
+
+
+def page_query(page: Any) -> str:
+    period = page.locator("input[name=period]:checked").input_value()
+    return f"from={page.input_value('#from')}&to={page.input_value('#to')}&period={period}"
+
+
+def shows_the_api_s_figures(page: Any, http: Client, token: str) -> dict[str, Any] | None:
+    """The page's tables and charts equal the API's answer for the page's range, when the figures did not
+    move while they were read (the stack keeps counting); None to try again."""
+    query = page_query(page)
+    before = api_figures(http, token, query)
+    page.locator("#insights-form button[type=submit]").click()
+    page.locator(".app-loading", has_text="Showing figures").wait_for()
+    shown, charts = page.evaluate(TABLES), page.evaluate(CHARTS)
+    if api_figures(http, token, query) != before:
+        return None
+    assert shown == expected_tables(before)
+    for chart in charts:
+        totals = before["totals"][chart["family"]]
+        assert chart["role"] == "img" and chart["tableFollows"], chart
+        assert chart["bars"] == totals
+        assert all(f"{value:,}" in chart["named"][1] for value in totals.values()), chart["named"]
+    assert {chart["family"] for chart in charts} == set(before["totals"])
+    return dict(before)
+
+
+def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:
+    page.focus("#email")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+
+
+def victim_account(http: Client) -> tuple[str, str]:
+    email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
+    json_headers = {"Content-Type": "application/json"}
+    created = http.request(
+        "POST", "/v1/accounts", body=json.dumps({"email": email, "password": password}).encode(), headers=json_headers
+    )
+    assert created.status == 202, created.body
+    confirmation = json.dumps({"email": email, "code": "000000"}).encode()
+    assert http.request("POST", "/v1/accounts/confirmation", body=confirmation, headers=json_headers).status == 200
+    return email, password
+
+
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["320", "1280"])
+def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
+    stack: LocalStack, http: Client, browser: Any, viewport: dict[str, int]
+) -> None:
+    assert stack.gateway is not None
+    width, visit = str(viewport["width"]), Visit()
+    context, page = open_page(browser, stack, viewport, visit)
+    analyst = staff.from_state(stack_state(stack), "thames-valley")
+    token = staff.id_token(stack.gateway.url, stack_state(stack), "thames-valley")
+    # Given the demo's Thames Valley confirmation emails, counted
+    eventually(lambda: api_figures(http, token, "").get("totals", {}).get("messages", {}).get("sent_email", 0) >= 2)
+
+    # The figures need a staff sign-in: there first
+    page.goto(stack.gateway.url + "/insights.html")
+    page.wait_for_url("**/staff-sign-in.html")
+    check_page(page, "staff-sign-in", width, visit)
+
+    # A victim's email address and password do not get in (the victims' pool is not the staff's)
+    sign_in_by_keyboard(page, *victim_account(http))
+    page.locator(".govuk-error-summary").wait_for()
+    assert "email address or password is not right" in page.locator(".govuk-error-summary").inner_text()
+    assert page.url.endswith("/staff-sign-in.html") and "caseline.staff" not in page.evaluate(
+        "Object.keys(sessionStorage)"
+    )
+    check_page(page, "staff-sign-in-refused", width, visit, screenshot=False)
+
+    # The force's analyst does, with this run's password, and sees the force's figures
+    page.fill("#email", "")
+    page.fill("#password", "")
+    sign_in_by_keyboard(page, analyst.email, analyst.password)
+    page.wait_for_url("**/insights.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "Thames Valley Police" in page.locator("h1").inner_text()
+    by_day = eventually(lambda: shows_the_api_s_figures(page, http, token))
+    assert by_day["period"] == "day" and by_day["totals"]["messages"]["sent_email"] >= 2
+    check_page(page, "insights", width, visit)
+
+    # The CSV download (the token in a header, never in the URL) holds the same rows
+    page.focus(".app-csv")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(saved)))
+    assert rows[0] == ["period_start", "family", "figure", "value"]
+    query = page_query(page)
+    assert sorted(tuple(row) for row in rows[1:]) == sorted(
+        (p["start"], family, name, str(value))
+        for p in api_figures(http, token, query)["periods"]
+        for family, figures in p["figures"].items()
+        for name, value in figures.items()
+    )
+    assert download.value.suggested_filename.endswith(".csv")
+
+    # By week, chosen with the keyboard: the same figures added up from Monday
+    page.focus("#period-day")
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked("#period-week")
+    by_week = eventually(lambda: shows_the_api_s_figures(page, http, token))
+    assert by_week["period"] == "week" and "week" in page.locator(".app-insights-range").inner_text()
+    check_page(page, "insights-by-week", width, visit)
+
+    # A range that ends before it starts is the API's 422, shown as an error summary at the field
+    page.fill("#from", by_week["to"])
+    page.fill("#to", (date.fromisoformat(by_week["to"]) - timedelta(days=3)).isoformat())
+    page.locator("#insights-form button[type=submit]").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "first day must be on or before the last day" in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Error: ")
+    check_page(page, "insights-bad-range", width, visit, screenshot=False)
+
+    # A token the API refuses (401) is back to staff sign-in; signing out forgets everything
+    page.evaluate("""() => {
+      const kept = JSON.parse(sessionStorage.getItem('caseline.staff'))
+      sessionStorage.setItem('caseline.staff', JSON.stringify({ ...kept, idToken: 'not-a-token' }))
+    }""")
+    page.locator("#insights-form button[type=submit]").click()
+    page.wait_for_url("**/staff-sign-in.html#expired")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
+    sign_in_by_keyboard(page, analyst.email, analyst.password)
+    page.wait_for_url("**/insights.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # a narrow screen folds the service navigation away
+        menu.click()
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/staff-sign-in.html#signed-out")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
+    check_page(page, "staff-signed-out", width, visit, screenshot=False)
+    assert visit.outside == []
+    context.close()
