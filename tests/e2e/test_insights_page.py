@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import secrets
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from caseline.domain.insights import period_start
@@ -209,4 +212,71 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
     check_page(page, "staff-signed-out", width, visit, screenshot=False)
     assert visit.outside == []
+    context.close()
+
+
+def test_a_new_analyst_chooses_a_password_and_an_unknown_force_s_figures_are_not_found(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    assert stack.gateway is not None
+    # Given an analyst an administrator made with a temporary password, in Thames Valley's group and in the
+    # group of a force this deployment does not serve
+    state = stack_state(stack)
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
+    email, temporary, elsewhere = (
+        f"analyst-{uuid.uuid4().hex[:8]}@example.org",
+        secrets.token_urlsafe(18),
+        uuid.uuid4().hex[:6],
+    )
+    cognito.create_group(GroupName=f"force-elsewhere-{elsewhere}", UserPoolId=state["staff_pool_id"])
+    cognito.admin_create_user(
+        UserPoolId=state["staff_pool_id"],
+        Username=email,
+        TemporaryPassword=temporary,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+    )
+    for group in ("force-thames-valley", f"force-elsewhere-{elsewhere}"):
+        cognito.admin_add_user_to_group(UserPoolId=state["staff_pool_id"], Username=email, GroupName=group)
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+
+    # When they sign in with it, they choose their own password first (too short, then long enough)
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    sign_in_by_keyboard(page, email, temporary)
+    page.locator("#staff-new-password-form").wait_for()
+    check_page(page, "staff-new-password", "1280", visit)
+    page.fill("#new-password", "too short")
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary").wait_for()
+    assert "at least 14 characters" in page.locator(".govuk-error-summary").inner_text()
+    page.fill("#new-password", f"a long new password {uuid.uuid4().hex[:6]}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/insights.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+
+    # Then they choose between their two forces: nothing is counted for the one the deployment does not serve
+    assert page.locator("h1").inner_text() == "Thames Valley Police: figures"  # the deployment's force first
+    options = page.locator("#force option").all_inner_texts()
+    assert options == ["Thames Valley Police", f"Elsewhere {elsewhere.capitalize()} Police"]
+    page.select_option("#force", f"elsewhere-{elsewhere}")
+    page.locator("#insights-form button[type=submit]").click()
+    page.locator(".app-insights-empty").wait_for()
+    assert page.locator("table").count() == 0 and page.locator("svg[role=img]").count() == 0
+
+    # A force not in their groups is the API's 404 (Hampshire's figures, really asked for), shown as a summary
+    def hampshire(route: Any) -> None:
+        route.continue_(url=route.request.url.replace(f"/elsewhere-{elsewhere}?", "/hampshire?"))
+
+    page.route(re.compile(rf".*/v1/insights/elsewhere-{elsewhere}\?.*"), hampshire)
+    page.locator("#insights-form button[type=submit]").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "no figures for this force" in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Error: ")
+    check_page(page, "insights-not-found", "1280", visit, screenshot=False)
+    page.select_option("#force", "thames-valley")
+    page.locator("#insights-form button[type=submit]").click()
+    page.locator(".app-loading", has_text="Showing figures").wait_for()
+    assert page.locator(".govuk-error-summary").count() == 0
+    assert page.locator("h1").inner_text() == "Thames Valley Police: figures"
     context.close()

@@ -62,7 +62,8 @@ export default async function page () {
   staffChrome()
   const config = await loadConfig()
   const form = $('#insights-form')
-  const forces = staffForces()
+  const known = (id) => (forceDetails(config, id).known ? 0 : 1) // the deployment's forces first
+  const forces = staffForces().sort((a, b) => known(a) - known(b) || a.localeCompare(b))
   if (!forces.length) {
     show(form, false)
     return show($('.app-no-force'), true)

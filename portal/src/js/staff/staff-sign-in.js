@@ -33,7 +33,7 @@ export default async function page () {
     }
     const shown = FORMS[result.ChallengeName]
     if (!shown) throw new Error('unsupported challenge')
-    challenge = { name: result.ChallengeName, session: result.Session, user: result.ChallengeParameters?.USER_ID_FOR_SRP || challenge?.user }
+    challenge = { name: result.ChallengeName, session: result.Session, user: result.ChallengeParameters?.USER_ID_FOR_SRP || result.ChallengeParameters?.USERNAME || challenge?.user }
     for (const [selector] of Object.values(FORMS)) show($(selector), selector === shown[0])
     show(form, false)
     setTitle(shown[2])
