@@ -278,6 +278,7 @@ def test_a_new_analyst_chooses_a_password_and_an_unknown_force_s_figures_are_not
     page.locator("#insights-form button[type=submit]").click()
     page.locator(".govuk-error-summary").wait_for()
     assert "no figures for this force" in page.locator(".govuk-error-summary").inner_text()
+    assert not page.locator(".app-insights").is_visible()  # no figures left on the page under another force
     assert page.title().startswith("Error: ")
     check_page(page, "insights-not-found", "1280", visit, screenshot=False)
     page.select_option("#force", "thames-valley")

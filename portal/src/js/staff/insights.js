@@ -74,9 +74,9 @@ export default async function page () {
 
   const load = async (params, focus) => {
     const force = form.elements.force.value
-    $('.app-insights-heading').textContent = `${forceDetails(config, force).name}: figures`
     $('.app-loading').textContent = 'Loading the figures…'
     const answer = await (await ask(force, params, 'application/json')).json()
+    $('.app-insights-heading').textContent = `${forceDetails(config, force).name}: figures`
     form.elements.from.value = answer.from
     form.elements.to.value = answer.to
     const period = form.querySelector(`input[name=period][value=${answer.period}]`)
@@ -94,10 +94,15 @@ export default async function page () {
     return null
   }
 
+  const notLoaded = (error) => { // the figures on the page are no longer what the form asks for
+    show($('.app-insights'), false)
+    return failed(error)
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
     clearErrors()
-    await submitWhileBusy(form, () => load(query(form), true), failed)
+    await submitWhileBusy(form, () => load(query(form), true), notLoaded)
   })
   $('.app-csv').addEventListener('click', async () => {
     await submitWhileBusy($('.app-insights'), async () => {
@@ -107,7 +112,7 @@ export default async function page () {
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000)
     }, failed)
   })
-  await submitWhileBusy(form, () => load(new URLSearchParams(), false), failed)
+  await submitWhileBusy(form, () => load(new URLSearchParams(), false), notLoaded)
 }
 
 function csvName ({ force, params }) {
