@@ -30,6 +30,7 @@ from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
 NARROW = {"width": 320, "height": 720}
+HAMPSHIRE = "Hampshire and Isle of Wight Constabulary"
 Figures = dict[str, dict[str, dict[str, int]]]  # family -> period start (or "total") -> figure -> value
 
 TABLES = """() => Object.fromEntries([...document.querySelectorAll('table[data-family]')].map((table) => [
@@ -221,20 +222,17 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     context.close()
 
 
-def test_a_new_analyst_chooses_a_password_and_an_unknown_force_s_figures_are_not_found(
+def test_a_new_analyst_chooses_a_password_then_one_of_their_forces(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
     assert stack.gateway is not None
-    # Given an analyst an administrator made with a temporary password, in Thames Valley's group and in the
+    # Given an analyst an administrator made with a temporary password, in both forces' groups and in the
     # group of a force this deployment does not serve
     state = stack_state(stack)
     cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
-    email, temporary, elsewhere = (
-        f"analyst-{uuid.uuid4().hex[:8]}@example.org",
-        secrets.token_urlsafe(18),
-        uuid.uuid4().hex[:6],
-    )
-    cognito.create_group(GroupName=f"force-elsewhere-{elsewhere}", UserPoolId=state["staff_pool_id"])
+    email, temporary = f"analyst-{uuid.uuid4().hex[:8]}@example.org", secrets.token_urlsafe(18)
+    elsewhere = f"force-elsewhere-{uuid.uuid4().hex[:6]}"
+    cognito.create_group(GroupName=elsewhere, UserPoolId=state["staff_pool_id"])
     cognito.admin_create_user(
         UserPoolId=state["staff_pool_id"],
         Username=email,
@@ -242,7 +240,7 @@ def test_a_new_analyst_chooses_a_password_and_an_unknown_force_s_figures_are_not
         MessageAction="SUPPRESS",
         UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
     )
-    for group in ("force-thames-valley", f"force-elsewhere-{elsewhere}"):
+    for group in ("force-thames-valley", elsewhere, "force-hampshire"):
         cognito.admin_add_user_to_group(UserPoolId=state["staff_pool_id"], Username=email, GroupName=group)
     visit = Visit()
     context, page = open_page(browser, stack, DESKTOP, visit)
@@ -261,31 +259,27 @@ def test_a_new_analyst_chooses_a_password_and_an_unknown_force_s_figures_are_not
     page.wait_for_url("**/insights.html")
     page.locator("body[data-ready]").wait_for(state="attached")
 
-    # Then they choose between their two forces: nothing is counted for the one the deployment does not serve
-    assert page.locator("h1").inner_text() == "Thames Valley Police: figures"  # the deployment's force first
-    options = page.locator("#force option").all_inner_texts()
-    assert options == ["Thames Valley Police", f"Elsewhere {elsewhere.capitalize()} Police"]
-    page.select_option("#force", f"elsewhere-{elsewhere}")
+    # Then they choose between the deployment's two forces (the other group is no force of this deployment)
+    assert page.locator("#force option").all_inner_texts() == [HAMPSHIRE, "Thames Valley Police"]
+    assert page.locator("h1").inner_text() == f"{HAMPSHIRE}: figures"
+    check_page(page, "insights-two-forces", "1280", visit, screenshot=False)
+    page.select_option("#force", "thames-valley")
     page.locator("#insights-form button[type=submit]").click()
-    page.locator(".app-insights-empty").wait_for()
-    assert page.locator("table").count() == 0 and page.locator("svg[role=img]").count() == 0
+    page.locator("h1", has_text="Thames Valley Police: figures").wait_for()
 
-    # A force not in their groups is the API's 404 (Hampshire's figures, really asked for), shown as a summary
-    def hampshire(route: Any) -> None:
-        route.continue_(url=route.request.url.replace(f"/elsewhere-{elsewhere}?", "/hampshire?"))
+    # A force not in their groups is the API's 404 (asked for really), shown as an error summary
+    def elsewhere_instead(route: Any) -> None:
+        route.continue_(url=route.request.url.replace("/v1/insights/hampshire?", f"/v1/insights/{elsewhere}x?"))
 
-    page.route(re.compile(rf".*/v1/insights/elsewhere-{elsewhere}\?.*"), hampshire)
+    page.route(re.compile(r".*/v1/insights/hampshire\?.*"), elsewhere_instead)
+    page.select_option("#force", "hampshire")
     page.locator("#insights-form button[type=submit]").click()
     page.locator(".govuk-error-summary").wait_for()
     assert "no figures for this force" in page.locator(".govuk-error-summary").inner_text()
-    assert not page.locator(".app-insights").is_visible()  # no figures left on the page under another force
     assert page.title().startswith("Error: ")
+    assert not page.locator(".app-insights").is_visible()  # no figures left on the page under another force
+    assert page.locator("h1").inner_text() == f"{HAMPSHIRE}: figures"
     check_page(page, "insights-not-found", "1280", visit, screenshot=False)
-    page.select_option("#force", "thames-valley")
-    page.locator("#insights-form button[type=submit]").click()
-    page.locator(".app-loading", has_text="Showing figures").wait_for()
-    assert page.locator(".govuk-error-summary").count() == 0
-    assert page.locator("h1").inner_text() == "Thames Valley Police: figures"
     context.close()
 
 

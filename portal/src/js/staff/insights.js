@@ -62,21 +62,24 @@ export default async function page () {
   staffChrome()
   const config = await loadConfig()
   const form = $('#insights-form')
-  const known = (id) => (forceDetails(config, id).known ? 0 : 1) // the deployment's forces first
-  const forces = staffForces().sort((a, b) => known(a) - known(b) || a.localeCompare(b))
+  // The deployment's forces among the analyst's groups (another group, such as a role's, is not a force here)
+  const mine = staffForces()
+  const served = mine.filter((id) => forceDetails(config, id).known)
+  const name = (id) => forceDetails(config, id).name
+  const forces = (served.length ? served : mine).sort((a, b) => name(a).localeCompare(name(b)))
   if (!forces.length) {
     show(form, false)
     return show($('.app-no-force'), true)
   }
-  form.elements.force.replaceChildren(...forces.map((id) => el('option', { value: id }, forceDetails(config, id).name)))
+  form.elements.force.replaceChildren(...forces.map((id) => el('option', { value: id }, name(id))))
   show($('.app-force-choice'), forces.length > 1)
   let shown = null // the query of the figures on the page: what the CSV download fetches
 
   const load = async (params, focus) => {
     const force = form.elements.force.value
+    $('.app-insights-heading').textContent = `${name(force)}: figures`
     $('.app-loading').textContent = 'Loading the figures…'
     const answer = await (await ask(force, params, 'application/json')).json()
-    $('.app-insights-heading').textContent = `${forceDetails(config, force).name}: figures`
     form.elements.from.value = answer.from
     form.elements.to.value = answer.to
     const period = form.querySelector(`input[name=period][value=${answer.period}]`)
