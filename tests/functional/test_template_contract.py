@@ -111,6 +111,9 @@ def test_user_pool_client_hides_user_existence_and_revokes_tokens() -> None:
     # SRP only: the password never leaves the browser (no USER_PASSWORD_AUTH, no custom or admin flows)
     assert client["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     assert client["AccessTokenValidity"] <= 60 and client["TokenValidityUnits"]["AccessToken"] == "minutes"
+    # The staff pool's client too: the portal's staff sign-in page signs in by SRP only
+    staff = TEMPLATE.resources["StaffUserPoolClient"]["Properties"]
+    assert staff["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
 def test_user_pool_wants_long_passwords_and_the_portal_says_so() -> None:
