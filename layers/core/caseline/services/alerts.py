@@ -99,7 +99,7 @@ def fire_alert(
     if what is Escalation.REPEAT:
         messages = _repeats(alert, case, victim, env.portal_url, now)
     after = next_due(timer.step, victim.tier, now, alert_times(env.alert_settings, case.force_id))
-    task = None if messages else _task(alert, now, repeated=what is not Escalation.REPEAT)
+    task = None if messages else alert_task(alert, now, repeated=what is not Escalation.REPEAT)
     writes = RunWrites(
         force_id=case.force_id,
         case_id=case.case_id,
@@ -142,7 +142,7 @@ def _repeats(
     ]
 
 
-def _task(alert: SafetyAlert, now: datetime, *, repeated: bool) -> OfficerTask:
+def alert_task(alert: SafetyAlert, now: datetime, *, repeated: bool) -> OfficerTask:
     """The force must reach the victim another way: outbound ``org.caseline.alert.unacknowledged.v1``."""
     return OfficerTask(
         force_id=alert.force_id,
