@@ -11,6 +11,9 @@ from typing import Any
 
 import boto3
 import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
 
 from caseline.content import alert_settings
 from caseline.domain.alerts import alert_times
@@ -36,6 +39,8 @@ class World:
         self.sweep = load_handler("duty_sweep")
         self.stream = StreamReader(template, "JourneysFunction")
         self.stream.new_records()  # what came before: the recording, the link
+        self.dispatch, self.outbox = load_handler("dispatch"), StreamReader(template, "DispatchFunction")
+        self.outbox.new_records()
 
     def post(self, event_type: str, sequence: int, data: dict[str, Any]) -> None:
         event = {**crime_recorded(CASE, sequence=sequence), "type": f"org.caseline.{event_type}.v1", "data": data}
@@ -78,6 +83,14 @@ def reminders() -> list[str]:
     return sorted(str(o["channel"]) for o in items("outbox") if o["template_id"] == REMINDER)
 
 
+def emails() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def sms() -> list[tuple[str, str]]:
+    return [(number, text) for _, (number, text, *_) in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items()]
+
+
 def alert_events() -> list[dict[str, Any]]:
     return [o for o in items("outbound") if o["event_type"] == ALERT_EVENT]
 
@@ -107,6 +120,12 @@ def test_an_enhanced_victims_unconfirmed_bail_alert_is_repeated_then_reaches_the
     world.sweep_at(raised + repeat)
     assert reminders() == ["email", "sms"]
     assert alert_events() == []
+    # And dispatch sends it: it names neither the crime nor the police, and links to the alert
+    world.dispatch.lambda_handler({"Records": world.outbox.new_records()}, Context())
+    texts = [text for number, text in sms() if number == "+447700900101"]
+    assert any("confirm you have seen it" in text for text in texts), texts
+    [email] = [e for e in emails() if e.subject == "Please read your latest update"]
+    assert f"#alert={alert['alert_id']}" in email.body and "police" not in email.body.lower()
     # Still unconfirmed after the second spell: the force gets an alert.unacknowledged event, once
     world.sweep_at(raised + repeat + task - timedelta(minutes=1))
     assert alert_events() == []

@@ -40,14 +40,14 @@ function alertItem (path, alert, onConfirmed) {
     }
     onConfirmed(alert)
   })
+  // The title is the timeline's already: here, when we told them, so the page says each thing once
   return el('li', { class: 'app-alerts__item', id: `alert-${alert.alert_id}`, tabindex: '-1' },
-    el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, alert.title),
-    el('p', { class: 'govuk-body-s' }, `We told you on ${when(alert.raised_at)}`),
+    el('p', { class: 'govuk-body' }, `News about the suspect, sent on ${when(alert.raised_at)}`),
     button)
 }
 
-// Unconfirmed alerts first on the page, each with its button; focus goes to the one the link named.
-export function alertsSection (path, view, focusId) {
+// Unconfirmed alerts first on the page, each with its button.
+export function alertsSection (path, view) {
   const section = $('.app-alerts')
   const open = view.alerts.filter((alert) => !alert.acknowledged_at)
   const confirmed = (alert) => {
@@ -62,6 +62,10 @@ export function alertsSection (path, view, focusId) {
   }
   $('.app-alerts-list').replaceChildren(...open.map((alert) => alertItem(path, alert, confirmed)))
   section.hidden = open.length === 0
-  const target = focusId && section.querySelector(`#alert-${focusId}`)
+}
+
+// Once the page shows: focus on the alert the message's link named, if it is still waiting.
+export function focusAlert (alertId) {
+  const target = alertId && document.getElementById(`alert-${alertId}`)
   if (target) target.focus()
 }
