@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
 
-from caseline.domain.account_ports import AuditLog, CaseReader
+from caseline.domain.account_ports import AlertStore, AuditLog, CaseReader
 from caseline.domain.alerts import (
     ACKNOWLEDGED_ACTION,
     ALERT_ID,
@@ -46,12 +45,6 @@ from caseline.domain.vocabulary import FORCE_NAMES
 from caseline.services.journey_writes import CONTENT_FREE_NEEDS, alert_timer
 from caseline.services.journeys import JourneyEnvironment, JourneyState, RunWrites
 from caseline.services.victim_cases import authorised
-
-
-class AlertStore(Protocol):
-    def acknowledge(self, alert: SafetyAlert, user_id: str, at: datetime) -> WriteOutcome:
-        """DUPLICATE when the alert was confirmed already (by this account or another of the victim's)."""
-        ...
 
 
 def acknowledge_alert(
