@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from caseline.domain.alerts import SafetyAlert, alert_id
 from caseline.domain.outbound import ALERT_UNACKNOWLEDGED, OUTBOUND_TYPES, envelope, task_event
-from caseline.services.alerts import alert_task
+from caseline.services.alert_timers import alert_task
 from caseline_local.force_sim.receiver import summary
 
 OUTBOUND = Path(__file__).resolve().parents[3] / "docs" / "events" / "outbound"

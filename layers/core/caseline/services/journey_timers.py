@@ -15,7 +15,7 @@ from caseline.domain.personalisation import ALERT_TIMER, NO_NEWS_TIMER
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, JourneyTimer, VictimContact, WriteOutcome
 from caseline.domain.timeline import long_date
-from caseline.services.alerts import fire_alert
+from caseline.services.alert_timers import fire_alert
 from caseline.services.journey_writes import RunInputs
 from caseline.services.journeys import (
     JourneyEnvironment,
