@@ -11,6 +11,7 @@ from caseline.adapters import request
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+from caseline.adapters.dynamodb.alerts import DynamoAlertStore
 from caseline.adapters.dynamodb.case_view import (
     DynamoAuditLog,
     DynamoCaseReader,
@@ -45,6 +46,7 @@ preference_store = DynamoPreferencesStore()
 rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
 surveys = DynamoSurveyStore()
+alert_store = DynamoAlertStore()
 identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start

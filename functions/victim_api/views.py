@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 STAGES = [stage.slug for stage in CaseStage]  # the tracker's stages, in order
 
 Id = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]  # a force's or a case's id in a path
+AlertId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]  # a safety alert's opaque id
 
 
 class _Model(BaseModel):
@@ -110,6 +111,13 @@ class NextDateView(_Model):
     text: str = Field(description="What will happen by then, in one plain-English sentence that includes the date")
 
 
+class SafetyAlertView(_Model):
+    alert_id: str = Field(description="Opaque; the message's link names it in the page's fragment (#alert=…)")
+    title: str = Field(description="What happened, as the timeline says it")
+    raised_at: datetime
+    acknowledged_at: datetime | None = Field(description="When the victim confirmed they had seen it; null: not yet")
+
+
 class CaseDetailView(_CaseHeading):
     """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
     the police.uk offence class."""
@@ -130,6 +138,10 @@ class CaseDetailView(_CaseHeading):
     expected_reply: str | None = Field(description="How soon the officer aims to reply; null with no officer")
     recommended_articles: list[RecommendedArticleView] = Field(
         description="The most relevant articles for this case now, keeping-safe first where it applies"
+    )
+    alerts: list[SafetyAlertView] = Field(
+        description="Safety news the victim is asked to confirm they have seen (a suspect released or bailed), "
+        "oldest first"
     )
 
     @classmethod
@@ -307,6 +319,13 @@ class ExportSurvey(_Model):
     answered_at: DateTime
 
 
+class ExportAlert(_Model):
+    event_type: str
+    title: str
+    raised_at: DateTime
+    acknowledged_at: DateTime | None
+
+
 class ExportCase(_Model):
     force_id: str
     case_id: str
@@ -320,6 +339,7 @@ class ExportCase(_Model):
     requests_to_the_force: list[ExportRequest]
     your_preferences: ExportPreferences | None = Field(description="null: never set")
     your_survey: ExportSurvey | None
+    your_safety_alerts: list[ExportAlert] = Field(description="Safety news you were asked to confirm, and when you did")
 
 
 class ExportReport(_Model):

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.browser
 NARROW = {"width": 320, "height": 640}
 FIRST_SCREEN = 640
 LINK = re.compile(r"https?://[^\s\"'<>)]+")
+ALERT_LINK = re.compile(r"https?://[^\s\"'<>)]+/case\.html#alert=[0-9a-f]{20}")
 LONG_DATE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ 20\d\d\b")
 TIMESTAMP = re.compile(r"\d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}:\d\d[ap]m")
 OFFENCE_CLASS = "violence and sexual offences"
@@ -92,6 +93,10 @@ def invitation(http: Client, case: NewCase, label: str) -> tuple[str, str]:
     code, link = ACCESS_CODE.search(message["body"]), LINK.search(message["body"])
     assert code is not None and link is not None
     return link.group(0), code.group(1)
+
+
+def alert_link(message: dict[str, Any]) -> re.Match[str] | None:
+    return ALERT_LINK.search(message["body"])
 
 
 def sentences(text: str) -> list[str]:
@@ -223,6 +228,16 @@ def walk(
     page.get_by_role("link", name="Back to your case").click()
     page.wait_for_url(case_url)
     texts.append(check_case_page(page, f"{label}-case-again", visit, neutral=neutral, officer=officer))
+    # The bail news asks to be confirmed. Its email's link opens the case at the alert (a content-free
+    # email only says to sign in); the alert's button confirms it
+    if not neutral:
+        page.goto(stack.gateway.url + "/cases.html")
+        page.goto(eventually(lambda: next((m[0] for m in map(alert_link, sent(http, case.email)) if m), None)))
+        page.wait_for_url("**/case.html#c=*")
+        page.locator(".app-alerts__item:focus").wait_for()
+    page.locator(".app-alerts button").click()
+    page.locator(".app-alerts-banner-slot .govuk-notification-banner--success").wait_for()
+    step("alert-confirmed")
     # My data
     page.goto(stack.gateway.url + "/my-data.html")
     step("my-data")

@@ -21,6 +21,8 @@ from .test_victim_journey import Victims
 
 CASE = ("thames-valley", "TVP-J-1")
 ALEX_MOBILE = "+447700900101"
+ALERT = "/v1/cases/{force_id}/{case_id}/alerts/{alert_id}/acknowledgement"
+ALERT_ID = {"force_id": CASE[0], "case_id": CASE[1], "alert_id": "0" * 20}
 
 
 class Access:
@@ -101,6 +103,7 @@ class Access:
             v.case(user, *CASE, "/messages", "POST", {"text": "hello"}),
             v.case(user, *CASE, "/update-requests", "POST"),
             self.remove(user, "0" * 20),
+            v.call("POST", ALERT.format(**ALERT_ID), user, None, ALERT, ALERT_ID),
         ]
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import CaseMembership
+from caseline.domain.alerts import SafetyAlert
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.preferences import VictimPreferences, effective_profile
@@ -507,6 +508,7 @@ class FakeJourneyStore:
         self.duties: dict[tuple[str, str, str], Duty] = {}
         self.tasks: dict[tuple[str, str, str], OfficerTask] = {}
         self.access_codes: dict[tuple[str, str, str], AccessCodeRecord] = {}
+        self.alerts: dict[tuple[str, str, str], SafetyAlert] = {}
 
     # -- test set-up helpers (what ingest, linking and preferences write)
     def put_case(self, case: CaseRecord) -> None:
@@ -552,6 +554,7 @@ class FakeJourneyStore:
             versions={(j, v): version for (f, c, _), (j, version, v) in self.runs.items() if (f, c) == here},
             linked_accounts={v: tuple(sorted(users)) for (f, c, v), users in self.accounts.items() if (f, c) == here},
             force_profiles={v.victim_id: v.safe_contact for v in victims},
+            alerts={a.alert_id: a for (f, c, _), a in self.alerts.items() if (f, c) == here},
         )
 
     def apply(self, writes: RunWrites) -> WriteOutcome:
@@ -564,6 +567,8 @@ class FakeJourneyStore:
         settled_keys = [(*here, duty_id) for duty_id in writes.settled]
         task_keys = [(t.force_id, t.case_id, t.task_id) for t in writes.tasks]
         timer_key = (writes.timer.force_id, writes.timer.case_id, writes.timer.timer_id) if writes.timer else None
+        alert_timer = writes.alert_timer
+        alert_timer_key = (*here, alert_timer.timer_id) if alert_timer else None
         items = [
             *([("RUN", run_key)] if run_key else []),
             *([("TIMER", consumed_key)] if consumed_key else []),
@@ -572,6 +577,8 @@ class FakeJourneyStore:
             *[("TASK", k) for k in task_keys],
             *[("ACCESS", (c.force_id, c.case_id, c.victim_id)) for c in writes.access_codes],
             *([("TIMER", timer_key)] if timer_key else []),
+            *([("TIMER", alert_timer_key)] if alert_timer_key else []),
+            *([("ALERT", (*here, writes.alert.alert_id))] if writes.alert else []),
         ]
         if len(set(items)) != len(items):
             raise StorageUnavailableError("a transaction cannot name one item twice")
@@ -605,6 +612,10 @@ class FakeJourneyStore:
             self.access_codes[(code.force_id, code.case_id, code.victim_id)] = code
         if writes.timer is not None and timer_key is not None:
             self.timers[timer_key] = writes.timer
+        if alert_timer is not None and alert_timer_key is not None:
+            self.timers[alert_timer_key] = alert_timer
+        if writes.alert is not None:
+            self.alerts[(*here, writes.alert.alert_id)] = writes.alert
         return WriteOutcome.WRITTEN
 
     def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:

@@ -6,7 +6,7 @@ import { startIdleTimer } from './idle.js'
 import { loadConfig } from './config.js'
 import { signOut, signedIn } from './session.js'
 import { go, setTitle } from './ui.js'
-import { read } from './storage.js'
+import { read, write } from './storage.js'
 
 const body = document.body
 // What GOV.UK Frontend's template does with an inline script, which the CSP does not allow: this
@@ -53,6 +53,8 @@ async function start () {
   applyBranding()
   wireNavigation()
   if (body.dataset.auth === 'required' && !signedIn()) {
+    // A safety alert's link (#alert=<opaque id>) leads back to the alert after signing in
+    if (/^#alert=[0-9a-f]{20}$/.test(window.location.hash)) write('returnTo', window.location.pathname + window.location.hash)
     go('/sign-in.html')
     return
   }

@@ -109,6 +109,12 @@ function survey (answers) {
   ])
 }
 
+function safetyAlerts (list) {
+  if (!list || !list.length) return none('We have not asked you to confirm any news about this case.')
+  return pairs(list.map((alert) => [alert.title,
+    alert.acknowledged_at ? `You confirmed you had seen it on ${when(alert.acknowledged_at)}` : 'Not confirmed yet']))
+}
+
 function caseSection (item, forceName) {
   const officer = item.officer
   return el('section', { class: 'app-my-data__case' },
@@ -125,7 +131,8 @@ function caseSection (item, forceName) {
     heading(4, 'What has happened'), timeline(item.timeline),
     heading(4, 'Your messages'), messages(item.your_messages),
     heading(4, 'What you sent to the police'), requests(item.requests_to_the_force),
-    heading(4, 'Your survey answers'), survey(item.your_survey))
+    heading(4, 'Your survey answers'), survey(item.your_survey),
+    heading(4, 'News we asked you to confirm'), safetyAlerts(item.your_safety_alerts))
 }
 
 const label = (key) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ')

@@ -33,6 +33,7 @@ from caseline.domain.personalisation import (
     ACCOUNT_LINKED,
     ACCOUNT_REMOVED,
     ACCOUNT_SIGNED_IN,
+    ALERT_TIMER,
     CONTACT_REDUCED,
     NO_NEWS_TIMER,
     PREFERENCES_CHANGED,
@@ -47,7 +48,8 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 # internal trigger (account linked and signed in, changed choices, the "no news yet" timer).
 # An online report's reference (report-received) is sent by the reports service itself, not by a journey.
 # access.revoked removes accounts' access (the journeys function does it); it sends nothing.
-OPTIONAL_TRIGGERS = frozenset({et.VICTIM_CONTACT_CHANGED, et.ACCESS_REVOKED, REPORT_STORED})
+# An unconfirmed safety alert is repeated by the alerts service itself (safety-alert-reminder), not a journey.
+OPTIONAL_TRIGGERS = frozenset({et.VICTIM_CONTACT_CHANGED, et.ACCESS_REVOKED, REPORT_STORED, ALERT_TIMER})
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
     | {

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from caseline.content import journey_definitions, message_template
-from caseline.domain.personalisation import REPORT_STORED, SAMPLE_VALUES, TRIGGERS, provided
+from caseline.domain.personalisation import ALERT_TIMER, REPORT_STORED, SAMPLE_VALUES, TRIGGERS, provided
 from caseline.domain.sms import non_gsm_characters, sms_size
 from caseline.domain.templates import placeholders, render
 from tools.template_report import report, shipped_documents, sms_row
@@ -112,7 +112,11 @@ def _triggers_by_template() -> dict[str, set[str]]:
 
 
 # Templates sent by a service rather than a journey, with the trigger whose placeholders they may use.
-ENGINE_SENT = {"report-received": REPORT_STORED, "report-received-content-free": REPORT_STORED}
+ENGINE_SENT = {
+    "report-received": REPORT_STORED,
+    "report-received-content-free": REPORT_STORED,
+    "safety-alert-reminder": ALERT_TIMER,
+}
 
 
 @pytest.mark.parametrize("name", sorted(ENGINE_SENT))

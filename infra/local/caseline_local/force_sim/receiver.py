@@ -116,6 +116,13 @@ def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
         subject = f"report={event.get('subject', '-')} category={category}"
     else:
         subject = f"case={event.get('subject', '-')}"
+    if kind == "alert.unacknowledged.v1":  # a safety alert the victim has not confirmed: reach them another way
+        data = event.get("data") or {}
+        subject += (
+            f" victim={data.get('victim_id', '-')} after={data.get('event_type', '-')}"
+            if isinstance(data, dict)
+            else ""
+        )
     return f"{event.get('time', '-')} {kind} {subject} id={event.get('id', '-')} ({webhook_id})"
 
 

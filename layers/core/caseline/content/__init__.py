@@ -21,6 +21,15 @@ def openapi_json() -> str:
 
 
 @lru_cache(maxsize=1)
+def alert_settings() -> dict[str, Any]:
+    """Each force's times for must-acknowledge safety alerts (``alert_settings.json``)."""
+    document: dict[str, Any] = json.loads(
+        resources.files(__package__).joinpath("alert_settings.json").read_text(encoding="utf-8")
+    )
+    return document
+
+
+@lru_cache(maxsize=1)
 def message_templates() -> dict[tuple[str, str], MessageTemplate]:
     """Every template, keyed by (template id, channel)."""
     found: dict[tuple[str, str], MessageTemplate] = {}

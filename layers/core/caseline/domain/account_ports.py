@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: importing a port never loads the article modules (cold start)
     from caseline.domain.accounts import CaseMembership, LinkedAccount
+    from caseline.domain.alerts import SafetyAlert
     from caseline.domain.articles import CaseContext, Recommendation
     from caseline.domain.outbound import OutboundEvent
     from caseline.domain.preferences import VictimPreferences
@@ -194,6 +195,12 @@ class PreferencesStore(Protocol):
 class SurveyStore(Protocol):
     def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
         """The answers and their outbound event together or not at all; DUPLICATE if either exists."""
+        ...
+
+
+class AlertStore(Protocol):
+    def acknowledge(self, alert: SafetyAlert, user_id: str, at: datetime) -> WriteOutcome:
+        """Set once: DUPLICATE when the alert was confirmed already (by this account or another of the victim's)."""
         ...
 
 

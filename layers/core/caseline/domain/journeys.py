@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from caseline.domain.calendar import UK, add_working_days
-from caseline.domain.personalisation import TRIGGERS, provided
+from caseline.domain.personalisation import ALERT_URL, TRIGGERS, provided
 from caseline.domain.records import CaseRecord, VictimContact
 
 STEP_TYPES = frozenset({"send", "wait", "branch", "task", "start-duty", "settle-duty"})
@@ -220,6 +220,8 @@ def validate(definition: JourneyDefinition, template_placeholders: Mapping[str, 
                 problems.append(f"{where}: send needs template or choose")
             elif choices[-1][0] is not None and "template" not in step.raw:
                 problems.append(f"{where}: the last choice must have no 'when' (the default)")
+            if step.raw.get("acknowledge") and not step.raw.get("statutory"):
+                problems.append(f"{where}: a send the victim must acknowledge must be statutory")
             if step.raw.get("settles") and step.raw["settles"] not in started:
                 problems.append(f"{where}: settles {step.raw['settles']!r}, which no step starts")
             for _, template in choices:
@@ -227,6 +229,8 @@ def validate(definition: JourneyDefinition, template_placeholders: Mapping[str, 
                     problems.append(f"{where}: unknown template {template!r}")
                     continue
                 missing = template_placeholders[template] - allowed
+                if ALERT_URL in template_placeholders[template] and not step.raw.get("acknowledge"):
+                    problems.append(f"{where}: template {template!r} links to an alert, but the step asks none")
                 if missing:
                     problems.append(f"{where}: template {template!r} needs {sorted(missing)} the trigger lacks")
         if step.type == "settle-duty" and step.raw.get("right") not in started:
@@ -264,6 +268,7 @@ class PlannedSend:
     template: str
     statutory: bool
     settles: str | None
+    acknowledge: bool = False  # a safety alert: the victim is asked to confirm they have seen it
 
 
 @dataclass(frozen=True)
@@ -332,7 +337,8 @@ def plan(definition: JourneyDefinition, step_id: str | None, ctx: JourneyContext
         if step.type == "send":
             template = next((t for when, t in step.template_choices() if when is None or holds(when, ctx)), None)
             if template is not None:
-                sends.append(PlannedSend(current, template, bool(raw.get("statutory", False)), raw.get("settles")))
+                statutory, acknowledge = bool(raw.get("statutory", False)), bool(raw.get("acknowledge", False))
+                sends.append(PlannedSend(current, template, statutory, raw.get("settles"), acknowledge))
             if unrecognised_values(step, ctx):
                 tasks.append((current, UNRECOGNISED_VALUE))
         elif step.type == "start-duty":

@@ -17,6 +17,7 @@ SURVEY_ANSWERED = "org.caseline.victim.survey-answered.v1"
 LINKED_ACCOUNT_REMOVED = "org.caseline.victim.linked-account-removed.v1"  # by an account of the same victim
 OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
 DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
+ALERT_UNACKNOWLEDGED = "org.caseline.alert.unacknowledged.v1"  # a safety alert the victim has not confirmed
 # An online report: the outbound item holds only what is not personal; delivery adds the sealed fields.
 REPORT_SUBMITTED = "org.caseline.report.submitted.v1"
 OUTBOUND_TYPES = frozenset(
@@ -28,9 +29,12 @@ OUTBOUND_TYPES = frozenset(
         LINKED_ACCOUNT_REMOVED,
         OFFICER_TASK_CREATED,
         DEADLINE_AT_RISK,
+        ALERT_UNACKNOWLEDGED,
         REPORT_SUBMITTED,
     }
 )
+# Officer tasks whose reason has an outbound type of its own; every other reason is ``task-created``.
+TASK_TYPES = {"duty-at-risk": DEADLINE_AT_RISK, "alert-unacknowledged": ALERT_UNACKNOWLEDGED}
 
 # After this many failed attempts the victim's view says the force has not received it yet.
 DELAYED_AFTER_ATTEMPTS = 3
@@ -105,7 +109,8 @@ def from_message(body: str) -> OutboundEvent:
 def task_event(
     force_id: str, case_id: str, task_id: str, reason: str, detail: dict[str, str], created_at: datetime
 ) -> OutboundEvent:
-    """An officer task goes to the force as an outbound event (a deadline at risk has its own type).
+    """An officer task goes to the force as an outbound event (a deadline at risk and an unconfirmed safety
+    alert have their own types).
 
     The id is derived from the task's id, so writing the same task twice never tells the force twice.
     """
@@ -114,7 +119,7 @@ def task_event(
         force_id=force_id,
         case_id=case_id,
         outbound_id=f"task-{digest}",
-        event_type=DEADLINE_AT_RISK if reason == "duty-at-risk" else OFFICER_TASK_CREATED,
+        event_type=TASK_TYPES.get(reason, OFFICER_TASK_CREATED),
         data={"reason": reason, **detail},
         created_at=created_at,
     )

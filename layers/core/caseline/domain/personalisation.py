@@ -25,6 +25,8 @@ REPORT_STORED = "caseline.report.stored"  # no journey: the reports service send
 ACCOUNT_ADDED = "caseline.account.added"  # another account linked to a victim record that already had one
 CONTACT_REDUCED = "caseline.contact.reduced"  # a linked account cut back contact (channels, updates, hours)
 ACCOUNT_REMOVED = "caseline.account.removed"  # an account of the victim removed another's access
+ALERT_TIMER = "caseline.timer.alert-unacknowledged"  # no journey: the alerts service repeats the alert itself
+ALERT_URL = "alert_url"  # the case page at a safety alert, named by an opaque id in the fragment
 INTERNAL_TRIGGERS = (
     ACCOUNT_LINKED,
     NO_NEWS_TIMER,
@@ -53,7 +55,16 @@ COMMON = frozenset(
 )
 _CODE = frozenset({"access_code", "access_code_expires"})
 _SUSPECT = frozenset(
-    {"event_date", "bail_until", "has_bail_until", "conditions_summary", "has_conditions", "charges", "has_charges"}
+    {
+        "event_date",
+        "bail_until",
+        "has_bail_until",
+        "conditions_summary",
+        "has_conditions",
+        "charges",
+        "has_charges",
+        ALERT_URL,
+    }
 )
 _EXTRA: dict[str, frozenset[str]] = {
     ev.CRIME_RECORDED: _CODE,
@@ -78,6 +89,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ACCOUNT_REMOVED: frozenset({"removed_date"}),
     NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
     REPORT_STORED: frozenset({"report_reference"}),
+    ALERT_TIMER: frozenset({ALERT_URL}),
 }
 TRIGGERS = frozenset(_EXTRA)
 
@@ -126,6 +138,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "changed_date": "Wednesday 30 December 2026",
     "removed_date": "Wednesday 30 December 2026",
     "report_reference": "HIOW-7K3M-Q9PX",
+    ALERT_URL: "https://victims.hampshire.example.org/case.html#alert=3f9c2a7d41e08b65c1d2",
 }
 
 

@@ -255,3 +255,4 @@ class CasePartition:
     sessions_end: dict[str, datetime] = field(default_factory=dict)  # user id -> sessions before this are over
     duties: list[Duty] = field(default_factory=list)  # the case's Victims' Code deadlines
     no_news_at: dict[str, datetime] = field(default_factory=dict)  # victim id -> next "no news yet" update
+    alerts: list[Any] = field(default_factory=list)  # SafetyAlert: must-acknowledge safety alerts (domain.alerts)

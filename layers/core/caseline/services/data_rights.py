@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from caseline.domain.account_ports import AuditLog, DataRightsStore, IdentityDeleter
+from caseline.domain.alerts import AlertView, SafetyAlert, alerts_for
 from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, StoredEvent, VictimContact
@@ -73,6 +74,7 @@ EXPORTED_ITEMS = {
     "outbound": "cases[].requests_to_the_force (officer tasks and deadlines at risk: see _FORCE_RECORDS)",
     "preferences": "cases[].your_preferences",
     "survey": "cases[].your_survey",
+    "alert": "cases[].your_safety_alerts",
     "report": "reports[]",
 }
 LEFT_OUT_ITEMS = {
@@ -184,7 +186,22 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
         ],
         "your_preferences": _preferences(own) if (own := partition.preferences.get(victim_id)) else None,
         "your_survey": survey.to_dict() if (survey := partition.surveys.get(victim_id)) else None,
+        "your_safety_alerts": [
+            {
+                "event_type": alert.event_type,
+                "title": view.title,
+                "raised_at": alert.raised_at.isoformat(),
+                "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
+            }
+            for alert, view in _own_alerts(partition, victim_id)
+        ],
     }
+
+
+def _own_alerts(partition: CasePartition, victim_id: str) -> list[tuple[SafetyAlert, AlertView]]:
+    """The caller's safety alerts (never another victim's), oldest first, with their case-view titles."""
+    by_id = {alert.alert_id: alert for alert in partition.alerts}
+    return [(by_id[view.alert_id], view) for view in alerts_for(partition.alerts, partition.events, victim_id)]
 
 
 def _preferences(own: VictimPreferences) -> dict[str, Any]:

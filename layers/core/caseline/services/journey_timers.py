@@ -11,10 +11,11 @@ from datetime import timedelta
 
 from caseline.domain.calendar import uk_date
 from caseline.domain.journeys import JourneyContext, holds, plan
-from caseline.domain.personalisation import NO_NEWS_TIMER
+from caseline.domain.personalisation import ALERT_TIMER, NO_NEWS_TIMER
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, JourneyTimer, VictimContact, WriteOutcome
 from caseline.domain.timeline import long_date
+from caseline.services.alert_timers import fire_alert
 from caseline.services.journey_writes import RunInputs
 from caseline.services.journeys import (
     JourneyEnvironment,
@@ -46,6 +47,8 @@ def _fire(timer: JourneyTimer, env: JourneyEnvironment) -> WriteOutcome:
         return WriteOutcome.DUPLICATE
     if timer.journey_id == NO_NEWS_TIMER:
         return _no_news(timer, state, case, victim, env)
+    if timer.journey_id == ALERT_TIMER:
+        return fire_alert(timer, state, victim, env)
     definition = env.definitions.get((timer.journey_id, timer.version))
     event = next((e for e in state.events if e.sequence == timer.event_sequence), None)
     ctx = JourneyContext(

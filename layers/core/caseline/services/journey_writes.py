@@ -12,9 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from caseline.domain import access_code
+from caseline.domain.alerts import REPEAT_STEP, AlertTimes, SafetyAlert, alert_id, alert_url, next_due
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import UNRECOGNISED_VALUE, JourneyContext, JourneyDefinition, Plan, unrecognised_values
-from caseline.domain.personalisation import ACCOUNT_ADDED, CONTACT_REDUCED, common_values, event_values
+from caseline.domain.personalisation import (
+    ACCOUNT_ADDED,
+    ALERT_TIMER,
+    ALERT_URL,
+    CONTACT_REDUCED,
+    common_values,
+    event_values,
+)
 from caseline.domain.ports import CodeSealer
 from caseline.domain.records import (
     AccessCodeRecord,
@@ -193,4 +201,56 @@ def run_timer(run: RunInputs) -> JourneyTimer | None:
         victim_id=run.ctx.victim.victim_id,
         run_key=run.run_key,
         event_sequence=run.sequence,
+    )
+
+
+def run_alert_id(run: RunInputs) -> str | None:
+    """The safety alert this run raises: when it plans a send the victim must acknowledge."""
+    if not any(send.acknowledge for send in run.steps.sends):
+        return None
+    case = run.ctx.case
+    return alert_id(case.force_id, case.case_id, run.ctx.victim.victim_id, run.sequence)
+
+
+def alert_values(run: RunInputs, portal_url: str) -> dict[str, str]:
+    """The link to the case page at the alert: its opaque id rides in the fragment, never sent anywhere."""
+    found = run_alert_id(run)
+    return {ALERT_URL: alert_url(portal_url, found)} if found else {}
+
+
+def run_alert(
+    run: RunInputs, messages: list[OutboxMessage], times: AlertTimes
+) -> tuple[SafetyAlert | None, JourneyTimer | None]:
+    """The alert (with the channels it went by) and the timer that repeats it if it is not confirmed."""
+    found = run_alert_id(run)
+    if found is None:
+        return None, None
+    case, victim = run.ctx.case, run.ctx.victim
+    acknowledged = {send.template for send in run.steps.sends if send.acknowledge}
+    alert = SafetyAlert(
+        force_id=case.force_id,
+        case_id=case.case_id,
+        alert_id=found,
+        victim_id=victim.victim_id,
+        event_type=run.ctx.trigger,
+        event_sequence=run.sequence,
+        raised_at=run.now,
+        channels=tuple(m.channel for m in messages if m.template_id in acknowledged),
+    )
+    step, due = next_due("", victim.tier, run.now, times) or (REPEAT_STEP, run.now)
+    return alert, alert_timer(alert, step, due)
+
+
+def alert_timer(alert: SafetyAlert, step: str, due: datetime) -> JourneyTimer:
+    return JourneyTimer(
+        force_id=alert.force_id,
+        case_id=alert.case_id,
+        timer_id=f"alert#{alert.alert_id}#{step}",
+        due_at=due,
+        journey_id=ALERT_TIMER,
+        version=0,
+        step=step,
+        victim_id=alert.victim_id,
+        run_key=alert.alert_id,
+        event_sequence=alert.event_sequence,
     )

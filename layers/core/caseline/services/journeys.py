@@ -15,9 +15,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+from caseline.content import alert_settings
 from caseline.domain import event_types as ev
 from caseline.domain.account_ports import AccountLinkStore, RecoveryAdmin
 from caseline.domain.account_recovery import is_high_risk_victim
+from caseline.domain.alerts import SafetyAlert, alert_times
 from caseline.domain.calendar import add_working_days, uk_date
 from caseline.domain.journeys import JourneyContext, JourneyDefinition, holds, plan
 from caseline.domain.personalisation import NO_NEWS_TIMER
@@ -41,7 +43,9 @@ from caseline.services.account_links import revoke_links
 from caseline.services.account_recovery import protect_account
 from caseline.services.journey_writes import (
     RunInputs,
+    alert_values,
     new_access_code,
+    run_alert,
     run_duties,
     run_messages,
     run_task,
@@ -71,6 +75,7 @@ class JourneyState:
     linked_victims: set[str] = field(default_factory=set)
     preferences: dict[str, VictimPreferences] = field(default_factory=dict)
     duties: list[Duty] = field(default_factory=list)
+    alerts: dict[str, SafetyAlert] = field(default_factory=dict)  # alert id -> must-acknowledge safety alert
     versions: dict[tuple[str, str], int] = field(default_factory=dict)  # (journey, victim) -> version entered
     code_expiry: dict[str, datetime] = field(default_factory=dict)  # victim -> when their access code expires
     linked_accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # victim -> accounts linked as them
@@ -94,6 +99,8 @@ class RunWrites:
     access_codes: Sequence[AccessCodeRecord] = ()
     timer: JourneyTimer | None = None
     consumed: JourneyTimer | None = None
+    alert: SafetyAlert | None = None  # a must-acknowledge safety alert the run raised
+    alert_timer: JourneyTimer | None = None  # when it is repeated (or becomes a task) if not confirmed
 
 
 class JourneyStore(Protocol):
@@ -125,6 +132,7 @@ class JourneyEnvironment:
     identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
     codes: CodeSealer | None = None  # seals each new access code for its message (none: no code can be sent)
     accounts: AccountLinkStore | None = None  # removes linked accounts (access.revoked, a re-issued code)
+    alert_settings: Mapping[str, Any] = field(default_factory=alert_settings)  # each force's alert times
 
 
 def latest(definitions: Mapping[tuple[str, int], JourneyDefinition]) -> dict[str, JourneyDefinition]:
@@ -288,9 +296,10 @@ def run_writes(run: RunInputs, env: JourneyEnvironment, consumed: JourneyTimer |
     """The run's writes, in one transaction (a resumed run consumes its timer instead of a new run id)."""
     definition, ctx = run.definition, run.ctx
     code, access_codes, expiry = new_access_code(run, env.template_placeholders)
-    values = run_values(run, env.portal_url) | expiry
+    values = run_values(run, env.portal_url) | expiry | alert_values(run, env.portal_url)
     messages, tasks = run_messages(run, values, env.template_placeholders, code, env.codes)
     tasks.extend(run_task(run, step_id, reason) for step_id, reason in run.steps.tasks)
+    alert, alert_timer = run_alert(run, messages, alert_times(env.alert_settings, ctx.case.force_id))
     return RunWrites(
         force_id=ctx.case.force_id,
         case_id=ctx.case.case_id,
@@ -305,6 +314,8 @@ def run_writes(run: RunInputs, env: JourneyEnvironment, consumed: JourneyTimer |
         access_codes=access_codes,
         timer=run_timer(run),
         consumed=consumed,
+        alert=alert,
+        alert_timer=alert_timer,
     )
 
 

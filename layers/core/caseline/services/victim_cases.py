@@ -17,6 +17,7 @@ from caseline.domain.account_ports import (
     OutboundCreator,
     ReadState,
 )
+from caseline.domain.alerts import ACKNOWLEDGED_TITLE, AlertView, alerts_for
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
@@ -104,6 +105,7 @@ class CaseView:
     next_date: NextDate | None = None
     expected_reply: str | None = None
     recommended_articles: list[RecommendedArticle] = field(default_factory=list)
+    alerts: list[AlertView] = field(default_factory=list)  # safety alerts the victim is asked to confirm
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -143,11 +145,8 @@ def view_case(
         for event in sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
         if event.data.get("victim_id", victim_id) == victim_id  # never another victim's assessment or details
     ]
-    timeline = [
-        TimelineEntry(event.occurred_at, title, detail)
-        for event in own_events
-        for title, detail in entries(event.event_type, event.data)
-    ]
+    alerts = alerts_for(partition.alerts, partition.events, victim_id)
+    timeline = _timeline(own_events, alerts)
     recommended = (
         articles.recommend(article_context(case, victim, own_events, now), RECOMMENDED_ARTICLES)
         if articles is not None and victim is not None
@@ -171,7 +170,19 @@ def view_case(
         next_date=next_date(partition, victim_id, uk_date(now)) if case.stage.slug != "closed" else None,
         expected_reply=expected_reply(case.officer) if case.stage.slug != "closed" else None,
         recommended_articles=_articles(recommended),
+        alerts=alerts,
     )
+
+
+def _timeline(events: list[StoredEvent], alerts: list[AlertView]) -> list[TimelineEntry]:
+    """Each event's entries in the force's order, and after an alert's event, when the victim confirmed it."""
+    confirmed = {a.event_sequence: a for a in alerts if a.acknowledged_at is not None}
+    timeline = []
+    for event in events:
+        timeline += [TimelineEntry(event.occurred_at, *entry) for entry in entries(event.event_type, event.data)]
+        if (alert := confirmed.get(event.sequence)) is not None and alert.acknowledged_at is not None:
+            timeline.append(TimelineEntry(alert.acknowledged_at, ACKNOWLEDGED_TITLE, f"{alert.title}."))
+    return timeline
 
 
 def next_date(partition: CasePartition, victim_id: str, today: date) -> NextDate | None:

@@ -4,6 +4,7 @@
 import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
+import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
 import { read } from '../storage.js'
 import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
@@ -71,7 +72,8 @@ function surveyInvite (view, key) {
 }
 
 export default async function page () {
-  const found = caseFromFragment()
+  const alertId = alertFromFragment()
+  const found = caseFromFragment() || (alertId && await caseForAlert(alertId))
   if (!found) return go('/cases.html')
   const path = casePath(found.force_id, found.case_id)
   const [view, preferences] = await Promise.all([
@@ -102,8 +104,10 @@ export default async function page () {
     ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
     : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
   $('.app-rights').replaceChildren(rights(view.rights))
+  alertsSection(path, view)
   await accessSection(path)
   show($('.app-loading'), false)
   show($('.app-case'), true)
   if (read('neutral')) document.body.classList.add('app-neutral')
+  focusAlert(alertId)
 }

@@ -10,6 +10,7 @@ from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
+from caseline.adapters.dynamodb.alerts import alert_item, alert_record
 from caseline.adapters.dynamodb.base import (
     connection,
     due_in_gsi1,
@@ -29,6 +30,7 @@ from caseline.adapters.dynamodb.mappers import (
 )
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
+    AlertItem,
     CaseItem,
     CaselineItem,
     CaseMemberItem,
@@ -105,6 +107,7 @@ class DynamoJourneyStore:
             linked_victims={i.victim_id for i in items if isinstance(i, CaseMemberItem)},
             preferences=choices,
             duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
+            alerts={i.alert_id: alert_record(i) for i in items if isinstance(i, AlertItem)},
             versions={(i.journey_id, i.victim_id): int(i.version) for i in items if isinstance(i, JourneyRunItem)},
             code_expiry={i.victim_id: i.expires_at for i in items if isinstance(i, AccessCodeItem)},
             linked_accounts=_linked_accounts(items),
@@ -147,6 +150,10 @@ class DynamoJourneyStore:
                     transaction.save(access_code_item(code))
                 if writes.timer is not None:
                     transaction.save(_timer_item(writes.timer))
+                if writes.alert is not None:
+                    transaction.save(alert_item(writes.alert))
+                if writes.alert_timer is not None:
+                    transaction.save(_timer_item(writes.alert_timer))
         except TransactWriteError as exc:
             if failed_indexes(exc):
                 return WriteOutcome.DUPLICATE

@@ -227,6 +227,18 @@ class TimerItem(InJourney, CaselineItem, discriminator="timer"):
     event_sequence = NumberAttribute()
 
 
+class AlertItem(ForVictim, CaselineItem, discriminator="alert"):
+    """A must-acknowledge safety alert (``ALERT#{alert}``): raised by a journey run, confirmed by the victim."""
+
+    alert_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    event_sequence = NumberAttribute()
+    raised_at = UTCDateTimeAttribute()
+    channels = JSONAttribute(null=True)
+    acknowledged_at = UTCDateTimeAttribute(null=True)
+    acknowledged_by = UnicodeAttribute(null=True)
+
+
 class TaskItem(OnCase, CaselineItem, discriminator="task"):
     task_id = UnicodeAttribute()
     reason = UnicodeAttribute()
