@@ -34,6 +34,7 @@ MAX_MESSAGES = 8  # under the API's 10 messages per victim per case in 24 hours:
 TOKEN_MAX_AGE = 600.0  # re-sign-in before the 15-minute ID token expires
 ONBOARD_TIMEOUT = 600.0  # the confirmation text may be held back by a provider fault for a while
 TIMEOUT = 60.0
+SIGN_UP_ATTEMPTS = 4  # a person who cannot get in tries again a few times, then gives up
 FORCES = ["thames-valley", "hampshire"]
 
 
@@ -182,12 +183,25 @@ class VictimRunner:
         return call("POST", f"{self.gateway}/_local/cognito", body=body, headers=headers)
 
     def sign_up(self, victim: Victim) -> None:
+        """As a person does: sign up, confirm, sign in; when a step gets no answer or a refusal, start again
+        after a pause (sign-up answers the same for a new and a known address). Each new start is counted."""
         body = {"email": victim.email, "password": victim.password}  # Cognito's sign-up only through the API
         json_type = {"Content-Type": "application/json"}
-        call("POST", f"{self.gateway}/v1/accounts", body=body, headers=json_type)
         confirm = {"email": victim.email, "code": "000000"}
-        call("POST", f"{self.gateway}/v1/accounts/confirmation", body=confirm, headers=json_type)
-        self.sign_in(victim)
+        reason = ""
+        for attempt in range(SIGN_UP_ATTEMPTS):
+            if attempt:
+                self.stats.statuses["sign-up started again"] += 1
+                time.sleep(min(60.0, 5.0 * 2**attempt))
+            for path, sent in (("accounts", body), ("accounts/confirmation", confirm)):
+                answer = call("POST", f"{self.gateway}/v1/{path}", body=sent, headers=json_type)
+                self.stats.statuses[f"POST {path} {answer.status}"] += 1
+            try:
+                self.sign_in(victim)
+                return
+            except RuntimeError as refused:
+                reason = str(refused)
+        raise RuntimeError(f"could not sign up in {SIGN_UP_ATTEMPTS} attempts: {reason}")
 
     def sign_in(self, victim: Victim) -> None:
         answers: list[Answer] = []
