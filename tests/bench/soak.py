@@ -206,9 +206,9 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
     reported as the sweep would 15 minutes later."""
     deadline = time.monotonic() + seconds
     while True:
-        stack.wait_idle(quiet=3.0, timeout=max(1.0, deadline - time.monotonic()))
+        stack.wait_idle(timeout=max(1.0, deadline - time.monotonic()))
         stack.run_schedule()
-        stack.wait_idle(quiet=3.0, timeout=max(1.0, deadline - time.monotonic()))
+        stack.wait_idle(timeout=max(1.0, deadline - time.monotonic()))
         items = scan_table()
         left = outstanding(items, stack.now())
         print(f"  drain: {left} messages or outbound events outstanding", flush=True)
@@ -219,7 +219,7 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
         print(f"  drain: messages still claimed; clock moved {STUCK_AFTER} on for the sweep", flush=True)
         stack.advance_clock(STUCK_AFTER)
         stack.run_schedule()
-        stack.wait_idle(quiet=3.0, timeout=120.0)
+        stack.wait_idle(timeout=120.0)
         items = scan_table()
     return items
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -89,18 +88,13 @@ class Case:
         )["Items"]
 
     def settle(self) -> None:
-        """Wait until the streams are drained: no message pending or being sent, twice in a row."""
+        """Wait until the streams and queues are drained and no message is pending or being sent."""
 
-        def snapshot() -> list[tuple[str, str]]:
-            return sorted((i["sk"]["S"], i["status"]["S"]) for i in self.items("OUTBOX#"))
+        def settled() -> bool:
+            assert self.stack.wait_idle(timeout=120), "the local stack did not drain"
+            return not any(status in UNSETTLED for status, _ in self.statuses().values())
 
-        def quiet() -> bool:
-            first = snapshot()
-            time.sleep(0.8)
-            second = snapshot()
-            return first == second and not any(status in UNSETTLED for _, status in second)
-
-        eventually(quiet, timeout=120)
+        eventually(settled, timeout=120)
 
     def received(self) -> list[tuple[str, str, date]]:
         """What the victim got: (template as rendered, channel, UK date sent), in order."""

@@ -35,9 +35,11 @@ class Poller(threading.Thread):
         self.stop_event = stop
         self.interval = interval
         self.last_busy = time.monotonic()  # when a poll last found work (tests wait for a quiet stack)
+        self.last_empty = 0.0  # when the last poll that found nothing began
 
     def run(self) -> None:
         while not self.stop_event.is_set():
+            began = time.monotonic()
             try:
                 busy = self.poll_once()
             except Exception:
@@ -46,7 +48,15 @@ class Poller(threading.Thread):
             if busy:
                 self.last_busy = time.monotonic()
             else:
+                self.last_empty = began
                 self.idle()
+
+    def quiet_since(self, moment: float) -> bool | None:
+        """True: a poll begun after ``moment`` found nothing, and no work was found since ``moment``.
+        None: work was found after ``moment``. False: no poll has begun and ended empty since."""
+        if self.last_busy > moment:
+            return None
+        return self.last_empty > moment
 
     def poll_once(self) -> bool:
         raise NotImplementedError

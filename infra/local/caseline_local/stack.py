@@ -360,15 +360,21 @@ class LocalStack:
     def reset_clock(self) -> None:
         self.clock_file.unlink(missing_ok=True)
 
-    def wait_idle(self, *, quiet: float = 3.0, timeout: float = 300.0) -> bool:
-        """Wait until no stream or queue poller has found work for ``quiet`` seconds (a burst drained).
-        Schedules are not counted: they run whatever the load. False if ``timeout`` passed first."""
+    def wait_idle(self, *, timeout: float = 300.0) -> bool:
+        """Wait until every stream and queue poller has, since one moment, polled and found nothing: then
+        whatever was written before that moment has been handled (a burst drained), at once rather than
+        after a fixed quiet time. When a poller finds work, start again from a new moment. Schedules are
+        not counted: they run whatever the load. False if ``timeout`` passed first."""
         watched = [p for p in self.pollers if isinstance(p, StreamPoller | QueuePoller)]
         deadline = time.monotonic() + timeout
+        moment = time.monotonic()
         while time.monotonic() < deadline:
-            if all(time.monotonic() - p.last_busy >= quiet for p in watched):
+            states = [p.quiet_since(moment) for p in watched]
+            if all(states):
                 return True
-            time.sleep(0.5)
+            if None in states:
+                moment = time.monotonic()
+            time.sleep(0.05)
         return False
 
     def run_schedule(self, function: str = "DutySweepFunction") -> Any:
