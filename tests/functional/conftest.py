@@ -17,12 +17,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from caseline_local.moto_fixes import cache_keys
 from caseline_local.pollers import any_filter_matches
 from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-2"
+cache_keys()  # moto's key material made once per process, not for every stack provisioned
 
 
 @pytest.fixture

@@ -51,6 +51,10 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    who signed in with their email (the pool's username attribute) and is signed out by their ``sub``
    (as Cognito allows, and as the victim API does) kept a working refresh token. ``sign_out_every_name``
    revokes every token of the user the name resolves to.
+10. moto makes an RSA-2048 private key for every KMS key, symmetric and HMAC ones too, and imports the
+   same Cognito signing key (``jwks-private.json``) again for every user pool: about a second of CPU for
+   each stack provisioned, paid by every functional test. ``cache_keys`` makes one of each per process
+   (they sign nothing Caseline checks differently per key).
 """
 
 from __future__ import annotations
@@ -63,8 +67,11 @@ import json
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
+from joserfc import jwk
+from moto.cognitoidp import models as cognito_models
 from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
 from moto.core.common_models import BaseModel
@@ -76,6 +83,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+from moto.kms import models as kms_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _LOCK = threading.RLock()
@@ -418,6 +426,30 @@ def _confirming_verifies_the_email(original: Callable[..., Any]) -> Callable[...
     return confirm_sign_up
 
 
+def cache_keys() -> None:
+    """One RSA key for every KMS key that is not asymmetric, one import of moto's Cognito key (item 10)."""
+    if isinstance(cognito_models.jwk, SimpleNamespace):  # type: ignore[attr-defined]
+        return
+    imported: dict[str, Any] = {}
+
+    def import_once(value: dict[str, Any]) -> Any:
+        text = json.dumps(value, sort_keys=True)
+        if text not in imported:
+            imported[text] = jwk.RSAKey.import_key(value)
+        return imported[text]
+
+    made: dict[str, Any] = {}
+    kms_models.generate_private_key = functools.partial(_one_key_per_spec, kms_models.generate_private_key, made)  # type: ignore[attr-defined]
+    cognito_models.jwk = SimpleNamespace(RSAKey=SimpleNamespace(import_key=import_once))  # type: ignore[attr-defined,assignment]
+
+
+def _one_key_per_spec(generate: Callable[[str], Any], made: dict[str, Any], key_spec: str) -> Any:
+    spec = key_spec if key_spec.startswith(("RSA_", "ECC_")) else "SYMMETRIC_DEFAULT"
+    if spec not in made:
+        made[spec] = generate(spec)
+    return made[spec]
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -443,4 +475,5 @@ def apply() -> None:
     )
     CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
     CognitoIdpUserPool.sign_out = sign_out_every_name(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
+    cache_keys()
     _applied = True

@@ -80,6 +80,7 @@ class Provisioner:
     def __init__(self, template: Template, session: boto3.session.Session) -> None:
         self.template = template
         self.session = session
+        self._clients: dict[str, Any] = {}
         self._creators: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
             "AWS::KMS::Key": self._kms_key,
             "AWS::DynamoDB::Table": self._table,
@@ -132,7 +133,9 @@ class Provisioner:
         return self.template.physical
 
     def client(self, service: str) -> Any:
-        return self.session.client(service)  # type: ignore[call-overload]
+        if service not in self._clients:  # one per service: building a client costs more than most calls
+            self._clients[service] = self.session.client(service)  # type: ignore[call-overload]
+        return self._clients[service]
 
     # ------------------------------------------------------------ creators
     def _nested_stack(self, name: str, props: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ The local stack creates nothing that the template does not declare, so local and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +17,13 @@ from cfnlint.decode.cfn_yaml import load
 
 ACCOUNT_ID = "123456789012"
 _SUB = re.compile(r"\$\{([^}!]+)\}")
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: str, mtime_ns: int) -> str:
+    """A template file as JSON text, parsed once per version of the file (plain copies of cfn-lint's
+    str/dict nodes with line marks): every functional test provisions from the same files."""
+    return json.dumps(load(path))
 
 
 class NotReadyError(Exception):
@@ -33,7 +41,7 @@ class Template:
 
     @classmethod
     def read(cls, path: Path, *, region: str, overrides: Mapping[str, Any] | None = None) -> Template:
-        body = json.loads(json.dumps(load(str(path))))  # plain copies of cfn-lint's str/dict nodes with line marks
+        body = json.loads(_parsed(str(path), path.stat().st_mtime_ns))
         params: dict[str, Any] = {}
         for name, spec in body.get("Parameters", {}).items():
             value = (overrides or {}).get(name, spec.get("Default"))
