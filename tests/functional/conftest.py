@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -39,8 +40,7 @@ def aws() -> Iterator[Template]:
         from caseline.config import get_settings
 
         aws_clients.reset()
-        session = boto3.session.Session(region_name=REGION)
-        template, _ = provision_stack(ROOT, session, region=REGION, parameters={"Environment": "test"})
+        template, _ = provision_stack(ROOT, _session(), region=REGION, parameters={"Environment": "test"})
         provisioned = {  # not monkeypatch: tests undo theirs
             "DATA_KEY_ID": template.physical["DataKey"]["Arn"],
             "REPORT_RATE_KEY_ID": template.physical["ReportRateKey"]["Arn"],  # this run's own HMAC key
@@ -60,6 +60,13 @@ def aws() -> Iterator[Template]:
             else:
                 os.environ[name] = value
         get_settings.cache_clear()
+
+
+@functools.cache
+def _session() -> boto3.session.Session:
+    """One session per process for provisioning: it reads each service's model once, not once per test
+    (moto's mock answers its clients whenever they were made; credentials are moto's fake ones)."""
+    return boto3.session.Session(region_name=REGION)
 
 
 def share_one_connection() -> None:
