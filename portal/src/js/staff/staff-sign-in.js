@@ -1,7 +1,10 @@
 // Staff sign-in (staff-sign-in.html): a force analyst signs in to the staff pool by SRP, answers a first
 // sign-in's new password if Cognito asks (a temporary one from an administrator), then reads the figures.
+// With a force's own identity provider (config.json staffFederation), "Sign in with your force account"
+// goes through the staff pool's hosted UI instead (federation.js), and comes back here with a code.
 import { $, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
 import { keep, staffChallenge, staffChrome, staffSignIn, staffSignedIn } from './session.js'
+import { FederationError, federation, finishFederatedSignIn, startFederatedSignIn } from './federation.js'
 
 const PASSWORD_MIN_LENGTH = 14 // the staff pool's policy (template.yaml StaffUserPool)
 const BANNERS = {
@@ -11,6 +14,8 @@ const BANNERS = {
 // Challenges answered here: the first sign-in with a temporary password (analysts are made by an administrator).
 const FORMS = { NEW_PASSWORD_REQUIRED: ['#staff-new-password-form', '#new-password', 'Choose a new password'] }
 
+const FEDERATION_REFUSED = 'Your force account did not sign you in. Try again, or sign in with a Caseline password'
+
 function problem (error) {
   if (error.type === 'NetworkError' || error.type === 'NotConfigured' || !error.type) {
     return 'Sorry, there is a problem with the service. Try again later'
@@ -19,10 +24,24 @@ function problem (error) {
 }
 
 export default async function page () {
+  const federated = await federation()
+  const fromHostedUi = await finishFederatedSignIn(federated).catch((error) => error)
+  if (fromHostedUi && !(fromHostedUi instanceof Error)) {
+    keep(fromHostedUi)
+    return go('/insights.html')
+  }
   if (BANNERS[window.location.hash]) notify($('.app-banner-slot'), BANNERS[window.location.hash])
   else if (staffSignedIn()) return go('/insights.html')
   staffChrome()
   const form = $('#staff-sign-in-form')
+  if (federated) {
+    show($('.app-federated'), true)
+    $('.app-federated-sign-in').addEventListener('click', () => startFederatedSignIn(federated))
+  }
+  if (fromHostedUi) {
+    const message = fromHostedUi instanceof FederationError ? FEDERATION_REFUSED : problem(fromHostedUi)
+    showErrors(form, [{ field: 'email', message }])
+  }
   let challenge = null
 
   // Tokens: on to the figures. A challenge: its form. Anything else is not supported here.

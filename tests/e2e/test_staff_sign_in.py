@@ -1,0 +1,113 @@
+"""Staff sign-in in Debian's Chromium against the local stack, beyond passwords (ADR 0019): a force's own
+accounts through the staff pool's hosted UI (the code flow with PKCE; the local stack has no hosted UI, so
+the browser's routes play it, and the tokens it hands back are a real demo analyst's), two-step codes from
+an authenticator app, and the staff pages' idle time-out."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from caseline_local import staff
+from caseline_local.stack import LocalStack
+
+from .portal_pages import DESKTOP, Visit, check_page
+from .test_insights import stack_state
+from .test_portal import open_page
+
+pytestmark = pytest.mark.browser
+HOSTED_UI = "https://caseline-local-staff.auth.eu-west-2.amazoncognito.com"
+
+
+def s256(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
+class HostedUi:
+    """The staff pool's hosted UI as the browser meets it: /oauth2/authorize sends the browser back with a
+    code (and the state it was given, or another), /oauth2/token trades the code for tokens only with the
+    verifier whose S256 challenge came with it."""
+
+    def __init__(self, page: Any, base: str, id_token: str, *, state_back: str | None = None) -> None:
+        self.base, self.id_token, self.state_back = base, id_token, state_back
+        self.authorize: dict[str, str] = {}
+        self.token: dict[str, str] = {}
+        page.route(HOSTED_UI + "/oauth2/authorize?*", self._authorize)
+        page.route(HOSTED_UI + "/oauth2/token", self._token)
+
+    def _authorize(self, route: Any) -> None:
+        self.authorize = {k: v[0] for k, v in parse_qs(urlsplit(route.request.url).query).items()}
+        state = self.state_back or self.authorize["state"]
+        back = f"{self.base}/staff-sign-in.html?code=a-one-time-code&state={state}"
+        route.fulfill(status=302, headers={"Location": back})
+
+    def _token(self, route: Any) -> None:
+        self.token = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        if route.request.method != "POST" or s256(self.token.get("code_verifier", "")) != self.authorize.get(
+            "code_challenge"
+        ):
+            route.fulfill(status=400, content_type="application/json", body='{"error":"invalid_grant"}')
+            return
+        tokens = {"id_token": self.id_token, "access_token": "not-used-here", "expires_in": 3600}
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(tokens))
+
+
+def with_federation(page: Any, stack: LocalStack) -> None:
+    """config.json as a deployment with a force's identity provider writes it (tools/portal_config.py)."""
+    config = stack.public_config() | {"staffFederation": {"url": HOSTED_UI, "provider": "ForceAccount"}}
+    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
+
+
+def test_an_analyst_signs_in_with_their_force_account_by_the_code_flow_with_pkce(
+    stack: LocalStack, browser: Any
+) -> None:
+    assert stack.gateway is not None
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    hosted = HostedUi(page, stack.gateway.url, staff.id_token(stack.gateway.url, stack_state(stack), "thames-valley"))
+    with_federation(page, stack)
+
+    # The staff sign-in page offers the force's accounts, above the password form
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    button = page.get_by_role("button", name="Sign in with your force account")
+    button.wait_for()
+    check_page(page, "staff-sign-in-federated", "1280", visit)
+    button.click()
+    page.wait_for_url("**/insights.html")
+    page.locator(".app-loading", has_text="Showing figures").wait_for()
+
+    # It asked the hosted UI for a code for the force's provider, back to this page, with an S256 challenge
+    assert hosted.authorize["response_type"] == "code" and hosted.authorize["code_challenge_method"] == "S256"
+    assert hosted.authorize["identity_provider"] == "ForceAccount"
+    assert hosted.authorize["client_id"] == stack.public_config()["staffUserPoolClientId"]
+    assert hosted.authorize["redirect_uri"] == stack.gateway.url + "/staff-sign-in.html"
+    assert "code_verifier" not in hosted.authorize and len(hosted.authorize["state"]) >= 40
+    # and traded the code with the verifier (checked by the token route) for the analyst's figures
+    assert hosted.token["grant_type"] == "authorization_code" and hosted.token["code"] == "a-one-time-code"
+    assert "Thames Valley Police" in page.locator("h1").inner_text()
+    assert "caseline.staffOauth" not in page.evaluate("Object.keys(sessionStorage)")
+    assert visit.errors == [] and visit.outside == []
+    context.close()
+
+
+def test_a_hosted_ui_answer_with_another_tab_s_state_signs_no_one_in(stack: LocalStack, browser: Any) -> None:
+    assert stack.gateway is not None
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    token = staff.id_token(stack.gateway.url, stack_state(stack), "thames-valley")
+    hosted = HostedUi(page, stack.gateway.url, token, state_back="someone-else-s-state")
+    with_federation(page, stack)
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    page.get_by_role("button", name="Sign in with your force account").click()
+    page.locator(".govuk-error-summary").wait_for()
+    assert "did not sign you in" in page.locator(".govuk-error-summary").inner_text()
+    assert hosted.token == {}  # the code was never traded
+    assert page.url == stack.gateway.url + "/staff-sign-in.html"  # the code is gone from the address bar
+    assert not any(key.startswith("caseline.staff") for key in page.evaluate("Object.keys(sessionStorage)"))
+    check_page(page, "staff-sign-in-federation-refused", "1280", visit, screenshot=False)
+    context.close()
