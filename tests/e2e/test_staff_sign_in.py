@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
+import secrets
+import time
+import uuid
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import boto3
 import pytest
 
 from caseline_local import staff
 from caseline_local.stack import LocalStack
 
+from .conftest import eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_insights import stack_state
+from .test_insights_page import sign_in_by_keyboard
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
@@ -110,4 +118,100 @@ def test_a_hosted_ui_answer_with_another_tab_s_state_signs_no_one_in(stack: Loca
     assert page.url == stack.gateway.url + "/staff-sign-in.html"  # the code is gone from the address bar
     assert not any(key.startswith("caseline.staff") for key in page.evaluate("Object.keys(sessionStorage)"))
     check_page(page, "staff-sign-in-federation-refused", "1280", visit, screenshot=False)
+    context.close()
+
+
+def totp(key: str, at: float) -> str:
+    """RFC 6238's code (SHA-1, 30-second steps, 6 digits) for a base32 key as the page shows it, as an
+    authenticator app works it out."""
+    secret = key.replace(" ", "").upper()
+    counter = int(at // 30).to_bytes(8, "big")
+    digest = hmac.new(base64.b32decode(secret + "=" * (-len(secret) % 8)), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def fresh_code(key: str) -> str:
+    """The app's code now, once the current 30 seconds have time left to be typed and checked."""
+    eventually(lambda: time.time() % 30 < 20)
+    return totp(key, time.time())
+
+
+def stale_code(key: str) -> str:
+    """A code the app showed ten minutes ago: not one Cognito takes now."""
+    now = time.time()
+    stale = totp(key, now - 600)
+    assert stale not in {totp(key, now + step) for step in (-30, 0, 30)}
+    return stale
+
+
+def an_old_code_then_today_s(page: Any, field: str, key: str) -> None:
+    """An old code is refused at the field; the app's code now opens the figures."""
+    page.fill(field, stale_code(key))
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary", has_text="The code is not right").wait_for()
+    page.fill(field, fresh_code(key))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/insights.html")
+    page.locator(".app-loading", has_text="Showing figures").wait_for()
+
+
+@pytest.fixture
+def two_step_codes_on(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, str]]:
+    """The staff pool as deployed (StaffMfa=ON), for one test: the local stack runs it OPTIONAL so its demo
+    analysts need no app. The local Cognito then checks every code (its switch for that)."""
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
+    pool = stack_state(stack)["staff_pool_id"]
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
+    token_codes = {"SoftwareTokenMfaConfiguration": {"Enabled": True}}
+    cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="ON", **token_codes)
+    try:
+        yield cognito, pool
+    finally:
+        cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", **token_codes)
+
+
+def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
+    stack: LocalStack, browser: Any, two_step_codes_on: tuple[Any, str]
+) -> None:
+    assert stack.gateway is not None
+    cognito, pool = two_step_codes_on
+    email, password = f"analyst-{uuid.uuid4().hex[:8]}@example.org", secrets.token_urlsafe(18)
+    cognito.admin_create_user(
+        UserPoolId=pool,
+        Username=email,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}],
+    )
+    cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
+    cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="force-hampshire")
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+
+    # Their first sign-in asks them to set up an app, showing the key as text to type into it
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    sign_in_by_keyboard(page, email, password)
+    page.locator("#staff-mfa-setup-form").wait_for()
+    assert page.title().startswith("Set up an authenticator app")
+    key = page.locator("#mfa-key").inner_text()
+    assert len(key.replace(" ", "")) >= 12 and "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
+    check_page(page, "staff-mfa-setup", "1280", visit)
+
+    # Not 6 digits, then an old code: each refused at the field; the app's code now: the figures
+    page.fill("#setup-code", "12345")
+    page.keyboard.press("Enter")
+    page.locator(".govuk-error-summary", has_text="Enter the 6-digit code").wait_for()
+    an_old_code_then_today_s(page, "#setup-code", key)
+    assert "Hampshire" in page.locator("h1").inner_text()
+
+    # Signed out, their password alone is not enough: the app's code is asked, and a wrong one refused
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/staff-sign-in.html#signed-out")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    sign_in_by_keyboard(page, email, password)
+    page.locator("#staff-mfa-form").wait_for()
+    assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
+    check_page(page, "staff-mfa-code", "1280", visit)
+    an_old_code_then_today_s(page, "#mfa-code", key)
+    assert visit.errors == [] and visit.outside == []
     context.close()
