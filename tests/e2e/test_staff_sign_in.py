@@ -215,3 +215,38 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
     an_old_code_then_today_s(page, "#mfa-code", key)
     assert visit.errors == [] and visit.outside == []
     context.close()
+
+
+@pytest.mark.parametrize("choice", ["waits", "signs out"])
+def test_the_staff_pages_warn_then_sign_out_an_idle_analyst_and_forget_the_tokens(
+    stack: LocalStack, browser: Any, choice: str
+) -> None:
+    assert stack.gateway is not None
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    # Given a deployment whose idle time-out is 12 seconds, and a signed-in analyst
+    config = stack.public_config() | {"idleMinutes": 0.2}
+    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
+    analyst = staff.from_state(stack_state(stack), "hampshire")
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    sign_in_by_keyboard(page, analyst.email, analyst.password)
+    page.wait_for_url("**/insights.html")
+    page.locator(".app-loading", has_text="Showing figures").wait_for()
+    assert page.locator("dialog.app-dialog[open]").count() == 0  # no warning at once
+    # When they do nothing, a warning comes first (half-way through a short time-out)...
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=30_000)
+    check_page(page, "staff-idle-warning", "1280", visit, screenshot=False)
+    if choice == "signs out":  # ...whose "Sign out" is the staff session's, not a victim's
+        page.locator("dialog.app-dialog[open]").get_by_role("link", name="Sign out").click()
+        page.wait_for_url("**/staff-sign-in.html#signed-out")
+    else:  # ...then they are signed out, back at staff sign-in
+        page.wait_for_url("**/staff-sign-in.html#timed-out", timeout=45_000)
+    page.locator("body[data-ready]").wait_for(state="attached")
+    banner = page.locator(".govuk-notification-banner").inner_text()
+    assert ("not done anything" in banner) == (choice == "waits")
+    assert not any(key.startswith("caseline.staff") for key in page.evaluate("Object.keys(sessionStorage)"))
+    # And the figures ask them to sign in again
+    page.goto(stack.gateway.url + "/insights.html")
+    page.wait_for_url("**/staff-sign-in.html")
+    assert visit.errors == [] and visit.outside == []
+    context.close()

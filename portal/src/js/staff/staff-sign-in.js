@@ -11,7 +11,8 @@ import { FederationError, federation, finishFederatedSignIn, startFederatedSignI
 const PASSWORD_MIN_LENGTH = 14 // the staff pool's policy (template.yaml StaffUserPool)
 const BANNERS = {
   '#expired': { heading: 'You have been signed out', body: ['Sign in again to see your force\'s figures.'] },
-  '#signed-out': { success: true, heading: 'You have signed out', body: ['For extra privacy, close this browser tab.'] }
+  '#signed-out': { success: true, heading: 'You have signed out', body: ['For extra privacy, close this browser tab.'] },
+  '#timed-out': { heading: 'You have been signed out', body: ['You had not done anything for a while, so we signed you out to protect your force\'s figures. Sign in again to continue.'] }
 }
 // Challenges answered here: the first sign-in with a temporary password (analysts are made by an administrator),
 // then two-step codes (template.yaml StaffMfa): setting up an authenticator app, and its code at each sign-in.
