@@ -48,7 +48,7 @@ export default async function page () {
   }
   if (fromHostedUi) {
     const message = fromHostedUi instanceof FederationError ? FEDERATION_REFUSED : problem(fromHostedUi)
-    showErrors(form, [{ field: 'email', message }])
+    showErrors(form, [{ field: 'force-account', message }]) // at the button that started it
   }
   let challenge = null
 
