@@ -25,7 +25,7 @@ from caseline_local.stack import LocalStack
 from .conftest import eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_insights import stack_state
-from .test_insights_page import sign_in_by_keyboard
+from .test_insights_page import NARROW, sign_in_by_keyboard
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
@@ -171,8 +171,9 @@ def two_step_codes_on(stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Ite
         cognito.set_user_pool_mfa_config(UserPoolId=pool, MfaConfiguration="OPTIONAL", **token_codes)
 
 
+@pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["320", "1280"])
 def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
-    stack: LocalStack, browser: Any, two_step_codes_on: tuple[Any, str]
+    stack: LocalStack, browser: Any, two_step_codes_on: tuple[Any, str], viewport: dict[str, int]
 ) -> None:
     assert stack.gateway is not None
     cognito, pool = two_step_codes_on
@@ -185,8 +186,8 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
     )
     cognito.admin_set_user_password(UserPoolId=pool, Username=email, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="force-hampshire")
-    visit = Visit()
-    context, page = open_page(browser, stack, DESKTOP, visit)
+    width, visit = str(viewport["width"]), Visit()
+    context, page = open_page(browser, stack, viewport, visit)
 
     # Their first sign-in asks them to set up an app, showing the key as text to type into it
     page.goto(stack.gateway.url + "/staff-sign-in.html")
@@ -195,7 +196,7 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
     assert page.title().startswith("Set up an authenticator app")
     key = page.locator("#mfa-key").inner_text()
     assert len(key.replace(" ", "")) >= 12 and "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
-    check_page(page, "staff-mfa-setup", "1280", visit)
+    check_page(page, "staff-mfa-setup", width, visit)
 
     # Not 6 digits, then an old code: each refused at the field; the app's code now: the figures
     page.fill("#setup-code", "12345")
@@ -205,13 +206,16 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
     assert "Hampshire" in page.locator("h1").inner_text()
 
     # Signed out, their password alone is not enough: the app's code is asked, and a wrong one refused
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # a narrow screen folds the service navigation away
+        menu.click()
     page.get_by_role("link", name="Sign out").click()
     page.wait_for_url("**/staff-sign-in.html#signed-out")
     page.locator("body[data-ready]").wait_for(state="attached")
     sign_in_by_keyboard(page, email, password)
     page.locator("#staff-mfa-form").wait_for()
     assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
-    check_page(page, "staff-mfa-code", "1280", visit)
+    check_page(page, "staff-mfa-code", width, visit)
     an_old_code_then_today_s(page, "#mfa-code", key)
     assert visit.errors == [] and visit.outside == []
     context.close()
