@@ -25,7 +25,7 @@ from caseline_local.stack import LocalStack
 from .conftest import eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_insights import stack_state
-from .test_insights_page import NARROW, sign_in_by_keyboard
+from .test_insights_page import NARROW, sign_in_by_keyboard, sign_out_from_the_menu
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
@@ -206,12 +206,7 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
     assert "Hampshire" in page.locator("h1").inner_text()
 
     # Signed out, their password alone is not enough: the app's code is asked, and a wrong one refused
-    menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():  # a narrow screen folds the service navigation away
-        menu.click()
-    page.get_by_role("link", name="Sign out").click()
-    page.wait_for_url("**/staff-sign-in.html#signed-out")
-    page.locator("body[data-ready]").wait_for(state="attached")
+    sign_out_from_the_menu(page)
     sign_in_by_keyboard(page, email, password)
     page.locator("#staff-mfa-form").wait_for()
     assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
