@@ -4,8 +4,10 @@
         --region eu-west-2 > /tmp/config.json
 
 Reads the stack's outputs (UserPoolId, UserPoolClientId and the staff pool's StaffUserPoolId,
-StaffUserPoolClientId) and its Forces parameter, adds each force's name, colour and phone number from
-layers/core/caseline/content/forces.json, and writes the JSON the portal fetches from /config.json.
+StaffUserPoolClientId; with a force's identity provider, StaffSignInUrl and StaffIdentityProviderName
+for config.json's staffFederation, ADR 0019) and its Forces parameter, adds each force's name, colour
+and phone number from layers/core/caseline/content/forces.json, and writes the JSON the portal fetches
+from /config.json.
 Public ids only: nothing in it is secret.
 """
 

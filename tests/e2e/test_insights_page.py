@@ -40,17 +40,24 @@ TABLES = """() => Object.fromEntries([...document.querySelectorAll('table[data-f
       Number(cell.textContent.replaceAll(',', ''))]))]))]))"""
 
 CHARTS = """() => [...document.querySelectorAll('section[data-family]')].map((section) => {
-  const svg = section.querySelector('svg')
-  const ids = (svg.getAttribute('aria-labelledby') || '').split(' ')
+  const named = (svg) => (svg.getAttribute('aria-labelledby') || '').split(' ')
+    .map((id) => (document.getElementById(id) || {}).textContent || '')
+  const [svg, trend] = section.querySelectorAll(':scope > svg')
+  const region = section.lastElementChild
   return {
     family: section.dataset.family,
     role: svg.getAttribute('role'),
-    named: ids.map((id) => (document.getElementById(id) || {}).textContent || ''),
+    named: named(svg),
     bars: Object.fromEntries([...svg.querySelectorAll('g[data-figure]')].map((bar) => [bar.dataset.figure,
       Number(bar.lastElementChild.textContent.replaceAll(',', ''))])),
-    tableFollows: svg.nextElementSibling.matches('[role=region][tabindex="0"]') &&
-      Boolean(svg.nextElementSibling.querySelector('table caption')) &&
-      svg.nextElementSibling.querySelectorAll('th[scope=col]').length > 1
+    trend: trend ? {
+      role: trend.getAttribute('role'),
+      named: named(trend),
+      figures: [...trend.querySelectorAll('g[data-figure]')].map((line) => line.dataset.figure),
+      points: [...trend.querySelectorAll('g[data-figure] polyline')].map((line) => line.points.length)
+    } : null,
+    tableFollows: region.matches('[role=region][tabindex="0"]') && region.previousElementSibling.matches('svg') &&
+      Boolean(region.querySelector('table caption')) && region.querySelectorAll('th[scope=col]').length > 1
   }
 })"""
 
@@ -83,6 +90,15 @@ def expected_tables(answer: dict[str, Any]) -> Figures:
     return {family: rows for family, rows in tables.items() if rows["total"]}
 
 
+def trend_values(description: str) -> list[list[int]]:
+    """Each figure's values, period by period, as the trend chart's description says them ("Label: 1 May
+    2026 3, 2 May 2026 1,024; Other label: ...")."""
+    return [
+        [int(point.rsplit(" ", 1)[1].replace(",", "")) for point in line.split(": ", 1)[1].split(", ")]
+        for line in description.split("; ")
+    ]
+
+
 def page_query(page: Any) -> str:
     period = page.locator("input[name=period]:checked").input_value()
     return f"from={page.input_value('#from')}&to={page.input_value('#to')}&period={period}"
@@ -105,6 +121,13 @@ def shows_the_api_s_figures(page: Any, http: Client, token: str) -> dict[str, An
         assert chart["bars"] == totals
         assert all(f"{value:,}" in chart["named"][1] for value in totals.values()), chart["named"]
     assert {chart["family"] for chart in charts} == {f for f, found in before["totals"].items() if numbers(found)}
+    for chart in charts:  # a line per figure across the periods, when there is more than one
+        rows = {start: row for start, row in expected_tables(before)[chart["family"]].items() if start != "total"}
+        assert (chart["trend"] is not None) == (len(rows) > 1)
+        if chart["trend"]:
+            assert chart["trend"]["role"] == "img" and chart["trend"]["points"] == [len(rows)] * len(rows[min(rows)])
+            by_figure = dict(zip(chart["trend"]["figures"], trend_values(chart["trend"]["named"][1]), strict=True))
+            assert by_figure == {name: [rows[start][name] for start in sorted(rows)] for name in rows[min(rows)]}
     return dict(before)
 
 
@@ -114,6 +137,16 @@ def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+
+
+def sign_out_from_the_menu(page: Any) -> None:
+    """The staff header's Sign out (under Menu on a narrow screen), back at staff sign-in."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # a narrow screen folds the service navigation away
+        menu.click()
+    page.get_by_role("link", name="Sign out").click()
+    page.wait_for_url("**/staff-sign-in.html#signed-out")
+    page.locator("body[data-ready]").wait_for(state="attached")
 
 
 def victim_account(http: Client) -> tuple[str, str]:
@@ -210,12 +243,7 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     sign_in_by_keyboard(page, analyst.email, analyst.password)
     page.wait_for_url("**/insights.html")
     page.locator("body[data-ready]").wait_for(state="attached")
-    menu = page.get_by_role("button", name="Menu")
-    if menu.is_visible():  # a narrow screen folds the service navigation away
-        menu.click()
-    page.get_by_role("link", name="Sign out").click()
-    page.wait_for_url("**/staff-sign-in.html#signed-out")
-    page.locator("body[data-ready]").wait_for(state="attached")
+    sign_out_from_the_menu(page)
     assert "caseline.staff" not in page.evaluate("Object.keys(sessionStorage)")
     check_page(page, "staff-signed-out", width, visit, screenshot=False)
     assert visit.outside == []

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from caseline_local.portal import response_headers
 from caseline_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,3 +246,65 @@ def test_the_portal_address_is_never_longer_than_the_sms_budgets_were_checked_wi
     assert spec["MaxLength"] == PORTAL_URL_MAX_LENGTH
     assert spec["AllowedPattern"].startswith("^https://")
     assert len(spec["Default"]) <= PORTAL_URL_MAX_LENGTH
+
+
+STAFF_FEDERATION = ("StaffIdentityProvider", "StaffSignInDomain")
+
+
+def test_staff_federation_exists_only_when_a_force_names_its_identity_provider() -> None:
+    """ADR 0019: the identity provider, the hosted UI domain and the client's OAuth settings are conditional on
+    StaffIdentityProviderType; by default (none) the staff pool has passwords (SRP) and two-step codes only."""
+    conditions = TEMPLATE.body["Conditions"]
+    assert conditions["StaffFederated"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "StaffIdentityProviderType"}, "none"]}]}
+    for name in STAFF_FEDERATION:
+        assert TEMPLATE.resources[name]["Condition"] == "StaffFederated", name
+        assert TEMPLATE.resources[name]["Properties"]["UserPoolId"] == {"Ref": "StaffUserPool"}
+    # Nothing else in the stack is an identity provider or a hosted UI domain (the victims' pool has neither)
+    assert sorted(TEMPLATE.of_type("AWS::Cognito::UserPoolIdentityProvider")) == ["StaffIdentityProvider"]
+    assert sorted(TEMPLATE.of_type("AWS::Cognito::UserPoolDomain")) == ["StaffSignInDomain"]
+    assert TEMPLATE.parameters["StaffIdentityProviderType"] == "none"
+    assert not TEMPLATE.condition("StaffFederated")
+
+    client = TEMPLATE.resources["StaffUserPoolClient"]["Properties"]
+    oauth = ("AllowedOAuthFlowsUserPoolClient", "AllowedOAuthFlows", "AllowedOAuthScopes", "CallbackURLs")
+    oauth += ("LogoutURLs", "SupportedIdentityProviders")
+    for key in oauth:
+        assert client[key]["Fn::If"][0] == "StaffFederated" and client[key]["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+    assert TEMPLATE.resolve({key: client[key] for key in oauth}) == {}  # not federated: no OAuth settings at all
+    federated = Template.read(
+        ROOT / "template.yaml",
+        region="eu-west-2",
+        overrides={"Environment": "test", "StaffIdentityProviderType": "OIDC", "PortalUrl": "https://c.example.org"},
+    )
+    federated.physical["StaffIdentityProvider"] = {"Ref": "ForceAccount"}
+    federated.physical["StaffUserPool"] = {"Ref": "eu-west-2_staff"}
+    resolved = federated.resolve(client)
+    assert resolved["AllowedOAuthFlows"] == ["code"]  # the code flow (the portal adds PKCE), never implicit
+    assert resolved["CallbackURLs"] == resolved["LogoutURLs"] == ["https://c.example.org/staff-sign-in.html"]
+    assert resolved["SupportedIdentityProviders"] == ["ForceAccount"]  # no hosted password form
+    assert resolved["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    # The portal may then fetch the hosted UI's token endpoint (its CSP's connect-src), and only then
+    federated.physical["StaffSignInDomain"] = {"Ref": "caseline-test-staff"}
+    hosted = "https://caseline-test-staff.auth.eu-west-2.amazoncognito.com;"
+    csp = {h.name: h.value for h in response_headers(federated)}["Content-Security-Policy"]
+    assert f"connect-src 'self' https://cognito-idp.eu-west-2.amazonaws.com {hosted}" in csp
+    assert hosted not in {h.name: h.value for h in response_headers(TEMPLATE)}["Content-Security-Policy"]
+
+
+def test_the_staff_identity_provider_s_secret_is_never_a_parameter_value() -> None:
+    parameters = TEMPLATE.body["Parameters"]
+    for name in (p for p in parameters if p.startswith("StaffIdentityProvider")):
+        assert "Secret" not in name or name.endswith("SecretArn"), name
+        assert parameters[name].get("NoEcho") is None  # nothing secret to hide: the secret is in Secrets Manager
+    details = TEMPLATE.resources["StaffIdentityProvider"]["Properties"]["ProviderDetails"]["Fn::If"]
+    assert details[1]["client_secret"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${StaffIdentityProviderSecretArn}:SecretString}}"
+    }
+    assert parameters["StaffIdentityProviderSecretArn"]["Default"] == ""
+
+
+def test_staff_two_step_codes_are_required_unless_a_deployment_says_otherwise() -> None:
+    parameter = TEMPLATE.body["Parameters"]["StaffMfa"]
+    assert parameter["Default"] == "ON" and parameter["AllowedValues"] == ["ON", "OPTIONAL"]
+    pool = TEMPLATE.resolve(TEMPLATE.resources["StaffUserPool"]["Properties"])
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]

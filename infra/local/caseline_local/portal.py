@@ -107,5 +107,11 @@ def deployed_config(*, region: str, pools: dict[str, str], forces: dict[str, dic
         "userPoolClientId": pools["UserPoolClientId"],
         "staffUserPoolId": pools["StaffUserPoolId"],
         "staffUserPoolClientId": pools["StaffUserPoolClientId"],
+        # A force's own identity provider for staff, through the staff pool's hosted UI (ADR 0019), when set
+        **(
+            {"staffFederation": {"url": pools["StaffSignInUrl"], "provider": pools["StaffIdentityProviderName"]}}
+            if pools.get("StaffSignInUrl")
+            else {}
+        ),
         "forces": forces,
     }

@@ -95,6 +95,7 @@ class LocalStack:
         )
         self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         parameters = {"Environment": "local", "PortalUrl": self.gateway.url, **self.config.parameters}
+        parameters.setdefault("StaffMfa", "OPTIONAL")  # demo analysts: a password, no two-step code (ADR 0019)
         session = boto3.session.Session(region_name=self.config.region)
         self._start_force_receivers(parameters)
         self.template, _ = provision_stack(

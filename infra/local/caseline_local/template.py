@@ -100,7 +100,8 @@ class Template:
             handler = self._intrinsics().get(key)
             if handler is not None:
                 return handler(arg)
-        return {k: self.resolve(v) for k, v in value.items()}
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not None}  # AWS::NoValue: no such property
 
     def _intrinsics(self) -> dict[str, Callable[[Any], Any]]:
         return {

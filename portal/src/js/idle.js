@@ -1,12 +1,16 @@
 // Idle time-out: a warning two minutes before, then sign-out (on every device) after 15 minutes
 // without a key press, tap or click. The last activity is shared by every page of this tab.
+// The victims' session by default; force staff's pages give their own (js/staff/session.js): its
+// sign-out, where it ends (`signedOut`, `timedOut`) and the storage key of its last activity.
 import { el, go } from './ui.js'
 import { read, write } from './storage.js'
-import { signOut } from './session.js'
+import { signOut as victimSignOut } from './session.js'
 
 const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart']
 
-export function startIdleTimer ({ minutes = 15, warnMinutes = 2 } = {}) {
+export function startIdleTimer ({
+  minutes = 15, warnMinutes = 2, signOut = null, signedOut = '/signed-out.html', timedOut = '/signed-out.html#timed-out', key = 'lastActive'
+} = {}) {
   const limit = minutes * 60_000
   const warnAt = Math.max(limit / 2, limit - warnMinutes * 60_000) // a short time-out still warns first
   let dialog = null
@@ -14,29 +18,38 @@ export function startIdleTimer ({ minutes = 15, warnMinutes = 2 } = {}) {
 
   const touch = () => {
     if (dialog && dialog.open) return // only "Stay signed in" answers the warning
-    write('lastActive', Date.now())
+    write(key, Date.now())
   }
-  if (!read('lastActive')) touch()
+  if (!read(key)) touch()
   ACTIVITY.forEach((name) => document.addEventListener(name, touch, { passive: true, capture: true }))
 
   const expire = async () => {
     stopped = true
-    await signOut()
-    go('/signed-out.html#timed-out')
+    await (signOut || victimSignOut)()
+    go(timedOut)
   }
 
   const warn = (remaining) => {
     if (!dialog) {
       const text = el('p', { class: 'govuk-body', id: 'idle-warning-text' })
       const stay = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button' }, 'Stay signed in')
-      const leave = el('a', { href: '/signed-out.html', class: 'govuk-link', 'data-sign-out': true }, 'Sign out')
+      // The victims' "Sign out" is main.js's (data-sign-out); another session's is its own
+      const leave = el('a', { href: signedOut, class: 'govuk-link', ...(signOut ? {} : { 'data-sign-out': true }) }, 'Sign out')
+      if (signOut) {
+        leave.addEventListener('click', async (event) => {
+          event.preventDefault()
+          stopped = true
+          await signOut()
+          go(signedOut)
+        })
+      }
       dialog = el('dialog', { class: 'app-dialog', 'aria-labelledby': 'idle-warning-title', 'aria-describedby': 'idle-warning-text' },
         el('h2', { class: 'govuk-heading-m', id: 'idle-warning-title' }, 'You will be signed out soon'),
         text,
         el('div', { class: 'govuk-button-group' }, stay, leave))
       stay.addEventListener('click', () => {
         dialog.close()
-        write('lastActive', Date.now())
+        write(key, Date.now())
       })
       document.body.append(dialog)
     }
@@ -48,7 +61,7 @@ export function startIdleTimer ({ minutes = 15, warnMinutes = 2 } = {}) {
 
   const check = () => {
     if (stopped) return
-    const idle = Date.now() - (read('lastActive') || Date.now())
+    const idle = Date.now() - (read(key) || Date.now())
     if (idle >= limit) expire()
     else if (idle >= warnAt) warn(limit - idle)
     else if (dialog && dialog.open) dialog.close()

@@ -294,6 +294,14 @@ def test_the_deployed_config_names_cognito_and_the_forces_and_the_api_is_same_or
     pools = {"UserPoolId": "eu-west-2_pool", "UserPoolClientId": "client-1"}
     pools |= {"StaffUserPoolId": "eu-west-2_staff", "StaffUserPoolClientId": "client-2"}
     assert config == deployed_config(region=REGION, pools=pools, forces=config["forces"])
+    assert "staffFederation" not in config  # no identity provider of the force's own: passwords only
+    # With one (ADR 0019), the staff sign-in page learns the hosted UI's address and the provider's name
+    stack["Outputs"] += [
+        {"OutputKey": "StaffSignInUrl", "OutputValue": "https://c-staff.auth.eu-west-2.amazoncognito.com"},
+        {"OutputKey": "StaffIdentityProviderName", "OutputValue": "ForceAccount"},
+    ]
+    federated = config_from_stack(stack, REGION, ROOT)["staffFederation"]
+    assert federated == {"url": "https://c-staff.auth.eu-west-2.amazoncognito.com", "provider": "ForceAccount"}
 
 
 def test_a_force_without_branding_stops_the_deploy_config() -> None:

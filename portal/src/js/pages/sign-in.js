@@ -1,7 +1,8 @@
 import { cognito, signIn } from '../cognito.js'
 import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
-import { $, go, notify, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
+import { codeForm } from '../two-step.js'
+import { $, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
 import { emailAndPassword, takeInvitedReference } from './create-account.js'
 
 // Only a path on this site ("/x.html#y"), never another origin ("//x", "/\\x", "https:").
@@ -63,22 +64,9 @@ export default async function page () {
     })
   })
 
-  mfaForm.addEventListener('submit', async (event) => {
-    event.preventDefault()
-    const code = sixDigitCode('#mfa-code')
-    if (!code) return showErrors(mfaForm, [{ field: 'mfa-code', message: 'Enter the 6-digit code from your authenticator app' }])
-    await submitWhileBusy(mfaForm, async () => {
-      const result = await cognito('RespondToAuthChallenge', {
-        ChallengeName: 'SOFTWARE_TOKEN_MFA',
-        Session: challenge.session,
-        ChallengeResponses: { USERNAME: challenge.email, SOFTWARE_TOKEN_MFA_CODE: code }
-      })
-      await finish(result)
-    }, (error) => ({
-      field: 'mfa-code',
-      message: error.type === 'ExpiredCodeException' || error.type === 'NotAuthorizedException'
-        ? 'That took too long. Go back and sign in again'
-        : 'The code is not right. Enter the code your app shows now'
-    }))
-  })
+  codeForm(mfaForm, 'mfa-code', (code) => cognito('RespondToAuthChallenge', {
+    ChallengeName: 'SOFTWARE_TOKEN_MFA',
+    Session: challenge.session,
+    ChallengeResponses: { USERNAME: challenge.email, SOFTWARE_TOKEN_MFA_CODE: code }
+  }), finish)
 }

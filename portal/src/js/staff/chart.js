@@ -32,3 +32,31 @@ export function barChart ({ id, title, bars }) {
   })
   return svg
 }
+
+// The figures period by period: one small line per figure (its label above, the line across the chart's
+// width, the last period's value written after it), each on its own scale, so a rise or fall shows whatever
+// the size. role="img" with a description that says every period's value; the same table follows.
+// lines: [{ name, label, points: [{ label, value, text }] }] with a point per period, first first.
+const LINE = { x: 0, width: '78%', height: BAR + 8 }
+export function trendChart ({ id, title, lines }) {
+  const svg = node('svg', { class: 'app-chart app-trend', width: '100%', height: lines.length * ROW + 4, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, focusable: 'false' })
+  svg.append(node('title', { id: `${id}-title` }, title))
+  svg.append(node('desc', { id: `${id}-desc` }, lines.map((line) => `${line.label}: ${line.points.map((point) => `${point.label} ${point.text}`).join(', ')}`).join('; ')))
+  lines.forEach((line, index) => {
+    const top = index * ROW
+    const most = Math.max(1, ...line.points.map((point) => point.value))
+    const step = 100 / Math.max(1, line.points.length - 1)
+    const points = line.points.map((point, at) => `${(at * step).toFixed(2)},${(BAR - (point.value / most) * BAR + 2).toFixed(2)}`)
+    // The line is drawn in its own box stretched to the width (a stroke that does not stretch with it)
+    const box = node('svg', { ...LINE, y: top + 22, viewBox: `0 0 100 ${LINE.height}`, preserveAspectRatio: 'none' })
+    box.append(node('line', { x1: 0, x2: 100, y1: BAR + 2, y2: BAR + 2, stroke: '#b1b4b6', 'stroke-width': 1, 'vector-effect': 'non-scaling-stroke' }))
+    box.append(node('polyline', { points: points.join(' '), fill: 'none', stroke: '#1d70b8', 'stroke-width': 3, 'vector-effect': 'non-scaling-stroke' }))
+    const last = line.points[line.points.length - 1]
+    const group = node('g', { 'aria-hidden': 'true', 'data-figure': line.name })
+    group.append(node('text', { ...TEXT, x: 0, y: top + 18 }, line.label))
+    group.append(box)
+    group.append(node('text', { ...TEXT, x: '80%', y: top + 42, 'font-weight': 700 }, last ? last.text : ''))
+    svg.append(group)
+  })
+  return svg
+}

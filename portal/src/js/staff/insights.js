@@ -6,7 +6,7 @@ import { apiUrl, forceDetails, loadConfig } from '../config.js'
 import { $, clearErrors, el, show, showErrors, submitWhileBusy } from '../ui.js'
 import { families, periodStarts } from './figures.js'
 import { familySection, rangeText } from './insights-view.js'
-import { signInAgain, staffChrome, staffForces, staffSignedIn, staffToken } from './session.js'
+import { signInAgain, staffChrome, staffForces, staffIdleTimer, staffSignedIn, staffToken } from './session.js'
 
 const FAILED = 'Sorry, there is a problem with the service. Try again later'
 
@@ -60,6 +60,7 @@ function query (form) {
 export default async function page () {
   if (!staffSignedIn()) return signInAgain('')
   staffChrome()
+  await staffIdleTimer()
   const config = await loadConfig()
   const form = $('#insights-form')
   // The deployment's forces among the analyst's groups (another group, such as a role's, is not a force here)

@@ -2,11 +2,13 @@
 // victims'. Tokens live in sessionStorage under their own key, so a staff sign-in and a victim's never mix.
 import { CognitoError, cognito, signIn } from '../cognito.js'
 import { loadConfig } from '../config.js'
+import { startIdleTimer } from '../idle.js'
 import { claims } from '../session.js'
 import { read, remove, write } from '../storage.js'
 import { $, el, go } from '../ui.js'
 
 const KEY = 'staff'
+const ACTIVE = 'staffLastActive' // the idle time-out's last activity, apart from a victim's
 const FORCE_GROUP = /^force-(.+)$/
 export const SIGN_IN_PAGE = '/staff-sign-in.html'
 
@@ -28,6 +30,7 @@ export async function staffChallenge (name, session, responses) {
 }
 
 export function keep (result, previous = {}) {
+  if (!previous.idToken) write(ACTIVE, Date.now()) // a new sign-in: active now
   write(KEY, {
     idToken: result.IdToken,
     accessToken: result.AccessToken,
@@ -68,12 +71,14 @@ export function staffForces () {
 export async function staffSignOut () {
   const accessToken = read(KEY)?.accessToken
   remove(KEY)
+  remove(ACTIVE)
   if (!accessToken) return
   try { await cognito('GlobalSignOut', { AccessToken: accessToken }) } catch { /* the tokens are forgotten here anyway */ }
 }
 
 export function signInAgain (hash = '#expired') {
   remove(KEY)
+  remove(ACTIVE)
   go(SIGN_IN_PAGE + hash)
   return new Promise(() => {}) // the page is going away
 }
@@ -93,5 +98,18 @@ export function staffChrome () {
     event.preventDefault()
     await staffSignOut()
     go(`${SIGN_IN_PAGE}#signed-out`)
+  })
+}
+
+// The staff pages' idle time-out, as the victims' (the deployment's idleMinutes, 15 by default): a warning,
+// then the staff session's sign-out and back to staff sign-in.
+export async function staffIdleTimer () {
+  const config = await loadConfig().catch(() => ({}))
+  startIdleTimer({
+    minutes: Number(config.idleMinutes) || 15,
+    signOut: staffSignOut,
+    signedOut: `${SIGN_IN_PAGE}#signed-out`,
+    timedOut: `${SIGN_IN_PAGE}#timed-out`,
+    key: ACTIVE
   })
 }
