@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from caseline.domain.errors import (
     CaselineError,
     ConflictError,
+    ForbiddenError,
     LinkRefusedError,
     MalformedBodyError,
     NotFoundError,
@@ -48,6 +49,7 @@ _MAPPING: dict[type[CaselineError], tuple[int, str]] = {
     PayloadTooLargeError: (413, "payload-too-large"),
     UnsupportedMediaTypeError: (415, "unsupported-media-type"),
     NotFoundError: (404, "not-found"),
+    ForbiddenError: (403, "forbidden"),
     LinkRefusedError: (400, "link-refused"),
     TooManyRequestsError: (429, "too-many-requests"),
     ConflictError: (409, "conflict"),

@@ -10,7 +10,9 @@ import base64
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
+from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.sessions import Token, token_from_claims
+from caseline.domain.staff_access import StaffMember
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,6 +41,24 @@ def optional_caller(event: APIGatewayProxyEvent) -> Token | None:
     """The caller's token on a route that also answers without signing in (None: not signed in)."""
     found = claims(event)
     return token_from_claims(found) if found.get("sub") else None
+
+
+def staff_caller(event: APIGatewayProxyEvent, staff_pool_id: str | None) -> StaffMember:
+    """A force staff member, from a staff pool ID token only: a victim's token (another pool's issuer, or
+    an access token) is unauthenticated here, even if a route's authorizer were ever misconfigured."""
+    found = claims(event)
+    issuer = str(found.get("iss", ""))
+    if (
+        not found.get("sub")
+        or found.get("token_use") != "id"
+        or (staff_pool_id and not issuer.endswith(f"/{staff_pool_id}"))
+    ):
+        raise UnauthenticatedError()
+    groups = found.get("cognito:groups") or []
+    if isinstance(groups, str):  # API Gateway passes a list claim as one string: "[a, b]" or "a,b"
+        groups = groups.strip("[]").replace(",", " ").split()
+    email = found.get("email")
+    return StaffMember(str(found["sub"]), str(email) if email else None, frozenset(groups))
 
 
 def caller_email(event: APIGatewayProxyEvent) -> str | None:

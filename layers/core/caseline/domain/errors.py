@@ -67,6 +67,12 @@ class NotFoundError(PermanentError):
     title = "Not found"
 
 
+class ForbiddenError(PermanentError):
+    """Signed in, but with no role for this route at all (a role for another force's case is NotFoundError)."""
+
+    title = "Your account cannot do this"
+
+
 class LinkRefusedError(PermanentError):
     """The same answer for every failed link: unknown reference, wrong, used or expired code, or locked."""
 

@@ -5,6 +5,7 @@ missing one. Every read of a case writes a consultation-log entry first."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -136,6 +137,20 @@ def view_case(
     audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", now))
     if reads is not None:
         reads.mark_read(user_id, force_id, case_id, now)
+    return victim_view(partition, victim_id, now, articles=articles, accounts={user_id})
+
+
+def victim_view(
+    partition: CasePartition,
+    victim_id: str,
+    now: datetime,
+    *,
+    articles: ArticleRecommender | None = None,
+    accounts: Collection[str] = (),
+) -> CaseView:
+    """What one victim of a recorded case sees of it: the victim's own view, and the call handler's copy of
+    it (services/staff_cases.py). ``accounts``: whose messages the thread shows (the victim's linked ones);
+    an officer's message is unread when none of them has opened the case since it came."""
     case = partition.case
     assert case is not None and case.crime_reference is not None
     victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
@@ -153,8 +168,8 @@ def view_case(
         else []
     )
     return CaseView(
-        force_id=force_id,
-        case_id=case_id,
+        force_id=case.force_id,
+        case_id=case.case_id,
         crime_reference=case.crime_reference,
         category=case.category or "other-crime",
         category_label=victim_label(case.category, case.flags),
@@ -163,7 +178,7 @@ def view_case(
         timeline=timeline,
         rights=rights_for(tier),
         tier=tier,
-        messages=_thread(partition, user_id),
+        messages=_thread(partition, accounts),
         delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
         now=NOW[case.stage.slug],
         next_steps=NEXT_STEPS[case.stage.slug],
@@ -231,14 +246,14 @@ def article_context(case: CaseRecord, victim: VictimContact, events: list[Stored
     )
 
 
-def _thread(partition: CasePartition, user_id: str) -> list[ThreadMessage]:
+def _thread(partition: CasePartition, accounts: Collection[str]) -> list[ThreadMessage]:
     statuses = {o.outbound_id: o.status.value for o in partition.outbound}
     mine = [
         ThreadMessage(m.sent_at, "you", m.text, statuses.get(f"msg-{m.message_id}", "sent"))
         for m in partition.messages
-        if m.user_id == user_id
+        if m.user_id in accounts
     ]
-    last_read = partition.read_at.get(user_id)
+    last_read = max((partition.read_at[u] for u in accounts if u in partition.read_at), default=None)
     officer = [
         ThreadMessage(
             e.occurred_at, "officer", str(e.data.get("text", "")), unread=last_read is None or e.received_at > last_read

@@ -16,6 +16,7 @@ from caseline.adapters.dynamodb.models import (
     AlertItem,
     AuditItem,
     CaseItem,
+    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     DutyItem,
@@ -41,33 +42,35 @@ from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, Wr
 
 class DynamoCaseReader:
     def read(self, force_id: str, case_id: str) -> CasePartition:
-        items = partition_items(force_id, case_id)
-        members = [i for i in items if isinstance(i, CaseMemberItem)]
-        return CasePartition(
-            case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
-            events=[event_record(i) for i in items if isinstance(i, EventItem)],
-            victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
-            members={m.user_id: m.victim_id for m in members},
-            messages=[
-                VictimMessage(i.force_id, i.case_id, i.message_id, i.user_id, i.text, i.sent_at)
-                for i in items
-                if isinstance(i, MessageItem)
-            ],
-            outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
-            read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
-            surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
-            preferences={
-                i.victim_id: VictimPreferences.from_dict(i.preferences or {})
-                for i in items
-                if isinstance(i, PreferencesItem)
-            },
-            sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
-            duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
-            alerts=[alert_record(i) for i in items if isinstance(i, AlertItem)],
-            no_news_at={
-                i.victim_id: i.due_at for i in items if isinstance(i, TimerItem) and i.journey_id == NO_NEWS_TIMER
-            },
-        )
+        return case_partition(partition_items(force_id, case_id))
+
+
+def case_partition(items: list[CaselineItem]) -> CasePartition:
+    """What the victim view needs of a case's items (the call handler's view reads the same Query)."""
+    members = [i for i in items if isinstance(i, CaseMemberItem)]
+    return CasePartition(
+        case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
+        events=[event_record(i) for i in items if isinstance(i, EventItem)],
+        victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
+        members={m.user_id: m.victim_id for m in members},
+        messages=[
+            VictimMessage(i.force_id, i.case_id, i.message_id, i.user_id, i.text, i.sent_at)
+            for i in items
+            if isinstance(i, MessageItem)
+        ],
+        outbound=[outbound_record(i) for i in items if isinstance(i, OutboundItem)],
+        read_at={m.user_id: m.read_at for m in members if m.read_at is not None},
+        surveys={i.victim_id: survey_response(i) for i in items if isinstance(i, SurveyItem)},
+        preferences={
+            i.victim_id: VictimPreferences.from_dict(i.preferences or {})
+            for i in items
+            if isinstance(i, PreferencesItem)
+        },
+        sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
+        duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
+        alerts=[alert_record(i) for i in items if isinstance(i, AlertItem)],
+        no_news_at={i.victim_id: i.due_at for i in items if isinstance(i, TimerItem) and i.journey_id == NO_NEWS_TIMER},
+    )
 
 
 def audit_item(entry: AuditEntry) -> AuditItem:

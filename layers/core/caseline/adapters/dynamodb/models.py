@@ -287,6 +287,7 @@ class AuditItem(OnCase, CaselineItem, discriminator="audit"):
     action = UnicodeAttribute()
     reason = UnicodeAttribute()
     at = UTCDateTimeAttribute()
+    staff_email = UnicodeAttribute(null=True)  # a force staff member's sign-in address (call handlers)
 
 
 class AttemptsItem(Expiring, CaselineItem, discriminator="attempts"):
