@@ -14,6 +14,7 @@ API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
     "reports": [{"victimIdToken": []}],
     "accounts": [],
     "insights": [{"staffIdToken": []}],
+    "staff_cases": [{"staffIdToken": []}],
 }
 # Authorizer: NONE (POST /v1/reports only: the same path's other operations are signed in)
 PUBLIC_PATHS = frozenset({"/v1/openapi.json", "/v1/articles", "/v1/articles/{slug}", "/v1/reports"})
@@ -78,12 +79,13 @@ def build(root: Path) -> dict[str, Any]:
             "description": "A Cognito ID token for the victim user pool",
         },
         "staffIdToken": {"type": "apiKey", "in": "header", "name": "Authorization"}
-        | {"description": "A Cognito ID token for the staff user pool, in the force-{force_id} group"},
+        | {"description": "A Cognito ID token for the staff user pool: force-, contact- or dpo-{force_id} group"},
     }
     _document_webhook(document)
     _document_reports(document)
     _document_accounts(document)
     _document_insights(document)
+    _document_staff_cases(document)
     return document
 
 
@@ -93,6 +95,26 @@ def _document_insights(document: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     responses["404"] = _problem("Not one of the caller's forces (whether it exists or not)")
     responses["422"] = _problem("from or to malformed, reversed or more than 93 days apart")
+
+
+def _document_staff_cases(document: dict[str, Any]) -> None:
+    """The call handler's view (docs/api.md#the-call-handlers-view): roles are the staff pool's groups."""
+    cases = "/v1/staff/cases/{force_id}/{case_id}"
+    not_found = "Not a case of a force you have this role for (the same answer whether it exists or not)"
+    for path, method, success, role in [
+        ("/v1/staff/case-lookups", "post", "200", "contact-{force}"),
+        (cases + "/calls", "post", "201", "contact-{force}"),
+        (cases + "/lookups", "get", "200", "force-{force} or dpo-{force}"),
+    ]:
+        responses = document["paths"][path][method]["responses"]
+        if success != "200":
+            responses[success] = responses.pop("200")
+        responses["403"] = _problem(f"Your groups give no {role} role for any force (forbidden)")
+        responses["404"] = _problem(not_found)
+        responses["503"] = _problem("Temporarily unavailable; try again")
+        if method == "post":
+            responses["400"] = _problem("The body is not UTF-8 JSON")
+            responses["415"] = _problem("The body must be application/json")
 
 
 def _problem(description: str) -> dict[str, Any]:
