@@ -53,6 +53,8 @@ def _up(args: argparse.Namespace) -> None:
         out.write(f"  Staff sign-in   {url}/staff-sign-in.html   (demo analysts below: new passwords each start)\n")
         for analyst in stack.analysts:
             out.write(f"  Demo analyst    {analyst.force_id}: {analyst.email} / {analyst.password}\n")
+        for handler in stack.call_handlers:  # POST /v1/staff/case-lookups with their staff ID token
+            out.write(f"  Call handler    {handler['force_id']}: {handler['email']} / {handler['password']}\n")
         for force_id, status, body in stack.demo_results:
             out.write(f"  Demo event      {force_id}: HTTP {status} {body.get('status', body.get('title'))}\n")
         out.write("Press Ctrl-C to stop.\n")

@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from caseline_local import demo, faults, mailbox, moto_fixes, portal, staff
+from caseline_local import call_handlers, demo, faults, mailbox, moto_fixes, portal, staff
 from caseline_local.auth import CognitoVerifier
 from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
@@ -68,6 +68,7 @@ class LocalStack:
         self.started_in = 0.0
         self.demo_results: list[tuple[str, int, dict[str, Any]]] = []
         self.analysts: list[staff.DemoAnalyst] = []  # a demo analyst per force, in the staff pool
+        self.call_handlers: list[dict[str, str]] = []  # a demo call handler per force (contact-{force} group)
         self.receivers: dict[str, OutboundReceiver] = {}
         self._serving = False
         self.faults = faults.Faults()  # fault injection, off until set (PUT /_local/faults)
@@ -112,6 +113,9 @@ class LocalStack:
         self._wire_gateway(session)
         self.analysts = staff.create_demo_analysts(
             session.client("cognito-idp"), self.template.physical["StaffUserPool"]["Ref"], self.forces
+        )
+        self.call_handlers = call_handlers.create_demo_call_handlers(
+            session.client("cognito-idp"), self.template.physical["StaffUserPool"]["Ref"], self.forces, self.state_dir
         )
         self._start_pollers(session)
         threading.Thread(target=self.gateway.server.serve_forever, name="gateway", daemon=True).start()

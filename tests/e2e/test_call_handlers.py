@@ -1,0 +1,79 @@
+"""The call handler's view over HTTP against the running local stack: each force's demo call handler signs
+in to the staff pool with this run's password, finds a demo case by its crime reference and records a call;
+another force's case, an analyst and a victim are refused (docs/api.md#the-call-handlers-view)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from caseline_local import staff
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, eventually
+from .test_insights import analyst_token
+from .test_local_stack import id_token
+
+BURGLARY = "43260001234"  # infra/local/demo/01-thames-valley-burglary.json
+HAMPSHIRE_VEHICLE_CRIME = "44260009876"  # infra/local/demo/03-hampshire-vehicle-crime.json
+WHY = {"reason": "victim-called-for-update", "detail": "Asked what happens next"}
+
+
+def call_handler_token(stack: LocalStack, force_id: str) -> str:
+    assert stack.template is not None
+    [handler] = [h for h in stack.call_handlers if h["force_id"] == force_id]
+    kept = json.loads((stack.state_dir / "call-handlers.json").read_text(encoding="utf-8"))
+    assert handler in kept and (stack.state_dir / "call-handlers.json").stat().st_mode & 0o077 == 0
+    cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
+    client_id = stack.template.physical["StaffUserPoolClient"]["Ref"]
+    return staff.id_token(cognito, client_id, handler["email"], handler["password"])
+
+
+def look_up(http: Client, token: str, reference: str) -> tuple[int, Any]:
+    body = json.dumps({"crime_reference": reference, **WHY}).encode()
+    answer = http.request(
+        "POST",
+        "/v1/staff/case-lookups",
+        body=body,
+        headers={"Authorization": token, "Content-Type": "application/json"},
+    )
+    return answer.status, answer.json()
+
+
+def test_a_call_handler_finds_a_case_of_their_force_and_records_the_call(stack: LocalStack, http: Client) -> None:
+    token = call_handler_token(stack, "thames-valley")
+
+    def sent() -> list[dict[str, str]]:
+        status, found = look_up(http, token, BURGLARY)
+        assert status == 200
+        return [m for v in found["victims"] for m in v["messages_sent"] if m["status"] == "sent"]
+
+    eventually(lambda: len(sent()) >= 1)  # the demo confirmation, once dispatch has sent it
+    _, found = look_up(http, token, BURGLARY)
+    case_id = found["case_id"]
+    calls = f"/v1/staff/cases/thames-valley/{case_id}/calls"
+    recorded = http.request(
+        "POST", calls, body=b"{}", headers={"Authorization": token, "Content-Type": "application/json"}
+    )
+    assert recorded.status == 201 and recorded.json()["status"] == "recorded"
+    # The force's analyst sees who looked the case up and why
+    lookups = http.request(
+        "GET",
+        f"/v1/staff/cases/thames-valley/{case_id}/lookups",
+        headers={"Authorization": analyst_token(stack, "thames-valley")},
+    )
+    assert lookups.status == 200
+    entries = lookups.json()["entries"]
+    assert {e["action"] for e in entries} == {"staff-viewed-case", "victim-called"}
+    assert all(e["staff_email"] == "calls.thames-valley@example.org" for e in entries)
+    assert any(e["reason"] == "victim-called-for-update: Asked what happens next" for e in entries)
+
+
+def test_other_forces_analysts_and_victims_cannot_look_cases_up(stack: LocalStack, http: Client) -> None:
+    token = call_handler_token(stack, "thames-valley")
+    assert look_up(http, token, HAMPSHIRE_VEHICLE_CRIME) == look_up(http, token, "49990000001")  # the same 404
+    assert look_up(http, token, HAMPSHIRE_VEHICLE_CRIME)[0] == 404
+    assert look_up(http, analyst_token(stack, "thames-valley"), BURGLARY)[0] == 403
+    assert look_up(http, id_token(stack), BURGLARY)[0] == 401  # a victim's token: the staff authorizer refuses it
