@@ -9,15 +9,17 @@ import json
 from types import ModuleType
 from typing import Any
 
+import botocore.handlers
 import pytest
 
 from caseline_local.template import Template
 
-from .conftest import REGION, Context, api_event, load_handler
+from .conftest import REGION, Context, api_event, load_handler, share_one_connection
+from .test_iam_coverage import allowed, record
 from .test_insights import Stack, scan
 from .test_secrets_at_rest import LogCapture, captured_logs
 
-__all__ = ["captured_logs"]  # the fixture: every line the function logs, formatted as it would be
+__all__ = ["captured_logs", "record"]  # fixtures: every line the function logs; the AWS actions it takes
 
 TV_REFERENCE = "40260000000"  # Stack.post_cases: one case per force, these references
 HAMPSHIRE_REFERENCE = "41260000000"
@@ -172,6 +174,43 @@ def test_no_crime_reference_reaches_the_logs(stack: Stack, api: ModuleType, capt
     assert any("Request rejected" in line for line in captured_logs.lines)  # the function did log
     for reference in (TV_REFERENCE, HAMPSHIRE_REFERENCE):
         assert not [line for line in captured_logs.lines if reference in line]
+
+
+def test_every_call_is_allowed_by_the_role_on_the_keys_it_names(stack: Stack, api: ModuleType, record: Any) -> None:
+    """What the three routes really call (recorded against moto, which enforces no IAM) is in the function's
+    policy, on partition keys its LeadingKeys conditions allow; it puts only AUDIT# items and never Scans."""
+    calls: list[tuple[str, dict[str, Any]]] = []
+    hook = ("before-call.dynamodb", lambda model, params, **_: calls.append((model.name, params)))
+    botocore.handlers.BUILTIN_HANDLERS.append(hook)
+    share_one_connection()
+    try:
+        handler = claims(stack.template, "contact-thames-valley", "force-thames-valley")
+
+        def every_route() -> None:
+            status, found = call(api, handler, "POST", LOOKUP, {"crime_reference": TV_REFERENCE, **WHY})
+            cases = f"/v1/staff/cases/thames-valley/{found['case_id']}"
+            assert (status, call(api, handler, "POST", cases + "/calls", {})[0]) == (200, 201)
+            assert call(api, handler, "GET", cases + "/lookups")[0] == 200
+
+        actions = record(every_route)
+    finally:
+        botocore.handlers.BUILTIN_HANDLERS.remove(hook)
+        share_one_connection()
+    policy = allowed(stack.template, "StaffCasesFunction")
+    assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"} <= actions <= policy
+    keys = [(name, _partition_key(params)) for name, params in calls]
+    assert len(keys) == 6  # Query REF#, Query CASE#, PutItem; GetItem CASE, PutItem; Query AUDIT#
+    assert {key.split("#", 1)[0] for _, key in keys} == {"REF", "CASE", "AUDIT"}
+    assert {key.split("#", 1)[0] for name, key in keys if name == "PutItem"} == {"AUDIT"}
+
+
+def _partition_key(request: dict[str, Any]) -> str:
+    """The pk a DynamoDB call names: its Key's or Item's, or a Query's key condition value."""
+    params = json.loads(request["body"])  # PynamoDB hands botocore the request it serialised itself
+    if "Key" in params or "Item" in params:
+        return str(params.get("Key", params.get("Item"))["pk"]["S"])
+    values = [v["S"] for v in params["ExpressionAttributeValues"].values() if "S" in v]
+    return str(next(v for v in values if "#" in v))  # the key condition's value comes first
 
 
 def test_the_role_may_write_only_audit_items(aws: Template) -> None:
