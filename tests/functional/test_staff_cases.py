@@ -145,6 +145,11 @@ def test_a_recorded_call_is_an_audit_item_analysts_list_with_the_look_ups(stack:
     assert (status, recorded["status"]) == (201, "recorded")
     [item] = audit_items("victim-called")  # what dispatch's INSERT filter on audit items counts
     assert (item["entity"]["S"], item["force_id"]["S"], item["case_id"]["S"]) == ("audit", "thames-valley", case_id)
+    # It reaches dispatch through its stream filter (which counts it), and dispatch handles it without fault
+    records = stack.dispatch_stream.new_records()
+    actions = [r["dynamodb"]["NewImage"].get("action", {}).get("S") for r in records]
+    assert "victim-called" in actions and "staff-viewed-case" in actions
+    assert stack.dispatch.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
     # Another force's staff cannot record a call on it: the same 404 as a case that does not exist
     hampshire = claims(stack.template, "contact-hampshire")
     assert call(api, hampshire, "POST", calls, {})[0] == 404
