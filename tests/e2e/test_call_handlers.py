@@ -4,16 +4,16 @@ another force's case, an analyst and a victim are refused (docs/api.md#the-call-
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
 import boto3
 
-from caseline_local import staff
+from caseline_local.cognito_srp import srp_sign_in
 from caseline_local.stack import LocalStack
 
 from .conftest import Client, eventually
-from .test_insights import analyst_token
 from .test_local_stack import id_token
 
 BURGLARY = "43260001234"  # infra/local/demo/01-thames-valley-burglary.json
@@ -21,14 +21,32 @@ HAMPSHIRE_VEHICLE_CRIME = "44260009876"  # infra/local/demo/03-hampshire-vehicle
 WHY = {"reason": "victim-called-for-update", "detail": "Asked what happens next"}
 
 
-def call_handler_token(stack: LocalStack, force_id: str) -> str:
+def staff_token(stack: LocalStack, email: str, password: str) -> str:
+    """A staff member's ID token, signed in by SRP as the portal does (the staff pool's client's own flow)."""
     assert stack.template is not None
-    [handler] = [h for h in stack.call_handlers if h["force_id"] == force_id]
-    kept = json.loads((stack.state_dir / "call-handlers.json").read_text(encoding="utf-8"))
-    assert handler in kept and (stack.state_dir / "call-handlers.json").stat().st_mode & 0o077 == 0
     cognito = boto3.client("cognito-idp", endpoint_url=stack.endpoint, region_name=stack.config.region)
+    operations = {"InitiateAuth": cognito.initiate_auth, "RespondToAuthChallenge": cognito.respond_to_auth_challenge}
     client_id = stack.template.physical["StaffUserPoolClient"]["Ref"]
-    return staff.id_token(cognito, client_id, handler["email"], handler["password"])
+    pool_id = stack.template.physical["StaffUserPool"]["Ref"]
+    answer = srp_sign_in(lambda name, body: operations[name](**body), client_id, pool_id, email, password)
+    return str(answer["AuthenticationResult"]["IdToken"])
+
+
+def call_handler_token(stack: LocalStack, force_id: str) -> str:
+    [handler] = [h for h in stack.call_handlers if h["force_id"] == force_id]
+    kept = stack.state_dir / "call-handlers.json"
+    assert handler in json.loads(kept.read_text(encoding="utf-8")) and kept.stat().st_mode & 0o077 == 0
+    return staff_token(stack, handler["email"], handler["password"])
+
+
+def analyst_token(stack: LocalStack, force_id: str) -> str:
+    [analyst] = [a for a in stack.analysts if a.force_id == force_id]
+    return staff_token(stack, analyst.email, analyst.password)
+
+
+def claims(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    return dict(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))))
 
 
 def look_up(http: Client, token: str, reference: str) -> tuple[int, Any]:
@@ -67,7 +85,8 @@ def test_a_call_handler_finds_a_case_of_their_force_and_records_the_call(stack: 
     assert lookups.status == 200
     entries = lookups.json()["entries"]
     assert {e["action"] for e in entries} == {"staff-viewed-case", "victim-called"}
-    assert all(e["staff_email"] == "calls.thames-valley@example.org" for e in entries)
+    who = claims(token)  # moto's SRP tokens carry the user's id as their email claim; Cognito's, the address
+    assert {(e["staff_sub"], e["staff_email"]) for e in entries} == {(who["sub"], who["email"])}
     assert any(e["reason"] == "victim-called-for-update: Asked what happens next" for e in entries)
 
 
