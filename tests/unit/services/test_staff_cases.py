@@ -9,20 +9,11 @@ from datetime import timedelta
 
 import pytest
 
+from caseline.domain import staff_access as access
 from caseline.domain.errors import ForbiddenError, NotFoundError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE
 from caseline.domain.records import CasePartition, VictimMessage
-from caseline.domain.staff_access import (
-    ANALYSTS,
-    CONTACT_CENTRE,
-    DPO,
-    VICTIM_CALLED,
-    VIEWED_BY_STAFF,
-    SentMessage,
-    StaffAuditEntry,
-    StaffMember,
-    forces_with,
-)
+from caseline.domain.staff_access import SentMessage, StaffAuditEntry, StaffMember, forces_with
 from caseline.services import staff_cases, victim_cases
 from tests.unit.builders import CASE_ID, FORCE, NOW, OTHER_FORCE, VICTIM_ID, case_record, stored_event, victim_contact
 from tests.unit.fakes import FixedClock
@@ -82,7 +73,7 @@ def sent(victim_id: str, template_id: str, minutes: int) -> SentMessage:
     return SentMessage(victim_id, template_id, None, "email", "sent", at, at, "delivered", None)
 
 
-CALL_HANDLER = staff(CONTACT_CENTRE + FORCE)
+CALL_HANDLER = staff(access.CONTACT_CENTRE + FORCE)
 
 
 @pytest.fixture
@@ -104,7 +95,7 @@ def test_a_look_up_is_audited_with_who_when_and_why_before_the_answer(store: Fak
     assert (found.force_id, found.case_id, found.crime_reference) == (FORCE, CASE_ID, REFERENCE)
     assert store.log == [
         StaffAuditEntry(
-            FORCE, CASE_ID, "handler-1", "handler-1@example.org", VIEWED_BY_STAFF,
+            FORCE, CASE_ID, "handler-1", "handler-1@example.org", access.VIEWED_BY_STAFF,
             "other: Victim's sister asked on her behalf", NOW,
         )
     ]  # fmt: skip
@@ -133,7 +124,7 @@ def test_another_forces_case_is_the_same_not_found_as_no_case(store: FakeStaffCa
     assert store.log == []  # nothing was read, so nothing is logged
 
 
-@pytest.mark.parametrize("groups", [(ANALYSTS + FORCE,), (DPO + FORCE,), ()])
+@pytest.mark.parametrize("groups", [(access.ANALYSTS + FORCE,), (access.DPO + FORCE,), ()])
 def test_staff_without_the_contact_centre_role_may_not_look_up(store: FakeStaffCases, groups: tuple[str, ...]) -> None:
     with pytest.raises(ForbiddenError):
         look_up(store, staff(*groups))
@@ -152,7 +143,7 @@ def test_a_reason_from_the_list_is_required_and_other_needs_words(
 
 def test_a_reference_shared_by_two_of_the_callers_forces_needs_the_force(store: FakeStaffCases) -> None:
     store.add(OTHER_FORCE, "S-2", REFERENCE)
-    both = staff(CONTACT_CENTRE + FORCE, CONTACT_CENTRE + OTHER_FORCE)
+    both = staff(access.CONTACT_CENTRE + FORCE, access.CONTACT_CENTRE + OTHER_FORCE)
     with pytest.raises(ValidationFailedError) as refused:
         look_up(store, both)
     assert refused.value.field == "force_id"
@@ -174,7 +165,7 @@ def test_a_call_is_recorded_as_victim_called_for_the_force(store: FakeStaffCases
     )
     assert store.log == [entry]
     assert (entry.action, entry.force_id, entry.reason, entry.at) == (
-        VICTIM_CALLED,
+        access.VICTIM_CALLED,
         FORCE,
         "Wanted the court date",
         NOW,
@@ -193,17 +184,18 @@ def test_analysts_and_the_dpo_list_a_cases_look_ups_and_calls(store: FakeStaffCa
     look_up(store)
     staff_cases.record_call(CALL_HANDLER, FORCE, CASE_ID, None, store=store, clock=FixedClock(NOW))
     store.record(StaffAuditEntry(FORCE, CASE_ID, "alex", None, "viewed-case", "victim viewing their own case", NOW))
-    for reader in (staff(ANALYSTS + FORCE), staff(DPO + FORCE)):
+    for reader in (staff(access.ANALYSTS + FORCE), staff(access.DPO + FORCE)):
         listed = staff_cases.case_lookups(reader, FORCE, CASE_ID, store=store)
-        assert [e.action for e in listed] == [VIEWED_BY_STAFF, VICTIM_CALLED]  # staff entries, not victims' visits
+        # staff entries, not victims' visits
+        assert [e.action for e in listed] == [access.VIEWED_BY_STAFF, access.VICTIM_CALLED]
     with pytest.raises(NotFoundError):
-        staff_cases.case_lookups(staff(ANALYSTS + OTHER_FORCE), FORCE, CASE_ID, store=store)
+        staff_cases.case_lookups(staff(access.ANALYSTS + OTHER_FORCE), FORCE, CASE_ID, store=store)
     with pytest.raises(ForbiddenError):
         staff_cases.case_lookups(CALL_HANDLER, FORCE, CASE_ID, store=store)
 
 
 def test_roles_never_read_as_one_another_whatever_the_force_id() -> None:
     groups = {"force-north-contact", "contact-north", "dpo-", "force-"}
-    assert forces_with(ANALYSTS, groups) == {"north-contact"}  # a force whose id ends in -contact, not a role
-    assert forces_with(CONTACT_CENTRE, groups) == {"north"}
-    assert forces_with(DPO, groups) == set()
+    assert forces_with(access.ANALYSTS, groups) == {"north-contact"}  # a force whose id ends in -contact, not a role
+    assert forces_with(access.CONTACT_CENTRE, groups) == {"north"}
+    assert forces_with(access.DPO, groups) == set()

@@ -1,5 +1,6 @@
 """Ports of the victim's account and its case view: sign-in, sessions, linking, recovery, the case page,
-preferences, the survey and data rights. Adapters implement them; tests use fakes.
+preferences, the survey, data rights and the call handler's copy of the case page. Adapters implement
+them; tests use fakes.
 
 The case side (events, journeys, the outbox, delivery, duties, reports) is in ``caseline.domain.ports``;
 together the two modules are every port (but the two still beside their value types in services:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: importing a port never loads the article 
     )
     from caseline.domain.reports import ReportRecord
     from caseline.domain.sign_up import Existing
+    from caseline.domain.staff_access import SentMessage, StaffAuditEntry
     from caseline.domain.survey import SurveyResponse
 
 GlobalSignOut = Callable[[str], None]
@@ -236,4 +238,24 @@ class DataRightsStore(Protocol):
     def detach_report(self, user_id: str, record: ReportRecord) -> bool:
         """Take the report off the account: off the account's index of reports, and the account forgotten
         on it (so a later recording links no one). The report stays. False if it was not this account's."""
+        ...
+
+
+class StaffCaseStore(Protocol):
+    """The call handler's view (``services.staff_cases``): a case by crime reference, read and audited."""
+
+    def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
+        """(force, case, the case's crime reference) for every case with this reference."""
+        ...
+
+    def read(self, force_id: str, case_id: str) -> tuple[CasePartition, list[SentMessage]]:
+        """The case's partition (one Query) and the messages sent to its victims."""
+        ...
+
+    def case_exists(self, force_id: str, case_id: str) -> bool: ...
+
+    def record(self, entry: StaffAuditEntry) -> None: ...
+
+    def entries(self, force_id: str, case_id: str) -> list[StaffAuditEntry]:
+        """The staff entries of the case's consultation log, oldest first (one Query)."""
         ...

@@ -16,9 +16,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
-
-from caseline.domain.records import CasePartition
 
 ANALYSTS = "force-"
 CONTACT_CENTRE = "contact-"
@@ -78,21 +75,3 @@ class SentMessage:
     sent_at: datetime | None
     delivery: str | None
     reason: str | None
-
-
-class StaffCaseStore(Protocol):
-    def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
-        """(force, case, the case's crime reference) for every case with this reference."""
-        ...
-
-    def read(self, force_id: str, case_id: str) -> tuple[CasePartition, list[SentMessage]]:
-        """The case's partition (one Query) and the messages sent to its victims."""
-        ...
-
-    def case_exists(self, force_id: str, case_id: str) -> bool: ...
-
-    def record(self, entry: StaffAuditEntry) -> None: ...
-
-    def entries(self, force_id: str, case_id: str) -> list[StaffAuditEntry]:
-        """The staff entries of the case's consultation log, oldest first (one Query)."""
-        ...

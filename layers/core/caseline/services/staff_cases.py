@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from caseline.domain.account_ports import ArticleRecommender
+from caseline.domain.account_ports import ArticleRecommender, StaffCaseStore
 from caseline.domain.errors import ForbiddenError, NotFoundError, ValidationFailedError
 from caseline.domain.ports import Clock
 from caseline.domain.staff_access import (
@@ -22,7 +22,6 @@ from caseline.domain.staff_access import (
     VIEWED_BY_STAFF,
     SentMessage,
     StaffAuditEntry,
-    StaffCaseStore,
     StaffMember,
     forces_with,
 )
