@@ -41,7 +41,7 @@ class SentMessageView(BaseModel):
     model_config = ConfigDict(extra="ignore")  # built from the service's record, without its victim id
 
     template_id: str = Field(description="The message's template (its content is not stored)")
-    rendered_template: str | None = Field(description="The content-free variant sent instead, if one was")
+    rendered_template: str | None = Field(description="The template rendered: a content-free variant if one was used")
     channel: str
     status: str
     created_at: datetime

@@ -69,6 +69,9 @@ async function start () {
   } else if (page === 'insights' || page.startsWith('staff-')) { // force staff's pages (js/staff/)
     const module = await import(`./staff/${page}.js`)
     await module.default()
+  } else if (page === 'call-handler') { // force staff's contact centre (call-handler.js)
+    const module = await import('./call-handler.js')
+    await module.default()
   } else if (page.startsWith('report-')) {
     const module = await import('./report.js')
     await module.default(page)
