@@ -67,6 +67,13 @@ export function staffForces () {
   return groups.map((group) => FORCE_GROUP.exec(group)?.[1]).filter(Boolean)
 }
 
+const inContactCentre = () => (claims(read(KEY)?.idToken || '')['cognito:groups'] || []).some((group) => group.startsWith('contact-'))
+
+// Where a staff member starts: the figures, or the call handler's page for the contact centre alone.
+export function staffHome () {
+  return inContactCentre() && !staffForces().length ? '/call-handler.html' : '/insights.html'
+}
+
 // Forgets the tokens, and asks Cognito to end the session's refresh tokens everywhere.
 export async function staffSignOut () {
   const accessToken = read(KEY)?.accessToken
@@ -90,10 +97,11 @@ export function staffChrome () {
   if (name) name.textContent = 'Force insights'
   const item = (link) => el('li', { class: 'govuk-service-navigation__item' }, link)
   const links = staffSignedIn()
-    ? [el('a', { class: 'govuk-service-navigation__link', href: '/insights.html' }, 'Figures'),
+    ? [(staffForces().length || !inContactCentre()) && el('a', { class: 'govuk-service-navigation__link', href: '/insights.html' }, 'Figures'),
+        inContactCentre() && el('a', { class: 'govuk-service-navigation__link', href: '/call-handler.html' }, 'Find a case'),
         el('a', { class: 'govuk-service-navigation__link', href: `${SIGN_IN_PAGE}#signed-out`, 'data-staff-sign-out': true }, 'Sign out')]
     : [el('a', { class: 'govuk-service-navigation__link', href: SIGN_IN_PAGE }, 'Staff sign in')]
-  $('#navigation')?.replaceChildren(...links.map(item))
+  $('#navigation')?.replaceChildren(...links.filter(Boolean).map(item))
   $('[data-staff-sign-out]')?.addEventListener('click', async (event) => {
     event.preventDefault()
     await staffSignOut()

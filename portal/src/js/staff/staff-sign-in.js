@@ -5,7 +5,7 @@
 import { CognitoError, cognito } from '../cognito.js'
 import { codeForm, spacedKey } from '../two-step.js'
 import { $, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
-import { keep, staffChallenge, staffChrome, staffSignIn, staffSignedIn } from './session.js'
+import { keep, staffChallenge, staffChrome, staffHome, staffSignIn, staffSignedIn } from './session.js'
 import { FederationError, federation, finishFederatedSignIn, startFederatedSignIn } from './federation.js'
 
 const PASSWORD_MIN_LENGTH = 14 // the staff pool's policy (template.yaml StaffUserPool)
@@ -36,10 +36,10 @@ export default async function page () {
   const fromHostedUi = await finishFederatedSignIn(federated).catch((error) => error)
   if (fromHostedUi && !(fromHostedUi instanceof Error)) {
     keep(fromHostedUi)
-    return go('/insights.html')
+    return go(staffHome())
   }
   if (BANNERS[window.location.hash]) notify($('.app-banner-slot'), BANNERS[window.location.hash])
-  else if (staffSignedIn()) return go('/insights.html')
+  else if (staffSignedIn()) return go(staffHome())
   staffChrome()
   const form = $('#staff-sign-in-form')
   if (federated) {
@@ -56,7 +56,7 @@ export default async function page () {
   const next = async (result) => {
     if (result.AuthenticationResult) {
       keep(result.AuthenticationResult)
-      return go('/insights.html')
+      return go(staffHome())
     }
     const shown = FORMS[result.ChallengeName]
     if (!shown) throw new Error('unsupported challenge')
