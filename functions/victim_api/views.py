@@ -118,6 +118,33 @@ class SafetyAlertView(_Model):
     acknowledged_at: datetime | None = Field(description="When the victim confirmed they had seen it; null: not yet")
 
 
+class ReviewStatusView(_Model):
+    request_id: str
+    state: Literal["requested", "acknowledged", "decided"]
+    requested_at: datetime
+    acknowledge_by: date | None = Field(description="The day the force must confirm it has the request (until it does)")
+    decide_by: date | None = Field(description="The day the force must tell the result (until it does)")
+    acknowledged_at: datetime | None
+    decided_at: datetime | None
+    decision: Literal["upheld", "not-upheld"] | None = Field(
+        description="upheld: the original decision stands; not-upheld: the case is looked at again"
+    )
+
+
+class ReviewView(_Model):
+    """The Victims' Right to Review on this case (docs/journeys.md#right-to-review)."""
+
+    scheme: Literal["police", "cps"] | None = Field(description="Whose decision it is: the police's or the CPS's")
+    open_until: date | None = Field(description="The last day to ask online; null once asked")
+    request: ReviewStatusView | None = Field(description="The victim's request and where it stands; null: none")
+
+
+class NewReviewRequest(_Model):
+    reasons: str | None = Field(
+        default=None, description="Why the victim thinks the decision is wrong (optional; at most 1,500 characters)"
+    )
+
+
 class CaseDetailView(_CaseHeading):
     """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
     the police.uk offence class."""
@@ -142,6 +169,10 @@ class CaseDetailView(_CaseHeading):
     alerts: list[SafetyAlertView] = Field(
         description="Safety news the victim is asked to confirm they have seen (a suspect released or bailed), "
         "oldest first"
+    )
+    review: ReviewView | None = Field(
+        description="The right to ask for a review of a decision not to prosecute: an open offer or the "
+        "request's state; null when no decision on the case carries it"
     )
 
     @classmethod

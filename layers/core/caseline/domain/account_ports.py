@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # annotations only: importing a port never loads the article 
         AuditEntry,
         CasePartition,
         CaseSummary,
+        Duty,
         VictimMessage,
         WriteOutcome,
     )
@@ -195,6 +196,12 @@ class PreferencesStore(Protocol):
 class SurveyStore(Protocol):
     def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
         """The answers and their outbound event together or not at all; DUPLICATE if either exists."""
+        ...
+
+
+class ReviewStore(Protocol):
+    def create(self, event: OutboundEvent, duties: Sequence[Duty]) -> WriteOutcome:
+        """A review request to the force and its duties, in one write: DUPLICATE when it exists already."""
         ...
 
 

@@ -29,6 +29,9 @@ VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
 CASE_CLOSED = _type("case.closed")
 ACCESS_CODE_REISSUED = _type("access.code-reissued")
 ACCESS_REVOKED = _type("access.revoked")
+# The force's answers to a victim's request for a review of its decision (domain.reviews).
+REVIEW_ACKNOWLEDGED = _type("review.acknowledged")
+REVIEW_DECIDED = _type("review.decided")
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,
