@@ -126,10 +126,10 @@ def review_duties(event: OutboundEvent, tier: str, rules: ReviewRules) -> list[D
     ]
 
 
-def met_duty(event: StoredEvent) -> str | None:
-    """The duty a force's answer meets (None: the event is no answer to a review request)."""
-    right = {ev.REVIEW_ACKNOWLEDGED: ACKNOWLEDGE_DUTY, ev.REVIEW_DECIDED: DECIDE_DUTY}.get(event.event_type)
-    return f"{right}#{event.data.get('request_id')}" if right else None
+def met_duties(event: StoredEvent) -> list[str]:
+    """The duties a force's answer meets: a decision also says the request arrived (none: no answer)."""
+    rights = {ev.REVIEW_ACKNOWLEDGED: [ACKNOWLEDGE_DUTY], ev.REVIEW_DECIDED: [ACKNOWLEDGE_DUTY, DECIDE_DUTY]}
+    return [f"{right}#{event.data.get('request_id')}" for right in rights.get(event.event_type, [])]
 
 
 def status_of(request: OutboundEvent, events: Sequence[StoredEvent], duties: Sequence[Duty]) -> ReviewStatus:

@@ -37,7 +37,7 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
-from caseline.domain.reviews import met_duty
+from caseline.domain.reviews import met_duties
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.timeline import long_date
 from caseline.services.account_links import revoke_links
@@ -225,9 +225,8 @@ def _start_journeys(
 
 
 def _settle_review(event: StoredEvent, env: JourneyEnvironment) -> None:
-    """The force acknowledged or decided a review request: the duty it met is met (once; none: no-op)."""
-    duty_id = met_duty(event)
-    if duty_id is not None:
+    """The force acknowledged or decided a review request: the duties it met are met (each once)."""
+    for duty_id in met_duties(event):  # one at a time: a decision may come after the acknowledgement's met
         env.store.apply(RunWrites(event.force_id, event.case_id, journey_id="review-answered", settled=[duty_id]))
 
 
