@@ -328,6 +328,7 @@ class ExportRequest(_Model):
     type: str = Field(description="An org.caseline.victim.* outbound event type")
     created_at: DateTime
     status: str
+    reasons: str | None = Field(default=None, description="What you wrote with a request for a review (if anything)")
 
 
 class ExportPreferences(_Model):
