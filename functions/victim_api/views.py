@@ -145,6 +145,29 @@ class NewReviewRequest(_Model):
     )
 
 
+StatementKind = Literal["make", "update"]
+StatementUse = Literal["read-by-me", "read-by-someone-else", "read-by-prosecutor", "considered-only"]
+
+
+class StatementRequestView(_Model):
+    """A Victim Personal Statement request (docs/journeys.md#personal-statement-requests)."""
+
+    request_id: str
+    state: Literal["requested", "taken"]
+    kind: StatementKind
+    use: StatementUse = Field(description="How the victim wants it used in court")
+    requested_at: datetime
+    taken_at: datetime | None = Field(description="When the officer took it; null until then")
+
+
+class NewStatementRequest(_Model):
+    kind: StatementKind = Field(description="make a first statement, or update one made before")
+    use: StatementUse = Field(
+        description="read aloud by the victim, by someone else they choose, by the prosecutor, or only "
+        "considered by the court"
+    )
+
+
 class CaseDetailView(_CaseHeading):
     """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
     the police.uk offence class."""
@@ -169,6 +192,9 @@ class CaseDetailView(_CaseHeading):
     alerts: list[SafetyAlertView] = Field(
         description="Safety news the victim is asked to confirm they have seen (a suspect released or bailed), "
         "oldest first"
+    )
+    statement: StatementRequestView | None = Field(
+        description="The victim's latest personal statement request and its state; null: none yet"
     )
     review: ReviewView | None = Field(
         description="The right to ask for a review of a decision not to prosecute: an open offer or the "

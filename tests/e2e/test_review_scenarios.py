@@ -7,16 +7,16 @@ state. With the stack's clock: the duties are due in working days across the Chr
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import holidays
 import pytest
 
 from caseline_local.force_sim import client
 from caseline_local.force_sim import events as build
 from caseline_local.force_sim.events import EventContext
 from caseline_local.stack import LocalStack
+from tests.unit.builders import working_days_after
 
 from .conftest import MONDAY, Client, access_code, eventually
 from .portal_pages import NewCase, Visit, check_page
@@ -51,15 +51,6 @@ def review_of(http: Client, account: Account, case: NewCase) -> dict[str, Any] |
     assert status == 200
     review: dict[str, Any] | None = view["review"]
     return review
-
-
-def working_days_after(start: date, days: int) -> date:
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=[start.year, start.year + 1])
-    day = start
-    while days:
-        day += timedelta(days=1)
-        days -= day.weekday() < 5 and day not in bank
-    return day
 
 
 @pytest.mark.browser

@@ -105,6 +105,7 @@ class Access:
             self.remove(user, "0" * 20),
             v.call("POST", ALERT.format(**ALERT_ID), user, None, ALERT, ALERT_ID),
             v.case(user, *CASE, "/review-request", "POST", {"reasons": None}),
+            v.case(user, *CASE, "/statement-request", "POST", {"kind": "make", "use": "read-by-me"}),
         ]
 
 

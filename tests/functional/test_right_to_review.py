@@ -1,7 +1,8 @@
 """The Victims' Right to Review through the real functions against moto: after a decision not to prosecute
 the case page offers a review; the request reaches the force signed (dispatch, the queue, the outbound
 function) with two duties in working days, checked against the ``holidays`` package; the force's answers
-meet them and the victim sees where the request stands; an answer that never comes is missed."""
+meet them and the victim sees where the request stands; an answer that never comes is missed. A personal
+statement request reaches the officer the same way and is marked taken by the force's event."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
-import holidays
 import pytest
 
 from caseline.domain.calendar import uk_date
 from caseline_local.template import Template
+from tests.unit.builders import working_days_after
 from tests.unit.fakes import FixedClock
 
 from .builders import crime_recorded
@@ -25,6 +26,7 @@ from .test_victim_journey import Victims
 
 FORCE, CASE, VICTIM = "thames-valley", "TVP-J-1", "TVP-V-0001"
 REQUESTED = "org.caseline.victim.review-requested.v1"
+STATEMENT = "org.caseline.victim.statement-requested.v1"
 
 
 class World:
@@ -82,15 +84,6 @@ def items(entity: str) -> list[dict[str, Any]]:
 
 def review_duties() -> dict[str, dict[str, Any]]:
     return {str(d["right"]): d for d in items("duty") if str(d["right"]).startswith("vrr-")}
-
-
-def working_days_after(start: date, days: int) -> date:
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=[start.year, start.year + 1])
-    day = start
-    while days:
-        day += timedelta(days=1)
-        days -= day.weekday() < 5 and day not in bank
-    return day
 
 
 @pytest.fixture
@@ -158,3 +151,32 @@ def test_no_right_or_a_stranger_is_refused_and_nothing_reaches_the_force(world: 
     world.deliver()
     assert [r for r in world.force.received if r["body"]["type"] == REQUESTED] == []
     assert review_duties() == {}
+
+
+def test_a_statement_request_reaches_the_officer_signed_and_is_marked_taken(world: World) -> None:
+    # When Alex asks to make a statement, read aloud by someone else (twice: the first answers)
+    path = "/statement-request"
+    status, body = world.victims.case(
+        "alex", FORCE, CASE, path, "POST", {"kind": "make", "use": "read-by-someone-else"}
+    )
+    assert status == 202 and body["state"] == "requested"
+    again = world.victims.case("alex", FORCE, CASE, path, "POST", {"kind": "update", "use": "considered-only"})
+    assert again == (200, body)
+    # Then the officer receives it signed, once
+    world.deliver()
+    [received] = [r["body"] for r in world.force.received if r["body"]["type"] == STATEMENT]
+    assert received["data"] == {
+        "request_id": body["request_id"],
+        "victim_id": VICTIM,
+        "kind": "make",
+        "use": "read-by-someone-else",
+        "requested_at": received["data"]["requested_at"],
+    }
+    # When the officer has taken it, the page says so and the victim is told
+    world.post("statement.taken", 2, {"request_id": body["request_id"], "victim_id": VICTIM})
+    view = world.victims.case("alex", FORCE, CASE)[1]
+    assert view["statement"]["state"] == "taken" and view["statement"]["taken_at"]
+    assert any(o["template_id"] == "statement-taken" for o in items("outbox"))
+    # And an unknown use is a 422 naming it
+    status, problem = world.victims.case("alex", FORCE, CASE, path, "POST", {"kind": "make", "use": "sung"})
+    assert status == 422 and problem["status"] == 422

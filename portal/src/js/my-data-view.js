@@ -14,7 +14,8 @@ const REQUESTS = {
   'org.caseline.victim.preferences-changed.v1': 'You asked to change how we contact you',
   'org.caseline.victim.survey-answered.v1': 'You answered the survey about your case',
   'org.caseline.victim.linked-account-removed.v1': 'You removed another account\'s access to your case',
-  'org.caseline.victim.review-requested.v1': 'You asked for a review of our decision'
+  'org.caseline.victim.review-requested.v1': 'You asked for a review of our decision',
+  'org.caseline.victim.statement-requested.v1': 'You asked to give a personal statement'
 }
 const REQUEST_STATUS = {
   pending: 'Waiting to be sent',

@@ -26,7 +26,7 @@ from caseline.domain.reviews import (
     review_view,
     status_of,
 )
-from tests.unit.builders import stored_event
+from tests.unit.builders import stored_event, working_days_after
 
 RULES = ReviewRules.of(review_rights())
 JOURNEYS = Path(__file__).resolve().parents[3] / "layers" / "core" / "caseline" / "content" / "journeys"
@@ -37,17 +37,6 @@ def outcome(outcome_type: int, sequence: int = 5, at: datetime = DECIDED_AT) -> 
     return stored_event(
         sequence=sequence, event_type=ev.OUTCOME_RECORDED, occurred_at=at, data={"outcome_type": outcome_type}
     )
-
-
-def expected_working_day(start: date, days: int) -> date:
-    """Counted here with the ``holidays`` package itself, not with the code under test."""
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=[start.year, start.year + 1])
-    day = start
-    while days:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in bank:
-            days -= 1
-    return day
 
 
 def test_the_review_data_names_the_outcomes_the_outcome_journey_offers_the_right_for() -> None:
@@ -92,8 +81,8 @@ def test_both_deadlines_count_working_days_across_christmas_bank_holidays() -> N
     bank = holidays.country_holidays("GB", subdiv="ENG", years=[2026, 2027])
     window = [date(2026, 12, 18) + timedelta(days=n) for n in range(1, 20)]
     assert sum(1 for day in window if day in bank) >= 2  # the test means something: holidays fall inside
-    assert by_right[ACKNOWLEDGE_DUTY].due_on == expected_working_day(date(2026, 12, 18), 10)
-    assert by_right[DECIDE_DUTY].due_on == expected_working_day(date(2026, 12, 18), 30)
+    assert by_right[ACKNOWLEDGE_DUTY].due_on == working_days_after(date(2026, 12, 18), 10)
+    assert by_right[DECIDE_DUTY].due_on == working_days_after(date(2026, 12, 18), 30)
     assert by_right[ACKNOWLEDGE_DUTY].due_on > date(2026, 12, 18) + timedelta(days=14)  # not 10 plain weekdays
     assert {d.status for d in duties} == {DutyStatus.OPEN} and {d.victim_id for d in duties} == {"V-1"}
 

@@ -250,6 +250,12 @@ def review_decided(
     return _review(ctx, ev.REVIEW_DECIDED, request_id, decision=decision, summary=text)
 
 
+def statement_taken(ctx: EventContext, *, request_id: str | None = None) -> Event:
+    """The officer took the statement the victim asked for (default: the victim's first request)."""
+    victim_id = case_facts(ctx.force_id, ctx.case_id).victim_id
+    return envelope(ctx, ev.STATEMENT_TAKEN, {"request_id": request_id or f"vps-1-{victim_id}", "victim_id": victim_id})
+
+
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
 # per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
 def report_received(ctx: EventContext) -> Event:
@@ -306,6 +312,7 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.ACCESS_REVOKED: access_revoked,
     ev.REVIEW_ACKNOWLEDGED: review_acknowledged,
     ev.REVIEW_DECIDED: review_decided,
+    ev.STATEMENT_TAKEN: statement_taken,
 }
 
 

@@ -41,6 +41,7 @@ def _other_path(case_id: str) -> list[Event]:
         build.access_revoked(at(10, 63), link_id="3f9c2a7b1e4d8c6a0b5f"),
         acknowledged,
         build.review_decided(at(12, 80), request_id=acknowledged["data"]["request_id"]),
+        build.statement_taken(at(13, 81)),
     ]
 
 

@@ -120,6 +120,8 @@ def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
         subject += f" victim={data.get('victim_id', '-')} after={data.get('event_type', '-')}"
     if kind == "victim.review-requested.v1" and isinstance(data, dict):  # answer: review.acknowledged / decided
         subject += f" request={data.get('request_id', '-')} scheme={data.get('scheme', '-')}"
+    if kind == "victim.statement-requested.v1" and isinstance(data, dict):  # answer: statement.taken
+        subject += f" request={data.get('request_id', '-')} use={data.get('use', '-')}"
     return f"{event.get('time', '-')} {kind} {subject} id={event.get('id', '-')} ({webhook_id})"
 
 

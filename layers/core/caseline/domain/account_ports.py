@@ -199,9 +199,10 @@ class SurveyStore(Protocol):
         ...
 
 
-class ReviewStore(Protocol):
+class RequestStore(Protocol):
     def create(self, event: OutboundEvent, duties: Sequence[Duty]) -> WriteOutcome:
-        """A review request to the force and its duties, in one write: DUPLICATE when it exists already."""
+        """A victim's request to the force (outbound) and any duties it starts, in one write: DUPLICATE when
+        the request exists already (docs/adr/0020)."""
         ...
 
 

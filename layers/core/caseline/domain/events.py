@@ -194,6 +194,14 @@ class ReviewDecidedData(_Strict):
     summary: LongText | None = None
 
 
+class StatementTakenData(_Strict):
+    """The officer took the personal statement the victim asked to make or update (``request_id`` from
+    ``victim.statement-requested``), in the force's own process."""
+
+    request_id: Annotated[str, StringConstraints(pattern=r"^vps-[0-9]{1,6}-[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    victim_id: CaseId
+
+
 class ReportReceivedData(_Strict):
     """The force's system has the report (no data)."""
 
@@ -229,6 +237,7 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     ev.ACCESS_REVOKED: AccessRevokedData,
     ev.REVIEW_ACKNOWLEDGED: ReviewAcknowledgedData,
     ev.REVIEW_DECIDED: ReviewDecidedData,
+    ev.STATEMENT_TAKEN: StatementTakenData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {

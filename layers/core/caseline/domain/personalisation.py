@@ -83,6 +83,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.CASE_CLOSED: frozenset({"reason_summary", "has_reason_summary", "survey_url"}),
     ev.REVIEW_ACKNOWLEDGED: frozenset(),
     ev.REVIEW_DECIDED: frozenset(),  # the result is read after signing in
+    ev.STATEMENT_TAKEN: frozenset(),
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),

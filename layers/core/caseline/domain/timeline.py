@@ -34,6 +34,7 @@ _PLAIN = {
     ev.ACCESS_CODE_REISSUED: "We sent you a new access code",
     ev.ACCESS_REVOKED: "We removed access to this case from one or more accounts",
     ev.REVIEW_ACKNOWLEDGED: "We received your request for a review of our decision",
+    ev.STATEMENT_TAKEN: "Your officer took your personal statement",
 }
 _REVIEW_DECISIONS = {
     "upheld": "The review is done: the decision stays the same",

@@ -5,7 +5,7 @@ duties (``journeys._settle_review``). See ``caseline.domain.reviews``."""
 from __future__ import annotations
 
 from caseline.content import review_rights
-from caseline.domain.account_ports import AuditLog, CaseReader, ReviewStore
+from caseline.domain.account_ports import AuditLog, CaseReader, RequestStore
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ConflictError, ValidationFailedError
 from caseline.domain.ports import Clock
@@ -35,7 +35,7 @@ def request_review(
     reasons: str | None,
     *,
     reader: CaseReader,
-    store: ReviewStore,
+    store: RequestStore,
     audit: AuditLog,
     clock: Clock,
     scheme: ReviewRules | None = None,

@@ -37,6 +37,7 @@ from caseline.domain.records import (
 )
 from caseline.domain.reviews import ReviewRules, ReviewView, review_view
 from caseline.domain.rights import Right, rights_for
+from caseline.domain.statements import StatementRequest, latest
 from caseline.domain.timeline import (
     DUTY_STEPS,
     NEXT_STEPS,
@@ -109,6 +110,7 @@ class CaseView:
     recommended_articles: list[RecommendedArticle] = field(default_factory=list)
     alerts: list[AlertView] = field(default_factory=list)  # safety alerts the victim is asked to confirm
     review: ReviewView | None = None  # the Victims' Right to Review: an open offer, or a request's state
+    statement: StatementRequest | None = None  # the victim's latest personal statement request
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -176,6 +178,7 @@ def view_case(
         recommended_articles=_articles(recommended),
         alerts=alerts,
         review=review_view(partition.events, partition.outbound, partition.duties, victim_id, uk_date(now), rules),
+        statement=latest(partition.outbound, partition.events, victim_id),
     )
 
 

@@ -1,5 +1,6 @@
-"""A victim's review request: its outbound event (``OUTBOUND#review-{request}``) and its two duties, in one
-transaction, so the force is never asked without the deadlines being tracked (or the other way round)."""
+"""A victim's request to the force (a review, a personal statement: docs/adr/0020): its outbound event
+(``OUTBOUND#{request id}``) and the duties it starts, in one transaction, so the force is never asked
+without the deadlines being tracked (or the other way round)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import Duty, WriteOutcome
 
 
-class DynamoReviewStore:
+class DynamoRequestStore:
     def create(self, event: OutboundEvent, duties: Sequence[Duty]) -> WriteOutcome:
         try:
             with TransactWrite(connection=connection()) as transaction:
