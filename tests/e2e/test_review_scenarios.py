@@ -1,8 +1,9 @@
 """The Victims' Right to Review through the local stack (issue 18's acceptance). At 320 px in Chromium: after
 a decision not to prosecute the case page offers a review; the victim asks; the request reaches the force's
 inbox signed; the page follows it as the force acknowledges and decides; axe-core finds nothing in any
-state. With the stack's clock: the duties are due in working days across the Christmas bank holidays
-(checked against the ``holidays`` package), met by the force's answer, and missed when it never comes."""
+state; the same for a personal statement request (offer, errors, requested, taken). With the stack's
+clock: the duties are due in working days across the Christmas bank holidays (checked against the
+``holidays`` package), met by the force's answer, and missed when it never comes."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .test_portal_safety import Account, linked_case, sign_in
 from .test_scenarios import Case
 
 REQUESTED = "org.caseline.victim.review-requested.v1"
+STATEMENT = "org.caseline.victim.statement-requested.v1"
 DECIDED_ON = MONDAY + timedelta(days=7)  # Monday 14 December 2026
 ASKED_AT = MONDAY + timedelta(days=11)  # Friday 18 December: 25 and 28 December and 1 January fall inside
 
@@ -107,6 +109,57 @@ def test_the_victim_asks_for_a_review_and_follows_it_at_320px(stack: LocalStack,
     assert visit.outside == []
     for seen in visit.urls:
         assert case.crime_reference not in seen
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_victim_asks_to_give_a_personal_statement_and_sees_it_taken_at_320px(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    account, case = linked_case(stack, http)
+    case.sequence = 1
+    visit = Visit()
+    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
+    assert stack.gateway is not None
+    sign_in(page, stack.gateway.url, account)
+    page.locator("a[href*='case.html#c=']").first.click()
+    # The case page explains the statement and asks what the victim wants
+    page.locator("#statement-form").wait_for()
+    assert "how the crime has affected you" in page.locator(".app-statement").inner_text()
+    check_page(page, "statement-offer", "narrow", visit)
+    # Nothing chosen: the error summary names both questions
+    page.locator("#statement-form button[type=submit]").click()
+    page.locator("#statement-form .govuk-error-summary").wait_for()
+    assert page.locator("#statement-form .govuk-error-summary li").count() == 2
+    check_page(page, "statement-errors", "narrow", visit, screenshot=False)
+    # When they ask to make one, read aloud by someone they choose
+    page.check("#statement-kind-make")
+    page.check("#statement-use-read-by-someone-else")
+    page.locator("#statement-form button[type=submit]").click()
+    page.locator(".app-statement-banner-slot .govuk-notification-banner--success").wait_for()
+    assert page.locator(".app-statement-tag").inner_text() == "Requested"
+    assert not page.locator("#statement-form").is_visible()
+    check_page(page, "statement-requested", "narrow", visit)
+    # Then the officer's system has it, signed; when the officer has taken it, the page says so
+    status, view = call(http, account.id_token, "GET", f"/v1/cases/{case.force_id}/{case.case_id}")
+    assert status == 200
+    request_id = view["statement"]["request_id"]
+
+    def delivered() -> list[dict[str, Any]]:
+        inbox = http.request("GET", "/_local/force-inbox.json").json()["thames-valley"]
+        return [e for e in inbox if e["subject"] == case.case_id and e["type"] == STATEMENT]
+
+    [received] = eventually(delivered)
+    assert (received["data"]["request_id"], received["data"]["use"]) == (request_id, "read-by-someone-else")
+    post(stack, case, build.statement_taken, request_id.split("-", 2)[2], request_id=request_id)
+    taken = f"/v1/cases/{case.force_id}/{case.case_id}"
+    eventually(lambda: call(http, account.id_token, "GET", taken)[1]["statement"]["state"] == "taken")
+    page.reload()
+    page.locator(".app-statement-status").wait_for()
+    assert page.locator(".app-statement-tag").inner_text() == "Taken"
+    assert page.locator("#statement-kind-update").is_checked()  # asking again is to update it
+    check_page(page, "statement-taken", "narrow", visit)
+    assert visit.outside == []
     context.close()
 
 

@@ -6,6 +6,7 @@ import { brandFor, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
 import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
 import { reviewSection } from '../case-review.js'
+import { statementSection } from '../case-statement.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
 import { read } from '../storage.js'
 import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
@@ -107,6 +108,7 @@ export default async function page () {
   $('.app-rights').replaceChildren(rights(view.rights))
   alertsSection(path, view)
   reviewSection(path, view)
+  statementSection(path, view)
   await accessSection(path)
   show($('.app-loading'), false)
   show($('.app-case'), true)
