@@ -6,6 +6,7 @@ import { $, el, notify, show, submitWhileBusy, when } from './ui.js'
 
 const MAX_REASONS = 1500
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }) // YYYY-MM-DD
 const TAGS = { requested: 'Requested', acknowledged: 'Received', decided: 'Decided' }
 const RESULTS = {
   upheld: 'The person who looked at it again agreed with the decision, so it stays the same.',
@@ -17,11 +18,24 @@ function day (iso) {
   return DAY.format(new Date(`${iso}T12:00:00Z`))
 }
 
+// Past its day (UK time): the page says so rather than promise a date that has gone
+function late (iso) {
+  return iso < TODAY.format(new Date())
+}
+
 function lines (request) {
   const said = [`You asked for a review on ${when(request.requested_at)}.`]
   if (request.acknowledged_at) said.push(`We confirmed we have your request on ${when(request.acknowledged_at)}.`)
-  if (request.acknowledge_by) said.push(`We will confirm we have your request by ${day(request.acknowledge_by)}.`)
-  if (request.decide_by) said.push(`We will tell you the result by ${day(request.decide_by)}.`)
+  if (request.acknowledge_by) {
+    said.push(late(request.acknowledge_by)
+      ? `We should have confirmed we have your request by ${day(request.acknowledge_by)}. We are sorry it is late.`
+      : `We will confirm we have your request by ${day(request.acknowledge_by)}.`)
+  }
+  if (request.decide_by) {
+    said.push(late(request.decide_by)
+      ? `We should have told you the result by ${day(request.decide_by)}. We are sorry it is late.`
+      : `We will tell you the result by ${day(request.decide_by)}.`)
+  }
   if (request.state === 'decided') {
     said.push(`The review was finished on ${when(request.decided_at)}.`, RESULTS[request.decision] || '',
       'If you are still unhappy with the decision, you may be able to ask the High Court for a judicial review. A solicitor or Victim Support can explain how.')
