@@ -71,6 +71,12 @@ def test_the_victim_asks_for_a_review_and_follows_it_at_320px(stack: LocalStack,
     page.locator(".app-review-offer").wait_for()
     assert "You can ask until" in page.locator(".app-review-until").inner_text()
     check_page(page, "review-offer", "narrow", visit)
+    # Reasons over the limit: the error summary, and nothing is sent
+    page.fill("#review-reasons", "x" * 1501)
+    page.locator("#review-form button[type=submit]").click()
+    page.locator("#review-form .govuk-error-summary").wait_for()
+    assert "1500 characters or fewer" in page.locator("#review-form .govuk-error-summary").inner_text()
+    check_page(page, "review-errors", "narrow", visit, screenshot=False)
     # When the victim asks, with a reason
     page.fill("#review-reasons", "My neighbour's doorbell camera recorded the person.")
     page.locator("#review-form button[type=submit]").click()
