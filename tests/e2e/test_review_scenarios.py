@@ -55,18 +55,23 @@ def review_of(http: Client, account: Account, case: NewCase) -> dict[str, Any] |
     return review
 
 
-@pytest.mark.browser
-def test_the_victim_asks_for_a_review_and_follows_it_at_320px(stack: LocalStack, http: Client, browser: Any) -> None:
-    account, case = linked_case(stack, http)
-    case.sequence = 1
-    # Given a decision not to prosecute (not in the public interest, by the police)
-    post(stack, case, build.outcome_recorded, outcome_type=10)
-    eventually(lambda: review_of(http, account, case))
-    visit = Visit()
+def case_page(stack: LocalStack, browser: Any, account: Account, visit: Visit) -> tuple[Any, Any]:
+    """The victim signed in on a 320 px phone, on their (only) case's page."""
     context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
     assert stack.gateway is not None
     sign_in(page, stack.gateway.url, account)
     page.locator("a[href*='case.html#c=']").first.click()
+    return context, page
+
+
+@pytest.mark.browser
+def test_the_victim_asks_for_a_review_and_follows_it_at_320px(stack: LocalStack, http: Client, browser: Any) -> None:
+    # Given a decision not to prosecute (not in the public interest, by the police)
+    account, case = linked_case(stack, http)
+    post(stack, case, build.outcome_recorded, outcome_type=10)
+    eventually(lambda: review_of(http, account, case))
+    visit = Visit()
+    context, page = case_page(stack, browser, account, visit)
     # Then the case page offers the review, with the last day to ask
     page.locator(".app-review-offer").wait_for()
     assert "You can ask until" in page.locator(".app-review-until").inner_text()
@@ -123,12 +128,8 @@ def test_the_victim_asks_to_give_a_personal_statement_and_sees_it_taken_at_320px
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
     account, case = linked_case(stack, http)
-    case.sequence = 1
     visit = Visit()
-    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
-    assert stack.gateway is not None
-    sign_in(page, stack.gateway.url, account)
-    page.locator("a[href*='case.html#c=']").first.click()
+    context, page = case_page(stack, browser, account, visit)
     # The case page explains the statement and asks what the victim wants
     page.locator("#statement-form").wait_for()
     assert "how the crime has affected you" in page.locator(".app-statement").inner_text()
