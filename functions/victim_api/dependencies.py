@@ -22,6 +22,7 @@ from caseline.adapters.dynamodb.case_view import (
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
+from caseline.adapters.dynamodb.requests import DynamoRequestStore
 from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.dynamodb.survey import DynamoSurveyStore
 from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
@@ -47,6 +48,7 @@ rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
 surveys = DynamoSurveyStore()
 alert_store = DynamoAlertStore()
+request_store = DynamoRequestStore()
 identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start

@@ -118,6 +118,56 @@ class SafetyAlertView(_Model):
     acknowledged_at: datetime | None = Field(description="When the victim confirmed they had seen it; null: not yet")
 
 
+class ReviewStatusView(_Model):
+    request_id: str
+    state: Literal["requested", "acknowledged", "decided"]
+    requested_at: datetime
+    acknowledge_by: date | None = Field(description="The day the force must confirm it has the request (until it does)")
+    decide_by: date | None = Field(description="The day the force must tell the result (until it does)")
+    acknowledged_at: datetime | None
+    decided_at: datetime | None
+    decision: Literal["upheld", "not-upheld"] | None = Field(
+        description="upheld: the original decision stands; not-upheld: the case is looked at again"
+    )
+
+
+class ReviewView(_Model):
+    """The Victims' Right to Review on this case (docs/journeys.md#right-to-review)."""
+
+    scheme: Literal["police", "cps"] | None = Field(description="Whose decision it is: the police's or the CPS's")
+    open_until: date | None = Field(description="The last day to ask online; null once asked")
+    request: ReviewStatusView | None = Field(description="The victim's request and where it stands; null: none")
+
+
+class NewReviewRequest(_Model):
+    reasons: str | None = Field(
+        default=None, description="Why the victim thinks the decision is wrong (optional; at most 1,500 characters)"
+    )
+
+
+StatementKind = Literal["make", "update"]
+StatementUse = Literal["read-by-me", "read-by-someone-else", "read-by-prosecutor", "considered-only"]
+
+
+class StatementRequestView(_Model):
+    """A Victim Personal Statement request (docs/journeys.md#personal-statement-requests)."""
+
+    request_id: str
+    state: Literal["requested", "taken"]
+    kind: StatementKind
+    use: StatementUse = Field(description="How the victim wants it used in court")
+    requested_at: datetime
+    taken_at: datetime | None = Field(description="When the officer took it; null until then")
+
+
+class NewStatementRequest(_Model):
+    kind: StatementKind = Field(description="make a first statement, or update one made before")
+    use: StatementUse = Field(
+        description="read aloud by the victim, by someone else they choose, by the prosecutor, or only "
+        "considered by the court"
+    )
+
+
 class CaseDetailView(_CaseHeading):
     """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
     the police.uk offence class."""
@@ -142,6 +192,13 @@ class CaseDetailView(_CaseHeading):
     alerts: list[SafetyAlertView] = Field(
         description="Safety news the victim is asked to confirm they have seen (a suspect released or bailed), "
         "oldest first"
+    )
+    statement: StatementRequestView | None = Field(
+        description="The victim's latest personal statement request and its state; null: none yet"
+    )
+    review: ReviewView | None = Field(
+        description="The right to ask for a review of a decision not to prosecute: an open offer or the "
+        "request's state; null when no decision on the case carries it"
     )
 
     @classmethod
@@ -297,6 +354,7 @@ class ExportRequest(_Model):
     type: str = Field(description="An org.caseline.victim.* outbound event type")
     created_at: DateTime
     status: str
+    reasons: str | None = Field(default=None, description="What you wrote with a request for a review (if anything)")
 
 
 class ExportPreferences(_Model):

@@ -104,6 +104,8 @@ class Access:
             v.case(user, *CASE, "/update-requests", "POST"),
             self.remove(user, "0" * 20),
             v.call("POST", ALERT.format(**ALERT_ID), user, None, ALERT, ALERT_ID),
+            v.case(user, *CASE, "/review-request", "POST", {"reasons": None}),
+            v.case(user, *CASE, "/statement-request", "POST", {"kind": "make", "use": "read-by-me"}),
         ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from caseline.domain.case import CaseStage
@@ -160,3 +160,16 @@ def outbox_message(channel: str = "email", **overrides: Any) -> OutboxMessage:
         duty_id=f"right3#{VICTIM_ID}",
     )
     return dataclasses.replace(message, **overrides)
+
+
+def working_days_after(start: date, days: int) -> date:
+    """``days`` working days after ``start``, counted here with the ``holidays`` package itself (England and
+    Wales), not with the code under test: what statutory due dates are checked against."""
+    import holidays
+
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=[start.year, start.year + 1])
+    day = start
+    while days:
+        day += timedelta(days=1)
+        days -= day.weekday() < 5 and day not in bank
+    return day

@@ -179,6 +179,8 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         {"404": _NOT_LINKED, "409": "The case is not closed yet, or you have answered this survey already"},
     ),
     (_CASE + "/alerts/{alert_id}/acknowledgement", "post"): ("200", {"404": _NOT_LINKED + "; or no alert of yours"}),
+    (_CASE + "/review-request", "post"): ("202", {"404": _NOT_LINKED, "409": "No right to review, or too late"}),
+    (_CASE + "/statement-request", "post"): ("202", {"404": _NOT_LINKED, "409": "The case is closed"}),
     (_CASE + "/preferences", "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/preferences", "put"): ("200", {"404": _NOT_LINKED}),
     ("/v1/me/data", "get"): ("200", {"401": _RECENT_SIGN_IN}),

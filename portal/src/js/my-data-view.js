@@ -13,7 +13,9 @@ const REQUESTS = {
   'org.caseline.victim.update-requested.v1': 'You asked for an update',
   'org.caseline.victim.preferences-changed.v1': 'You asked to change how we contact you',
   'org.caseline.victim.survey-answered.v1': 'You answered the survey about your case',
-  'org.caseline.victim.linked-account-removed.v1': 'You removed another account\'s access to your case'
+  'org.caseline.victim.linked-account-removed.v1': 'You removed another account\'s access to your case',
+  'org.caseline.victim.review-requested.v1': 'You asked for a review of our decision',
+  'org.caseline.victim.statement-requested.v1': 'You asked to give a personal statement'
 }
 const REQUEST_STATUS = {
   pending: 'Waiting to be sent',
@@ -95,7 +97,8 @@ function messages (list) {
 function requests (list) {
   if (!list.length) return none('You have not sent anything to the police through this service about this case.')
   return pairs(list.map((request) => [when(request.created_at),
-    `${REQUESTS[request.type] || request.type}. ${REQUEST_STATUS[request.status] || request.status}.`]))
+    `${REQUESTS[request.type] || request.type}. ${REQUEST_STATUS[request.status] || request.status}.` +
+    (request.reasons ? ` You wrote: ${request.reasons}` : '')]))
 }
 
 function survey (answers) {

@@ -102,3 +102,13 @@ def test_every_duty_step_is_something_we_will_do() -> None:
 def test_describe_is_the_main_entry_of_each_event() -> None:
     data = BUILDERS[ev.CRIME_RECORDED](CTX)["data"]
     assert describe(ev.CRIME_RECORDED, data) == entries(ev.CRIME_RECORDED, data)[0]
+
+
+def test_a_review_decision_says_which_way_it_went_and_a_review_deadline_reads_as_a_promise() -> None:
+    upheld = describe(ev.REVIEW_DECIDED, {"decision": "upheld", "summary": "A senior officer agreed."})
+    assert upheld == ("The review is done: the decision stays the same", "A senior officer agreed.")
+    assert describe(ev.REVIEW_DECIDED, {"decision": "not-upheld"}) == (
+        "The review is done: we will look at your case again",
+        None,
+    )
+    assert DUTY_STEPS["vrr-decide"].format(day="Friday 29 January 2027").endswith("by Friday 29 January 2027.")

@@ -13,6 +13,7 @@ from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_
 from caseline.domain.outbound import (
     MESSAGE_SENT,
     OFFICER_TASK_CREATED,
+    REVIEW_REQUESTED,
     UPDATE_REQUESTED,
     OutboundEvent,
     OutboundStatus,
@@ -81,9 +82,9 @@ def _event(case_id: str, sequence: int, event_type: str, data: dict[str, object]
     return StoredEvent(FORCE, case_id, sequence, f"e{sequence}", event_type, at, at, True, data)
 
 
-def _outbound(case_id: str, outbound_id: str, event_type: str, victim_id: str) -> OutboundEvent:
+def _outbound(case_id: str, outbound_id: str, event_type: str, victim_id: str, **data: str) -> OutboundEvent:
     return OutboundEvent(
-        FORCE, case_id, outbound_id, event_type, {"victim_id": victim_id}, NOW, status=OutboundStatus.DELIVERED
+        FORCE, case_id, outbound_id, event_type, {"victim_id": victim_id, **data}, NOW, status=OutboundStatus.DELIVERED
     )
 
 
@@ -198,6 +199,8 @@ def store() -> FakeDataRightsStore:
             _outbound("S1", "msg-m-a1", MESSAGE_SENT, "V-ALEX"),
             _outbound("S1", "msg-m-b", MESSAGE_SENT, "V-BLAKE"),
             _outbound("S1", "update-V-ALEX-2026-03-02", UPDATE_REQUESTED, "V-ALEX"),
+            _outbound("S1", "vrr-4-V-ALEX", REVIEW_REQUESTED, "V-ALEX", reasons="They were seen on camera."),
+            _outbound("S1", "vrr-4-V-BLAKE", REVIEW_REQUESTED, "V-BLAKE", reasons="Blake's own words."),
             _outbound("S1", "task-V-ALEX", OFFICER_TASK_CREATED, "V-ALEX"),  # the force's, not Alex's
         ],
     )
@@ -277,8 +280,14 @@ def test_a_shared_case_exports_only_the_callers_own_details_messages_and_request
         {"text": "Second", "sent_at": (NOW + timedelta(minutes=9)).isoformat()},
     ]
     assert shared["requests_to_the_force"] == [
-        {"type": MESSAGE_SENT, "created_at": NOW.isoformat(), "status": "delivered"},
-        {"type": UPDATE_REQUESTED, "created_at": NOW.isoformat(), "status": "delivered"},
+        {"type": MESSAGE_SENT, "created_at": NOW.isoformat(), "status": "delivered", "reasons": None},
+        {"type": UPDATE_REQUESTED, "created_at": NOW.isoformat(), "status": "delivered", "reasons": None},
+        {
+            "type": REVIEW_REQUESTED,
+            "created_at": NOW.isoformat(),
+            "status": "delivered",
+            "reasons": "They were seen on camera.",
+        },
     ]
     # The timeline keeps case-wide entries and Alex's own, in order, but nothing about Blake
     assert [(t["sequence"], t["event_type"]) for t in shared["timeline"]] == [
@@ -404,7 +413,7 @@ def test_closing_unlinks_every_case_deletes_own_messages_then_the_identity(store
     shared = store.partitions["S1"]
     assert shared.members == {"blake": "V-BLAKE"}  # Blake keeps the shared case
     assert [m.user_id for m in shared.messages] == ["blake"]
-    assert len(shared.events) == 5 and len(shared.outbound) == 4 and len(shared.victims) == 2  # the force's record
+    assert len(shared.events) == 5 and len(shared.outbound) == 6 and len(shared.victims) == 2  # the force's record
     assert [(e.case_id, e.action) for e in store.audit] == [("S1", "closed-account"), ("A1", "closed-account")]
     # ...and Alex can no longer view the case
     with pytest.raises(NotFoundError):

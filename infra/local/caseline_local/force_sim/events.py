@@ -231,6 +231,31 @@ def access_revoked(ctx: EventContext, *, link_id: str | None = None) -> Event:
     return envelope(ctx, ev.ACCESS_REVOKED, data)
 
 
+def _review(ctx: EventContext, event_type: str, request_id: str | None, **data: Any) -> Event:
+    """The force's answer to a review request: ``request_id`` from ``victim.review-requested`` (by default,
+    the case's victim asking about the event just before this one)."""
+    victim_id = case_facts(ctx.force_id, ctx.case_id).victim_id
+    rid = request_id or f"vrr-{ctx.sequence - 1}-{victim_id}"
+    return envelope(ctx, event_type, {"request_id": rid, "victim_id": victim_id, **data})
+
+
+def review_acknowledged(ctx: EventContext, *, request_id: str | None = None) -> Event:
+    return _review(ctx, ev.REVIEW_ACKNOWLEDGED, request_id)
+
+
+def review_decided(
+    ctx: EventContext, *, request_id: str | None = None, decision: str = "upheld", summary: str | None = None
+) -> Event:
+    text = summary or "A senior officer who was not involved looked at the evidence again and agreed with the decision."
+    return _review(ctx, ev.REVIEW_DECIDED, request_id, decision=decision, summary=text)
+
+
+def statement_taken(ctx: EventContext, *, request_id: str | None = None) -> Event:
+    """The officer took the statement the victim asked for (default: the victim's first request)."""
+    victim_id = case_facts(ctx.force_id, ctx.case_id).victim_id
+    return envelope(ctx, ev.STATEMENT_TAKEN, {"request_id": request_id or f"vps-1-{victim_id}", "victim_id": victim_id})
+
+
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
 # per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
 def report_received(ctx: EventContext) -> Event:
@@ -285,6 +310,9 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.CASE_CLOSED: case_closed,
     ev.ACCESS_CODE_REISSUED: access_code_reissued,
     ev.ACCESS_REVOKED: access_revoked,
+    ev.REVIEW_ACKNOWLEDGED: review_acknowledged,
+    ev.REVIEW_DECIDED: review_decided,
+    ev.STATEMENT_TAKEN: statement_taken,
 }
 
 

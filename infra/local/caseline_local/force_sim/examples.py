@@ -30,6 +30,7 @@ def _other_path(case_id: str) -> list[Event]:
     def at(sequence: int, days: int) -> EventContext:
         return EventContext(FORCE, case_id, sequence, START + timedelta(days=days, hours=2))
 
+    acknowledged = build.review_acknowledged(at(11, 66))
     return [
         build.victim_contact_changed(at(3, 2), safe_contact={**SAFE_CONTACT, "safe_channels": ["email"]}),
         build.suspect_bail_conditions_changed(at(5, 12)),
@@ -38,6 +39,9 @@ def _other_path(case_id: str) -> list[Event]:
         build.investigation_not_pursued(at(8, 61)),
         build.access_code_reissued(at(9, 62)),
         build.access_revoked(at(10, 63), link_id="3f9c2a7b1e4d8c6a0b5f"),
+        acknowledged,
+        build.review_decided(at(12, 80), request_id=acknowledged["data"]["request_id"]),
+        build.statement_taken(at(13, 81)),
     ]
 
 

@@ -110,19 +110,18 @@ class Inbox:
 
 def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
     kind = str(event.get("type", "")).removeprefix(OUTBOUND_PREFIX)
+    data = event.get("data") or {}
     if kind.startswith("report."):  # an online report: answer it with report.received / recorded / not-recorded
-        data = event.get("data") or {}
         category = data.get("category", "-") if isinstance(data, dict) else "-"
         subject = f"report={event.get('subject', '-')} category={category}"
     else:
         subject = f"case={event.get('subject', '-')}"
-    if kind == "alert.unacknowledged.v1":  # a safety alert the victim has not confirmed: reach them another way
-        data = event.get("data") or {}
-        subject += (
-            f" victim={data.get('victim_id', '-')} after={data.get('event_type', '-')}"
-            if isinstance(data, dict)
-            else ""
-        )
+    if kind == "alert.unacknowledged.v1" and isinstance(data, dict):  # not confirmed: reach them another way
+        subject += f" victim={data.get('victim_id', '-')} after={data.get('event_type', '-')}"
+    if kind == "victim.review-requested.v1" and isinstance(data, dict):  # answer: review.acknowledged / decided
+        subject += f" request={data.get('request_id', '-')} scheme={data.get('scheme', '-')}"
+    if kind == "victim.statement-requested.v1" and isinstance(data, dict):  # answer: statement.taken
+        subject += f" request={data.get('request_id', '-')} use={data.get('use', '-')}"
     return f"{event.get('time', '-')} {kind} {subject} id={event.get('id', '-')} ({webhook_id})"
 
 

@@ -20,13 +20,21 @@ def openapi_json() -> str:
     return resources.files(__package__).joinpath("openapi.json").read_text(encoding="utf-8")
 
 
+def _document(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return document
+
+
 @lru_cache(maxsize=1)
 def alert_settings() -> dict[str, Any]:
     """Each force's times for must-acknowledge safety alerts (``alert_settings.json``)."""
-    document: dict[str, Any] = json.loads(
-        resources.files(__package__).joinpath("alert_settings.json").read_text(encoding="utf-8")
-    )
-    return document
+    return _document("alert_settings.json")
+
+
+@lru_cache(maxsize=1)
+def review_rights() -> dict[str, Any]:
+    """Which outcomes carry the Victims' Right to Review, and the scheme's times (``review_rights.json``)."""
+    return _document("review_rights.json")
 
 
 @lru_cache(maxsize=1)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: importing a port never loads the article 
         AuditEntry,
         CasePartition,
         CaseSummary,
+        Duty,
         VictimMessage,
         WriteOutcome,
     )
@@ -197,6 +198,13 @@ class PreferencesStore(Protocol):
 class SurveyStore(Protocol):
     def save(self, response: SurveyResponse, outbound: OutboundEvent) -> WriteOutcome:
         """The answers and their outbound event together or not at all; DUPLICATE if either exists."""
+        ...
+
+
+class RequestStore(Protocol):
+    def create(self, event: OutboundEvent, duties: Sequence[Duty]) -> WriteOutcome:
+        """A victim's request to the force (outbound) and any duties it starts, in one write: DUPLICATE when
+        the request exists already (docs/adr/0020)."""
         ...
 
 

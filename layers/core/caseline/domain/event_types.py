@@ -29,6 +29,11 @@ VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
 CASE_CLOSED = _type("case.closed")
 ACCESS_CODE_REISSUED = _type("access.code-reissued")
 ACCESS_REVOKED = _type("access.revoked")
+# The force's answers to a victim's request for a review of its decision (domain.reviews).
+REVIEW_ACKNOWLEDGED = _type("review.acknowledged")
+REVIEW_DECIDED = _type("review.decided")
+# The officer took the victim's personal statement they asked to make or update (domain.statements).
+STATEMENT_TAKEN = _type("statement.taken")
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,

@@ -174,6 +174,34 @@ class CaseClosedData(_Strict):
     reason_summary: LongText | None = None
 
 
+RequestId = Annotated[str, StringConstraints(pattern=r"^vrr-[0-9]{1,16}-[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class ReviewAcknowledgedData(_Strict):
+    """The force has the victim's request for a review (``request_id`` from ``victim.review-requested``)."""
+
+    request_id: RequestId
+    victim_id: CaseId
+
+
+class ReviewDecidedData(_Strict):
+    """The review is done: the original decision is ``upheld`` (it stands) or ``not-upheld`` (the case is
+    looked at again). ``summary`` is written by the reviewer for the victim."""
+
+    request_id: RequestId
+    victim_id: CaseId
+    decision: Literal["upheld", "not-upheld"]
+    summary: LongText | None = None
+
+
+class StatementTakenData(_Strict):
+    """The officer took the personal statement the victim asked to make or update (``request_id`` from
+    ``victim.statement-requested``), in the force's own process."""
+
+    request_id: Annotated[str, StringConstraints(pattern=r"^vps-[0-9]{1,6}-[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    victim_id: CaseId
+
+
 class ReportReceivedData(_Strict):
     """The force's system has the report (no data)."""
 
@@ -207,6 +235,9 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     ev.CASE_CLOSED: CaseClosedData,
     ev.ACCESS_CODE_REISSUED: AccessCodeReissuedData,
     ev.ACCESS_REVOKED: AccessRevokedData,
+    ev.REVIEW_ACKNOWLEDGED: ReviewAcknowledgedData,
+    ev.REVIEW_DECIDED: ReviewDecidedData,
+    ev.STATEMENT_TAKEN: StatementTakenData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {

@@ -14,6 +14,8 @@ MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 PREFERENCES_CHANGED = "org.caseline.victim.preferences-changed.v1"
 SURVEY_ANSWERED = "org.caseline.victim.survey-answered.v1"
+REVIEW_REQUESTED = "org.caseline.victim.review-requested.v1"  # the Victims' Right to Review (domain.reviews)
+STATEMENT_REQUESTED = "org.caseline.victim.statement-requested.v1"  # a personal statement (domain.statements)
 LINKED_ACCOUNT_REMOVED = "org.caseline.victim.linked-account-removed.v1"  # by an account of the same victim
 OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
 DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
@@ -26,6 +28,8 @@ OUTBOUND_TYPES = frozenset(
         UPDATE_REQUESTED,
         PREFERENCES_CHANGED,
         SURVEY_ANSWERED,
+        REVIEW_REQUESTED,
+        STATEMENT_REQUESTED,
         LINKED_ACCOUNT_REMOVED,
         OFFICER_TASK_CREATED,
         DEADLINE_AT_RISK,

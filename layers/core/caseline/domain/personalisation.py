@@ -81,6 +81,9 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.OFFICER_MESSAGE: frozenset(),
     ev.VICTIM_CONTACT_CHANGED: frozenset(),
     ev.CASE_CLOSED: frozenset({"reason_summary", "has_reason_summary", "survey_url"}),
+    ev.REVIEW_ACKNOWLEDGED: frozenset(),
+    ev.REVIEW_DECIDED: frozenset(),  # the result is read after signing in
+    ev.STATEMENT_TAKEN: frozenset(),
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),

@@ -33,6 +33,12 @@ _PLAIN = {
     ev.VICTIM_CONTACT_CHANGED: "Your contact details were updated",
     ev.ACCESS_CODE_REISSUED: "We sent you a new access code",
     ev.ACCESS_REVOKED: "We removed access to this case from one or more accounts",
+    ev.REVIEW_ACKNOWLEDGED: "We received your request for a review of our decision",
+    ev.STATEMENT_TAKEN: "Your officer took your personal statement",
+}
+_REVIEW_DECISIONS = {
+    "upheld": "The review is done: the decision stays the same",
+    "not-upheld": "The review is done: we will look at your case again",
 }
 
 # What the victim's case is called on their page. A flag the force set names what happened in the
@@ -103,6 +109,9 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
         return result, str(data["sentence_summary"]) if data.get("sentence_summary") else None
     if event_type in _PLAIN:
         return _PLAIN[event_type], None
+    if event_type == ev.REVIEW_DECIDED:
+        title = _REVIEW_DECISIONS.get(str(data.get("decision")), "The review of our decision is done")
+        return title, str(data["summary"]) if data.get("summary") else None
     if event_type == ev.CASE_CLOSED:
         return "We closed your case", str(data["reason_summary"]) if data.get("reason_summary") else None
     return "An update on your case", None
@@ -136,6 +145,8 @@ DUTY_STEPS: dict[str, str] = {
     "right-6-suspect-information": "We will explain the latest news about the suspect by {day}.",
     "right-9-court-outcome": "We will tell you the court's decision and what it means by {day}.",
     "right-11-victim-contact-scheme": "We will tell you about the Victim Contact Scheme by {day}.",
+    "vrr-acknowledge": "We will confirm we have your request for a review by {day}.",
+    "vrr-decide": "We will tell you the result of the review by {day}.",
 }
 NO_NEWS_STEP = "We will send you an update by {day}, even if there is no news."
 

@@ -182,7 +182,13 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
         ],
         "your_messages": [{"text": m.text, "sent_at": m.sent_at.isoformat()} for m in messages],
         "requests_to_the_force": [
-            {"type": o.event_type, "created_at": o.created_at.isoformat(), "status": o.status.value} for o in requests
+            {
+                "type": o.event_type,
+                "created_at": o.created_at.isoformat(),
+                "status": o.status.value,
+                "reasons": o.data.get("reasons"),  # a review request's, in the victim's words
+            }
+            for o in requests
         ],
         "your_preferences": _preferences(own) if (own := partition.preferences.get(victim_id)) else None,
         "your_survey": survey.to_dict() if (survey := partition.surveys.get(victim_id)) else None,

@@ -37,6 +37,7 @@ from caseline.domain.records import (
     VictimContact,
     WriteOutcome,
 )
+from caseline.domain.reviews import met_duties
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.timeline import long_date
 from caseline.services.account_links import revoke_links
@@ -189,6 +190,7 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     if event.event_type == ev.NEEDS_ASSESSED:
         _follow_tier(event, state, env)
     outcomes = _start_journeys(event, case, state, env)
+    _settle_review(event, env)
     if event.event_type == ev.CRIME_RECORDED:
         for held in held_until_recorded(event, state.events):
             outcomes += _start_journeys(held, case, state, env)
@@ -220,6 +222,12 @@ def _start_journeys(
             extra = code_values(state, victim.victim_id)
             outcomes.append(start_run(definition, ctx, event.sequence, event_time(event), env, extra))
     return outcomes
+
+
+def _settle_review(event: StoredEvent, env: JourneyEnvironment) -> None:
+    """The force acknowledged or decided a review request: the duties it met are met (each once)."""
+    for duty_id in met_duties(event):  # one at a time: a decision may come after the acknowledgement's met
+        env.store.apply(RunWrites(event.force_id, event.case_id, journey_id="review-answered", settled=[duty_id]))
 
 
 def held_until_recorded(recorded: StoredEvent, events: Sequence[StoredEvent]) -> list[StoredEvent]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from caseline.content import review_rights
 from caseline.domain.account_ports import (
     ArticleRecommender,
     AuditLog,
@@ -35,7 +36,9 @@ from caseline.domain.records import (
     VictimMessage,
     WriteOutcome,
 )
+from caseline.domain.reviews import ReviewRules, ReviewView, review_view
 from caseline.domain.rights import Right, rights_for
+from caseline.domain.statements import StatementRequest, latest
 from caseline.domain.timeline import (
     DUTY_STEPS,
     NEXT_STEPS,
@@ -107,6 +110,8 @@ class CaseView:
     expected_reply: str | None = None
     recommended_articles: list[RecommendedArticle] = field(default_factory=list)
     alerts: list[AlertView] = field(default_factory=list)  # safety alerts the victim is asked to confirm
+    review: ReviewView | None = None  # the Victims' Right to Review: an open offer, or a request's state
+    statement: StatementRequest | None = None  # the victim's latest personal statement request
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -161,6 +166,7 @@ def victim_view(
         if event.data.get("victim_id", victim_id) == victim_id  # never another victim's assessment or details
     ]
     alerts = alerts_for(partition.alerts, partition.events, victim_id)
+    rules = ReviewRules.of(review_rights())
     timeline = _timeline(own_events, alerts)
     recommended = (
         articles.recommend(article_context(case, victim, own_events, now), RECOMMENDED_ARTICLES)
@@ -186,6 +192,8 @@ def victim_view(
         expected_reply=expected_reply(case.officer) if case.stage.slug != "closed" else None,
         recommended_articles=_articles(recommended),
         alerts=alerts,
+        review=review_view(partition.events, partition.outbound, partition.duties, victim_id, uk_date(now), rules),
+        statement=latest(partition.outbound, partition.events, victim_id),
     )
 
 

@@ -5,6 +5,8 @@ import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
 import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
+import { reviewSection } from '../case-review.js'
+import { statementSection } from '../case-statement.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
 import { read } from '../storage.js'
 import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
@@ -105,6 +107,8 @@ export default async function page () {
     : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
   $('.app-rights').replaceChildren(rights(view.rights))
   alertsSection(path, view)
+  reviewSection(path, view)
+  statementSection(path, view)
   await accessSection(path)
   show($('.app-loading'), false)
   show($('.app-case'), true)
