@@ -231,6 +231,18 @@ def access_revoked(ctx: EventContext, *, link_id: str | None = None) -> Event:
     return envelope(ctx, ev.ACCESS_REVOKED, data)
 
 
+def officer_unavailable(ctx: EventContext, *, days: int = 14, cover_team: str | None = None) -> Event:
+    """The officer is away from tomorrow for ``days`` days; their team's duty desk looks after the case."""
+    start = (ctx.time + timedelta(days=1)).date()
+    data = {"away_from": start.isoformat(), "away_until": (start + timedelta(days=days - 1)).isoformat()}
+    cover = {"cover_team": cover_team or "Investigation hub duty desk", "cover_phone": "01632 960 123"}
+    return envelope(ctx, ev.OFFICER_UNAVAILABLE, {**data, **cover})
+
+
+def officer_available(ctx: EventContext) -> Event:
+    return envelope(ctx, ev.OFFICER_AVAILABLE, {})
+
+
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
 # per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
 def report_received(ctx: EventContext) -> Event:
@@ -285,6 +297,8 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.CASE_CLOSED: case_closed,
     ev.ACCESS_CODE_REISSUED: access_code_reissued,
     ev.ACCESS_REVOKED: access_revoked,
+    ev.OFFICER_UNAVAILABLE: officer_unavailable,
+    ev.OFFICER_AVAILABLE: officer_available,
 }
 
 

@@ -38,6 +38,8 @@ def _other_path(case_id: str) -> list[Event]:
         build.investigation_not_pursued(at(8, 61)),
         build.access_code_reissued(at(9, 62)),
         build.access_revoked(at(10, 63), link_id="3f9c2a7b1e4d8c6a0b5f"),
+        build.officer_unavailable(at(11, 64)),
+        build.officer_available(at(12, 70)),
     ]
 
 

@@ -29,6 +29,8 @@ VICTIM_CONTACT_CHANGED = _type("victim.contact-changed")
 CASE_CLOSED = _type("case.closed")
 ACCESS_CODE_REISSUED = _type("access.code-reissued")
 ACCESS_REVOKED = _type("access.revoked")
+OFFICER_UNAVAILABLE = _type("officer.unavailable")  # away (leave, training): a cover team answers
+OFFICER_AVAILABLE = _type("officer.available")  # back early, or the absence is cancelled
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,

@@ -81,6 +81,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.OFFICER_MESSAGE: frozenset(),
     ev.VICTIM_CONTACT_CHANGED: frozenset(),
     ev.CASE_CLOSED: frozenset({"reason_summary", "has_reason_summary", "survey_url"}),
+    **dict.fromkeys((ev.OFFICER_UNAVAILABLE, ev.OFFICER_AVAILABLE), frozenset()),
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),

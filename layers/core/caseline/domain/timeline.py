@@ -27,12 +27,14 @@ _COURT_RESULTS = {
     "discontinued": "The case against the defendant was stopped",
     "adjourned": "The hearing was moved to a later date",
 }
+NO_COVER_TEAM = "Another officer in their team"  # who looks after the case while the officer is away
 # Events that say the same thing whatever they carry
 _PLAIN = {
     ev.OFFICER_MESSAGE: "Your officer sent you a message",
     ev.VICTIM_CONTACT_CHANGED: "Your contact details were updated",
     ev.ACCESS_CODE_REISSUED: "We sent you a new access code",
     ev.ACCESS_REVOKED: "We removed access to this case from one or more accounts",
+    ev.OFFICER_AVAILABLE: "Your officer is back",
 }
 
 # What the victim's case is called on their page. A flag the force set names what happened in the
@@ -101,6 +103,10 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
     if event_type == ev.COURT_OUTCOME:
         result = _COURT_RESULTS.get(str(data.get("result")), "The court made a decision")
         return result, str(data["sentence_summary"]) if data.get("sentence_summary") else None
+    if event_type == ev.OFFICER_UNAVAILABLE:
+        cover = data.get("cover_team") or NO_COVER_TEAM
+        away = f"From {_day(str(data.get('away_from')))} to {_day(str(data.get('away_until')))}."
+        return "Your officer is away", f"{away} {cover} is looking after your case."
     if event_type in _PLAIN:
         return _PLAIN[event_type], None
     if event_type == ev.CASE_CLOSED:
