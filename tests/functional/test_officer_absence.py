@@ -52,10 +52,13 @@ class World:
         assert status == 200
         return dict(found)
 
+    def items(self, entity: str) -> list[dict[str, Any]]:
+        table = boto3.resource("dynamodb", region_name=REGION).Table("caseline-test")
+        return [i for i in table.scan()["Items"] if i["entity"] == entity]
+
     def message(self, text: str) -> dict[str, Any]:
         assert self.victims.case("alex", FORCE, CASE, "/messages", "POST", {"text": text})[0] == 202
-        table = boto3.resource("dynamodb", region_name=REGION).Table("caseline-test")
-        sent = [json.loads(str(i["data"])) for i in table.scan()["Items"] if i["entity"] == "outbound"]
+        sent = [json.loads(str(i["data"])) for i in self.items("outbound")]
         [found] = [data for data in sent if data.get("text") == text]
         return found
 
@@ -69,6 +72,11 @@ def test_while_the_officer_is_away_the_page_names_the_cover_and_messages_go_to_i
     first, last = world.today + timedelta(days=1), world.today + timedelta(days=10)
     away = {"away_from": first.isoformat(), "away_until": last.isoformat(), "cover_team": COVER}
     world.post("officer.unavailable", 2, {**away, "cover_phone": "01632 960011"})
+    # The victim is told once, by their safe channels (email and SMS for this victim)
+    assert sorted(str(o["channel"]) for o in world.items("outbox") if o["template_id"] == "officer-away") == [
+        "email",
+        "sms",
+    ]
     # The day before the absence, nothing changes yet
     world.on(world.today)
     assert world.view()["officer_away"] is None

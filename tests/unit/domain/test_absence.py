@@ -14,6 +14,7 @@ from caseline.domain.absence import current_absence, for_cover, officer_away
 from caseline.domain.case_state import fold
 from caseline.domain.events import OfficerUnavailableData
 from caseline.domain.outbound import OutboundEvent
+from caseline.domain.personalisation import event_values
 from caseline.domain.records import CasePartition, StoredEvent, VictimMessage
 from caseline.services import victim_cases
 from tests.unit.builders import CASE_ID, FORCE, NOW, crime_recorded_data, officer_block, stored_event, victim_contact
@@ -131,3 +132,14 @@ def test_a_closed_case_or_one_without_an_officer_says_nothing_about_an_absence()
     for place in (closed, no_officer):
         found = victim_cases.view_case("alex", FORCE, CASE_ID, reader=place, audit=place, clock=at(date(2026, 3, 4)))
         assert found.officer_away is None and found.expected_reply is None
+
+
+def test_the_message_says_the_last_day_away_and_who_covers_even_when_the_force_names_no_team() -> None:
+    assert event_values(ev.OFFICER_UNAVAILABLE, AWAY) == {
+        "away_until": "Friday 13 March 2026",
+        "cover_team": "Burglary team B",
+        "cover_phone": "",
+        "has_cover_phone": "",
+    }
+    unnamed = event_values(ev.OFFICER_UNAVAILABLE, {**AWAY, "cover_team": None, "cover_phone": "01632 960011"})
+    assert (unnamed["cover_team"], unnamed["has_cover_phone"]) == ("Another officer in their team", "yes")
