@@ -105,7 +105,8 @@ def test_the_case_view_names_the_cover_and_its_reply_time_only_while_the_officer
     during = victim_cases.view_case("alex", FORCE, CASE_ID, reader=place, audit=place, clock=at(date(2026, 3, 10)))
     assert during.officer_away is not None and "Burglary team B is looking after your case" in during.officer_away
     assert during.expected_reply is not None and during.expected_reply.startswith("While your officer is away")
-    assert "Your officer is away" in [entry.title for entry in during.timeline]
+    [away] = [entry for entry in during.timeline if entry.title == "Your officer is away"]
+    assert away.detail == "From Tuesday 3 March 2026 to Friday 13 March 2026, with Burglary team B covering."
     after = victim_cases.view_case("alex", FORCE, CASE_ID, reader=place, audit=place, clock=at(date(2026, 3, 14)))
     assert after.officer_away is None
     assert after.expected_reply == "Your officer aims to reply to messages within 5 working days."

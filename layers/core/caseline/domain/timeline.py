@@ -104,9 +104,10 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
         result = _COURT_RESULTS.get(str(data.get("result")), "The court made a decision")
         return result, str(data["sentence_summary"]) if data.get("sentence_summary") else None
     if event_type == ev.OFFICER_UNAVAILABLE:
-        cover = data.get("cover_team") or NO_COVER_TEAM
-        away = f"From {_day(str(data.get('away_from')))} to {_day(str(data.get('away_until')))}."
-        return "Your officer is away", f"{away} {cover} is looking after your case."
+        # Not the case page's "… is looking after your case": a page says nothing twice
+        cover = data.get("cover_team") or NO_COVER_TEAM.lower()
+        away = f"From {_day(str(data.get('away_from')))} to {_day(str(data.get('away_until')))}"
+        return "Your officer is away", f"{away}, with {cover} covering."
     if event_type in _PLAIN:
         return _PLAIN[event_type], None
     if event_type == ev.CASE_CLOSED:
