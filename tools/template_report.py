@@ -51,6 +51,8 @@ LONGEST_VALUES: dict[str, str] = {
     "event_date": "Wednesday 30 September 2026",
     "hearing_date": "Wednesday 30 September 2026",
     "hearing_time": "10:30am",
+    "away_until": "Wednesday 30 September 2026",
+    "cover_team": _padded("Investigation Hub \u2013 duty desk", FREE_TEXT_MAX_LENGTH),
 }
 
 

@@ -186,6 +186,7 @@ class CaseDetailView(_CaseHeading):
         "'no news yet' update; null when there is none (a closed case)"
     )
     expected_reply: str | None = Field(description="How soon the officer aims to reply; null with no officer")
+    officer_away: str | None = Field(description="The officer is away today: until when and who covers; else null")
     recommended_articles: list[RecommendedArticleView] = Field(
         description="The most relevant articles for this case now, keeping-safe first where it applies"
     )

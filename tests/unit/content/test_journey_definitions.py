@@ -50,6 +50,7 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 # access.revoked removes accounts' access (the journeys function does it); it sends nothing.
 # An unconfirmed safety alert is repeated by the alerts service itself (safety-alert-reminder), not a journey.
 OPTIONAL_TRIGGERS = frozenset({et.VICTIM_CONTACT_CHANGED, et.ACCESS_REVOKED, REPORT_STORED, ALERT_TIMER})
+OPTIONAL_TRIGGERS |= {et.OFFICER_AVAILABLE}  # the case page changes back; nothing to tell
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
     | {

@@ -256,6 +256,18 @@ def statement_taken(ctx: EventContext, *, request_id: str | None = None) -> Even
     return envelope(ctx, ev.STATEMENT_TAKEN, {"request_id": request_id or f"vps-1-{victim_id}", "victim_id": victim_id})
 
 
+def officer_unavailable(ctx: EventContext, *, days: int = 14, cover_team: str | None = None) -> Event:
+    """The officer is away from tomorrow for ``days`` days; their team's duty desk looks after the case."""
+    start = (ctx.time + timedelta(days=1)).date()
+    data = {"away_from": start.isoformat(), "away_until": (start + timedelta(days=days - 1)).isoformat()}
+    cover = {"cover_team": cover_team or "Investigation hub duty desk", "cover_phone": "01632 960 123"}
+    return envelope(ctx, ev.OFFICER_UNAVAILABLE, {**data, **cover})
+
+
+def officer_available(ctx: EventContext) -> Event:
+    return envelope(ctx, ev.OFFICER_AVAILABLE, {})
+
+
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
 # per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
 def report_received(ctx: EventContext) -> Event:
@@ -313,6 +325,8 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.REVIEW_ACKNOWLEDGED: review_acknowledged,
     ev.REVIEW_DECIDED: review_decided,
     ev.STATEMENT_TAKEN: statement_taken,
+    ev.OFFICER_UNAVAILABLE: officer_unavailable,
+    ev.OFFICER_AVAILABLE: officer_available,
 }
 
 

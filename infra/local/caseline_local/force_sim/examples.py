@@ -42,6 +42,8 @@ def _other_path(case_id: str) -> list[Event]:
         acknowledged,
         build.review_decided(at(12, 80), request_id=acknowledged["data"]["request_id"]),
         build.statement_taken(at(13, 81)),
+        build.officer_unavailable(at(14, 82)),
+        build.officer_available(at(15, 90)),
     ]
 
 

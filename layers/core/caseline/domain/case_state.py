@@ -32,6 +32,8 @@ STAGE_OF: dict[str, CaseStage | None] = {
     ev.CASE_CLOSED: CaseStage.CLOSED,
     ev.ACCESS_CODE_REISSUED: None,
     ev.ACCESS_REVOKED: None,
+    ev.OFFICER_UNAVAILABLE: None,
+    ev.OFFICER_AVAILABLE: None,
 }
 
 
@@ -66,8 +68,12 @@ def _apply(case: CaseRecord, event: StoredEvent) -> CaseRecord:
         if data.get("officer"):
             changes["officer"] = dict(data["officer"])
             proposed = CaseStage.OFFICER_ASSIGNED
-    elif event.event_type == ev.OFFICER_ASSIGNED:
-        changes["officer"] = dict(data["officer"])
+    elif event.event_type == ev.OFFICER_ASSIGNED:  # a new officer is not the one who was away
+        changes.update(officer=dict(data["officer"]), officer_absence=None)
+    elif event.event_type == ev.OFFICER_UNAVAILABLE:
+        changes["officer_absence"] = {key: str(value) for key, value in data.items() if value is not None}
+    elif event.event_type == ev.OFFICER_AVAILABLE:
+        changes["officer_absence"] = None
     stage = next_stage(case.stage, proposed) if proposed else case.stage
     newest = event.sequence >= case.sequence
     return replace(

@@ -34,6 +34,8 @@ REVIEW_ACKNOWLEDGED = _type("review.acknowledged")
 REVIEW_DECIDED = _type("review.decided")
 # The officer took the victim's personal statement they asked to make or update (domain.statements).
 STATEMENT_TAKEN = _type("statement.taken")
+OFFICER_UNAVAILABLE = _type("officer.unavailable")  # away (leave, training): a cover team answers
+OFFICER_AVAILABLE = _type("officer.available")  # back early, or the absence is cancelled
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from caseline.domain import event_types as ev
 from caseline.domain.contact import EMAIL_PATTERN, MAX_EMAIL, UK_MOBILE_PATTERN
@@ -169,6 +169,26 @@ class AccessRevokedData(_Strict):
     link_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{20}$")] | None = None
 
 
+class OfficerUnavailableData(_Strict):
+    """The officer in charge is away from ``away_from`` to ``away_until`` (both days included). Messages and
+    update requests in that time are marked for the cover team, named here if there is one."""
+
+    away_from: date
+    away_until: date
+    cover_team: Text | None = None
+    cover_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ]{2,19}$")] | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> OfficerUnavailableData:
+        if self.away_until < self.away_from:
+            raise ValueError("away_until must not be before away_from")
+        return self
+
+
+class OfficerAvailableData(_Strict):
+    """The officer is back early, or the absence is cancelled (no data)."""
+
+
 class CaseClosedData(_Strict):
     closed_at: datetime
     reason_summary: LongText | None = None
@@ -238,6 +258,8 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     ev.REVIEW_ACKNOWLEDGED: ReviewAcknowledgedData,
     ev.REVIEW_DECIDED: ReviewDecidedData,
     ev.STATEMENT_TAKEN: StatementTakenData,
+    ev.OFFICER_UNAVAILABLE: OfficerUnavailableData,
+    ev.OFFICER_AVAILABLE: OfficerAvailableData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {

@@ -14,7 +14,7 @@ from caseline.domain import event_types as ev
 from caseline.domain.calendar import UK
 from caseline.domain.records import CaseRecord, VictimContact
 from caseline.domain.sms_fit import KEEP_FLAGS
-from caseline.domain.timeline import long_date, victim_label
+from caseline.domain.timeline import NO_COVER_TEAM, long_date, victim_label
 from caseline.domain.vocabulary import OUTCOME_TYPES, VictimTier
 
 ACCOUNT_LINKED = "caseline.account.linked"
@@ -84,6 +84,8 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.REVIEW_ACKNOWLEDGED: frozenset(),
     ev.REVIEW_DECIDED: frozenset(),  # the result is read after signing in
     ev.STATEMENT_TAKEN: frozenset(),
+    ev.OFFICER_UNAVAILABLE: frozenset({"away_until", "cover_team", "cover_phone", "has_cover_phone"}),
+    ev.OFFICER_AVAILABLE: frozenset(),
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),
@@ -140,6 +142,10 @@ SAMPLE_VALUES: dict[str, str] = {
     "linked_date": "Wednesday 30 December 2026",
     "changed_date": "Wednesday 30 December 2026",
     "removed_date": "Wednesday 30 December 2026",
+    "away_until": "Friday 18 December 2026",
+    "cover_team": "Winchester Investigation Hub duty desk",
+    "cover_phone": "01962 000001",
+    "has_cover_phone": "yes",
     "report_reference": "HIOW-7K3M-Q9PX",
     ALERT_URL: "https://victims.hampshire.example.org/case.html#alert=3f9c2a7d41e08b65c1d2",
 }
@@ -234,6 +240,14 @@ def event_values(trigger: str, data: Mapping[str, Any]) -> dict[str, str]:
             "court_result": data.get("result", ""),
             "sentence_summary": data.get("sentence_summary") or "",
             "has_sentence_summary": _flag(data.get("sentence_summary")),
+        }
+    if trigger == ev.OFFICER_UNAVAILABLE:
+        until = data.get("away_until")
+        return {
+            "away_until": long_date(date.fromisoformat(str(until))) if until else "",
+            "cover_team": data.get("cover_team") or NO_COVER_TEAM,
+            "cover_phone": data.get("cover_phone") or "",
+            "has_cover_phone": _flag(data.get("cover_phone")),
         }
     if trigger == ev.CASE_CLOSED:
         return {

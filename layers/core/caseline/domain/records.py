@@ -29,6 +29,7 @@ class CaseRecord:
     recorded_at: datetime | None
     updated_at: datetime | None
     revision: int = 0
+    officer_absence: dict[str, str] | None = None  # the newest officer.unavailable, until cancelled
 
     @property
     def is_recorded(self) -> bool:

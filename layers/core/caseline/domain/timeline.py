@@ -27,6 +27,7 @@ _COURT_RESULTS = {
     "discontinued": "The case against the defendant was stopped",
     "adjourned": "The hearing was moved to a later date",
 }
+NO_COVER_TEAM = "Another officer in their team"  # who looks after the case while the officer is away
 # Events that say the same thing whatever they carry
 _PLAIN = {
     ev.OFFICER_MESSAGE: "Your officer sent you a message",
@@ -35,6 +36,7 @@ _PLAIN = {
     ev.ACCESS_REVOKED: "We removed access to this case from one or more accounts",
     ev.REVIEW_ACKNOWLEDGED: "We received your request for a review of our decision",
     ev.STATEMENT_TAKEN: "Your officer took your personal statement",
+    ev.OFFICER_AVAILABLE: "Your officer is back",
 }
 _REVIEW_DECISIONS = {
     "upheld": "The review is done: the decision stays the same",
@@ -107,6 +109,11 @@ def describe(event_type: str, data: Mapping[str, Any]) -> tuple[str, str | None]
     if event_type == ev.COURT_OUTCOME:
         result = _COURT_RESULTS.get(str(data.get("result")), "The court made a decision")
         return result, str(data["sentence_summary"]) if data.get("sentence_summary") else None
+    if event_type == ev.OFFICER_UNAVAILABLE:
+        # Not the case page's "… is looking after your case": a page says nothing twice
+        cover = data.get("cover_team") or NO_COVER_TEAM.lower()
+        away = f"From {_day(str(data.get('away_from')))} to {_day(str(data.get('away_until')))}"
+        return "Your officer is away", f"{away}, with {cover} covering."
     if event_type in _PLAIN:
         return _PLAIN[event_type], None
     if event_type == ev.REVIEW_DECIDED:

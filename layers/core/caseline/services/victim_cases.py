@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from caseline.content import review_rights
+from caseline.domain.absence import OfficerAbsence, current_absence, expected_reply_while_away, for_cover, officer_away
 from caseline.domain.account_ports import (
     ArticleRecommender,
     AuditLog,
@@ -108,6 +109,7 @@ class CaseView:
     next_steps: str = ""
     next_date: NextDate | None = None
     expected_reply: str | None = None
+    officer_away: str | None = None  # the officer is away today: until when, and who is looking after the case
     recommended_articles: list[RecommendedArticle] = field(default_factory=list)
     alerts: list[AlertView] = field(default_factory=list)  # safety alerts the victim is asked to confirm
     review: ReviewView | None = None  # the Victims' Right to Review: an open offer, or a request's state
@@ -158,6 +160,9 @@ def victim_view(
     an officer's message is unread when none of them has opened the case since it came."""
     case = partition.case
     assert case is not None and case.crime_reference is not None
+    is_open = case.stage.slug != "closed"
+    absence = _absence(case, now) if is_open else None
+    reply = expected_reply_while_away(absence) if absence else expected_reply(case.officer)
     victim = next((v for v in partition.victims if v.victim_id == victim_id), None)
     tier = victim.tier if victim else "standard"
     own_events = [
@@ -188,13 +193,19 @@ def victim_view(
         delayed_to_force=sum(1 for o in partition.outbound if o.status is OutboundStatus.DELAYED),
         now=NOW[case.stage.slug],
         next_steps=NEXT_STEPS[case.stage.slug],
-        next_date=next_date(partition, victim_id, uk_date(now)) if case.stage.slug != "closed" else None,
-        expected_reply=expected_reply(case.officer) if case.stage.slug != "closed" else None,
+        next_date=next_date(partition, victim_id, uk_date(now)) if is_open else None,
+        expected_reply=reply if is_open else None,
+        officer_away=officer_away(absence),
         recommended_articles=_articles(recommended),
         alerts=alerts,
         review=review_view(partition.events, partition.outbound, partition.duties, victim_id, uk_date(now), rules),
         statement=latest(partition.outbound, partition.events, victim_id),
     )
+
+
+def _absence(case: CaseRecord, now: datetime) -> OfficerAbsence | None:
+    """The officer's absence, on the days it covers and only while there is an officer."""
+    return current_absence(case.officer_absence, uk_date(now)) if case.officer else None
 
 
 def _timeline(events: list[StoredEvent], alerts: list[AlertView]) -> list[TimelineEntry]:
@@ -291,7 +302,7 @@ def send_message(
         case_id=case_id,
         outbound_id=f"msg-{message.message_id}",
         event_type=MESSAGE_SENT,
-        data={"message_id": message.message_id, "victim_id": victim_id, "text": cleaned},
+        data={"message_id": message.message_id, "victim_id": victim_id, "text": cleaned, **_cover(partition, now)},
         created_at=now,
     )
     store.send(message, outbound)
@@ -302,14 +313,19 @@ def request_update(
     user_id: str, force_id: str, case_id: str, *, reader: CaseReader, outbound: OutboundCreator, clock: Clock
 ) -> bool:
     """Ask the officer for an update. At most one request per victim per case per day reaches the force."""
-    _, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
     event = OutboundEvent(
         force_id=force_id,
         case_id=case_id,
         outbound_id=f"update-{victim_id}-{now.date().isoformat()}",
         event_type=UPDATE_REQUESTED,
-        data={"victim_id": victim_id, "requested_at": now.isoformat()},
+        data={"victim_id": victim_id, "requested_at": now.isoformat(), **_cover(partition, now)},
         created_at=now,
     )
     return outbound.create(event) is WriteOutcome.WRITTEN
+
+
+def _cover(partition: CasePartition, now: datetime) -> dict[str, object]:
+    """Sent while the officer is away: marked for the cover team, so the force routes it there."""
+    return for_cover(_absence(partition.case, now)) if partition.case is not None else {}

@@ -35,7 +35,8 @@ function officer (view, force) {
   const line = (text, size = 'body') => el('p', { class: `govuk-${size} app-officer__line` }, text)
   if (!view.officer) return [line('Not assigned yet'), line(`Until then, you can call ${force.phone || '101'}.`, 'body-s')]
   const { name, collar_number: collar, team_contact: team } = view.officer
-  return [line(collar ? `${name}, collar number ${collar}` : name), team ? line(team, 'body-s') : null]
+  const away = view.officer_away ? line(view.officer_away) : null  // away today: until when, and who covers
+  return [line(collar ? `${name}, collar number ${collar}` : name), team ? line(team, 'body-s') : null, away]
 }
 
 // The rights in one place the victim opens when they want them, not a dozen screens of scrolling

@@ -72,6 +72,7 @@ def case_record(item: CaseItem) -> CaseRecord:
         recorded_at=item.recorded_at,
         updated_at=item.updated_at,
         revision=int(item.revision or 0),
+        officer_absence=item.officer_absence,
     )
 
 
@@ -168,6 +169,7 @@ def case_item(case: CaseRecord) -> CaseItem:
         sequence=case.sequence,
         revision=case.revision,
         officer=case.officer,
+        officer_absence=case.officer_absence,
         recorded_at=case.recorded_at,
         updated_at=case.updated_at,
     )

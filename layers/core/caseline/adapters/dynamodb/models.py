@@ -136,6 +136,7 @@ class CaseItem(OnCase, CaselineItem, discriminator="case"):
     sequence = NumberAttribute()
     revision = NumberAttribute()
     officer = JSONAttribute(null=True)
+    officer_absence = JSONAttribute(null=True)
     recorded_at = UTCDateTimeAttribute(null=True)
     updated_at = UTCDateTimeAttribute(null=True)
 

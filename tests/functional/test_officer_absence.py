@@ -1,0 +1,106 @@
+"""Officer absence through the real functions against moto, with the victim API on a fake clock: a signed
+``officer.unavailable`` makes the case view name the cover team and mark a message for it; after the last
+day away, neither."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline.domain.calendar import uk_date
+from caseline_local.template import Template
+from tests.unit.fakes import FixedClock
+
+from .builders import crime_recorded
+from .conftest import REGION, Context, StreamReader, load_handler, webhook_request
+from .test_victim_journey import Victims
+
+FORCE, CASE = "thames-valley", "TVP-J-1"
+COVER = "Reading Investigation Hub duty desk"
+
+
+class World:
+    def __init__(self, template: Template) -> None:
+        self.victims = Victims(template)
+        assert self.victims.link("alex", "43260001234", self.victims.codes["+447700900101"])[0] == 201
+        self.ingest, self.journeys = load_handler("webhook_ingest"), load_handler("journeys")
+        self.stream = StreamReader(template, "JourneysFunction")
+        self.stream.new_records()
+        self.today = uk_date(datetime.now(UTC))
+        # The victim API's own clock (its routers read ``dependencies.clock`` on each call)
+        self.api_dependencies = sys.modules["dependencies"]
+        assert Path(self.api_dependencies.__file__ or "").parent.name == "victim_api"
+
+    def post(self, event_type: str, sequence: int, data: dict[str, Any]) -> None:
+        event = {**crime_recorded(CASE, sequence=sequence), "type": f"org.caseline.{event_type}.v1", "data": data}
+        assert self.ingest.lambda_handler(webhook_request(FORCE, event), Context())["statusCode"] == 202
+        assert self.journeys.lambda_handler({"Records": self.stream.new_records()}, Context()) == {
+            "batchItemFailures": []
+        }
+
+    def on(self, day: date) -> None:
+        self.api_dependencies.clock = FixedClock(datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12))
+
+    def view(self) -> dict[str, Any]:
+        status, found = self.victims.case("alex", FORCE, CASE)
+        assert status == 200
+        return dict(found)
+
+    def items(self, entity: str) -> list[dict[str, Any]]:
+        table = boto3.resource("dynamodb", region_name=REGION).Table("caseline-test")
+        return [i for i in table.scan()["Items"] if i["entity"] == entity]
+
+    def message(self, text: str) -> dict[str, Any]:
+        assert self.victims.case("alex", FORCE, CASE, "/messages", "POST", {"text": text})[0] == 202
+        sent = [json.loads(str(i["data"])) for i in self.items("outbound")]
+        [found] = [data for data in sent if data.get("text") == text]
+        return found
+
+
+@pytest.fixture
+def world(aws: Template) -> World:
+    return World(aws)
+
+
+def test_while_the_officer_is_away_the_page_names_the_cover_and_messages_go_to_it(world: World) -> None:
+    first, last = world.today + timedelta(days=1), world.today + timedelta(days=10)
+    away = {"away_from": first.isoformat(), "away_until": last.isoformat(), "cover_team": COVER}
+    world.post("officer.unavailable", 2, {**away, "cover_phone": "01632 960011"})
+    # The victim is told once, by their safe channels (email and SMS for this victim)
+    assert sorted(str(o["channel"]) for o in world.items("outbox") if o["template_id"] == "officer-away") == [
+        "email",
+        "sms",
+    ]
+    # The day before the absence, nothing changes yet
+    world.on(world.today)
+    assert world.view()["officer_away"] is None
+    # During it, the page says until when and who is looking after the case, and who replies
+    world.on(first + timedelta(days=2))
+    view = world.view()
+    assert view["officer_away"].endswith(f"{COVER} is looking after your case.")
+    assert view["expected_reply"].startswith(f"While your officer is away, {COVER} aims to reply")
+    assert "01632 960011" in view["expected_reply"]
+    during = world.message("Is there any news?")
+    assert (during["for_cover_team"], during["cover_team"], during["officer_away_until"]) == (True, COVER, str(last))
+    # The day after the last day away, the page is as usual and a message goes to the officer again
+    world.on(last + timedelta(days=1))
+    view = world.view()
+    assert view["officer_away"] is None and view["expected_reply"].startswith("Your officer aims to reply")
+    assert "for_cover_team" not in world.message("Back from leave yet?")
+
+
+def test_an_absence_the_force_cancels_is_no_longer_shown(world: World) -> None:
+    away = {"away_from": world.today.isoformat(), "away_until": (world.today + timedelta(days=5)).isoformat()}
+    world.post("officer.unavailable", 2, away)
+    world.on(world.today)
+    assert "Another officer in their team" in world.view()["officer_away"]
+    world.post("officer.available", 3, {})
+    view = world.view()
+    assert view["officer_away"] is None
+    assert [e["title"] for e in view["timeline"]][-2:] == ["Your officer is away", "Your officer is back"]
