@@ -47,7 +47,12 @@ def test_a_sent_message_that_carried_an_access_code_is_an_invitation() -> None:
 
 
 @pytest.mark.parametrize("status", ["failed", "blocked", "skipped"])
-def test_other_final_statuses_count_on_the_day_of_the_change(status: str) -> None:
+def test_other_final_statuses_count_on_the_day_the_message_was_made(status: str) -> None:
+    made = {"status": status, "channel": "email", "created_at": AT - timedelta(days=1)}
+    assert counted(change("outbox", "MODIFY", made, {"status": "sending"})) == {
+        ("2026-12-05", "messages"): {f"{status}_email": 1}
+    }
+    # an item written before it had a time counts on the day of the change
     c = change("outbox", "MODIFY", {"status": status, "channel": "email"}, {"status": "sending"})
     assert counted(c) == {("2026-12-06", "messages"): {f"{status}_email": 1}}
 
@@ -80,7 +85,7 @@ def test_duties_count_when_due_and_when_met_on_time_late_or_missed() -> None:
     late = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-05", "met_at": AT}, {"status": "at-risk"})
     assert counted(late) == {("2026-12-06", "duties"): {"met_late": 1}}
     missed = change("duty", "MODIFY", {"status": "missed", "due_on": "2026-12-05"}, {"status": "at-risk"})
-    assert counted(missed) == {("2026-12-06", "duties"): {"missed": 1}}
+    assert counted(missed) == {("2026-12-05", "duties"): {"missed": 1}}  # on the day it was due
     assert tallies(change("duty", "MODIFY", {"status": "at-risk"}, {"status": "open"})) is None
 
 
@@ -100,8 +105,9 @@ def test_links_views_requests_messages_surveys_and_reports() -> None:
     assert counted(change("report", "INSERT", {"submitted_at": AT, "status": "submitted"})) == {
         ("2026-12-06", "reports"): {"submitted": 1}
     }
-    recorded = change("report", "MODIFY", {"status": "recorded"}, {"status": "received"})
-    assert counted(recorded) == {("2026-12-06", "reports"): {"recorded": 1}}
+    answered = {"status": "recorded", "answered_at": AT + timedelta(days=1)}
+    recorded = change("report", "MODIFY", answered, {"status": "received"})
+    assert counted(recorded) == {("2026-12-07", "reports"): {"recorded": 1}}  # the day the force answered
 
 
 def test_the_source_key_names_the_item_and_its_transition() -> None:

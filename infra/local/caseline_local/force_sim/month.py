@@ -28,7 +28,7 @@ VISITS = (1, 2, 3, 4, 4, 5, 6, 8)  # case views per linked victim in the month: 
 UPDATE_SHARE, MESSAGE_SHARE = 0.25, 0.15  # linked victims who ask for an update / write to the officer
 UPDATED_SHARE, CLOSED_SHARE, SURVEY_SHARE = 0.5, 0.35, 0.5  # cases with news, closed; closed victims who answer
 BOUNCE_SHARE, UNREACHABLE_SHARE = 0.04, 0.03  # emails that bounce; victims no channel is safe for
-REPORTS_PER_DAY, RECORDED_SHARE = 1, 0.75  # online reports, and the share the force records
+RECORDED_SHARE = 0.75  # online reports (up to one a day per four crimes) the force records
 TIERS = (("standard", 0.8), ("enhanced", 0.2))
 REPORT_CATEGORIES = ("burglary", "bicycle-theft", "theft-from-the-person", "criminal-damage-arson")  # same questions
 BOUNCING = "bounce+{}@simulator.amazonses.com"  # the SES mailbox simulator (and the local stack's) bounces it
@@ -49,6 +49,61 @@ class Act:
 class Player(Protocol):
     def at(self, moment: datetime) -> None: ...
     def act(self, act: Act) -> None: ...
+
+
+class Acting:
+    """What every player does with an act; each says how it posts an event, submits a report form, links a
+    victim (``accounts``: case id to the victim's sign-in) and calls the victim API. ``answers`` counts
+    "kind HTTP-status" (0: not tried, say a victim who never got her code)."""
+
+    def __init__(self, force_id: str) -> None:
+        self.force_id = force_id
+        self.accounts: dict[str, str] = {}
+        self.references: dict[str, str] = {}  # report plan number -> report reference
+        self.answers: Counter[str] = Counter()
+
+    def post(self, event: Event) -> int:
+        raise NotImplementedError
+
+    def submit(self, body: dict[str, Any], act: Act) -> tuple[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def link(self, case_id: str) -> int:
+        raise NotImplementedError
+
+    def call(self, method: str, path: str, account: str, body: Any = None, case_id: str | None = None) -> int:
+        raise NotImplementedError
+
+    def act(self, act: Act) -> None:
+        reference = self.references.get(act.case_id)
+        if act.kind == "event" and act.event:
+            status = self.post(act.event)
+        elif act.kind == "report":
+            status, answer = self.submit(report_body(self.force_id, act), act)
+            if status < 300:
+                self.references[act.case_id] = str(answer["report_reference"])
+        elif act.kind == "report-answer" and reference:
+            status = max(self.post(e) for e in report_answer(self.force_id, act, reference, 1))
+        elif act.kind == "link":
+            status = self.link(act.case_id)
+        elif act.case_id in self.accounts:
+            method, path, body = victim_request(self.force_id, act)
+            status = self.call(method, path, self.accounts[act.case_id], body, act.case_id)
+        else:
+            status = 0
+        self.answers[f"{act.kind} {status}"] += 1
+
+
+def victim_request(force_id: str, act: Act) -> tuple[str, str, dict[str, Any] | None]:
+    """(method, path, body) of a victim's view, update request, message or survey answer."""
+    path = f"/v1/cases/{force_id}/{act.case_id}"
+    if act.kind == "view":
+        return "GET", path, None
+    if act.kind == "update":
+        return "POST", f"{path}/update-requests", None
+    if act.kind == "message":
+        return "POST", f"{path}/messages", {"text": "Is there any news on my case?"}
+    return "POST", f"{path}/survey", {"satisfaction": act.detail["score"], "kept_informed": 4, "easy_to_use": 4}
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
@@ -130,7 +185,7 @@ def month_plan(
         for n in range(rng.randint(crimes_per_day // 2, crimes_per_day * 3 // 2)):
             recorded = day + timedelta(hours=rng.uniform(7, 23))
             acts += _case(rng, force_id, f"{prefix}-{run_id}-{day_number:02d}{n:02d}", recorded, end)
-        for _ in range(rng.randint(0, 2 * REPORTS_PER_DAY)):
+        for _ in range(rng.randint(0, max(1, crimes_per_day // 4))):
             acts += _reports(rng, day, sum(a.kind == "report" for a in acts) + 1, end)
     return sorted(acts, key=lambda a: (a.at, a.case_id, a.kind))
 

@@ -8,34 +8,30 @@ import json
 import re
 import time
 import uuid
-from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from . import client
-from .month import Act, report_answer, report_body
+from .month import Act, Acting
 from .people import case_facts
 
 CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
-SURVEY = {"kept_informed": 4, "easy_to_use": 4, "comments": None}
 
 
-class HttpPlayer:
+class HttpPlayer(Acting):
     """``pause``: seconds to let the stack catch up at the end of each day before the clock moves on."""
 
     def __init__(self, force_id: str, state: dict[str, Any], secret: str, *, pause: float = 2.0) -> None:
         import boto3
 
-        self.force_id, self.secret, self.pause = force_id, secret, pause
+        super().__init__(force_id)
+        self.secret, self.pause = secret, pause
         self.gateway = state["gateway"]
         self.clock_file = Path(client.STATE_FILE).parent / "clock.json"
         self.config = client.request(f"{self.gateway}/_local/config.json").body
         self.cognito = boto3.client("cognito-idp", endpoint_url=state["aws_endpoint"], region_name=state["region"])
-        self.tokens: dict[str, str] = {}
-        self.references: dict[str, str] = {}
-        self.answers: Counter[str] = Counter()  # "kind HTTP status"
         self.day: date | None = None
 
     def at(self, moment: datetime) -> None:
@@ -46,45 +42,18 @@ class HttpPlayer:
         self.clock_file.with_suffix(".tmp").write_text(json.dumps({"offset_seconds": offset}))
         self.clock_file.with_suffix(".tmp").replace(self.clock_file)
 
-    def act(self, act: Act) -> None:
-        if act.kind == "event" and act.event:
-            status = self._post(act.event)
-        elif act.kind == "report":
-            status = self._report(act)
-        elif act.kind == "report-answer":
-            reference = self.references.get(act.case_id)
-            events = report_answer(self.force_id, act, reference, 1) if reference else []
-            status = max((self._post(e) for e in events), default=0)
-        elif act.kind == "link":
-            status = self._link(act.case_id)
-        elif act.case_id in self.tokens:
-            status = self._victim(act)
-        else:
-            status = 0  # the victim never linked (no code arrived)
-        self.answers[f"{act.kind} {status}"] += 1
-
-    def _post(self, event: dict[str, Any]) -> int:
+    def post(self, event: dict[str, Any]) -> int:
         """Signed at the stack's time (the webhook refuses a timestamp far from its clock)."""
         body, stamp = client.encode(event), int(datetime.fromisoformat(event["time"]).timestamp())
         headers = client.signed_headers(self.secret, client.new_webhook_id(), body, timestamp=stamp)
         return client.request(client.webhook_url(self.gateway, self.force_id), body=body, headers=headers).status
 
-    def _api(self, method: str, path: str, token: str, body: Any = None) -> int:
-        headers = {"Authorization": token, "Content-Type": "application/json"}
+    def call(self, method: str, path: str, account: str, body: Any = None, case_id: str | None = None) -> int:
+        headers = {"Authorization": account, "Content-Type": "application/json"}
         payload = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
         return client.request(f"{self.gateway}{path}", body=payload, headers=headers).status
 
-    def _victim(self, act: Act) -> int:
-        path, token = f"/v1/cases/{self.force_id}/{act.case_id}", self.tokens[act.case_id]
-        if act.kind == "view":
-            return self._api("GET", path, token)
-        if act.kind == "update":
-            return self._api("POST", f"{path}/update-requests", token)
-        if act.kind == "message":
-            return self._api("POST", f"{path}/messages", token, {"text": "Is there any news on my case?"})
-        return self._api("POST", f"{path}/survey", token, {"satisfaction": act.detail["score"]} | SURVEY)
-
-    def _link(self, case_id: str) -> int:
+    def link(self, case_id: str) -> int:
         facts = case_facts(self.force_id, case_id)
         code = self._code(facts.mobile) or self._code(facts.email)
         if not code:
@@ -95,9 +64,9 @@ class HttpPlayer:
         self.cognito.admin_confirm_sign_up(UserPoolId=pool, Username=email)
         auth = {"USERNAME": email, "PASSWORD": password}
         token = self.cognito.initiate_auth(ClientId=app, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=auth)
-        self.tokens[case_id] = token["AuthenticationResult"]["IdToken"]
+        self.accounts[case_id] = token["AuthenticationResult"]["IdToken"]
         body = {"crime_reference": facts.crime_reference, "access_code": code}
-        return self._api("POST", "/v1/me/links", self.tokens[case_id], body)
+        return self.call("POST", "/v1/me/links", self.accounts[case_id], body)
 
     def _code(self, address: str, attempts: int = 20) -> str | None:
         for _ in range(attempts):  # the confirmation may still be on its way
@@ -108,9 +77,7 @@ class HttpPlayer:
             time.sleep(0.5)
         return None
 
-    def _report(self, act: Act) -> int:
-        body = json.dumps(report_body(self.force_id, act)).encode()
-        answer = client.request(f"{self.gateway}/v1/reports", body=body, headers={"Content-Type": "application/json"})
-        if answer.status < 300:
-            self.references[act.case_id] = str(answer.body["report_reference"])
-        return answer.status
+    def submit(self, body: dict[str, Any], act: Act) -> tuple[int, dict[str, Any]]:
+        data, headers = json.dumps(body).encode(), {"Content-Type": "application/json"}
+        answer = client.request(f"{self.gateway}/v1/reports", body=data, headers=headers)
+        return answer.status, answer.body

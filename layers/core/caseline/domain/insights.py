@@ -14,8 +14,11 @@ Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a 
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
 - satisfaction: ``answers``, ``satisfaction_{n}``
-- duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed``
-- reports: ``submitted``, ``recorded``
+- duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
+- reports: ``submitted``, ``recorded`` (on the day the force answered)
+
+Each counts on a day from the item itself (a final message that was not sent: the day it was made), so a
+recount from the items alone finds the same days (tests/functional/recount.py).
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ def _outbox(change: Change) -> list[Tally]:
     tallies: list[Tally] = []
     status, was = new.get("status"), old.get("status")
     if status in _FINAL_OUTBOX and status != was:
-        when = new.get("sent_at") if status == "sent" else None
+        when = new.get("sent_at") if status == "sent" else new.get("created_at")
         tallies += _one(change, "messages", {f"{status}_{channel}": 1}, when)
         if status == "sent" and old.get("sealed_code"):
             tallies += _one(change, "adoption", {"invitations_sent": 1}, when)
@@ -121,7 +124,7 @@ def _duty(change: Change) -> list[Tally]:
         on_time = met_on is not None and due_on is not None and met_on <= due_on
         return _one(change, "duties", {"met_on_time" if on_time else "met_late": 1}, met_at)
     if status == "missed":
-        return _one(change, "duties", {"missed": 1})
+        return _one(change, "duties", {"missed": 1}, new.get("due_on"))
     return []
 
 
@@ -129,7 +132,7 @@ def _report(change: Change) -> list[Tally]:
     if change.event == "INSERT":
         return _one(change, "reports", {"submitted": 1}, change.new.get("submitted_at"))
     if change.new.get("status") == "recorded" and change.old.get("status") != "recorded":
-        return _one(change, "reports", {"recorded": 1})
+        return _one(change, "reports", {"recorded": 1}, change.new.get("answered_at"))
     return []
 
 

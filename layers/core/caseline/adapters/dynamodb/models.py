@@ -343,6 +343,7 @@ class ReportItem(CaselineItem, discriminator="report"):
     category = UnicodeAttribute()
     submitted_at = UTCDateTimeAttribute()
     status = UnicodeAttribute()
+    answered_at = UTCDateTimeAttribute(null=True)  # when the force's newest answer arrived (received, recorded...)
     user_id = UnicodeAttribute(null=True)
     sequence = NumberAttribute(default=0)
     crime_reference = UnicodeAttribute(null=True)

@@ -1,0 +1,106 @@
+"""Every force figure counted again, another way (issue 15's acceptance): from the raw items as they stand
+after the fact, each by its own time, without the stream, the counting rules or the rollups. Test-only: it
+Scans the table."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import boto3
+
+from caseline.content import template_info
+from caseline.domain.calendar import uk_date
+
+from .conftest import REGION
+
+Figures = dict[date, dict[str, Counter[str]]]
+_MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
+_UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
+
+
+def table_items() -> list[dict[str, Any]]:
+    client, items, request = boto3.client("dynamodb", region_name=REGION), [], {"TableName": "caseline-test"}
+    while True:
+        page = client.scan(**request)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _text(item: dict[str, Any], name: str) -> str:
+    return str(item.get(name, {}).get("S", ""))
+
+
+def _day(item: dict[str, Any], name: str) -> date:
+    value = _text(item, name)
+    return date.fromisoformat(value) if len(value) == 10 else uk_date(datetime.fromisoformat(value))
+
+
+def _outbox(item: dict[str, Any], add: Callable[[date, str, str], None], carries_code: set[str]) -> None:
+    channel, status = _text(item, "channel"), _text(item, "status")
+    if status == "sent":
+        add(_day(item, "sent_at"), "messages", f"sent_{channel}")
+        if _text(item, "template_id") in carries_code:
+            add(_day(item, "sent_at"), "adoption", "invitations_sent")
+    elif status in {"failed", "blocked", "skipped"}:
+        add(_day(item, "created_at"), "messages", f"{status}_{channel}")
+    if "#fallback-" in _text(item, "key"):
+        add(_day(item, "created_at"), "messages", f"fell_back_{channel}")
+    if _text(item, "delivery") in {"bounced", "complained"}:
+        add(_day(item, "delivery_at"), "messages", f"{_text(item, 'delivery')}_{channel}")
+
+
+def _duty(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None:
+    due_on = _day(item, "due_on")
+    add(due_on, "duties", "due")
+    if _text(item, "status") == "met":
+        met_on = _day(item, "met_at")
+        add(met_on, "duties", "met_on_time" if met_on <= due_on else "met_late")
+    elif _text(item, "status") == "missed":
+        add(due_on, "duties", "missed")
+
+
+def recount(force_id: str) -> Figures:
+    """Day -> family -> figure -> count, for every figure the insights API can return."""
+    carries_code = {t.template_id for t in template_info().values() if "access_code" in t.placeholders}
+    figures: Figures = defaultdict(lambda: defaultdict(Counter))
+
+    def add(day: date, family: str, figure: str) -> None:
+        figures[day][family][figure] += 1
+
+    for item in table_items():
+        entity = _text(item, "entity")
+        if _text(item, "force_id") != force_id:
+            continue
+        if entity == "outbox":
+            _outbox(item, add, carries_code)
+        elif entity == "duty":
+            _duty(item, add)
+        elif entity == "member":
+            add(_day(item, "linked_at"), "adoption", "cases_linked")
+        elif entity == "audit" and _text(item, "action") == "viewed-case":
+            add(_day(item, "at"), "contact", "case_views")
+        elif entity == "outbound" and _text(item, "event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
+            figure = "victim_messages" if _text(item, "event_type") == _MESSAGE_SENT else "update_requests"
+            add(_day(item, "created_at"), "contact", figure)
+        elif entity == "survey":
+            add(_day(item, "answered_at"), "satisfaction", "answers")
+            add(_day(item, "answered_at"), "satisfaction", f"satisfaction_{int(item['satisfaction']['N'])}")
+        elif entity == "report":
+            add(_day(item, "submitted_at"), "reports", "submitted")
+            if _text(item, "status") == "recorded":
+                add(_day(item, "answered_at"), "reports", "recorded")
+    return figures
+
+
+def as_plain(figures: Figures, first: date, last: date) -> dict[str, dict[str, dict[str, int]]]:
+    """The recount in the API's shape, for the days ``first`` to ``last``: ISO day -> family -> figure."""
+    return {
+        day.isoformat(): {family: dict(counts) for family, counts in families.items()}
+        for day, families in sorted(figures.items())
+        if first <= day <= last
+    }
