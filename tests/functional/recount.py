@@ -44,6 +44,7 @@ def _outbox(item: dict[str, Any], add: Callable[[date, str, str], None], carries
     channel, status = _text(item, "channel"), _text(item, "status")
     if status == "sent":
         add(_day(item, "sent_at"), "messages", f"sent_{channel}")
+        add(_day(item, "sent_at"), "templates", _text(item, "template_id"))
         if _text(item, "template_id") in carries_code:
             add(_day(item, "sent_at"), "adoption", "invitations_sent")
     elif status in {"failed", "blocked", "skipped"}:
@@ -55,13 +56,31 @@ def _outbox(item: dict[str, Any], add: Callable[[date, str, str], None], carries
 
 
 def _duty(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None:
-    due_on = _day(item, "due_on")
-    add(due_on, "duties", "due")
-    if _text(item, "status") == "met":
+    due_on, status = _day(item, "due_on"), _text(item, "status")
+    outcomes = [(due_on, "due")]
+    if status == "met":
         met_on = _day(item, "met_at")
-        add(met_on, "duties", "met_on_time" if met_on <= due_on else "met_late")
-    elif _text(item, "status") == "missed":
-        add(due_on, "duties", "missed")
+        outcomes.append((met_on, "met_on_time" if met_on <= due_on else "met_late"))
+    elif status == "missed":
+        outcomes.append((due_on, "missed"))
+    for day, figure in outcomes:
+        add(day, "duties", figure)
+        add(day, "duties_by_right", f"{_text(item, 'right') or 'unknown'}.{_text(item, 'tier') or 'unknown'}.{figure}")
+
+
+def _report(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None:
+    submitted, category = _day(item, "submitted_at"), _text(item, "category")
+    add(submitted, "reports", "submitted")
+    add(submitted, "reports", f"submitted.{category}")
+    if _text(item, "status") == "recorded":
+        recorded = _day(item, "answered_at")
+        days = (recorded - submitted).days
+        bucket = next(
+            (b for limit, b in ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days")) if days <= limit),
+            "later",
+        )
+        for figure in ("recorded", f"recorded.{category}", f"recorded_{bucket}"):
+            add(recorded, "reports", figure)
 
 
 def recount(force_id: str) -> Figures:
@@ -82,8 +101,12 @@ def recount(force_id: str) -> Figures:
             _duty(item, add)
         elif entity == "member":
             add(_day(item, "linked_at"), "adoption", "cases_linked")
-        elif entity == "audit" and _text(item, "action") == "viewed-case":
-            add(_day(item, "at"), "contact", "case_views")
+        elif entity == "audit" and _text(item, "action") in {"viewed-case", "victim-called"}:
+            add(
+                _day(item, "at"),
+                "contact",
+                "case_views" if _text(item, "action") == "viewed-case" else "calls_recorded",
+            )
         elif entity == "outbound" and _text(item, "event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
             figure = "victim_messages" if _text(item, "event_type") == _MESSAGE_SENT else "update_requests"
             add(_day(item, "created_at"), "contact", figure)
@@ -91,9 +114,7 @@ def recount(force_id: str) -> Figures:
             add(_day(item, "answered_at"), "satisfaction", "answers")
             add(_day(item, "answered_at"), "satisfaction", f"satisfaction_{int(item['satisfaction']['N'])}")
         elif entity == "report":
-            add(_day(item, "submitted_at"), "reports", "submitted")
-            if _text(item, "status") == "recorded":
-                add(_day(item, "answered_at"), "reports", "recorded")
+            _report(item, add)
     return figures
 
 
@@ -104,3 +125,13 @@ def as_plain(figures: Figures, first: date, last: date) -> dict[str, dict[str, d
         for day, families in sorted(figures.items())
         if first <= day <= last
     }
+
+
+def recounted_totals(force_id: str, first: date, last: date) -> dict[str, dict[str, int]]:
+    """The recount summed over ``first`` to ``last``: family -> figure, as the API's ``totals``."""
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for day, families in recount(force_id).items():
+        for family, counts in families.items():
+            if first <= day <= last:
+                totals[family].update(counts)
+    return {family: dict(counts) for family, counts in totals.items()}

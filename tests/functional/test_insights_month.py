@@ -65,7 +65,16 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
         for family, figures in families.items():
             totals.setdefault(family, Counter()).update(figures)
     assert body["totals"] == {family: dict(counts) for family, counts in totals.items()}
-    assert set(body["totals"]) == {"adoption", "contact", "messages", "satisfaction", "duties", "reports"}
+    assert set(body["totals"]) == {
+        *("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports")
+    }
+    assert sum(body["totals"]["templates"].values()) == sum(
+        n for name, n in body["totals"]["messages"].items() if name.startswith("sent_")
+    )
+    # And the rates derived from them are the recount's ratios
+    messages = totals["messages"]
+    assert body["derived"]["rates"]["bounce_rate_email"] == round(messages["bounced_email"] / messages["sent_email"], 4)
+    assert body["derived"]["contact_avoided"]["update_chasing_victims"] == totals["adoption"]["cases_linked"]
     assert body["totals"]["messages"]["bounced_email"] >= 1 and body["totals"]["duties"]["missed"] >= 1
     assert body["totals"]["reports"]["recorded"] >= 1 and body["totals"]["adoption"]["cases_linked"] >= 5
     # And the sent mailbox (what SES and SNS were asked to send) agrees on the messages sent

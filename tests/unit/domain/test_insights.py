@@ -14,6 +14,7 @@ from caseline.domain.insights import (
     RangeInvalidError,
     csv_rows,
     day_range,
+    recorded_within,
     summarise,
     tallies,
 )
@@ -33,15 +34,20 @@ def counted(c: Change) -> dict[tuple[str, str], dict[str, int]]:
 def test_a_sent_message_counts_by_channel_on_its_uk_sent_day() -> None:
     # 23:30 UTC on 30 June is 00:30 on 1 July in the UK (BST)
     sent_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
-    c = change("outbox", "MODIFY", {"status": "sent", "channel": "sms", "sent_at": sent_at}, {"status": "sending"})
-    assert counted(c) == {("2026-07-01", "messages"): {"sent_sms": 1}}
+    new = {"status": "sent", "channel": "sms", "sent_at": sent_at, "template_id": "crime-recorded"}
+    c = change("outbox", "MODIFY", new, {"status": "sending"})
+    assert counted(c) == {
+        ("2026-07-01", "messages"): {"sent_sms": 1},
+        ("2026-07-01", "templates"): {"crime-recorded": 1},
+    }
 
 
 def test_a_sent_message_that_carried_an_access_code_is_an_invitation() -> None:
-    new = {"status": "sent", "channel": "email", "sent_at": AT}
+    new = {"status": "sent", "channel": "email", "sent_at": AT, "template_id": "crime-recorded"}
     c = change("outbox", "MODIFY", new, {"status": "sending", "sealed_code": "sealed"})
     assert counted(c) == {
         ("2026-12-06", "messages"): {"sent_email": 1},
+        ("2026-12-06", "templates"): {"crime-recorded": 1},
         ("2026-12-06", "adoption"): {"invitations_sent": 1},
     }
 
@@ -76,16 +82,22 @@ def test_a_fallback_copy_counts_as_fell_back_by_its_channel() -> None:
     assert tallies(change("outbox", "INSERT", new | {"key": "k1"})) is None
 
 
-def test_duties_count_when_due_and_when_met_on_time_late_or_missed() -> None:
-    assert counted(change("duty", "INSERT", {"due_on": "2026-12-09", "status": "open"})) == {
-        ("2026-12-09", "duties"): {"due": 1}
+def test_duties_count_when_due_and_when_met_on_time_late_or_missed_and_by_right_and_tier() -> None:
+    duty = {"right": "right3", "tier": "enhanced"}
+    assert counted(change("duty", "INSERT", duty | {"due_on": "2026-12-09", "status": "open"})) == {
+        ("2026-12-09", "duties"): {"due": 1},
+        ("2026-12-09", "duties_by_right"): {"right3.enhanced.due": 1},
     }
-    on_time = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-06", "met_at": AT}, {"status": "open"})
-    assert counted(on_time) == {("2026-12-06", "duties"): {"met_on_time": 1}}
-    late = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-05", "met_at": AT}, {"status": "at-risk"})
-    assert counted(late) == {("2026-12-06", "duties"): {"met_late": 1}}
+    met = duty | {"status": "met", "met_at": AT}
+    on_time = change("duty", "MODIFY", met | {"due_on": "2026-12-06"}, {"status": "open"})
+    assert counted(on_time)[("2026-12-06", "duties")] == {"met_on_time": 1}
+    late = change("duty", "MODIFY", met | {"due_on": "2026-12-05"}, {"status": "at-risk"})
+    assert counted(late)[("2026-12-06", "duties_by_right")] == {"right3.enhanced.met_late": 1}
     missed = change("duty", "MODIFY", {"status": "missed", "due_on": "2026-12-05"}, {"status": "at-risk"})
-    assert counted(missed) == {("2026-12-05", "duties"): {"missed": 1}}  # on the day it was due
+    assert counted(missed) == {  # on the day it was due; a duty with no right or tier says so
+        ("2026-12-05", "duties"): {"missed": 1},
+        ("2026-12-05", "duties_by_right"): {"unknown.unknown.missed": 1},
+    }
     assert tallies(change("duty", "MODIFY", {"status": "at-risk"}, {"status": "open"})) is None
 
 
@@ -93,6 +105,9 @@ def test_links_views_requests_messages_surveys_and_reports() -> None:
     assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}
     assert counted(change("audit", "INSERT", {"action": "viewed-case", "at": AT})) == {
         ("2026-12-06", "contact"): {"case_views": 1}
+    }
+    assert counted(change("audit", "INSERT", {"action": "victim-called", "at": AT})) == {
+        ("2026-12-06", "contact"): {"calls_recorded": 1}
     }
     assert tallies(change("audit", "INSERT", {"action": "exported", "at": AT})) is None
     request = {"event_type": "org.caseline.victim.update-requested.v1", "created_at": AT}
@@ -102,12 +117,31 @@ def test_links_views_requests_messages_surveys_and_reports() -> None:
     assert counted(change("survey", "INSERT", {"satisfaction": 4, "answered_at": AT})) == {
         ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1}
     }
-    assert counted(change("report", "INSERT", {"submitted_at": AT, "status": "submitted"})) == {
-        ("2026-12-06", "reports"): {"submitted": 1}
+    report = {"submitted_at": AT, "status": "submitted", "category": "burglary"}
+    assert counted(change("report", "INSERT", report)) == {
+        ("2026-12-06", "reports"): {"submitted": 1, "submitted.burglary": 1}
     }
-    answered = {"status": "recorded", "answered_at": AT + timedelta(days=1)}
+    answered = report | {"status": "recorded", "answered_at": AT + timedelta(days=1)}
     recorded = change("report", "MODIFY", answered, {"status": "received"})
-    assert counted(recorded) == {("2026-12-07", "reports"): {"recorded": 1}}  # the day the force answered
+    assert counted(recorded) == {  # the day the force answered, and how long after it was submitted
+        ("2026-12-07", "reports"): {"recorded": 1, "recorded.burglary": 1, "recorded_1_2_days": 1}
+    }
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (0, "same_day"),
+        (1, "1_2_days"),
+        (2, "1_2_days"),
+        (3, "3_7_days"),
+        (8, "8_30_days"),
+        (30, "8_30_days"),
+        (31, "later"),
+    ],
+)
+def test_time_to_be_recorded_falls_in_one_bucket(days: int, bucket: str) -> None:
+    assert recorded_within(AT.date(), AT.date() + timedelta(days=days)) == bucket
 
 
 def test_the_source_key_names_the_item_and_its_transition() -> None:

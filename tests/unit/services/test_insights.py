@@ -58,7 +58,10 @@ def test_a_change_without_a_time_counts_on_the_day_it_is_counted() -> None:
     store = MemoryInsights()
     missed = Change("duty", "MODIFY", "CASE#hampshire#C1", "DUTY#d1", "hampshire", {"status": "missed"}, {})
     assert count_change(missed, store, NOW) == "counted"
-    assert store.figures == {("hampshire", date(2026, 12, 6), "duties"): {"missed": 1}}
+    assert store.figures == {
+        ("hampshire", date(2026, 12, 6), "duties"): {"missed": 1},
+        ("hampshire", date(2026, 12, 6), "duties_by_right"): {"unknown.unknown.missed": 1},
+    }
 
 
 def test_changes_that_count_nothing_write_nothing() -> None:
@@ -75,7 +78,7 @@ def test_staff_read_only_the_forces_of_their_groups() -> None:
     count_change(sent("thames-valley", "k1"), store, NOW)
     count_change(sent("hampshire", "k1"), store, NOW)
     answer = force_figures("thames-valley", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
-    assert answer["totals"] == {"messages": {"sent_email": 1}}
+    assert answer["totals"] == {"messages": {"sent_email": 1}, "templates": {"unknown": 1}}
     assert answer["from"] == "2026-11-30" and answer["to"] == "2026-12-06"
     with pytest.raises(NotFoundError):
         force_figures("hampshire", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))

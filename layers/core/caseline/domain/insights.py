@@ -9,13 +9,17 @@ store can refuse to count a replayed record twice.
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
 - adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``
-- contact: ``case_views``, ``update_requests``, ``victim_messages``
+- contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
+  "victim called for an update" audit item)
 - messages: ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
+- templates: one figure per template id, for each message sent with it
 - satisfaction: ``answers``, ``satisfaction_{n}``
 - duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
-- reports: ``submitted``, ``recorded`` (on the day the force answered)
+- duties_by_right: the same, ``{right}.{tier}.{figure}``
+- reports: ``submitted``, ``recorded`` (on the day the force answered), each also ``.{category}``, and
+  ``recorded_{same_day|1_2_days|3_7_days|8_30_days|later}`` (time to be recorded, from its submitted day)
 
 Each counts on a day from the item itself (a final message that was not sent: the day it was made), so a
 recount from the items alone finds the same days (tests/functional/recount.py).
@@ -31,12 +35,14 @@ from typing import Any
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ValidationFailedError
 
-FAMILIES = ("adoption", "contact", "messages", "satisfaction", "duties", "reports")
-MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 6 small items
+FAMILIES = ("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports")
+MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items (one page: well under 1 MB)
+RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"
 
 _FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
 _FALLBACK_MARK = "#fallback-"
 _VIEWED_CASE = "viewed-case"
+_VICTIM_CALLED = "victim-called"  # a call handler recorded that the victim called for an update
 _MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 _UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 _DELIVERY_FIGURES = {"bounced": "bounced", "complained": "complained"}
@@ -102,6 +108,8 @@ def _outbox(change: Change) -> list[Tally]:
     if status in _FINAL_OUTBOX and status != was:
         when = new.get("sent_at") if status == "sent" else new.get("created_at")
         tallies += _one(change, "messages", {f"{status}_{channel}": 1}, when)
+        if status == "sent":
+            tallies += _one(change, "templates", {str(new.get("template_id", "unknown")): 1}, when)
         if status == "sent" and old.get("sealed_code"):
             tallies += _one(change, "adoption", {"invitations_sent": 1}, when)
     delivery = new.get("delivery")
@@ -111,28 +119,40 @@ def _outbox(change: Change) -> list[Tally]:
 
 
 def _duty(change: Change) -> list[Tally]:
+    """A duty's figure, and the same by right and tier (``duties_by_right``: ``{right}.{tier}.{figure}``)."""
     new = change.new
     if change.event == "INSERT":
-        return _one(change, "duties", {"due": 1}, new.get("due_on"))
-    status, was = new.get("status"), change.old.get("status")
-    if status == was:
+        figure, when = "due", new.get("due_on")
+    elif new.get("status") == change.old.get("status"):
         return []
-    if status == "met":
-        met_at = new.get("met_at")
-        met_on = _day(met_at, change.at)
-        due_on = _day(new.get("due_on"), None)
-        on_time = met_on is not None and due_on is not None and met_on <= due_on
-        return _one(change, "duties", {"met_on_time" if on_time else "met_late": 1}, met_at)
-    if status == "missed":
-        return _one(change, "duties", {"missed": 1}, new.get("due_on"))
-    return []
+    elif new.get("status") == "met":
+        when = new.get("met_at")
+        met_on, due_on = _day(when, change.at), _day(new.get("due_on"), None)
+        figure = "met_on_time" if met_on is not None and due_on is not None and met_on <= due_on else "met_late"
+    elif new.get("status") == "missed":
+        figure, when = "missed", new.get("due_on")
+    else:
+        return []
+    by_right = f"{new.get('right') or 'unknown'}.{new.get('tier') or 'unknown'}.{figure}"
+    return _one(change, "duties", {figure: 1}, when) + _one(change, "duties_by_right", {by_right: 1}, when)
+
+
+def recorded_within(submitted: date, recorded: date) -> str:
+    """The time-to-record bucket of a report: same_day, 1_2_days, 3_7_days, 8_30_days or later."""
+    days = (recorded - submitted).days
+    return next((name for limit, name in RECORDED_WITHIN if days <= limit), "later")
 
 
 def _report(change: Change) -> list[Tally]:
+    new, category = change.new, str(change.new.get("category") or "unknown")
     if change.event == "INSERT":
-        return _one(change, "reports", {"submitted": 1}, change.new.get("submitted_at"))
-    if change.new.get("status") == "recorded" and change.old.get("status") != "recorded":
-        return _one(change, "reports", {"recorded": 1}, change.new.get("answered_at"))
+        return _one(change, "reports", {"submitted": 1, f"submitted.{category}": 1}, new.get("submitted_at"))
+    if new.get("status") == "recorded" and change.old.get("status") != "recorded":
+        recorded, submitted = _day(new.get("answered_at"), change.at), _day(new.get("submitted_at"), None)
+        figures = {"recorded": 1, f"recorded.{category}": 1}
+        if recorded and submitted:
+            figures[f"recorded_{recorded_within(submitted, recorded)}"] = 1
+        return _one(change, "reports", figures, new.get("answered_at"))
     return []
 
 
@@ -140,8 +160,9 @@ def _inserted(change: Change) -> list[Tally]:
     new = change.new
     if change.kind == "member":
         return _one(change, "adoption", {"cases_linked": 1}, new.get("linked_at"))
-    if change.kind == "audit" and new.get("action") == _VIEWED_CASE:
-        return _one(change, "contact", {"case_views": 1}, new.get("at"))
+    if change.kind == "audit" and new.get("action") in {_VIEWED_CASE, _VICTIM_CALLED}:
+        figure = "case_views" if new.get("action") == _VIEWED_CASE else "calls_recorded"
+        return _one(change, "contact", {figure: 1}, new.get("at"))
     if change.kind == "outbound" and new.get("event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
         figure = "victim_messages" if new.get("event_type") == _MESSAGE_SENT else "update_requests"
         return _one(change, "contact", {figure: 1}, new.get("created_at"))

@@ -10,6 +10,7 @@ from typing import Any
 
 from caseline.domain.errors import NotFoundError
 from caseline.domain.insights import Change, day_range, summarise, tallies
+from caseline.domain.insights_derived import ContactModel, derived
 from caseline.domain.ports import InsightsStore
 
 STAFF_GROUP_PREFIX = "force-"  # the staff user pool's group for a force's analysts: force-{force id}
@@ -38,11 +39,14 @@ def force_figures(
     period: str,
     store: InsightsStore,
     today: date,
+    model: ContactModel | None = None,
 ) -> dict[str, Any]:
-    """One force's figures for its own staff. Another force's, or an unknown force's, are not found (404):
-    the answer never says whether a force exists. Raises ``RangeInvalidError`` for a bad range."""
+    """One force's figures for its own staff, with those derived from them (rates, the contact estimate on
+    the force's ``model``). Another force's, or an unknown force's, are not found (404): the answer never
+    says whether a force exists. Raises ``RangeInvalidError`` for a bad range."""
     if force_id not in staff_forces(groups):
         raise NotFoundError("no figures for this force")
     first, last = day_range(start, end, today)
     summary = summarise(store.days(force_id, first, last), period)
-    return {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
+    answer = {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
+    return answer | {"derived": derived(summary["totals"], model or ContactModel())}
