@@ -83,10 +83,25 @@ def _report(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None
             add(recorded, "reports", figure)
 
 
+def _visitors(views: list[tuple[date, str]], add: Callable[[date, str, str], None]) -> None:
+    """Per calendar month (on its first day): distinct victims who viewed a case, and by their visits."""
+    visits = Counter((day.replace(day=1), user) for day, user in views)
+    for (month, _), count in visits.items():
+        add(month, "visitors", "active_victims")
+        add(
+            month,
+            "visitors",
+            next(
+                (b for n, b in ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7")) if count <= n), "visits_8_plus"
+            ),
+        )
+
+
 def recount(force_id: str) -> Figures:
     """Day -> family -> figure -> count, for every figure the insights API can return."""
     carries_code = {t.template_id for t in template_info().values() if "access_code" in t.placeholders}
     figures: Figures = defaultdict(lambda: defaultdict(Counter))
+    views: list[tuple[date, str]] = []
 
     def add(day: date, family: str, figure: str) -> None:
         figures[day][family][figure] += 1
@@ -101,12 +116,11 @@ def recount(force_id: str) -> Figures:
             _duty(item, add)
         elif entity == "member":
             add(_day(item, "linked_at"), "adoption", "cases_linked")
-        elif entity == "audit" and _text(item, "action") in {"viewed-case", "victim-called"}:
-            add(
-                _day(item, "at"),
-                "contact",
-                "case_views" if _text(item, "action") == "viewed-case" else "calls_recorded",
-            )
+        elif entity == "audit" and _text(item, "action") == "victim-called":
+            add(_day(item, "at"), "contact", "calls_recorded")
+        elif entity == "audit" and _text(item, "action") == "viewed-case":
+            add(_day(item, "at"), "contact", "case_views")
+            views.append((_day(item, "at"), _text(item, "user_id")))
         elif entity == "outbound" and _text(item, "event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
             figure = "victim_messages" if _text(item, "event_type") == _MESSAGE_SENT else "update_requests"
             add(_day(item, "created_at"), "contact", figure)
@@ -115,23 +129,29 @@ def recount(force_id: str) -> Figures:
             add(_day(item, "answered_at"), "satisfaction", f"satisfaction_{int(item['satisfaction']['N'])}")
         elif entity == "report":
             _report(item, add)
+    _visitors(views, add)
     return figures
 
 
 def as_plain(figures: Figures, first: date, last: date) -> dict[str, dict[str, dict[str, int]]]:
-    """The recount in the API's shape, for the days ``first`` to ``last``: ISO day -> family -> figure."""
-    return {
-        day.isoformat(): {family: dict(counts) for family, counts in families.items()}
+    """The recount in the API's shape, for the days ``first`` to ``last`` (and the visitors of the months
+    they touch, which are on each month's first day): ISO day -> family -> figure."""
+    found = {
+        day.isoformat(): {
+            family: dict(counts)
+            for family, counts in families.items()
+            if first <= day <= last or (family == "visitors" and first.replace(day=1) <= day)
+        }
         for day, families in sorted(figures.items())
-        if first <= day <= last
+        if first.replace(day=1) <= day <= last
     }
+    return {day: families for day, families in found.items() if families}
 
 
 def recounted_totals(force_id: str, first: date, last: date) -> dict[str, dict[str, int]]:
     """The recount summed over ``first`` to ``last``: family -> figure, as the API's ``totals``."""
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    for day, families in recount(force_id).items():
+    for families in as_plain(recount(force_id), first, last).values():
         for family, counts in families.items():
-            if first <= day <= last:
-                totals[family].update(counts)
+            totals[family].update(counts)
     return {family: dict(counts) for family, counts in totals.items()}

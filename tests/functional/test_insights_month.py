@@ -44,7 +44,8 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
 ) -> None:
     # Given a month in which victims linked, came back, asked, wrote and answered, reports came and went,
     # emails bounced and unreachable victims' duties were missed (what the plan promises really happened)
-    answers = play_month(aws, monkeypatch).answers
+    player = play_month(aws, monkeypatch)
+    answers = player.answers
     assert answers["event 202"] >= 25 and answers["link 201"] >= 5 and answers["view 200"] >= 15
     assert answers["report 201"] >= 5 and answers["survey 201"] >= 1
     assert answers["update 202"] + answers["message 202"] >= 2
@@ -66,8 +67,10 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
             totals.setdefault(family, Counter()).update(figures)
     assert body["totals"] == {family: dict(counts) for family, counts in totals.items()}
     assert set(body["totals"]) == {
-        *("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports")
+        *("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports"),
+        "visitors",
     }
+    assert 5 <= by_day["2026-11-01"]["visitors"]["active_victims"] <= len(player.accounts)  # each victim once
     assert sum(body["totals"]["templates"].values()) == sum(
         n for name, n in body["totals"]["messages"].items() if name.startswith("sent_")
     )

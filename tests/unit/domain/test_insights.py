@@ -12,11 +12,13 @@ from caseline.domain.insights import (
     Change,
     DayFigures,
     RangeInvalidError,
+    Visit,
     csv_rows,
     day_range,
     recorded_within,
     summarise,
     tallies,
+    visitor_tally,
 )
 
 AT = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
@@ -182,3 +184,27 @@ def test_weeks_and_months_are_sums_of_days() -> None:
     months = summarise(rows, "month")
     assert [p["start"] for p in months["periods"]] == ["2026-11-01", "2026-12-01"]
     assert ("2026-12-01", "messages", "sent_sms", 8) in csv_rows(months)
+
+
+def test_a_case_view_is_a_visit_of_its_victim_in_the_uk_month() -> None:
+    at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # 23:30 UTC on 31 October is 31 October in the UK (GMT)
+    found = tallies(change("audit", "INSERT", {"action": "viewed-case", "user_id": "u1", "at": at}))
+    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 1), "u1")
+    called = tallies(change("audit", "INSERT", {"action": "victim-called", "user_id": "u1", "at": at}))
+    assert called is not None and called.visit is None
+
+
+@pytest.mark.parametrize(
+    ("seen", "figures"),
+    [
+        (0, {"active_victims": 1, "visits_1": 1}),
+        (1, {"visits_1": -1, "visits_2_3": 1}),
+        (2, {}),  # still 2-3 visits: nothing moves
+        (3, {"visits_2_3": -1, "visits_4_7": 1}),
+        (7, {"visits_4_7": -1, "visits_8_plus": 1}),
+        (20, {}),
+    ],
+)
+def test_a_visit_moves_its_victim_between_the_month_s_buckets(seen: int, figures: dict[str, int]) -> None:
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 1), "u1"), seen)
+    assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors", figures)

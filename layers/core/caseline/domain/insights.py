@@ -15,6 +15,8 @@ Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a 
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
 - templates: one figure per template id, for each message sent with it
+- visitors (per calendar month, on its first day): ``active_victims`` (distinct victims who viewed a case),
+  ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits that month)
 - satisfaction: ``answers``, ``satisfaction_{n}``
 - duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
 - duties_by_right: the same, ``{right}.{tier}.{figure}``
@@ -36,7 +38,9 @@ from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ValidationFailedError
 
 FAMILIES = ("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports")
-MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items (one page: well under 1 MB)
+MONTHLY = "visitors"  # distinct victims: one item per month, on its first day (docs/adr/0015)
+MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items and 4 months' visitors (one page)
+VISIT_BUCKETS = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))  # else visits_8_plus
 RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"
 
 _FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
@@ -74,11 +78,35 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A victim's case view, for the month's distinct visitors: ``month`` is its first UK day."""
+
+    force_id: str
+    month: date
+    user_id: str
+
+
+@dataclass(frozen=True)
 class Counted:
-    """Everything one change counts, and the key that makes counting it idempotent."""
+    """Everything one change counts, and the key that makes counting it idempotent. ``visit``: the change
+    is also a victim's visit, whose monthly tally depends on how many visits the month has seen."""
 
     source: str
     tallies: tuple[Tally, ...]
+    visit: Visit | None = None
+
+
+def visits_bucket(visits: int) -> str:
+    return next((name for limit, name in VISIT_BUCKETS if visits <= limit), "visits_8_plus")
+
+
+def visitor_tally(visit: Visit, seen: int) -> Tally:
+    """The month's ``visitors`` figures as this visit moves the victim from ``seen`` visits to one more:
+    ``active_victims`` on the first, and the victim moved between visits-per-victim buckets."""
+    before, after = visits_bucket(seen), visits_bucket(seen + 1)
+    moved = {before: -1, after: 1} if before != after else {}
+    figures = {"active_victims": 1, after: 1} if seen == 0 else moved
+    return Tally(visit.force_id, visit.month, MONTHLY, figures)
 
 
 def _day(value: Any, fallback: datetime | None) -> date | None:
@@ -188,7 +216,10 @@ def tallies(change: Change) -> Counted | None:
     if not found:
         return None
     transition = "insert" if change.event == "INSERT" else _transition(change)
-    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found))
+    visit = None
+    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and change.new.get("user_id"):
+        visit = Visit(change.force_id, found[0].day.replace(day=1), str(change.new["user_id"]))
+    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found), visit=visit)
 
 
 def _transition(change: Change) -> str:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import Change, day_range, summarise, tallies
+from caseline.domain.insights import MONTHLY, Change, day_range, summarise, tallies
 from caseline.domain.insights_derived import ContactModel, derived
 from caseline.domain.ports import InsightsStore
 
@@ -47,6 +47,8 @@ def force_figures(
     if force_id not in staff_forces(groups):
         raise NotFoundError("no figures for this force")
     first, last = day_range(start, end, today)
-    summary = summarise(store.days(force_id, first, last), period)
+    # the month's visitors are on its first day: read from there (the same Query), keep other days in range
+    rows = [r for r in store.days(force_id, first.replace(day=1), last) if r.day >= first or r.family == MONTHLY]
+    summary = summarise(rows, period)
     answer = {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
     return answer | {"derived": derived(summary["totals"], model or ContactModel())}
