@@ -55,6 +55,12 @@ def _outbox(item: dict[str, Any], add: Callable[[date, str, str], None], carries
         add(_day(item, "delivery_at"), "messages", f"{_text(item, 'delivery')}_{channel}")
 
 
+def _bucket(days: int) -> str:
+    return next(
+        (b for n, b in ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days")) if days <= n), "later"
+    )
+
+
 def _duty(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None:
     due_on, status = _day(item, "due_on"), _text(item, "status")
     outcomes = [(due_on, "due")]
@@ -74,12 +80,7 @@ def _report(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None
     add(submitted, "reports", f"submitted.{category}")
     if _text(item, "status") == "recorded":
         recorded = _day(item, "answered_at")
-        days = (recorded - submitted).days
-        bucket = next(
-            (b for limit, b in ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days")) if days <= limit),
-            "later",
-        )
-        for figure in ("recorded", f"recorded.{category}", f"recorded_{bucket}"):
+        for figure in ("recorded", f"recorded.{category}", f"recorded_{_bucket((recorded - submitted).days)}"):
             add(recorded, "reports", figure)
 
 
@@ -106,7 +107,8 @@ def recount(force_id: str) -> Figures:
     def add(day: date, family: str, figure: str) -> None:
         figures[day][family][figure] += 1
 
-    for item in table_items():
+    items = {(_text(i, "pk"), _text(i, "sk")): i for i in table_items()}
+    for item in items.values():
         entity = _text(item, "entity")
         if _text(item, "force_id") != force_id:
             continue
@@ -115,7 +117,9 @@ def recount(force_id: str) -> Figures:
         elif entity == "duty":
             _duty(item, add)
         elif entity == "member":
-            add(_day(item, "linked_at"), "adoption", "cases_linked")
+            linked, case = _day(item, "linked_at"), items[(_text(item, "pk"), "CASE")]
+            add(linked, "adoption", "cases_linked")
+            add(linked, "adoption", f"linked_{_bucket((linked - _day(case, 'recorded_at')).days)}")
         elif entity == "audit" and _text(item, "action") == "victim-called":
             add(_day(item, "at"), "contact", "calls_recorded")
         elif entity == "audit" and _text(item, "action") == "viewed-case":
@@ -125,8 +129,14 @@ def recount(force_id: str) -> Figures:
             figure = "victim_messages" if _text(item, "event_type") == _MESSAGE_SENT else "update_requests"
             add(_day(item, "created_at"), "contact", figure)
         elif entity == "survey":
-            add(_day(item, "answered_at"), "satisfaction", "answers")
-            add(_day(item, "answered_at"), "satisfaction", f"satisfaction_{int(item['satisfaction']['N'])}")
+            case, victim = (
+                items[(_text(item, "pk"), "CASE")],
+                items[(_text(item, "pk"), f"VICTIM#{_text(item, 'victim_id')}")],
+            )
+            by_case = f"{_text(case, 'category')}.{_text(victim, 'tier')}"
+            for figure in ("answers", f"satisfaction_{int(item['satisfaction']['N'])}"):
+                add(_day(item, "answered_at"), "satisfaction", figure)
+                add(_day(item, "answered_at"), "satisfaction_by_case", f"{by_case}.{figure}")
         elif entity == "report":
             _report(item, add)
     _visitors(views, add)

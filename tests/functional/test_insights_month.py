@@ -68,7 +68,7 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     assert body["totals"] == {family: dict(counts) for family, counts in totals.items()}
     assert set(body["totals"]) == {
         *("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports"),
-        "visitors",
+        *("visitors", "satisfaction_by_case"),
     }
     assert 5 <= by_day["2026-11-01"]["visitors"]["active_victims"] <= len(player.accounts)  # each victim once
     assert sum(body["totals"]["templates"].values()) == sum(

@@ -9,6 +9,7 @@ import pytest
 
 from caseline.domain.insights import (
     MAX_RANGE_DAYS,
+    CaseProfile,
     Change,
     DayFigures,
     RangeInvalidError,
@@ -117,8 +118,9 @@ def test_links_views_requests_messages_surveys_and_reports() -> None:
     message = {"event_type": "org.caseline.victim.message-sent.v1", "created_at": AT}
     assert counted(change("outbound", "INSERT", message)) == {("2026-12-06", "contact"): {"victim_messages": 1}}
     assert counted(change("survey", "INSERT", {"satisfaction": 4, "answered_at": AT})) == {
-        ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1}
-    }
+        ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1},
+        ("2026-12-06", "satisfaction_by_case"): {"unknown.unknown.answers": 1, "unknown.unknown.satisfaction_4": 1},
+    }  # no profile: unknown category and tier
     report = {"submitted_at": AT, "status": "submitted", "category": "burglary"}
     assert counted(change("report", "INSERT", report)) == {
         ("2026-12-06", "reports"): {"submitted": 1, "submitted.burglary": 1}
@@ -208,3 +210,15 @@ def test_a_case_view_is_a_visit_of_its_victim_in_the_uk_month() -> None:
 def test_a_visit_moves_its_victim_between_the_month_s_buckets(seen: int, figures: dict[str, int]) -> None:
     tally = visitor_tally(Visit("hampshire", date(2026, 11, 1), "u1"), seen)
     assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors", figures)
+
+
+def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the_case_was_recorded() -> None:
+    profile = CaseProfile("robbery", "enhanced", AT - timedelta(days=9))
+    survey = tallies(change("survey", "INSERT", {"satisfaction": 2, "answered_at": AT}), profile)
+    assert survey is not None and survey.tallies[1].figures == {
+        "robbery.enhanced.answers": 1,
+        "robbery.enhanced.satisfaction_2": 1,
+    }
+    linked = tallies(change("member", "INSERT", {"linked_at": AT}), profile)
+    assert linked is not None and linked.tallies[0].figures == {"cases_linked": 1, "linked_8_30_days": 1}
+    assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}

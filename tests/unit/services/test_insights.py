@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import Change, Counted, DayFigures, visitor_tally
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, visitor_tally
 from caseline.services.insights import count_change, force_figures, staff_forces
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -22,6 +22,7 @@ class MemoryInsights:
         self.sources: set[str] = set()
         self.reads: list[tuple[str, date, date]] = []
         self.visits: dict[tuple[str, date, str], int] = {}
+        self.profiled: list[tuple[str, str, str]] = []
 
     def add(self, counted: Counted, now: datetime) -> bool:
         if counted.source in self.sources:
@@ -37,6 +38,10 @@ class MemoryInsights:
             for name, value in t.figures.items():
                 bucket[name] = bucket.get(name, 0) + value
         return True
+
+    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
+        self.profiled.append((force_id, case_id, victim_id))
+        return CaseProfile("burglary", "enhanced", datetime(2026, 12, 1, 9, tzinfo=UTC))
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]:
         self.reads.append((force_id, first, last))
@@ -116,3 +121,20 @@ def test_a_month_s_visitors_are_distinct_victims_by_their_visits_even_when_read_
     # alex came 4 times, sam twice: two active victims, one in 2-3 visits, one in 4-7 (1 visit: emptied)
     assert answer["totals"]["visitors"] == {"active_victims": 2, "visits_2_3": 1, "visits_4_7": 1}
     assert answer["totals"]["contact"] == {"case_views": 3}  # only the views from the 15th: the range's days
+
+
+def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_reads() -> None:
+    store = MemoryInsights()
+    ids = {"case_id": "C1", "victim_id": "V1"}
+    survey = Change(
+        "survey", "INSERT", "CASE#hampshire#C1", "SURVEY#1", "hampshire", ids | {"satisfaction": 5, "answered_at": NOW}
+    )
+    link = Change("member", "INSERT", "CASE#hampshire#C1", "MEMBER#1", "hampshire", ids | {"linked_at": NOW})
+    assert count_change(survey, store, NOW) == count_change(link, store, NOW) == "counted"
+    assert store.figures[("hampshire", NOW.date(), "satisfaction_by_case")] == {
+        "burglary.enhanced.answers": 1,
+        "burglary.enhanced.satisfaction_5": 1,
+    }
+    assert store.figures[("hampshire", NOW.date(), "adoption")] == {"cases_linked": 1, "linked_3_7_days": 1}
+    count_change(sent("hampshire", "k1"), store, NOW)
+    assert store.profiled == [("hampshire", "C1", "V1")] * 2  # the message read nothing

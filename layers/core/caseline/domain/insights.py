@@ -8,7 +8,9 @@ store can refuse to count a replayed record twice.
 
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
-- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``
+- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``, and
+  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the case's recording, when its invitation
+  is made, to the link)
 - contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
   "victim called for an update" audit item)
 - messages: ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
@@ -18,6 +20,7 @@ Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a 
 - visitors (per calendar month, on its first day): ``active_victims`` (distinct victims who viewed a case),
   ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits that month)
 - satisfaction: ``answers``, ``satisfaction_{n}``
+- satisfaction_by_case: the same, ``{category}.{tier}.{figure}``
 - duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
 - duties_by_right: the same, ``{right}.{tier}.{figure}``
 - reports: ``submitted``, ``recorded`` (on the day the force answered), each also ``.{category}``, and
@@ -37,11 +40,15 @@ from typing import Any
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ValidationFailedError
 
-FAMILIES = ("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports")
+FAMILIES = (
+    *("adoption", "contact", "messages", "templates", "satisfaction", "satisfaction_by_case"),
+    *("duties", "duties_by_right", "reports"),
+)
 MONTHLY = "visitors"  # distinct victims: one item per month, on its first day (docs/adr/0015)
 MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items and 4 months' visitors (one page)
 VISIT_BUCKETS = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))  # else visits_8_plus
 RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"
+PROFILED = frozenset({"survey", "member"})  # inserts counted with their case's profile (category, tier...)
 
 _FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
 _FALLBACK_MARK = "#fallback-"
@@ -75,6 +82,16 @@ class Tally:
     day: date
     family: str
     figures: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CaseProfile:
+    """What a survey or a link is counted by, from its case: the crime's category, the victim's tier and
+    when the case was recorded (its invitation goes out then)."""
+
+    category: str | None = None
+    tier: str | None = None
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -165,9 +182,9 @@ def _duty(change: Change) -> list[Tally]:
     return _one(change, "duties", {figure: 1}, when) + _one(change, "duties_by_right", {by_right: 1}, when)
 
 
-def recorded_within(submitted: date, recorded: date) -> str:
-    """The time-to-record bucket of a report: same_day, 1_2_days, 3_7_days, 8_30_days or later."""
-    days = (recorded - submitted).days
+def recorded_within(start: date, end: date) -> str:
+    """The days from ``start`` to ``end`` as a bucket: same_day, 1_2_days, 3_7_days, 8_30_days or later."""
+    days = (end - start).days
     return next((name for limit, name in RECORDED_WITHIN if days <= limit), "later")
 
 
@@ -184,10 +201,12 @@ def _report(change: Change) -> list[Tally]:
     return []
 
 
-def _inserted(change: Change) -> list[Tally]:
+def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
     new = change.new
     if change.kind == "member":
-        return _one(change, "adoption", {"cases_linked": 1}, new.get("linked_at"))
+        linked, recorded = _day(new.get("linked_at"), change.at), _day(profile.recorded_at, None)
+        after = {f"linked_{recorded_within(recorded, linked)}": 1} if linked and recorded else {}
+        return _one(change, "adoption", {"cases_linked": 1} | after, new.get("linked_at"))
     if change.kind == "audit" and new.get("action") in {_VIEWED_CASE, _VICTIM_CALLED}:
         figure = "case_views" if new.get("action") == _VIEWED_CASE else "calls_recorded"
         return _one(change, "contact", {figure: 1}, new.get("at"))
@@ -197,12 +216,19 @@ def _inserted(change: Change) -> list[Tally]:
     if change.kind == "survey":
         score = new.get("satisfaction")
         figures = {"answers": 1} | ({f"satisfaction_{int(score)}": 1} if score is not None else {})
-        return _one(change, "satisfaction", figures, new.get("answered_at"))
+        by_case = f"{profile.category or 'unknown'}.{profile.tier or 'unknown'}"
+        return _one(change, "satisfaction", figures, new.get("answered_at")) + _one(
+            change,
+            "satisfaction_by_case",
+            {f"{by_case}.{name}": n for name, n in figures.items()},
+            new.get("answered_at"),
+        )
     return []
 
 
-def tallies(change: Change) -> Counted | None:
-    """What ``change`` counts (None: nothing). The source key names the item and its transition."""
+def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | None:
+    """What ``change`` counts (None: nothing). The source key names the item and its transition. A survey
+    or a link is also counted by its case's ``profile`` (``unknown`` parts when there is none)."""
     if change.kind == "outbox":
         found = _outbox(change)
     elif change.kind == "duty":
@@ -210,7 +236,7 @@ def tallies(change: Change) -> Counted | None:
     elif change.kind == "report":
         found = _report(change)
     elif change.event == "INSERT":
-        found = _inserted(change)
+        found = _inserted(change, profile or CaseProfile())
     else:
         found = []
     if not found:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import MONTHLY, Change, day_range, summarise, tallies
+from caseline.domain.insights import MONTHLY, PROFILED, Change, day_range, summarise, tallies
 from caseline.domain.insights_derived import ContactModel, derived
 from caseline.domain.ports import InsightsStore
 
@@ -20,7 +20,10 @@ def count_change(change: Change | None, store: InsightsStore, now: datetime) -> 
     """Count one change once: ``counted``, ``replayed`` (already counted) or ``ignored``."""
     if change is None:
         return "ignored"
-    counted = tallies(change if change.at else replace(change, at=now))
+    profile = None
+    if change.kind in PROFILED and change.event == "INSERT":  # by its case: one or two reads
+        profile = store.profile(change.force_id, str(change.new.get("case_id")), str(change.new.get("victim_id")))
+    counted = tallies(change if change.at else replace(change, at=now), profile)
     if counted is None:
         return "ignored"
     return "counted" if store.add(counted, now) else "replayed"

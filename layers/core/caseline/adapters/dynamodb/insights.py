@@ -28,7 +28,7 @@ from botocore.exceptions import ClientError
 from caseline.adapters.dynamodb.base import connection
 from caseline.adapters.dynamodb.models import CaselineItem
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.insights import Change, Counted, DayFigures, Tally, Visit, visitor_tally
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, Tally, Visit, visitor_tally
 
 COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey"})
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
@@ -166,6 +166,22 @@ class DynamoInsightsStore:
                 "ExpressionAttributeValues": values,
             }
         }
+
+    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
+        """The case's category and recording time and the victim's tier: two small consistent reads."""
+        pk = {"S": f"CASE#{force_id}#{case_id}"}
+        try:
+            case = self._get(pk, "CASE")
+            victim = self._get(pk, f"VICTIM#{victim_id}")
+        except ClientError as exc:
+            raise StorageUnavailableError() from exc
+        values = _values(case)
+        tier = victim.get("tier", {}).get("S")
+        return CaseProfile(category=values.get("category"), tier=tier, recorded_at=values.get("recorded_at"))
+
+    def _get(self, pk: dict[str, str], sk: str) -> dict[str, Any]:
+        key = {"pk": pk, "sk": {"S": sk}}
+        return dict(self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item", {}))
 
     def days(self, force_id: str, first: date, last: date) -> Iterator[DayFigures]:
         """The force's rollups from ``first`` to ``last`` inclusive: one Query (a page per ~1 MB)."""
