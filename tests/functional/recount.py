@@ -10,9 +10,12 @@ from datetime import date, datetime
 from typing import Any
 
 import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
 
 from caseline.content import template_info
 from caseline.domain.calendar import uk_date
+from caseline.domain.sms import sms_size
 
 from .conftest import REGION
 
@@ -40,8 +43,16 @@ def _day(item: dict[str, Any], name: str) -> date:
     return date.fromisoformat(value) if len(value) == 10 else uk_date(datetime.fromisoformat(value))
 
 
+def sms_texts() -> dict[str, str]:
+    """Every text moto's SNS was asked to send, by its message id (the outbox's provider_message_id)."""
+    return {message_id: sent[1] for message_id, sent in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.items()}
+
+
 def _outbox(item: dict[str, Any], add: Callable[[date, str, str], None], carries_code: set[str]) -> None:
     channel, status = _text(item, "channel"), _text(item, "status")
+    if status == "sent" and channel == "sms":  # segments from the text as sent, not from the item
+        for _ in range(sms_size(sms_texts()[_text(item, "provider_message_id")]).segments):
+            add(_day(item, "sent_at"), "messages", "sms_segments")
     if status == "sent":
         add(_day(item, "sent_at"), "messages", f"sent_{channel}")
         add(_day(item, "sent_at"), "templates", _text(item, "template_id"))

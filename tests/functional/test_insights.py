@@ -14,11 +14,12 @@ from typing import Any
 
 import pytest
 
+from caseline.domain.sms import sms_size
 from caseline_local.template import Template
 
 from .builders import crime_recorded
 from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
-from .recount import recounted_totals, table_items
+from .recount import recounted_totals, sms_texts, table_items
 
 FORCES = {"thames-valley": "01-thames-valley-burglary", "hampshire": "03-hampshire-vehicle-crime"}
 
@@ -259,4 +260,10 @@ def test_a_bounce_and_its_fallback_count_once(aws: Template, monkeypatch: pytest
     bounced = Counter(i["channel"]["S"] for i in outbox if i.get("delivery", {}).get("S") == "bounced")
     copies = Counter(i["channel"]["S"] for i in outbox if "#fallback-" in i["key"]["S"])
     assert (bounced, copies) == ({"email": 1}, {"sms": 1})
-    assert figures == {"bounced_email": bounced["email"], "fell_back_sms": copies["sms"], "sent_sms": 1}
+    segments = sum(sms_size(text).segments for text in sms_texts().values())  # from the one text as sent
+    assert figures == {
+        "bounced_email": bounced["email"],
+        "fell_back_sms": copies["sms"],
+        "sent_sms": 1,
+        "sms_segments": segments,
+    }

@@ -38,7 +38,9 @@ def test_a_sent_message_counts_by_channel_on_its_uk_sent_day() -> None:
     # 23:30 UTC on 30 June is 00:30 on 1 July in the UK (BST)
     sent_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
     new = {"status": "sent", "channel": "sms", "sent_at": sent_at, "template_id": "crime-recorded"}
-    c = change("outbox", "MODIFY", new, {"status": "sending"})
+    c = change("outbox", "MODIFY", new | {"segments": 2}, {"status": "sending"})
+    assert counted(c)[("2026-07-01", "messages")] == {"sent_sms": 1, "sms_segments": 2}  # its billed parts
+    c = change("outbox", "MODIFY", new, {"status": "sending"})  # sent before segments were recorded
     assert counted(c) == {
         ("2026-07-01", "messages"): {"sent_sms": 1},
         ("2026-07-01", "templates"): {"crime-recorded": 1},

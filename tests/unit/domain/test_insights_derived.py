@@ -33,10 +33,19 @@ def test_the_contact_estimate_shows_its_assumptions_and_what_was_counted() -> No
         "assumptions": {
             "calls_per_update_chasing_victim": 1.5,
             "cost_per_call_pounds": 4.2,
-            "source": "Force study 2026",
+            "source": "Force study 2026",  # the SMS price is sms_cost's
         },
     }
     assert derived({}, ContactModel())["contact_avoided"]["calls_avoided_estimate"] == 0
+
+
+def test_sms_cost_is_the_segments_sent_at_the_force_s_price() -> None:
+    model = ContactModel(sms_price_per_segment_pounds=0.035, source="Our provider's 2026 price list")
+    assert derived({"messages": {"sent_sms": 40, "sms_segments": 52}}, model)["sms_cost"] == {
+        "segments": 52,
+        "cost_estimate_pounds": 1.82,
+        "assumptions": {"sms_price_per_segment_pounds": 0.035, "source": "Our provider's 2026 price list"},
+    }
 
 
 @pytest.mark.parametrize("settings", [None, {}, {"unknown": 1}])

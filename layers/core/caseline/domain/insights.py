@@ -13,7 +13,8 @@ Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a 
   is made, to the link)
 - contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
   "victim called for an update" audit item)
-- messages: ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
+- messages: ``sms_segments`` (the parts of the SMS sent, as billed),
+  ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
 - templates: one figure per template id, for each message sent with it
@@ -152,7 +153,10 @@ def _outbox(change: Change) -> list[Tally]:
     status, was = new.get("status"), old.get("status")
     if status in _FINAL_OUTBOX and status != was:
         when = new.get("sent_at") if status == "sent" else new.get("created_at")
-        tallies += _one(change, "messages", {f"{status}_{channel}": 1}, when)
+        segments = int(new.get("segments") or 0) if status == "sent" else 0  # an SMS's billed parts
+        tallies += _one(
+            change, "messages", {f"{status}_{channel}": 1} | ({"sms_segments": segments} if segments else {}), when
+        )
         if status == "sent":
             tallies += _one(change, "templates", {str(new.get("template_id", "unknown")): 1}, when)
         if status == "sent" and old.get("sealed_code"):

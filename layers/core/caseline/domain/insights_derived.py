@@ -4,6 +4,7 @@ calls avoided and their cost, shown with the assumptions that make it.
 Rates are never stored: a ratio of sums cannot be summed. Each is a share of the messages sent by that
 channel in the range (absent when none were sent), rounded to four places.
 
+SMS cost is the counted segments times the force's price per segment (also an assumption: prices change).
 The contact model is an *estimate*, not a count. Its assumptions are a force's settings (``contact_model``
 in the force's entry of ``content/forces.json``); the defaults below stand in until a force sets its own.
 Issue 15 quotes, for the forces Caseline is modelled on, that a fifth of all calls were victims asking for
@@ -23,10 +24,12 @@ CHANNELS = ("email", "sms")
 @dataclass(frozen=True)
 class ContactModel:
     """``calls_per_update_chasing_victim``: the update calls a victim who follows their case online would
-    otherwise have made in the period; ``cost_per_call_pounds``: what one handled call costs the force."""
+    otherwise have made in the period; ``cost_per_call_pounds``: what one handled call costs the force;
+    ``sms_price_per_segment_pounds``: what the force's SMS provider charges for one part of a text."""
 
     calls_per_update_chasing_victim: float = 2.0
     cost_per_call_pounds: float = 5.0
+    sms_price_per_segment_pounds: float = 0.04
     source: str = "Caseline's defaults (no published national figure): set contact_model for your force"
 
     @classmethod
@@ -66,9 +69,24 @@ def contact_avoided(totals: Mapping[str, Mapping[str, int]], model: ContactModel
         "cost_avoided_estimate_pounds": round(calls * model.cost_per_call_pounds, 2),
         "handled_online": sum(contact.get(k, 0) for k in ("case_views", "update_requests", "victim_messages")),
         "calls_recorded": contact.get("calls_recorded", 0),
-        "assumptions": asdict(model),
+        "assumptions": {k: v for k, v in asdict(model).items() if k != "sms_price_per_segment_pounds"},
+    }
+
+
+def sms_cost(messages: Mapping[str, int], model: ContactModel) -> dict[str, Any]:
+    """The SMS segments sent in the range times the force's price per segment."""
+    segments = messages.get("sms_segments", 0)
+    return {
+        "segments": segments,
+        "cost_estimate_pounds": round(segments * model.sms_price_per_segment_pounds, 2),
+        "assumptions": {"sms_price_per_segment_pounds": model.sms_price_per_segment_pounds, "source": model.source},
     }
 
 
 def derived(totals: Mapping[str, Mapping[str, int]], model: ContactModel) -> dict[str, Any]:
-    return {"rates": rates(totals.get("messages", {})), "contact_avoided": contact_avoided(totals, model)}
+    messages = totals.get("messages", {})
+    return {
+        "rates": rates(messages),
+        "contact_avoided": contact_avoided(totals, model),
+        "sms_cost": sms_cost(messages, model),
+    }

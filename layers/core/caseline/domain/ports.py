@@ -102,8 +102,10 @@ class OutboxRepository(Protocol):
         *,
         sent_at: datetime | None = None,
         rendered_template: str | None = None,
+        segments: int | None = None,
     ) -> None:
-        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went."""
+        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went;
+        ``segments``: an SMS's parts, as the provider bills them."""
         ...
 
     def release(self, message: OutboxMessage) -> None: ...

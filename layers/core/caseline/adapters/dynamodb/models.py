@@ -179,6 +179,7 @@ class OutboxItem(ForVictim, CaselineItem, discriminator="outbox"):
     statutory = BooleanAttribute(null=True)  # absent on items written before it existed: statutory
     sent_at = UTCDateTimeAttribute(null=True)
     rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
+    segments = NumberAttribute(null=True)  # an SMS's parts, as billed (counted into the force's figures)
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
     sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
