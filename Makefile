@@ -135,6 +135,9 @@ force-event: setup ## Post one signed event to the running local stack (FORCE=�
 force-lifecycle: setup ## Post a scripted case, crime recorded to case closed, to the running local stack (FORCE=…)
 	$(PY) -m caseline_local.force_sim lifecycle --force $(FORCE)
 
+force-month: setup ## A month of life (crimes, victims, reports, bounces) on the running local stack's clock (FORCE=…)
+	$(PY) -m caseline_local.force_sim month --force $(FORCE) --days $(or $(DAYS),30) --seed $(or $(SEED),0)
+
 force-burst: setup ## Randomised burst with duplicates and late events against the running local stack (FORCE=…)
 	$(PY) -m caseline_local.force_sim burst --force $(FORCE) --cases 20 --events-per-case 10 --duplicates 0.1 --shuffle 0.2 --concurrency 4 --seed 1
 
@@ -173,4 +176,4 @@ lock-layer: setup ## Re-resolve layers/core/requirements.txt (arm64, python3.12,
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-month force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean

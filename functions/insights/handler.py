@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from importlib import resources
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -21,6 +22,7 @@ from caseline.config import get_settings
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.insights import csv_rows
+from caseline.domain.insights_derived import ContactModel
 from caseline.observability import logger, metrics, tracer
 from caseline.services.insights import force_figures
 
@@ -29,6 +31,8 @@ app = APIGatewayRestResolver(enable_validation=True)
 install_problem_handlers(app)
 store = DynamoInsightsStore()
 clock = SystemClock()
+_FORCES = json.loads(resources.files("caseline.content").joinpath("forces.json").read_text(encoding="utf-8"))
+contact_models = {f: ContactModel.from_settings(e.get("contact_model")) for f, e in _FORCES["forces"].items()}
 
 
 def _staff_groups() -> list[str]:
@@ -44,7 +48,17 @@ def _staff_groups() -> list[str]:
     return list(groups)
 
 
-@app.get("/v1/insights/<force_id>", summary="A force's figures by day, week or month", tags=["Insights"])
+@app.get(
+    "/v1/insights/<force_id>",
+    summary="A force's figures by day, week or month",
+    description=(
+        "A force's figures (docs/adr/0015), counted by period and in total, per family: adoption, contact, "
+        "messages, templates, visitors, satisfaction(_by_case), duties(_by_right), reports (docs/api.md lists "
+        "all). `derived` is worked out from the totals at read time: message rates per channel, SMS cost, and "
+        "the estimate of calls avoided and their cost, with its assumptions (the force's settings or defaults)."
+    ),
+    tags=["Insights"],
+)
 def insights(
     force_id: str,
     start: Annotated[str | None, Query(alias="from", description="First UK day, YYYY-MM-DD")] = None,
@@ -53,7 +67,7 @@ def insights(
     format: Annotated[Literal["json", "csv"] | None, Query(description="csv: same as Accept: text/csv")] = None,
 ) -> Response[str]:
     today = uk_date(clock.now())
-    figures = force_figures(force_id, _staff_groups(), start, end, period, store, today)
+    figures = force_figures(force_id, _staff_groups(), start, end, period, store, today, contact_models.get(force_id))
     headers = {"Cache-Control": "no-store"}
     if format == "csv" or (format is None and "text/csv" in (app.current_event.headers.get("accept") or "")):
         out = io.StringIO()

@@ -168,8 +168,9 @@ def api_event(
     }
 
 
-def webhook_request(force_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    """The API Gateway event for ``event`` posted to the force's webhook, signed with its secret."""
+def webhook_request(force_id: str, event: dict[str, Any], timestamp: int | None = None) -> dict[str, Any]:
+    """The API Gateway event for ``event`` posted to the force's webhook, signed with its secret (at
+    ``timestamp``, default now)."""
     from .builders import signed
 
     body = json.dumps(event).encode()
@@ -179,7 +180,7 @@ def webhook_request(force_id: str, event: dict[str, Any]) -> dict[str, Any]:
         resource="/v1/webhooks/{force_id}",
         path_parameters={"force_id": force_id},
         body=body,
-        headers=signed(webhook_secret(force_id), body),
+        headers=signed(webhook_secret(force_id), body, timestamp=timestamp),
     )
 
 

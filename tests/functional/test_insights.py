@@ -12,13 +12,14 @@ from datetime import UTC, date, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
-import boto3
 import pytest
 
+from caseline.domain.sms import sms_size
 from caseline_local.template import Template
 
 from .builders import crime_recorded
 from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
+from .recount import recounted_totals, sms_texts, table_items
 
 FORCES = {"thames-valley": "01-thames-valley-burglary", "hampshire": "03-hampshire-vehicle-crime"}
 
@@ -66,38 +67,7 @@ def stack(aws: Template) -> Stack:
 
 def scan(entity: str) -> list[dict[str, Any]]:
     """Test-only: every item of one kind (the recount reads the raw items, never the rollups)."""
-    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
-    return [i for i in items if i.get("entity", {}).get("S") == entity]
-
-
-def uk_day(text: str) -> date:
-    from caseline.domain.calendar import uk_date
-
-    return uk_date(datetime.fromisoformat(text))
-
-
-def recount(force_id: str, first: date, last: date) -> dict[str, dict[str, int]]:
-    """The figures counted another way: from the outbox and duty items as they stand now, by their own days."""
-    from caseline.content import template_info
-
-    carries_code = {t.template_id for t in template_info().values() if "access_code" in t.placeholders}
-    figures: dict[str, Counter[str]] = {"messages": Counter(), "adoption": Counter(), "duties": Counter()}
-    for item in scan("outbox"):
-        if item["force_id"]["S"] != force_id or item["status"]["S"] != "sent":
-            continue
-        if first <= uk_day(item["sent_at"]["S"]) <= last:
-            figures["messages"][f"sent_{item['channel']['S']}"] += 1
-            if item["template_id"]["S"] in carries_code:
-                figures["adoption"]["invitations_sent"] += 1
-    for duty in scan("duty"):
-        if duty["force_id"]["S"] != force_id:
-            continue
-        due_on = date.fromisoformat(duty["due_on"]["S"])
-        if first <= due_on <= last:
-            figures["duties"]["due"] += 1
-        if duty["status"]["S"] == "met" and first <= uk_day(duty["met_at"]["S"]) <= last:
-            figures["duties"]["met_on_time" if uk_day(duty["met_at"]["S"]) <= due_on else "met_late"] += 1
-    return {family: dict(counts) for family, counts in figures.items() if counts}
+    return [i for i in table_items() if i.get("entity", {}).get("S") == entity]
 
 
 def insights_api(template: Template, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
@@ -156,7 +126,7 @@ def test_figures_equal_a_recount_and_replayed_records_count_once(stack: Stack, m
         response = ask(api, force_id, staff_claims(stack.template, f"force-{force_id}"), window())
         assert response["statusCode"] == 200
         totals = json.loads(response["body"])["totals"]
-        expected = recount(force_id, *(date.fromisoformat(window()[end]) for end in ("from", "to")))
+        expected = recounted_totals(force_id, *(date.fromisoformat(window()[end]) for end in ("from", "to")))
         assert expected["messages"]["sent_email"] == 2 and expected["adoption"]["invitations_sent"] >= 2
         assert expected["duties"]["due"] == 2 and expected["duties"]["met_on_time"] == 2
         assert totals == expected
@@ -242,7 +212,7 @@ def test_links_views_messages_requests_and_surveys_count_once_each(
         "update_requests": outbound["org.caseline.victim.update-requested.v1"],
     }
     assert totals["contact"]["victim_messages"] == totals["contact"]["update_requests"] == 1
-    assert totals["messages"] == recount("thames-valley", date.min, date.max)["messages"]
+    assert totals["messages"] == recounted_totals("thames-valley", date.min, date.max)["messages"]
     scores = Counter(f"satisfaction_{int(i['satisfaction']['N'])}" for i in scan("survey"))
     assert (
         totals["satisfaction"]
@@ -290,4 +260,10 @@ def test_a_bounce_and_its_fallback_count_once(aws: Template, monkeypatch: pytest
     bounced = Counter(i["channel"]["S"] for i in outbox if i.get("delivery", {}).get("S") == "bounced")
     copies = Counter(i["channel"]["S"] for i in outbox if "#fallback-" in i["key"]["S"])
     assert (bounced, copies) == ({"email": 1}, {"sms": 1})
-    assert figures == {"bounced_email": bounced["email"], "fell_back_sms": copies["sms"], "sent_sms": 1}
+    segments = sum(sms_size(text).segments for text in sms_texts().values())  # from the one text as sent
+    assert figures == {
+        "bounced_email": bounced["email"],
+        "fell_back_sms": copies["sms"],
+        "sent_sms": 1,
+        "sms_segments": segments,
+    }

@@ -258,6 +258,7 @@ class FakeOutboxRepository:
         *,
         sent_at: datetime | None = None,
         rendered_template: str | None = None,
+        segments: int | None = None,
     ) -> None:
         self._finish(message, OutboxStatus.SENT, None, provider_message_id)
         self.sent_at[message.key] = sent_at

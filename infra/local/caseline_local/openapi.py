@@ -91,7 +91,7 @@ def build(root: Path) -> dict[str, Any]:
 
 def _document_insights(document: dict[str, Any]) -> None:
     operation = document["paths"]["/v1/insights/{force_id}"]["get"]
-    operation["description"] = "A force's figures (docs/adr/0015); CSV with Accept: text/csv or format=csv."
+    operation["description"] = f"{operation.get('description', '')} CSV with Accept: text/csv or format=csv.".strip()
     responses = operation.setdefault("responses", {})
     responses["404"] = _problem("Not one of the caller's forces (whether it exists or not)")
     responses["422"] = _problem("from or to malformed, reversed or more than 93 days apart")

@@ -9,13 +9,17 @@ import pytest
 
 from caseline.domain.insights import (
     MAX_RANGE_DAYS,
+    CaseProfile,
     Change,
     DayFigures,
     RangeInvalidError,
+    Visit,
     csv_rows,
     day_range,
+    recorded_within,
     summarise,
     tallies,
+    visitor_tally,
 )
 
 AT = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
@@ -33,21 +37,33 @@ def counted(c: Change) -> dict[tuple[str, str], dict[str, int]]:
 def test_a_sent_message_counts_by_channel_on_its_uk_sent_day() -> None:
     # 23:30 UTC on 30 June is 00:30 on 1 July in the UK (BST)
     sent_at = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
-    c = change("outbox", "MODIFY", {"status": "sent", "channel": "sms", "sent_at": sent_at}, {"status": "sending"})
-    assert counted(c) == {("2026-07-01", "messages"): {"sent_sms": 1}}
+    new = {"status": "sent", "channel": "sms", "sent_at": sent_at, "template_id": "crime-recorded"}
+    c = change("outbox", "MODIFY", new | {"segments": 2}, {"status": "sending"})
+    assert counted(c)[("2026-07-01", "messages")] == {"sent_sms": 1, "sms_segments": 2}  # its billed parts
+    c = change("outbox", "MODIFY", new, {"status": "sending"})  # sent before segments were recorded
+    assert counted(c) == {
+        ("2026-07-01", "messages"): {"sent_sms": 1},
+        ("2026-07-01", "templates"): {"crime-recorded": 1},
+    }
 
 
 def test_a_sent_message_that_carried_an_access_code_is_an_invitation() -> None:
-    new = {"status": "sent", "channel": "email", "sent_at": AT}
+    new = {"status": "sent", "channel": "email", "sent_at": AT, "template_id": "crime-recorded"}
     c = change("outbox", "MODIFY", new, {"status": "sending", "sealed_code": "sealed"})
     assert counted(c) == {
         ("2026-12-06", "messages"): {"sent_email": 1},
+        ("2026-12-06", "templates"): {"crime-recorded": 1},
         ("2026-12-06", "adoption"): {"invitations_sent": 1},
     }
 
 
 @pytest.mark.parametrize("status", ["failed", "blocked", "skipped"])
-def test_other_final_statuses_count_on_the_day_of_the_change(status: str) -> None:
+def test_other_final_statuses_count_on_the_day_the_message_was_made(status: str) -> None:
+    made = {"status": status, "channel": "email", "created_at": AT - timedelta(days=1)}
+    assert counted(change("outbox", "MODIFY", made, {"status": "sending"})) == {
+        ("2026-12-05", "messages"): {f"{status}_email": 1}
+    }
+    # an item written before it had a time counts on the day of the change
     c = change("outbox", "MODIFY", {"status": status, "channel": "email"}, {"status": "sending"})
     assert counted(c) == {("2026-12-06", "messages"): {f"{status}_email": 1}}
 
@@ -71,16 +87,22 @@ def test_a_fallback_copy_counts_as_fell_back_by_its_channel() -> None:
     assert tallies(change("outbox", "INSERT", new | {"key": "k1"})) is None
 
 
-def test_duties_count_when_due_and_when_met_on_time_late_or_missed() -> None:
-    assert counted(change("duty", "INSERT", {"due_on": "2026-12-09", "status": "open"})) == {
-        ("2026-12-09", "duties"): {"due": 1}
+def test_duties_count_when_due_and_when_met_on_time_late_or_missed_and_by_right_and_tier() -> None:
+    duty = {"right": "right3", "tier": "enhanced"}
+    assert counted(change("duty", "INSERT", duty | {"due_on": "2026-12-09", "status": "open"})) == {
+        ("2026-12-09", "duties"): {"due": 1},
+        ("2026-12-09", "duties_by_right"): {"right3.enhanced.due": 1},
     }
-    on_time = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-06", "met_at": AT}, {"status": "open"})
-    assert counted(on_time) == {("2026-12-06", "duties"): {"met_on_time": 1}}
-    late = change("duty", "MODIFY", {"status": "met", "due_on": "2026-12-05", "met_at": AT}, {"status": "at-risk"})
-    assert counted(late) == {("2026-12-06", "duties"): {"met_late": 1}}
+    met = duty | {"status": "met", "met_at": AT}
+    on_time = change("duty", "MODIFY", met | {"due_on": "2026-12-06"}, {"status": "open"})
+    assert counted(on_time)[("2026-12-06", "duties")] == {"met_on_time": 1}
+    late = change("duty", "MODIFY", met | {"due_on": "2026-12-05"}, {"status": "at-risk"})
+    assert counted(late)[("2026-12-06", "duties_by_right")] == {"right3.enhanced.met_late": 1}
     missed = change("duty", "MODIFY", {"status": "missed", "due_on": "2026-12-05"}, {"status": "at-risk"})
-    assert counted(missed) == {("2026-12-06", "duties"): {"missed": 1}}
+    assert counted(missed) == {  # on the day it was due; a duty with no right or tier says so
+        ("2026-12-05", "duties"): {"missed": 1},
+        ("2026-12-05", "duties_by_right"): {"unknown.unknown.missed": 1},
+    }
     assert tallies(change("duty", "MODIFY", {"status": "at-risk"}, {"status": "open"})) is None
 
 
@@ -89,19 +111,43 @@ def test_links_views_requests_messages_surveys_and_reports() -> None:
     assert counted(change("audit", "INSERT", {"action": "viewed-case", "at": AT})) == {
         ("2026-12-06", "contact"): {"case_views": 1}
     }
+    assert counted(change("audit", "INSERT", {"action": "victim-called", "at": AT})) == {
+        ("2026-12-06", "contact"): {"calls_recorded": 1}
+    }
     assert tallies(change("audit", "INSERT", {"action": "exported", "at": AT})) is None
     request = {"event_type": "org.caseline.victim.update-requested.v1", "created_at": AT}
     assert counted(change("outbound", "INSERT", request)) == {("2026-12-06", "contact"): {"update_requests": 1}}
     message = {"event_type": "org.caseline.victim.message-sent.v1", "created_at": AT}
     assert counted(change("outbound", "INSERT", message)) == {("2026-12-06", "contact"): {"victim_messages": 1}}
     assert counted(change("survey", "INSERT", {"satisfaction": 4, "answered_at": AT})) == {
-        ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1}
+        ("2026-12-06", "satisfaction"): {"answers": 1, "satisfaction_4": 1},
+        ("2026-12-06", "satisfaction_by_case"): {"unknown.unknown.answers": 1, "unknown.unknown.satisfaction_4": 1},
+    }  # no profile: unknown category and tier
+    report = {"submitted_at": AT, "status": "submitted", "category": "burglary"}
+    assert counted(change("report", "INSERT", report)) == {
+        ("2026-12-06", "reports"): {"submitted": 1, "submitted.burglary": 1}
     }
-    assert counted(change("report", "INSERT", {"submitted_at": AT, "status": "submitted"})) == {
-        ("2026-12-06", "reports"): {"submitted": 1}
+    answered = report | {"status": "recorded", "answered_at": AT + timedelta(days=1)}
+    recorded = change("report", "MODIFY", answered, {"status": "received"})
+    assert counted(recorded) == {  # the day the force answered, and how long after it was submitted
+        ("2026-12-07", "reports"): {"recorded": 1, "recorded.burglary": 1, "recorded_1_2_days": 1}
     }
-    recorded = change("report", "MODIFY", {"status": "recorded"}, {"status": "received"})
-    assert counted(recorded) == {("2026-12-06", "reports"): {"recorded": 1}}
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [
+        (0, "same_day"),
+        (1, "1_2_days"),
+        (2, "1_2_days"),
+        (3, "3_7_days"),
+        (8, "8_30_days"),
+        (30, "8_30_days"),
+        (31, "later"),
+    ],
+)
+def test_time_to_be_recorded_falls_in_one_bucket(days: int, bucket: str) -> None:
+    assert recorded_within(AT.date(), AT.date() + timedelta(days=days)) == bucket
 
 
 def test_the_source_key_names_the_item_and_its_transition() -> None:
@@ -142,3 +188,39 @@ def test_weeks_and_months_are_sums_of_days() -> None:
     months = summarise(rows, "month")
     assert [p["start"] for p in months["periods"]] == ["2026-11-01", "2026-12-01"]
     assert ("2026-12-01", "messages", "sent_sms", 8) in csv_rows(months)
+
+
+def test_a_case_view_is_a_visit_of_its_victim_in_the_uk_month() -> None:
+    at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # 23:30 UTC on 31 October is 31 October in the UK (GMT)
+    found = tallies(change("audit", "INSERT", {"action": "viewed-case", "user_id": "u1", "at": at}))
+    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 1), "u1")
+    called = tallies(change("audit", "INSERT", {"action": "victim-called", "user_id": "u1", "at": at}))
+    assert called is not None and called.visit is None
+
+
+@pytest.mark.parametrize(
+    ("seen", "figures"),
+    [
+        (0, {"active_victims": 1, "visits_1": 1}),
+        (1, {"visits_1": -1, "visits_2_3": 1}),
+        (2, {}),  # still 2-3 visits: nothing moves
+        (3, {"visits_2_3": -1, "visits_4_7": 1}),
+        (7, {"visits_4_7": -1, "visits_8_plus": 1}),
+        (20, {}),
+    ],
+)
+def test_a_visit_moves_its_victim_between_the_month_s_buckets(seen: int, figures: dict[str, int]) -> None:
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 1), "u1"), seen)
+    assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors", figures)
+
+
+def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the_case_was_recorded() -> None:
+    profile = CaseProfile("robbery", "enhanced", AT - timedelta(days=9))
+    survey = tallies(change("survey", "INSERT", {"satisfaction": 2, "answered_at": AT}), profile)
+    assert survey is not None and survey.tallies[1].figures == {
+        "robbery.enhanced.answers": 1,
+        "robbery.enhanced.satisfaction_2": 1,
+    }
+    linked = tallies(change("member", "INSERT", {"linked_at": AT}), profile)
+    assert linked is not None and linked.tallies[0].figures == {"cases_linked": 1, "linked_8_30_days": 1}
+    assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import Change, Counted, DayFigures
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, visitor_tally
 from caseline.services.insights import count_change, force_figures, staff_forces
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -21,23 +21,34 @@ class MemoryInsights:
         self.figures: dict[tuple[str, date, str], dict[str, int]] = {}
         self.sources: set[str] = set()
         self.reads: list[tuple[str, date, date]] = []
+        self.visits: dict[tuple[str, date, str], int] = {}
+        self.profiled: list[tuple[str, str, str]] = []
 
     def add(self, counted: Counted, now: datetime) -> bool:
         if counted.source in self.sources:
             return False
         self.sources.add(counted.source)
-        for t in counted.tallies:
+        tallies = counted.tallies
+        if counted.visit:  # as the visits marker does: the victim's count this month, then one more
+            key = (counted.visit.force_id, counted.visit.month, counted.visit.user_id)
+            tallies += (visitor_tally(counted.visit, self.visits.get(key, 0)),)
+            self.visits[key] = self.visits.get(key, 0) + 1
+        for t in tallies:
             bucket = self.figures.setdefault((t.force_id, t.day, t.family), {})
             for name, value in t.figures.items():
                 bucket[name] = bucket.get(name, 0) + value
         return True
 
+    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
+        self.profiled.append((force_id, case_id, victim_id))
+        return CaseProfile("burglary", "enhanced", datetime(2026, 12, 1, 9, tzinfo=UTC))
+
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]:
         self.reads.append((force_id, first, last))
         return [
-            DayFigures(day, family, dict(figures))
+            DayFigures(day, family, {k: v for k, v in figures.items() if v})
             for (force, day, family), figures in sorted(self.figures.items())
-            if force == force_id and first <= day <= last
+            if force == force_id and first <= day <= last and any(figures.values())
         ]
 
 
@@ -58,7 +69,10 @@ def test_a_change_without_a_time_counts_on_the_day_it_is_counted() -> None:
     store = MemoryInsights()
     missed = Change("duty", "MODIFY", "CASE#hampshire#C1", "DUTY#d1", "hampshire", {"status": "missed"}, {})
     assert count_change(missed, store, NOW) == "counted"
-    assert store.figures == {("hampshire", date(2026, 12, 6), "duties"): {"missed": 1}}
+    assert store.figures == {
+        ("hampshire", date(2026, 12, 6), "duties"): {"missed": 1},
+        ("hampshire", date(2026, 12, 6), "duties_by_right"): {"unknown.unknown.missed": 1},
+    }
 
 
 def test_changes_that_count_nothing_write_nothing() -> None:
@@ -75,10 +89,52 @@ def test_staff_read_only_the_forces_of_their_groups() -> None:
     count_change(sent("thames-valley", "k1"), store, NOW)
     count_change(sent("hampshire", "k1"), store, NOW)
     answer = force_figures("thames-valley", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
-    assert answer["totals"] == {"messages": {"sent_email": 1}}
+    assert answer["totals"] == {"messages": {"sent_email": 1}, "templates": {"unknown": 1}}
     assert answer["from"] == "2026-11-30" and answer["to"] == "2026-12-06"
     with pytest.raises(NotFoundError):
         force_figures("hampshire", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
     with pytest.raises(NotFoundError):
         force_figures("thames-valley", [], None, None, "day", store, date(2026, 12, 6))
-    assert store.reads == [("thames-valley", date(2026, 11, 30), date(2026, 12, 6))]  # refused: no read
+    assert store.reads == [
+        ("thames-valley", date(2026, 11, 1), date(2026, 12, 6))
+    ]  # from the month's start; refused: no read
+
+
+def test_a_month_s_visitors_are_distinct_victims_by_their_visits_even_when_read_from_mid_month() -> None:
+    store = MemoryInsights()
+    views = [("alex", 3), ("alex", 4), ("sam", 4), ("alex", 20), ("alex", 21), ("sam", 30)]
+    for n, (user, day) in enumerate(views):
+        at = datetime(2026, 11, day, 12, tzinfo=UTC)
+        view = Change(
+            "audit",
+            "INSERT",
+            "CASE#hampshire#C1",
+            f"AUDIT#{n}",
+            "hampshire",
+            {"action": "viewed-case", "user_id": user, "at": at},
+        )
+        assert count_change(view, store, NOW) == "counted"
+        assert count_change(view, store, NOW) == "replayed"
+    answer = force_figures(
+        "hampshire", ["force-hampshire"], "2026-11-15", "2026-11-30", "month", store, date(2026, 12, 6)
+    )
+    # alex came 4 times, sam twice: two active victims, one in 2-3 visits, one in 4-7 (1 visit: emptied)
+    assert answer["totals"]["visitors"] == {"active_victims": 2, "visits_2_3": 1, "visits_4_7": 1}
+    assert answer["totals"]["contact"] == {"case_views": 3}  # only the views from the 15th: the range's days
+
+
+def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_reads() -> None:
+    store = MemoryInsights()
+    ids = {"case_id": "C1", "victim_id": "V1"}
+    survey = Change(
+        "survey", "INSERT", "CASE#hampshire#C1", "SURVEY#1", "hampshire", ids | {"satisfaction": 5, "answered_at": NOW}
+    )
+    link = Change("member", "INSERT", "CASE#hampshire#C1", "MEMBER#1", "hampshire", ids | {"linked_at": NOW})
+    assert count_change(survey, store, NOW) == count_change(link, store, NOW) == "counted"
+    assert store.figures[("hampshire", NOW.date(), "satisfaction_by_case")] == {
+        "burglary.enhanced.answers": 1,
+        "burglary.enhanced.satisfaction_5": 1,
+    }
+    assert store.figures[("hampshire", NOW.date(), "adoption")] == {"cases_linked": 1, "linked_3_7_days": 1}
+    count_change(sent("hampshire", "k1"), store, NOW)
+    assert store.profiled == [("hampshire", "C1", "V1")] * 2  # the message read nothing

@@ -1,4 +1,4 @@
-"""``python -m caseline_local.force_sim``: event | lifecycle | burst | receive | examples.
+"""``python -m caseline_local.force_sim``: event | lifecycle | burst | month | receive | examples.
 
 Without ``--url``/``--secret`` the commands post to the running local stack (``make dev``): the gateway
 comes from .local-stack/state.json and the force's secret from the stack's Secrets Manager.
@@ -19,6 +19,7 @@ from pathlib import Path
 from . import client
 from .events import EventContext, build, full_type
 from .examples import write_examples
+from .month import month_plan, play
 from .people import FORCES, force
 from .receiver import OutboundReceiver
 from .scenarios import LIFECYCLE_SPAN, burst_plan, lifecycle
@@ -92,6 +93,26 @@ def _burst(args: argparse.Namespace) -> int:
     return 1 if report.server_errors else 0
 
 
+def _month(args: argparse.Namespace) -> int:
+    from .month_http import HttpPlayer
+
+    gateway, secret = _target(args)
+    state = client.local_stack(Path(args.state)) | {"gateway": gateway}
+    start = datetime.fromisoformat(client.request(f"{gateway}/_local/clock.json").body["now"]) + timedelta(minutes=1)
+    run_id = args.run_id or f"M{secrets.token_hex(2).upper()}"
+    acts = month_plan(
+        args.force, start=start, days=args.days, crimes_per_day=args.crimes_per_day, seed=args.seed, run_id=run_id
+    )
+    print(f"Run {run_id}: {len(acts)} acts over {args.days} days from {start:%Y-%m-%d %H:%M} (the stack's clock)")
+    player = HttpPlayer(args.force, state, secret, pause=args.pause)
+    done = play(acts, player)
+    print(", ".join(f"{count} {kind}" for kind, count in sorted(done.items())))
+    for answer, count in sorted(player.answers.items()):
+        print(f"  {answer}: {count}")
+    print(f"The stack's clock now reads {player.day}: see the figures with period=month (make staff-token)")
+    return 0
+
+
 def _receive(args: argparse.Namespace) -> int:
     out = Path(args.out or client.ROOT / ".local-stack" / f"force-inbox-{args.port}.jsonl")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +167,13 @@ def _parser() -> argparse.ArgumentParser:
     burst.add_argument("--max-retry-wait", type=float, default=5.0, help="cap on Retry-After when retrying 5xx")
     burst.add_argument("--run-id", help="case id infix, so the same seed can run again (default: random)")
     burst.set_defaults(run=_burst)
+    month = sender("month", "play a month of life (crimes, victims, reports, bounces), moving the stack's clock")
+    month.add_argument("--days", type=int, default=30)
+    month.add_argument("--crimes-per-day", type=int, default=8)
+    month.add_argument("--seed", type=int, default=0)
+    month.add_argument("--pause", type=float, default=2.0, help="seconds the stack gets to catch up after each day")
+    month.add_argument("--run-id", help="case id infix, so the same seed can run again (default: random)")
+    month.set_defaults(run=_month)
     receive = commands.add_parser("receive", help="receive Caseline's outbound events (signed with SECRET)")
     receive.add_argument("--port", type=int, default=8095)
     receive.add_argument("--host", default="127.0.0.1")

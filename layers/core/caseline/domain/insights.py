@@ -8,14 +8,27 @@ store can refuse to count a replayed record twice.
 
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
-- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``
-- contact: ``case_views``, ``update_requests``, ``victim_messages``
-- messages: ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
+- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``, and
+  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the case's recording, when its invitation
+  is made, to the link)
+- contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
+  "victim called for an update" audit item)
+- messages: ``sms_segments`` (the parts of the SMS sent, as billed),
+  ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
+- templates: one figure per template id, for each message sent with it
+- visitors (per calendar month, on its first day): ``active_victims`` (distinct victims who viewed a case),
+  ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits that month)
 - satisfaction: ``answers``, ``satisfaction_{n}``
-- duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed``
-- reports: ``submitted``, ``recorded``
+- satisfaction_by_case: the same, ``{category}.{tier}.{figure}``
+- duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
+- duties_by_right: the same, ``{right}.{tier}.{figure}``
+- reports: ``submitted``, ``recorded`` (on the day the force answered), each also ``.{category}``, and
+  ``recorded_{same_day|1_2_days|3_7_days|8_30_days|later}`` (time to be recorded, from its submitted day)
+
+Each counts on a day from the item itself (a final message that was not sent: the day it was made), so a
+recount from the items alone finds the same days (tests/functional/recount.py).
 """
 
 from __future__ import annotations
@@ -28,12 +41,20 @@ from typing import Any
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ValidationFailedError
 
-FAMILIES = ("adoption", "contact", "messages", "satisfaction", "duties", "reports")
-MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 6 small items
+FAMILIES = (
+    *("adoption", "contact", "messages", "templates", "satisfaction", "satisfaction_by_case"),
+    *("duties", "duties_by_right", "reports"),
+)
+MONTHLY = "visitors"  # distinct victims: one item per month, on its first day (docs/adr/0015)
+MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items and 4 months' visitors (one page)
+VISIT_BUCKETS = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))  # else visits_8_plus
+RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"
+PROFILED = frozenset({"survey", "member"})  # inserts counted with their case's profile (category, tier...)
 
 _FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
 _FALLBACK_MARK = "#fallback-"
 _VIEWED_CASE = "viewed-case"
+_VICTIM_CALLED = "victim-called"  # a call handler recorded that the victim called for an update
 _MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 _UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
 _DELIVERY_FIGURES = {"bounced": "bounced", "complained": "complained"}
@@ -65,11 +86,45 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class CaseProfile:
+    """What a survey or a link is counted by, from its case: the crime's category, the victim's tier and
+    when the case was recorded (its invitation goes out then)."""
+
+    category: str | None = None
+    tier: str | None = None
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A victim's case view, for the month's distinct visitors: ``month`` is its first UK day."""
+
+    force_id: str
+    month: date
+    user_id: str
+
+
+@dataclass(frozen=True)
 class Counted:
-    """Everything one change counts, and the key that makes counting it idempotent."""
+    """Everything one change counts, and the key that makes counting it idempotent. ``visit``: the change
+    is also a victim's visit, whose monthly tally depends on how many visits the month has seen."""
 
     source: str
     tallies: tuple[Tally, ...]
+    visit: Visit | None = None
+
+
+def visits_bucket(visits: int) -> str:
+    return next((name for limit, name in VISIT_BUCKETS if visits <= limit), "visits_8_plus")
+
+
+def visitor_tally(visit: Visit, seen: int) -> Tally:
+    """The month's ``visitors`` figures as this visit moves the victim from ``seen`` visits to one more:
+    ``active_victims`` on the first, and the victim moved between visits-per-victim buckets."""
+    before, after = visits_bucket(seen), visits_bucket(seen + 1)
+    moved = {before: -1, after: 1} if before != after else {}
+    figures = {"active_victims": 1, after: 1} if seen == 0 else moved
+    return Tally(visit.force_id, visit.month, MONTHLY, figures)
 
 
 def _day(value: Any, fallback: datetime | None) -> date | None:
@@ -97,8 +152,13 @@ def _outbox(change: Change) -> list[Tally]:
     tallies: list[Tally] = []
     status, was = new.get("status"), old.get("status")
     if status in _FINAL_OUTBOX and status != was:
-        when = new.get("sent_at") if status == "sent" else None
-        tallies += _one(change, "messages", {f"{status}_{channel}": 1}, when)
+        when = new.get("sent_at") if status == "sent" else new.get("created_at")
+        segments = int(new.get("segments") or 0) if status == "sent" else 0  # an SMS's billed parts
+        tallies += _one(
+            change, "messages", {f"{status}_{channel}": 1} | ({"sms_segments": segments} if segments else {}), when
+        )
+        if status == "sent":
+            tallies += _one(change, "templates", {str(new.get("template_id", "unknown")): 1}, when)
         if status == "sent" and old.get("sealed_code"):
             tallies += _one(change, "adoption", {"invitations_sent": 1}, when)
     delivery = new.get("delivery")
@@ -108,49 +168,71 @@ def _outbox(change: Change) -> list[Tally]:
 
 
 def _duty(change: Change) -> list[Tally]:
+    """A duty's figure, and the same by right and tier (``duties_by_right``: ``{right}.{tier}.{figure}``)."""
     new = change.new
     if change.event == "INSERT":
-        return _one(change, "duties", {"due": 1}, new.get("due_on"))
-    status, was = new.get("status"), change.old.get("status")
-    if status == was:
+        figure, when = "due", new.get("due_on")
+    elif new.get("status") == change.old.get("status"):
         return []
-    if status == "met":
-        met_at = new.get("met_at")
-        met_on = _day(met_at, change.at)
-        due_on = _day(new.get("due_on"), None)
-        on_time = met_on is not None and due_on is not None and met_on <= due_on
-        return _one(change, "duties", {"met_on_time" if on_time else "met_late": 1}, met_at)
-    if status == "missed":
-        return _one(change, "duties", {"missed": 1})
-    return []
+    elif new.get("status") == "met":
+        when = new.get("met_at")
+        met_on, due_on = _day(when, change.at), _day(new.get("due_on"), None)
+        figure = "met_on_time" if met_on is not None and due_on is not None and met_on <= due_on else "met_late"
+    elif new.get("status") == "missed":
+        figure, when = "missed", new.get("due_on")
+    else:
+        return []
+    by_right = f"{new.get('right') or 'unknown'}.{new.get('tier') or 'unknown'}.{figure}"
+    return _one(change, "duties", {figure: 1}, when) + _one(change, "duties_by_right", {by_right: 1}, when)
+
+
+def recorded_within(start: date, end: date) -> str:
+    """The days from ``start`` to ``end`` as a bucket: same_day, 1_2_days, 3_7_days, 8_30_days or later."""
+    days = (end - start).days
+    return next((name for limit, name in RECORDED_WITHIN if days <= limit), "later")
 
 
 def _report(change: Change) -> list[Tally]:
+    new, category = change.new, str(change.new.get("category") or "unknown")
     if change.event == "INSERT":
-        return _one(change, "reports", {"submitted": 1}, change.new.get("submitted_at"))
-    if change.new.get("status") == "recorded" and change.old.get("status") != "recorded":
-        return _one(change, "reports", {"recorded": 1})
+        return _one(change, "reports", {"submitted": 1, f"submitted.{category}": 1}, new.get("submitted_at"))
+    if new.get("status") == "recorded" and change.old.get("status") != "recorded":
+        recorded, submitted = _day(new.get("answered_at"), change.at), _day(new.get("submitted_at"), None)
+        figures = {"recorded": 1, f"recorded.{category}": 1}
+        if recorded and submitted:
+            figures[f"recorded_{recorded_within(submitted, recorded)}"] = 1
+        return _one(change, "reports", figures, new.get("answered_at"))
     return []
 
 
-def _inserted(change: Change) -> list[Tally]:
+def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
     new = change.new
     if change.kind == "member":
-        return _one(change, "adoption", {"cases_linked": 1}, new.get("linked_at"))
-    if change.kind == "audit" and new.get("action") == _VIEWED_CASE:
-        return _one(change, "contact", {"case_views": 1}, new.get("at"))
+        linked, recorded = _day(new.get("linked_at"), change.at), _day(profile.recorded_at, None)
+        after = {f"linked_{recorded_within(recorded, linked)}": 1} if linked and recorded else {}
+        return _one(change, "adoption", {"cases_linked": 1} | after, new.get("linked_at"))
+    if change.kind == "audit" and new.get("action") in {_VIEWED_CASE, _VICTIM_CALLED}:
+        figure = "case_views" if new.get("action") == _VIEWED_CASE else "calls_recorded"
+        return _one(change, "contact", {figure: 1}, new.get("at"))
     if change.kind == "outbound" and new.get("event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
         figure = "victim_messages" if new.get("event_type") == _MESSAGE_SENT else "update_requests"
         return _one(change, "contact", {figure: 1}, new.get("created_at"))
     if change.kind == "survey":
         score = new.get("satisfaction")
         figures = {"answers": 1} | ({f"satisfaction_{int(score)}": 1} if score is not None else {})
-        return _one(change, "satisfaction", figures, new.get("answered_at"))
+        by_case = f"{profile.category or 'unknown'}.{profile.tier or 'unknown'}"
+        return _one(change, "satisfaction", figures, new.get("answered_at")) + _one(
+            change,
+            "satisfaction_by_case",
+            {f"{by_case}.{name}": n for name, n in figures.items()},
+            new.get("answered_at"),
+        )
     return []
 
 
-def tallies(change: Change) -> Counted | None:
-    """What ``change`` counts (None: nothing). The source key names the item and its transition."""
+def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | None:
+    """What ``change`` counts (None: nothing). The source key names the item and its transition. A survey
+    or a link is also counted by its case's ``profile`` (``unknown`` parts when there is none)."""
     if change.kind == "outbox":
         found = _outbox(change)
     elif change.kind == "duty":
@@ -158,13 +240,16 @@ def tallies(change: Change) -> Counted | None:
     elif change.kind == "report":
         found = _report(change)
     elif change.event == "INSERT":
-        found = _inserted(change)
+        found = _inserted(change, profile or CaseProfile())
     else:
         found = []
     if not found:
         return None
     transition = "insert" if change.event == "INSERT" else _transition(change)
-    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found))
+    visit = None
+    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and change.new.get("user_id"):
+        visit = Visit(change.force_id, found[0].day.replace(day=1), str(change.new["user_id"]))
+    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found), visit=visit)
 
 
 def _transition(change: Change) -> str:

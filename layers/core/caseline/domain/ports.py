@@ -29,7 +29,7 @@ from caseline.domain.signing import SigningSecrets
 
 if TYPE_CHECKING:  # annotations only (cold start)
     from caseline.domain.delivery import DeliveryResult, ProviderPointer
-    from caseline.domain.insights import Counted, DayFigures
+    from caseline.domain.insights import CaseProfile, Counted, DayFigures
     from caseline.domain.reports import ReportRecord
 
 
@@ -102,8 +102,10 @@ class OutboxRepository(Protocol):
         *,
         sent_at: datetime | None = None,
         rendered_template: str | None = None,
+        segments: int | None = None,
     ) -> None:
-        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went."""
+        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went;
+        ``segments``: an SMS's parts, as the provider bills them."""
         ...
 
     def release(self, message: OutboxMessage) -> None: ...
@@ -269,3 +271,5 @@ class InsightsStore(Protocol):
     def add(self, counted: Counted, now: datetime) -> bool: ...
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]: ...
+
+    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile: ...

@@ -44,6 +44,7 @@ from caseline.domain.send_policy import (
     Verdict,
     decide,
 )
+from caseline.domain.sms import sms_size
 from caseline.domain.templates import MessageTemplate, render
 from caseline.domain.vocabulary import Channel
 
@@ -204,5 +205,6 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
         return DispatchOutcome.FAILED
     except DeliveryRejectedError:
         return _failed(message, decision.fallback, env)
-    outbox.mark_sent(message, provider_id, sent_at=clock.now(), rendered_template=template_id)
+    segments = sms_size(rendered.text).segments if channel is Channel.SMS else None  # counted (docs/adr/0015)
+    outbox.mark_sent(message, provider_id, sent_at=clock.now(), rendered_template=template_id, segments=segments)
     return DispatchOutcome.SENT

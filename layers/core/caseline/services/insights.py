@@ -9,7 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import Change, day_range, summarise, tallies
+from caseline.domain.insights import MONTHLY, PROFILED, Change, day_range, summarise, tallies
+from caseline.domain.insights_derived import ContactModel, derived
 from caseline.domain.ports import InsightsStore
 
 STAFF_GROUP_PREFIX = "force-"  # the staff user pool's group for a force's analysts: force-{force id}
@@ -19,7 +20,10 @@ def count_change(change: Change | None, store: InsightsStore, now: datetime) -> 
     """Count one change once: ``counted``, ``replayed`` (already counted) or ``ignored``."""
     if change is None:
         return "ignored"
-    counted = tallies(change if change.at else replace(change, at=now))
+    profile = None
+    if change.kind in PROFILED and change.event == "INSERT":  # by its case: one or two reads
+        profile = store.profile(change.force_id, str(change.new.get("case_id")), str(change.new.get("victim_id")))
+    counted = tallies(change if change.at else replace(change, at=now), profile)
     if counted is None:
         return "ignored"
     return "counted" if store.add(counted, now) else "replayed"
@@ -38,11 +42,16 @@ def force_figures(
     period: str,
     store: InsightsStore,
     today: date,
+    model: ContactModel | None = None,
 ) -> dict[str, Any]:
-    """One force's figures for its own staff. Another force's, or an unknown force's, are not found (404):
-    the answer never says whether a force exists. Raises ``RangeInvalidError`` for a bad range."""
+    """One force's figures for its own staff, with those derived from them (rates, the contact estimate on
+    the force's ``model``). Another force's, or an unknown force's, are not found (404): the answer never
+    says whether a force exists. Raises ``RangeInvalidError`` for a bad range."""
     if force_id not in staff_forces(groups):
         raise NotFoundError("no figures for this force")
     first, last = day_range(start, end, today)
-    summary = summarise(store.days(force_id, first, last), period)
-    return {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
+    # the month's visitors are on its first day: read from there (the same Query), keep other days in range
+    rows = [r for r in store.days(force_id, first.replace(day=1), last) if r.day >= first or r.family == MONTHLY]
+    summary = summarise(rows, period)
+    answer = {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
+    return answer | {"derived": derived(summary["totals"], model or ContactModel())}

@@ -6,10 +6,14 @@ item               pk                                sk                         
 =================  ================================  ============================  =====================
 rollup             FORCE#{force}#INSIGHTS            DAY#{uk date}#{family}        counters: atomic ADD
 counted marker     COUNTED#{source pk}|{sk}|{step}   COUNTED                       TTL 3 days
+visits marker      FORCE#{force}#VISITS#{YYYY-MM}    USER#{account}                visits; TTL 100 days
 =================  ================================  ============================  =====================
 
 The marker and the counters are written in one transaction, the marker on condition that it does not
-exist yet: either the record is counted once, or not at all (and its retry counts it). The items use the
+exist yet: either the record is counted once, or not at all (and its retry counts it). A case view also
+moves its victim's visits marker from the count read just before to one more, on condition that it still
+holds that count (a race with another view of the same victim retries), so the month's distinct visitors
+and their visits-per-victim buckets stay exact. The items use the
 low-level client because the counter names are data (a new figure needs no model change).
 """
 
@@ -24,10 +28,12 @@ from botocore.exceptions import ClientError
 from caseline.adapters.dynamodb.base import connection
 from caseline.adapters.dynamodb.models import CaselineItem
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.insights import Change, Counted, DayFigures
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, Tally, Visit, visitor_tally
 
 COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey"})
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
+VISITS_TTL = timedelta(days=100)  # the month, and long enough to be counted again if ever needed
+VISIT_RACES = 5  # attempts when another view of the same victim moved the visits marker first
 
 
 _FIXED_NAMES = {"#e": "entity", "#force": "force_id", "#fam": "family", "#d": "day"}  # "family" is reserved
@@ -94,6 +100,27 @@ class DynamoInsightsStore:
 
     def add(self, counted: Counted, now: datetime) -> bool:
         """Count ``counted`` once: False when its marker exists (a replay), nothing written then."""
+        for _ in range(VISIT_RACES):
+            items = [self._marker(counted, now)]
+            tallies = counted.tallies
+            if counted.visit:
+                seen, visit_item = self._visits(counted.visit, now)
+                items.append(visit_item)
+                tallies += (visitor_tally(counted.visit, seen),)
+            items += [self._rollup(t) for t in tallies if t.figures]
+            try:
+                self.client.transact_write_items(TransactItems=items)
+            except ClientError as exc:
+                reasons = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
+                if reasons[:1] == ["ConditionalCheckFailed"]:
+                    return False
+                if counted.visit and reasons[1:2] == ["ConditionalCheckFailed"]:
+                    continue  # another view of this victim came first: read the count again
+                raise StorageUnavailableError() from exc
+            return True
+        raise StorageUnavailableError()
+
+    def _marker(self, counted: Counted, now: datetime) -> dict[str, Any]:
         marker = {
             "pk": {"S": f"COUNTED#{counted.source}"},
             "sk": {"S": "COUNTED"},
@@ -101,35 +128,60 @@ class DynamoInsightsStore:
             "force_id": {"S": counted.tallies[0].force_id},
             "expires_at": {"N": str(int((now + MARKER_TTL).timestamp()))},
         }
-        items: list[dict[str, Any]] = [
-            {"Put": {"TableName": self.table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}}
-        ]
-        for tally in counted.tallies:
-            names = {f"#f{i}": name for i, name in enumerate(tally.figures)}
-            values: dict[str, Any] = {f":v{i}": {"N": str(v)} for i, v in enumerate(tally.figures.values())}
-            values |= {":e": {"S": "insights"}, ":force": {"S": tally.force_id}, ":fam": {"S": tally.family}}
-            values[":day"] = {"S": tally.day.isoformat()}
-            adds = ", ".join(f"#f{i} :v{i}" for i in range(len(names)))
-            key = {"pk": {"S": insights_pk(tally.force_id)}, "sk": {"S": rollup_sk(tally.day, tally.family)}}
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": key,
-                        "UpdateExpression": f"ADD {adds} SET #e = :e, #force = :force, #fam = :fam, #d = :day",
-                        "ExpressionAttributeNames": names | _FIXED_NAMES,
-                        "ExpressionAttributeValues": values,
-                    }
-                }
-            )
+        return {"Put": {"TableName": self.table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}}
+
+    def _visits(self, visit: Visit, now: datetime) -> tuple[int, dict[str, Any]]:
+        """The victim's visits this month so far, and the update that makes it one more if still so."""
+        key = {"pk": {"S": f"FORCE#{visit.force_id}#VISITS#{visit.month:%Y-%m}"}, "sk": {"S": f"USER#{visit.user_id}"}}
         try:
-            self.client.transact_write_items(TransactItems=items)
+            found = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
         except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons") or []
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                return False
             raise StorageUnavailableError() from exc
-        return True
+        seen = int(found["visits"]["N"]) if found else 0
+        values = {":seen": {"N": str(seen)}, ":next": {"N": str(seen + 1)}, ":e": {"S": "visits"}}
+        values |= {":force": {"S": visit.force_id}, ":ttl": {"N": str(int((now + VISITS_TTL).timestamp()))}}
+        update = {
+            "TableName": self.table,
+            "Key": key,
+            "UpdateExpression": "SET visits = :next, #e = :e, #force = :force, expires_at = :ttl",
+            "ConditionExpression": "attribute_not_exists(pk) OR visits = :seen",
+            "ExpressionAttributeNames": {"#e": "entity", "#force": "force_id"},
+            "ExpressionAttributeValues": values,
+        }
+        return seen, {"Update": update}
+
+    def _rollup(self, tally: Tally) -> dict[str, Any]:
+        names = {f"#f{i}": name for i, name in enumerate(tally.figures)}
+        values: dict[str, Any] = {f":v{i}": {"N": str(v)} for i, v in enumerate(tally.figures.values())}
+        values |= {":e": {"S": "insights"}, ":force": {"S": tally.force_id}, ":fam": {"S": tally.family}}
+        values[":day"] = {"S": tally.day.isoformat()}
+        adds = ", ".join(f"#f{i} :v{i}" for i in range(len(names)))
+        key = {"pk": {"S": insights_pk(tally.force_id)}, "sk": {"S": rollup_sk(tally.day, tally.family)}}
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": key,
+                "UpdateExpression": f"ADD {adds} SET #e = :e, #force = :force, #fam = :fam, #d = :day",
+                "ExpressionAttributeNames": names | _FIXED_NAMES,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
+        """The case's category and recording time and the victim's tier: two small consistent reads."""
+        pk = {"S": f"CASE#{force_id}#{case_id}"}
+        try:
+            case = self._get(pk, "CASE")
+            victim = self._get(pk, f"VICTIM#{victim_id}")
+        except ClientError as exc:
+            raise StorageUnavailableError() from exc
+        values = _values(case)
+        tier = victim.get("tier", {}).get("S")
+        return CaseProfile(category=values.get("category"), tier=tier, recorded_at=values.get("recorded_at"))
+
+    def _get(self, pk: dict[str, str], sk: str) -> dict[str, Any]:
+        key = {"pk": pk, "sk": {"S": sk}}
+        return dict(self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item", {}))
 
     def days(self, force_id: str, first: date, last: date) -> Iterator[DayFigures]:
         """The force's rollups from ``first`` to ``last`` inclusive: one Query (a page per ~1 MB)."""
@@ -148,7 +200,8 @@ class DynamoInsightsStore:
             except ClientError as exc:
                 raise StorageUnavailableError() from exc
             for item in page.get("Items", []):
-                yield _day_figures(item)
+                if (row := _day_figures(item)).figures:  # a month's bucket can fall back to 0
+                    yield row
             if "LastEvaluatedKey" not in page:
                 return
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -158,5 +211,5 @@ _NOT_FIGURES = frozenset({"pk", "sk", "entity", "force_id", "family", "day"})
 
 
 def _day_figures(item: dict[str, Any]) -> DayFigures:
-    figures = {k: int(v["N"]) for k, v in item.items() if k not in _NOT_FIGURES and "N" in v}
+    figures = {k: int(v["N"]) for k, v in item.items() if k not in _NOT_FIGURES and "N" in v and v["N"] != "0"}
     return DayFigures(date.fromisoformat(item["day"]["S"]), item["family"]["S"], figures)

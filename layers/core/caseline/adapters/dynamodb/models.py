@@ -180,6 +180,7 @@ class OutboxItem(ForVictim, CaselineItem, discriminator="outbox"):
     statutory = BooleanAttribute(null=True)  # absent on items written before it existed: statutory
     sent_at = UTCDateTimeAttribute(null=True)
     rendered_template = UnicodeAttribute(null=True)  # the content-free variant, when one was used
+    segments = NumberAttribute(null=True)  # an SMS's parts, as billed (counted into the force's figures)
     reason = UnicodeAttribute(null=True)  # why it was blocked, failed or skipped
     attempts = NumberAttribute(null=True)  # provider failures so far (retried with backoff)
     sealed_code = UnicodeAttribute(null=True)  # the access code, KMS-sealed for this message, until it is handled
@@ -357,6 +358,7 @@ class ReportItem(CaselineItem, discriminator="report"):
     category = UnicodeAttribute()
     submitted_at = UTCDateTimeAttribute()
     status = UnicodeAttribute()
+    answered_at = UTCDateTimeAttribute(null=True)  # when the force's newest answer arrived (received, recorded...)
     user_id = UnicodeAttribute(null=True)
     sequence = NumberAttribute(default=0)
     crime_reference = UnicodeAttribute(null=True)

@@ -126,6 +126,7 @@ class DynamoOutboxRepository:
         *,
         sent_at: datetime | None = None,
         rendered_template: str | None = None,
+        segments: int | None = None,
     ) -> None:
         """SENT, the duty it meets, and a pointer from the provider's id back (for delivery events)."""
         when = sent_at or self._clock.now()
@@ -136,6 +137,7 @@ class DynamoOutboxRepository:
                 OutboxItem.provider_message_id.set(provider_message_id),
                 OutboxItem.sent_at.set(when),
                 OutboxItem.rendered_template.set(rendered_template or message.template_id),
+                *([OutboxItem.segments.set(segments)] if segments else []),
             ],
             None,
             duty_actions=met_actions(message.force_id, when, message.key),

@@ -243,6 +243,7 @@ class DynamoReportStore:
                     report,
                     actions=[
                         ReportItem.status.set(record.status.value),
+                        ReportItem.answered_at.set(receipt.received_at),
                         ReportItem.sequence.set(record.sequence),
                         *(
                             attribute.set(value) if value is not None else attribute.remove()

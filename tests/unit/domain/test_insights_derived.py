@@ -1,0 +1,55 @@
+"""Figures derived at read time: message rates by channel, and the contact estimate with its assumptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from caseline.domain.insights_derived import ContactModel, contact_avoided, derived, rates
+
+
+def test_rates_are_shares_of_the_messages_sent_by_each_channel_that_sent_any() -> None:
+    found = rates({"sent_email": 200, "bounced_email": 3, "complained_email": 1, "failed_email": 2, "failed_sms": 4})
+    assert found == {
+        "delivery_rate_email": 0.985,
+        "bounce_rate_email": 0.015,
+        "complaint_rate_email": 0.005,
+        "failure_rate_email": 0.01,
+    }  # no SMS sent: no SMS rates, rather than a division by zero
+    assert rates({}) == {}
+
+
+def test_the_contact_estimate_shows_its_assumptions_and_what_was_counted() -> None:
+    totals = {
+        "adoption": {"cases_linked": 30},
+        "contact": {"case_views": 120, "update_requests": 6, "victim_messages": 4, "calls_recorded": 9},
+    }
+    model = ContactModel(calls_per_update_chasing_victim=1.5, cost_per_call_pounds=4.2, source="Force study 2026")
+    assert contact_avoided(totals, model) == {
+        "update_chasing_victims": 30,
+        "calls_avoided_estimate": 45.0,
+        "cost_avoided_estimate_pounds": 189.0,
+        "handled_online": 130,
+        "calls_recorded": 9,
+        "assumptions": {
+            "calls_per_update_chasing_victim": 1.5,
+            "cost_per_call_pounds": 4.2,
+            "source": "Force study 2026",  # the SMS price is sms_cost's
+        },
+    }
+    assert derived({}, ContactModel())["contact_avoided"]["calls_avoided_estimate"] == 0
+
+
+def test_sms_cost_is_the_segments_sent_at_the_force_s_price() -> None:
+    model = ContactModel(sms_price_per_segment_pounds=0.035, source="Our provider's 2026 price list")
+    assert derived({"messages": {"sent_sms": 40, "sms_segments": 52}}, model)["sms_cost"] == {
+        "segments": 52,
+        "cost_estimate_pounds": 1.82,
+        "assumptions": {"sms_price_per_segment_pounds": 0.035, "source": "Our provider's 2026 price list"},
+    }
+
+
+@pytest.mark.parametrize("settings", [None, {}, {"unknown": 1}])
+def test_a_force_without_settings_gets_the_defaults_and_says_so(settings: dict[str, int] | None) -> None:
+    model = ContactModel.from_settings(settings)
+    assert model == ContactModel() and "default" in model.source
+    assert ContactModel.from_settings({"cost_per_call_pounds": 7}).cost_per_call_pounds == 7
