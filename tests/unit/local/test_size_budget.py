@@ -13,7 +13,7 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-BUDGET = 4_850  # lines of code in infra/local/**/*.py; 4,064 when set, 4,400 before the call handler's view and the month
+BUDGET = 4_850  # lines of code in infra/local/**/*.py; 4,064 when set, 4,801 with the month and call handlers
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 
 
