@@ -62,6 +62,32 @@ CHARTS = """() => [...document.querySelectorAll('section[data-family]')].map((se
 })"""
 
 
+DERIVED = """() => Object.fromEntries([...document.querySelectorAll('.app-derived [data-derived]')]
+  .filter((node) => node.matches('.govuk-summary-list__row'))
+  .map((row) => [row.dataset.derived, row.querySelector('dd').textContent]))"""
+RATES = """() => Object.fromEntries([...document.querySelectorAll('.app-derived td[data-rate]')]
+  .map((cell) => [cell.dataset.rate, cell.textContent]))"""
+
+
+def shows_the_api_s_estimates(page: Any, answer: dict[str, Any]) -> None:
+    """The page's estimates and rates are the API's ``derived`` block, with each assumption beside them."""
+    shown, rates = page.evaluate(DERIVED), page.evaluate(RATES)
+    contact, sms = answer["derived"]["contact_avoided"], answer["derived"]["sms_cost"]
+    assert shown["calls_avoided_estimate"].replace(",", "") == f"{contact['calls_avoided_estimate']:g}"
+    assert shown["cost_avoided_estimate_pounds"] == f"£{contact['cost_avoided_estimate_pounds']:,.2f}"
+    assert shown["assumption.cost_per_call_pounds"] == f"£{contact['assumptions']['cost_per_call_pounds']:,.2f}"
+    assert shown["assumption.calls_per_update_chasing_victim"] == (
+        f"{contact['assumptions']['calls_per_update_chasing_victim']:g}"
+    )
+    assert shown["segments"].replace(",", "") == str(sms["segments"])
+    assert shown["cost_estimate_pounds"] == f"£{sms['cost_estimate_pounds']:,.2f}"
+    assert shown["assumption.source"] == contact["assumptions"]["source"]
+    sent = {name: value for name, value in answer["derived"]["rates"].items() if not isinstance(value, str)}
+    assert sent and {name: float(text.rstrip("%")) / 100 for name, text in rates.items() if text.endswith("%")} == (
+        pytest.approx({name: round(value, 4) for name, value in sent.items()}, abs=1e-4)
+    )
+
+
 def api_figures(http: Client, token: str, query: str, accept: str = "application/json") -> Any:
     answer = http.request(
         "GET", f"/v1/insights/thames-valley?{query}", headers={"Authorization": token, "Accept": accept}
@@ -196,6 +222,7 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     assert "Thames Valley Police" in page.locator("h1").inner_text()
     by_day = eventually(lambda: shows_the_api_s_figures(page, http, token))
     assert by_day["period"] == "day" and by_day["totals"]["messages"]["sent_email"] >= 2
+    shows_the_api_s_estimates(page, api_figures(http, token, page_query(page)))
     check_page(page, "insights", width, visit)
 
     # The CSV download (the token in a header, never in the URL) holds the same rows

@@ -5,6 +5,7 @@ import { ApiError } from '../api.js'
 import { apiUrl, forceDetails, loadConfig } from '../config.js'
 import { $, clearErrors, el, show, showErrors, submitWhileBusy } from '../ui.js'
 import { families, periodStarts } from './figures.js'
+import { derivedSection } from './derived-view.js'
 import { familySection, rangeText } from './insights-view.js'
 import { signInAgain, staffChrome, staffForces, staffIdleTimer, staffSignedIn, staffToken } from './session.js'
 
@@ -47,7 +48,8 @@ function render (answer) {
   const starts = periodStarts(answer.from, answer.to, answer.period)
   $('.app-insights-range').textContent = `Figures from ${rangeText(answer)}`
   show($('.app-insights-empty'), !found.length)
-  $('.app-families').replaceChildren(...found.map((entry) => familySection(answer, entry, starts)))
+  const derived = derivedSection(answer.derived)
+  $('.app-families').replaceChildren(...(derived ? [derived] : []), ...found.map((entry) => familySection(answer, entry, starts)))
   show($('.app-insights'), true)
 }
 
