@@ -39,6 +39,9 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("PUT", "/v1/cases/{force_id}/{case_id}/preferences", PREFERENCES),
     ("GET", "/v1/cases/{force_id}/{case_id}/accounts", None),
     ("DELETE", "/v1/cases/{force_id}/{case_id}/accounts/{link_id}", None),
+    ("POST", "/v1/cases/{force_id}/{case_id}/alerts/{alert_id}/acknowledgement", None),
+    ("POST", "/v1/cases/{force_id}/{case_id}/review-request", {"reasons": "Please look again."}),
+    ("POST", "/v1/cases/{force_id}/{case_id}/statement-request", {"kind": "make", "use": "read-by-me"}),
     ("GET", "/v1/me/data", None),
     ("DELETE", "/v1/me", None),
     ("POST", "/v1/me/sign-out-everywhere", None),
@@ -57,8 +60,9 @@ def _victim_routes(template: Template) -> set[tuple[str, str]]:
 
 def _route(victims: Victims, user: str, method: str, resource: str, body: Any) -> tuple[int, Any]:
     params = {"force_id": CASE[0], "case_id": CASE[1]} if "{case_id}" in resource else None
-    if params is not None and "{link_id}" in resource:
-        params["link_id"] = "0" * 20  # no such link: the old token must be refused before that matters
+    for name in ("link_id", "alert_id"):  # no such link or alert: the old token must be refused before that
+        if params is not None and f"{{{name}}}" in resource:
+            params[name] = "0" * 20
     path = resource.format(**params) if params else resource
     return victims.call(method, path, user, body, resource, params)
 
