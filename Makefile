@@ -94,9 +94,10 @@ checkov: $(CHECKOV_VENV)/.installed ## checkov on the four templates (.checkov.y
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml \
 	  -f template.yaml -f infra/force.yaml -f infra/portal.yaml -f infra/portal-waf.yaml
 
-# Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests share
-# one local stack, so they run in one process.
+# Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests run in
+# E2E_WORKERS processes, a module at a time, each with its own local stack and browser (they mostly wait).
 WORKERS ?= auto
+E2E_WORKERS ?= 3
 
 unit: setup ## Unit tests: in-memory fakes, sockets disabled
 	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit
@@ -105,10 +106,10 @@ functional: setup ## Functional tests: moto, tables built from template.yaml
 	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/functional
 
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
-	$(VENV)/bin/pytest tests/e2e
+	$(VENV)/bin/pytest -n $(E2E_WORKERS) --dist loadfile tests/e2e
 
 test: setup setup-sam $(CHECKOV_VENV)/.installed browser portal ## The whole suite: every gate CI runs
-	VENV=$(VENV) WORKERS=$(WORKERS) tools/test_suite.sh
+	VENV=$(VENV) WORKERS=$(WORKERS) E2E_WORKERS=$(E2E_WORKERS) tools/test_suite.sh
 
 build: setup-sam ## sam build (arm64 wheels and compiled .pyc for the layer; needs python3.12 on PATH)
 	PATH="$$(PYENV_VERSION=3.12.1 pyenv prefix 2>/dev/null || true)/bin:$$PATH" $(SAM_VENV)/bin/sam build --template template.yaml
