@@ -158,6 +158,7 @@ def shows_the_api_s_figures(page: Any, http: Client, token: str) -> dict[str, An
 
 
 def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:
+    page.locator("body[data-ready]").wait_for(state="attached")  # as a person would: once the page has loaded
     page.focus("#email")
     page.keyboard.type(email)
     page.keyboard.press("Tab")

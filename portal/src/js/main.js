@@ -12,6 +12,9 @@ const body = document.body
 // What GOV.UK Frontend's template does with an inline script, which the CSP does not allow: this
 // module runs, so the browser supports ES modules and the components.
 body.classList.add('js-enabled', 'govuk-frontend-supported')
+// The forms show now, but their page's module is not yet listening: a submit before then would send the
+// form natively, as a GET with every field (a password too) in the address. Hold it until the page is ready.
+document.addEventListener('submit', (event) => { if (body.dataset.ready !== 'true') event.preventDefault() }, true)
 
 for (const Component of [SafeExitThisPage, Button, SkipLink, ServiceNavigation, Radios, Checkboxes, ErrorSummary, CharacterCount]) {
   createAll(Component)
