@@ -3,6 +3,7 @@
 // failure rates per channel. Summary lists and a table: no chart, as these are not counts over time.
 import { el } from '../ui.js'
 import { figureLabel, formatNumber } from './figures.js'
+import { header } from './insights-view.js'
 
 const POUNDS = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' })
 const PERCENT = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 2 })
@@ -41,7 +42,6 @@ function smsCost (found) {
 function rates (found) {
   const channels = Object.keys(CHANNELS).filter((channel) => RATE_KINDS.some((kind) => `${kind}_rate_${channel}` in found))
   if (!channels.length) return []
-  const header = (text, attributes = {}) => el('th', { class: 'govuk-table__header', ...attributes }, text)
   const numeric = { scope: 'col', class: 'govuk-table__header govuk-table__header--numeric' }
   const cell = (name) => el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', 'data-rate': name },
     name in found ? PERCENT.format(found[name]) : 'none')

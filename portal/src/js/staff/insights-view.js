@@ -10,7 +10,7 @@ const PERIOD_WORDS = { day: 'day', week: 'week (from Monday)', month: 'month' }
 const TREND_WORDS = { day: 'Day by day', week: 'Week by week (from Monday)', month: 'Month by month' }
 const chartName = (text) => el('p', { class: 'govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-2' }, text)
 
-const header = (text, attributes = {}) => el('th', { class: 'govuk-table__header', ...attributes }, text)
+export const header = (text, attributes = {}) => el('th', { class: 'govuk-table__header', ...attributes }, text)
 const numberCell = (value, name) => el('td', { class: 'govuk-table__cell govuk-table__cell--numeric', 'data-figure': name }, formatNumber(value))
 
 export function rangeText (answer) {
