@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.mappers import event_record
@@ -48,6 +49,7 @@ environment = JourneyEnvironment(
     # A new access code is sealed for each message that carries it (kms:Encrypt, {force, case, message}).
     codes=KmsCodeSealer(lambda: client("kms"), key_id=settings.data_key_id),
     accounts=DynamoAccountLinks(),
+    delegations=DynamoDelegationStore(),
 )
 
 _METRIC = {

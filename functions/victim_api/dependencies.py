@@ -20,6 +20,7 @@ from caseline.adapters.dynamodb.case_view import (
     DynamoReadState,
 )
 from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.requests import DynamoRequestStore
@@ -49,6 +50,7 @@ read_state = DynamoReadState()
 surveys = DynamoSurveyStore()
 alert_store = DynamoAlertStore()
 request_store = DynamoRequestStore()
+delegations = DynamoDelegationStore()
 identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start

@@ -11,7 +11,7 @@ from typing import Any
 import dependencies
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from routers import accounts, alerts, articles, case, me, my_cases, preferences, requests, survey
+from routers import accounts, alerts, articles, case, delegates, me, my_cases, preferences, requests, survey
 
 from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
 from caseline.content import openapi_json
@@ -21,7 +21,7 @@ __all__ = ["app", "dependencies", "lambda_handler"]  # tests replace an adapter 
 
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
 install_problem_handlers(app)
-for resource in (my_cases, case, alerts, requests, accounts, survey, preferences, me, articles):
+for resource in (my_cases, case, alerts, requests, accounts, delegates, survey, preferences, me, articles):
     app.include_router(resource.router)
 
 

@@ -168,6 +168,15 @@ class NewStatementRequest(_Model):
     )
 
 
+class AccessView(_Model):
+    """Who is reading: the victim, or a person following the case for her, and what they may do."""
+
+    role: Literal["victim", "delegate"]
+    scope: Literal["all", "view", "message"] = Field(description="A delegate's: view, or also message the officer")
+    relationship: str | None = Field(description="A delegate's relationship to the victim; null for the victim")
+    granted_by: Literal["victim", "force"] | None
+
+
 class CaseDetailView(_CaseHeading):
     """``category_label`` here is the victim's name for the case: a flag's words (domestic abuse), never
     the police.uk offence class."""
@@ -200,6 +209,10 @@ class CaseDetailView(_CaseHeading):
     review: ReviewView | None = Field(
         description="The right to ask for a review of a decision not to prosecute: an open offer or the "
         "request's state; null when no decision on the case carries it"
+    )
+    access: AccessView = Field(
+        description="Who is reading. A delegate sees the case but not the victim's contact details or her own "
+        "messages, and cannot confirm alerts, ask for a review or statement, or change her choices"
     )
 
     @classmethod
@@ -385,6 +398,13 @@ class ExportAlert(_Model):
     acknowledged_at: DateTime | None
 
 
+class ExportDelegate(_Model):
+    name: str
+    relationship: str
+    scope: str
+    granted_by: str
+
+
 class ExportCase(_Model):
     force_id: str
     case_id: str
@@ -399,6 +419,9 @@ class ExportCase(_Model):
     your_preferences: ExportPreferences | None = Field(description="null: never set")
     your_survey: ExportSurvey | None
     your_safety_alerts: list[ExportAlert] = Field(description="Safety news you were asked to confirm, and when you did")
+    people_following_your_case: list[ExportDelegate] = Field(
+        description="People you (or the force) gave access to follow this case for you"
+    )
 
 
 class ExportReport(_Model):
@@ -491,3 +514,43 @@ class ArticleView(_Model):
             review_by=date.fromisoformat(article.review_by),
             url=article_path(article.slug),
         )
+
+
+# --- People following a case for the victim (delegated access) ---------------------------------------------
+
+
+class DelegateView(_Model):
+    delegation_id: str = Field(description="Opaque id of this delegation, for removing it")
+    name: str = Field(description="What the victim (or the force) calls the person")
+    relationship: str = Field(description="family, friend, advocate, parent-guardian or family-spokesperson")
+    relationship_label: str
+    scope: Literal["view", "message"] = Field(description="view: reads the case; message: also writes to the officer")
+    granted_by: Literal["victim", "force"]
+    status: Literal["invited", "expired", "active"]
+    created_at: datetime
+    invitation_expires_at: datetime | None = Field(description="Until when the code works; null once accepted")
+    accepted_at: datetime | None
+
+
+class DelegatesView(_Model):
+    delegates: list[DelegateView]
+
+
+class NewDelegateRequest(_Model):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    relationship: Literal["family", "friend", "advocate"]
+    scope: Literal["view", "message"]
+
+
+class NewDelegateView(_Model):
+    delegate: DelegateView
+    invitation_code: str = Field(description="Shown once: give it to the person yourself. It works once, for 7 days")
+
+
+class AcceptInvitationRequest(_Model):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class AcceptedInvitationView(_Model):
+    force_id: str
+    case_id: str

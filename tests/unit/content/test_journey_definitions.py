@@ -51,6 +51,8 @@ _FILE_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*?)(\.v(?P<version>[0-9]+))?\
 # An unconfirmed safety alert is repeated by the alerts service itself (safety-alert-reminder), not a journey.
 OPTIONAL_TRIGGERS = frozenset({et.VICTIM_CONTACT_CHANGED, et.ACCESS_REVOKED, REPORT_STORED, ALERT_TIMER})
 OPTIONAL_TRIGGERS |= {et.OFFICER_AVAILABLE}  # the case page changes back; nothing to tell
+# The force sets up or ends a delegate's access: the timeline says so, and the code goes to the force.
+OPTIONAL_TRIGGERS |= {et.ACCESS_DELEGATED, et.ACCESS_DELEGATION_ENDED}
 REQUIRED_TRIGGERS = sorted(
     (set(ev.EVENT_DATA_MODELS) - OPTIONAL_TRIGGERS)
     | {

@@ -138,6 +138,6 @@ def test_an_envelope_without_data_is_rejected() -> None:
 
 def test_every_event_type_is_versioned_and_maps_to_a_data_model() -> None:
     assert EVENT_DATA_MODELS[CRIME_RECORDED] is CrimeRecordedData
-    assert len(EVENT_DATA_MODELS) == 25
+    assert len(EVENT_DATA_MODELS) == 27
     for event_type in EVENT_DATA_MODELS:
         assert event_type.startswith("org.caseline.") and event_type.endswith(".v1")

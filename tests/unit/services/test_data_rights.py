@@ -247,6 +247,7 @@ def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: 
         "your_preferences",
         "your_survey",
         "your_safety_alerts",
+        "people_following_your_case",
     }
     assert (shared["force_id"], shared["crime_reference"], shared["category"], shared["stage"]) == (
         FORCE,

@@ -268,6 +268,17 @@ def officer_available(ctx: EventContext) -> Event:
     return envelope(ctx, ev.OFFICER_AVAILABLE, {})
 
 
+def access_delegated(ctx: EventContext, *, delegation_id: str = "DEL-1", scope: str = "message") -> Event:
+    """A parent or guardian follows the case for the (child) victim: the code comes back to the force."""
+    victim_id = case_facts(ctx.force_id, ctx.case_id).victim_id
+    data = {"name": "Jordan Morgan", "relationship": "parent-guardian", "scope": scope}
+    return envelope(ctx, ev.ACCESS_DELEGATED, {"victim_id": victim_id, "delegation_id": delegation_id, **data})
+
+
+def access_delegation_ended(ctx: EventContext, *, delegation_id: str = "DEL-1") -> Event:
+    return envelope(ctx, ev.ACCESS_DELEGATION_ENDED, {"delegation_id": delegation_id})
+
+
 # A force's answers about an online report: ``ctx.case_id`` is the report reference, ``ctx.sequence`` counts
 # per report. ``report_recorded`` names the case the force opened: send crime.recorded for it as usual.
 def report_received(ctx: EventContext) -> Event:
@@ -327,6 +338,8 @@ BUILDERS: dict[str, Callable[[EventContext], Event]] = {
     ev.STATEMENT_TAKEN: statement_taken,
     ev.OFFICER_UNAVAILABLE: officer_unavailable,
     ev.OFFICER_AVAILABLE: officer_available,
+    ev.ACCESS_DELEGATED: access_delegated,
+    ev.ACCESS_DELEGATION_ENDED: access_delegation_ended,
 }
 
 

@@ -44,6 +44,8 @@ def _other_path(case_id: str) -> list[Event]:
         build.statement_taken(at(13, 81)),
         build.officer_unavailable(at(14, 82)),
         build.officer_available(at(15, 90)),
+        build.access_delegated(at(16, 91)),
+        build.access_delegation_ended(at(17, 120)),
     ]
 
 

@@ -34,6 +34,8 @@ STAGE_OF: dict[str, CaseStage | None] = {
     ev.ACCESS_REVOKED: None,
     ev.OFFICER_UNAVAILABLE: None,
     ev.OFFICER_AVAILABLE: None,
+    ev.ACCESS_DELEGATED: None,
+    ev.ACCESS_DELEGATION_ENDED: None,
 }
 
 

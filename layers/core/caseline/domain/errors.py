@@ -79,6 +79,12 @@ class LinkRefusedError(PermanentError):
     title = "We could not link a case with that crime reference and access code"
 
 
+class InvitationRefusedError(PermanentError):
+    """The same answer for every failed invitation code: unknown, used, expired, withdrawn or locked."""
+
+    title = "We could not give you access with that invitation code"
+
+
 class TooManyRequestsError(PermanentError):
     title = "Too many requests"
 

@@ -36,6 +36,9 @@ REVIEW_DECIDED = _type("review.decided")
 STATEMENT_TAKEN = _type("statement.taken")
 OFFICER_UNAVAILABLE = _type("officer.unavailable")  # away (leave, training): a cover team answers
 OFFICER_AVAILABLE = _type("officer.available")  # back early, or the absence is cancelled
+# Delegated access the force sets up or ends: a parent or guardian, a family spokesperson (domain.delegation).
+ACCESS_DELEGATED = _type("access.delegated")
+ACCESS_DELEGATION_ENDED = _type("access.delegation-ended")
 
 SUSPECT_EVENTS = (
     SUSPECT_ARRESTED,

@@ -189,6 +189,28 @@ class OfficerAvailableData(_Strict):
     """The officer is back early, or the absence is cancelled (no data)."""
 
 
+DelegationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class AccessDelegatedData(_Strict):
+    """The force gives a person its officer has checked access to a victim's case from their own account: a
+    parent or guardian of a child victim, a bereaved family's spokesperson, an advocate. ``name`` is shown
+    to the victim under "Who can see this case"; the one-time invitation code comes back to the force in
+    ``org.caseline.access.delegate-invitation.v1`` for the officer to hand over."""
+
+    victim_id: CaseId
+    delegation_id: DelegationId
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    relationship: Literal["parent-guardian", "family-spokesperson", "advocate"]
+    scope: Literal["view", "message"] = "message"
+
+
+class AccessDelegationEndedData(_Strict):
+    """The force ends a delegation it (or the victim) set up: the person loses access at once."""
+
+    delegation_id: DelegationId
+
+
 class CaseClosedData(_Strict):
     closed_at: datetime
     reason_summary: LongText | None = None
@@ -260,6 +282,8 @@ EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {
     ev.STATEMENT_TAKEN: StatementTakenData,
     ev.OFFICER_UNAVAILABLE: OfficerUnavailableData,
     ev.OFFICER_AVAILABLE: OfficerAvailableData,
+    ev.ACCESS_DELEGATED: AccessDelegatedData,
+    ev.ACCESS_DELEGATION_ENDED: AccessDelegationEndedData,
 }
 # A force's answers about an online report (subject: Caseline's report reference); they start no journey.
 REPORT_EVENT_DATA_MODELS: dict[str, type[BaseModel]] = {

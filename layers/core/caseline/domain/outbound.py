@@ -17,6 +17,8 @@ SURVEY_ANSWERED = "org.caseline.victim.survey-answered.v1"
 REVIEW_REQUESTED = "org.caseline.victim.review-requested.v1"  # the Victims' Right to Review (domain.reviews)
 STATEMENT_REQUESTED = "org.caseline.victim.statement-requested.v1"  # a personal statement (domain.statements)
 LINKED_ACCOUNT_REMOVED = "org.caseline.victim.linked-account-removed.v1"  # by an account of the same victim
+DELEGATE_REMOVED = "org.caseline.victim.delegate-removed.v1"  # the victim ended a delegation
+DELEGATE_INVITATION = "org.caseline.access.delegate-invitation.v1"  # the code for a delegation the force set up
 OFFICER_TASK_CREATED = "org.caseline.officer.task-created.v1"
 DEADLINE_AT_RISK = "org.caseline.duty.at-risk.v1"
 ALERT_UNACKNOWLEDGED = "org.caseline.alert.unacknowledged.v1"  # a safety alert the victim has not confirmed
@@ -31,6 +33,8 @@ OUTBOUND_TYPES = frozenset(
         REVIEW_REQUESTED,
         STATEMENT_REQUESTED,
         LINKED_ACCOUNT_REMOVED,
+        DELEGATE_REMOVED,
+        DELEGATE_INVITATION,
         OFFICER_TASK_CREATED,
         DEADLINE_AT_RISK,
         ALERT_UNACKNOWLEDGED,

@@ -86,6 +86,8 @@ _EXTRA: dict[str, frozenset[str]] = {
     ev.STATEMENT_TAKEN: frozenset(),
     ev.OFFICER_UNAVAILABLE: frozenset({"away_until", "cover_team", "cover_phone", "has_cover_phone"}),
     ev.OFFICER_AVAILABLE: frozenset(),
+    ev.ACCESS_DELEGATED: frozenset(),
+    ev.ACCESS_DELEGATION_ENDED: frozenset(),
     ACCOUNT_LINKED: frozenset(),
     ACCOUNT_SIGNED_IN: frozenset({"sign_in_date"}),
     PREFERENCES_CHANGED: frozenset(),

@@ -257,3 +257,4 @@ class CasePartition:
     duties: list[Duty] = field(default_factory=list)  # the case's Victims' Code deadlines
     no_news_at: dict[str, datetime] = field(default_factory=dict)  # victim id -> next "no news yet" update
     alerts: list[Any] = field(default_factory=list)  # SafetyAlert: must-acknowledge safety alerts (domain.alerts)
+    delegations: list[Any] = field(default_factory=list)  # Delegation: people following the case for a victim

@@ -37,6 +37,8 @@ _PLAIN = {
     ev.REVIEW_ACKNOWLEDGED: "We received your request for a review of our decision",
     ev.STATEMENT_TAKEN: "Your officer took your personal statement",
     ev.OFFICER_AVAILABLE: "Your officer is back",
+    ev.ACCESS_DELEGATED: "We gave someone access to follow your case for you",
+    ev.ACCESS_DELEGATION_ENDED: "We ended someone's access to your case",
 }
 _REVIEW_DECISIONS = {
     "upheld": "The review is done: the decision stays the same",

@@ -46,9 +46,9 @@ _FORCE_RECORDS = (
     "Code, tasks for officers and when the next update is planned. Ask the force if you want to see them."
 )
 _SECURITY = (
-    "Security records: a scrambled form of your one-time access code (kept only until it is used or "
-    "expires), counts of failed attempts to link a case and of reports made online (deleted automatically "
-    "after about a day), and when you last signed out everywhere (kept for 13 hours)."
+    "Security records: a scrambled form of your one-time access code and of invitation codes you gave "
+    "(kept only until used or expired), counts of failed attempts to link a case and of reports made online "
+    "(deleted automatically after about a day), and when you last signed out everywhere (kept for 13 hours)."
 )
 _ACTIVITY = (
     "When you added each case, last read it and signed in (the days you signed in are kept for 2 days). "
@@ -75,6 +75,7 @@ EXPORTED_ITEMS = {
     "preferences": "cases[].your_preferences",
     "survey": "cases[].your_survey",
     "alert": "cases[].your_safety_alerts",
+    "delegate": "cases[].people_following_your_case (a delegate's own download lists only their account)",
     "report": "reports[]",
 }
 LEFT_OUT_ITEMS = {
@@ -87,6 +88,7 @@ LEFT_OUT_ITEMS = {
     "run": _FORCE_RECORDS,
     "timer": _FORCE_RECORDS,
     "access-code": _SECURITY,
+    "delegate-code": _SECURITY,
     "attempts": _SECURITY,
     "report-rate": _SECURITY,
     "session-end": _SECURITY,
@@ -192,6 +194,11 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
         ],
         "your_preferences": _preferences(own) if (own := partition.preferences.get(victim_id)) else None,
         "your_survey": survey.to_dict() if (survey := partition.surveys.get(victim_id)) else None,
+        "people_following_your_case": [
+            {"name": d.name, "relationship": d.relationship, "scope": d.scope.value, "granted_by": d.granted_by.value}
+            for d in partition.delegations
+            if d.victim_id == victim_id
+        ],
         "your_safety_alerts": [
             {
                 "event_type": alert.event_type,

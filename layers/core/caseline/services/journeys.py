@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from caseline.content import alert_settings
 from caseline.domain import event_types as ev
-from caseline.domain.account_ports import AccountLinkStore, RecoveryAdmin
+from caseline.domain.account_ports import AccountLinkStore, DelegationStore, RecoveryAdmin
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.alerts import SafetyAlert, alert_times
 from caseline.domain.calendar import add_working_days, uk_date
@@ -42,6 +42,7 @@ from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.timeline import long_date
 from caseline.services.account_links import revoke_links
 from caseline.services.account_recovery import protect_account
+from caseline.services.delegation import apply_force_event
 from caseline.services.journey_writes import (
     RunInputs,
     alert_values,
@@ -133,6 +134,7 @@ class JourneyEnvironment:
     identity: RecoveryAdmin | None = None  # Cognito: high-risk victims' accounts lose self-service recovery
     codes: CodeSealer | None = None  # seals each new access code for its message (none: no code can be sent)
     accounts: AccountLinkStore | None = None  # removes linked accounts (access.revoked, a re-issued code)
+    delegations: DelegationStore | None = None  # access.delegated and access.delegation-ended
     alert_settings: Mapping[str, Any] = field(default_factory=alert_settings)  # each force's alert times
 
 
@@ -183,6 +185,8 @@ def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
     if not event.applied:
         return JourneyOutcome.NOT_APPLICABLE
     _remove_linked_accounts(event, env)
+    if env.delegations is not None:
+        apply_force_event(event, env.delegations)
     state = env.store.state(event.force_id, event.case_id)
     case = state.case
     if case is None or case.recorded_at is None:

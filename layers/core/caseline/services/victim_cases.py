@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,8 @@ from caseline.domain.account_ports import (
 )
 from caseline.domain.alerts import ACKNOWLEDGED_TITLE, AlertView, alerts_for
 from caseline.domain.calendar import uk_date
-from caseline.domain.errors import NotFoundError, TooManyRequestsError, ValidationFailedError
+from caseline.domain.delegation import Delegation
+from caseline.domain.errors import ForbiddenError, NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock, VictimCaseReader
@@ -92,6 +93,22 @@ class NextDate:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who is reading: the victim, or a person following the case for her (what they may do)."""
+
+    role: str = "victim"  # or "delegate"
+    scope: str = "all"  # a delegate's: "view" or "message"
+    relationship: str | None = None
+    granted_by: str | None = None
+
+    @classmethod
+    def of(cls, delegation: Delegation | None) -> Access:
+        if delegation is None:
+            return cls()
+        return cls("delegate", delegation.scope.value, delegation.relationship, delegation.granted_by.value)
+
+
+@dataclass(frozen=True)
 class CaseView:
     force_id: str
     case_id: str
@@ -114,6 +131,7 @@ class CaseView:
     alerts: list[AlertView] = field(default_factory=list)  # safety alerts the victim is asked to confirm
     review: ReviewView | None = None  # the Victims' Right to Review: an open offer, or a request's state
     statement: StatementRequest | None = None  # the victim's latest personal statement request
+    access: Access = field(default_factory=Access)
 
 
 def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary]:
@@ -121,11 +139,38 @@ def list_my_cases(user_id: str, *, reader: VictimCaseReader) -> list[CaseSummary
 
 
 def authorised(user_id: str, force_id: str, case_id: str, reader: CaseReader) -> tuple[CasePartition, str]:
-    partition = reader.read(force_id, case_id)
-    victim_id = partition.members.get(user_id)
-    if partition.case is None or not partition.case.is_recorded or victim_id is None:
+    """The victim's own routes: only an account linked as a victim of the case (a delegate is a stranger)."""
+    partition, victim_id, delegation = authorised_reader(user_id, force_id, case_id, reader)
+    if delegation is not None:
         raise NotFoundError("no such case")
     return partition, victim_id
+
+
+def authorised_reader(
+    user_id: str, force_id: str, case_id: str, reader: CaseReader
+) -> tuple[CasePartition, str, Delegation | None]:
+    """The case page's routes: the victim, or a delegate of hers (returned) whose access is active."""
+    partition = reader.read(force_id, case_id)
+    victim_id = partition.members.get(user_id)
+    delegation = None
+    if victim_id is None:
+        delegation = next((d for d in partition.delegations if d.user_id == user_id), None)
+        victim_id = delegation.victim_id if delegation is not None else None
+    if partition.case is None or not partition.case.is_recorded or victim_id is None:
+        raise NotFoundError("no such case")
+    return partition, victim_id, delegation
+
+
+def _may_write(
+    user_id: str, force_id: str, case_id: str, reader: CaseReader
+) -> tuple[CasePartition, str, dict[str, str]]:
+    """Messages and update requests: the victim, or a delegate with the ``message`` scope (named to the force)."""
+    partition, victim_id, delegation = authorised_reader(user_id, force_id, case_id, reader)
+    if delegation is None:
+        return partition, victim_id, {}
+    if not delegation.may_message:
+        raise ForbiddenError("The victim gave you access to read the case, not to write to the officer.")
+    return partition, victim_id, {"sent_by": "delegate", "delegation_id": delegation.delegation_id}
 
 
 def view_case(
@@ -139,12 +184,18 @@ def view_case(
     reads: ReadState | None = None,
     articles: ArticleRecommender | None = None,
 ) -> CaseView:
-    partition, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id, delegation = authorised_reader(user_id, force_id, case_id, reader)
     now = clock.now()
-    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", now))
-    if reads is not None:
+    reason = "victim viewing their own case" if delegation is None else "delegate viewing a case shared with them"
+    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", reason, now))
+    if reads is not None and delegation is None:
         reads.mark_read(user_id, force_id, case_id, now)
-    return victim_view(partition, victim_id, now, articles=articles, accounts={user_id})
+    view = victim_view(partition, victim_id, now, articles=articles, accounts={user_id})
+    if delegation is None:
+        return view
+    # A delegate's reads are not tracked: the officer's messages are never shown as new to them.
+    thread = [replace(m, unread=False) for m in view.messages]
+    return replace(view, access=Access.of(delegation), messages=thread)
 
 
 def victim_view(
@@ -289,7 +340,7 @@ def send_message(
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
-    partition, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id, sender = _may_write(user_id, force_id, case_id, reader)
     now = clock.now()
     recent = [m for m in partition.messages if m.user_id == user_id and m.sent_at > now - timedelta(days=1)]
     if len(recent) >= MAX_MESSAGES_PER_DAY:
@@ -302,7 +353,13 @@ def send_message(
         case_id=case_id,
         outbound_id=f"msg-{message.message_id}",
         event_type=MESSAGE_SENT,
-        data={"message_id": message.message_id, "victim_id": victim_id, "text": cleaned, **_cover(partition, now)},
+        data={
+            "message_id": message.message_id,
+            "victim_id": victim_id,
+            "text": cleaned,
+            **sender,
+            **_cover(partition, now),
+        },
         created_at=now,
     )
     store.send(message, outbound)
@@ -313,14 +370,14 @@ def request_update(
     user_id: str, force_id: str, case_id: str, *, reader: CaseReader, outbound: OutboundCreator, clock: Clock
 ) -> bool:
     """Ask the officer for an update. At most one request per victim per case per day reaches the force."""
-    partition, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id, sender = _may_write(user_id, force_id, case_id, reader)
     now = clock.now()
     event = OutboundEvent(
         force_id=force_id,
         case_id=case_id,
         outbound_id=f"update-{victim_id}-{now.date().isoformat()}",
         event_type=UPDATE_REQUESTED,
-        data={"victim_id": victim_id, "requested_at": now.isoformat(), **_cover(partition, now)},
+        data={"victim_id": victim_id, "requested_at": now.isoformat(), **sender, **_cover(partition, now)},
         created_at=now,
     )
     return outbound.create(event) is WriteOutcome.WRITTEN

@@ -10,11 +10,13 @@ from pynamodb.transactions import TransactWrite
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.alerts import alert_record
 from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
+from caseline.adapters.dynamodb.delegation import delegation_record
 from caseline.adapters.dynamodb.duties import duty_record
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AlertItem,
     AuditItem,
+    CaseDelegateItem,
     CaseItem,
     CaselineItem,
     CaseLinkItem,
@@ -69,6 +71,7 @@ def case_partition(items: list[CaselineItem]) -> CasePartition:
         sessions_end={i.user_id: i.valid_after for i in items if isinstance(i, SessionEndItem)},
         duties=[duty_record(i) for i in items if isinstance(i, DutyItem)],
         alerts=[alert_record(i) for i in items if isinstance(i, AlertItem)],
+        delegations=[delegation_record(i) for i in items if isinstance(i, CaseDelegateItem)],
         no_news_at={i.victim_id: i.due_at for i in items if isinstance(i, TimerItem) and i.journey_id == NO_NEWS_TIMER},
     )
 

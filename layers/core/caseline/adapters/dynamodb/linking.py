@@ -39,6 +39,22 @@ def _counters(crime_reference: str, user_id: str, window: datetime) -> tuple[Att
     return account, reference
 
 
+def add_attempt(counter: AttemptsItem, amount: int, window: datetime) -> int:
+    """An atomic ADD to one failure counter; answers its new value."""
+    try:
+        counter.update(
+            actions=[
+                AttemptsItem.attempts.add(amount),
+                AttemptsItem.force_id.set("-"),
+                AttemptsItem.entity.set(AttemptsItem),
+                AttemptsItem.expires_at.set(window + ATTEMPT_WINDOW + timedelta(hours=1)),
+            ]
+        )
+    except UpdateError as exc:
+        raise StorageUnavailableError() from exc
+    return int(counter.attempts)
+
+
 class DynamoLinkRepository:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or SystemClock()
@@ -52,24 +68,9 @@ class DynamoLinkRepository:
         account past its limit adds 0 to the reference's counter: the same two writes as any attempt,
         but it cannot use up the reference's allowance."""
         account, reference = _counters(crime_reference, user_id, window)
-        by_account = self._add(account, 1, window)
-        by_reference = self._add(reference, 1 if by_account <= account_limit else 0, window)
+        by_account = add_attempt(account, 1, window)
+        by_reference = add_attempt(reference, 1 if by_account <= account_limit else 0, window)
         return by_account <= account_limit and by_reference <= reference_limit
-
-    @staticmethod
-    def _add(counter: AttemptsItem, amount: int, window: datetime) -> int:
-        try:
-            counter.update(
-                actions=[
-                    AttemptsItem.attempts.add(amount),
-                    AttemptsItem.force_id.set("-"),
-                    AttemptsItem.entity.set(AttemptsItem),
-                    AttemptsItem.expires_at.set(window + ATTEMPT_WINDOW + timedelta(hours=1)),
-                ]
-            )
-        except UpdateError as exc:
-            raise StorageUnavailableError() from exc
-        return int(counter.attempts)
 
     def release_attempt(self, crime_reference: str, user_id: str, window: datetime) -> None:
         for counter in _counters(crime_reference, user_id, window):

@@ -20,6 +20,8 @@ link           USER#{user}                     CASE#{force}#{case}              
 receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
 crime ref      REF#{normalised reference}      CASE#{force}#{case}              -
 member         CASE#{force}#{case}             MEMBER#{user}                    -
+delegate       CASE#{force}#{case}             DELEGATE#{delegation}            -
+delegate code  DELEGATECODE#{sha256 of code}   DELEGATECODE                     -
 preferences    CASE#{force}#{case}             PREFS#{victim}                   -
 message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
 audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
@@ -266,6 +268,27 @@ class CaseMemberItem(ForAccount, CaselineItem, discriminator="member"):
     last_signed_in_at = UTCDateTimeAttribute(null=True)  # set by the sign-in trigger
 
 
+class CaseDelegateItem(ForVictim, CaselineItem, discriminator="delegate"):
+    """A person following the case for the victim from their own account (domain/delegation.py)."""
+
+    delegation_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    relationship = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    granted_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    invitation_expires_at = UTCDateTimeAttribute()
+    code_hash = UnicodeAttribute(null=True)  # while the invitation is open
+    user_id = UnicodeAttribute(null=True)
+    accepted_at = UTCDateTimeAttribute(null=True)
+
+
+class DelegateCodeItem(OnCase, Expiring, CaselineItem, discriminator="delegate-code"):
+    """Finds an open invitation from its code; removed when it is accepted or withdrawn, or by TTL."""
+
+    delegation_id = UnicodeAttribute()
+
+
 class PreferencesItem(ForVictim, CaselineItem, discriminator="preferences"):
     """A victim's own contact choices for one case (combined with the force's profile when sending)."""
 
@@ -300,6 +323,7 @@ class AttemptsItem(Expiring, CaselineItem, discriminator="attempts"):
 
 class CaseLinkItem(OnCase, CaselineItem, discriminator="link"):
     user_id = UnicodeAttribute()
+    role = UnicodeAttribute(null=True)  # "delegate" for a delegate's link; null for the victim's own
     crime_reference = UnicodeAttribute()
     category = UnicodeAttribute()
     stage = UnicodeAttribute()

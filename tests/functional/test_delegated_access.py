@@ -1,0 +1,200 @@
+"""Delegated access through the real handlers against moto: Alex invites someone she trusts, who follows
+the case from their own account without her contact details; she removes them and they get the stranger's
+404; the force sets up a parent or guardian by signed event and ends it the same way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from caseline_local.template import Template
+
+from .conftest import REGION
+from .test_case_access import ALEX_MOBILE, CASE, Access
+
+DELEGATES = "/v1/cases/{force_id}/{case_id}/delegates/{delegation_id}"
+ALEX_DETAILS = ("alex.morgan", ALEX_MOBILE, "07700 900101", "07700900101")
+
+
+@pytest.fixture
+def access(aws: Template) -> Access:
+    return Access(aws)
+
+
+def _invite(access: Access, relationship: str = "family", scope: str = "view", name: str = "Sam") -> dict[str, Any]:
+    body = {"name": name, "relationship": relationship, "scope": scope}
+    status, answer = access.victims.case(access.alex, *CASE, "/delegates", "POST", body)
+    assert status == 201, answer
+    return answer  # type: ignore[no-any-return]
+
+
+def _accept(access: Access, user: str, code: str) -> tuple[int, Any]:
+    return access.victims.call("POST", "/v1/me/delegations", user, {"code": code})
+
+
+def _remove(access: Access, user: str, delegation_id: str) -> tuple[int, Any]:
+    params = {"force_id": CASE[0], "case_id": CASE[1], "delegation_id": delegation_id}
+    return access.victims.call("DELETE", DELEGATES.format(**params), user, None, DELEGATES, params)
+
+
+def _outbound(suffix: str) -> list[dict[str, Any]]:
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    found = [i for i in items if i["entity"]["S"] == "outbound" and i["event_type"]["S"].endswith(suffix)]
+    return [json.loads(i["data"]["S"]) if "S" in i["data"] else i["data"] for i in found]
+
+
+def test_an_invited_person_follows_the_case_without_the_victims_contact_details(access: Access) -> None:
+    # Given Alex invites Sam, a family member, to read her case
+    answer = _invite(access)
+    code, delegate = answer["invitation_code"], answer["delegate"]
+    assert delegate["status"] == "invited" and delegate["granted_by"] == "victim" and delegate["scope"] == "view"
+    # When Sam, with an account of his own, types the code (any case, with spaces)
+    status, linked = _accept(access, "sam", code.lower().replace("-", " "))
+    # Then the case is in Sam's list and he reads it as a delegate
+    assert status == 201 and (linked["force_id"], linked["case_id"]) == CASE
+    [listed] = access.victims.call("GET", "/v1/me/cases", "sam")[1]["cases"]
+    assert (listed["force_id"], listed["case_id"]) == CASE
+    status, view = access.victims.case("sam", *CASE)
+    assert status == 200 and view["access"] == {
+        "role": "delegate",
+        "scope": "view",
+        "relationship": "family",
+        "granted_by": "victim",
+    }
+    assert view["crime_reference"] and view["timeline"]
+    # And never Alex's contact details, nor what Alex wrote to the officer
+    access.victims.case(access.alex, *CASE, "/messages", "POST", {"text": "Private words from Alex"})
+    page = json.dumps(access.victims.case("sam", *CASE)[1])
+    assert not any(detail in page for detail in ALEX_DETAILS) and "Private words" not in page
+    # And Alex sees him as active; her own view says she is the victim
+    [row] = access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"]
+    assert (row["name"], row["status"], row["accepted_at"] is not None) == ("Sam", "active", True)
+    assert access.victims.case(access.alex, *CASE)[1]["access"]["role"] == "victim"
+
+
+def test_a_delegate_reads_but_does_only_what_the_scope_allows(access: Access) -> None:
+    _accept(access, "sam", _invite(access, scope="view")["invitation_code"])
+    _accept(access, "ivy", _invite(access, relationship="advocate", scope="message", name="Ivy")["invitation_code"])
+    # A reader may not write to the officer: 403, with nothing sent
+    status, problem = access.victims.case("sam", *CASE, "/messages", "POST", {"text": "hello"})
+    assert status == 403 and problem["type"] == "urn:caseline:problem:forbidden"
+    assert access.victims.case("sam", *CASE, "/update-requests", "POST")[0] == 403
+    # An advocate with the message scope may, and the force is told who wrote
+    assert access.victims.case("ivy", *CASE, "/messages", "POST", {"text": "I support Alex"})[0] == 202
+    assert access.victims.case("ivy", *CASE, "/update-requests", "POST")[0] == 202
+    [sent] = [d for d in _outbound("message-sent.v1") if d["text"] == "I support Alex"]
+    assert sent["sent_by"] == "delegate" and sent["victim_id"] == "TVP-V-0001"
+    [requested] = _outbound("update-requested.v1")
+    assert requested["sent_by"] == "delegate"
+    # Everything that is the victim's own is a stranger's 404 for either delegate
+    stranger = access.every_case_route("eve")
+    for user in ("sam", "ivy"):
+        routes = access.every_case_route(user)
+        own = [routes[i] for i in (1, 2, 5, 6, 7, 8)]  # accounts, preferences, removal, alert, review, statement
+        assert own == [stranger[i] for i in (1, 2, 5, 6, 7, 8)]
+        assert access.victims.case(user, *CASE, "/delegates")[0] == 404
+
+
+def test_removing_a_delegate_gives_them_the_strangers_404_everywhere(access: Access) -> None:
+    invited = _invite(access, scope="message")
+    _accept(access, "sam", invited["invitation_code"])
+    delegation_id = invited["delegate"]["delegation_id"]
+    # When Alex removes Sam
+    assert _remove(access, access.alex, delegation_id) == (204, None)
+    # Then Sam gets exactly what a stranger gets, and the case leaves his list
+    assert access.every_case_route("sam") == access.every_case_route("eve")
+    assert access.victims.call("GET", "/v1/me/cases", "sam")[1]["cases"] == []
+    # And the force hears of it; removing again is a 404; Alex keeps her access
+    [removed] = _outbound("delegate-removed.v1")
+    assert removed["delegation_id"] == delegation_id and removed["relationship"] == "family"
+    assert _remove(access, access.alex, delegation_id)[0] == 404
+    assert access.victims.case(access.alex, *CASE)[0] == 200
+
+
+def test_an_invitation_works_once_and_every_failure_looks_the_same(access: Access) -> None:
+    invited = _invite(access)
+    code = invited["invitation_code"]
+    # Unknown code, then the right one, then the same one again by another account
+    status, unknown = _accept(access, "eve", "ABCD-EFGH-JKMN-PQRS")
+    assert status == 400 and unknown["type"] == "urn:caseline:problem:invitation-refused"
+    assert _accept(access, "sam", code)[0] == 201
+    assert _accept(access, "eve", code) == (status, unknown)
+    # Alex cannot take her own invitation (she sees the case already), and a malformed code is a 422
+    code2 = _invite(access, name="Jo")["invitation_code"]
+    assert _accept(access, access.alex, code2) == (status, unknown)
+    assert _accept(access, "eve", "not a code")[0] == 422
+    # An invitation withdrawn before it is taken up no longer works
+    pending = next(
+        d for d in access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"] if d["name"] == "Jo"
+    )
+    assert _remove(access, access.alex, pending["delegation_id"])[0] == 204
+    assert _accept(access, "eve", code2) == (status, unknown)
+    assert access.victims.case("eve", *CASE)[0] == 404
+
+
+def test_guessing_invitation_codes_is_counted_per_account(access: Access) -> None:
+    code = _invite(access)["invitation_code"]
+    for _ in range(10):
+        assert _accept(access, "eve", "ABCD-EFGH-JKMN-PQRS")[0] == 400
+    # Past the limit even the right code is refused for that account, and not for another
+    assert _accept(access, "eve", code)[0] == 400
+    assert _accept(access, "sam", code)[0] == 201
+
+
+def test_bad_invitations_are_422_and_there_is_a_limit(access: Access) -> None:
+    for body in (
+        {"name": "", "relationship": "family", "scope": "view"},
+        {"name": "Sam", "relationship": "stranger", "scope": "view"},
+        {"name": "Sam", "relationship": "family", "scope": "everything"},
+        {"name": "x" * 61, "relationship": "family", "scope": "view"},
+        {"name": "Sam", "relationship": "family"},
+    ):
+        assert access.victims.case(access.alex, *CASE, "/delegates", "POST", body)[0] == 422
+    for n in range(5):
+        _invite(access, name=f"Person {n}")
+    status, problem = access.victims.case(
+        access.alex, *CASE, "/delegates", "POST", {"name": "Six", "relationship": "friend", "scope": "view"}
+    )
+    assert status == 422 and "up to 5 people" in problem["detail"]
+    # Nobody but the victim may invite: a stranger gets the 404
+    body = {"name": "Mal", "relationship": "friend", "scope": "message"}
+    assert access.victims.case("eve", *CASE, "/delegates", "POST", body)[0] == 404
+
+
+def test_the_force_sets_up_a_parent_and_ends_it_by_signed_event(access: Access) -> None:
+    data = {
+        "victim_id": "TVP-V-0001",
+        "delegation_id": "DEL-77",
+        "name": "Jordan Morgan",
+        "relationship": "parent-guardian",
+    }
+    access.force_event("org.caseline.access.delegated.v1", data)
+    # Then the code goes to the force, signed like every outbound event, for the officer to hand over
+    [invitation] = _outbound("delegate-invitation.v1")
+    assert invitation["delegation_id"] == "DEL-77" and invitation["victim_id"] == "TVP-V-0001"
+    # And the victim sees who the force gave access, and the timeline says so
+    [row] = access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"]
+    assert (row["granted_by"], row["relationship_label"], row["scope"]) == ("force", "Parent or guardian", "message")
+    titles = [e["title"] for e in access.victims.case(access.alex, *CASE)[1]["timeline"]]
+    assert "We gave someone access to follow your case for you" in titles
+    # When the parent accepts, they follow the case and may write to the officer
+    assert _accept(access, "jordan", invitation["invitation_code"])[0] == 201
+    view = access.victims.case("jordan", *CASE)[1]
+    assert view["access"]["granted_by"] == "force" and view["access"]["scope"] == "message"
+    assert access.victims.case("jordan", *CASE, "/messages", "POST", {"text": "Any news?"})[0] == 202
+    # When the force ends it, access ends at once and the victim no longer sees them
+    access.force_event("org.caseline.access.delegation-ended.v1", {"delegation_id": "DEL-77"})
+    assert access.victims.case("jordan", *CASE) == access.victims.case("eve", *CASE)
+    assert access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"] == []
+    assert len(_outbound("delegate-invitation.v1")) == 1
+
+
+def test_a_delegate_of_one_case_sees_no_other_case(access: Access) -> None:
+    _accept(access, "sam", _invite(access, scope="message")["invitation_code"])
+    not_found = access.victims.case("eve", "nowhere", "NO-SUCH-CASE")
+    for force, case_id in (("hampshire", "HAM-J-1"), ("hampshire", CASE[1]), (CASE[0], "TVP-J-2")):
+        assert access.victims.case("sam", force, case_id) == not_found
+        assert access.victims.case("sam", force, case_id, "/messages", "POST", {"text": "hi"})[0] == 404
