@@ -21,7 +21,7 @@ for (const Component of [SafeExitThisPage, Button, SkipLink, ServiceNavigation, 
 }
 
 const PAGE_MODULES = new Set([
-  'create-account', 'sign-in', 'reset-password', 'link-case', 'cases', 'case', 'messages', 'articles', 'article',
+  'create-account', 'sign-in', 'reset-password', 'link-case', 'follow-case', 'cases', 'case', 'messages', 'articles', 'article',
   'preferences', 'my-data', 'survey', 'signed-out'
 ])
 

@@ -5,6 +5,7 @@ import { api } from '../api.js'
 import { brandFor, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
 import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
+import { delegatesSection } from '../case-delegates.js'
 import { reviewSection } from '../case-review.js'
 import { statementSection } from '../case-statement.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
@@ -97,8 +98,9 @@ export default async function page () {
   show($('.app-expected-reply'), Boolean(view.expected_reply))
   $('.app-messages-link').href = pageFor('messages', found.key)
   $('.app-preferences-link').href = pageFor('preferences', found.key)
+  const victim = view.access.role === 'victim'
   unreadBanner(view, found.key)
-  surveyInvite(view, found.key)
+  if (victim) surveyInvite(view, found.key)
   $('.app-timeline').replaceChildren(...timeline(view.timeline))
   $('.app-stages').replaceChildren(...stages(view))
   $('.app-recommended').replaceChildren(...articles(view.recommended_articles.slice(0, SHOWN_ARTICLES), found.key))
@@ -107,10 +109,13 @@ export default async function page () {
     ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
     : 'These are your rights under the Code of Practice for Victims of Crime (the Victims\' Code).'
   $('.app-rights').replaceChildren(rights(view.rights))
-  alertsSection(path, view)
-  reviewSection(path, view)
-  statementSection(path, view)
-  await accessSection(path)
+  if (victim) {  // a delegate follows the case; what the victim decides stays hers
+    alertsSection(path, view)
+    reviewSection(path, view)
+    statementSection(path, view)
+    await accessSection(path)
+  }
+  await delegatesSection(path, view)
   show($('.app-loading'), false)
   show($('.app-case'), true)
   if (read('neutral')) document.body.classList.add('app-neutral')

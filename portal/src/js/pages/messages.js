@@ -32,6 +32,7 @@ export default async function page () {
     const view = await api('GET', path)
     $('.app-thread').replaceChildren(...thread(view.messages))
     $('.app-expected-reply').textContent = view.expected_reply
+    show($('#message-form'), view.access.scope !== 'view')  // a delegate who may only read the case
   }
   const preferences = await api('GET', `${path}/preferences`).catch(() => null)
   rememberBranding(preferences)

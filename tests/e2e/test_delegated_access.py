@@ -1,0 +1,86 @@
+"""Delegated access in Chromium at 320 px against the local stack: the victim invites someone she trusts and
+sees the code once; that person follows the case from their own account, with a banner and none of the
+victim's own actions or contact details; the victim removes them and they get the stranger's 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from caseline_local.stack import LocalStack
+
+from .conftest import Client, access_code
+from .portal_pages import Visit, check_page, record_new_crime
+from .test_case_access import call, link
+from .test_portal import open_page
+from .test_portal_safety import new_account, sign_in
+
+NARROW = {"width": 320, "height": 640}
+
+
+@pytest.mark.browser
+def test_a_victim_gives_someone_access_who_follows_the_case_until_removed_at_320px(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    assert stack.gateway is not None
+    case = record_new_crime(stack)
+    victim, friend = new_account(stack), new_account(stack)
+    assert link(http, victim, case, access_code(http, case.mobile, case.crime_reference)) == 201
+    visit = Visit()
+    context, page = open_page(browser, stack, NARROW, visit)
+    # Given the victim opens her case on a small phone and asks to give someone access
+    sign_in(page, stack.gateway.url, victim)
+    page.locator("a[href*='case.html#c=']").first.click()
+    page.get_by_text("Give someone access").click()
+    # When she sends the form empty, each question says what is missing
+    page.get_by_role("button", name="Create an invitation code").click()
+    page.locator("#delegate-form .govuk-error-summary").wait_for()
+    assert page.locator("#delegate-form .govuk-error-message").count() == 3
+    check_page(page, "case-delegate-errors", "narrow", visit, screenshot=False)
+    # When she fills it in, she sees the code once, and the person in her list
+    page.fill("#delegate-name", "Sam")
+    page.get_by_label("A family member").check()
+    page.get_by_label("Read the case and write to the officer").check()
+    page.get_by_role("button", name="Create an invitation code").click()
+    panel = page.locator(".app-delegate-code")
+    panel.wait_for()
+    code = panel.locator(".app-delegate-code-value").inner_text().strip()
+    assert len(code) == 19
+    page.locator(".app-delegate-list .app-access__item").first.wait_for()
+    assert "Invitation not used yet" in page.locator(".app-delegate-list").inner_text()
+    check_page(page, "case-delegate-invited", "narrow", visit)
+
+    # When Sam, with his own account, follows the case with the code (a wrong one first)
+    other_context, other = open_page(browser, stack, NARROW, visit)
+    sign_in(other, stack.gateway.url, friend)
+    other.get_by_role("link", name="Follow a case with an invitation code").click()
+    other.locator("body[data-ready]").wait_for(state="attached")
+    check_page(other, "follow-case", "narrow", visit)
+    other.fill("#invitation-code", "ABCD-EFGH-JKMN-PQRS")
+    other.get_by_role("button", name="Follow the case").click()
+    other.locator(".govuk-error-summary").wait_for()
+    assert "may be wrong, used or expired" in other.locator(".govuk-error-summary").inner_text()
+    check_page(other, "follow-case-refused", "narrow", visit, screenshot=False)
+    other.fill("#invitation-code", code.lower())
+    other.get_by_role("button", name="Follow the case").click()
+    # Then he sees the case with a banner, and none of the victim's own actions or details
+    other.wait_for_url("**/case.html#c=*")
+    other.locator(".app-delegate-banner").wait_for()
+    assert "gave you access to follow it" in other.locator(".app-delegate-banner").inner_text()
+    assert other.locator(".app-preferences-link").is_hidden() and other.locator(".app-access").is_hidden()
+    assert other.locator(".app-delegates").is_hidden() and other.locator(".app-messages-link").is_visible()
+    assert case.email not in other.content() and case.mobile not in other.content()
+    check_page(other, "case-as-delegate", "narrow", visit)
+
+    # When the victim removes him, her page says so, and he gets a stranger's 404
+    page.reload()
+    page.get_by_role("button", name="Remove Sam").click()
+    page.locator(".app-delegates-banner-slot .govuk-notification-banner--success").wait_for()
+    check_page(page, "case-delegate-removed", "narrow", visit, screenshot=False)
+    path = f"/v1/cases/{case.force_id}/{case.case_id}"
+    stranger = new_account(stack)
+    assert call(http, friend, "GET", path) == call(http, stranger, "GET", path)
+    assert call(http, friend, "GET", path)[0] == 404
+    other_context.close()
+    context.close()
