@@ -142,6 +142,7 @@ class FakeCaseRepository:
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
         linked_users: Sequence[str] = (),
+        followers: Sequence[str] = (),
     ) -> WriteOutcome:
         self.save_attempts += 1
         if self.concurrent_writes:

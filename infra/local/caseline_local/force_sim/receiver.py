@@ -122,6 +122,8 @@ def summary(webhook_id: str, event: Mapping[str, Any]) -> str:
         subject += f" request={data.get('request_id', '-')} scheme={data.get('scheme', '-')}"
     if kind == "victim.statement-requested.v1" and isinstance(data, dict):  # answer: statement.taken
         subject += f" request={data.get('request_id', '-')} use={data.get('use', '-')}"
+    if kind == "access.delegate-invitation.v1" and isinstance(data, dict):  # hand the code to the person
+        subject += f" delegation={data.get('delegation_id', '-')} code={data.get('invitation_code', '-')}"
     return f"{event.get('time', '-')} {kind} {subject} id={event.get('id', '-')} ({webhook_id})"
 
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from caseline.domain.errors import ValidationFailedError
+from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OutboundEvent
 
 INVITATION_VALID = timedelta(days=7)
 MAX_DELEGATES = 5  # per victim record: pending and active together
@@ -121,3 +122,38 @@ def check_room(existing: list[Delegation], victim_id: str, now: datetime) -> Non
             f"You can give up to {MAX_DELEGATES} people access to your case. Remove someone to add another.",
             field="name",
         )
+
+
+def removed_event(delegation: Delegation, now: datetime) -> OutboundEvent:
+    """What the force hears when the victim ends a delegation (``victim.delegate-removed``)."""
+    return OutboundEvent(
+        force_id=delegation.force_id,
+        case_id=delegation.case_id,
+        outbound_id=f"undelegated-{delegation.delegation_id}-{int(now.timestamp())}",
+        event_type=DELEGATE_REMOVED,
+        data={
+            "victim_id": delegation.victim_id,
+            "delegation_id": delegation.delegation_id,
+            "relationship": delegation.relationship,
+            "granted_by": delegation.granted_by.value,
+            "removed_at": now.isoformat(),
+        },
+        created_at=now,
+    )
+
+
+def invitation_event(delegation: Delegation, code: str) -> OutboundEvent:
+    """The code of a delegation the force set up, back to the force (``access.delegate-invitation``)."""
+    return OutboundEvent(
+        force_id=delegation.force_id,
+        case_id=delegation.case_id,
+        outbound_id=f"delegated-{delegation.delegation_id}",
+        event_type=DELEGATE_INVITATION,
+        data={
+            "delegation_id": delegation.delegation_id,
+            "victim_id": delegation.victim_id,
+            "invitation_code": code,
+            "expires_at": delegation.invitation_expires_at.isoformat(),
+        },
+        created_at=delegation.created_at,
+    )

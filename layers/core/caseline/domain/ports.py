@@ -67,9 +67,10 @@ class CaseRepository(Protocol):
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
         linked_users: Sequence[str] = (),
+        followers: Sequence[str] = (),
     ) -> WriteOutcome:
         """Write receipt, event, case state, changed victims and linked accounts' case summaries in one
-        conditional transaction.
+        conditional transaction (delegates' summaries too, ``followers``, without an unread count).
 
         DUPLICATE if the receipt or the event exists already; CONFLICT if the case's revision is no
         longer ``expected_revision`` (None: the case must not exist yet).

@@ -72,6 +72,7 @@ class CaseAggregate:
     events: list[StoredEvent]
     victims: list[VictimContact]
     linked_users: list[str] = field(default_factory=list)  # accounts linked to the case
+    followers: list[str] = field(default_factory=list)  # delegates' accounts following it (domain.delegation)
 
 
 @dataclass(frozen=True)

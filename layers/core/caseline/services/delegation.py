@@ -25,12 +25,13 @@ from caseline.domain.delegation import (
     check_room,
     clean_name,
     code_hash,
+    invitation_event,
     new_code,
     new_delegation_id,
     normalise_code,
+    removed_event,
 )
 from caseline.domain.errors import InvitationRefusedError, NotFoundError, ValidationFailedError
-from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.records import AuditEntry, StoredEvent, WriteOutcome
 
@@ -141,21 +142,7 @@ def remove(
         (d for d in partition.delegations if d.victim_id == victim_id and d.delegation_id == delegation_id), None
     )
     now = clock.now()
-    notice = OutboundEvent(
-        force_id=force_id,
-        case_id=case_id,
-        outbound_id=f"undelegated-{delegation_id}",
-        event_type=DELEGATE_REMOVED,
-        data={
-            "victim_id": victim_id,
-            "delegation_id": delegation_id,
-            "relationship": target.relationship if target else "",
-            "granted_by": target.granted_by.value if target else "",
-            "removed_at": now.isoformat(),
-        },
-        created_at=now,
-    )
-    if target is None or not store.remove(target, notice):
+    if target is None or not store.remove(target, removed_event(target, now)):
         raise NotFoundError("no such delegation")
     audit.record(
         AuditEntry(force_id, case_id, user_id, "delegate-removed", f"victim removed a {target.relationship}", now)
@@ -219,20 +206,7 @@ def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
         granted_by=GrantedBy.FORCE,
     )
     code = new_code()
-    notice = OutboundEvent(
-        force_id=event.force_id,
-        case_id=event.case_id,
-        outbound_id=f"delegated-{delegation_id}",
-        event_type=DELEGATE_INVITATION,
-        data={
-            "delegation_id": delegation_id,
-            "victim_id": delegation.victim_id,
-            "invitation_code": code,
-            "expires_at": delegation.invitation_expires_at.isoformat(),
-        },
-        created_at=now,
-    )
-    return store.invite(delegation, code_hash(code), notice)
+    return store.invite(delegation, code_hash(code), invitation_event(delegation, code))
 
 
 def _delegation(

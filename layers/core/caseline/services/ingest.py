@@ -211,6 +211,7 @@ def ingest_webhook(
             expected_revision=revision,
             victims=_victim_changes(force_id, envelope, data, loaded.victims),
             linked_users=loaded.linked_users,
+            followers=loaded.followers,
         )
         recorded_now = envelope.type == CRIME_RECORDED and outcome is not WriteOutcome.CONFLICT
         if recorded_now and reports is not None:  # a signed-in reporter whose report.recorded came first

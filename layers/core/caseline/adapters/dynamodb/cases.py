@@ -20,6 +20,7 @@ from caseline.adapters.dynamodb.mappers import (
     victim_record,
 )
 from caseline.adapters.dynamodb.models import (
+    CaseDelegateItem,
     CaseItem,
     CaseLinkItem,
     CaseMemberItem,
@@ -61,6 +62,7 @@ class DynamoCaseRepository:
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
             victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
             linked_users=[i.user_id for i in items if isinstance(i, CaseMemberItem)],
+            followers=[i.user_id for i in items if isinstance(i, CaseDelegateItem) and i.user_id],
         )
 
     def save_event(
@@ -72,6 +74,7 @@ class DynamoCaseRepository:
         expected_revision: int | None,
         victims: Sequence[VictimContact] = (),
         linked_users: Sequence[str] = (),
+        followers: Sequence[str] = (),
     ) -> WriteOutcome:
         pk = case_pk(event.force_id, event.case_id)
         try:
@@ -91,12 +94,12 @@ class DynamoCaseRepository:
                     )
                 for victim in victims:
                     transaction.save(victim_item(victim))
-                for user_id in linked_users:  # keep "my cases" at a glance current
+                for user_id in (*linked_users, *followers):  # keep "my cases" at a glance current
                     actions: list[Any] = [
                         CaseLinkItem.stage.set(case.stage.slug),
                         CaseLinkItem.updated_at.set(case.updated_at or event.received_at),
                     ]
-                    if event.event_type == OFFICER_MESSAGE:
+                    if event.event_type == OFFICER_MESSAGE and user_id not in followers:  # a delegate's is never read
                         actions.append(CaseLinkItem.unread.add(1))
                     transaction.update(
                         CaseLinkItem(f"USER#{user_id}", pk), actions=actions, condition=CaseLinkItem.pk.exists()
