@@ -50,6 +50,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "vps-offer": frozenset({"name", "update_summary"}),
     "welcome": frozenset({"name", "portal_url"}),
     "no-news": frozenset({"name", "last_update_date", "weeks_since_update"}),
+    "no-news-away": frozenset({"name", "last_update_date", "away_until", "cover_team"}),
     "no-news-register": frozenset({"name", "portal_url"}),
 }
 
@@ -855,6 +856,29 @@ def test_the_no_news_journey_sees_whether_the_victim_is_linked() -> None:
     fire_due_timers([FORCE], env)
     # Then they get the variant inviting them to register
     assert {m.template_id for m in store.messages.values()} == {"no-news-register"}
+
+
+def test_while_the_officer_is_away_no_news_says_so_and_who_covers() -> None:
+    # Given a linked victim whose officer is away from 25 March to 10 April, covered by the duty desk
+    away = {"away_from": "2026-03-25", "away_until": "2026-04-10", "cover_team": "Hub duty desk"}
+    store = given_case(officer={"name": "DC Sam Patel"}, officer_absence=away)
+    store.link(FORCE, CASE_ID, "V-1")
+    choices = [{"when": {"officer_away": True}, "template": "no-news-away"}, {"template": "no-news"}]
+    definition = journey("no-news", NO_NEWS_TIMER, {"tell": {"type": "send", "statutory": False, "choose": choices}})
+    clock = FixedClock(NOW)
+    env = environment(store, definition, clock=clock)
+    run_journeys(recorded(store), env)
+    # When the cadence comes round on 30 March, inside the absence
+    clock.advance(days=28)
+    fire_due_timers([FORCE], env)
+    # Then the away variant goes, with the last day away and the cover
+    [message] = [m for m in store.messages.values() if m.channel == "email"]
+    assert message.template_id == "no-news-away"
+    assert (own(message)["away_until"], own(message)["cover_team"]) == ("Friday 10 April 2026", "Hub duty desk")
+    # And four weeks later, the officer back, the usual one
+    clock.advance(days=28)
+    fire_due_timers([FORCE], env)
+    assert sorted(m.template_id for m in store.messages.values() if m.channel == "email") == ["no-news", "no-news-away"]
 
 
 def test_a_no_news_timer_firing_after_the_case_closed_sends_nothing() -> None:

@@ -28,6 +28,7 @@ CONDITION_KEYS = frozenset(
         "has_officer",
         "officer_changed",
         "linked",
+        "officer_away",
         "data_in",
         "data_at_least",
         "data_present",
@@ -46,6 +47,7 @@ class JourneyContext:
     data: Mapping[str, Any]
     linked: bool = False
     officer_changed: bool = False
+    officer_away: bool = False  # the officer in charge is away today (domain.absence)
 
 
 def holds(condition: Mapping[str, Any], ctx: JourneyContext) -> bool:
@@ -78,6 +80,8 @@ def _holds(key: str, value: Any, ctx: JourneyContext) -> bool:
         return ctx.officer_changed is bool(value)
     if key == "linked":
         return ctx.linked is bool(value)
+    if key == "officer_away":
+        return ctx.officer_away is bool(value)
     if key == "data_in":
         return all(
             _as_sent(ctx.data.get(name)) in {_as_sent(option) for option in allowed} for name, allowed in value.items()

@@ -94,7 +94,7 @@ _EXTRA: dict[str, frozenset[str]] = {
     ACCOUNT_ADDED: frozenset({"linked_date"}),
     CONTACT_REDUCED: frozenset({"changed_date"}),
     ACCOUNT_REMOVED: frozenset({"removed_date"}),
-    NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update"}),
+    NO_NEWS_TIMER: frozenset({"last_update_date", "weeks_since_update", "away_until", "cover_team"}),
     REPORT_STORED: frozenset({"report_reference"}),
     ALERT_TIMER: frozenset({ALERT_URL}),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
+from caseline.domain.absence import current_absence
 from caseline.domain.calendar import uk_date
 from caseline.domain.journeys import JourneyContext, holds, plan
 from caseline.domain.personalisation import ALERT_TIMER, NO_NEWS_TIMER
@@ -81,11 +82,16 @@ def _no_news(
     weeks = max(1, (timer.due_at - last).days // 7)
     run_key = f"nonews-{uk_date(timer.due_at).isoformat()}"
     linked = victim.victim_id in state.linked_victims
-    ctx = JourneyContext(case=case, victim=victim, trigger=NO_NEWS_TIMER, data={}, linked=linked)
+    # Honest while the officer is away: the message says so, and who is looking after the case.
+    away = current_absence(case.officer_absence, uk_date(timer.due_at)) if case.officer else None
+    ctx = JourneyContext(
+        case=case, victim=victim, trigger=NO_NEWS_TIMER, data={}, linked=linked, officer_away=away is not None
+    )
     extra = {
         **code_values(state, victim.victim_id),
         "last_update_date": long_date(uk_date(last)),
         "weeks_since_update": str(weeks),
+        **({"away_until": long_date(away.away_until), "cover_team": away.cover} if away else {}),
     }
     outcome = WriteOutcome.DUPLICATE
     for definition in latest(env.definitions).values():
