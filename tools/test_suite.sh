@@ -15,7 +15,7 @@ mkdir -p test-artifacts
 log=test-artifacts/e2e.log
 
 started=$SECONDS
-"$VENV/bin/pytest" -n "$E2E_WORKERS" --dist loadfile tests/e2e >"$log" 2>&1 &
+"$VENV/bin/pytest" -n "$E2E_WORKERS" --dist loadfile --durations=15 tests/e2e >"$log" 2>&1 &
 e2e=$!
 trap 'kill "$e2e" 2>/dev/null' EXIT
 

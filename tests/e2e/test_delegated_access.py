@@ -10,13 +10,15 @@ import pytest
 
 from caseline_local.stack import LocalStack
 
-from .conftest import Client, access_code
+from .conftest import Client, access_code, eventually
 from .portal_pages import Visit, check_page, record_new_crime
-from .test_case_access import call, link
+from .test_case_access import call, force_event, link
 from .test_portal import open_page
 from .test_portal_safety import new_account, sign_in
 
 NARROW = {"width": 320, "height": 640}
+DELEGATED = "org.caseline.access.delegated.v1"
+INVITATION = "org.caseline.access.delegate-invitation.v1"
 
 
 @pytest.mark.browser
@@ -83,4 +85,40 @@ def test_a_victim_gives_someone_access_who_follows_the_case_until_removed_at_320
     assert call(http, friend, "GET", path) == call(http, stranger, "GET", path)
     assert call(http, friend, "GET", path)[0] == 404
     other_context.close()
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_reader_set_up_by_the_force_has_no_message_form_at_320px(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    # Given the force gave a parent read-only access, and the parent took up the code it sent the force
+    assert stack.gateway is not None
+    case = record_new_crime(stack)
+    parent = new_account(stack)
+    data = {"victim_id": case.victim_id, "delegation_id": "DEL-E2E", "name": "Jordan", "scope": "view"}
+    force_event(stack, case, DELEGATED, {**data, "relationship": "parent-guardian"})
+
+    def code() -> str | None:
+        inbox = http.request("GET", f"/_local/force-inbox.json?force={case.force_id}").json()[case.force_id]
+        found = [e for e in inbox if e["subject"] == case.case_id and e["type"] == INVITATION]
+        return found[-1]["data"]["invitation_code"] if found else None
+
+    status, _ = call(http, parent, "POST", "/v1/me/delegations", {"code": eventually(code)})
+    assert status == 201
+    visit = Visit()
+    context, page = open_page(browser, stack, NARROW, visit)
+    # When the parent opens the case, then its messages
+    sign_in(page, stack.gateway.url, parent)
+    page.locator("a[href*='case.html#c=']").first.click()
+    page.locator(".app-delegate-banner").wait_for()
+    # Then the banner says the police gave access to read, and there is no way to write or change anything
+    banner = page.locator(".app-delegate-banner").inner_text()
+    assert "The police gave you access" in banner and "cannot write to the officer" in banner
+    assert page.locator(".app-messages-link").is_hidden() and page.locator(".app-preferences-link").is_hidden()
+    check_page(page, "case-as-reader", "narrow", visit)
+    page.goto(page.url.replace("/case.html", "/messages.html"))
+    page.locator(".app-messages").wait_for()
+    assert page.locator("#message-form").is_hidden()
+    check_page(page, "messages-as-reader", "narrow", visit, screenshot=False)
     context.close()
