@@ -144,7 +144,11 @@ export const COMPONENTS = {
   date,
   'stolen-item': stolenItem,
   warning,
-  'report-noscript': () => REPORT_NOSCRIPT
+  'report-noscript': () => REPORT_NOSCRIPT,
+  // Where the case page says how a request to the force stands: a tag, then its lines (js/case-*.js)
+  'request-status': (a) => lines(`<div class="app-${a.name}-status" hidden>`,
+    nest(`<p class="govuk-body"><strong class="govuk-tag app-${a.name}-tag"></strong></p>`),
+    nest(`<div class="app-${a.name}-lines"></div>`), '</div>')
 }
 
 // Page chromes, chosen in a page's front matter (`form: report`): they wrap the page's content.

@@ -66,8 +66,8 @@ export async function delegatesSection (path, view) {
     const body = { name: $('#delegate-name').value.trim(), relationship: checked('relationship'), scope: checked('scope') }
     const errors = []
     if (!body.name || body.name.length > 60) errors.push({ field: 'delegate-name', message: 'Enter their name, up to 60 characters' })
-    if (!body.relationship) errors.push({ field: 'delegate-relationship', message: 'Select who they are' })
-    if (!body.scope) errors.push({ field: 'delegate-scope', message: 'Select what they can do' })
+    if (!body.relationship) errors.push({ field: 'relationship-family', message: 'Select who they are' })
+    if (!body.scope) errors.push({ field: 'scope-view', message: 'Select what they can do' })
     if (errors.length) return showErrors(form, errors)
     const button = form.querySelector('button')
     busy(button, true)
