@@ -204,3 +204,25 @@ def test_a_delegate_of_one_case_sees_no_other_case(access: Access) -> None:
     for force, case_id in (("hampshire", "HAM-J-1"), ("hampshire", CASE[1]), (CASE[0], "TVP-J-2")):
         assert access.victims.case("sam", force, case_id) == not_found
         assert access.victims.case("sam", force, case_id, "/messages", "POST", {"text": "hi"})[0] == 404
+
+
+def test_a_delegate_who_closes_their_account_leaves_the_victims_list(access: Access) -> None:
+    import time
+
+    from caseline.adapters.identity import CognitoIdentityAdmin
+
+    # Given Jo, with an account in the sign-in service, follows Alex's case and wrote to the officer
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool = access.template.physical["VictimUserPool"]["Ref"]
+    user = cognito.admin_create_user(UserPoolId=pool, Username="jo@example.org")["User"]
+    jo = next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub")
+    access.victims.api.dependencies.identity = CognitoIdentityAdmin(cognito, user_pool_id=pool)
+    assert _accept(access, jo, _invite(access, name="Jo", scope="message")["invitation_code"])[0] == 201
+    assert access.victims.case(jo, *CASE, "/messages", "POST", {"text": "Jo here"})[0] == 202
+    # When Jo closes the account
+    status, closed = access.victims.call("DELETE", "/v1/me", jo)
+    # Then the case is unlinked, and Alex no longer sees Jo in her list
+    assert status == 200 and closed["cases_unlinked"] == 1
+    assert access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"] == []
+    access.victims.sign_in(jo, time.time() + 2)
+    assert access.victims.case(jo, *CASE)[0] == 404

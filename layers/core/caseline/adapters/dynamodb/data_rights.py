@@ -24,6 +24,7 @@ from caseline.adapters.aws import client
 from caseline.adapters.dynamodb.base import connection, failed_indexes
 from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
 from caseline.adapters.dynamodb.models import (
+    CaseDelegateItem,
     CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
@@ -39,7 +40,7 @@ from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
 from caseline.domain.reports import ReportRecord
 
 MAX_TRANSACTION_ITEMS = 100
-_LINK_MEMBER_AND_LOG = 3
+_LINK_MEMBER_AND_LOG = 4  # and the delegation, when the account followed the case for a victim
 
 
 def _table_key_sealer() -> KmsFieldSealer:
@@ -75,6 +76,7 @@ class DynamoDataRightsStore:
     def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
         pk = case_pk(force_id, case_id)
         keys = self._message_keys(pk, user_id)
+        delegations = self._delegations(pk, user_id)
         room = MAX_TRANSACTION_ITEMS - _LINK_MEMBER_AND_LOG
         early, last = (keys[:-room], keys[-room:]) if len(keys) > room else ([], keys)
         try:
@@ -85,6 +87,8 @@ class DynamoDataRightsStore:
             with TransactWrite(connection=connection()) as transaction:
                 transaction.delete(CaseLinkItem(f"USER#{user_id}", pk), condition=CaseLinkItem.pk.exists())
                 transaction.delete(CaseMemberItem(pk, f"MEMBER#{user_id}"))
+                for sk in delegations:  # a delegate's closed account follows nobody's case any more
+                    transaction.delete(CaseDelegateItem(pk, sk))
                 for sk in last:
                     transaction.delete(MessageItem(pk, sk))
                 transaction.save(audit_item(erasure))
@@ -93,6 +97,15 @@ class DynamoDataRightsStore:
                 return None  # the link was gone already: another close got there first
             raise StorageUnavailableError() from exc
         return len(keys)
+
+    @staticmethod
+    def _delegations(pk: str, user_id: str) -> list[str]:
+        """Sort keys of the delegations this account took up on the case (one Query of ``DELEGATE#``)."""
+        try:
+            items = CaselineItem.query(pk, CaselineItem.sk.startswith("DELEGATE#"), consistent_read=True)
+            return [i.sk for i in items if isinstance(i, CaseDelegateItem) and i.user_id == user_id]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
 
     @staticmethod
     def _message_keys(pk: str, user_id: str) -> list[str]:
