@@ -7,7 +7,7 @@ Services define no ports of their own (except the two whose value types are stil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -272,4 +272,4 @@ class InsightsStore(Protocol):
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]: ...
 
-    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile: ...
+    def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile: ...
