@@ -75,8 +75,8 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     assert adoption["accounts_created"] == len(player.accounts)  # each victim's first and only account
     assert adoption["cases_linked"] == sum(n for name, n in adoption.items() if name.startswith("linked_"))
     assert adoption.get("linked_uninvited", 0) == 0 and adoption["linked_same_day"] >= 1
-    assert answers["statement 202"] >= 1 and answers["review 202"] >= 1
-    assert set(body["totals"]["case_actions"]) == {"requested_statement", "requested_review"}
+    assert answers["statement 202"] >= 1 and answers["review 202"] >= 1 and answers["acknowledge 200"] >= 1
+    assert set(body["totals"]["case_actions"]) == {"requested_statement", "requested_review", "alert_acknowledged"}
     assert sum(body["totals"]["templates"].values()) == sum(
         n for name, n in body["totals"]["messages"].items() if name.startswith("sent_")
     )
