@@ -24,7 +24,7 @@ class MemoryInsights:
         self.reads: list[tuple[str, date, date]] = []
         self.visits: dict[tuple[str, str, date, str], int] = {}
         self.first_links: dict[str, FirstLink] = {}
-        self.profiled: list[tuple[str, str, str]] = []
+        self.profiled: list[tuple[str, str, str, Collection[str]]] = []
 
     def add(self, counted: Counted, now: datetime) -> bool:
         if counted.source in self.sources:
@@ -45,8 +45,7 @@ class MemoryInsights:
         return True
 
     def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile:
-        self.profiled.append((force_id, case_id, victim_id))
-        assert invitations == invitation_templates()
+        self.profiled.append((force_id, case_id, victim_id, invitations))
         return CaseProfile("burglary", "enhanced", datetime(2026, 12, 1, 9, tzinfo=UTC))
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]:
@@ -151,7 +150,11 @@ def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_re
     }
     assert store.figures[("hampshire", NOW.date(), "adoption")] == {"cases_linked": 1, "linked_3_7_days": 1}
     count_change(sent("hampshire", "k1"), store, NOW)
-    assert store.profiled == [("hampshire", "C1", "V1")] * 2  # the message read nothing
+    # a link looks for the victim's invitations (templates that carry an access code), a survey does not;
+    # the message read nothing
+    assert store.profiled == [("hampshire", "C1", "V1", frozenset()), ("hampshire", "C1", "V1", invitation_templates())]
+    assert {"confirmation-burglary", "access-code-reissued"} <= invitation_templates()
+    assert "invite-reminder" not in invitation_templates()  # it reminds, without the code
 
 
 def test_an_account_is_new_for_the_force_of_its_first_link_only() -> None:

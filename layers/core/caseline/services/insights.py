@@ -25,7 +25,8 @@ def count_change(change: Change | None, store: InsightsStore, now: datetime) -> 
     profile = None
     if change.kind in PROFILED and change.event == "INSERT":  # by its case: a few reads
         ids = str(change.new.get("case_id")), str(change.new.get("victim_id"))
-        profile = store.profile(change.force_id, *ids, invitation_templates())
+        invitations = invitation_templates() if change.kind == "member" else frozenset()  # a link's time to link
+        profile = store.profile(change.force_id, *ids, invitations)
     counted = tallies(change if change.at else replace(change, at=now), profile)
     if counted is None:
         return "ignored"

@@ -210,7 +210,8 @@ class DynamoInsightsStore:
 
     def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile:
         """The case's category, the victim's tier (two small consistent reads) and when the victim's first
-        invitation on the case was sent (one Query of the case's messages, those sent to the victim)."""
+        invitation on the case was sent (one Query of the case's messages to the victim; none without
+        ``invitations`` to look for)."""
         pk = {"S": f"CASE#{force_id}#{case_id}"}
         case = self._get({"pk": pk, "sk": {"S": "CASE"}})
         victim = self._get({"pk": pk, "sk": {"S": f"VICTIM#{victim_id}"}})
@@ -229,7 +230,7 @@ class DynamoInsightsStore:
         }
         sent = [
             datetime.fromisoformat(m["sent_at"]["S"])
-            for m in self._query(request)
+            for m in (self._query(request) if invitations else ())
             if m.get("template_id", {}).get("S") in invitations and "sent_at" in m
         ]
         invited = min(sent, default=None)
