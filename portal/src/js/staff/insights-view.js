@@ -46,7 +46,7 @@ export function familySection (answer, { family, figures }, starts) {
       header('Total', { scope: 'row' }), figures.map((name) => numberCell(totals[name], name)))))
   return el('section', { class: 'app-family', 'data-family': family, 'aria-labelledby': `${id}-heading` },
     el('h3', { class: 'govuk-heading-m', id: `${id}-heading` }, label),
-    family === 'visitors' && el('p', { class: 'govuk-body' }, visitorsNote(answer.period)),
+    family === 'visitors' && el('p', { class: 'govuk-body app-family-note' }, visitorsNote(answer.period)),
     chartName('Totals'),
     chart,
     trend && chartName(TREND_WORDS[answer.period] || answer.period),
