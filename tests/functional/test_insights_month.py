@@ -72,7 +72,7 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
         *("visitors", "satisfaction_by_case", "case_actions"),
     }
     adoption = body["totals"]["adoption"]
-    assert adoption["accounts_created"] == len(player.accounts)  # each victim's first and only account
+    assert adoption["accounts_created"] == answers["link 201"]  # each victim links once, a new account
     assert adoption["cases_linked"] == sum(n for name, n in adoption.items() if name.startswith("linked_"))
     assert adoption.get("linked_uninvited", 0) == 0 and adoption["linked_same_day"] >= 1
     assert answers["statement 202"] >= 1 and answers["review 202"] >= 1 and answers["acknowledge 200"] >= 1

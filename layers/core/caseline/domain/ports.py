@@ -266,7 +266,8 @@ class AddressKeyer(Protocol):
 
 class InsightsStore(Protocol):
     """A force's daily figures (docs/adr/0015): ``add`` counts a source transition once (False: counted
-    already); ``days`` reads the rollups from ``first`` to ``last`` inclusive."""
+    already); ``days`` reads the rollups from ``first`` to ``last`` inclusive; ``profile`` reads what a
+    survey or a link counts by, and the first sent message to the victim made from one of ``invitations``."""
 
     def add(self, counted: Counted, now: datetime) -> bool: ...
 
