@@ -53,9 +53,10 @@ def _staff_groups() -> list[str]:
     summary="A force's figures by day, week or month",
     description=(
         "A force's figures (docs/adr/0015), counted by period and in total, per family: adoption, contact, "
-        "messages, templates, visitors, satisfaction(_by_case), duties(_by_right), reports (docs/api.md lists "
-        "all). `derived` is worked out from the totals at read time: message rates per channel, SMS cost, and "
-        "the estimate of calls avoided and their cost, with its assumptions (the force's settings or defaults)."
+        "case_actions, messages, templates, visitors (distinct victims of each period), satisfaction(_by_case), "
+        "duties(_by_right), reports (docs/api.md lists all). `derived` is worked out from the totals at read "
+        "time: message rates per channel, SMS cost, and the estimate of calls avoided and their cost, with its "
+        "assumptions (the force's settings or defaults)."
     ),
     tags=["Insights"],
 )

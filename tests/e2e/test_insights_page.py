@@ -27,6 +27,7 @@ from .conftest import Client, eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_insights import stack_state
 from .test_portal import open_page
+from .test_portal_safety import linked_case
 
 pytestmark = pytest.mark.browser
 NARROW = {"width": 320, "height": 720}
@@ -197,8 +198,16 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     context, page = open_page(browser, stack, viewport, visit)
     analyst = staff.from_state(stack_state(stack), "thames-valley")
     token = staff.id_token(stack.gateway.url, stack_state(stack), "thames-valley")
-    # Given the demo's Thames Valley confirmation emails, counted
-    eventually(lambda: api_figures(http, token, "").get("totals", {}).get("messages", {}).get("sent_email", 0) >= 2)
+    # Given the demo's Thames Valley confirmation emails, and a victim who linked their case, came to see it
+    # and asked to give a personal statement, all counted
+    account, case = linked_case(stack, http)
+    victim = {"Authorization": account.id_token, "Content-Type": "application/json"}
+    path = f"/v1/cases/thames-valley/{case.case_id}"
+    assert http.request("GET", path, headers=victim).status == 200
+    statement = json.dumps({"kind": "make", "use": "read-by-me"}).encode()
+    assert http.request("POST", f"{path}/statement-request", body=statement, headers=victim).status == 202
+    counted = ("messages", "sent_email"), ("visitors", "active_victims"), ("case_actions", "requested_statement")
+    eventually(lambda: all(api_figures(http, token, "")["totals"].get(f, {}).get(n, 0) >= 1 for f, n in counted))
 
     # The figures need a staff sign-in: there first
     page.goto(stack.gateway.url + "/insights.html")
@@ -223,6 +232,10 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     assert "Thames Valley Police" in page.locator("h1").inner_text()
     by_day = eventually(lambda: shows_the_api_s_figures(page, http, token))
     assert by_day["period"] == "day" and by_day["totals"]["messages"]["sent_email"] >= 2
+    assert (
+        by_day["totals"]["adoption"]["accounts_created"] >= 1
+        and "each day" in page.locator("section[data-family=visitors] .app-family-note").inner_text()
+    )  # a day's distinct visitors say how their total adds up
     shows_the_api_s_estimates(page, api_figures(http, token, page_query(page)))
     check_page(page, "insights", width, visit)
 

@@ -4,9 +4,11 @@ Scans the table."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from importlib import resources
 from typing import Any
 
 import boto3
@@ -22,6 +24,8 @@ from .conftest import REGION
 Figures = dict[date, dict[str, Counter[str]]]
 _MESSAGE_SENT = "org.caseline.victim.message-sent.v1"
 _UPDATE_REQUESTED = "org.caseline.victim.update-requested.v1"
+_CASE_ACTIONS = {"requested-review", "requested-statement", "alert-acknowledged"}  # issue 18's audit actions
+_CASE_ACTIONS |= {"delegate-invited", "delegate-linked", "delegate-removed"}
 
 
 def table_items() -> list[dict[str, Any]]:
@@ -95,18 +99,46 @@ def _report(item: dict[str, Any], add: Callable[[date, str, str], None]) -> None
             add(recorded, "reports", figure)
 
 
+_PERIOD_STARTS: dict[str, Callable[[date], date]] = {
+    "day": lambda day: day,
+    "week": lambda day: day - timedelta(days=day.weekday()),
+    "month": lambda day: day.replace(day=1),
+}
+
+
 def _visitors(views: list[tuple[date, str]], add: Callable[[date, str, str], None]) -> None:
-    """Per calendar month (on its first day): distinct victims who viewed a case, and by their visits."""
-    visits = Counter((day.replace(day=1), user) for day, user in views)
-    for (month, _), count in visits.items():
-        add(month, "visitors", "active_victims")
-        add(
-            month,
-            "visitors",
-            next(
-                (b for n, b in ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7")) if count <= n), "visits_8_plus"
-            ),
-        )
+    """Per UK day, week from Monday and calendar month (on its first day): distinct victims who viewed a
+    case, and those victims by their visits in the period."""
+    for period, start in _PERIOD_STARTS.items():
+        for (first, _), count in Counter((start(day), user) for day, user in views).items():
+            add(first, f"visitors_{period}", "active_victims")
+            buckets = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))
+            add(first, f"visitors_{period}", next((b for n, b in buckets if count <= n), "visits_8_plus"))
+
+
+def _invited(
+    items: dict[tuple[str, str], dict[str, Any]], member: dict[str, Any], invitations: set[str]
+) -> date | None:
+    """The UK day the victim's first invitation on the member's case was sent (a sent access-code message)."""
+    sent = [
+        _day(item, "sent_at")
+        for (pk, sk), item in items.items()
+        if pk == _text(member, "pk")
+        and sk.startswith("OUTBOX#")
+        and _text(item, "status") == "sent"
+        and _text(item, "victim_id") == _text(member, "victim_id")
+        and _text(item, "template_id") in invitations
+    ]
+    return min(sent, default=None)
+
+
+def _new_accounts(items: dict[tuple[str, str], dict[str, Any]], force_id: str) -> list[date]:
+    """The days of the first links of the accounts whose first link (of any force) is to this force's case."""
+    members = sorted((_text(i, "linked_at"), i) for i in items.values() if _text(i, "entity") == "member")
+    first: dict[str, dict[str, Any]] = {}
+    for _, member in members:
+        first.setdefault(_text(member, "user_id"), member)
+    return [_day(m, "linked_at") for m in first.values() if _text(m, "force_id") == force_id]
 
 
 def recount(force_id: str) -> Figures:
@@ -128,11 +160,13 @@ def recount(force_id: str) -> Figures:
         elif entity == "duty":
             _duty(item, add)
         elif entity == "member":
-            linked, case = _day(item, "linked_at"), items[(_text(item, "pk"), "CASE")]
+            linked, invited = _day(item, "linked_at"), _invited(items, item, carries_code)
             add(linked, "adoption", "cases_linked")
-            add(linked, "adoption", f"linked_{_bucket((linked - _day(case, 'recorded_at')).days)}")
+            add(linked, "adoption", f"linked_{_bucket((linked - invited).days)}" if invited else "linked_uninvited")
         elif entity == "audit" and _text(item, "action") == "victim-called":
             add(_day(item, "at"), "contact", "calls_recorded")
+        elif entity == "audit" and _text(item, "action") in _CASE_ACTIONS:
+            add(_day(item, "at"), "case_actions", _text(item, "action").replace("-", "_"))
         elif entity == "audit" and _text(item, "action") == "viewed-case":
             add(_day(item, "at"), "contact", "case_views")
             views.append((_day(item, "at"), _text(item, "user_id")))
@@ -151,28 +185,64 @@ def recount(force_id: str) -> Figures:
         elif entity == "report":
             _report(item, add)
     _visitors(views, add)
+    for day in _new_accounts(items, force_id):
+        add(day, "adoption", "accounts_created")
     return figures
 
 
-def as_plain(figures: Figures, first: date, last: date) -> dict[str, dict[str, dict[str, int]]]:
-    """The recount in the API's shape, for the days ``first`` to ``last`` (and the visitors of the months
-    they touch, which are on each month's first day): ISO day -> family -> figure."""
-    found = {
-        day.isoformat(): {
-            family: dict(counts)
-            for family, counts in families.items()
-            if first <= day <= last or (family == "visitors" and first.replace(day=1) <= day)
-        }
-        for day, families in sorted(figures.items())
-        if first.replace(day=1) <= day <= last
-    }
-    return {day: families for day, families in found.items() if families}
+def as_plain(figures: Figures, first: date, last: date, period: str = "day") -> dict[str, dict[str, dict[str, int]]]:
+    """The recount in the API's shape by ``period``, for the days ``first`` to ``last``: period start ->
+    family -> figure. The visitors are the period's own (from the start of the period ``first`` is in)."""
+    start = _PERIOD_STARTS[period]
+    found: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    for day, families in figures.items():
+        for family, counts in families.items():
+            if family == f"visitors_{period}" and start(first) <= day <= last:
+                found[start(day).isoformat()]["visitors"].update(counts)
+            elif not family.startswith("visitors_") and first <= day <= last:
+                found[start(day).isoformat()][family].update(counts)
+    plain = {p: {f: {n: v for n, v in c.items() if v} for f, c in fams.items()} for p, fams in sorted(found.items())}
+    return {p: {f: c for f, c in fams.items() if c} for p, fams in plain.items() if any(fams.values())}
 
 
-def recounted_totals(force_id: str, first: date, last: date) -> dict[str, dict[str, int]]:
+def recounted_totals(force_id: str, first: date, last: date, period: str = "day") -> dict[str, dict[str, int]]:
     """The recount summed over ``first`` to ``last``: family -> figure, as the API's ``totals``."""
     totals: dict[str, Counter[str]] = defaultdict(Counter)
-    for families in as_plain(recount(force_id), first, last).values():
+    for families in as_plain(recount(force_id), first, last, period).values():
         for family, counts in families.items():
             totals[family].update(counts)
     return {family: dict(counts) for family, counts in totals.items()}
+
+
+def recounted_derived(force_id: str, totals: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """What the API derives from its totals, worked out here from the recount's totals and the force's
+    ``contact_model`` in forces.json (over the defaults docs/api.md states): rates, the estimate, SMS cost."""
+    forces = json.loads(resources.files("caseline.content").joinpath("forces.json").read_text(encoding="utf-8"))
+    model = {"calls_per_update_chasing_victim": 2.0, "cost_per_call_pounds": 5.0, "sms_price_per_segment_pounds": 0.04}
+    model |= forces["forces"][force_id].get("contact_model") or {}
+    messages, adoption, contact = (totals.get(family, {}) for family in ("messages", "adoption", "contact"))
+    rates: dict[str, float] = {}
+    for channel in ("email", "sms"):
+        if sent := messages.get(f"sent_{channel}", 0):
+            bounced = messages.get(f"bounced_{channel}", 0)
+            rates[f"delivery_rate_{channel}"] = round((sent - bounced) / sent, 4)
+            for rate, figure in (("bounce", "bounced"), ("complaint", "complained"), ("failure", "failed")):
+                rates[f"{rate}_rate_{channel}"] = round(messages.get(f"{figure}_{channel}", 0) / sent, 4)
+    victims = adoption.get("cases_linked", 0)
+    calls = round(victims * model["calls_per_update_chasing_victim"], 1)
+    segments = messages.get("sms_segments", 0)
+    return {
+        "rates": rates,
+        "contact_avoided": {
+            "update_chasing_victims": victims,
+            "calls_avoided_estimate": calls,
+            "cost_avoided_estimate_pounds": round(calls * model["cost_per_call_pounds"], 2),
+            "handled_online": sum(contact.get(f, 0) for f in ("case_views", "update_requests", "victim_messages")),
+            "calls_recorded": contact.get("calls_recorded", 0),
+        },
+        "sms_cost": {
+            "segments": segments,
+            "cost_estimate_pounds": round(segments * model["sms_price_per_segment_pounds"], 2),
+        },
+        "assumptions": model,
+    }

@@ -17,7 +17,7 @@ from caseline_local.force_sim.month import month_plan, play
 from caseline_local.template import Template
 
 from .month_player import FORCE, InProcessPlayer
-from .recount import as_plain, recount
+from .recount import as_plain, recount, recounted_derived
 from .test_insights import ask, insights_api, staff_claims
 
 START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday, in GMT: a UK day is a UTC day
@@ -54,7 +54,8 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     body = read(api, staff_claims(aws, f"force-{FORCE}"), "day")
     by_day = {p["start"]: p["figures"] for p in body["periods"]}
     # Then every figure of every day equals its recount, and no figure is returned that nothing recounts
-    expected = as_plain(recount(FORCE), FIRST, LAST)
+    recounted = recount(FORCE)
+    expected = as_plain(recounted, FIRST, LAST)
     uncounted = {(d, f, n) for d, fams in by_day.items() for f, figs in fams.items() for n in figs} - {
         (d, f, n) for d, fams in expected.items() for f, figs in fams.items() for n in figs
     }
@@ -68,21 +69,35 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     assert body["totals"] == {family: dict(counts) for family, counts in totals.items()}
     assert set(body["totals"]) == {
         *("adoption", "contact", "messages", "templates", "satisfaction", "duties", "duties_by_right", "reports"),
-        *("visitors", "satisfaction_by_case"),
+        *("visitors", "satisfaction_by_case", "case_actions"),
     }
-    assert 5 <= by_day["2026-11-01"]["visitors"]["active_victims"] <= len(player.accounts)  # each victim once
+    adoption = body["totals"]["adoption"]
+    assert adoption["accounts_created"] == answers["link 201"]  # each victim links once, a new account
+    assert adoption["cases_linked"] == sum(n for name, n in adoption.items() if name.startswith("linked_"))
+    assert adoption.get("linked_uninvited", 0) == 0 and adoption["linked_same_day"] >= 1
+    assert answers["statement 202"] >= 1 and answers["review 202"] >= 1 and answers["acknowledge 200"] >= 1
+    assert set(body["totals"]["case_actions"]) == {"requested_statement", "requested_review", "alert_acknowledged"}
     assert sum(body["totals"]["templates"].values()) == sum(
         n for name, n in body["totals"]["messages"].items() if name.startswith("sent_")
     )
-    # And the rates derived from them are the recount's ratios
-    messages = totals["messages"]
-    assert body["derived"]["rates"]["bounce_rate_email"] == round(messages["bounced_email"] / messages["sent_email"], 4)
-    assert body["derived"]["contact_avoided"]["update_chasing_victims"] == totals["adoption"]["cases_linked"]
+    # And what is derived from them (rates, the calls-avoided estimate, SMS cost) is worked out again from
+    # the recount's totals and the force's contact model
+    found, want = body["derived"], recounted_derived(FORCE, {f: dict(c) for f, c in totals.items()})
+    assumptions = found["contact_avoided"].pop("assumptions") | found["sms_cost"].pop("assumptions")
+    assert found == {key: want[key] for key in ("rates", "contact_avoided", "sms_cost")}
+    assert {name: assumptions[name] for name in want["assumptions"]} == want["assumptions"] and assumptions["source"]
+    assert {"bounce_rate_email", "delivery_rate_sms"} <= set(found["rates"]) and found["sms_cost"]["segments"] >= 1
     assert body["totals"]["messages"]["bounced_email"] >= 1 and body["totals"]["duties"]["missed"] >= 1
     assert body["totals"]["reports"]["recorded"] >= 1 and body["totals"]["adoption"]["cases_linked"] >= 5
     # And the sent mailbox (what SES and SNS were asked to send) agrees on the messages sent
     sent = Counter(m.channel for m in mailbox.SENT.read())
     assert {c: body["totals"]["messages"].get(f"sent_{c}", 0) for c in sent} == dict(sent)
+    # And by week and by month, each period's figures (its distinct visitors too) are the recount's
+    for period in ("week", "month"):
+        answer = read(api, staff_claims(aws, f"force-{FORCE}"), period)
+        assert {p["start"]: p["figures"] for p in answer["periods"]} == as_plain(recounted, FIRST, LAST, period)
+    visitors = as_plain(recounted, FIRST, LAST, "month")["2026-11-01"]["visitors"]
+    assert 5 <= visitors["active_victims"] <= len(player.accounts)  # each victim once in the month
 
 
 def test_reading_a_month_costs_one_query_and_no_scan(aws: Template, monkeypatch: pytest.MonkeyPatch) -> None:

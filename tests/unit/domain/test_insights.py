@@ -12,10 +12,15 @@ from caseline.domain.insights import (
     CaseProfile,
     Change,
     DayFigures,
+    FirstLink,
     RangeInvalidError,
+    Tally,
     Visit,
     csv_rows,
     day_range,
+    first_link_tallies,
+    for_period,
+    merged,
     recorded_within,
     summarise,
     tallies,
@@ -29,8 +34,8 @@ def change(kind: str, event: str, new: dict[str, Any], old: dict[str, Any] | Non
     return Change(kind, event, "CASE#thames-valley#C1", f"{kind.upper()}#1", "thames-valley", new, old or {}, AT)
 
 
-def counted(c: Change) -> dict[tuple[str, str], dict[str, int]]:
-    found = tallies(c)
+def counted(c: Change, profile: CaseProfile | None = None) -> dict[tuple[str, str], dict[str, int]]:
+    found = tallies(c, profile)
     return {} if found is None else {(t.day.isoformat(), t.family): t.figures for t in found.tallies}
 
 
@@ -107,7 +112,9 @@ def test_duties_count_when_due_and_when_met_on_time_late_or_missed_and_by_right_
 
 
 def test_links_views_requests_messages_surveys_and_reports() -> None:
-    assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}
+    assert counted(change("member", "INSERT", {"linked_at": AT})) == {
+        ("2026-12-06", "adoption"): {"cases_linked": 1, "linked_uninvited": 1}
+    }  # no profile: no invitation was found
     assert counted(change("audit", "INSERT", {"action": "viewed-case", "at": AT})) == {
         ("2026-12-06", "contact"): {"case_views": 1}
     }
@@ -190,10 +197,23 @@ def test_weeks_and_months_are_sums_of_days() -> None:
     assert ("2026-12-01", "messages", "sent_sms", 8) in csv_rows(months)
 
 
-def test_a_case_view_is_a_visit_of_its_victim_in_the_uk_month() -> None:
+@pytest.mark.parametrize(
+    "action", ["requested-review", "requested-statement", "alert-acknowledged", "delegate-invited", "delegate-removed"]
+)
+def test_a_victim_s_request_or_confirmation_in_the_audit_counts_as_a_case_action(action: str) -> None:
+    found = tallies(change("audit", "INSERT", {"action": action, "user_id": "u1", "at": AT}))
+    assert found is not None and found.visit is None
+    assert [(t.day, t.family, t.figures) for t in found.tallies] == [
+        (AT.date(), "case_actions", {action.replace("-", "_"): 1})
+    ]
+
+
+def test_a_case_view_is_a_visit_of_its_victim_on_the_uk_day_in_its_week_and_month() -> None:
     at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # 23:30 UTC on 31 October is 31 October in the UK (GMT)
     found = tallies(change("audit", "INSERT", {"action": "viewed-case", "user_id": "u1", "at": at}))
-    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 1), "u1")
+    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 31), "u1")
+    starts = [found.visit.start(p) for p in ("day", "week", "month")]
+    assert starts == [date(2026, 10, 31), date(2026, 10, 26), date(2026, 10, 1)]  # a Saturday; its Monday
     called = tallies(change("audit", "INSERT", {"action": "victim-called", "user_id": "u1", "at": at}))
     assert called is not None and called.visit is None
 
@@ -209,12 +229,64 @@ def test_a_case_view_is_a_visit_of_its_victim_in_the_uk_month() -> None:
         (20, {}),
     ],
 )
-def test_a_visit_moves_its_victim_between_the_month_s_buckets(seen: int, figures: dict[str, int]) -> None:
-    tally = visitor_tally(Visit("hampshire", date(2026, 11, 1), "u1"), seen)
-    assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors", figures)
+def test_a_visit_moves_its_victim_between_the_period_s_buckets(seen: int, figures: dict[str, int]) -> None:
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "u1"), "month", seen)
+    assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors_month", figures)
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "u1"), "week", seen)
+    assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 9), "visitors_week", figures)
 
 
-def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the_case_was_recorded() -> None:
+def test_an_answer_shows_the_visitors_of_its_own_period_from_its_first_day() -> None:
+    rows = [
+        DayFigures(date(2026, 11, 1), "visitors_month", {"active_victims": 9}),
+        DayFigures(date(2026, 11, 9), "visitors_week", {"active_victims": 4}),
+        DayFigures(date(2026, 11, 9), "visitors_day", {"active_victims": 1}),
+        DayFigures(date(2026, 11, 9), "contact", {"case_views": 1}),  # before the first day asked for
+        DayFigures(date(2026, 11, 11), "visitors_day", {"active_victims": 2}),
+        DayFigures(date(2026, 11, 11), "contact", {"case_views": 3}),
+    ]
+    first = date(2026, 11, 11)
+    assert list(for_period(rows[2:], first, "day")) == [
+        DayFigures(date(2026, 11, 9), "visitors", {"active_victims": 1}),  # as read: from the first day
+        DayFigures(date(2026, 11, 11), "visitors", {"active_victims": 2}),
+        rows[5],
+    ]
+    assert list(for_period(rows, first, "week")) == [
+        DayFigures(date(2026, 11, 9), "visitors", {"active_victims": 4}),
+        rows[5],
+    ]
+    assert [r.family for r in for_period(rows, first, "month")] == ["visitors", "contact"]
+
+
+def test_an_account_s_first_link_is_a_new_account_for_that_case_s_force_and_an_earlier_one_moves_it() -> None:
+    link = FirstLink("hampshire", "u1", AT)
+    assert first_link_tallies(link, None) == (Tally("hampshire", AT.date(), "adoption", {"accounts_created": 1}),)
+    assert first_link_tallies(link, FirstLink("thames-valley", "u1", AT - timedelta(days=1))) == ()
+    later = FirstLink("thames-valley", "u1", AT + timedelta(days=2))  # counted first: records out of order
+    assert first_link_tallies(link, later) == (
+        Tally("hampshire", AT.date(), "adoption", {"accounts_created": 1}),
+        Tally("thames-valley", date(2026, 12, 8), "adoption", {"accounts_created": -1}),
+    )
+    found = tallies(change("member", "INSERT", {"linked_at": AT, "user_id": "u1"}))
+    assert found is not None and found.link == FirstLink("thames-valley", "u1", AT)
+
+
+def test_tallies_of_one_item_are_merged_and_what_sums_to_zero_is_left_out() -> None:
+    day = AT.date()
+    found = merged(
+        [
+            Tally("hampshire", day, "adoption", {"cases_linked": 1, "accounts_created": 1}),
+            Tally("hampshire", day, "adoption", {"accounts_created": -1}),
+            Tally("hampshire", day, "contact", {"case_views": 1}),
+        ]
+    )
+    assert found == [
+        Tally("hampshire", day, "adoption", {"cases_linked": 1}),
+        Tally("hampshire", day, "contact", {"case_views": 1}),
+    ]
+
+
+def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the_first_invitation() -> None:
     profile = CaseProfile("robbery", "enhanced", AT - timedelta(days=9))
     survey = tallies(change("survey", "INSERT", {"satisfaction": 2, "answered_at": AT}), profile)
     assert survey is not None and survey.tallies[1].figures == {
@@ -223,4 +295,7 @@ def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the
     }
     linked = tallies(change("member", "INSERT", {"linked_at": AT}), profile)
     assert linked is not None and linked.tallies[0].figures == {"cases_linked": 1, "linked_8_30_days": 1}
-    assert counted(change("member", "INSERT", {"linked_at": AT})) == {("2026-12-06", "adoption"): {"cases_linked": 1}}
+    same_day = CaseProfile(invited_at=AT.replace(hour=0, minute=5))
+    assert counted(change("member", "INSERT", {"linked_at": AT}), same_day) == {
+        ("2026-12-06", "adoption"): {"cases_linked": 1, "linked_same_day": 1}
+    }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Collection, Iterable
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from caseline.domain import insights as rules
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, visitor_tally
-from caseline.services.insights import count_change, force_figures, staff_forces
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, FirstLink
+from caseline.services.insights import count_change, force_figures, invitation_templates, staff_forces
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
@@ -21,26 +22,30 @@ class MemoryInsights:
         self.figures: dict[tuple[str, date, str], dict[str, int]] = {}
         self.sources: set[str] = set()
         self.reads: list[tuple[str, date, date]] = []
-        self.visits: dict[tuple[str, date, str], int] = {}
-        self.profiled: list[tuple[str, str, str]] = []
+        self.visits: dict[tuple[str, str, date, str], int] = {}
+        self.first_links: dict[str, FirstLink] = {}
+        self.profiled: list[tuple[str, str, str, Collection[str]]] = []
 
     def add(self, counted: Counted, now: datetime) -> bool:
         if counted.source in self.sources:
             return False
         self.sources.add(counted.source)
-        tallies = counted.tallies
-        if counted.visit:  # as the visits marker does: the victim's count this month, then one more
-            key = (counted.visit.force_id, counted.visit.month, counted.visit.user_id)
-            tallies += (visitor_tally(counted.visit, self.visits.get(key, 0)),)
+        tallies = list(counted.tallies)
+        for period in rules.PERIODS if (visit := counted.visit) else ():  # as the markers: the count, one more
+            key = (visit.force_id, period, visit.start(period), visit.user_id)
+            tallies.append(rules.visitor_tally(visit, period, self.visits.get(key, 0)))
             self.visits[key] = self.visits.get(key, 0) + 1
-        for t in tallies:
+        if (link := counted.link) and (found := rules.first_link_tallies(link, self.first_links.get(link.user_id))):
+            self.first_links[link.user_id] = link
+            tallies += found
+        for t in rules.merged(tallies):
             bucket = self.figures.setdefault((t.force_id, t.day, t.family), {})
             for name, value in t.figures.items():
                 bucket[name] = bucket.get(name, 0) + value
         return True
 
-    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
-        self.profiled.append((force_id, case_id, victim_id))
+    def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile:
+        self.profiled.append((force_id, case_id, victim_id, invitations))
         return CaseProfile("burglary", "enhanced", datetime(2026, 12, 1, 9, tzinfo=UTC))
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]:
@@ -95,12 +100,10 @@ def test_staff_read_only_the_forces_of_their_groups() -> None:
         force_figures("hampshire", ["force-thames-valley"], None, None, "day", store, date(2026, 12, 6))
     with pytest.raises(NotFoundError):
         force_figures("thames-valley", [], None, None, "day", store, date(2026, 12, 6))
-    assert store.reads == [
-        ("thames-valley", date(2026, 11, 1), date(2026, 12, 6))
-    ]  # from the month's start; refused: no read
+    assert store.reads == [("thames-valley", date(2026, 11, 30), date(2026, 12, 6))]  # refused: no read
 
 
-def test_a_month_s_visitors_are_distinct_victims_by_their_visits_even_when_read_from_mid_month() -> None:
+def test_visitors_are_distinct_victims_by_their_visits_in_each_month_week_or_day_even_from_mid_period() -> None:
     store = MemoryInsights()
     views = [("alex", 3), ("alex", 4), ("sam", 4), ("alex", 20), ("alex", 21), ("sam", 30)]
     for n, (user, day) in enumerate(views):
@@ -121,6 +124,16 @@ def test_a_month_s_visitors_are_distinct_victims_by_their_visits_even_when_read_
     # alex came 4 times, sam twice: two active victims, one in 2-3 visits, one in 4-7 (1 visit: emptied)
     assert answer["totals"]["visitors"] == {"active_victims": 2, "visits_2_3": 1, "visits_4_7": 1}
     assert answer["totals"]["contact"] == {"case_views": 3}  # only the views from the 15th: the range's days
+    assert store.reads[-1] == ("hampshire", date(2026, 11, 1), date(2026, 11, 30))  # from the month's first day
+    weeks = force_figures("hampshire", ["force-hampshire"], "2026-11-04", "2026-11-30", "week", store, NOW.date())
+    by_week = {p["start"]: p["figures"]["visitors"] for p in weeks["periods"] if "visitors" in p["figures"]}
+    assert by_week == {  # the week from 2 November (read from its Monday): alex twice, sam once
+        "2026-11-02": {"active_victims": 2, "visits_1": 1, "visits_2_3": 1},
+        "2026-11-16": {"active_victims": 1, "visits_2_3": 1},  # alex on the 20th and 21st
+        "2026-11-30": {"active_victims": 1, "visits_1": 1},
+    }
+    days = force_figures("hampshire", ["force-hampshire"], "2026-11-04", "2026-11-04", "day", store, NOW.date())
+    assert days["totals"]["visitors"] == {"active_victims": 2, "visits_1": 2}  # alex and sam, once each
 
 
 def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_reads() -> None:
@@ -137,4 +150,26 @@ def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_re
     }
     assert store.figures[("hampshire", NOW.date(), "adoption")] == {"cases_linked": 1, "linked_3_7_days": 1}
     count_change(sent("hampshire", "k1"), store, NOW)
-    assert store.profiled == [("hampshire", "C1", "V1")] * 2  # the message read nothing
+    # a link looks for the victim's invitations (templates that carry an access code), a survey does not;
+    # the message read nothing
+    assert store.profiled == [("hampshire", "C1", "V1", frozenset()), ("hampshire", "C1", "V1", invitation_templates())]
+    assert {"confirmation-burglary", "access-code-reissued"} <= invitation_templates()
+    assert "invite-reminder" not in invitation_templates()  # it reminds, without the code
+
+
+def test_an_account_is_new_for_the_force_of_its_first_link_only() -> None:
+    store = MemoryInsights()
+
+    def link(force_id: str, case_id: str, at: datetime) -> Change:
+        ids = {"case_id": case_id, "victim_id": "V1", "user_id": "alex", "linked_at": at}
+        return Change("member", "INSERT", f"CASE#{force_id}#{case_id}", "MEMBER#alex", force_id, ids)
+
+    assert count_change(link("hampshire", "C1", NOW), store, NOW) == "counted"
+    assert count_change(link("hampshire", "C2", NOW + timedelta(days=1)), store, NOW) == "counted"
+    assert count_change(link("thames-valley", "C3", NOW - timedelta(days=2)), store, NOW) == "counted"  # late
+    created = {k[:2]: v.get("accounts_created", 0) for k, v in store.figures.items() if k[2] == "adoption"}
+    assert created == {
+        ("hampshire", NOW.date()): 0,  # counted, then moved to the earlier link's force
+        ("hampshire", date(2026, 12, 7)): 0,  # a second link: not a new account
+        ("thames-valley", date(2026, 12, 4)): 1,
+    }

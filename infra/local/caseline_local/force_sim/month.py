@@ -18,8 +18,19 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from caseline.domain import event_types as ev
+from caseline.domain.alerts import alert_id
 
-from .events import Event, EventContext, case_closed, crime_recorded, envelope, investigation_updated, iso
+from .events import (
+    Event,
+    EventContext,
+    case_closed,
+    crime_recorded,
+    envelope,
+    investigation_updated,
+    iso,
+    outcome_recorded,
+    suspect_released_under_investigation,
+)
 from .people import CATEGORIES, case_facts, drama_mobile, force
 
 LINK_SHARE = 0.45  # victims who register and link their case
@@ -29,6 +40,11 @@ UPDATE_SHARE, MESSAGE_SHARE = 0.25, 0.15  # linked victims who ask for an update
 UPDATED_SHARE, CLOSED_SHARE, SURVEY_SHARE = 0.5, 0.35, 0.5  # cases with news, closed; closed victims who answer
 BOUNCE_SHARE, UNREACHABLE_SHARE = 0.04, 0.03  # emails that bounce; victims no channel is safe for
 RECORDED_SHARE = 0.75  # online reports (up to one a day per four crimes) the force records
+STATEMENT_SHARE = 0.2  # linked victims who ask to give a personal statement while the case is open
+REVIEWABLE_SHARE = 0.6  # closures after a decision with the right to review (outcomes 14-16 are most closures)
+REVIEW_SHARE = 0.6  # linked victims who ask for one: far more than in life, so that a short month has some
+ALERT_SHARE, ACKNOWLEDGE_SHARE = 0.3, 0.7  # open cases whose suspect is released; linked victims who confirm
+REVIEWABLE_OUTCOMES = (14, 15, 16)  # evidential difficulties, victim does not support, time limit (police scheme)
 TIERS = (("standard", 0.8), ("enhanced", 0.2))
 REPORT_CATEGORIES = ("burglary", "bicycle-theft", "theft-from-the-person", "criminal-damage-arson")  # same questions
 BOUNCING = "bounce+{}@simulator.amazonses.com"  # the SES mailbox simulator (and the local stack's) bounces it
@@ -36,8 +52,9 @@ BOUNCING = "bounce+{}@simulator.amazonses.com"  # the SES mailbox simulator (and
 
 @dataclass(frozen=True)
 class Act:
-    """One thing that happens at ``at``: ``kind`` is event, link, view, update, message, survey, report or
-    report-answer; ``case_id`` the case (or the report's plan number); ``event`` the force event to post."""
+    """One thing that happens at ``at``: ``kind`` is event, link, view, update, message, statement, review,
+    acknowledge (a safety alert), survey, report or report-answer; ``case_id`` the case (or the report's plan
+    number); ``event`` the force event to post."""
 
     at: datetime
     kind: str
@@ -103,6 +120,12 @@ def victim_request(force_id: str, act: Act) -> tuple[str, str, dict[str, Any] | 
         return "POST", f"{path}/update-requests", None
     if act.kind == "message":
         return "POST", f"{path}/messages", {"text": "Is there any news on my case?"}
+    if act.kind == "statement":
+        return "POST", f"{path}/statement-request", {"kind": "make", "use": "read-by-me"}
+    if act.kind == "review":
+        return "POST", f"{path}/review-request", {"reasons": "I do not think the evidence was looked at."}
+    if act.kind == "acknowledge":
+        return "POST", f"{path}/alerts/{act.detail['alert']}/acknowledgement", None
     return "POST", f"{path}/survey", {"satisfaction": act.detail["score"], "kept_informed": 4, "easy_to_use": 4}
 
 
@@ -110,9 +133,32 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, float], ...]) -> Any:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _victim_acts(
-    rng: random.Random, case_id: str, start: datetime, end: datetime, closed: datetime | None
-) -> list[Act]:
+@dataclass(frozen=True)
+class Story:
+    """What happened on a case that its victim may answer: closed, a decision with the right to review,
+    a safety alert (when, and its id)."""
+
+    closed: datetime | None = None
+    decided: datetime | None = None
+    alert: tuple[datetime, str] | None = None
+
+
+def _requests(case_id: str, linked: datetime, end: datetime, story: Story) -> list[Act]:
+    """A linked victim's requests: a personal statement while the case is open, a review of a decision,
+    confirming a safety alert. Its own random draws: the rest of a seed's plan stays as it was."""
+    side = random.Random(f"requests/{case_id}")  # noqa: S311 - test data, not security
+    acts, open_until = [], min(story.closed or end, end)
+    if open_until > linked + timedelta(hours=1) and side.random() < STATEMENT_SHARE:
+        acts.append(Act(linked + (open_until - linked) * side.uniform(0.1, 0.9), "statement", case_id))
+    if story.decided and side.random() < REVIEW_SHARE:
+        acts.append(Act(max(linked, story.decided) + timedelta(hours=side.uniform(3, 48)), "review", case_id))
+    if story.alert and side.random() < ACKNOWLEDGE_SHARE:
+        seen = max(linked, story.alert[0]) + timedelta(hours=side.uniform(1, 20))
+        acts.append(Act(seen, "acknowledge", case_id, detail={"alert": story.alert[1]}))
+    return acts
+
+
+def _victim_acts(rng: random.Random, case_id: str, start: datetime, end: datetime, story: Story) -> list[Act]:
     midnight = (start + timedelta(days=_pick(rng, LINK_DELAY_DAYS))).replace(hour=0, minute=0, second=0, microsecond=0)
     linked = max(start + timedelta(minutes=30), midnight + timedelta(hours=rng.uniform(9, 20)))
     if not 9 <= linked.hour < 21:  # the code is texted after quiet hours: she links the next day
@@ -126,10 +172,11 @@ def _victim_acts(
         acts.append(Act(linked + timedelta(seconds=rng.uniform(120, span)), "update", case_id))
     if rng.random() < MESSAGE_SHARE:
         acts.append(Act(linked + timedelta(seconds=rng.uniform(120, span)), "message", case_id))
-    if closed and closed > linked and rng.random() < SURVEY_SHARE:
+    if (closed := story.closed) and closed > linked and rng.random() < SURVEY_SHARE:
         acts.append(
             Act(closed + timedelta(hours=rng.randint(2, 30)), "survey", case_id, detail={"score": rng.randint(1, 5)})
         )
+    acts += _requests(case_id, linked, end, story)
     return [a for a in acts if a.at < end]
 
 
@@ -147,18 +194,30 @@ def _case(rng: random.Random, force_id: str, case_id: str, start: datetime, end:
     if rng.random() < BOUNCE_SHARE:
         event["data"]["victim"]["email"] = BOUNCING.format(case_id.lower())
     acts = [Act(start, "event", case_id, event)]
-    sequence, closed = 1, None
+    sequence, latest, closed, decided, alert = 1, start, None, None, None
+    side = random.Random(f"decision/{case_id}")  # noqa: S311 - its own draws: the seed's plan stays as it was
     if rng.random() < UPDATED_SHARE:
         sequence += 1
-        moment = start + timedelta(days=rng.uniform(1, 12))
+        moment = latest = start + timedelta(days=rng.uniform(1, 12))
         acts.append(
             Act(moment, "event", case_id, investigation_updated(EventContext(force_id, case_id, sequence, moment)))
         )
     if rng.random() < CLOSED_SHARE:
         closed = start + timedelta(days=rng.uniform(5, 20))
+        if side.random() < REVIEWABLE_SHARE:  # closed after a decision the victim may ask to have reviewed
+            sequence, decided = sequence + 1, closed - timedelta(hours=2)
+            outcome = outcome_recorded(
+                EventContext(force_id, case_id, sequence, decided), outcome_type=side.choice(REVIEWABLE_OUTCOMES)
+            )
+            acts.append(Act(decided, "event", case_id, outcome))
         acts.append(Act(closed, "event", case_id, case_closed(EventContext(force_id, case_id, sequence + 1, closed))))
+    elif side.random() < ALERT_SHARE:  # an open case's suspect is released under investigation: a safety alert
+        sequence, released = sequence + 1, latest + timedelta(days=side.uniform(1, 10))
+        event = suspect_released_under_investigation(EventContext(force_id, case_id, sequence, released))
+        acts.append(Act(released, "event", case_id, event))
+        alert = (released, alert_id(force_id, case_id, case_facts(force_id, case_id).victim_id, sequence))
     if not unreachable and rng.random() < LINK_SHARE:
-        acts += _victim_acts(rng, case_id, start, end, closed)
+        acts += _victim_acts(rng, case_id, start, end, Story(closed, decided, alert))
     return [a for a in acts if a.at < end]
 
 

@@ -8,18 +8,24 @@ store can refuse to count a replayed record twice.
 
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
-- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``, and
-  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the case's recording, when its invitation
-  is made, to the link)
+- adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``,
+  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the day the victim's first invitation on
+  the case was sent to the link) or ``linked_uninvited`` (no invitation sent), and ``accounts_created``
+  (an account's first link to any case, counted for that case's force: before it links, an account
+  belongs to no force)
 - contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
   "victim called for an update" audit item)
+- case_actions: one figure per counted audit action (``CASE_ACTIONS``, hyphens as underscores), such as
+  ``requested_review``, ``requested_statement``, ``alert_acknowledged``
 - messages: ``sms_segments`` (the parts of the SMS sent, as billed),
   ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
   ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
   ``complained_{channel}``
 - templates: one figure per template id, for each message sent with it
-- visitors (per calendar month, on its first day): ``active_victims`` (distinct victims who viewed a case),
-  ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits that month)
+- visitors_day, visitors_week, visitors_month (distinct victims in each UK day, week from Monday and
+  calendar month, on the period's first day): ``active_victims`` (distinct victims who viewed a case),
+  ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits in the period);
+  an answer by day, week or month shows the matching one as ``visitors``
 - satisfaction: ``answers``, ``satisfaction_{n}``
 - satisfaction_by_case: the same, ``{category}.{tier}.{figure}``
 - duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
@@ -33,7 +39,7 @@ recount from the items alone finds the same days (tests/functional/recount.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,14 +48,23 @@ from caseline.domain.calendar import uk_date
 from caseline.domain.errors import ValidationFailedError
 
 FAMILIES = (
-    *("adoption", "contact", "messages", "templates", "satisfaction", "satisfaction_by_case"),
+    *("adoption", "contact", "case_actions", "messages", "templates", "satisfaction", "satisfaction_by_case"),
     *("duties", "duties_by_right", "reports"),
 )
-MONTHLY = "visitors"  # distinct victims: one item per month, on its first day (docs/adr/0015)
-MAX_RANGE_DAYS = 93  # a quarter: one Query of at most 93 x 8 small items and 4 months' visitors (one page)
+PERIODS = ("day", "week", "month")
+VISITORS = "visitors"  # distinct victims of the answer's period: the stored family of that period, renamed
+VISITOR_FAMILIES = {period: f"visitors_{period}" for period in PERIODS}  # on each period's first day
+MAX_RANGE_DAYS = 93  # a quarter: one Query of about 93 x 11 small items (one page)
+# Audit actions counted one figure each (case_actions): a victim's requests and confirmations (issue 18),
+# and a delegate's access (counted as soon as its audit items appear)
+CASE_ACTIONS = (
+    *("requested-review", "requested-statement", "alert-acknowledged"),
+    *("delegate-invited", "delegate-linked", "delegate-removed"),
+)
 VISIT_BUCKETS = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))  # else visits_8_plus
 RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"
 PROFILED = frozenset({"survey", "member"})  # inserts counted with their case's profile (category, tier...)
+UNINVITED = "linked_uninvited"  # a link with no invitation sent to the victim on the case
 
 _FINAL_OUTBOX = {"sent", "failed", "blocked", "skipped"}
 _FALLBACK_MARK = "#fallback-"
@@ -88,43 +103,78 @@ class Tally:
 @dataclass(frozen=True)
 class CaseProfile:
     """What a survey or a link is counted by, from its case: the crime's category, the victim's tier and
-    when the case was recorded (its invitation goes out then)."""
+    when the victim's first invitation on the case (a message carrying an access code) was sent."""
 
     category: str | None = None
     tier: str | None = None
-    recorded_at: datetime | None = None
+    invited_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Visit:
-    """A victim's case view, for the month's distinct visitors: ``month`` is its first UK day."""
+    """A victim's case view on a UK ``day``, for the distinct visitors of its day, week and month."""
 
     force_id: str
-    month: date
+    day: date
     user_id: str
+
+    def start(self, period: str) -> date:
+        return period_start(self.day, period)
+
+
+@dataclass(frozen=True)
+class FirstLink:
+    """An account's link to a case of ``force_id``: its first link anywhere makes it a new account here."""
+
+    force_id: str
+    user_id: str
+    linked_at: datetime
 
 
 @dataclass(frozen=True)
 class Counted:
     """Everything one change counts, and the key that makes counting it idempotent. ``visit``: the change
-    is also a victim's visit, whose monthly tally depends on how many visits the month has seen."""
+    is also a victim's visit, whose tallies depend on how many visits each period has seen; ``link``: an
+    account's link, which is a new account if the account has no earlier one."""
 
     source: str
     tallies: tuple[Tally, ...]
     visit: Visit | None = None
+    link: FirstLink | None = None
 
 
 def visits_bucket(visits: int) -> str:
     return next((name for limit, name in VISIT_BUCKETS if visits <= limit), "visits_8_plus")
 
 
-def visitor_tally(visit: Visit, seen: int) -> Tally:
-    """The month's ``visitors`` figures as this visit moves the victim from ``seen`` visits to one more:
-    ``active_victims`` on the first, and the victim moved between visits-per-victim buckets."""
+def visitor_tally(visit: Visit, period: str, seen: int) -> Tally:
+    """The period's distinct visitors as this visit moves the victim from ``seen`` visits in it to one
+    more: ``active_victims`` on the first, and the victim moved between visits-per-victim buckets."""
     before, after = visits_bucket(seen), visits_bucket(seen + 1)
     moved = {before: -1, after: 1} if before != after else {}
     figures = {"active_victims": 1, after: 1} if seen == 0 else moved
-    return Tally(visit.force_id, visit.month, MONTHLY, figures)
+    return Tally(visit.force_id, visit.start(period), VISITOR_FAMILIES[period], figures)
+
+
+def first_link_tallies(link: FirstLink, earlier: FirstLink | None) -> tuple[Tally, ...]:
+    """``accounts_created`` as this link meets the account's first link counted so far (``earlier``): none,
+    it is the first; a later one (records of two forces' cases came out of order), the count moves here."""
+    if earlier is not None and earlier.linked_at <= link.linked_at:
+        return ()
+    here = Tally(link.force_id, uk_date(link.linked_at), "adoption", {"accounts_created": 1})
+    if earlier is None:
+        return (here,)
+    return (here, Tally(earlier.force_id, uk_date(earlier.linked_at), "adoption", {"accounts_created": -1}))
+
+
+def merged(found: Iterable[Tally]) -> list[Tally]:
+    """One tally per force, day and family (a transaction may touch an item once), zero figures left out."""
+    sums: dict[tuple[str, date, str], dict[str, int]] = {}
+    for tally in found:
+        figures = sums.setdefault((tally.force_id, tally.day, tally.family), {})
+        for name, value in tally.figures.items():
+            figures[name] = figures.get(name, 0) + value
+    return [Tally(f, d, fam, {k: v for k, v in figures.items() if v}) for (f, d, fam), figures in sums.items()]
 
 
 def _day(value: Any, fallback: datetime | None) -> date | None:
@@ -208,12 +258,14 @@ def _report(change: Change) -> list[Tally]:
 def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
     new = change.new
     if change.kind == "member":
-        linked, recorded = _day(new.get("linked_at"), change.at), _day(profile.recorded_at, None)
-        after = {f"linked_{recorded_within(recorded, linked)}": 1} if linked and recorded else {}
-        return _one(change, "adoption", {"cases_linked": 1} | after, new.get("linked_at"))
+        linked, invited = _day(new.get("linked_at"), change.at), _day(profile.invited_at, None)
+        after = f"linked_{recorded_within(invited, linked)}" if linked and invited else UNINVITED
+        return _one(change, "adoption", {"cases_linked": 1, after: 1}, new.get("linked_at"))
     if change.kind == "audit" and new.get("action") in {_VIEWED_CASE, _VICTIM_CALLED}:
         figure = "case_views" if new.get("action") == _VIEWED_CASE else "calls_recorded"
         return _one(change, "contact", {figure: 1}, new.get("at"))
+    if change.kind == "audit" and new.get("action") in CASE_ACTIONS:
+        return _one(change, "case_actions", {str(new["action"]).replace("-", "_"): 1}, new.get("at"))
     if change.kind == "outbound" and new.get("event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
         figure = "victim_messages" if new.get("event_type") == _MESSAGE_SENT else "update_requests"
         return _one(change, "contact", {figure: 1}, new.get("created_at"))
@@ -246,10 +298,13 @@ def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | Non
     if not found:
         return None
     transition = "insert" if change.event == "INSERT" else _transition(change)
-    visit = None
-    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and change.new.get("user_id"):
-        visit = Visit(change.force_id, found[0].day.replace(day=1), str(change.new["user_id"]))
-    return Counted(source=f"{change.pk}|{change.sk}|{transition}", tallies=tuple(found), visit=visit)
+    visit, link, user = None, None, change.new.get("user_id")
+    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and user:
+        visit = Visit(change.force_id, found[0].day, str(user))
+    linked_at = change.new.get("linked_at") or change.at
+    if change.kind == "member" and user and isinstance(linked_at, datetime):
+        link = FirstLink(change.force_id, str(user), linked_at)
+    return Counted(f"{change.pk}|{change.sk}|{transition}", tuple(found), visit, link)
 
 
 def _transition(change: Change) -> str:
@@ -294,6 +349,17 @@ class DayFigures:
     day: date
     family: str
     figures: dict[str, int]
+
+
+def for_period(rows: Iterable[DayFigures], first: date, period: str) -> Iterator[DayFigures]:
+    """The rows an answer by ``period`` from ``first`` shows, read from ``period_start(first, period)``: the
+    days from ``first``, and the distinct visitors of that period (on its first day) as ``visitors``."""
+    chosen = VISITOR_FAMILIES.get(period)
+    for row in rows:
+        if row.family == chosen:
+            yield DayFigures(row.day, VISITORS, row.figures)
+        elif row.family not in VISITOR_FAMILIES.values() and row.day >= first:
+            yield row
 
 
 def summarise(rows: Iterable[DayFigures], period: str = "day") -> dict[str, Any]:

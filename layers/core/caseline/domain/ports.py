@@ -7,7 +7,7 @@ Services define no ports of their own (except the two whose value types are stil
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -267,10 +267,11 @@ class AddressKeyer(Protocol):
 
 class InsightsStore(Protocol):
     """A force's daily figures (docs/adr/0015): ``add`` counts a source transition once (False: counted
-    already); ``days`` reads the rollups from ``first`` to ``last`` inclusive."""
+    already); ``days`` reads the rollups from ``first`` to ``last`` inclusive; ``profile`` reads what a
+    survey or a link counts by, and the first sent message to the victim made from one of ``invitations``."""
 
     def add(self, counted: Counted, now: datetime) -> bool: ...
 
     def days(self, force_id: str, first: date, last: date) -> Iterable[DayFigures]: ...
 
-    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile: ...
+    def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile: ...

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
+from caseline.content import template_info
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import MONTHLY, PROFILED, Change, day_range, summarise, tallies
+from caseline.domain.insights import PROFILED, Change, day_range, for_period, period_start, summarise, tallies
 from caseline.domain.insights_derived import ContactModel, derived
 from caseline.domain.ports import InsightsStore
 
@@ -21,12 +23,20 @@ def count_change(change: Change | None, store: InsightsStore, now: datetime) -> 
     if change is None:
         return "ignored"
     profile = None
-    if change.kind in PROFILED and change.event == "INSERT":  # by its case: one or two reads
-        profile = store.profile(change.force_id, str(change.new.get("case_id")), str(change.new.get("victim_id")))
+    if change.kind in PROFILED and change.event == "INSERT":  # by its case: a few reads
+        ids = str(change.new.get("case_id")), str(change.new.get("victim_id"))
+        invitations = invitation_templates() if change.kind == "member" else frozenset()  # a link's time to link
+        profile = store.profile(change.force_id, *ids, invitations)
     counted = tallies(change if change.at else replace(change, at=now), profile)
     if counted is None:
         return "ignored"
     return "counted" if store.add(counted, now) else "replayed"
+
+
+@cache
+def invitation_templates() -> frozenset[str]:
+    """The templates whose messages carry an access code: a victim's invitation to link the case."""
+    return frozenset(t.template_id for t in template_info().values() if "access_code" in t.placeholders)
 
 
 def staff_forces(groups: Collection[str]) -> set[str]:
@@ -50,8 +60,7 @@ def force_figures(
     if force_id not in staff_forces(groups):
         raise NotFoundError("no figures for this force")
     first, last = day_range(start, end, today)
-    # the month's visitors are on its first day: read from there (the same Query), keep other days in range
-    rows = [r for r in store.days(force_id, first.replace(day=1), last) if r.day >= first or r.family == MONTHLY]
-    summary = summarise(rows, period)
+    # a period's visitors are on its first day: read from there (the same Query), keep other days in range
+    summary = summarise(for_period(store.days(force_id, period_start(first, period), last), first, period), period)
     answer = {"force_id": force_id, "from": first.isoformat(), "to": last.isoformat(), "period": period} | summary
     return answer | {"derived": derived(summary["totals"], model or ContactModel())}

@@ -17,6 +17,13 @@ export function rangeText (answer) {
   return `${longDate(answer.from)} to ${longDate(answer.to)}, by ${PERIOD_WORDS[answer.period] || answer.period}`
 }
 
+// Distinct victims are counted in each period: a total adds the periods up, so it is not distinct.
+function visitorsNote (period) {
+  const word = PERIOD_HEADINGS[period]?.toLowerCase() || 'period'
+  return `Each victim who viewed a case counts once in each ${word}, by how many times they came that ${word}. ` +
+    `The total adds the ${word}s up: a victim who came in two ${word}s counts in both.`
+}
+
 export function familySection (answer, { family, figures }, starts) {
   const id = `family-${family.replace(/[^a-z0-9-]/gi, '-')}`
   const label = familyLabel(family)
@@ -39,6 +46,7 @@ export function familySection (answer, { family, figures }, starts) {
       header('Total', { scope: 'row' }), figures.map((name) => numberCell(totals[name], name)))))
   return el('section', { class: 'app-family', 'data-family': family, 'aria-labelledby': `${id}-heading` },
     el('h3', { class: 'govuk-heading-m', id: `${id}-heading` }, label),
+    family === 'visitors' && el('p', { class: 'govuk-body app-family-note' }, visitorsNote(answer.period)),
     chartName('Totals'),
     chart,
     trend && chartName(TREND_WORDS[answer.period] || answer.period),

@@ -6,20 +6,25 @@ item               pk                                sk                         
 =================  ================================  ============================  =====================
 rollup             FORCE#{force}#INSIGHTS            DAY#{uk date}#{family}        counters: atomic ADD
 counted marker     COUNTED#{source pk}|{sk}|{step}   COUNTED                       TTL 3 days
-visits marker      FORCE#{force}#VISITS#{YYYY-MM}    USER#{account}                visits; TTL 100 days
+visits marker      FORCE#{force}#VISITS#{p}#{start}  USER#{account}                visits; TTL by period
+first link         ACCOUNT#{account}                 FIRST-LINK                    force_id, linked_at
 =================  ================================  ============================  =====================
 
 The marker and the counters are written in one transaction, the marker on condition that it does not
 exist yet: either the record is counted once, or not at all (and its retry counts it). A case view also
-moves its victim's visits marker from the count read just before to one more, on condition that it still
-holds that count (a race with another view of the same victim retries), so the month's distinct visitors
-and their visits-per-victim buckets stay exact. The items use the
-low-level client because the counter names are data (a new figure needs no model change).
+moves its victim's visits markers (one per day, week and month: ``{p}`` is the period, ``{start}`` its
+first UK day) from the counts read just before to one more, on condition that they still hold those
+counts (a race with another view of the same victim retries), so each period's distinct visitors and
+their visits-per-victim buckets stay exact. A marker outlives its period by the time a late record can
+take (``VISITS_TTL``), so there are at most a few per active victim. A link likewise puts the account's
+first link (kept while the account lives: it says the account is no longer new) if it has none, or one
+later than this link. The items use the low-level client because the counter names are data (a new
+figure needs no model change).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -28,12 +33,24 @@ from botocore.exceptions import ClientError
 from caseline.adapters.dynamodb.base import connection
 from caseline.adapters.dynamodb.models import CaselineItem
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, Tally, Visit, visitor_tally
+from caseline.domain.insights import (
+    PERIODS,
+    CaseProfile,
+    Change,
+    Counted,
+    DayFigures,
+    FirstLink,
+    Tally,
+    Visit,
+    first_link_tallies,
+    merged,
+    visitor_tally,
+)
 
 COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey"})
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
-VISITS_TTL = timedelta(days=100)  # the month, and long enough to be counted again if ever needed
-VISIT_RACES = 5  # attempts when another view of the same victim moved the visits marker first
+VISITS_TTL = {"day": timedelta(days=3), "week": timedelta(days=10), "month": timedelta(days=35)}  # period + 3 days
+RACES = 5  # attempts when another view of the same victim (or link of the account) moved its marker first
 
 
 _FIXED_NAMES = {"#e": "entity", "#force": "force_id", "#fam": "family", "#d": "day"}  # "family" is reserved
@@ -100,22 +117,27 @@ class DynamoInsightsStore:
 
     def add(self, counted: Counted, now: datetime) -> bool:
         """Count ``counted`` once: False when its marker exists (a replay), nothing written then."""
-        for _ in range(VISIT_RACES):
-            items = [self._marker(counted, now)]
-            tallies = counted.tallies
-            if counted.visit:
-                seen, visit_item = self._visits(counted.visit, now)
-                items.append(visit_item)
-                tallies += (visitor_tally(counted.visit, seen),)
-            items += [self._rollup(t) for t in tallies if t.figures]
+        for _ in range(RACES):
+            states, tallies = [], list(counted.tallies)
+            if visit := counted.visit:
+                for period in PERIODS:
+                    seen, state = self._visits(visit, period, now)
+                    states.append(state)
+                    tallies.append(visitor_tally(visit, period, seen))
+            if link := counted.link:
+                earlier = self._first_link(link)
+                if found := first_link_tallies(link, earlier):
+                    states.append(self._put_first_link(link, earlier))
+                    tallies += found
+            rollups = [self._rollup(t) for t in merged(tallies) if t.figures]
             try:
-                self.client.transact_write_items(TransactItems=items)
+                self.client.transact_write_items(TransactItems=[self._marker(counted, now), *states, *rollups])
             except ClientError as exc:
                 reasons = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
                 if reasons[:1] == ["ConditionalCheckFailed"]:
                     return False
-                if counted.visit and reasons[1:2] == ["ConditionalCheckFailed"]:
-                    continue  # another view of this victim came first: read the count again
+                if "ConditionalCheckFailed" in reasons[1 : 1 + len(states)]:
+                    continue  # another view of this victim, or link of this account, came first: read again
                 raise StorageUnavailableError() from exc
             return True
         raise StorageUnavailableError()
@@ -130,16 +152,14 @@ class DynamoInsightsStore:
         }
         return {"Put": {"TableName": self.table, "Item": marker, "ConditionExpression": "attribute_not_exists(pk)"}}
 
-    def _visits(self, visit: Visit, now: datetime) -> tuple[int, dict[str, Any]]:
-        """The victim's visits this month so far, and the update that makes it one more if still so."""
-        key = {"pk": {"S": f"FORCE#{visit.force_id}#VISITS#{visit.month:%Y-%m}"}, "sk": {"S": f"USER#{visit.user_id}"}}
-        try:
-            found = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item")
-        except ClientError as exc:
-            raise StorageUnavailableError() from exc
+    def _visits(self, visit: Visit, period: str, now: datetime) -> tuple[int, dict[str, Any]]:
+        """The victim's visits in the period so far, and the update that makes it one more if still so."""
+        pk = f"FORCE#{visit.force_id}#VISITS#{period}#{visit.start(period).isoformat()}"
+        key = {"pk": {"S": pk}, "sk": {"S": f"USER#{visit.user_id}"}}
+        found = self._get(key)
         seen = int(found["visits"]["N"]) if found else 0
         values = {":seen": {"N": str(seen)}, ":next": {"N": str(seen + 1)}, ":e": {"S": "visits"}}
-        values |= {":force": {"S": visit.force_id}, ":ttl": {"N": str(int((now + VISITS_TTL).timestamp()))}}
+        values |= {":force": {"S": visit.force_id}, ":ttl": {"N": str(int((now + VISITS_TTL[period]).timestamp()))}}
         update = {
             "TableName": self.table,
             "Key": key,
@@ -149,6 +169,27 @@ class DynamoInsightsStore:
             "ExpressionAttributeValues": values,
         }
         return seen, {"Update": update}
+
+    @staticmethod
+    def _account_key(user_id: str) -> dict[str, Any]:
+        return {"pk": {"S": f"ACCOUNT#{user_id}"}, "sk": {"S": "FIRST-LINK"}}
+
+    def _first_link(self, link: FirstLink) -> FirstLink | None:
+        """The account's first link counted so far, if any."""
+        found = self._get(self._account_key(link.user_id))
+        if not found:
+            return None
+        return FirstLink(found["force_id"]["S"], link.user_id, datetime.fromisoformat(found["linked_at"]["S"]))
+
+    def _put_first_link(self, link: FirstLink, earlier: FirstLink | None) -> dict[str, Any]:
+        """This link as the account's first, on condition that the first is still what was read."""
+        item = self._account_key(link.user_id) | {"entity": {"S": "first-link"}, "force_id": {"S": link.force_id}}
+        item["linked_at"] = {"S": link.linked_at.isoformat()}
+        put: dict[str, Any] = {"TableName": self.table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+        if earlier is not None:
+            put["ConditionExpression"] = "linked_at = :was"
+            put["ExpressionAttributeValues"] = {":was": {"S": earlier.linked_at.isoformat()}}
+        return {"Put": put}
 
     def _rollup(self, tally: Tally) -> dict[str, Any]:
         names = {f"#f{i}": name for i, name in enumerate(tally.figures)}
@@ -167,21 +208,52 @@ class DynamoInsightsStore:
             }
         }
 
-    def profile(self, force_id: str, case_id: str, victim_id: str) -> CaseProfile:
-        """The case's category and recording time and the victim's tier: two small consistent reads."""
+    def profile(self, force_id: str, case_id: str, victim_id: str, invitations: Collection[str]) -> CaseProfile:
+        """The case's category, the victim's tier (two small consistent reads) and when the victim's first
+        invitation on the case was sent (one Query of the case's messages to the victim; none without
+        ``invitations`` to look for)."""
         pk = {"S": f"CASE#{force_id}#{case_id}"}
+        case = self._get({"pk": pk, "sk": {"S": "CASE"}})
+        victim = self._get({"pk": pk, "sk": {"S": f"VICTIM#{victim_id}"}})
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :outbox)",
+            "FilterExpression": "victim_id = :victim AND #s = :sent",
+            "ProjectionExpression": "template_id, sent_at",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {
+                ":pk": pk,
+                ":outbox": {"S": "OUTBOX#"},
+                ":victim": {"S": victim_id},
+                ":sent": {"S": "sent"},
+            },
+        }
+        sent = [
+            datetime.fromisoformat(m["sent_at"]["S"])
+            for m in (self._query(request) if invitations else ())
+            if m.get("template_id", {}).get("S") in invitations and "sent_at" in m
+        ]
+        invited = min(sent, default=None)
+        tier = victim.get("tier", {}).get("S")
+        return CaseProfile(category=_values(case).get("category"), tier=tier, invited_at=invited)
+
+    def _get(self, key: dict[str, Any]) -> dict[str, Any]:
         try:
-            case = self._get(pk, "CASE")
-            victim = self._get(pk, f"VICTIM#{victim_id}")
+            return dict(self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item", {}))
         except ClientError as exc:
             raise StorageUnavailableError() from exc
-        values = _values(case)
-        tier = victim.get("tier", {}).get("S")
-        return CaseProfile(category=values.get("category"), tier=tier, recorded_at=values.get("recorded_at"))
 
-    def _get(self, pk: dict[str, str], sk: str) -> dict[str, Any]:
-        key = {"pk": pk, "sk": {"S": sk}}
-        return dict(self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True).get("Item", {}))
+    def _query(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every item of a Query, page by page."""
+        while True:
+            try:
+                page = self.client.query(**request)
+            except ClientError as exc:
+                raise StorageUnavailableError() from exc
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            request = request | {"ExclusiveStartKey": page["LastEvaluatedKey"]}
 
     def days(self, force_id: str, first: date, last: date) -> Iterator[DayFigures]:
         """The force's rollups from ``first`` to ``last`` inclusive: one Query (a page per ~1 MB)."""
@@ -194,17 +266,9 @@ class DynamoInsightsStore:
                 ":high": {"S": f"DAY#{last.isoformat()}#~"},
             },
         }
-        while True:
-            try:
-                page = self.client.query(**request)
-            except ClientError as exc:
-                raise StorageUnavailableError() from exc
-            for item in page.get("Items", []):
-                if (row := _day_figures(item)).figures:  # a month's bucket can fall back to 0
-                    yield row
-            if "LastEvaluatedKey" not in page:
-                return
-            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in self._query(request):
+            if (row := _day_figures(item)).figures:  # a period's bucket can fall back to 0
+                yield row
 
 
 _NOT_FIGURES = frozenset({"pk", "sk", "entity", "force_id", "family", "day"})

@@ -1,0 +1,78 @@
+"""The state force figures keep per victim and per account in the table (docs/adr/0015), in moto: a
+victim's visits markers make each day's, week's and month's visitors distinct, and an account's first-link
+marker makes it a new account once, for the force of its earliest link, even when the records of two
+forces' cases are counted out of order."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from caseline.domain.insights import Change
+from caseline.services.insights import count_change
+from caseline_local.template import Template
+
+from .recount import table_items
+from .test_insights import insights_api
+
+MONDAY = datetime(2026, 11, 2, 10, tzinfo=UTC)  # in GMT: a UK day is a UTC day
+
+
+def figures(store: Any, force_id: str, family: str) -> dict[str, dict[str, int]]:
+    rows = store.days(force_id, date(2026, 10, 1), date(2026, 12, 31))
+    return {row.day.isoformat(): row.figures for row in rows if row.family == family}
+
+
+def view(n: int, user: str, at: datetime) -> Change:
+    new = {"action": "viewed-case", "user_id": user, "at": at}
+    return Change("audit", "INSERT", "AUDIT#hampshire#C1", f"{at.isoformat()}#{n}", "hampshire", new, at=at)
+
+
+def link(force_id: str, case_id: str, at: datetime) -> Change:
+    new = {"case_id": case_id, "victim_id": "V1", "user_id": "alex", "linked_at": at}
+    return Change("member", "INSERT", f"CASE#{force_id}#{case_id}", "MEMBER#alex", force_id, new, at=at)
+
+
+def test_visitors_are_distinct_per_day_week_and_month(aws: Template, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = insights_api(aws, monkeypatch).store
+    views = [
+        ("alex", MONDAY),
+        ("alex", MONDAY + timedelta(hours=2)),
+        ("sam", MONDAY),
+        ("alex", MONDAY + timedelta(days=2)),
+    ]
+    for n, (user, at) in enumerate(views):
+        assert count_change(view(n, user, at), store, at) == "counted"
+        assert count_change(view(n, user, at), store, at) == "replayed"
+    assert figures(store, "hampshire", "visitors_day") == {
+        "2026-11-02": {"active_victims": 2, "visits_1": 1, "visits_2_3": 1},  # alex twice, sam once
+        "2026-11-04": {"active_victims": 1, "visits_1": 1},
+    }
+    week = {"active_victims": 2, "visits_1": 1, "visits_2_3": 1}  # alex 3 times, sam once
+    assert figures(store, "hampshire", "visitors_week") == {"2026-11-02": week}
+    assert figures(store, "hampshire", "visitors_month") == {"2026-11-01": week}
+    assert figures(store, "hampshire", "contact") == {"2026-11-02": {"case_views": 3}, "2026-11-04": {"case_views": 1}}
+    markers = [i for i in table_items() if i["pk"]["S"].startswith("FORCE#hampshire#VISITS#")]
+    assert len(markers) == 2 + 2 + 2 + 1  # alex's and sam's day, week, month; alex's second day
+    assert all(int(m["expires_at"]["N"]) > MONDAY.timestamp() for m in markers)
+
+
+def test_an_account_is_new_once_for_its_earliest_link_even_counted_late(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = insights_api(aws, monkeypatch).store
+    later, earlier = MONDAY + timedelta(days=1), MONDAY
+    assert count_change(link("hampshire", "C2", later), store, later) == "counted"
+    assert figures(store, "hampshire", "adoption")["2026-11-03"]["accounts_created"] == 1
+    # the link to a Thames Valley case made a day before is counted after it: the new account moves there
+    assert count_change(link("thames-valley", "C1", earlier), store, later) == "counted"
+    assert count_change(link("thames-valley", "C1", earlier), store, later) == "replayed"
+    assert count_change(link("hampshire", "C3", later + timedelta(days=3)), store, later) == "counted"
+    assert figures(store, "thames-valley", "adoption") == {
+        "2026-11-02": {"cases_linked": 1, "linked_uninvited": 1, "accounts_created": 1}
+    }
+    hampshire = figures(store, "hampshire", "adoption")
+    assert [day.get("accounts_created", 0) for day in hampshire.values()] == [0, 0]
+    assert sum(day["cases_linked"] for day in hampshire.values()) == 2
