@@ -226,3 +226,12 @@ def test_a_delegate_who_closes_their_account_leaves_the_victims_list(access: Acc
     assert access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"] == []
     access.victims.sign_in(jo, time.time() + 2)
     assert access.victims.case(jo, *CASE)[0] == 404
+
+
+def test_a_delegates_views_are_audited_as_theirs_not_as_the_victims_visits(access: Access) -> None:
+    _accept(access, "sam", _invite(access)["invitation_code"])
+    access.victims.case("sam", *CASE)
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    audit = [(i["user_id"]["S"], i["action"]["S"]) for i in items if i["entity"]["S"] == "audit"]
+    assert ("sam", "delegate-viewed-case") in audit and ("sam", "viewed-case") not in audit
+    assert ("sam", "delegate-linked") in audit and (access.alex, "delegate-invited") in audit

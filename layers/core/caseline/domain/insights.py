@@ -59,7 +59,7 @@ MAX_RANGE_DAYS = 93  # a quarter: one Query of about 93 x 11 small items (one pa
 # and a delegate's access (counted as soon as its audit items appear)
 CASE_ACTIONS = (
     *("requested-review", "requested-statement", "alert-acknowledged"),
-    *("delegate-invited", "delegate-linked", "delegate-removed"),
+    *("delegate-invited", "delegate-linked", "delegate-removed", "delegate-viewed-case"),
 )
 VISIT_BUCKETS = ((1, "visits_1"), (3, "visits_2_3"), (7, "visits_4_7"))  # else visits_8_plus
 RECORDED_WITHIN = ((0, "same_day"), (2, "1_2_days"), (7, "3_7_days"), (30, "8_30_days"))  # else "later"

@@ -186,8 +186,11 @@ def view_case(
 ) -> CaseView:
     partition, victim_id, delegation = authorised_reader(user_id, force_id, case_id, reader)
     now = clock.now()
-    reason = "victim viewing their own case" if delegation is None else "delegate viewing a case shared with them"
-    audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", reason, now))
+    if delegation is None:
+        audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", now))
+    else:  # not a victim's visit in the force's figures: counted as a delegate's view
+        reason = f"a {delegation.relationship} following the case for the victim"
+        audit.record(AuditEntry(force_id, case_id, user_id, "delegate-viewed-case", reason, now))
     if reads is not None and delegation is None:
         reads.mark_read(user_id, force_id, case_id, now)
     view = victim_view(partition, victim_id, now, articles=articles, accounts={user_id})

@@ -32,6 +32,7 @@ export const FIGURE_LABELS = {
   requested_statement: 'Personal statements asked for',
   alert_acknowledged: 'Safety alerts confirmed as seen',
   delegate_invited: 'Delegates invited',
+  delegate_viewed_case: 'Case views by delegates',
   delegate_linked: 'Delegates linked',
   delegate_removed: 'Delegates removed',
   case_views: 'Case views',
