@@ -76,3 +76,16 @@ def test_an_account_is_new_once_for_its_earliest_link_even_counted_late(
     hampshire = figures(store, "hampshire", "adoption")
     assert [day.get("accounts_created", 0) for day in hampshire.values()] == [0, 0]
     assert sum(day["cases_linked"] for day in hampshire.values()) == 2
+
+
+def test_a_closed_account_leaves_no_first_link_marker(aws: Template, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+
+    store = insights_api(aws, monkeypatch).store
+    assert count_change(link("hampshire", "C1", MONDAY), store, MONDAY) == "counted"
+    marker = {"pk": {"S": "ACCOUNT#alex"}, "sk": {"S": "FIRST-LINK"}}
+    assert [i for i in table_items() if i["pk"] == marker["pk"]]
+    # When the account is closed, the data-rights store forgets it (and a second time is no error)
+    DynamoDataRightsStore().forget_account("alex")
+    DynamoDataRightsStore().forget_account("alex")
+    assert [i for i in table_items() if i["pk"] == marker["pk"]] == []

@@ -105,6 +105,7 @@ class FakeDataRightsStore:
         self.reports: dict[str, list[ReportRecord]] = {}
         self.answers: dict[str, dict[str, object]] = {}
         self.opened: list[str] = []
+        self.forgotten: list[str] = []  # accounts whose figures' own items were deleted
 
     def add(self, partition: CasePartition, linked: dict[str, str]) -> None:
         assert partition.case is not None
@@ -146,6 +147,9 @@ class FakeDataRightsStore:
     def report_answers(self, record: ReportRecord) -> dict[str, object]:
         self.opened.append(record.reference)
         return dict(self.answers[record.reference])
+
+    def forget_account(self, user_id: str) -> None:
+        self.forgotten.append(user_id)
 
     def detach_report(self, user_id: str, record: ReportRecord) -> bool:
         mine = self.reports.get(user_id, [])
@@ -411,6 +415,7 @@ def test_closing_unlinks_every_case_deletes_own_messages_then_the_identity(store
     assert result["kept"] == list(data_rights.KEPT)
     # The identity went last, once nothing was linked any more
     assert identities.calls == [("alex", 0)] and identities.users == {"blake"}
+    assert store.forgotten == ["alex"]  # the force figures' own item about the account went too
     shared = store.partitions["S1"]
     assert shared.members == {"blake": "V-BLAKE"}  # Blake keeps the shared case
     assert [m.user_id for m in shared.messages] == ["blake"]

@@ -249,6 +249,11 @@ class DataRightsStore(Protocol):
         on it (so a later recording links no one). The report stays. False if it was not this account's."""
         ...
 
+    def forget_account(self, user_id: str) -> None:
+        """Delete what the force figures keep about the account itself (its first link, which says it is
+        no longer a new account); its short-lived visit markers expire with their period."""
+        ...
+
 
 class StaffCaseStore(Protocol):
     """The call handler's view (``services.staff_cases``): a case by crime reference, read and audited."""

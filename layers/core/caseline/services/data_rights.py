@@ -281,6 +281,7 @@ def close_account(
             unlinked += 1
             messages += deleted
     detached = sum(1 for record in store.my_reports(user_id) if store.detach_report(user_id, record))
+    store.forget_account(user_id)
     delete_identity(user_id)
     return {
         "deleted": _deleted(unlinked, messages, detached),

@@ -67,6 +67,11 @@ class DynamoDataRightsStore:
     def detach_report(self, user_id: str, record: ReportRecord) -> bool:
         return self._reports.detach(user_id, record)
 
+    def forget_account(self, user_id: str) -> None:
+        from caseline.adapters.dynamodb.insights import DynamoInsightsStore
+
+        DynamoInsightsStore().forget_account(user_id)
+
     def linked_cases(self, user_id: str) -> list[CaseSummary]:
         return self._links.linked_cases(user_id)
 

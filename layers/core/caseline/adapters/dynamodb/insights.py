@@ -174,6 +174,13 @@ class DynamoInsightsStore:
     def _account_key(user_id: str) -> dict[str, Any]:
         return {"pk": {"S": f"ACCOUNT#{user_id}"}, "sk": {"S": "FIRST-LINK"}}
 
+    def forget_account(self, user_id: str) -> None:
+        """An account closed: its first link goes (one DeleteItem; nothing to delete is no error)."""
+        try:
+            self.client.delete_item(TableName=self.table, Key=self._account_key(user_id))
+        except ClientError as exc:
+            raise StorageUnavailableError() from exc
+
     def _first_link(self, link: FirstLink) -> FirstLink | None:
         """The account's first link counted so far, if any."""
         found = self._get(self._account_key(link.user_id))
