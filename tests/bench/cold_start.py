@@ -156,12 +156,15 @@ def stdlib_only(warm: Path, target: Path) -> Path:
     return target
 
 
-def run(rounds: int, scratch: Path) -> tuple[list[Subject], dict[str, float]]:
+def run(rounds: int, scratch: Path, only: list[str] | None = None) -> tuple[list[Subject], dict[str, float]]:
     ref_dir = scratch / "reference"
     ref_dir.mkdir()
     (ref_dir / "handler.py").write_text(REFERENCE_SOURCE)
     reference = Subject(REFERENCE, ref_dir, "handler", "lambda_handler")
-    subjects = [reference, *functions_from_template(ROOT / "template.yaml")]
+    functions = functions_from_template(ROOT / "template.yaml")
+    if only:  # while iterating on one function: the reference and the functions named, nothing else
+        functions = [s for s in functions if any(name.lower() in s.name.lower() for name in only)]
+    subjects = [reference, *functions]
     warm = scratch / "pyc-warm"
     warm_cache(warm, scratch, subjects)
     live = [s for s in subjects if s.error is None]
@@ -235,10 +238,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="measurements per function (default 7)")
     parser.add_argument("--json", action="store_true", help="print machine-readable results instead of a table")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="measure only the functions whose name contains NAME (repeatable), beside the reference",
+    )
     args = parser.parse_args()
     rounds = max(1, args.rounds)
     with tempfile.TemporaryDirectory(prefix="caseline-bench-") as scratch:
-        subjects, cold_ms = run(rounds, Path(scratch))
+        subjects, cold_ms = run(rounds, Path(scratch), args.only)
     if args.json:
         print(as_json(subjects, cold_ms, rounds))
     else:
