@@ -3,6 +3,8 @@ the outbound event that takes them to the force: both or neither."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -15,20 +17,8 @@ from caseline.domain.survey import SurveyAnswers, SurveyResponse
 
 
 def survey_item(response: SurveyResponse) -> SurveyItem:
-    answers = response.answers
-    return SurveyItem(
-        case_pk(response.force_id, response.case_id),
-        f"SURVEY#{response.victim_id}",
-        force_id=response.force_id,
-        case_id=response.case_id,
-        victim_id=response.victim_id,
-        user_id=response.user_id,
-        satisfaction=answers.satisfaction,
-        kept_informed=answers.kept_informed,
-        easy_to_use=answers.easy_to_use,
-        comments=answers.comments,
-        answered_at=response.answered_at,
-    )
+    key = {"pk": case_pk(response.force_id, response.case_id), "sk": f"SURVEY#{response.victim_id}"}
+    return by_name(response, SurveyItem, **key, **asdict(response.answers))  # the item holds the answers flat
 
 
 def survey_response(item: SurveyItem) -> SurveyResponse:
