@@ -1,16 +1,16 @@
 """The victim API's adapters, created once per execution environment, and the caller of each request.
 
-Routers read them as ``dependencies.<name>`` when a request comes, so a test may replace one here.
+Routers read them as ``dependencies.<name>`` when a request comes, so a test may replace one here. The
+adapters only rare routes use (linking a case, the accounts on a case, my data, closing an account) are
+built on first use, so a cold start loads none of their modules.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from caseline.adapters import request
-from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
 from caseline.adapters.dynamodb.alerts import DynamoAlertStore
 from caseline.adapters.dynamodb.case_view import (
     DynamoAuditLog,
@@ -19,43 +19,97 @@ from caseline.adapters.dynamodb.case_view import (
     DynamoPreferencesStore,
     DynamoReadState,
 )
-from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
-from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
-from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.requests import DynamoRequestStore
 from caseline.adapters.dynamodb.sessions import DynamoSessionStore
 from caseline.adapters.dynamodb.survey import DynamoSurveyStore
 from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
-from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.config import get_settings
 from caseline.content.articles_index import LazyArticleLibrary
 from caseline.domain.sessions import require_recent_sign_in
 from caseline.services import sessions
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+    from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+    from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+    from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
+    from caseline.adapters.dynamodb.linking import DynamoLinkRepository
+    from caseline.adapters.identity import CognitoIdentityAdmin
     from caseline.domain.sessions import Token
+
+    # Built on first use by __getattr__ below
+    links: DynamoLinkRepository
+    delegations: DynamoDelegationStore
+    account_store: DynamoAccountLinks
+    rights: DynamoDataRightsStore
+    identity: CognitoIdentityAdmin
 
 session_store = DynamoSessionStore()
 audit = DynamoAuditLog()
 messages = DynamoMessageStore()
 outbound = DynamoOutboundRepository()
-links = DynamoLinkRepository()
-account_store = DynamoAccountLinks()
 preference_store = DynamoPreferencesStore()
-rights = DynamoDataRightsStore()
 read_state = DynamoReadState()
 surveys = DynamoSurveyStore()
 alert_store = DynamoAlertStore()
 request_store = DynamoRequestStore()
-delegations = DynamoDelegationStore()
-identity = CognitoIdentityAdmin(user_pool_id=get_settings().user_pool_id, client_factory=lambda: client("cognito-idp"))
 clock = SystemClock()
 articles = LazyArticleLibrary()  # the index is read on the first article request, not at cold start
 _case_reader = DynamoCaseReader()
 _account_reader = DynamoVictimCaseReader()
+_user_pool_id = get_settings().user_pool_id  # read at import: a deployment without it fails to start
+
+
+def _links() -> DynamoLinkRepository:
+    from caseline.adapters.dynamodb.linking import DynamoLinkRepository
+
+    return DynamoLinkRepository()
+
+
+def _account_store() -> DynamoAccountLinks:
+    from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+
+    return DynamoAccountLinks()
+
+
+def _rights() -> DynamoDataRightsStore:
+    from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+
+    return DynamoDataRightsStore()
+
+
+def _delegations() -> DynamoDelegationStore:
+    from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
+
+    return DynamoDelegationStore()
+
+
+def _identity() -> CognitoIdentityAdmin:
+    from caseline.adapters.aws import client
+    from caseline.adapters.identity import CognitoIdentityAdmin
+
+    return CognitoIdentityAdmin(user_pool_id=_user_pool_id, client_factory=lambda: client("cognito-idp"))
+
+
+_ON_FIRST_USE: dict[str, Callable[[], Any]] = {
+    "links": _links,
+    "account_store": _account_store,
+    "rights": _rights,
+    "identity": _identity,
+    "delegations": _delegations,
+}
+
+
+def __getattr__(name: str) -> Any:
+    """An adapter of a rare route, built (and its modules imported) the first time a route reads it."""
+    if name not in _ON_FIRST_USE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    adapter = globals()[name] = _ON_FIRST_USE[name]()
+    return adapter
 
 
 # Every read of a case or of "my cases" refuses a token from a session that was ended (sign out

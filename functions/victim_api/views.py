@@ -1,8 +1,8 @@
 """The victim API's view models: the request bodies it accepts and the answers it gives (its OpenAPI
 schemas). The case views are validated from the services' results by attribute, not copied field by field."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: pydantic would then evaluate each field's annotation from
+# its string at import, a cold-start cost; the few forward references (in methods) are quoted instead.
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -58,7 +58,7 @@ class CaseSummaryView(_CaseHeading):
     unread: int = Field(description="Officer messages since you last opened the case")
 
     @classmethod
-    def of(cls, case: CaseSummary) -> CaseSummaryView:
+    def of(cls, case: "CaseSummary") -> "CaseSummaryView":
         return cls.model_validate({**vars(case), "category_label": _label(case.category), "stage": case.stage.slug})
 
 
@@ -216,7 +216,7 @@ class CaseDetailView(_CaseHeading):
     )
 
     @classmethod
-    def of(cls, case: CaseView) -> CaseDetailView:
+    def of(cls, case: "CaseView") -> "CaseDetailView":
         return cls.model_validate({**vars(case), "stages": STAGES})
 
 
@@ -257,7 +257,7 @@ class SurveyBody(_Model):
     easy_to_use: Score = Field(description="How easy this service was to use")
     comments: str | None = Field(default=None, max_length=MAX_COMMENTS_CHARS, description="Anything else (optional)")
 
-    def answers(self) -> SurveyAnswers:
+    def answers(self) -> "SurveyAnswers":
         return SurveyAnswers(self.satisfaction, self.kept_informed, self.easy_to_use, self.comments)
 
 
@@ -272,7 +272,7 @@ class SafeHoursView(_Model):
     end: time = Field(description="...until this time (UK); earlier than start means overnight")
 
     @model_validator(mode="after")
-    def _some_time_to_send(self) -> SafeHoursView:
+    def _some_time_to_send(self) -> "SafeHoursView":
         if self.start == self.end:
             raise ValueError("start and end must differ: equal times leave no moment to send")
         return self
@@ -290,7 +290,7 @@ class PreferencesBody(_Model):
     non_statutory: bool = Field(description="False: only the messages the Victims' Code requires")
 
     @classmethod
-    def of(cls, own: VictimPreferences) -> PreferencesBody:
+    def of(cls, own: "VictimPreferences") -> "PreferencesBody":
         hours = own.safe_hours
         return cls(
             channels=[c for c in Channel if c not in own.channels_off],
@@ -302,7 +302,7 @@ class PreferencesBody(_Model):
             non_statutory=own.non_statutory,
         )
 
-    def request(self) -> PreferenceRequest:
+    def request(self) -> "PreferenceRequest":
         return PreferenceRequest(
             channels=frozenset(self.channels),
             name_police=self.name_police,
@@ -457,7 +457,7 @@ class ArticleSummaryView(_Model):
     url: str = Field(description="The article's page in the portal")
 
     @classmethod
-    def of(cls, article: Article) -> ArticleSummaryView:
+    def of(cls, article: "Article") -> "ArticleSummaryView":
         from caseline.domain.articles import article_path  # loaded with the first article request
 
         return cls(
@@ -497,7 +497,7 @@ class ArticleView(_Model):
     url: str
 
     @classmethod
-    def of(cls, article: Article) -> ArticleView:
+    def of(cls, article: "Article") -> "ArticleView":
         from caseline.domain.articles import article_path
 
         return cls(

@@ -42,9 +42,9 @@ def lambda_handler(event, context):
 CHILD = """import importlib, resource, sys, time
 code_dir, module, attr = sys.argv[1:4]
 sys.path.insert(0, code_dir)
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 handler = getattr(importlib.import_module(module), attr)
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 try:
     kib = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 except OSError:
@@ -57,7 +57,7 @@ if "caseline.adapters.aws" in sys.modules:
 if "caseline.adapters.dynamodb.models" in sys.modules:
     sys.modules["caseline.adapters.dynamodb.models"].CaselineItem._get_connection().connection.client
 with_clients = time.perf_counter() - start
-print("BENCH", repr(elapsed), kib, repr(with_clients), flush=True)
+print("BENCH", repr(elapsed), kib, repr(with_clients), repr(cpu), flush=True)
 """
 
 
@@ -69,6 +69,7 @@ class Subject:
     attr: str
     seconds: list[float] = field(default_factory=list)
     with_clients: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # the import's CPU time: what a busy machine disturbs least
     peak_mib: float = 0.0
     error: str | None = None
 
@@ -79,6 +80,10 @@ class Subject:
     @property
     def clients_ms(self) -> float:
         return statistics.median(self.with_clients) * 1000
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(self.cpu) * 1000
 
 
 def functions_from_template(template: Path) -> list[Subject]:
@@ -121,16 +126,16 @@ def child_env(prefix: Path, scratch: Path, *, write_bytecode: bool = False) -> d
     return env
 
 
-def measure(subject: Subject, env: dict[str, str]) -> tuple[float, float, float] | str:
-    """Seconds and peak MiB of one fresh import, and seconds with its clients built, or the child's output
-    when it fails."""
+def measure(subject: Subject, env: dict[str, str]) -> tuple[float, float, float, float] | str:
+    """Seconds and peak MiB of one fresh import, seconds with its clients built and the import's CPU seconds,
+    or the child's output when it fails."""
     args = [sys.executable, "-c", CHILD, str(subject.code_dir), subject.module, subject.attr]
     proc = subprocess.run(args, cwd=subject.code_dir, env=env, capture_output=True, text=True, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH ")]
     if proc.returncode != 0 or not lines:
         return (proc.stderr or proc.stdout).strip() or f"exit status {proc.returncode}"
-    _, seconds, kib, with_clients = lines[-1].split()
-    return float(seconds), int(kib) / 1024, float(with_clients)
+    _, seconds, kib, with_clients, cpu = lines[-1].split()
+    return float(seconds), int(kib) / 1024, float(with_clients), float(cpu)
 
 
 def warm_cache(prefix: Path, scratch: Path, subjects: list[Subject]) -> None:
@@ -156,12 +161,15 @@ def stdlib_only(warm: Path, target: Path) -> Path:
     return target
 
 
-def run(rounds: int, scratch: Path) -> tuple[list[Subject], dict[str, float]]:
+def run(rounds: int, scratch: Path, only: list[str] | None = None) -> tuple[list[Subject], dict[str, float]]:
     ref_dir = scratch / "reference"
     ref_dir.mkdir()
     (ref_dir / "handler.py").write_text(REFERENCE_SOURCE)
     reference = Subject(REFERENCE, ref_dir, "handler", "lambda_handler")
-    subjects = [reference, *functions_from_template(ROOT / "template.yaml")]
+    functions = functions_from_template(ROOT / "template.yaml")
+    if only:  # while iterating on one function: the reference and the functions named, nothing else
+        functions = [s for s in functions if any(name.lower() in s.name.lower() for name in only)]
+    subjects = [reference, *functions]
     warm = scratch / "pyc-warm"
     warm_cache(warm, scratch, subjects)
     live = [s for s in subjects if s.error is None]
@@ -174,6 +182,7 @@ def run(rounds: int, scratch: Path) -> tuple[list[Subject], dict[str, float]]:
             else:
                 subject.seconds.append(result[0])
                 subject.with_clients.append(result[2])
+                subject.cpu.append(result[3])
                 subject.peak_mib = max(subject.peak_mib, result[1])
     cold_ms: dict[str, float] = {}  # one extra reference run each, without the package's (or any) bytecode
     empty, stdlib = scratch / "pyc-empty", stdlib_only(warm, scratch / "pyc-stdlib")
@@ -197,6 +206,8 @@ def as_json(subjects: list[Subject], cold_ms: dict[str, float], rounds: int) -> 
             "samples_ms": [round(x * 1000, 1) for x in s.seconds],
             "with_clients_ms": round(s.clients_ms, 1) if s.with_clients else None,
             "with_clients_ratio": round(s.clients_ms / base, 3) if s.with_clients and base else None,
+            "cpu_ms": round(s.cpu_ms, 1) if s.cpu else None,
+            "cpu_ratio": round(s.cpu_ms / subjects[0].cpu_ms, 3) if s.cpu and subjects[0].cpu else None,
             "error": s.error,
         }
         for s in subjects
@@ -209,22 +220,25 @@ def as_json(subjects: list[Subject], cold_ms: dict[str, float], rounds: int) -> 
 def print_table(subjects: list[Subject], cold_ms: dict[str, float], rounds: int) -> None:
     base = subjects[0].median_ms if subjects[0].seconds else float("nan")
     width = max(len(s.name) for s in subjects)
-    header = f"{'function':<{width}}  {'median_ms':>9}  {'ratio':>6}  {'peak_MiB':>8}  {'+clients':>8}"
+    header = f"{'function':<{width}}  {'median_ms':>9}  {'ratio':>6}  {'peak_MiB':>8}  {'+clients':>8}  {'cpu':>6}"
     print(f"{header}  target (<= {TARGET}x)")
     for s in subjects:
         if not s.seconds:
-            print(f"{s.name:<{width}}  {'-':>9}  {'-':>6}  {'-':>8}  {'-':>8}  IMPORT FAILED")
+            print(f"{s.name:<{width}}  {'-':>9}  {'-':>6}  {'-':>8}  {'-':>8}  {'-':>6}  IMPORT FAILED")
             continue
         ratio = s.median_ms / base
         mark = "" if s.name == REFERENCE else ("✓" if ratio <= TARGET else "✗")
-        clients = s.clients_ms / base
-        print(f"{s.name:<{width}}  {s.median_ms:>9.1f}  {ratio:>5.2f}x  {s.peak_mib:>8.1f}  {clients:>7.2f}x  {mark}")
+        clients, cpu = s.clients_ms / base, s.cpu_ms / subjects[0].cpu_ms
+        figures = f"{s.median_ms:>9.1f}  {ratio:>5.2f}x  {s.peak_mib:>8.1f}  {clients:>7.2f}x  {cpu:>5.2f}x"
+        print(f"{s.name:<{width}}  {figures}  {mark}")
     print(
         f"\nratio = a function's median import-and-init time / the reference handler's (Logger, APIGatewayRestResolver,"
         f" one boto3 client) in the same run: {rounds} interleaved rounds, fresh interpreters, warm .pyc,"
         f" Python {sys.version.split()[0]}. 1.30x = 30% more cold-start import work than the reference."
         "\n+clients = the same, with every AWS client the function may use (and its DynamoDB client) built too, as"
         " the layer does on first use: the worst first invocation. Informational; the target is on ratio."
+        "\ncpu = the ratio of the imports' median CPU time (the child's process time): less disturbed than ratio when"
+        " others share the machine. Informational."
     )
     texts = {"no_pyc": "no .pyc at all", "no_package_pyc": "no .pyc for packages, stdlib compiled"}
     for label, ms in cold_ms.items():
@@ -235,10 +249,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7, help="measurements per function (default 7)")
     parser.add_argument("--json", action="store_true", help="print machine-readable results instead of a table")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="measure only the functions whose name contains NAME (repeatable), beside the reference",
+    )
     args = parser.parse_args()
     rounds = max(1, args.rounds)
     with tempfile.TemporaryDirectory(prefix="caseline-bench-") as scratch:
-        subjects, cold_ms = run(rounds, Path(scratch))
+        subjects, cold_ms = run(rounds, Path(scratch), args.only)
     if args.json:
         print(as_json(subjects, cold_ms, rounds))
     else:

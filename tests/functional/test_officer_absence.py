@@ -10,39 +10,25 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from caseline.domain.calendar import uk_date
 from caseline_local.template import Template
 from tests.unit.fakes import FixedClock
 
-from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, load_handler, webhook_request
-from .test_victim_journey import Victims
+from .builders import LinkedCase, items
 
 FORCE, CASE = "thames-valley", "TVP-J-1"
 COVER = "Reading Investigation Hub duty desk"
 
 
-class World:
+class World(LinkedCase):
     def __init__(self, template: Template) -> None:
-        self.victims = Victims(template)
-        assert self.victims.link("alex", "43260001234", self.victims.codes["+447700900101"])[0] == 201
-        self.ingest, self.journeys = load_handler("webhook_ingest"), load_handler("journeys")
-        self.stream = StreamReader(template, "JourneysFunction")
-        self.stream.new_records()
+        super().__init__(template)
         self.today = uk_date(datetime.now(UTC))
         # The victim API's own clock (its routers read ``dependencies.clock`` on each call)
         self.api_dependencies = sys.modules["dependencies"]
         assert Path(self.api_dependencies.__file__ or "").parent.name == "victim_api"
-
-    def post(self, event_type: str, sequence: int, data: dict[str, Any]) -> None:
-        event = {**crime_recorded(CASE, sequence=sequence), "type": f"org.caseline.{event_type}.v1", "data": data}
-        assert self.ingest.lambda_handler(webhook_request(FORCE, event), Context())["statusCode"] == 202
-        assert self.journeys.lambda_handler({"Records": self.stream.new_records()}, Context()) == {
-            "batchItemFailures": []
-        }
 
     def on(self, day: date) -> None:
         self.api_dependencies.clock = FixedClock(datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=12))
@@ -52,13 +38,9 @@ class World:
         assert status == 200
         return dict(found)
 
-    def items(self, entity: str) -> list[dict[str, Any]]:
-        table = boto3.resource("dynamodb", region_name=REGION).Table("caseline-test")
-        return [i for i in table.scan()["Items"] if i["entity"] == entity]
-
     def message(self, text: str) -> dict[str, Any]:
         assert self.victims.case("alex", FORCE, CASE, "/messages", "POST", {"text": text})[0] == 202
-        sent = [json.loads(str(i["data"])) for i in self.items("outbound")]
+        sent = [json.loads(str(i["data"])) for i in items("outbound")]
         [found] = [data for data in sent if data.get("text") == text]
         return found
 
@@ -73,7 +55,7 @@ def test_while_the_officer_is_away_the_page_names_the_cover_and_messages_go_to_i
     away = {"away_from": first.isoformat(), "away_until": last.isoformat(), "cover_team": COVER}
     world.post("officer.unavailable", 2, {**away, "cover_phone": "01632 960011"})
     # The victim is told once, by their safe channels (email and SMS for this victim)
-    assert sorted(str(o["channel"]) for o in world.items("outbox") if o["template_id"] == "officer-away") == [
+    assert sorted(str(o["channel"]) for o in items("outbox") if o["template_id"] == "officer-away") == [
         "email",
         "sms",
     ]

@@ -19,25 +19,20 @@ from caseline_local.template import Template
 from tests.unit.builders import working_days_after
 from tests.unit.fakes import FixedClock
 
-from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, load_handler, webhook_request
+from .builders import LinkedCase, items
+from .conftest import REGION, Context, StreamReader, load_handler
 from .test_outbound import FakeForce, _queue_records
-from .test_victim_journey import Victims
 
 FORCE, CASE, VICTIM = "thames-valley", "TVP-J-1", "TVP-V-0001"
 REQUESTED = "org.caseline.victim.review-requested.v1"
 STATEMENT = "org.caseline.victim.statement-requested.v1"
 
 
-class World:
+class World(LinkedCase):
     """Alex linked to TVP-J-1; the force's endpoint is a fake that checks Caseline's signature."""
 
     def __init__(self, template: Template) -> None:
-        self.victims = Victims(template)
-        assert self.victims.link("alex", "43260001234", self.victims.codes["+447700900101"])[0] == 201
-        self.ingest, self.journeys = load_handler("webhook_ingest"), load_handler("journeys")
-        self.stream = StreamReader(template, "JourneysFunction")
-        self.stream.new_records()
+        super().__init__(template)
         self.dispatch, self.outbox = load_handler("dispatch"), StreamReader(template, "DispatchFunction")
         self.outbox.new_records()
         secrets = boto3.client("secretsmanager", region_name=REGION)
@@ -48,17 +43,8 @@ class World:
         self.queue = template.physical["OutboundQueue"]["QueueUrl"]
         self.sweep = load_handler("duty_sweep")
 
-    def post(self, event_type: str, sequence: int, data: dict[str, Any]) -> None:
-        event = {
-            **crime_recorded(CASE, sequence=sequence),
-            "type": f"org.caseline.{event_type}.v1",
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data": data,
-        }
-        assert self.ingest.lambda_handler(webhook_request(FORCE, event), Context())["statusCode"] == 202
-        assert self.journeys.lambda_handler({"Records": self.stream.new_records()}, Context()) == {
-            "batchItemFailures": []
-        }
+    def post(self, event_type: str, sequence: int, data: dict[str, Any], **envelope: Any) -> None:
+        super().post(event_type, sequence, data, time=datetime.now(UTC).isoformat(timespec="seconds"), **envelope)
 
     def ask(self, user: str = "alex", reasons: str | None = None) -> tuple[int, Any]:
         return self.victims.case(user, FORCE, CASE, "/review-request", method="POST", body={"reasons": reasons})
@@ -75,11 +61,6 @@ class World:
         self.sweep.clock = clock
         self.sweep.environment = dataclasses.replace(self.sweep.environment, clock=clock)
         self.sweep.lambda_handler({}, Context())
-
-
-def items(entity: str) -> list[dict[str, Any]]:
-    table = boto3.resource("dynamodb", region_name=REGION).Table("caseline-test")
-    return [i for i in table.scan()["Items"] if i["entity"] == entity]
 
 
 def review_duties() -> dict[str, dict[str, Any]]:

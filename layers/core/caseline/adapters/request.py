@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.sessions import Token, token_from_claims
-from caseline.domain.staff_access import StaffMember
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+    from caseline.domain.staff_access import StaffMember
 
 
 def raw_body(event: APIGatewayProxyEvent) -> bytes:
@@ -46,6 +47,8 @@ def optional_caller(event: APIGatewayProxyEvent) -> Token | None:
 def staff_caller(event: APIGatewayProxyEvent, staff_pool_id: str | None) -> StaffMember:
     """A force staff member, from a staff pool ID token only: a victim's token (another pool's issuer, or
     an access token) is unauthenticated here, even if a route's authorizer were ever misconfigured."""
+    from caseline.domain.staff_access import StaffMember  # only the staff APIs: not at the victim API's cold start
+
     found = claims(event)
     issuer = str(found.get("iss", ""))
     if (

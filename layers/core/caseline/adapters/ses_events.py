@@ -7,13 +7,16 @@ nothing about the result (Send, Open, Click, DeliveryDelay) give None.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, Json, ValidationError
 from pydantic.alias_generators import to_camel
 
 from caseline.domain.delivery import DeliveryNotification, DeliveryResult
 from caseline.domain.errors import ValidationFailedError
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 
 class _Ses(BaseModel):
@@ -72,39 +75,30 @@ def parse_delivery_notification(body: str) -> DeliveryNotification | None:
         envelope = SnsEnvelope.model_validate_json(body)
     except ValidationError as exc:
         raise ValidationFailedError("not an SES event notification") from exc
-    event = envelope.Message
-    mail = event.mail
+    event, mail = envelope.Message, envelope.Message.mail
     if event.event_type == "Bounce" and event.bounce is not None:
         bounce = event.bounce
-        return DeliveryNotification(
-            provider_message_id=mail.message_id,
-            result=DeliveryResult.BOUNCED,
-            occurred_at=bounce.timestamp,
-            sent_at=mail.timestamp,
-            addresses=tuple(r.email_address for r in bounce.bounced_recipients) or tuple(mail.destination),
-            permanent=bounce.bounce_type == "Permanent",
-        )
+        permanent = bounce.bounce_type == "Permanent"
+        return _report(mail, DeliveryResult.BOUNCED, bounce.timestamp, bounce.bounced_recipients, permanent=permanent)
     if event.event_type == "Complaint" and event.complaint is not None:
         complaint = event.complaint
-        return DeliveryNotification(
-            provider_message_id=mail.message_id,
-            result=DeliveryResult.COMPLAINED,
-            occurred_at=complaint.timestamp,
-            sent_at=mail.timestamp,
-            addresses=tuple(r.email_address for r in complaint.complained_recipients) or tuple(mail.destination),
-        )
+        return _report(mail, DeliveryResult.COMPLAINED, complaint.timestamp, complaint.complained_recipients)
     if event.event_type == "Delivery" and event.delivery is not None:
-        return DeliveryNotification(
-            provider_message_id=mail.message_id,
-            result=DeliveryResult.DELIVERED,
-            occurred_at=event.delivery.timestamp,
-            sent_at=mail.timestamp,
-        )
+        return _report(mail, DeliveryResult.DELIVERED, event.delivery.timestamp)
     if event.event_type in _FAILED:
-        return DeliveryNotification(
-            provider_message_id=mail.message_id,
-            result=DeliveryResult.FAILED,
-            occurred_at=envelope.Timestamp,
-            sent_at=mail.timestamp,
-        )
+        return _report(mail, DeliveryResult.FAILED, envelope.Timestamp)
     return None
+
+
+def _report(
+    mail: _Mail,
+    result: DeliveryResult,
+    occurred_at: datetime,
+    recipients: list[_Recipient] | None = None,
+    *,
+    permanent: bool = True,
+) -> DeliveryNotification:
+    """The notification for ``mail``; a bounce or complaint names its recipients (all the message's when it
+    lists none), other results name none."""
+    addresses = () if recipients is None else tuple(r.email_address for r in recipients) or tuple(mail.destination)
+    return DeliveryNotification(mail.message_id, result, occurred_at, mail.timestamp, addresses, permanent)

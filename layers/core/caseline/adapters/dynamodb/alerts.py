@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from caseline.adapters.dynamodb.base import is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, is_condition_failed
 from caseline.adapters.dynamodb.models import AlertItem, case_pk
 from caseline.domain.alerts import SafetyAlert
 from caseline.domain.errors import StorageUnavailableError
@@ -14,35 +14,17 @@ from caseline.domain.records import WriteOutcome
 
 
 def alert_item(alert: SafetyAlert) -> AlertItem:
-    return AlertItem(
-        case_pk(alert.force_id, alert.case_id),
-        f"ALERT#{alert.alert_id}",
-        force_id=alert.force_id,
-        case_id=alert.case_id,
-        victim_id=alert.victim_id,
-        alert_id=alert.alert_id,
-        event_type=alert.event_type,
-        event_sequence=alert.event_sequence,
-        raised_at=alert.raised_at,
+    return by_name(
+        alert,
+        AlertItem,
+        pk=case_pk(alert.force_id, alert.case_id),
+        sk=f"ALERT#{alert.alert_id}",
         channels=list(alert.channels),
-        acknowledged_at=alert.acknowledged_at,
-        acknowledged_by=alert.acknowledged_by,
     )
 
 
 def alert_record(item: AlertItem) -> SafetyAlert:
-    return SafetyAlert(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        alert_id=item.alert_id,
-        victim_id=item.victim_id,
-        event_type=item.event_type,
-        event_sequence=int(item.event_sequence),
-        raised_at=item.raised_at,
-        channels=tuple(item.channels or ()),
-        acknowledged_at=item.acknowledged_at,
-        acknowledged_by=item.acknowledged_by,
-    )
+    return by_name(item, SafetyAlert, event_sequence=int(item.event_sequence), channels=tuple(item.channels or ()))
 
 
 class DynamoAlertStore:

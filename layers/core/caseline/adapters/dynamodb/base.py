@@ -1,22 +1,28 @@
 """The pieces every DynamoDB adapter shares: the models' connection, the partition read, one item by its
-key, the due items of a gsi1 list, whether a write failed its condition, and which items of a cancelled
-transaction failed theirs."""
+key, the due items of a gsi1 list, whether a write failed its condition, which items of a cancelled
+transaction failed theirs and what that means, and the copy between a record and its item."""
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, PynamoDBException, QueryError, TransactWriteError
 
 from caseline.adapters.dynamodb.models import CaselineItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.records import WriteOutcome
 
 _CONDITION_FAILED = "ConditionalCheckFailed"  # a cancelled transaction's reason for one item
 _CONDITION_FAILED_EXCEPTION = "ConditionalCheckFailedException"  # a single write's error code
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 Item = TypeVar("Item", bound=CaselineItem)
+Into = TypeVar("Into")
 
 
 def connection() -> Connection:
@@ -57,7 +63,38 @@ def failed_indexes(exc: TransactWriteError) -> list[int]:
     return [i for i, reason in enumerate(reasons) if reason is not None and reason.code == _CONDITION_FAILED]
 
 
+def transaction_outcome(exc: TransactWriteError, *, duplicate: int | None = None) -> WriteOutcome:
+    """What a cancelled write transaction means: DUPLICATE when the item at index ``duplicate`` failed its
+    condition (any item, when not given), CONFLICT when only another did; none did: the table is unavailable."""
+    failed = failed_indexes(exc)
+    if failed and (duplicate is None or duplicate in failed):
+        return WriteOutcome.DUPLICATE
+    if failed:
+        return WriteOutcome.CONFLICT
+    raise StorageUnavailableError() from exc
+
+
 def is_condition_failed(error: PynamoDBException) -> bool:
     """A single PutItem, UpdateItem or DeleteItem was refused because its condition did not hold (an
     expected outcome, not an outage). For a transaction ask ``failed_indexes``."""
     return error.cause_response_code == _CONDITION_FAILED_EXCEPTION
+
+
+def by_name(source: object, into: type[Into], **given: Any) -> Into:
+    """``into`` built from ``given`` and, as they are, the fields of ``source`` it has under the same names:
+    the one copy between a record and its item, either way. A field that changes type or name on the way is
+    given, and so is one the copy must leave unset (None); so are an item's keys."""
+    shared = _field_names(into) & _field_names(type(source))
+    values = {name: getattr(source, name) for name in shared if name not in given}
+    return cast("Callable[..., Into]", into)(**values, **given)
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(kind: type) -> frozenset[str]:
+    """A record's fields (a dataclass) or an item's attributes (a PynamoDB model), worked out once a type."""
+    if kind not in _FIELD_NAMES:
+        found = (field.name for field in fields(kind)) if is_dataclass(kind) else kind.get_attributes()  # type: ignore[attr-defined]
+        _FIELD_NAMES[kind] = frozenset(found)
+    return _FIELD_NAMES[kind]

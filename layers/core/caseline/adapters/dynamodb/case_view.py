@@ -9,7 +9,7 @@ from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.alerts import alert_record
-from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, partition_items
+from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, get_item, partition_items
 from caseline.adapters.dynamodb.delegation import delegation_record
 from caseline.adapters.dynamodb.duties import duty_record
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
@@ -78,15 +78,11 @@ def case_partition(items: list[CaselineItem]) -> CasePartition:
 
 def audit_item(entry: AuditEntry) -> AuditItem:
     """A consultation-log entry: under AUDIT#{force}#{case}, sorted by time."""
-    return AuditItem(
-        f"AUDIT#{entry.force_id}#{entry.case_id}",
-        f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
-        force_id=entry.force_id,
-        case_id=entry.case_id,
-        user_id=entry.user_id,
-        action=entry.action,
-        reason=entry.reason,
-        at=entry.at,
+    return by_name(
+        entry,
+        AuditItem,
+        pk=f"AUDIT#{entry.force_id}#{entry.case_id}",
+        sk=f"{entry.at.isoformat()}#{entry.user_id}#{entry.action}",
     )
 
 
@@ -123,15 +119,11 @@ class DynamoReadState:
 class DynamoMessageStore:
     def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome:
         """The message and its outbound event to the force, together or not at all."""
-        item = MessageItem(
-            case_pk(message.force_id, message.case_id),
-            f"MESSAGE#{message.sent_at.isoformat()}#{message.message_id}",
-            force_id=message.force_id,
-            case_id=message.case_id,
-            message_id=message.message_id,
-            user_id=message.user_id,
-            text=message.text,
-            sent_at=message.sent_at,
+        item = by_name(
+            message,
+            MessageItem,
+            pk=case_pk(message.force_id, message.case_id),
+            sk=f"MESSAGE#{message.sent_at.isoformat()}#{message.message_id}",
         )
         try:
             with TransactWrite(connection=connection()) as transaction:

@@ -13,8 +13,7 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, get_item
-from caseline.adapters.dynamodb.linking import add_attempt
+from caseline.adapters.dynamodb.base import by_name, connection, get_item
 from caseline.adapters.dynamodb.models import (
     AttemptsItem,
     CaseDelegateItem,
@@ -42,40 +41,20 @@ def _delegate_sk(delegation_id: str) -> str:
 
 
 def delegation_record(item: CaseDelegateItem) -> Delegation:
-    return Delegation(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        victim_id=item.victim_id,
-        delegation_id=item.delegation_id,
-        name=item.name,
-        relationship=item.relationship,
-        scope=Scope(item.scope),
-        granted_by=GrantedBy(item.granted_by),
-        created_at=item.created_at,
-        invitation_expires_at=item.invitation_expires_at,
-        user_id=item.user_id,
-        accepted_at=item.accepted_at,
-        code_hash=item.code_hash,
-    )
+    return by_name(item, Delegation, scope=Scope(item.scope), granted_by=GrantedBy(item.granted_by))
 
 
 class DynamoDelegationStore:
     def invite(self, delegation: Delegation, code_hash: str, notice: OutboundEvent | None = None) -> WriteOutcome:
         """The delegation and its code, and the force's notice if any; DUPLICATE when the id is taken."""
         pk = case_pk(delegation.force_id, delegation.case_id)
-        item = CaseDelegateItem(
-            pk,
-            _delegate_sk(delegation.delegation_id),
-            force_id=delegation.force_id,
-            case_id=delegation.case_id,
-            victim_id=delegation.victim_id,
-            delegation_id=delegation.delegation_id,
-            name=delegation.name,
-            relationship=delegation.relationship,
+        item = by_name(
+            delegation,
+            CaseDelegateItem,
+            pk=pk,
+            sk=_delegate_sk(delegation.delegation_id),
             scope=delegation.scope.value,
             granted_by=delegation.granted_by.value,
-            created_at=delegation.created_at,
-            invitation_expires_at=delegation.invitation_expires_at,
             code_hash=code_hash,
         )
         code = DelegateCodeItem(
@@ -110,6 +89,8 @@ class DynamoDelegationStore:
         return delegation_record(item) if item is not None else None
 
     def count_attempt(self, user_id: str, window: datetime) -> int:
+        from caseline.adapters.dynamodb.linking import add_attempt  # the case view reads delegations without it
+
         return add_attempt(AttemptsItem(f"ATTEMPTS#DELEGATE#{user_id}", window.isoformat()), 1, window)
 
     def accept(self, delegation: Delegation, user_id: str, code_hash: str, now: datetime) -> WriteOutcome:

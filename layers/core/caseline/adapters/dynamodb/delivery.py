@@ -23,7 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, get_item, is_condition_failed
 from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.domain.contact import normalised_address
@@ -83,15 +83,7 @@ class DynamoSuppressionList:
 
 
 def _pointer_record(item: ProviderPointerItem, provider_message_id: str) -> ProviderPointer:
-    return ProviderPointer(
-        provider_message_id=provider_message_id,
-        force_id=item.force_id,
-        case_id=item.case_id,
-        key=item.key,
-        victim_id=item.victim_id,
-        channel=item.channel,
-        statutory=bool(item.statutory),
-    )
+    return by_name(item, ProviderPointer, provider_message_id=provider_message_id, statutory=bool(item.statutory))
 
 
 class DynamoSentMessages:

@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, is_condition_failed
 from caseline.adapters.dynamodb.models import CaselineItem, DutyItem, case_pk
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
@@ -27,42 +27,29 @@ def _index(force_id: str, status: DutyStatus) -> str:
 
 
 def duty_item(duty: Duty) -> DutyItem:
-    return DutyItem(
-        case_pk(duty.force_id, duty.case_id),
-        f"DUTY#{duty.duty_id}",
-        force_id=duty.force_id,
-        case_id=duty.case_id,
-        duty_id=duty.duty_id,
-        right=duty.right,
+    return by_name(
+        duty,
+        DutyItem,
+        pk=case_pk(duty.force_id, duty.case_id),
+        sk=f"DUTY#{duty.duty_id}",
         due_on=duty.due_on.isoformat(),
         status=duty.status.value,
-        victim_id=duty.victim_id,
-        tier=duty.tier,
         started_on=duty.started_on.isoformat() if duty.started_on else None,
         working_days=duty.working_days or None,
-        met_at=duty.met_at,
-        met_by=duty.met_by,
-        reason=duty.reason,
         gsi1pk=_index(duty.force_id, duty.status),
         gsi1sk=f"{duty.due_on.isoformat()}#{duty.case_id}#{duty.duty_id}",
     )
 
 
 def duty_record(item: DutyItem) -> Duty:
-    return Duty(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        duty_id=item.duty_id,
-        right=item.right,
+    return by_name(
+        item,
+        Duty,
         due_on=date.fromisoformat(item.due_on),
         status=DutyStatus(item.status),
-        victim_id=item.victim_id,
         tier=item.tier or "standard",
         started_on=date.fromisoformat(item.started_on) if item.started_on else None,
         working_days={k: int(v) for k, v in (item.working_days or {}).items()},
-        met_at=item.met_at,
-        met_by=item.met_by,
-        reason=item.reason,
     )
 
 

@@ -12,11 +12,12 @@ from pynamodb.transactions import TransactWrite
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.alerts import alert_item, alert_record
 from caseline.adapters.dynamodb.base import (
+    by_name,
     connection,
     due_in_gsi1,
-    failed_indexes,
     is_condition_failed,
     partition_items,
+    transaction_outcome,
 )
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository, duty_item, duty_record, met_actions
 from caseline.adapters.dynamodb.mappers import (
@@ -50,37 +51,19 @@ from caseline.services.journeys import JourneyState, RunWrites
 
 def _timer_item(timer: JourneyTimer) -> TimerItem:
     due = timer.due_at.astimezone(UTC)
-    return TimerItem(
-        case_pk(timer.force_id, timer.case_id),
-        f"TIMER#{timer.timer_id}",
-        force_id=timer.force_id,
-        case_id=timer.case_id,
-        timer_id=timer.timer_id,
+    return by_name(
+        timer,
+        TimerItem,
+        pk=case_pk(timer.force_id, timer.case_id),
+        sk=f"TIMER#{timer.timer_id}",
         due_at=due,
-        journey_id=timer.journey_id,
-        version=timer.version,
-        step=timer.step,
-        victim_id=timer.victim_id,
-        run_key=timer.run_key,
-        event_sequence=timer.event_sequence,
         gsi1pk=f"TIMER#{timer.force_id}",
         gsi1sk=f"{due.isoformat()}#{timer.case_id}#{timer.timer_id}",
     )
 
 
 def _timer_record(item: TimerItem) -> JourneyTimer:
-    return JourneyTimer(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        timer_id=item.timer_id,
-        due_at=item.due_at,
-        journey_id=item.journey_id,
-        version=int(item.version),
-        step=item.step,
-        victim_id=item.victim_id,
-        run_key=item.run_key,
-        event_sequence=int(item.event_sequence),
-    )
+    return by_name(item, JourneyTimer, version=int(item.version), event_sequence=int(item.event_sequence))
 
 
 def _linked_accounts(items: list[CaselineItem]) -> dict[str, tuple[str, ...]]:
@@ -120,16 +103,7 @@ class DynamoJourneyStore:
         try:
             with TransactWrite(connection=connection()) as transaction:
                 if writes.run_id is not None:
-                    run = JourneyRunItem(
-                        pk,
-                        f"RUN#{writes.run_id}",
-                        force_id=writes.force_id,
-                        case_id=writes.case_id,
-                        journey_id=writes.journey_id,
-                        version=writes.version,
-                        victim_id=writes.victim_id,
-                        started_at=now,
-                    )
+                    run = by_name(writes, JourneyRunItem, pk=pk, sk=f"RUN#{writes.run_id}", started_at=now)
                     transaction.save(run, condition=JourneyRunItem.pk.does_not_exist())
                 if writes.consumed is not None:
                     consumed = _timer_item(writes.consumed)
@@ -155,9 +129,7 @@ class DynamoJourneyStore:
                 if writes.alert_timer is not None:
                     transaction.save(_timer_item(writes.alert_timer))
         except TransactWriteError as exc:
-            if failed_indexes(exc):
-                return WriteOutcome.DUPLICATE
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc)
         return WriteOutcome.WRITTEN
 
     def due_timers(self, force_id: str, now: datetime) -> list[JourneyTimer]:

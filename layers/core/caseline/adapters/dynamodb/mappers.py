@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from caseline.adapters.dynamodb.base import by_name
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     CaseItem,
@@ -60,32 +61,20 @@ def provider_pointer_pk(provider_message_id: str) -> str:
 
 
 def case_record(item: CaseItem) -> CaseRecord:
-    return CaseRecord(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        crime_reference=item.crime_reference,
-        category=item.category,
+    return by_name(
+        item,
+        CaseRecord,
         flags=tuple(item.flags or ()),
         stage=CaseStage.from_slug(item.stage),
         sequence=int(item.sequence),
-        officer=item.officer,
-        recorded_at=item.recorded_at,
-        updated_at=item.updated_at,
         revision=int(item.revision or 0),
-        officer_absence=item.officer_absence,
     )
 
 
 def victim_record(item: VictimItem) -> VictimContact:
-    return VictimContact(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        victim_id=item.victim_id,
-        name=item.name,
-        email=item.email,
-        mobile=item.mobile,
-        language=item.language,
-        tier=item.tier,
+    return by_name(
+        item,
+        VictimContact,
         under_18=bool(item.under_18),
         safe_contact=SafeContactProfile.from_dict(item.safe_contact or {}),
         sequence=int(item.sequence or 0),
@@ -93,37 +82,20 @@ def victim_record(item: VictimItem) -> VictimContact:
 
 
 def outbox_record(item: OutboxItem) -> OutboxMessage:
-    return OutboxMessage(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        key=item.key,
-        victim_id=item.victim_id,
-        channel=item.channel,
-        template_id=item.template_id,
+    return by_name(
+        item,
+        OutboxMessage,
         personalisation=dict(item.personalisation or {}),
         status=OutboxStatus(item.status),
-        created_at=item.created_at,
-        duty_id=item.duty_id,
-        provider_message_id=item.provider_message_id,
-        send_after=item.send_after,
         statutory=item.statutory is not False,
         attempts=int(item.attempts or 0),
-        sealed_code=item.sealed_code,
         safe_contact=SafeContactProfile.from_dict(item.safe_contact) if item.safe_contact else None,
     )
 
 
 def event_record(item: EventItem) -> StoredEvent:
-    return StoredEvent(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        sequence=int(item.sequence),
-        event_id=item.event_id,
-        event_type=item.event_type,
-        occurred_at=item.occurred_at,
-        received_at=item.received_at,
-        applied=bool(item.applied),
-        data=dict(item.data or {}),
+    return by_name(
+        item, StoredEvent, sequence=int(item.sequence), applied=bool(item.applied), data=dict(item.data or {})
     )
 
 
@@ -157,102 +129,56 @@ def effective_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
 
 
 def case_item(case: CaseRecord) -> CaseItem:
-    return CaseItem(
-        case_pk(case.force_id, case.case_id),
-        "CASE",
-        force_id=case.force_id,
-        case_id=case.case_id,
-        crime_reference=case.crime_reference,
-        category=case.category,
+    return by_name(
+        case,
+        CaseItem,
+        pk=case_pk(case.force_id, case.case_id),
+        sk="CASE",
         flags=list(case.flags),
         stage=case.stage.slug,
-        sequence=case.sequence,
-        revision=case.revision,
-        officer=case.officer,
-        officer_absence=case.officer_absence,
-        recorded_at=case.recorded_at,
-        updated_at=case.updated_at,
     )
 
 
 def victim_item(victim: VictimContact) -> VictimItem:
-    return VictimItem(
-        case_pk(victim.force_id, victim.case_id),
-        f"VICTIM#{victim.victim_id}",
-        force_id=victim.force_id,
-        case_id=victim.case_id,
-        victim_id=victim.victim_id,
-        name=victim.name,
-        email=victim.email,
-        mobile=victim.mobile,
-        language=victim.language,
-        tier=victim.tier,
-        under_18=victim.under_18,
+    return by_name(
+        victim,
+        VictimItem,
+        pk=case_pk(victim.force_id, victim.case_id),
+        sk=f"VICTIM#{victim.victim_id}",
         safe_contact=victim.safe_contact.to_dict(),
-        sequence=victim.sequence,
     )
 
 
 def event_item(event: StoredEvent) -> EventItem:
-    return EventItem(
-        case_pk(event.force_id, event.case_id),
-        f"EVENT#{event.sequence:012d}#{event.event_id}",
-        force_id=event.force_id,
-        case_id=event.case_id,
-        sequence=event.sequence,
-        event_id=event.event_id,
-        event_type=event.event_type,
-        occurred_at=event.occurred_at,
-        received_at=event.received_at,
-        applied=event.applied,
-        data=event.data,
+    return by_name(
+        event, EventItem, pk=case_pk(event.force_id, event.case_id), sk=f"EVENT#{event.sequence:012d}#{event.event_id}"
     )
 
 
 def outbox_item(message: OutboxMessage) -> OutboxItem:
     pk, sk = outbox_key(message)
-    return OutboxItem(
-        pk,
-        sk,
-        force_id=message.force_id,
-        case_id=message.case_id,
-        key=message.key,
-        victim_id=message.victim_id,
-        channel=message.channel,
-        template_id=message.template_id,
-        personalisation=message.personalisation,
+    return by_name(
+        message,
+        OutboxItem,
+        pk=pk,
+        sk=sk,
         status=message.status.value,
-        created_at=message.created_at,
-        duty_id=message.duty_id,
-        statutory=message.statutory,
-        sealed_code=message.sealed_code,
         safe_contact=message.safe_contact.to_dict() if message.safe_contact else None,
+        # Saved before any try: the outbox sets these with its updates as dispatch goes (never here).
+        provider_message_id=None,
+        send_after=None,
+        attempts=None,
     )
 
 
 def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
     """A victim's current one-time code (a new one replaces the old: same key)."""
-    return AccessCodeItem(
-        case_pk(code.force_id, code.case_id),
-        f"ACCESS#{code.victim_id}",
-        force_id=code.force_id,
-        case_id=code.case_id,
-        victim_id=code.victim_id,
-        code_hash=code.code_hash,
-        expires_at=code.expires_at,
-    )
+    return by_name(code, AccessCodeItem, pk=case_pk(code.force_id, code.case_id), sk=f"ACCESS#{code.victim_id}")
 
 
 def receipt_item(receipt: WebhookReceipt) -> ReceiptItem:
     """A force's webhook, once: ingest saves it only if absent, in the transaction that stores the news."""
-    return ReceiptItem(
-        f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}",
-        "RECEIPT",
-        force_id=receipt.force_id,
-        webhook_id=receipt.webhook_id,
-        received_at=receipt.received_at,
-        expires_at=receipt.expires_at,
-    )
+    return by_name(receipt, ReceiptItem, pk=f"WEBHOOK#{receipt.force_id}#{receipt.webhook_id}", sk="RECEIPT")
 
 
 def provider_pointer_item(
@@ -260,14 +186,11 @@ def provider_pointer_item(
 ) -> ProviderPointerItem:
     """The pointer dispatch saves, in the same transaction that marks ``message`` sent; delivery events
     read it to find the message."""
-    return ProviderPointerItem(
-        provider_pointer_pk(provider_message_id),
-        "PROVIDER",
-        force_id=message.force_id,
-        case_id=message.case_id,
-        key=message.key,
-        victim_id=message.victim_id,
-        channel=message.channel,
+    return by_name(
+        message,
+        ProviderPointerItem,
+        pk=provider_pointer_pk(provider_message_id),
+        sk="PROVIDER",
         statutory=statutory,
         expires_at=sent_at + POINTER_KEPT,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pynamodb.exceptions import PutError, UpdateError
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import get_item, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, get_item, is_condition_failed
 from caseline.adapters.dynamodb.models import OutboundItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent, OutboundStatus
@@ -23,30 +23,22 @@ def outbound_pk(force_id: str, case_id: str, outbound_id: str) -> str:
 
 
 def outbound_record(item: OutboundItem) -> OutboundEvent:
-    return OutboundEvent(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        outbound_id=item.outbound_id,
-        event_type=item.event_type,
+    return by_name(
+        item,
+        OutboundEvent,
         data=dict(item.data or {}),
-        created_at=item.created_at,
         status=OutboundStatus(item.status),
         attempts=int(item.attempts or 0),
     )
 
 
 def outbound_item(event: OutboundEvent) -> OutboundItem:
-    return OutboundItem(
-        outbound_pk(event.force_id, event.case_id, event.outbound_id),
-        f"OUTBOUND#{event.outbound_id}",
-        force_id=event.force_id,
-        case_id=event.case_id,
-        outbound_id=event.outbound_id,
-        event_type=event.event_type,
-        data=event.data,
+    return by_name(
+        event,
+        OutboundItem,
+        pk=outbound_pk(event.force_id, event.case_id, event.outbound_id),
+        sk=f"OUTBOUND#{event.outbound_id}",
         status=event.status.value,
-        attempts=event.attempts,
-        created_at=event.created_at,
     )
 
 

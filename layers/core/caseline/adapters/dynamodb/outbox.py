@@ -12,7 +12,13 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import connection, due_in_gsi1, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.base import (
+    connection,
+    due_in_gsi1,
+    failed_indexes,
+    is_condition_failed,
+    transaction_outcome,
+)
 from caseline.adapters.dynamodb.duties import duty_item, met_actions
 from caseline.adapters.dynamodb.mappers import (
     access_code_item,
@@ -58,9 +64,7 @@ class DynamoOutboxRepository:
                 for code in access_codes:
                     transaction.save(access_code_item(code))
         except TransactWriteError as exc:
-            if failed_indexes(exc):
-                return WriteOutcome.DUPLICATE
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc)
         return WriteOutcome.WRITTEN
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:

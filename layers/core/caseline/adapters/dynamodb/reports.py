@@ -30,7 +30,14 @@ from pynamodb.exceptions import (
 )
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes, get_item, is_condition_failed
+from caseline.adapters.dynamodb.base import (
+    by_name,
+    connection,
+    failed_indexes,
+    get_item,
+    is_condition_failed,
+    transaction_outcome,
+)
 from caseline.adapters.dynamodb.mappers import outbox_item, receipt_item
 from caseline.adapters.dynamodb.models import (
     CaseItem,
@@ -60,20 +67,8 @@ def report_pk(force_id: str, reference: str) -> str:
 
 
 def _record(item: ReportItem) -> ReportRecord:
-    return ReportRecord(
-        force_id=item.force_id,
-        reference=item.reference,
-        category=item.category,
-        submitted_at=item.submitted_at,
-        status=ReportStatus(item.status),
-        user_id=item.user_id,
-        sequence=int(item.sequence or 0),
-        crime_reference=item.crime_reference,
-        case_id=item.case_id,
-        victim_id=item.victim_id,
-        reason=item.reason,
-        where_to_go=item.where_to_go,
-        linked=bool(item.linked),
+    return by_name(
+        item, ReportRecord, status=ReportStatus(item.status), sequence=int(item.sequence or 0), linked=bool(item.linked)
     )
 
 
@@ -142,12 +137,7 @@ class DynamoReportStore:
                 for message in messages:
                     transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
         except TransactWriteError as exc:
-            failed = failed_indexes(exc)
-            if 1 in failed:
-                return WriteOutcome.DUPLICATE
-            if failed:
-                return WriteOutcome.CONFLICT
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc, duplicate=1)
         return WriteOutcome.WRITTEN
 
     def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool:
@@ -269,12 +259,7 @@ class DynamoReportStore:
                         )
                     )
         except TransactWriteError as exc:
-            failed = failed_indexes(exc)
-            if 0 in failed:
-                return WriteOutcome.DUPLICATE
-            if failed:
-                return WriteOutcome.CONFLICT
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc, duplicate=0)
         return WriteOutcome.WRITTEN
 
     def waiting_for_case(self, force_id: str, case_id: str) -> list[ReportRecord]:
@@ -297,15 +282,7 @@ class DynamoReportStore:
         try:
             with TransactWrite(connection=connection()) as transaction:
                 transaction.save(
-                    CaseMemberItem(
-                        pk,
-                        f"MEMBER#{record.user_id}",
-                        force_id=record.force_id,
-                        case_id=record.case_id,
-                        user_id=record.user_id,
-                        victim_id=record.victim_id,
-                        linked_at=now,
-                    ),
+                    by_name(record, CaseMemberItem, pk=pk, sk=f"MEMBER#{record.user_id}", linked_at=now),
                     condition=CaseMemberItem.pk.does_not_exist(),
                 )
                 transaction.save(

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes
+from caseline.adapters.dynamodb.base import connection, transaction_outcome
 from caseline.adapters.dynamodb.duties import duty_item
 from caseline.adapters.dynamodb.models import DutyItem, OutboundItem
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import Duty, WriteOutcome
 
@@ -26,7 +25,5 @@ class DynamoRequestStore:
                 for duty in duties:
                     transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
         except TransactWriteError as exc:
-            if failed_indexes(exc):
-                return WriteOutcome.DUPLICATE
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc)
         return WriteOutcome.WRITTEN

@@ -3,48 +3,34 @@ the outbound event that takes them to the force: both or neither."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection, failed_indexes
+from caseline.adapters.dynamodb.base import by_name, connection, transaction_outcome
 from caseline.adapters.dynamodb.models import OutboundItem, SurveyItem, case_pk
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import WriteOutcome
 from caseline.domain.survey import SurveyAnswers, SurveyResponse
 
 
 def survey_item(response: SurveyResponse) -> SurveyItem:
-    answers = response.answers
-    return SurveyItem(
-        case_pk(response.force_id, response.case_id),
-        f"SURVEY#{response.victim_id}",
-        force_id=response.force_id,
-        case_id=response.case_id,
-        victim_id=response.victim_id,
-        user_id=response.user_id,
-        satisfaction=answers.satisfaction,
-        kept_informed=answers.kept_informed,
-        easy_to_use=answers.easy_to_use,
-        comments=answers.comments,
-        answered_at=response.answered_at,
-    )
+    key = {"pk": case_pk(response.force_id, response.case_id), "sk": f"SURVEY#{response.victim_id}"}
+    return by_name(response, SurveyItem, **key, **asdict(response.answers))  # the item holds the answers flat
 
 
 def survey_response(item: SurveyItem) -> SurveyResponse:
-    return SurveyResponse(
-        force_id=item.force_id,
-        case_id=item.case_id,
-        victim_id=item.victim_id,
-        user_id=item.user_id,
+    return by_name(
+        item,
+        SurveyResponse,
         answers=SurveyAnswers(
             satisfaction=int(item.satisfaction),
             kept_informed=int(item.kept_informed),
             easy_to_use=int(item.easy_to_use),
             comments=item.comments,
         ),
-        answered_at=item.answered_at,
     )
 
 
@@ -56,7 +42,5 @@ class DynamoSurveyStore:
                 transaction.save(survey_item(response), condition=SurveyItem.pk.does_not_exist())
                 transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
         except TransactWriteError as exc:
-            if failed_indexes(exc):  # a condition failed: not a conflict between concurrent writers
-                return WriteOutcome.DUPLICATE
-            raise StorageUnavailableError() from exc
+            return transaction_outcome(exc)  # a condition failed: not a conflict between concurrent writers
         return WriteOutcome.WRITTEN

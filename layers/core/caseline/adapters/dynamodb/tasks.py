@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from caseline.adapters.dynamodb.base import by_name
 from caseline.adapters.dynamodb.models import OutboundItem, TaskItem, case_pk
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.outbound import task_event
@@ -14,15 +15,11 @@ from caseline.domain.records import OfficerTask
 
 
 def task_item(task: OfficerTask) -> TaskItem:
-    return TaskItem(
-        case_pk(task.force_id, task.case_id),
-        f"TASK#{task.task_id}",
-        force_id=task.force_id,
-        case_id=task.case_id,
-        task_id=task.task_id,
-        reason=task.reason,
-        created_at=task.created_at,
-        detail=task.detail,
+    return by_name(
+        task,
+        TaskItem,
+        pk=case_pk(task.force_id, task.case_id),
+        sk=f"TASK#{task.task_id}",
         gsi1pk=f"TASK#{task.force_id}",
         gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
     )
