@@ -83,6 +83,8 @@ def shows_the_api_s_estimates(page: Any, answer: dict[str, Any]) -> None:
     assert shown["segments"].replace(",", "") == str(sms["segments"])
     assert shown["cost_estimate_pounds"] == f"£{sms['cost_estimate_pounds']:,.2f}"
     assert shown["assumption.source"] == contact["assumptions"]["source"]
+    share = answer["derived"]["rates"].pop("invited_victims_who_linked")  # victims, not a channel's messages
+    assert float(shown["invited_victims_who_linked"].rstrip("%")) / 100 == pytest.approx(share, abs=1e-4)
     sent = {name: value for name, value in answer["derived"]["rates"].items() if not isinstance(value, str)}
     assert sent and {name: float(text.rstrip("%")) / 100 for name, text in rates.items() if text.endswith("%")} == (
         pytest.approx({name: round(value, 4) for name, value in sent.items()}, abs=1e-4)
@@ -207,6 +209,7 @@ def test_an_analyst_reads_downloads_and_regroups_their_force_s_figures(
     statement = json.dumps({"kind": "make", "use": "read-by-me"}).encode()
     assert http.request("POST", f"{path}/statement-request", body=statement, headers=victim).status == 202
     counted = ("messages", "sent_email"), ("visitors", "active_victims"), ("case_actions", "requested_statement")
+    counted += ("adoption", "victims_invited"), ("adoption", "victims_linked")
     eventually(lambda: all(api_figures(http, token, "")["totals"].get(f, {}).get(n, 0) >= 1 for f, n in counted))
 
     # The figures need a staff sign-in: there first

@@ -141,6 +141,26 @@ def _new_accounts(items: dict[tuple[str, str], dict[str, Any]], force_id: str) -
     return [_day(m, "linked_at") for m in first.values() if _text(m, "force_id") == force_id]
 
 
+def _first_victims(
+    items: dict[tuple[str, str], dict[str, Any]], force_id: str, carries_code: set[str]
+) -> list[tuple[date, str]]:
+    """(day, figure): each victim of a case once, on the day of their first invitation sent and first link."""
+    firsts: dict[tuple[str, str, str], date] = {}
+    for item in items.values():
+        entity, victim = _text(item, "entity"), (_text(item, "case_id"), _text(item, "victim_id"))
+        invitation = (
+            entity == "outbox" and _text(item, "status") == "sent" and _text(item, "template_id") in carries_code
+        )
+        if _text(item, "force_id") == force_id and (entity == "member" or invitation):
+            figure, day = (
+                ("victims_linked", _day(item, "linked_at"))
+                if entity == "member"
+                else ("victims_invited", _day(item, "sent_at"))
+            )
+            firsts[(figure, *victim)] = min(firsts.get((figure, *victim), date.max), day)
+    return [(day, figure) for (figure, *_), day in firsts.items()]
+
+
 def recount(force_id: str) -> Figures:
     """Day -> family -> figure -> count, for every figure the insights API can return."""
     carries_code = {t.template_id for t in template_info().values() if "access_code" in t.placeholders}
@@ -187,6 +207,8 @@ def recount(force_id: str) -> Figures:
     _visitors(views, add)
     for day in _new_accounts(items, force_id):
         add(day, "adoption", "accounts_created")
+    for day, figure in _first_victims(items, force_id, carries_code):
+        add(day, "adoption", figure)
     return figures
 
 
@@ -228,6 +250,8 @@ def recounted_derived(force_id: str, totals: dict[str, dict[str, int]]) -> dict[
             rates[f"delivery_rate_{channel}"] = round((sent - bounced) / sent, 4)
             for rate, figure in (("bounce", "bounced"), ("complaint", "complained"), ("failure", "failed")):
                 rates[f"{rate}_rate_{channel}"] = round(messages.get(f"{figure}_{channel}", 0) / sent, 4)
+    if invited := adoption.get("victims_invited", 0):  # victims, not messages nor links
+        rates["invited_victims_who_linked"] = round(adoption.get("victims_linked", 0) / invited, 4)
     victims = adoption.get("cases_linked", 0)
     calls = round(victims * model["calls_per_update_chasing_victim"], 1)
     segments = messages.get("sms_segments", 0)

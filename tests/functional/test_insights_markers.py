@@ -5,6 +5,7 @@ forces' cases are counted out of order."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -71,7 +72,7 @@ def test_an_account_is_new_once_for_its_earliest_link_even_counted_late(
     assert count_change(link("thames-valley", "C1", earlier), store, later) == "replayed"
     assert count_change(link("hampshire", "C3", later + timedelta(days=3)), store, later) == "counted"
     assert figures(store, "thames-valley", "adoption") == {
-        "2026-11-02": {"cases_linked": 1, "linked_uninvited": 1, "accounts_created": 1}
+        "2026-11-02": {"cases_linked": 1, "linked_uninvited": 1, "accounts_created": 1, "victims_linked": 1}
     }
     hampshire = figures(store, "hampshire", "adoption")
     assert [day.get("accounts_created", 0) for day in hampshire.values()] == [0, 0]
@@ -89,3 +90,37 @@ def test_a_closed_account_leaves_no_first_link_marker(aws: Template, monkeypatch
     DynamoDataRightsStore().forget_account("alex")
     DynamoDataRightsStore().forget_account("alex")
     assert [i for i in table_items() if i["pk"] == marker["pk"]] == []
+
+
+def test_a_victim_is_invited_and_linked_once_ever_by_markers_that_do_not_expire(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = insights_api(aws, monkeypatch).store
+    ids = {"case_id": "C1", "victim_id": "V1", "channel": "sms", "template_id": "access-code-reissued"}
+
+    def invitation(key: str, at: datetime) -> Change:
+        new = ids | {"status": "sent", "sent_at": at}
+        return Change("outbox", "MODIFY", "CASE#hampshire#C1", f"OUTBOX#{key}", "hampshire", new, {"sealed_code": "s"})
+
+    # the second invitation's record is counted before the first's (out of order): the victim moves to the first
+    assert count_change(invitation("second", MONDAY + timedelta(days=1)), store, MONDAY) == "counted"
+    assert count_change(invitation("first", MONDAY), store, MONDAY) == "counted"
+    assert count_change(invitation("reissued", MONDAY + timedelta(days=30)), store, MONDAY) == "counted"
+    assert count_change(link("hampshire", "C1", MONDAY + timedelta(days=2)), store, MONDAY) == "counted"
+    second_account = replace(link("hampshire", "C1", MONDAY + timedelta(days=3)), sk="MEMBER#blake")
+    second_account = replace(second_account, new=second_account.new | {"user_id": "blake"})
+    assert count_change(second_account, store, MONDAY) == "counted"
+    adoption = figures(store, "hampshire", "adoption")
+    assert {day: f.get("victims_invited", 0) for day, f in adoption.items() if "invitations_sent" in f} == {
+        "2026-11-02": 1,
+        "2026-11-03": 0,  # counted here first, then moved to the earlier day
+        "2026-12-02": 0,  # a new code a month later: the victim was invited already
+    }
+    assert {day: f.get("victims_linked", 0) for day, f in adoption.items() if "cases_linked" in f} == {
+        "2026-11-04": 1,
+        "2026-11-05": 0,  # a second account of the same victim
+    }
+    markers = {i["sk"]["S"]: i for i in table_items() if i["pk"]["S"] == "FIRST#hampshire#C1#V1"}
+    assert set(markers) == {"INVITED", "LINKED"} and not any("expires_at" in m for m in markers.values())
+    assert markers["INVITED"]["at"]["S"] == MONDAY.isoformat()  # ids and a time: nothing else about the victim
+    assert set(markers["LINKED"]) == {"pk", "sk", "entity", "force_id", "at"}

@@ -75,6 +75,9 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     assert adoption["accounts_created"] == answers["link 201"]  # each victim links once, a new account
     assert adoption["cases_linked"] == sum(n for name, n in adoption.items() if name.startswith("linked_"))
     assert adoption.get("linked_uninvited", 0) == 0 and adoption["linked_same_day"] >= 1
+    # each victim once however many invitations (email and text, new codes) and links: invited ones linked
+    assert adoption["victims_linked"] == answers["link 201"] <= adoption["victims_invited"]
+    assert adoption["victims_invited"] <= adoption["invitations_sent"]
     assert answers["statement 202"] >= 1 and answers["review 202"] >= 1 and answers["acknowledge 200"] >= 1
     assert set(body["totals"]["case_actions"]) == {"requested_statement", "requested_review", "alert_acknowledged"}
     assert sum(body["totals"]["templates"].values()) == sum(
@@ -86,7 +89,9 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     assumptions = found["contact_avoided"].pop("assumptions") | found["sms_cost"].pop("assumptions")
     assert found == {key: want[key] for key in ("rates", "contact_avoided", "sms_cost")}
     assert {name: assumptions[name] for name in want["assumptions"]} == want["assumptions"] and assumptions["source"]
-    assert {"bounce_rate_email", "delivery_rate_sms"} <= set(found["rates"]) and found["sms_cost"]["segments"] >= 1
+    assert {"bounce_rate_email", "delivery_rate_sms", "invited_victims_who_linked"} <= set(found["rates"]) and found[
+        "sms_cost"
+    ]["segments"] >= 1
     assert body["totals"]["messages"]["bounced_email"] >= 1 and body["totals"]["duties"]["missed"] >= 1
     assert body["totals"]["reports"]["recorded"] >= 1 and body["totals"]["adoption"]["cases_linked"] >= 5
     # And the sent mailbox (what SES and SNS were asked to send) agrees on the messages sent

@@ -12,13 +12,13 @@ from caseline.domain.insights import (
     CaseProfile,
     Change,
     DayFigures,
-    FirstLink,
+    First,
     RangeInvalidError,
     Tally,
     Visit,
     csv_rows,
     day_range,
-    first_link_tallies,
+    first_tallies,
     for_period,
     merged,
     recorded_within,
@@ -259,16 +259,39 @@ def test_an_answer_shows_the_visitors_of_its_own_period_from_its_first_day() -> 
 
 
 def test_an_account_s_first_link_is_a_new_account_for_that_case_s_force_and_an_earlier_one_moves_it() -> None:
-    link = FirstLink("hampshire", "u1", AT)
-    assert first_link_tallies(link, None) == (Tally("hampshire", AT.date(), "adoption", {"accounts_created": 1}),)
-    assert first_link_tallies(link, FirstLink("thames-valley", "u1", AT - timedelta(days=1))) == ()
-    later = FirstLink("thames-valley", "u1", AT + timedelta(days=2))  # counted first: records out of order
-    assert first_link_tallies(link, later) == (
+    link = First("accounts_created", "u1", "hampshire", AT)
+    assert first_tallies(link, None) == (Tally("hampshire", AT.date(), "adoption", {"accounts_created": 1}),)
+    assert first_tallies(link, First("accounts_created", "u1", "thames-valley", AT - timedelta(days=1))) == ()
+    later = First("accounts_created", "u1", "thames-valley", AT + timedelta(days=2))  # counted first: out of order
+    assert first_tallies(link, later) == (
         Tally("hampshire", AT.date(), "adoption", {"accounts_created": 1}),
         Tally("thames-valley", date(2026, 12, 8), "adoption", {"accounts_created": -1}),
     )
     found = tallies(change("member", "INSERT", {"linked_at": AT, "user_id": "u1"}))
-    assert found is not None and found.link == FirstLink("thames-valley", "u1", AT)
+    assert found is not None and found.firsts == (First("accounts_created", "u1", "thames-valley", AT),)
+
+
+def test_a_link_and_a_sent_invitation_are_candidates_for_the_victim_s_first_on_the_case() -> None:
+    ids = {"case_id": "C1", "victim_id": "V1"}
+    link = tallies(change("member", "INSERT", ids | {"linked_at": AT, "user_id": "u2"}))
+    assert link is not None and link.firsts == (
+        First("accounts_created", "u2", "thames-valley", AT),
+        First("victims_linked", "thames-valley#C1#V1", "thames-valley", AT),
+    )
+    sent_at = AT - timedelta(days=3)
+    new = ids | {"status": "sent", "channel": "sms", "sent_at": sent_at, "template_id": "access-code-reissued"}
+    invitation = tallies(change("outbox", "MODIFY", new, {"status": "sending", "sealed_code": "sealed"}))
+    assert invitation is not None
+    assert invitation.firsts == (First("victims_invited", "thames-valley#C1#V1", "thames-valley", sent_at),)
+    # a message without an access code, or a status that is not sent, is no invitation
+    update = tallies(change("outbox", "MODIFY", new, {"status": "sending"}))
+    failed = tallies(change("outbox", "MODIFY", new | {"status": "failed"}, {"status": "sending", "sealed_code": "x"}))
+    assert update is not None and failed is not None and update.firsts == failed.firsts == ()
+    # a victim's earlier first (another account's link, an earlier invitation) keeps it: nothing counts again
+    earlier = First("victims_linked", "thames-valley#C1#V1", "thames-valley", AT - timedelta(days=1))
+    assert first_tallies(link.firsts[1], earlier) == ()
+    once = Tally("thames-valley", AT.date(), "adoption", {"victims_linked": 1})
+    assert first_tallies(link.firsts[1], None) == (once,)
 
 
 def test_tallies_of_one_item_are_merged_and_what_sums_to_zero_is_left_out() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from caseline.domain.insights_derived import ContactModel, contact_avoided, derived, rates
+from caseline.domain.insights_derived import ContactModel, contact_avoided, derived, linked_share, rates
 
 
 def test_rates_are_shares_of_the_messages_sent_by_each_channel_that_sent_any() -> None:
@@ -53,3 +53,10 @@ def test_a_force_without_settings_gets_the_defaults_and_says_so(settings: dict[s
     model = ContactModel.from_settings(settings)
     assert model == ContactModel() and "default" in model.source
     assert ContactModel.from_settings({"cost_per_call_pounds": 7}).cost_per_call_pounds == 7
+
+
+def test_the_share_of_invited_victims_who_linked_is_a_rate_of_the_range_s_victims() -> None:
+    adoption = {"victims_invited": 8, "victims_linked": 6, "invitations_sent": 13, "cases_linked": 7}
+    assert linked_share(adoption) == {"invited_victims_who_linked": 0.75}  # victims, not messages or links
+    assert derived({"adoption": adoption}, ContactModel())["rates"] == {"invited_victims_who_linked": 0.75}
+    assert linked_share({"victims_linked": 2}) == {}  # nobody invited in the range: no rate, no division by 0

@@ -9,7 +9,7 @@ import pytest
 
 from caseline.domain import insights as rules
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, FirstLink
+from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, First
 from caseline.services.insights import count_change, force_figures, invitation_templates, staff_forces
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -23,7 +23,7 @@ class MemoryInsights:
         self.sources: set[str] = set()
         self.reads: list[tuple[str, date, date]] = []
         self.visits: dict[tuple[str, str, date, str], int] = {}
-        self.first_links: dict[str, FirstLink] = {}
+        self.firsts: dict[tuple[str, str], First] = {}
         self.profiled: list[tuple[str, str, str, Collection[str]]] = []
 
     def add(self, counted: Counted, now: datetime) -> bool:
@@ -35,9 +35,10 @@ class MemoryInsights:
             key = (visit.force_id, period, visit.start(period), visit.user_id)
             tallies.append(rules.visitor_tally(visit, period, self.visits.get(key, 0)))
             self.visits[key] = self.visits.get(key, 0) + 1
-        if (link := counted.link) and (found := rules.first_link_tallies(link, self.first_links.get(link.user_id))):
-            self.first_links[link.user_id] = link
-            tallies += found
+        for first in counted.firsts:  # as the first markers: moved only to an earlier one
+            if found := rules.first_tallies(first, self.firsts.get((first.figure, first.subject))):
+                self.firsts[(first.figure, first.subject)] = first
+                tallies += found
         for t in rules.merged(tallies):
             bucket = self.figures.setdefault((t.force_id, t.day, t.family), {})
             for name, value in t.figures.items():
@@ -148,7 +149,8 @@ def test_a_survey_and_a_link_count_by_their_case_s_profile_which_nothing_else_re
         "burglary.enhanced.answers": 1,
         "burglary.enhanced.satisfaction_5": 1,
     }
-    assert store.figures[("hampshire", NOW.date(), "adoption")] == {"cases_linked": 1, "linked_3_7_days": 1}
+    adoption = {"cases_linked": 1, "linked_3_7_days": 1, "victims_linked": 1}
+    assert store.figures[("hampshire", NOW.date(), "adoption")] == adoption
     count_change(sent("hampshire", "k1"), store, NOW)
     # a link looks for the victim's invitations (templates that carry an access code), a survey does not;
     # the message read nothing
@@ -172,4 +174,43 @@ def test_an_account_is_new_for_the_force_of_its_first_link_only() -> None:
         ("hampshire", NOW.date()): 0,  # counted, then moved to the earlier link's force
         ("hampshire", date(2026, 12, 7)): 0,  # a second link: not a new account
         ("thames-valley", date(2026, 12, 4)): 1,
+    }
+
+
+def test_a_victim_counts_once_ever_as_invited_and_as_linked_on_the_day_of_the_first() -> None:
+    store = MemoryInsights()
+    ids = {"case_id": "C1", "victim_id": "V1", "channel": "email", "template_id": "confirmation-burglary"}
+
+    def invitation(key: str, at: datetime) -> Change:
+        new = ids | {"status": "sent", "sent_at": at}
+        return Change("outbox", "MODIFY", "CASE#hampshire#C1", f"OUTBOX#{key}", "hampshire", new, {"sealed_code": "s"})
+
+    def link(user: str, at: datetime) -> Change:
+        new = ids | {"user_id": user, "linked_at": at}
+        return Change("member", "INSERT", "CASE#hampshire#C1", f"MEMBER#{user}", "hampshire", new)
+
+    first_day, later = datetime(2026, 11, 2, 9, tzinfo=UTC), datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert count_change(invitation("email", first_day), store, NOW) == "counted"
+    assert count_change(invitation("email", first_day), store, NOW) == "replayed"
+    assert count_change(invitation("sms", first_day + timedelta(minutes=1)), store, NOW) == "counted"  # same day
+    assert count_change(invitation("reissued", later), store, NOW) == "counted"  # a new code weeks later
+    assert count_change(link("alex", later), store, NOW) == "counted"
+    assert count_change(link("alex", later), store, NOW) == "replayed"
+    assert count_change(link("alex-second-account", later + timedelta(days=1)), store, NOW) == "counted"
+    adoption = {day: f for (_, day, family), f in store.figures.items() if family == "adoption"}
+    assert {day: f.get("victims_invited", 0) for day, f in adoption.items()} == {
+        date(2026, 11, 2): 1,  # once, on the day of the first invitation: not per message nor per new code
+        date(2026, 11, 20): 0,
+        date(2026, 11, 21): 0,
+    }
+    assert [f["invitations_sent"] for f in adoption.values() if "invitations_sent" in f] == [2, 1]  # every message
+    assert {day: f.get("victims_linked", 0) for day, f in adoption.items()} == {
+        date(2026, 11, 2): 0,
+        date(2026, 11, 20): 1,  # the victim's first link; the second account links the same victim
+        date(2026, 11, 21): 0,
+    }
+    assert sum(f.get("cases_linked", 0) for f in adoption.values()) == 2  # each account's link is still counted
+    answer = force_figures("hampshire", ["force-hampshire"], "2026-11-01", "2026-11-30", "month", store, NOW.date())
+    assert answer["derived"]["rates"] == {"invited_victims_who_linked": 1.0, "delivery_rate_email": 1.0} | {
+        f"{rate}_rate_email": 0.0 for rate in ("bounce", "complaint", "failure")
     }

@@ -1,26 +1,25 @@
 """Force insights: which table changes count towards which daily figures (docs/adr/0015).
 
-A ``Change`` is one stream record reduced to what counting needs: the item's kind, whether it was inserted
-or modified, its key, and its old and new attribute values. ``tallies`` turns it into the increments it
-makes, each for one force, one UK day and one figure family. Counting happens only on a state transition
-(an insert, or a status that changed), and every tally carries the source key and transition, so the
-store can refuse to count a replayed record twice.
+A ``Change`` is one stream record reduced to what counting needs (kind, insert or modify, key, old and new
+values). ``tallies`` turns it into increments, each for one force, UK day and figure family, only on a
+transition (an insert, a status that changed), with the source key and transition, so the store can
+refuse to count a replayed record twice.
 
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
 - adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``,
   ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the day the victim's first invitation on
-  the case was sent to the link) or ``linked_uninvited`` (no invitation sent), and ``accounts_created``
+  the case was sent to the link) or ``linked_uninvited`` (no invitation sent), ``accounts_created``
   (an account's first link to any case, counted for that case's force: before it links, an account
-  belongs to no force)
+  belongs to no force), ``victims_invited`` and ``victims_linked`` (a victim of a case, once ever, on the
+  day of their first invitation sent, of their first link by any account)
 - contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
   "victim called for an update" audit item)
 - case_actions: one figure per counted audit action (``CASE_ACTIONS``, hyphens as underscores), such as
   ``requested_review``, ``requested_statement``, ``alert_acknowledged``
-- messages: ``sms_segments`` (the parts of the SMS sent, as billed),
-  ``sent_{channel}``, ``failed_{channel}``, ``blocked_{channel}``, ``skipped_{channel}``,
-  ``fell_back_{channel}`` (a copy by another channel was made), ``bounced_{channel}``,
-  ``complained_{channel}``
+- messages: ``sms_segments`` (the parts of the SMS sent, as billed), ``sent_{channel}``, ``failed_{channel}``,
+  ``blocked_{channel}``, ``skipped_{channel}``, ``fell_back_{channel}`` (a copy by another channel was
+  made), ``bounced_{channel}``, ``complained_{channel}``
 - templates: one figure per template id, for each message sent with it
 - visitors_day, visitors_week, visitors_month (distinct victims in each UK day, week from Monday and
   calendar month, on the period's first day): ``active_victims`` (distinct victims who viewed a case),
@@ -33,8 +32,8 @@ Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a 
 - reports: ``submitted``, ``recorded`` (on the day the force answered), each also ``.{category}``, and
   ``recorded_{same_day|1_2_days|3_7_days|8_30_days|later}`` (time to be recorded, from its submitted day)
 
-Each counts on a day from the item itself (a final message that was not sent: the day it was made), so a
-recount from the items alone finds the same days (tests/functional/recount.py).
+Each counts on a day from the item itself (a final message not sent: the day it was made), so a recount
+from the items alone finds the same days (tests/functional/recount.py).
 """
 
 from __future__ import annotations
@@ -122,25 +121,32 @@ class Visit:
         return period_start(self.day, period)
 
 
-@dataclass(frozen=True)
-class FirstLink:
-    """An account's link to a case of ``force_id``: its first link anywhere makes it a new account here."""
+ACCOUNTS_CREATED, VICTIMS_INVITED, VICTIMS_LINKED = "accounts_created", "victims_invited", "victims_linked"
 
+
+@dataclass(frozen=True)
+class First:
+    """A figure counted once ever for its ``subject``, on the day of its earliest occurrence: an account's
+    first link (``accounts_created``, for the linked case's force), a victim's first invitation sent or
+    first link (``victims_invited``, ``victims_linked``; the subject is ``{force}#{case}#{victim}``)."""
+
+    figure: str
+    subject: str
     force_id: str
-    user_id: str
-    linked_at: datetime
+    at: datetime
 
 
 @dataclass(frozen=True)
 class Counted:
     """Everything one change counts, and the key that makes counting it idempotent. ``visit``: the change
-    is also a victim's visit, whose tallies depend on how many visits each period has seen; ``link``: an
-    account's link, which is a new account if the account has no earlier one."""
+    is also a victim's visit, whose tallies depend on how many visits each period has seen; ``firsts``:
+    what counts only if nothing earlier for its subject was counted (an account's first link, a victim's
+    first invitation or link)."""
 
     source: str
     tallies: tuple[Tally, ...]
     visit: Visit | None = None
-    link: FirstLink | None = None
+    firsts: tuple[First, ...] = ()
 
 
 def visits_bucket(visits: int) -> str:
@@ -156,15 +162,15 @@ def visitor_tally(visit: Visit, period: str, seen: int) -> Tally:
     return Tally(visit.force_id, visit.start(period), VISITOR_FAMILIES[period], figures)
 
 
-def first_link_tallies(link: FirstLink, earlier: FirstLink | None) -> tuple[Tally, ...]:
-    """``accounts_created`` as this link meets the account's first link counted so far (``earlier``): none,
-    it is the first; a later one (records of two forces' cases came out of order), the count moves here."""
-    if earlier is not None and earlier.linked_at <= link.linked_at:
+def first_tallies(first: First, earlier: First | None) -> tuple[Tally, ...]:
+    """``first.figure`` as this candidate meets the earliest counted so far for its subject (``earlier``):
+    none, it counts; a later one (records came out of order), the count moves here (-1 there, +1 here)."""
+    if earlier is not None and earlier.at <= first.at:
         return ()
-    here = Tally(link.force_id, uk_date(link.linked_at), "adoption", {"accounts_created": 1})
+    here = Tally(first.force_id, uk_date(first.at), "adoption", {first.figure: 1})
     if earlier is None:
         return (here,)
-    return (here, Tally(earlier.force_id, uk_date(earlier.linked_at), "adoption", {"accounts_created": -1}))
+    return (here, Tally(earlier.force_id, uk_date(earlier.at), "adoption", {first.figure: -1}))
 
 
 def merged(found: Iterable[Tally]) -> list[Tally]:
@@ -285,26 +291,31 @@ def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
 def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | None:
     """What ``change`` counts (None: nothing). The source key names the item and its transition. A survey
     or a link is also counted by its case's ``profile`` (``unknown`` parts when there is none)."""
-    if change.kind == "outbox":
-        found = _outbox(change)
-    elif change.kind == "duty":
-        found = _duty(change)
-    elif change.kind == "report":
-        found = _report(change)
-    elif change.event == "INSERT":
-        found = _inserted(change, profile or CaseProfile())
-    else:
-        found = []
+    rule = {"outbox": _outbox, "duty": _duty, "report": _report}.get(change.kind)
+    found = rule(change) if rule else _inserted(change, profile or CaseProfile()) if change.event == "INSERT" else []
     if not found:
         return None
     transition = "insert" if change.event == "INSERT" else _transition(change)
-    visit, link, user = None, None, change.new.get("user_id")
+    visit, user = None, change.new.get("user_id")
     if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and user:
         visit = Visit(change.force_id, found[0].day, str(user))
-    linked_at = change.new.get("linked_at") or change.at
-    if change.kind == "member" and user and isinstance(linked_at, datetime):
-        link = FirstLink(change.force_id, str(user), linked_at)
-    return Counted(f"{change.pk}|{change.sk}|{transition}", tuple(found), visit, link)
+    return Counted(f"{change.pk}|{change.sk}|{transition}", tuple(found), visit, _firsts(change, found))
+
+
+def _firsts(change: Change, found: list[Tally]) -> tuple[First, ...]:
+    """A link: the account's first link and the victim's; an invitation sent: the victim's first."""
+    new, member = change.new, change.kind == "member"
+    when = new.get("linked_at" if member else "sent_at")
+    at, user = when if isinstance(when, datetime) else change.at, new.get("user_id")
+    victim = f"{change.force_id}#{new.get('case_id')}#{new.get('victim_id')}"
+    invited = change.kind == "outbox" and any("invitations_sent" in t.figures for t in found)
+    if at is None or not (member or invited):
+        return ()
+    account = (First(ACCOUNTS_CREATED, str(user), change.force_id, at),) if member and user else ()
+    known = new.get("case_id") and new.get("victim_id")
+    return account + (
+        (First(VICTIMS_LINKED if member else VICTIMS_INVITED, victim, change.force_id, at),) if known else ()
+    )
 
 
 def _transition(change: Change) -> str:

@@ -2,7 +2,7 @@
 calls avoided and their cost, shown with the assumptions that make it.
 
 Rates are never stored: a ratio of sums cannot be summed. Each is a share of the messages sent by that
-channel in the range (absent when none were sent), rounded to four places.
+channel in the range (absent when none were sent), or of the victims invited in it, rounded to four places.
 
 SMS cost is the counted segments times the force's price per segment (also an assumption: prices change).
 The contact model is an *estimate*, not a count. Its assumptions are a force's settings (``contact_model``
@@ -58,6 +58,15 @@ def rates(messages: Mapping[str, int]) -> dict[str, float]:
     return found
 
 
+def linked_share(adoption: Mapping[str, int]) -> dict[str, float]:
+    """``invited_victims_who_linked``: the victims who first linked in the range as a share of those first
+    invited in it (absent when none was invited). A ratio of the range's two flows, not a cohort: over a
+    range long beside the time victims take to link it nears the share of invited victims who link; over
+    a short one it can pass 1 (links of victims invited earlier, or never)."""
+    invited = adoption.get("victims_invited", 0)
+    return {"invited_victims_who_linked": _share(adoption.get("victims_linked", 0), invited)} if invited else {}
+
+
 def contact_avoided(totals: Mapping[str, Mapping[str, int]], model: ContactModel) -> dict[str, Any]:
     """The estimate: victims who linked their case in the range follow it online instead of calling."""
     contact, adoption = totals.get("contact", {}), totals.get("adoption", {})
@@ -86,7 +95,7 @@ def sms_cost(messages: Mapping[str, int], model: ContactModel) -> dict[str, Any]
 def derived(totals: Mapping[str, Mapping[str, int]], model: ContactModel) -> dict[str, Any]:
     messages = totals.get("messages", {})
     return {
-        "rates": rates(messages),
+        "rates": rates(messages) | linked_share(totals.get("adoption", {})),
         "contact_avoided": contact_avoided(totals, model),
         "sms_cost": sms_cost(messages, model),
     }

@@ -1,6 +1,7 @@
 // What the insights API works out at read time (`derived`, docs/api.md): the calls-avoided estimate and the
-// SMS cost, each with the assumptions and their source beside it, and delivery, bounce, complaint and
-// failure rates per channel. Summary lists and a table: no chart, as these are not counts over time.
+// SMS cost, each with the assumptions and their source beside it, the share of invited victims who linked,
+// and delivery, bounce, complaint and failure rates per channel. Summary lists and a table: no chart, as
+// these are not counts over time.
 import { el } from '../ui.js'
 import { figureLabel, formatNumber } from './figures.js'
 import { header } from './insights-view.js'
@@ -39,6 +40,13 @@ function smsCost (found) {
       ...assumptions(found.assumptions || {}, [['sms_price_per_segment_pounds', 'Price of one part', pounds]])])]
 }
 
+function linkedShare (found) {
+  if (!('invited_victims_who_linked' in found)) return []
+  return [heading('Invited victims who linked their case', 'derived-linked'),
+    list([row('Share of invited victims who linked', PERCENT.format(found.invited_victims_who_linked), 'invited_victims_who_linked')]),
+    el('p', { class: 'govuk-body-s' }, 'Victims who first linked their case in these days, as a share of the victims first invited in them, each victim once. Over a few days it can pass 100%: some of those who link were invited earlier.')]
+}
+
 function rates (found) {
   const channels = Object.keys(CHANNELS).filter((channel) => RATE_KINDS.some((kind) => `${kind}_rate_${channel}` in found))
   if (!channels.length) return []
@@ -63,5 +71,6 @@ export function derivedSection (derived) {
     el('p', { class: 'govuk-body' }, 'Worked out from the figures below when the page loads. The estimates depend on the assumptions shown with them.'),
     derived.contact_avoided ? contactAvoided(derived.contact_avoided) : [],
     derived.sms_cost ? smsCost(derived.sms_cost) : [],
+    derived.rates ? linkedShare(derived.rates) : [],
     derived.rates ? rates(derived.rates) : [])
 }

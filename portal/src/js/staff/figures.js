@@ -17,6 +17,8 @@ export const FIGURE_LABELS = {
   invitations_sent: 'Invitations sent',
   accounts_created: 'New accounts (first link)',
   cases_linked: 'Cases linked',
+  victims_invited: 'Victims invited (each once)',
+  victims_linked: 'Victims who linked (each once)',
   linked_same_day: 'Linked on the day invited',
   linked_1_2_days: 'Linked 1 to 2 days after the invitation',
   linked_3_7_days: 'Linked 3 to 7 days after',

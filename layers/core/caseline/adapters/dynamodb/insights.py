@@ -7,7 +7,8 @@ item               pk                                sk                         
 rollup             FORCE#{force}#INSIGHTS            DAY#{uk date}#{family}        counters: atomic ADD
 counted marker     COUNTED#{source pk}|{sk}|{step}   COUNTED                       TTL 3 days
 visits marker      FORCE#{force}#VISITS#{p}#{start}  USER#{account}                visits; TTL by period
-first link         ACCOUNT#{account}                 FIRST-LINK                    force_id, linked_at
+first link         ACCOUNT#{account}                 FIRST-LINK                    force_id, at
+victim's firsts    FIRST#{force}#{case}#{victim}     INVITED, LINKED               force_id, at
 =================  ================================  ============================  =====================
 
 The marker and the counters are written in one transaction, the marker on condition that it does not
@@ -17,14 +18,16 @@ first UK day) from the counts read just before to one more, on condition that th
 counts (a race with another view of the same victim retries), so each period's distinct visitors and
 their visits-per-victim buckets stay exact. A marker outlives its period by the time a late record can
 take (``VISITS_TTL``), so there are at most a few per active victim. A link likewise puts the account's
-first link (kept while the account lives: it says the account is no longer new) if it has none, or one
-later than this link. The items use the low-level client because the counter names are data (a new
-figure needs no model change).
+first link (kept while the account lives: it says the account is no longer new), and the victim's, if it
+has none or one later than this link; an invitation sent puts the victim's first invitation the same way
+(kept with the case: they say the victim is no longer new to count). The items use the low-level client
+because the counter names are data (a new figure needs no model change).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -34,15 +37,18 @@ from caseline.adapters.dynamodb.base import connection
 from caseline.adapters.dynamodb.models import CaselineItem
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.insights import (
+    ACCOUNTS_CREATED,
     PERIODS,
+    VICTIMS_INVITED,
+    VICTIMS_LINKED,
     CaseProfile,
     Change,
     Counted,
     DayFigures,
-    FirstLink,
+    First,
     Tally,
     Visit,
-    first_link_tallies,
+    first_tallies,
     merged,
     visitor_tally,
 )
@@ -50,6 +56,7 @@ from caseline.domain.insights import (
 COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey"})
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
 VISITS_TTL = {"day": timedelta(days=3), "week": timedelta(days=10), "month": timedelta(days=35)}  # period + 3 days
+_FIRST_SK = {VICTIMS_INVITED: "INVITED", VICTIMS_LINKED: "LINKED"}  # pk FIRST#{force}#{case}#{victim}
 RACES = 5  # attempts when another view of the same victim (or link of the account) moved its marker first
 
 
@@ -124,10 +131,10 @@ class DynamoInsightsStore:
                     seen, state = self._visits(visit, period, now)
                     states.append(state)
                     tallies.append(visitor_tally(visit, period, seen))
-            if link := counted.link:
-                earlier = self._first_link(link)
-                if found := first_link_tallies(link, earlier):
-                    states.append(self._put_first_link(link, earlier))
+            for first in counted.firsts:
+                earlier = self._first(first)
+                if found := first_tallies(first, earlier):
+                    states.append(self._put_first(first, earlier))
                     tallies += found
             rollups = [self._rollup(t) for t in merged(tallies) if t.figures]
             try:
@@ -137,7 +144,7 @@ class DynamoInsightsStore:
                 if reasons[:1] == ["ConditionalCheckFailed"]:
                     return False
                 if "ConditionalCheckFailed" in reasons[1 : 1 + len(states)]:
-                    continue  # another view of this victim, or link of this account, came first: read again
+                    continue  # another view of this victim, or first of the subject, came first: read again
                 raise StorageUnavailableError() from exc
             return True
         raise StorageUnavailableError()
@@ -181,21 +188,28 @@ class DynamoInsightsStore:
         except ClientError as exc:
             raise StorageUnavailableError() from exc
 
-    def _first_link(self, link: FirstLink) -> FirstLink | None:
-        """The account's first link counted so far, if any."""
-        found = self._get(self._account_key(link.user_id))
+    @classmethod
+    def _first_key(cls, first: First) -> dict[str, Any]:
+        if first.figure == ACCOUNTS_CREATED:
+            return cls._account_key(first.subject)
+        return {"pk": {"S": f"FIRST#{first.subject}"}, "sk": {"S": _FIRST_SK[first.figure]}}
+
+    def _first(self, first: First) -> First | None:
+        """The earliest counted so far for the subject, if any."""
+        found = self._get(self._first_key(first))
         if not found:
             return None
-        return FirstLink(found["force_id"]["S"], link.user_id, datetime.fromisoformat(found["linked_at"]["S"]))
+        return replace(first, force_id=found["force_id"]["S"], at=datetime.fromisoformat(found["at"]["S"]))
 
-    def _put_first_link(self, link: FirstLink, earlier: FirstLink | None) -> dict[str, Any]:
-        """This link as the account's first, on condition that the first is still what was read."""
-        item = self._account_key(link.user_id) | {"entity": {"S": "first-link"}, "force_id": {"S": link.force_id}}
-        item["linked_at"] = {"S": link.linked_at.isoformat()}
+    def _put_first(self, first: First, earlier: First | None) -> dict[str, Any]:
+        """This as the subject's first, on condition that the first is still what was read (no TTL)."""
+        item = self._first_key(first) | {"entity": {"S": "first"}, "force_id": {"S": first.force_id}}
+        item["at"] = {"S": first.at.isoformat()}
         put: dict[str, Any] = {"TableName": self.table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
         if earlier is not None:
-            put["ConditionExpression"] = "linked_at = :was"
-            put["ExpressionAttributeValues"] = {":was": {"S": earlier.linked_at.isoformat()}}
+            put["ConditionExpression"] = "#at = :was"
+            put["ExpressionAttributeNames"] = {"#at": "at"}
+            put["ExpressionAttributeValues"] = {":was": {"S": earlier.at.isoformat()}}
         return {"Put": put}
 
     def _rollup(self, tally: Tally) -> dict[str, Any]:
