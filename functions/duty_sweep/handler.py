@@ -21,6 +21,7 @@ from caseline.services.journey_timers import fire_due_timers
 from caseline.services.journeys import JourneyEnvironment
 from caseline.services.timers import release_deferred_messages, report_unrecorded_sends
 
+RESERVE_MS = 2_000  # what one more item, and the metrics, may take
 settings = get_settings()
 duties = DynamoDutyRepository()
 outbox = DynamoOutboxRepository()
@@ -38,10 +39,13 @@ environment = JourneyEnvironment(
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    fired = fire_due_timers(settings.forces, environment)
-    swept = sweep_due_duties(settings.forces, duties=duties, clock=clock)
-    released = release_deferred_messages(settings.forces, outbox=outbox, clock=clock)
-    unrecorded = report_unrecorded_sends(settings.forces, outbox=outbox, clock=clock)
+    def time_left() -> bool:  # stop short of the time-out: the next minute's run carries on
+        return context.get_remaining_time_in_millis() > RESERVE_MS
+
+    fired = fire_due_timers(settings.forces, environment, time_left)
+    swept = sweep_due_duties(settings.forces, duties=duties, clock=clock, time_left=time_left)
+    released = release_deferred_messages(settings.forces, outbox=outbox, clock=clock, time_left=time_left)
+    unrecorded = report_unrecorded_sends(settings.forces, outbox=outbox, clock=clock, time_left=time_left)
     metrics.add_metric(name="JourneyTimersFired", unit=MetricUnit.Count, value=fired)
     metrics.add_metric(name="DutiesAtRisk", unit=MetricUnit.Count, value=swept.at_risk)
     metrics.add_metric(name="DutiesMissed", unit=MetricUnit.Count, value=swept.missed)

@@ -154,6 +154,13 @@ def test_a_profile_that_cannot_be_honoured_becomes_an_officer_task_at_once(
     assert emails() == [] and sms() == []
 
 
+class _NearTimeOut(Context):
+    """A run with less time left than one more item may take (the sweep's reserve)."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 1_500
+
+
 def test_the_duty_sweep_flags_an_unmet_confirmation_duty(flow: Flow) -> None:
     # Given a case whose confirmation could not be sent (no safe channel), recorded long ago
     victim = {
@@ -169,6 +176,8 @@ def test_the_duty_sweep_flags_an_unmet_confirmation_duty(flow: Flow) -> None:
     # When the scheduled sweep runs (twice: it must flag once)
     sweep = load_handler("duty_sweep")
     sweep.clock = _At(datetime(2026, 1, 6, 9, 0, tzinfo=UTC))  # the due day
+    out_of_time = sweep.lambda_handler({"detail-type": "Scheduled Event"}, _NearTimeOut())
+    assert (out_of_time["at_risk"], out_of_time["missed"]) == (0, 0)  # left for the next minute's run
     first = sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context())
     assert (first["at_risk"], first["missed"]) == (1, 0)
     again = sweep.lambda_handler({"detail-type": "Scheduled Event"}, Context())

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable
@@ -71,10 +72,10 @@ class _Context:
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{spec.function_name}"
         self.log_stream_name = "local"
-        self._timeout = spec.timeout
+        self._ends = time.monotonic() + spec.timeout
 
     def get_remaining_time_in_millis(self) -> int:
-        return self._timeout * 1000
+        return max(0, int((self._ends - time.monotonic()) * 1000))
 
 
 def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  # pragma: no cover - child

@@ -333,3 +333,15 @@ def test_compliance_over_the_store_s_period_list_counts_every_status() -> None:
 
 def test_no_duties_give_no_rows() -> None:
     assert compliance([]) == []
+
+
+def test_a_sweep_out_of_time_leaves_the_rest_for_the_next_run() -> None:
+    # Given five duties missed yesterday, and a run with time for two items
+    duties = FakeDutyRepository([duty(YESTERDAY, duty_id=f"d{n}") for n in range(5)])
+    budget = iter([True, True])
+    # When the sweep runs out of time, then the next run has plenty
+    first = sweep_due_duties((FORCE,), duties=duties, clock=CLOCK, time_left=lambda: next(budget, False))
+    second = sweep(duties)
+    # Then the first marked two and stopped, and the second marked the other three: none twice, none lost
+    assert (first, second) == (SweepResult(at_risk=0, missed=2), SweepResult(at_risk=0, missed=3))
+    assert all(duties.get(FORCE, CASE_ID, f"d{n}").status is DutyStatus.MISSED for n in range(5))

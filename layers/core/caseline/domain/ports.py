@@ -7,7 +7,7 @@ Services define no ports of their own (except the two whose value types are stil
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,6 +31,15 @@ if TYPE_CHECKING:  # annotations only (cold start)
     from caseline.domain.delivery import DeliveryResult, ProviderPointer
     from caseline.domain.insights import CaseProfile, Counted, DayFigures
     from caseline.domain.reports import ReportRecord
+
+
+# A scheduled run's budget: True while there is time to handle one more item. The sweep stops before its
+# function's time-out and leaves the rest to the next minute, so a backlog never makes every run time out.
+TimeLeft = Callable[[], bool]
+
+
+def always() -> bool:
+    return True
 
 
 class Clock(Protocol):

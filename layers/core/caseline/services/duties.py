@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from caseline.domain.calendar import uk_date
-from caseline.domain.ports import Clock, DutyStore
+from caseline.domain.ports import Clock, DutyStore, TimeLeft, always
 from caseline.domain.records import Duty, DutyStatus, OfficerTask
 
 NOT_MET = "not met by the due date"
@@ -19,13 +19,18 @@ class SweepResult:
     missed: int
 
 
-def sweep_due_duties(forces: Iterable[str], *, duties: DutyStore, clock: Clock) -> SweepResult:
-    """Open duties due today become at risk (a task for the force); any due before today are missed."""
+def sweep_due_duties(
+    forces: Iterable[str], *, duties: DutyStore, clock: Clock, time_left: TimeLeft = always
+) -> SweepResult:
+    """Open duties due today become at risk (a task for the force); any due before today are missed (while
+    there is time: the rest are found again by the next run)."""
     now = clock.now()
     today = uk_date(now)
     at_risk = missed = 0
     for force_id in forces:
         for duty in duties.due_before(force_id, today):
+            if not time_left():
+                return SweepResult(at_risk=at_risk, missed=missed)
             if duty.due_on < today:
                 missed += duties.mark_missed(duty, duty.reason or NOT_MET)
             elif duty.status is DutyStatus.OPEN:

@@ -13,6 +13,7 @@ from caseline.domain.absence import current_absence
 from caseline.domain.calendar import uk_date
 from caseline.domain.journeys import JourneyContext, holds, plan
 from caseline.domain.personalisation import ALERT_TIMER, NO_NEWS_TIMER
+from caseline.domain.ports import TimeLeft, always
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import CaseRecord, JourneyTimer, VictimContact, WriteOutcome
 from caseline.domain.timeline import long_date
@@ -29,12 +30,15 @@ from caseline.services.journeys import (
 )
 
 
-def fire_due_timers(forces: Iterable[str], env: JourneyEnvironment) -> int:
-    """Resume every waiting run (and "no news yet" cadence) whose time has come. Returns how many fired."""
+def fire_due_timers(forces: Iterable[str], env: JourneyEnvironment, time_left: TimeLeft = always) -> int:
+    """Resume every waiting run (and "no news yet" cadence) whose time has come, while there is time (the
+    rest stay due for the next run). Returns how many fired."""
     fired = 0
     now = env.clock.now()
     for force_id in forces:
         for timer in env.store.due_timers(force_id, now):
+            if not time_left():
+                return fired
             fired += _fire(timer, env) is WriteOutcome.WRITTEN
     return fired
 
