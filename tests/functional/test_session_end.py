@@ -42,6 +42,10 @@ ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "/v1/cases/{force_id}/{case_id}/alerts/{alert_id}/acknowledgement", None),
     ("POST", "/v1/cases/{force_id}/{case_id}/review-request", {"reasons": "Please look again."}),
     ("POST", "/v1/cases/{force_id}/{case_id}/statement-request", {"kind": "make", "use": "read-by-me"}),
+    ("GET", "/v1/cases/{force_id}/{case_id}/delegates", None),
+    ("POST", "/v1/cases/{force_id}/{case_id}/delegates", {"name": "Sam", "relationship": "family", "scope": "view"}),
+    ("DELETE", "/v1/cases/{force_id}/{case_id}/delegates/{delegation_id}", None),
+    ("POST", "/v1/me/delegations", {"code": "ABCD-EFGH-JKMN-PQRS"}),
     ("GET", "/v1/me/data", None),
     ("DELETE", "/v1/me", None),
     ("POST", "/v1/me/sign-out-everywhere", None),
@@ -60,7 +64,7 @@ def _victim_routes(template: Template) -> set[tuple[str, str]]:
 
 def _route(victims: Victims, user: str, method: str, resource: str, body: Any) -> tuple[int, Any]:
     params = {"force_id": CASE[0], "case_id": CASE[1]} if "{case_id}" in resource else None
-    for name in ("link_id", "alert_id"):  # no such link or alert: the old token must be refused before that
+    for name in ("link_id", "alert_id", "delegation_id"):  # none such: the old token must be refused before that
         if params is not None and f"{{{name}}}" in resource:
             params[name] = "0" * 20
     path = resource.format(**params) if params else resource
