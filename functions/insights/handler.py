@@ -21,8 +21,8 @@ from caseline.adapters.request import claims
 from caseline.config import get_settings
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import UnauthenticatedError
-from caseline.domain.insights import csv_rows
 from caseline.domain.insights_derived import ContactModel
+from caseline.domain.insights_read import csv_rows
 from caseline.observability import logger, metrics, tracer
 from caseline.services.insights import force_figures
 

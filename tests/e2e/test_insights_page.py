@@ -83,8 +83,9 @@ def shows_the_api_s_estimates(page: Any, answer: dict[str, Any]) -> None:
     assert shown["segments"].replace(",", "") == str(sms["segments"])
     assert shown["cost_estimate_pounds"] == f"£{sms['cost_estimate_pounds']:,.2f}"
     assert shown["assumption.source"] == contact["assumptions"]["source"]
-    share = answer["derived"]["rates"].pop("invited_victims_who_linked")  # victims, not a channel's messages
-    assert float(shown["invited_victims_who_linked"].rstrip("%")) / 100 == pytest.approx(share, abs=1e-4)
+    for name in ("invited_victims_who_linked", "opt_out_rate"):  # victims, not a channel's messages
+        share = answer["derived"]["rates"].pop(name)
+        assert float(shown[name].rstrip("%")) / 100 == pytest.approx(share, abs=1e-4)
     sent = {name: value for name, value in answer["derived"]["rates"].items() if not isinstance(value, str)}
     assert sent and {name: float(text.rstrip("%")) / 100 for name, text in rates.items() if text.endswith("%")} == (
         pytest.approx({name: round(value, 4) for name, value in sent.items()}, abs=1e-4)

@@ -204,6 +204,8 @@ def recount(force_id: str) -> Figures:
                 add(_day(item, "answered_at"), "satisfaction_by_case", f"{by_case}.{figure}")
         elif entity == "report":
             _report(item, add)
+        elif entity == "preferences" and json.loads(_text(item, "preferences")).get("non_statutory") is False:
+            add(_day(item, "updated_at"), "messages", "opted_out")  # from the choices as they stand (none opts back in)
     _visitors(views, add)
     for day in _new_accounts(items, force_id):
         add(day, "adoption", "accounts_created")
@@ -252,6 +254,8 @@ def recounted_derived(force_id: str, totals: dict[str, dict[str, int]]) -> dict[
                 rates[f"{rate}_rate_{channel}"] = round(messages.get(f"{figure}_{channel}", 0) / sent, 4)
     if invited := adoption.get("victims_invited", 0):  # victims, not messages nor links
         rates["invited_victims_who_linked"] = round(adoption.get("victims_linked", 0) / invited, 4)
+    if linked := adoption.get("victims_linked", 0):
+        rates["opt_out_rate"] = round(messages.get("opted_out", 0) / linked, 4)
     victims = adoption.get("cases_linked", 0)
     calls = round(victims * model["calls_per_update_chasing_victim"], 1)
     segments = messages.get("sms_segments", 0)

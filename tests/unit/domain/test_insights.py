@@ -11,21 +11,16 @@ from caseline.domain.insights import (
     MAX_RANGE_DAYS,
     CaseProfile,
     Change,
-    DayFigures,
     First,
-    RangeInvalidError,
     Tally,
     Visit,
-    csv_rows,
-    day_range,
     first_tallies,
-    for_period,
     merged,
     recorded_within,
-    summarise,
     tallies,
     visitor_tally,
 )
+from caseline.domain.insights_read import DayFigures, RangeInvalidError, csv_rows, day_range, for_period, summarise
 
 AT = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
@@ -322,3 +317,19 @@ def test_a_survey_counts_by_crime_type_and_tier_and_a_link_by_the_days_since_the
     assert counted(change("member", "INSERT", {"linked_at": AT}), same_day) == {
         ("2026-12-06", "adoption"): {"cases_linked": 1, "linked_same_day": 1}
     }
+
+
+def test_an_opt_out_counts_when_non_statutory_messages_turn_off_and_an_opt_in_when_they_turn_back_on() -> None:
+    def prefs(non_statutory: bool | None) -> dict[str, Any]:
+        chosen = {} if non_statutory is None else {"non_statutory": non_statutory}
+        return {"preferences": chosen, "updated_at": AT}
+
+    day = AT.date().isoformat()
+    # First choices that opt out, then a change that turns them back on
+    assert counted(change("preferences", "INSERT", prefs(False))) == {(day, "messages"): {"opted_out": 1}}
+    on_again = change("preferences", "MODIFY", prefs(True), prefs(False))
+    assert counted(on_again) == {(day, "messages"): {"opted_in": 1}}
+    # Anything else about the choices (or first choices that keep them on) counts nothing
+    assert tallies(change("preferences", "MODIFY", prefs(False), prefs(False))) is None
+    assert tallies(change("preferences", "INSERT", prefs(None))) is None
+    assert tallies(change("preferences", "MODIFY", prefs(True), prefs(None))) is None

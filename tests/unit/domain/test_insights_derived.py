@@ -58,5 +58,14 @@ def test_a_force_without_settings_gets_the_defaults_and_says_so(settings: dict[s
 def test_the_share_of_invited_victims_who_linked_is_a_rate_of_the_range_s_victims() -> None:
     adoption = {"victims_invited": 8, "victims_linked": 6, "invitations_sent": 13, "cases_linked": 7}
     assert linked_share(adoption) == {"invited_victims_who_linked": 0.75}  # victims, not messages or links
-    assert derived({"adoption": adoption}, ContactModel())["rates"] == {"invited_victims_who_linked": 0.75}
+    rates = derived({"adoption": adoption}, ContactModel())["rates"]
+    assert rates == {"invited_victims_who_linked": 0.75, "opt_out_rate": 0.0}  # 6 linked, none opted out
     assert linked_share({"victims_linked": 2}) == {}  # nobody invited in the range: no rate, no division by 0
+
+
+def test_the_opt_out_rate_is_opt_outs_over_victims_who_linked_and_absent_without_links() -> None:
+    from caseline.domain.insights_derived import opt_out_share
+
+    assert opt_out_share({"adoption": {"victims_linked": 8}, "messages": {"opted_out": 2}}) == {"opt_out_rate": 0.25}
+    assert opt_out_share({"adoption": {"victims_linked": 3}}) == {"opt_out_rate": 0.0}
+    assert opt_out_share({"messages": {"opted_out": 2}}) == {}

@@ -9,7 +9,8 @@ import pytest
 
 from caseline.domain import insights as rules
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import CaseProfile, Change, Counted, DayFigures, First
+from caseline.domain.insights import CaseProfile, Change, Counted, First
+from caseline.domain.insights_read import DayFigures
 from caseline.services.insights import count_change, force_figures, invitation_templates, staff_forces
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -211,6 +212,6 @@ def test_a_victim_counts_once_ever_as_invited_and_as_linked_on_the_day_of_the_fi
     }
     assert sum(f.get("cases_linked", 0) for f in adoption.values()) == 2  # each account's link is still counted
     answer = force_figures("hampshire", ["force-hampshire"], "2026-11-01", "2026-11-30", "month", store, NOW.date())
-    assert answer["derived"]["rates"] == {"invited_victims_who_linked": 1.0, "delivery_rate_email": 1.0} | {
-        f"{rate}_rate_email": 0.0 for rate in ("bounce", "complaint", "failure")
-    }
+    assert answer["derived"]["rates"] == {"invited_victims_who_linked": 1.0, "opt_out_rate": 0.0} | {
+        "delivery_rate_email": 1.0
+    } | {f"{rate}_rate_email": 0.0 for rate in ("bounce", "complaint", "failure")}

@@ -8,23 +8,24 @@ refuse to count a replayed record twice.
 Figures (family: figure names; ``{channel}`` is ``email`` or ``sms``, ``{n}`` a survey score 1-5):
 
 - adoption: ``invitations_sent`` (a message carrying an access code, sent), ``cases_linked``,
-  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the day the victim's first invitation on
-  the case was sent to the link) or ``linked_uninvited`` (no invitation sent), ``accounts_created``
-  (an account's first link to any case, counted for that case's force: before it links, an account
-  belongs to no force), ``victims_invited`` and ``victims_linked`` (a victim of a case, once ever, on the
-  day of their first invitation sent, of their first link by any account)
-- contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's
-  "victim called for an update" audit item)
+  ``linked_{same_day|1_2_days|3_7_days|8_30_days|later}`` (from the day the victim's first invitation on the case was
+  sent to the link) or ``linked_uninvited`` (no invitation sent), ``accounts_created`` (an account's first link to any
+  case, counted for that case's force: before it links, an account belongs to no force), ``victims_invited`` and
+  ``victims_linked`` (a victim of a case, once ever, on the day of their first invitation sent, of their first link by
+  any account)
+- contact: ``case_views``, ``update_requests``, ``victim_messages``, ``calls_recorded`` (a call handler's "victim
+  called for an update" audit item)
 - case_actions: one figure per counted audit action (``CASE_ACTIONS``, hyphens as underscores), such as
   ``requested_review``, ``requested_statement``, ``alert_acknowledged``
 - messages: ``sms_segments`` (the parts of the SMS sent, as billed), ``sent_{channel}``, ``failed_{channel}``,
-  ``blocked_{channel}``, ``skipped_{channel}``, ``fell_back_{channel}`` (a copy by another channel was
-  made), ``bounced_{channel}``, ``complained_{channel}``
+  ``blocked_{channel}``, ``skipped_{channel}``, ``fell_back_{channel}`` (a copy by another channel was made),
+  ``bounced_{channel}``, ``complained_{channel}``; ``opted_out`` / ``opted_in`` (a victim turned the messages the
+  Victims' Code does not require off / back on)
 - templates: one figure per template id, for each message sent with it
-- visitors_day, visitors_week, visitors_month (distinct victims in each UK day, week from Monday and
-  calendar month, on the period's first day): ``active_victims`` (distinct victims who viewed a case),
-  ``visits_1``, ``visits_2_3``, ``visits_4_7``, ``visits_8_plus`` (victims by their visits in the period);
-  an answer by day, week or month shows the matching one as ``visitors``
+- visitors_day, visitors_week, visitors_month (distinct victims in each UK day, week from Monday and calendar month, on
+  the period's first day): ``active_victims`` (distinct victims who viewed a case), ``visits_1``, ``visits_2_3``,
+  ``visits_4_7``, ``visits_8_plus`` (victims by their visits in the period); an answer by day, week or month shows the
+  matching one as ``visitors``
 - satisfaction: ``answers``, ``satisfaction_{n}``
 - satisfaction_by_case: the same, ``{category}.{tier}.{figure}``
 - duties: ``due`` (on the day it first falls due), ``met_on_time``, ``met_late``, ``missed`` (on its due day)
@@ -38,13 +39,12 @@ from the items alone finds the same days (tests/functional/recount.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from caseline.domain.calendar import uk_date
-from caseline.domain.errors import ValidationFailedError
 
 FAMILIES = (
     *("adoption", "contact", "case_actions", "messages", "templates", "satisfaction", "satisfaction_by_case"),
@@ -261,6 +261,13 @@ def _report(change: Change) -> list[Tally]:
     return []
 
 
+def _opt_out(change: Change) -> list[Tally]:
+    off, was_off = (not (c.get("preferences") or {}).get("non_statutory", True) for c in (change.new, change.old))
+    if off == was_off:
+        return []
+    return _one(change, "messages", {"opted_out" if off else "opted_in": 1}, change.new.get("updated_at"))
+
+
 def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
     new = change.new
     if change.kind == "member":
@@ -291,7 +298,7 @@ def _inserted(change: Change, profile: CaseProfile) -> list[Tally]:
 def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | None:
     """What ``change`` counts (None: nothing). The source key names the item and its transition. A survey
     or a link is also counted by its case's ``profile`` (``unknown`` parts when there is none)."""
-    rule = {"outbox": _outbox, "duty": _duty, "report": _report}.get(change.kind)
+    rule = {"outbox": _outbox, "duty": _duty, "report": _report, "preferences": _opt_out}.get(change.kind)
     found = rule(change) if rule else _inserted(change, profile or CaseProfile()) if change.event == "INSERT" else []
     if not found:
         return None
@@ -323,29 +330,6 @@ def _transition(change: Change) -> str:
     return f"{old.get('status')}>{new.get('status')}|{old.get('delivery')}>{new.get('delivery')}"
 
 
-# ---------------------------------------------------------------- reading
-
-
-class RangeInvalidError(ValidationFailedError):
-    """The requested day range is malformed, reversed or longer than ``MAX_RANGE_DAYS`` (422)."""
-
-    title = "The day range is not valid"
-
-
-def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
-    """The inclusive range asked for; by default the last 7 days to ``today``."""
-    try:
-        last = date.fromisoformat(end) if end else today
-        first = date.fromisoformat(start) if start else last - timedelta(days=6)
-    except ValueError as exc:
-        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field="from" if start else "to") from exc
-    if first > last:
-        raise RangeInvalidError("from is after to", field="from")
-    if (last - first).days + 1 > MAX_RANGE_DAYS:
-        raise RangeInvalidError(f"at most {MAX_RANGE_DAYS} days at a time", field="to")
-    return first, last
-
-
 def period_start(day: date, period: str) -> date:
     """The first day of the day's week (Monday) or month; the day itself for ``day``."""
     if period == "week":
@@ -353,48 +337,3 @@ def period_start(day: date, period: str) -> date:
     if period == "month":
         return day.replace(day=1)
     return day
-
-
-@dataclass(frozen=True)
-class DayFigures:
-    day: date
-    family: str
-    figures: dict[str, int]
-
-
-def for_period(rows: Iterable[DayFigures], first: date, period: str) -> Iterator[DayFigures]:
-    """The rows an answer by ``period`` from ``first`` shows, read from ``period_start(first, period)``: the
-    days from ``first``, and the distinct visitors of that period (on its first day) as ``visitors``."""
-    chosen = VISITOR_FAMILIES.get(period)
-    for row in rows:
-        if row.family == chosen:
-            yield DayFigures(row.day, VISITORS, row.figures)
-        elif row.family not in VISITOR_FAMILIES.values() and row.day >= first:
-            yield row
-
-
-def summarise(rows: Iterable[DayFigures], period: str = "day") -> dict[str, Any]:
-    """Figures by period (sums of days: week and month are never stored) and totals, by family."""
-    periods: dict[date, dict[str, dict[str, int]]] = {}
-    totals: dict[str, dict[str, int]] = {}
-    for row in rows:
-        bucket = periods.setdefault(period_start(row.day, period), {}).setdefault(row.family, {})
-        total = totals.setdefault(row.family, {})
-        for name, value in row.figures.items():
-            bucket[name] = bucket.get(name, 0) + value
-            total[name] = total.get(name, 0) + value
-    return {
-        "periods": [{"start": start.isoformat(), "figures": periods[start]} for start in sorted(periods)],
-        "totals": totals,
-    }
-
-
-def csv_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
-    """(period start, family, figure, value) for each figure of each period, sorted."""
-    rows = [
-        (str(p["start"]), family, name, int(value))
-        for p in summary["periods"]
-        for family, figures in p["figures"].items()
-        for name, value in figures.items()
-    ]
-    return sorted(rows)

@@ -92,10 +92,17 @@ def sms_cost(messages: Mapping[str, int], model: ContactModel) -> dict[str, Any]
     }
 
 
+def opt_out_share(totals: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
+    """``opt_out_rate``: victims who turned off the messages the Victims' Code does not require, as a share of
+    the victims who linked in the range (absent when none linked). A ratio of two flows, like the linked share."""
+    linked = totals.get("adoption", {}).get("victims_linked", 0)
+    return {"opt_out_rate": _share(totals.get("messages", {}).get("opted_out", 0), linked)} if linked else {}
+
+
 def derived(totals: Mapping[str, Mapping[str, int]], model: ContactModel) -> dict[str, Any]:
     messages = totals.get("messages", {})
     return {
-        "rates": rates(messages) | linked_share(totals.get("adoption", {})),
+        "rates": rates(messages) | linked_share(totals.get("adoption", {})) | opt_out_share(totals),
         "contact_avoided": contact_avoided(totals, model),
         "sms_cost": sms_cost(messages, model),
     }

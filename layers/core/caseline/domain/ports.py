@@ -29,7 +29,8 @@ from caseline.domain.signing import SigningSecrets
 
 if TYPE_CHECKING:  # annotations only (cold start)
     from caseline.domain.delivery import DeliveryResult, ProviderPointer
-    from caseline.domain.insights import CaseProfile, Counted, DayFigures
+    from caseline.domain.insights import CaseProfile, Counted
+    from caseline.domain.insights_read import DayFigures
     from caseline.domain.reports import ReportRecord
 
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from caseline.content import template_info
 from caseline.domain.errors import NotFoundError
-from caseline.domain.insights import PROFILED, Change, day_range, for_period, period_start, summarise, tallies
+from caseline.domain.insights import PROFILED, Change, period_start, tallies
 from caseline.domain.insights_derived import ContactModel, derived
+from caseline.domain.insights_read import day_range, for_period, summarise
 from caseline.domain.ports import InsightsStore
 
 STAFF_GROUP_PREFIX = "force-"  # the staff user pool's group for a force's analysts: force-{force id}

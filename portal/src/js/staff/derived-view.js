@@ -41,10 +41,12 @@ function smsCost (found) {
 }
 
 function linkedShare (found) {
-  if (!('invited_victims_who_linked' in found)) return []
-  return [heading('Invited victims who linked their case', 'derived-linked'),
-    list([row('Share of invited victims who linked', PERCENT.format(found.invited_victims_who_linked), 'invited_victims_who_linked')]),
-    el('p', { class: 'govuk-body-s' }, 'Victims who first linked their case in these days, as a share of the victims first invited in them, each victim once. Over a few days it can pass 100%: some of those who link were invited earlier.')]
+  if (!('invited_victims_who_linked' in found) && !('opt_out_rate' in found)) return []
+  const shares = [['invited_victims_who_linked', 'Share of invited victims who linked'],
+    ['opt_out_rate', 'Opt-out rate: victims who turned off messages the Victims\' Code does not require, as a share of victims who linked']]
+  return [heading('Invited victims who linked their case, and opt-outs', 'derived-linked'),
+    list(shares.filter(([name]) => name in found).map(([name, key]) => row(key, PERCENT.format(found[name]), name))),
+    el('p', { class: 'govuk-body-s' }, 'Victims who first linked their case in these days, as a share of the victims first invited in them, each victim once. Over a few days it can pass 100%: some of those who link were invited earlier. The opt-out rate compares the same days\' opt-outs with their links.')]
 }
 
 function rates (found) {

@@ -33,6 +33,8 @@ export const FIGURE_LABELS = {
   requested_review: 'Reviews of a decision asked for',
   requested_statement: 'Personal statements asked for',
   alert_acknowledged: 'Safety alerts confirmed as seen',
+  opted_out: 'Victims who opted out of non-required messages',
+  opted_in: 'Victims who opted back in',
   delegate_invited: 'Delegates invited',
   delegate_viewed_case: 'Case views by delegates',
   delegate_linked: 'Delegates linked',

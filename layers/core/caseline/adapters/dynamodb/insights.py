@@ -44,7 +44,6 @@ from caseline.domain.insights import (
     CaseProfile,
     Change,
     Counted,
-    DayFigures,
     First,
     Tally,
     Visit,
@@ -52,8 +51,9 @@ from caseline.domain.insights import (
     merged,
     visitor_tally,
 )
+from caseline.domain.insights_read import DayFigures
 
-COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey"})
+COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbound", "survey", "preferences"})
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
 VISITS_TTL = {"day": timedelta(days=3), "week": timedelta(days=10), "month": timedelta(days=35)}  # period + 3 days
 _FIRST_SK = {VICTIMS_INVITED: "INVITED", VICTIMS_LINKED: "LINKED"}  # pk FIRST#{force}#{case}#{victim}

@@ -1,0 +1,77 @@
+"""Force insights, read side (docs/adr/0015): the day range asked for, the rows an answer shows, and the
+figures summed by day, week or month (weeks and months are never stored, only days)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from caseline.domain.errors import ValidationFailedError
+from caseline.domain.insights import MAX_RANGE_DAYS, VISITOR_FAMILIES, VISITORS, period_start
+
+
+class RangeInvalidError(ValidationFailedError):
+    """The requested day range is malformed, reversed or longer than ``MAX_RANGE_DAYS`` (422)."""
+
+    title = "The day range is not valid"
+
+
+def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The inclusive range asked for; by default the last 7 days to ``today``."""
+    try:
+        last = date.fromisoformat(end) if end else today
+        first = date.fromisoformat(start) if start else last - timedelta(days=6)
+    except ValueError as exc:
+        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field="from" if start else "to") from exc
+    if first > last:
+        raise RangeInvalidError("from is after to", field="from")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise RangeInvalidError(f"at most {MAX_RANGE_DAYS} days at a time", field="to")
+    return first, last
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: date
+    family: str
+    figures: dict[str, int]
+
+
+def for_period(rows: Iterable[DayFigures], first: date, period: str) -> Iterator[DayFigures]:
+    """The rows an answer by ``period`` from ``first`` shows, read from ``period_start(first, period)``: the
+    days from ``first``, and the distinct visitors of that period (on its first day) as ``visitors``."""
+    chosen = VISITOR_FAMILIES.get(period)
+    for row in rows:
+        if row.family == chosen:
+            yield DayFigures(row.day, VISITORS, row.figures)
+        elif row.family not in VISITOR_FAMILIES.values() and row.day >= first:
+            yield row
+
+
+def summarise(rows: Iterable[DayFigures], period: str = "day") -> dict[str, Any]:
+    """Figures by period (sums of days: week and month are never stored) and totals, by family."""
+    periods: dict[date, dict[str, dict[str, int]]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket = periods.setdefault(period_start(row.day, period), {}).setdefault(row.family, {})
+        total = totals.setdefault(row.family, {})
+        for name, value in row.figures.items():
+            bucket[name] = bucket.get(name, 0) + value
+            total[name] = total.get(name, 0) + value
+    return {
+        "periods": [{"start": start.isoformat(), "figures": periods[start]} for start in sorted(periods)],
+        "totals": totals,
+    }
+
+
+def csv_rows(summary: Mapping[str, Any]) -> list[tuple[str, str, str, int]]:
+    """(period start, family, figure, value) for each figure of each period, sorted."""
+    rows = [
+        (str(p["start"]), family, name, int(value))
+        for p in summary["periods"]
+        for family, figures in p["figures"].items()
+        for name, value in figures.items()
+    ]
+    return sorted(rows)
