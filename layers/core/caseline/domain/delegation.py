@@ -71,6 +71,25 @@ class Delegation:
     accepted_at: datetime | None = None
     code_hash: str | None = None  # while the invitation is open (the code itself is never kept)
 
+    @classmethod
+    def invited(
+        cls,
+        force_id: str,
+        case_id: str,
+        victim_id: str,
+        delegation_id: str,
+        name: str,
+        relationship: str,
+        scope: Scope,
+        now: datetime,
+        granted_by: GrantedBy = GrantedBy.VICTIM,
+    ) -> Delegation:
+        """A new delegation, its invitation open for ``INVITATION_VALID`` from ``now``."""
+        return cls(
+            force_id, case_id, victim_id, delegation_id, name, relationship, scope, granted_by, now,
+            now + INVITATION_VALID,
+        )  # fmt: skip
+
     def status(self, now: datetime) -> str:
         if self.user_id is not None:
             return "active"

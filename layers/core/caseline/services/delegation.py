@@ -16,7 +16,6 @@ from caseline.domain import access_code
 from caseline.domain import event_types as ev
 from caseline.domain.account_ports import AuditLog, CaseReader, DelegationStore
 from caseline.domain.delegation import (
-    INVITATION_VALID,
     RELATIONSHIP_LABELS,
     VICTIM_RELATIONSHIPS,
     Delegation,
@@ -28,7 +27,6 @@ from caseline.domain.delegation import (
     invitation_event,
     new_code,
     new_delegation_id,
-    normalise_code,
     removed_event,
 )
 from caseline.domain.errors import InvitationRefusedError, NotFoundError, ValidationFailedError
@@ -86,7 +84,9 @@ def invite(
     partition, victim_id = authorised(user_id, force_id, case_id, reader)
     now = clock.now()
     check_room(partition.delegations, victim_id, now)
-    delegation = _delegation(force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now)
+    delegation = Delegation.invited(
+        force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now
+    )
     code = new_code()
     if store.invite(delegation, code_hash(code)) is not WriteOutcome.WRITTEN:
         raise ValidationFailedError("please try again", field="name")  # a clash of 80-bit random ids
@@ -157,11 +157,9 @@ def accept(user_id: str, code: str, *, store: DelegationStore, audit: AuditLog, 
         "Check the invitation code. It works once, for 7 days. If it has expired, ask the person who gave it "
         "to you for a new one."
     )
-    if normalise_code(code) is None:
-        raise ValidationFailedError("an invitation code is 16 letters and numbers", field="code")
+    hashed = code_hash(code)  # a string that cannot be a code is a ValidationFailedError, counted as nothing
     if store.count_attempt(user_id, access_code.attempt_window(now)) > INVITATION_ATTEMPTS:
         raise refused
-    hashed = code_hash(code)
     found = store.find(hashed)
     if (
         found is None
@@ -194,7 +192,7 @@ def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
     data = event.data
     delegation_id = str(data["delegation_id"])
     now = event.received_at
-    delegation = _delegation(
+    delegation = Delegation.invited(
         event.force_id,
         event.case_id,
         str(data["victim_id"]),
@@ -207,28 +205,3 @@ def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
     )
     code = new_code()
     return store.invite(delegation, code_hash(code), invitation_event(delegation, code))
-
-
-def _delegation(
-    force_id: str,
-    case_id: str,
-    victim_id: str,
-    delegation_id: str,
-    name: str,
-    relationship: str,
-    scope: Scope,
-    now: datetime,
-    granted_by: GrantedBy = GrantedBy.VICTIM,
-) -> Delegation:
-    return Delegation(
-        force_id=force_id,
-        case_id=case_id,
-        victim_id=victim_id,
-        delegation_id=delegation_id,
-        name=name,
-        relationship=relationship,
-        scope=scope,
-        granted_by=granted_by,
-        created_at=now,
-        invitation_expires_at=now + INVITATION_VALID,
-    )
