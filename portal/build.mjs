@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } f
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
-import { FORMS, indent, renderComponents } from './components.mjs'
+import { COMPONENTS, FORMS, indent, renderComponents } from './components.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const src = join(here, 'src')
@@ -62,12 +62,15 @@ function render (layout, meta, content) {
 }
 
 // A page's content, components filled in (in its form's chrome if the front matter names one: `form: report`),
-// in the layout's two-thirds column.
+// in the layout's two-thirds column. A form page opens with its title as the heading, unless a component on
+// it is the heading (a question with `heading`, a field with `heading="h1"`).
 function pageBody (meta, content) {
   const form = meta.form && FORMS[meta.form]
   if (meta.form && !form) throw new Error(`${meta.page}: no form ${meta.form}`)
-  const filled = renderComponents(content, { title: escapeHtml(meta.title), caption: form?.caption })
-  const body = form ? `${form.wrap(filled.replace(/\n$/, ''))}\n` : filled
+  const ctx = { title: escapeHtml(meta.title), caption: form?.caption }
+  const filled = renderComponents(content, ctx)
+  const headed = form && !/<h1[\s>]/.test(filled) ? `${COMPONENTS.heading({}, '', ctx)}\n${filled}` : filled
+  const body = form ? `${form.wrap(headed.replace(/\n$/, ''))}\n` : headed
   const column = meta.width === 'full' ? 'full' : 'two-thirds' // `width: full` for wide tables (insights.html)
   return `      <div class="govuk-grid-row">\n        <div class="govuk-grid-column-${column}">\n${indent(body, ' '.repeat(10))}` +
     '        </div>\n      </div>\n'
