@@ -1,42 +1,7 @@
 """PynamoDB models for the single Caseline table.
 
-Key layout (``pk`` / ``sk``; sparse ``gsi1pk`` / ``gsi1sk``; TTL on ``expires_at``):
-
-=============  ==============================  ===============================  ===============================
-item           pk                              sk                               gsi1pk / gsi1sk
-=============  ==============================  ===============================  ===============================
-case           CASE#{force}#{case}             CASE                             -
-victim         CASE#{force}#{case}             VICTIM#{victim}                  -
-event          CASE#{force}#{case}             EVENT#{sequence:012d}#{id}       -
-outbox         CASE#{force}#{case}             OUTBOX#{key}                     DEFERRED#{force} / {after}#... (held)
-outbound       CASE#{force}#{case}             OUTBOUND#{outbound id}           -
-duty           CASE#{force}#{case}             DUTY#{duty}                      DUTY#{force} / {due}#{case} (open)
-                                                                                DUTYDONE#{force} / {due}#{case} (closed)
-run            CASE#{force}#{case}             RUN#{journey}#{run}#{victim}     -
-timer          CASE#{force}#{case}             TIMER#{timer}                    TIMER#{force} / {due at}#{case}#{timer}
-task           CASE#{force}#{case}             TASK#{task}                      TASK#{force} / {created}#{case}
-access code    CASE#{force}#{case}             ACCESS#{victim}                  -
-link           USER#{user}                     CASE#{force}#{case}              -
-receipt        WEBHOOK#{force}#{webhook id}    RECEIPT                          -
-crime ref      REF#{normalised reference}      CASE#{force}#{case}              -
-member         CASE#{force}#{case}             MEMBER#{user}                    -
-delegate       CASE#{force}#{case}             DELEGATE#{delegation}            -
-delegate code  DELEGATECODE#{sha256 of code}   DELEGATECODE                     -
-preferences    CASE#{force}#{case}             PREFS#{victim}                   -
-message        CASE#{force}#{case}             MESSAGE#{sent at}#{id}           -
-audit          AUDIT#{force}#{case}            {at}#{user}#{action}             -
-attempts       ATTEMPTS#REF#{ref} or #USER#{u} {window start}                   -
-sign-in        CASE#{force}#{case}             SIGNIN#{uk date}#{user}          -
-survey         CASE#{force}#{case}             SURVEY#{victim}                  -
-session end    USER#{user}                     SESSION                          -
-               CASE#{force}#{case}             SESSION#{user}                   -
-provider ptr   PROVIDER#{provider message id}  PROVIDER                         -
-suppression    SUPPRESS#{force}                {channel}#{sha256 of address}    -
-report         REPORT#{force}#{reference}      REPORT                           REPORTS#{user} / {submitted}#...
-report key     REPORTKEY#{force}#{idem. key}   REPORTKEY                        -
-report rate    REPORTRATE#IP#{sha256} or USER  {window start}                   -
-report case    REPORTCASE#{force}#{case}       REPORT#{reference}               -
-=============  ==============================  ===============================  ===============================
+Keys: ``pk`` / ``sk``, a sparse ``gsi1`` (``gsi1pk`` / ``gsi1sk``), TTL on ``expires_at``. The layout, one row
+an item, is the table "Single-table key layout" in docs/architecture.md.
 
 Every key starts with the force where the item belongs to a force: tenant isolation is in the key.
 Every item model is here (``delivery.py`` and ``reports.py`` describe their items' use). Attributes the
