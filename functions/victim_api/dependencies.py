@@ -118,6 +118,12 @@ def cases(token: Token) -> sessions.CheckedCaseReader:
     return sessions.CheckedCaseReader(_case_reader, lambda: token)
 
 
+def case_caller(event: APIGatewayProxyEvent) -> tuple[str, sessions.CheckedCaseReader]:
+    """Routes on one of my cases: the caller's account, and its reads of the case (refused once its session ended)."""
+    token = request.caller(event)
+    return token.user_id, cases(token)
+
+
 def linked_cases(token: Token) -> sessions.CheckedLinkedCases:
     return sessions.CheckedLinkedCases(_account_reader, lambda: token)
 

@@ -1,7 +1,8 @@
 """Victim API behind the Cognito authorizer. The caller is the token's subject, never a parameter.
 
 The routes are Powertools routers by resource (``routers/``), their bodies and answers view models
-(``views.py``), the adapters they use created once in ``dependencies.py``.
+(``views.py``), the adapters they use created once in ``dependencies.py``, their statuses and metrics in
+``answers.py``.
 """
 
 from __future__ import annotations

@@ -458,16 +458,15 @@ class ArticleSummaryView(_Model):
 
     @classmethod
     def of(cls, article: "Article") -> "ArticleSummaryView":
-        from caseline.domain.articles import article_path  # loaded with the first article request
+        return cls(**_as_listed(article))
 
-        return cls(
-            slug=article.slug,
-            title=article.title,
-            summary=article.summary,
-            kind=article.kind,
-            safety=article.safety,
-            url=article_path(article.slug),
-        )
+
+def _as_listed(article: "Article") -> dict[str, Any]:
+    """What a list of articles shows of one; its page shows these too."""
+    from caseline.domain.articles import article_path  # loaded with the first article request
+
+    shown = ("slug", "title", "summary", "kind", "safety")
+    return {name: getattr(article, name) for name in shown} | {"url": article_path(article.slug)}
 
 
 class ArticleListView(_Model):
@@ -498,21 +497,14 @@ class ArticleView(_Model):
 
     @classmethod
     def of(cls, article: "Article") -> "ArticleView":
-        from caseline.domain.articles import article_path
-
         return cls(
-            slug=article.slug,
-            title=article.title,
-            summary=article.summary,
-            kind=article.kind,
+            **_as_listed(article),
             language=article.language,
             force_id=article.force,
             age_groups=list(article.age_groups),
-            safety=article.safety,
             service=ServiceView(**article.service.to_dict()) if article.service else None,
             body_html=article.body_html,
             review_by=date.fromisoformat(article.review_by),
-            url=article_path(article.slug),
         )
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
+from answers import no_content
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import Id, LinkedAccountsView, LinkedAccountView
 
-from caseline.adapters.request import caller
-from caseline.observability import metrics
 from caseline.services import account_links
 
 router = APIGatewayRouter()
@@ -25,14 +23,9 @@ LinkId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
     tags=["Victims"],
 )
 def linked_accounts(force_id: Id, case_id: Id) -> LinkedAccountsView:
-    token = caller(router.current_event)
+    user_id, reader = dependencies.case_caller(router.current_event)
     found = account_links.list_accounts(
-        token.user_id,
-        force_id,
-        case_id,
-        reader=dependencies.cases(token),
-        store=dependencies.account_store,
-        directory=dependencies.identity,
+        user_id, force_id, case_id, reader=reader, store=dependencies.account_store, directory=dependencies.identity
     )
     return LinkedAccountsView(accounts=[LinkedAccountView(**vars(a)) for a in found])
 
@@ -43,16 +36,9 @@ def linked_accounts(force_id: Id, case_id: Id) -> LinkedAccountsView:
     tags=["Victims"],
 )
 def remove_linked_account(force_id: Id, case_id: Id, link_id: LinkId) -> Response[str]:
-    token = caller(router.current_event)
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, audit, clock = dependencies.account_store, dependencies.audit, dependencies.clock
     account_links.remove_account(
-        token.user_id,
-        force_id,
-        case_id,
-        link_id,
-        reader=dependencies.cases(token),
-        store=dependencies.account_store,
-        audit=dependencies.audit,
-        clock=dependencies.clock,
+        user_id, force_id, case_id, link_id, reader=reader, store=store, audit=audit, clock=clock
     )
-    metrics.add_metric(name="LinkedAccountsRemoved", unit=MetricUnit.Count, value=1)
-    return Response(status_code=204, content_type="application/json", body="")
+    return no_content("LinkedAccountsRemoved")

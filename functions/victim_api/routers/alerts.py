@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dependencies
+from answers import count
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import AlertId, Id, SafetyAlertView
 
-from caseline.adapters.request import caller
-from caseline.observability import metrics
 from caseline.services import alerts
 
 router = APIGatewayRouter()
@@ -20,16 +18,10 @@ router = APIGatewayRouter()
     tags=["Victims"],
 )
 def acknowledge_alert(force_id: Id, case_id: Id, alert_id: AlertId) -> SafetyAlertView:
-    token = caller(router.current_event)
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, audit, clock = dependencies.alert_store, dependencies.audit, dependencies.clock
     alert = alerts.acknowledge_alert(
-        token.user_id,
-        force_id,
-        case_id,
-        alert_id,
-        reader=dependencies.cases(token),
-        store=dependencies.alert_store,
-        audit=dependencies.audit,
-        clock=dependencies.clock,
+        user_id, force_id, case_id, alert_id, reader=reader, store=store, audit=audit, clock=clock
     )
-    metrics.add_metric(name="AlertsAcknowledged", unit=MetricUnit.Count, value=1)
+    count("AlertsAcknowledged")
     return SafetyAlertView.model_validate(alert)

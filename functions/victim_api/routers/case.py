@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
+from answers import answer, count
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import Accepted, CaseDetailView, Id, NewMessage
 
-from caseline.adapters.request import caller
-from caseline.observability import metrics
 from caseline.services import victim_cases
 
 router = APIGatewayRouter()
@@ -22,53 +20,34 @@ router = APIGatewayRouter()
     "/v1/cases/<force_id>/<case_id>", summary="One of my cases: stage, timeline, officer, rights", tags=["Victims"]
 )
 def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
-    token = caller(router.current_event)
+    user_id, reader = dependencies.case_caller(router.current_event)
     view = victim_cases.view_case(
-        token.user_id,
+        user_id,
         force_id,
         case_id,
-        reader=dependencies.cases(token),
+        reader=reader,
         audit=dependencies.audit,
         clock=dependencies.clock,
         reads=dependencies.read_state,
         articles=dependencies.articles,
     )
-    metrics.add_metric(name="CaseViewsServed", unit=MetricUnit.Count, value=1)
+    count("CaseViewsServed")
     return CaseDetailView.of(view)
 
 
 @router.post("/v1/cases/<force_id>/<case_id>/messages", summary="Send a message to the officer", tags=["Victims"])
 def send_message(force_id: Id, case_id: Id, message: Annotated[NewMessage, Body()]) -> Response[Accepted]:
-    token = caller(router.current_event)
-    victim_cases.send_message(
-        token.user_id,
-        force_id,
-        case_id,
-        message.text,
-        reader=dependencies.cases(token),
-        store=dependencies.messages,
-        clock=dependencies.clock,
-    )
-    metrics.add_metric(name="VictimMessagesSent", unit=MetricUnit.Count, value=1)
-    return Response(status_code=202, content_type="application/json", body=Accepted(status="sent"))
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, clock = dependencies.messages, dependencies.clock
+    victim_cases.send_message(user_id, force_id, case_id, message.text, reader=reader, store=store, clock=clock)
+    return answer(202, Accepted(status="sent"), "VictimMessagesSent")
 
 
 @router.post(
     "/v1/cases/<force_id>/<case_id>/update-requests", summary="Ask the officer for an update", tags=["Victims"]
 )
 def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
-    token = caller(router.current_event)
-    new = victim_cases.request_update(
-        token.user_id,
-        force_id,
-        case_id,
-        reader=dependencies.cases(token),
-        outbound=dependencies.outbound,
-        clock=dependencies.clock,
-    )
-    metrics.add_metric(name="UpdatesRequested", unit=MetricUnit.Count, value=1)
-    return Response(
-        status_code=202,
-        content_type="application/json",
-        body=Accepted(status="requested" if new else "already-requested-today"),
-    )
+    user_id, reader = dependencies.case_caller(router.current_event)
+    outbound, clock = dependencies.outbound, dependencies.clock
+    new = victim_cases.request_update(user_id, force_id, case_id, reader=reader, outbound=outbound, clock=clock)
+    return answer(202, Accepted(status="requested" if new else "already-requested-today"), "UpdatesRequested")

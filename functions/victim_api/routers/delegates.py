@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
+from answers import answer, no_content
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import (
     AcceptedInvitationView,
     AcceptInvitationRequest,
@@ -19,9 +19,7 @@ from views import (
     NewDelegateView,
 )
 
-from caseline.adapters.request import caller
 from caseline.domain.delegation import Scope
-from caseline.observability import metrics
 from caseline.services import delegation, sessions
 
 router = APIGatewayRouter()
@@ -33,10 +31,8 @@ router = APIGatewayRouter()
     tags=["Victims"],
 )
 def delegates(force_id: Id, case_id: Id) -> DelegatesView:
-    token = caller(router.current_event)
-    found = delegation.list_delegations(
-        token.user_id, force_id, case_id, reader=dependencies.cases(token), clock=dependencies.clock
-    )
+    user_id, reader = dependencies.case_caller(router.current_event)
+    found = delegation.list_delegations(user_id, force_id, case_id, reader=reader, clock=dependencies.clock)
     return DelegatesView(delegates=[DelegateView(**vars(d)) for d in found])
 
 
@@ -46,23 +42,23 @@ def delegates(force_id: Id, case_id: Id) -> DelegatesView:
     tags=["Victims"],
 )
 def invite(force_id: Id, case_id: Id, request: Annotated[NewDelegateRequest, Body()]) -> Response[NewDelegateView]:
-    token = caller(router.current_event)
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, audit, clock = dependencies.delegations, dependencies.audit, dependencies.clock
     new = delegation.invite(
-        token.user_id,
+        user_id,
         force_id,
         case_id,
         request.name,
         request.relationship,
         Scope(request.scope),
-        reader=dependencies.cases(token),
-        store=dependencies.delegations,
-        audit=dependencies.audit,
-        clock=dependencies.clock,
+        reader=reader,
+        store=store,
+        audit=audit,
+        clock=clock,
     )
-    [view] = delegation.views([new.delegation], dependencies.clock.now())
-    metrics.add_metric(name="DelegatesInvited", unit=MetricUnit.Count, value=1)
+    [view] = delegation.views([new.delegation], clock.now())
     body = NewDelegateView(delegate=DelegateView(**vars(view)), invitation_code=new.code)
-    return Response(status_code=201, content_type="application/json", body=body, headers={"Cache-Control": "no-store"})
+    return answer(201, body, "DelegatesInvited", headers={"Cache-Control": "no-store"})
 
 
 @router.delete(
@@ -71,19 +67,10 @@ def invite(force_id: Id, case_id: Id, request: Annotated[NewDelegateRequest, Bod
     tags=["Victims"],
 )
 def remove(force_id: Id, case_id: Id, delegation_id: Id) -> Response[str]:
-    token = caller(router.current_event)
-    delegation.remove(
-        token.user_id,
-        force_id,
-        case_id,
-        delegation_id,
-        reader=dependencies.cases(token),
-        store=dependencies.delegations,
-        audit=dependencies.audit,
-        clock=dependencies.clock,
-    )
-    metrics.add_metric(name="DelegatesRemoved", unit=MetricUnit.Count, value=1)
-    return Response(status_code=204, content_type="application/json", body="")
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, audit, clock = dependencies.delegations, dependencies.audit, dependencies.clock
+    delegation.remove(user_id, force_id, case_id, delegation_id, reader=reader, store=store, audit=audit, clock=clock)
+    return no_content("DelegatesRemoved")
 
 
 @router.post(
@@ -98,6 +85,5 @@ def accept(request: Annotated[AcceptInvitationRequest, Body()]) -> Response[Acce
         user_id, request.code, store=dependencies.delegations, audit=dependencies.audit, clock=clock
     )
     sessions.carry_to_new_case(user_id, found.force_id, found.case_id, store=dependencies.session_store, clock=clock)
-    metrics.add_metric(name="DelegationsAccepted", unit=MetricUnit.Count, value=1)
     body = AcceptedInvitationView(force_id=found.force_id, case_id=found.case_id)
-    return Response(status_code=201, content_type="application/json", body=body)
+    return answer(201, body, "DelegationsAccepted")

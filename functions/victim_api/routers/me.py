@@ -4,13 +4,12 @@ each checks the account's session mark itself."""
 from __future__ import annotations
 
 import dependencies
+from answers import answer, count
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import Accepted, ClosedAccountView, DataExportView
 
 from caseline.adapters.request import caller_email
-from caseline.observability import metrics
 from caseline.services import data_rights, sessions
 
 router = APIGatewayRouter()
@@ -30,13 +29,8 @@ def download_my_data() -> Response[DataExportView]:
         audit=dependencies.audit,
         clock=dependencies.clock,
     )
-    metrics.add_metric(name="DataExportsServed", unit=MetricUnit.Count, value=1)
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=DataExportView.model_validate(document),
-        headers={"Content-Disposition": 'attachment; filename="caseline-my-data.json"', "Cache-Control": "no-store"},
-    )
+    attachment = {"Content-Disposition": 'attachment; filename="caseline-my-data.json"', "Cache-Control": "no-store"}
+    return answer(200, DataExportView.model_validate(document), "DataExportsServed", headers=attachment)
 
 
 @router.delete(
@@ -52,7 +46,7 @@ def close_my_account() -> ClosedAccountView:
     closed = data_rights.close_account(
         user_id, store=dependencies.rights, clock=dependencies.clock, delete_identity=dependencies.identity.delete
     )
-    metrics.add_metric(name="AccountsClosed", unit=MetricUnit.Count, value=1)
+    count("AccountsClosed")
     return ClosedAccountView(**closed)
 
 
@@ -63,7 +57,7 @@ def close_my_account() -> ClosedAccountView:
 )
 def sign_out_everywhere() -> Accepted:
     _end_every_session(dependencies.account_caller(router.current_event))
-    metrics.add_metric(name="SignedOutEverywhere", unit=MetricUnit.Count, value=1)
+    count("SignedOutEverywhere")
     return Accepted(status="signed-out")
 
 

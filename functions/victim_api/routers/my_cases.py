@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
+from answers import answer, count
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import CaseSummaryView, LinkedCaseView, LinkRequest, MyCasesView
 
 from caseline.adapters.request import caller
-from caseline.observability import metrics
 from caseline.services import sessions, victim_cases
 from caseline.services.linking import link_case
 
@@ -23,7 +22,7 @@ router = APIGatewayRouter()
 def my_cases() -> MyCasesView:
     token = caller(router.current_event)
     found = victim_cases.list_my_cases(token.user_id, reader=dependencies.linked_cases(token))
-    metrics.add_metric(name="CaseListsServed", unit=MetricUnit.Count, value=1)
+    count("CaseListsServed")
     return MyCasesView(cases=[CaseSummaryView.of(summary) for summary in found])
 
 
@@ -40,6 +39,5 @@ def link(request: Annotated[LinkRequest, Body()]) -> Response[LinkedCaseView]:
         clock=clock,
     )
     sessions.carry_to_new_case(user_id, linked.force_id, linked.case_id, store=store, clock=clock)
-    metrics.add_metric(name="CasesLinked", unit=MetricUnit.Count, value=1)
     view = LinkedCaseView(force_id=linked.force_id, case_id=linked.case_id, crime_reference=linked.crime_reference)
-    return Response(status_code=201, content_type="application/json", body=view)
+    return answer(201, view, "CasesLinked")

@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from views import Id, PreferencesBody, PreferencesView
 
-from caseline.adapters.request import caller
 from caseline.services import preferences
 
 router = APIGatewayRouter()
@@ -19,9 +18,8 @@ router = APIGatewayRouter()
     "/v1/cases/<force_id>/<case_id>/preferences", summary="My contact preferences for this case", tags=["Victims"]
 )
 def get_preferences(force_id: Id, case_id: Id) -> PreferencesView:
-    token = caller(router.current_event)
-    reader, store = dependencies.cases(token), dependencies.preference_store
-    view = preferences.get_preferences(token.user_id, force_id, case_id, reader=reader, store=store)
+    user_id, reader = dependencies.case_caller(router.current_event)
+    view = preferences.get_preferences(user_id, force_id, case_id, reader=reader, store=dependencies.preference_store)
     return PreferencesView(yours=PreferencesBody.of(view.own), in_effect=view.effective.to_dict())
 
 
@@ -31,12 +29,12 @@ def get_preferences(force_id: Id, case_id: Id) -> PreferencesView:
     tags=["Victims"],
 )
 def put_preferences(force_id: Id, case_id: Id, body: Annotated[PreferencesBody, Body()]) -> PreferencesView:
-    token = caller(router.current_event)
-    reader, store = dependencies.cases(token), dependencies.preference_store
+    user_id, reader = dependencies.case_caller(router.current_event)
+    store, clock = dependencies.preference_store, dependencies.clock
     decision = preferences.update_preferences(
-        token.user_id, force_id, case_id, body.request(), reader=reader, store=store, clock=dependencies.clock
+        user_id, force_id, case_id, body.request(), reader=reader, store=store, clock=clock
     )
-    view = preferences.get_preferences(token.user_id, force_id, case_id, reader=reader, store=store)
+    view = preferences.get_preferences(user_id, force_id, case_id, reader=reader, store=store)
     return PreferencesView(
         yours=PreferencesBody.of(decision.applied),
         in_effect=view.effective.to_dict(),

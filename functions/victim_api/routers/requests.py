@@ -6,27 +6,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import dependencies
+from answers import answer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from aws_lambda_powertools.metrics import MetricUnit
 from views import Id, NewReviewRequest, NewStatementRequest, ReviewStatusView, StatementRequestView
 
-from caseline.adapters.request import caller
-from caseline.observability import metrics
 from caseline.services import reviews, statements
 
 if TYPE_CHECKING:
-    from caseline.domain.sessions import Token
+    from caseline.services.sessions import CheckedCaseReader
 
 router = APIGatewayRouter()
 T = TypeVar("T", ReviewStatusView, StatementRequestView)
 
 
-def _ports(token: Token) -> dict[str, Any]:
+def _ports(reader: CheckedCaseReader) -> dict[str, Any]:
     """What every request needs: the caller's view of the case, the store, the log and the clock."""
     return {
-        "reader": dependencies.cases(token),
+        "reader": reader,
         "store": dependencies.request_store,
         "audit": dependencies.audit,
         "clock": dependencies.clock,
@@ -35,9 +33,7 @@ def _ports(token: Token) -> dict[str, Any]:
 
 def _answer(body: T, new: bool, metric: str) -> Response[T]:
     """202 for a new request; 200 with the one already made (nothing written)."""
-    if new:
-        metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
-    return Response(status_code=202 if new else 200, content_type="application/json", body=body)
+    return answer(202, body, metric) if new else Response(status_code=200, content_type="application/json", body=body)
 
 
 @router.post(
@@ -46,8 +42,8 @@ def _answer(body: T, new: bool, metric: str) -> Response[T]:
     tags=["Victims"],
 )
 def request_review(force_id: Id, case_id: Id, body: Annotated[NewReviewRequest, Body()]) -> Response[ReviewStatusView]:
-    token = caller(router.current_event)
-    status, new = reviews.request_review(token.user_id, force_id, case_id, body.reasons, **_ports(token))
+    user_id, reader = dependencies.case_caller(router.current_event)
+    status, new = reviews.request_review(user_id, force_id, case_id, body.reasons, **_ports(reader))
     return _answer(ReviewStatusView.model_validate(status), new, "ReviewsRequested")
 
 
@@ -59,6 +55,6 @@ def request_review(force_id: Id, case_id: Id, body: Annotated[NewReviewRequest, 
 def request_statement(
     force_id: Id, case_id: Id, body: Annotated[NewStatementRequest, Body()]
 ) -> Response[StatementRequestView]:
-    token = caller(router.current_event)
-    request, new = statements.request_statement(token.user_id, force_id, case_id, body.kind, body.use, **_ports(token))
+    user_id, reader = dependencies.case_caller(router.current_event)
+    request, new = statements.request_statement(user_id, force_id, case_id, body.kind, body.use, **_ports(reader))
     return _answer(StatementRequestView.model_validate(request), new, "StatementsRequested")
