@@ -145,34 +145,32 @@ def check_room(existing: list[Delegation], victim_id: str, now: datetime) -> Non
 
 def removed_event(delegation: Delegation, now: datetime) -> OutboundEvent:
     """What the force hears when the victim ends a delegation (``victim.delegate-removed``)."""
-    return OutboundEvent(
-        force_id=delegation.force_id,
-        case_id=delegation.case_id,
-        outbound_id=f"undelegated-{delegation.delegation_id}-{int(now.timestamp())}",
-        event_type=DELEGATE_REMOVED,
-        data={
-            "victim_id": delegation.victim_id,
-            "delegation_id": delegation.delegation_id,
-            "relationship": delegation.relationship,
-            "granted_by": delegation.granted_by.value,
-            "removed_at": now.isoformat(),
-        },
-        created_at=now,
-    )
+    outbound_id = f"undelegated-{delegation.delegation_id}-{int(now.timestamp())}"
+    data = {
+        "relationship": delegation.relationship,
+        "granted_by": delegation.granted_by.value,
+        "removed_at": now.isoformat(),
+    }
+    return _about(delegation, outbound_id, DELEGATE_REMOVED, data, at=now)
 
 
 def invitation_event(delegation: Delegation, code: str) -> OutboundEvent:
     """The code of a delegation the force set up, back to the force (``access.delegate-invitation``)."""
+    data = {"invitation_code": code, "expires_at": delegation.invitation_expires_at.isoformat()}
+    return _about(
+        delegation, f"delegated-{delegation.delegation_id}", DELEGATE_INVITATION, data, at=delegation.created_at
+    )
+
+
+def _about(
+    delegation: Delegation, outbound_id: str, event_type: str, data: dict[str, str], at: datetime
+) -> OutboundEvent:
+    """An event to the force about one delegation: on its case, naming the victim and the delegation."""
     return OutboundEvent(
         force_id=delegation.force_id,
         case_id=delegation.case_id,
-        outbound_id=f"delegated-{delegation.delegation_id}",
-        event_type=DELEGATE_INVITATION,
-        data={
-            "delegation_id": delegation.delegation_id,
-            "victim_id": delegation.victim_id,
-            "invitation_code": code,
-            "expires_at": delegation.invitation_expires_at.isoformat(),
-        },
-        created_at=delegation.created_at,
+        outbound_id=outbound_id,
+        event_type=event_type,
+        data={"victim_id": delegation.victim_id, "delegation_id": delegation.delegation_id} | data,
+        created_at=at,
     )
