@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
 
-from caseline.adapters.dynamodb.base import by_name, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, is_condition_failed, on_case
 from caseline.adapters.dynamodb.models import AlertItem, case_pk
 from caseline.domain.alerts import SafetyAlert
 from caseline.domain.errors import StorageUnavailableError
@@ -14,13 +14,7 @@ from caseline.domain.records import WriteOutcome
 
 
 def alert_item(alert: SafetyAlert) -> AlertItem:
-    return by_name(
-        alert,
-        AlertItem,
-        pk=case_pk(alert.force_id, alert.case_id),
-        sk=f"ALERT#{alert.alert_id}",
-        channels=list(alert.channels),
-    )
+    return on_case(alert, AlertItem, sk=f"ALERT#{alert.alert_id}", channels=list(alert.channels))
 
 
 def alert_record(item: AlertItem) -> SafetyAlert:

@@ -1,6 +1,7 @@
 """The pieces every DynamoDB adapter shares: the models' connection, the partition read, one item by its
 key, the due items of a gsi1 list, whether a write failed its condition, which items of a cancelled
-transaction failed theirs and what that means, and the copy between a record and its item."""
+transaction failed theirs and what that means, and the copy between a record and its item (``on_case`` for
+an item on its case's partition)."""
 
 from __future__ import annotations
 
@@ -87,6 +88,12 @@ def by_name(source: object, into: type[Into], **given: Any) -> Into:
     shared = _field_names(into) & _field_names(type(source))
     values = {name: getattr(source, name) for name in shared if name not in given}
     return cast("Callable[..., Into]", into)(**values, **given)
+
+
+def on_case(source: Any, into: type[Item], *, sk: str, **given: Any) -> Item:
+    """``by_name`` for an item on its case's partition: the key is the case of ``source`` (a record with a
+    ``force_id`` and a ``case_id``), ``sk`` places it there."""
+    return by_name(source, into, pk=case_pk(source.force_id, source.case_id), sk=sk, **given)
 
 
 _FIELD_NAMES: dict[type, frozenset[str]] = {}

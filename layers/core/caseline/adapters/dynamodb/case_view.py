@@ -9,7 +9,7 @@ from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.alerts import alert_record
-from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, get_item, partition_items
+from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, get_item, on_case, partition_items
 from caseline.adapters.dynamodb.delegation import delegation_record
 from caseline.adapters.dynamodb.duties import duty_record
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
@@ -119,12 +119,7 @@ class DynamoReadState:
 class DynamoMessageStore:
     def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome:
         """The message and its outbound event to the force, together or not at all."""
-        item = by_name(
-            message,
-            MessageItem,
-            pk=case_pk(message.force_id, message.case_id),
-            sk=f"MESSAGE#{message.sent_at.isoformat()}#{message.message_id}",
-        )
+        item = on_case(message, MessageItem, sk=f"MESSAGE#{message.sent_at.isoformat()}#{message.message_id}")
         try:
             with TransactWrite(connection=connection()) as transaction:
                 transaction.save(item, condition=MessageItem.pk.does_not_exist())

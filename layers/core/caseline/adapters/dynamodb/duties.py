@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, is_condition_failed, on_case
 from caseline.adapters.dynamodb.models import CaselineItem, DutyItem, case_pk
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
@@ -27,10 +27,9 @@ def _index(force_id: str, status: DutyStatus) -> str:
 
 
 def duty_item(duty: Duty) -> DutyItem:
-    return by_name(
+    return on_case(
         duty,
         DutyItem,
-        pk=case_pk(duty.force_id, duty.case_id),
         sk=f"DUTY#{duty.duty_id}",
         due_on=duty.due_on.isoformat(),
         status=duty.status.value,

@@ -16,6 +16,7 @@ from caseline.adapters.dynamodb.base import (
     connection,
     due_in_gsi1,
     is_condition_failed,
+    on_case,
     partition_items,
     transaction_outcome,
 )
@@ -51,10 +52,9 @@ from caseline.services.journeys import JourneyState, RunWrites
 
 def _timer_item(timer: JourneyTimer) -> TimerItem:
     due = timer.due_at.astimezone(UTC)
-    return by_name(
+    return on_case(
         timer,
         TimerItem,
-        pk=case_pk(timer.force_id, timer.case_id),
         sk=f"TIMER#{timer.timer_id}",
         due_at=due,
         gsi1pk=f"TIMER#{timer.force_id}",

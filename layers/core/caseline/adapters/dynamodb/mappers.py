@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from caseline.adapters.dynamodb.base import by_name
+from caseline.adapters.dynamodb.base import by_name, on_case
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     CaseItem,
@@ -129,30 +129,15 @@ def effective_victims(items: Sequence[CaselineItem]) -> list[VictimContact]:
 
 
 def case_item(case: CaseRecord) -> CaseItem:
-    return by_name(
-        case,
-        CaseItem,
-        pk=case_pk(case.force_id, case.case_id),
-        sk="CASE",
-        flags=list(case.flags),
-        stage=case.stage.slug,
-    )
+    return on_case(case, CaseItem, sk="CASE", flags=list(case.flags), stage=case.stage.slug)
 
 
 def victim_item(victim: VictimContact) -> VictimItem:
-    return by_name(
-        victim,
-        VictimItem,
-        pk=case_pk(victim.force_id, victim.case_id),
-        sk=f"VICTIM#{victim.victim_id}",
-        safe_contact=victim.safe_contact.to_dict(),
-    )
+    return on_case(victim, VictimItem, sk=f"VICTIM#{victim.victim_id}", safe_contact=victim.safe_contact.to_dict())
 
 
 def event_item(event: StoredEvent) -> EventItem:
-    return by_name(
-        event, EventItem, pk=case_pk(event.force_id, event.case_id), sk=f"EVENT#{event.sequence:012d}#{event.event_id}"
-    )
+    return on_case(event, EventItem, sk=f"EVENT#{event.sequence:012d}#{event.event_id}")
 
 
 def outbox_item(message: OutboxMessage) -> OutboxItem:
@@ -173,7 +158,7 @@ def outbox_item(message: OutboxMessage) -> OutboxItem:
 
 def access_code_item(code: AccessCodeRecord) -> AccessCodeItem:
     """A victim's current one-time code (a new one replaces the old: same key)."""
-    return by_name(code, AccessCodeItem, pk=case_pk(code.force_id, code.case_id), sk=f"ACCESS#{code.victim_id}")
+    return on_case(code, AccessCodeItem, sk=f"ACCESS#{code.victim_id}")
 
 
 def receipt_item(receipt: WebhookReceipt) -> ReceiptItem:

@@ -7,18 +7,17 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import by_name
-from caseline.adapters.dynamodb.models import OutboundItem, TaskItem, case_pk
+from caseline.adapters.dynamodb.base import on_case
+from caseline.adapters.dynamodb.models import OutboundItem, TaskItem
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.outbound import task_event
 from caseline.domain.records import OfficerTask
 
 
 def task_item(task: OfficerTask) -> TaskItem:
-    return by_name(
+    return on_case(
         task,
         TaskItem,
-        pk=case_pk(task.force_id, task.case_id),
         sk=f"TASK#{task.task_id}",
         gsi1pk=f"TASK#{task.force_id}",
         gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
