@@ -15,13 +15,9 @@ from caseline.domain.records import OfficerTask
 
 
 def task_item(task: OfficerTask) -> TaskItem:
-    return on_case(
-        task,
-        TaskItem,
-        sk=f"TASK#{task.task_id}",
-        gsi1pk=f"TASK#{task.force_id}",
-        gsi1sk=f"{task.created_at.isoformat()}#{task.case_id}",
-    )
+    """On the case, and on the force's task list (gsi1) in the order the tasks came."""
+    listed = f"{task.created_at.isoformat()}#{task.case_id}"
+    return on_case(task, TaskItem, sk=f"TASK#{task.task_id}", gsi1pk=f"TASK#{task.force_id}", gsi1sk=listed)
 
 
 def save_task(transaction: TransactWrite, task: OfficerTask, *, once: bool = True) -> None:
