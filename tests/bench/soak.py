@@ -207,7 +207,9 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
     reported as the sweep would 15 minutes later."""
     deadline = time.monotonic() + seconds
     while True:
-        stack.wait_idle(timeout=max(1.0, deadline - time.monotonic()))
+        began = time.monotonic()
+        if not stack.wait_idle(timeout=max(1.0, deadline - time.monotonic())):
+            print(f"  drain: not quiet; pollers still finding work: {busy_pollers(stack, began)}", flush=True)
         try:
             stack.run_schedule()
         except InvocationError as exc:  # a run out of time: the next one carries on, as the schedule would
@@ -226,6 +228,16 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
         stack.wait_idle(timeout=120.0)
         items = scan_table()
     return items
+
+
+def busy_pollers(stack: LocalStack, since: float) -> str:
+    """Which stream and queue pollers found work after ``since``, with how many invocations each made."""
+    busy = [
+        f"{p.name} ({getattr(p, 'invocations', '?')} invocations)"
+        for p in stack.pollers
+        if p.last_busy > since and not p.name.startswith("schedule")
+    ]
+    return ", ".join(busy) or "none"
 
 
 # ------------------------------------------------------------------ checks
@@ -351,7 +363,7 @@ def load(stack: LocalStack, args: argparse.Namespace, victims: list[Victim], sch
         print(
             f"[{(time.monotonic() - began) / 60:5.1f} min] {label}: {result.events.sent}/{len(schedule)} deliveries"
             f" answered, {result.victims.linked}/{len(victims)} victims linked,"
-            f" {len(result.readback.sent)} messages sent",
+            f" {len(result.readback.sent)} messages sent; load average {os.getloadavg()[0]:.1f}",
             flush=True,
         )
     time.sleep(max(0.0, began + run_seconds - time.monotonic()))
