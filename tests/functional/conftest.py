@@ -91,10 +91,9 @@ def load_handler(name: str) -> ModuleType:
     """Import functions/<name>/handler.py afresh (module-level clients are created inside the mock), and
     the modules beside it (a router, the views) afresh too, from the function's folder as Lambda would."""
     folder = ROOT / "functions" / name
+    inside = f"{folder}{os.sep}"  # a string prefix: a Path per loaded module costs more than the import
     for loaded, module in list(sys.modules.items()):
-        if not loaded.startswith("test_handler_") and Path(getattr(module, "__file__", None) or "/").is_relative_to(
-            folder
-        ):
+        if not loaded.startswith("test_handler_") and (getattr(module, "__file__", None) or "").startswith(inside):
             del sys.modules[loaded]
     spec = importlib.util.spec_from_file_location(f"test_handler_{name}_{uuid.uuid4().hex}", folder / "handler.py")
     assert spec and spec.loader

@@ -7,6 +7,7 @@ Secrets with ``GenerateSecretString`` get fresh random values on every run (from
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -76,11 +77,17 @@ def provision_stack(
     return main, forces
 
 
+@functools.cache
+def _client(session: boto3.session.Session, service: str) -> Any:
+    """One client per session and service, kept across provisionings: building a client costs more than
+    most calls (the functional tests provision a fresh moto account for each test with one session)."""
+    return session.client(service)  # type: ignore[call-overload]
+
+
 class Provisioner:
     def __init__(self, template: Template, session: boto3.session.Session) -> None:
         self.template = template
         self.session = session
-        self._clients: dict[str, Any] = {}
         self._creators: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
             "AWS::KMS::Key": self._kms_key,
             "AWS::DynamoDB::Table": self._table,
@@ -133,9 +140,7 @@ class Provisioner:
         return self.template.physical
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:  # one per service: building a client costs more than most calls
-            self._clients[service] = self.session.client(service)  # type: ignore[call-overload]
-        return self._clients[service]
+        return _client(self.session, service)
 
     # ------------------------------------------------------------ creators
     def _nested_stack(self, name: str, props: dict[str, Any]) -> dict[str, Any]:
