@@ -94,16 +94,17 @@ checkov: $(CHECKOV_VENV)/.installed ## checkov on the four templates (.checkov.y
 	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml \
 	  -f template.yaml -f infra/force.yaml -f infra/portal.yaml -f infra/portal-waf.yaml
 
-# Unit and functional tests run on every core (pytest-xdist, a file per worker); the end-to-end tests run in
+# Unit and functional tests run on every core (pytest-xdist; an idle worker takes tests from a busy one, so
+# one long file does not end the run alone); the end-to-end tests run in
 # E2E_WORKERS processes, a module at a time, each with its own local stack and browser (they mostly wait).
 WORKERS ?= auto
 E2E_WORKERS ?= 3
 
 unit: setup ## Unit tests: in-memory fakes, sockets disabled
-	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/unit
+	$(VENV)/bin/pytest -n $(WORKERS) --dist worksteal tests/unit
 
 functional: setup ## Functional tests: moto, tables built from template.yaml
-	$(VENV)/bin/pytest -n $(WORKERS) --dist loadfile tests/functional
+	$(VENV)/bin/pytest -n $(WORKERS) --dist worksteal tests/functional
 
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest -n $(E2E_WORKERS) --dist loadfile tests/e2e
