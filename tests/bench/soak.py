@@ -15,6 +15,7 @@ twice. Timings are informational; exits 1 only when a correctness check fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -56,6 +57,7 @@ TABLE = "caseline-local"
 CLIENT_TIMEOUT = 120.0  # wait for a slow answer rather than abandon it and add load
 RETRY_FOR = 300.0  # a force keeps retrying a delivery (same webhook-id) for this long
 MAX_WAIT = 5.0  # ... waiting at most this long between attempts
+DRAIN_STEP = 60.0  # seconds: how long one drain step waits for the streams and queues to go quiet
 STUCK_AFTER = timedelta(minutes=16)  # past caseline.services.timers.STUCK_AFTER: the sweep reports the send
 UNHANDLED = {"pending", "sending"}
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f%z"
@@ -202,29 +204,31 @@ def held_until(item: dict[str, Any]) -> datetime:
 
 
 def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
-    """Let streams and queues go quiet and run the sweep until no work is outstanding (or time is up);
-    then move the stack's clock past the sweep's stuck-send limit so a send a fault interrupted is
-    reported as the sweep would 15 minutes later."""
-    deadline = time.monotonic() + seconds
+    """Let streams and queues go quiet and run the sweep until no work is outstanding (or time is up),
+    printing at each step how much is left and which pollers still find work; then move the stack's
+    clock past the sweep's stuck-send limit so a send a fault interrupted is reported as the sweep would
+    15 minutes later."""
+    began = time.monotonic()
+    deadline = began + seconds
     while True:
-        began = time.monotonic()
-        if not stack.wait_idle(timeout=max(1.0, deadline - time.monotonic())):
-            print(f"  drain: not quiet; pollers still finding work: {busy_pollers(stack, began)}", flush=True)
+        step = time.monotonic()
+        quiet = stack.wait_idle(timeout=max(1.0, min(DRAIN_STEP, deadline - step)))
         try:
             stack.run_schedule()
         except InvocationError as exc:  # a run out of time: the next one carries on, as the schedule would
             print(f"  drain: {exc}", flush=True)
-        stack.wait_idle(timeout=max(1.0, deadline - time.monotonic()))
         items = scan_table()
         left = outstanding(items, stack.now())
-        print(f"  drain: {left} messages or outbound events outstanding", flush=True)
+        busy = "" if quiet else f"; pollers still finding work: {busy_pollers(stack, step)}"
+        minutes = (time.monotonic() - began) / 60
+        print(f"  drain [{minutes:4.1f} min]: {left} messages or outbound events outstanding{busy}", flush=True)
         if not left or time.monotonic() > deadline:
             break
-        time.sleep(10.0)
     if any(item["status"] == "sending" for item in of_kind(items, "OUTBOX#")):
         print(f"  drain: messages still claimed; clock moved {STUCK_AFTER} on for the sweep", flush=True)
         stack.advance_clock(STUCK_AFTER)
-        stack.run_schedule()
+        with contextlib.suppress(InvocationError):  # out of time: what is left is counted below
+            stack.run_schedule()
         stack.wait_idle(timeout=120.0)
         items = scan_table()
     return items
@@ -330,7 +334,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="force senders at once (default 4)")
     parser.add_argument("--think", type=float, default=10.0, help="mean seconds between a victim's visits")
     parser.add_argument("--poll-seconds", type=float, default=5.0, help="read-back polling interval")
-    parser.add_argument("--drain-minutes", type=float, default=10.0, help="longest drain after the run")
+    parser.add_argument("--drain-minutes", type=float, default=20.0, help="longest drain after the run")
     parser.add_argument("--seed", type=int, default=1)
     return parser.parse_args()
 
