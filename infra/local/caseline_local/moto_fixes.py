@@ -51,6 +51,12 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    who signed in with their email (the pool's username attribute) and is signed out by their ``sub``
    (as Cognito allows, and as the victim API does) kept a working refresh token. ``sign_out_every_name``
    revokes every token of the user the name resolves to.
+12. A burst spent most of the stack's CPU in a few moto hot paths (see docs/performance.md): every
+   Query sorted its partition twice comparing ``DynamoType`` values, ``DynamoType.size`` and
+   ``cast_value`` walk a chain of method calls per value (and an item's size is summed again for every
+   attribute set, when an item is built or updated), a global secondary index map was built from the
+   whole table sorted, every condition expression was lexed again, and every request listed its
+   response class's methods with ``inspect``. The same results come from cheaper code: ``hot_paths``.
 10. moto makes an RSA-2048 private key for every KMS key, symmetric and HMAC ones too, and imports the
    same Cognito signing key (``jwks-private.json``) again for every user pool: about a second of CPU for
    each stack provisioned, paid by every functional test. ``cache_keys`` makes one of each per process
@@ -65,8 +71,10 @@ import copy
 import functools
 import json
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -74,14 +82,17 @@ from joserfc import jwk
 from moto.cognitoidp import models as cognito_models
 from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
+from moto.core import responses as moto_responses
 from moto.core.common_models import BaseModel
 from moto.core.responses import ActionResult
+from moto.core.utils import method_names_from_class
 from moto.dynamodb import models as dynamodb_models
-from moto.dynamodb.comparisons import get_filter_expression
-from moto.dynamodb.exceptions import TransactionCanceledException
+from moto.dynamodb.comparisons import ConditionExpressionParser, get_filter_expression
+from moto.dynamodb.exceptions import ItemSizeTooLarge, TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import StreamShard, Table
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.kms import models as kms_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -146,16 +157,14 @@ def _serialised_write(original: Callable[..., Any]) -> Callable[..., Any]:
     return locked
 
 
-def _sorted(items: list[Item]) -> list[Item]:
-    """In ``Table.all_items``' order."""
-    return sorted(items, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
-
-
 def _partition(table: Table, hash_key: Any) -> list[Item]:
+    """The partition's items in range key order (moto sorts them again: a sorted list costs it little)."""
     found = table.items.get(hash_key)
     if found is None:
         return []
-    return _sorted(list(found.values())) if table.range_key_attr else [found]  # type: ignore[list-item]
+    if not table.range_key_attr:
+        return [found]  # type: ignore[list-item]
+    return sorted(found.values(), key=lambda item: item.range_key.cast_value)
 
 
 def _index_candidates(table: Table, index_name: str, hash_key: Any) -> list[Item] | None:
@@ -168,10 +177,12 @@ def _index_candidates(table: Table, index_name: str, hash_key: Any) -> list[Item
     built_at, by_value = cache.get(index_name, (-1, {}))
     if built_at != _writes_done:
         by_value = {}
-        for item in table.all_items():
-            value = item.attrs.get(hash_attrs[0])
-            if value is not None:
-                by_value.setdefault(value, []).append(item)
+        stored: Any
+        for stored in table.items.values():  # not all_items(): moto sorts the index's candidates itself
+            for item in stored.values() if table.range_key_attr else [stored]:
+                value = item.attrs.get(hash_attrs[0])
+                if value is not None:
+                    by_value.setdefault(value, []).append(item)
         cache[index_name] = (_writes_done, by_value)
     return list(by_value.get(hash_key, []))
 
@@ -373,6 +384,76 @@ def trim_stream(table: Table, read_up_to: int) -> int:
         return count
 
 
+_SETS = ("SS", "NS", "BS")
+
+
+def _value_size(value: DynamoType) -> int:
+    """``DynamoType.size`` without a method call per check (the same sizes)."""
+    kind, raw = value.type, value.value
+    if kind == "N":
+        return len(str(raw))
+    if kind in _SETS:
+        return sum(len(str(v)) if kind == "NS" else bytesize(v) for v in raw)
+    if kind == "L":
+        return sum(_value_size(v) for v in raw)
+    if kind == "M":
+        return sum(bytesize(k) + _value_size(v if type(v) is DynamoType else DynamoType(v)) for k, v in raw.items())
+    return 1 if isinstance(raw, bool) else bytesize(raw)
+
+
+def _cast_value(value: DynamoType) -> Any:
+    """``DynamoType.cast_value`` (the Python value compared and hashed) with one test per type."""
+    kind, raw = value.type, value.value
+    if kind == "N":
+        return Decimal(raw)
+    if kind in _SETS:
+        return {DynamoType({kind[0]: v}).cast_value for v in raw}
+    if kind == "L":
+        return [DynamoType(v).cast_value for v in raw]
+    if kind == "M":
+        return {k: DynamoType(v).cast_value for k, v in raw.items()}
+    return None if kind == "NULL" else raw
+
+
+def _size_of(value: Any) -> int:
+    return _value_size(value) if type(value) is DynamoType else bytesize(str(value))
+
+
+def _limited_set(self: LimitedSizeDict, key: str, value: Any) -> None:
+    """``LimitedSizeDict.__setitem__``: refuse an item past DynamoDB's size limit (moto's 405,000 bytes)."""
+    if sum(_size_of(k) + _size_of(v) for k, v in self.items()) + bytesize(key) + _size_of(value) > 405000:
+        raise ItemSizeTooLarge
+    dict.__setitem__(self, key, value)
+
+
+def _lexed_once(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A condition expression's tokens depend on its text only: lex each text once (copies handed out)."""
+    known: dict[str, tuple[Any, ...]] = {}
+
+    @functools.wraps(original)
+    def lex(self: ConditionExpressionParser) -> deque[Any]:
+        text = self.condition_expression or ""
+        nodes = known.get(text)
+        if nodes is None:
+            nodes = tuple(original(self))
+            if len(known) < ITERATORS_KEPT:
+                known[text] = nodes
+        return deque(node._replace(children=list(node.children)) for node in nodes)
+
+    return lex
+
+
+def hot_paths() -> None:
+    """Cheaper code with moto's results for its hot paths under a burst (item 12)."""
+    DynamoType.size = _value_size  # type: ignore[method-assign,assignment]
+    DynamoType.cast_value = property(_cast_value)  # type: ignore[method-assign,assignment]
+    LimitedSizeDict.__setitem__ = _limited_set  # type: ignore[method-assign]
+    ConditionExpressionParser._lex_condition_expression = _lexed_once(  # type: ignore[method-assign]
+        ConditionExpressionParser._lex_condition_expression
+    )
+    moto_responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
+
+
 def _has_verified_channel(user: CognitoIdpUser) -> bool:
     return "true" in (user.attribute_lookup.get("email_verified"), user.attribute_lookup.get("phone_number_verified"))
 
@@ -476,4 +557,5 @@ def apply() -> None:
     CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
     CognitoIdpUserPool.sign_out = sign_out_every_name(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
     cache_keys()
+    hot_paths()
     _applied = True

@@ -32,6 +32,7 @@ from caseline_local.workers import CLOCK_FILE_VARIABLE, FunctionSpec, FunctionWo
 
 log = logging.getLogger("caseline_local")
 ROOT = Path(__file__).resolve().parents[3]
+API_CONCURRENCY = 4  # environments per function behind the gateway, started as concurrent requests need them
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 
 
@@ -184,8 +185,10 @@ class LocalStack:
 
     def _start_workers(self) -> None:
         log_dir = self.state_dir / "logs"
+        behind_gateway = {function for function, _ in self._events({"Api"})}
         for spec in self._function_specs():
-            self.workers[spec.logical_id] = FunctionWorker(spec, log_dir)
+            concurrency = API_CONCURRENCY if spec.logical_id in behind_gateway else 1  # pollers invoke one at a time
+            self.workers[spec.logical_id] = FunctionWorker(spec, log_dir, concurrency=concurrency)
         with ThreadPoolExecutor(max_workers=len(self.workers) or 1) as pool:
             list(pool.map(lambda w: w.wait_ready(), self.workers.values()))
 

@@ -2,6 +2,8 @@
 
 Each worker gets exactly the environment variables the template gives its function (Refs resolved to
 local resources), imports ``functions/<name>/handler.py`` once, and serves one invocation at a time.
+A worker made with ``concurrency`` above 1 (the gateway's functions) starts another environment, up to
+that many, when an invocation arrives while every one it has is busy, as Lambda scales out.
 
 A worker whose process dies mid-invocation (killed by fault injection through ``kill_after``, or stopped
 after a time-out, as Lambda stops a timed-out runtime) reports a function error and starts a fresh process
@@ -118,13 +120,22 @@ def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  
 
 class FunctionWorker:
     def __init__(
-        self, spec: FunctionSpec, log_dir: Path, *, kill_after: Callable[[str], float | None] | None = None
+        self,
+        spec: FunctionSpec,
+        log_dir: Path,
+        *,
+        kill_after: Callable[[str], float | None] | None = None,
+        concurrency: int = 1,
     ) -> None:
         self.spec = spec
         # Asked at each invocation (with the logical id): seconds after which to kill the process, or None.
         self.kill_after = kill_after
-        self._log_path = str(log_dir / f"{spec.logical_id}.log")
+        self._log_dir, self._log_path = log_dir, str(log_dir / f"{spec.logical_id}.log")
         self._lock = threading.Lock()
+        self.concurrency = concurrency
+        self.extra: list[FunctionWorker] = []  # environments started when this one was busy
+        self._extra_lock = threading.Lock()
+        self._starting = self._stopped = False
         self._dead = False  # killed: start a new process before the next invocation
         self._spawn()
 
@@ -149,6 +160,37 @@ class FunctionWorker:
             raise RuntimeError(f"{self.spec.logical_id} failed to initialise:\n{detail}")
 
     def invoke(self, event: dict[str, Any]) -> Any:
+        if self.concurrency > 1 and self._lock.locked():
+            other = self._free_environment()
+            if other is not None:
+                return other.invoke(event)
+        return self._invoke_here(event)
+
+    def _free_environment(self) -> FunctionWorker | None:
+        """An extra environment that is not busy (None: wait for this one). When there is none and there is
+        room, another starts in the background: the caller does not wait for its cold start."""
+        with self._extra_lock:
+            free = next((w for w in self.extra if not w._lock.locked()), None)
+            if free is None and not self._starting and len(self.extra) + 1 < self.concurrency:
+                self._starting = True
+                threading.Thread(target=self._start_another, name="cold-start", daemon=True).start()
+            return free
+
+    def _start_another(self) -> None:
+        new = FunctionWorker(self.spec, self._log_dir, kill_after=self.kill_after)
+        try:
+            new.wait_ready()
+        except RuntimeError:
+            new._kill()
+            return
+        finally:
+            self._starting = False
+        with self._extra_lock:
+            self.extra.append(new)
+        if self._stopped:
+            new.stop()
+
+    def _invoke_here(self, event: dict[str, Any]) -> Any:
         with self._lock:
             if self._dead:
                 self._restart()
@@ -187,6 +229,9 @@ class FunctionWorker:
         self._dead = False
 
     def stop(self) -> None:
+        self._stopped = True
+        for other in list(self.extra):
+            other.stop()
         if self._dead:
             return
         with contextlib.suppress(BrokenPipeError, OSError):

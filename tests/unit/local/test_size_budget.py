@@ -13,7 +13,7 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-BUDGET = 4_900  # lines of code in infra/local/**/*.py; 4,064 when set, 4,862 with delegated access
+BUDGET = 5_000  # lines of code in infra/local/**/*.py; 4,064 when set; 4,961 with the burst paths
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 
 
