@@ -403,7 +403,8 @@ def main() -> int:
             result = load(stack, args, victims, schedule)
             items = drain(stack, args.drain_minutes * 60)
             result.readback.poll()
-            rss += [rss_mib(), workers_rss(stack), len(stack.workers)]
+            environments = sum(1 + len(getattr(w, "extra", [])) for w in stack.workers.values())
+            rss += [rss_mib(), workers_rss(stack), environments]
             print("After the drain:")
             checks = {
                 **check_events(items, sent_events, result.events),

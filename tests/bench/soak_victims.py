@@ -329,4 +329,6 @@ def rss_mib(pid: int | str = "self") -> float:
 
 
 def workers_rss(stack: Any) -> float:
-    return sum(rss_mib(w._process.pid) for w in stack.workers.values() if w._process.pid)
+    """Summed RSS of every function's worker processes, the extra environments a busy one started too."""
+    workers = [e for w in stack.workers.values() for e in (w, *getattr(w, "extra", []))]
+    return sum(rss_mib(w._process.pid) for w in workers if w._process.pid)
