@@ -136,8 +136,11 @@ class LocalStack:
             if self._serving:  # shutdown() waits for a serve_forever loop, so never before it started
                 self.gateway.server.shutdown()
             self.gateway.server.server_close()
-        for worker in self.workers.values():
-            worker.stop()
+        stopping = [threading.Thread(target=worker.stop, daemon=True) for worker in self.workers.values()]
+        for thread in stopping:  # side by side: each process takes a second or two to exit
+            thread.start()
+        for thread in stopping:
+            thread.join()
         for receiver in self.receivers.values():
             receiver.stop()
         if self.moto:
