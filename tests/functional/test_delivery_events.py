@@ -22,9 +22,10 @@ from caseline.domain.errors import DeliveryFailedError, DeliveryRejectedError
 from caseline.domain.records import OutboxMessage, OutboxStatus
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import Channel
+from caseline.services.delivery import POINTER_PATIENCE
 from caseline_local.template import Template
 
-from .conftest import REGION, Context, load_handler
+from .conftest import REGION, ROOT, Context, load_handler
 
 FORCE, CASE = "thames-valley", "TVP-D-1"
 BOUNCING = "bounce@simulator.amazonses.com"
@@ -344,3 +345,13 @@ def test_an_sns_outage_is_retryable(aws: Template) -> None:
 def test_addresses_are_normalised_before_hashing(channel: str, typed: str, normalised: str) -> None:
     assert normalised_address(channel, typed) == normalised
     assert suppression_sort_key(channel, typed) == f"{channel}#{hashlib.sha256(normalised.encode()).hexdigest()}"
+
+
+def test_the_wait_for_an_unknown_message_ends_before_the_queue_gives_up() -> None:
+    # The queue shows a failed notification again every VisibilityTimeout seconds and moves it to the
+    # dead-letter queue after maxReceiveCount receives: the last receive must find the wait over, so a
+    # notification about a send no message records is settled as unknown, not dead-lettered.
+    template = Template.read(ROOT / "template.yaml", region=REGION)
+    queue = template.resources["DeliveryEventsQueue"]["Properties"]
+    last_receive = timedelta(seconds=queue["VisibilityTimeout"] * (queue["RedrivePolicy"]["maxReceiveCount"] - 1))
+    assert last_receive > POINTER_PATIENCE

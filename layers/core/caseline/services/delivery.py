@@ -39,9 +39,12 @@ from caseline.domain.templates import MessageTemplate, placeholders
 from caseline.domain.timeline import long_date
 from caseline.domain.vocabulary import Channel
 
-# Dispatch points a provider id at its message just after the provider accepted it. A notification that
-# comes before that is retried; one about a message older than this that we never pointed at is not ours.
-POINTER_PATIENCE = timedelta(hours=1)
+# Dispatch points a provider id at its message just after the provider accepted it, in the same invocation.
+# A notification that comes before that is retried; one about a message older than this that we never
+# pointed at will never be known (a send whose invocation died: the sweep reports that message as unknown,
+# with a task for the force). It must end before the delivery-events queue's last retry, or the
+# notification lands in the dead-letter queue instead (checked against template.yaml in a test).
+POINTER_PATIENCE = timedelta(minutes=3)
 
 _TASK_REASONS = {SuppressionReason.BOUNCE: "email-bounced", SuppressionReason.COMPLAINT: "email-complaint"}
 _NOT_GOING = frozenset({OutboxStatus.BLOCKED, OutboxStatus.FAILED})
