@@ -136,11 +136,8 @@ class LocalStack:
             if self._serving:  # shutdown() waits for a serve_forever loop, so never before it started
                 self.gateway.server.shutdown()
             self.gateway.server.server_close()
-        stopping = [threading.Thread(target=worker.stop, daemon=True) for worker in self.workers.values()]
-        for thread in stopping:  # side by side: each process takes a second or two to exit
-            thread.start()
-        for thread in stopping:
-            thread.join()
+        with ThreadPoolExecutor(max_workers=len(self.workers) or 1) as pool:  # side by side, as they start
+            list(pool.map(lambda w: w.stop(), self.workers.values()))
         for receiver in self.receivers.values():
             receiver.stop()
         if self.moto:
