@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
-from answers import no_content
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from views import Id, LinkedAccountsView, LinkedAccountView
 
 from caseline.services import account_links
+from routers import end_access
 
 router = APIGatewayRouter()
 LinkId = Annotated[str, Path(pattern=r"^[0-9a-f]{20}$")]
@@ -36,9 +36,7 @@ def linked_accounts(force_id: Id, case_id: Id) -> LinkedAccountsView:
     tags=["Victims"],
 )
 def remove_linked_account(force_id: Id, case_id: Id, link_id: LinkId) -> Response[str]:
-    user_id, reader = dependencies.case_caller(router.current_event)
-    store, audit, clock = dependencies.account_store, dependencies.audit, dependencies.clock
-    account_links.remove_account(
-        user_id, force_id, case_id, link_id, reader=reader, store=store, audit=audit, clock=clock
+    store = dependencies.account_store
+    return end_access(
+        router.current_event, account_links.remove_account, store, "LinkedAccountsRemoved", force_id, case_id, link_id
     )
-    return no_content("LinkedAccountsRemoved")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import dependencies
-from answers import answer, no_content
+from answers import answer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -21,6 +21,7 @@ from views import (
 
 from caseline.domain.delegation import Scope
 from caseline.services import delegation, sessions
+from routers import end_access
 
 router = APIGatewayRouter()
 
@@ -67,10 +68,10 @@ def invite(force_id: Id, case_id: Id, request: Annotated[NewDelegateRequest, Bod
     tags=["Victims"],
 )
 def remove(force_id: Id, case_id: Id, delegation_id: Id) -> Response[str]:
-    user_id, reader = dependencies.case_caller(router.current_event)
-    store, audit, clock = dependencies.delegations, dependencies.audit, dependencies.clock
-    delegation.remove(user_id, force_id, case_id, delegation_id, reader=reader, store=store, audit=audit, clock=clock)
-    return no_content("DelegatesRemoved")
+    store = dependencies.delegations
+    return end_access(
+        router.current_event, delegation.remove, store, "DelegatesRemoved", force_id, case_id, delegation_id
+    )
 
 
 @router.post(
