@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from caseline.domain.case import CaseStage
 from caseline.domain.safe_contact import SafeContactProfile
+
+if TYPE_CHECKING:
+    from caseline.domain.alerts import SafetyAlert
 
 
 @dataclass(frozen=True)
@@ -182,17 +185,24 @@ class OfficerTask:
     created_at: datetime
     detail: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def on(
+        cls,
+        source: CaseRecord | OutboxMessage | Duty | SafetyAlert,
+        *id_parts: str,
+        reason: str,
+        at: datetime,
+        detail: dict[str, str],
+    ) -> OfficerTask:
+        """The task ``reason`` on ``source``'s case. Its id joins ``id_parts`` with ``#``: one id per cause
+        (a message and reason, an alert, a duty at risk, a journey step and reason)."""
+        return cls(source.force_id, source.case_id, "#".join(id_parts), reason, at, detail)
+
 
 def message_task(message: OutboxMessage, reason: str, at: datetime) -> OfficerTask:
     """The officer task for a message that could not go as planned (one per message and reason)."""
-    return OfficerTask(
-        force_id=message.force_id,
-        case_id=message.case_id,
-        task_id=f"dispatch#{message.key}#{reason}",
-        reason=reason,
-        created_at=at,
-        detail={"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id},
-    )
+    detail = {"victim_id": message.victim_id, "channel": message.channel, "template_id": message.template_id}
+    return OfficerTask.on(message, "dispatch", message.key, reason, reason=reason, at=at, detail=detail)
 
 
 @dataclass(frozen=True)

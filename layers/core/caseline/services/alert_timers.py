@@ -97,12 +97,12 @@ def _repeats(
 
 def alert_task(alert: SafetyAlert, now: datetime, *, repeated: bool) -> OfficerTask:
     """The force must reach the victim another way: outbound ``org.caseline.alert.unacknowledged.v1``."""
-    return OfficerTask(
-        force_id=alert.force_id,
-        case_id=alert.case_id,
-        task_id=f"alert#{alert.alert_id}",
+    return OfficerTask.on(
+        alert,
+        "alert",
+        alert.alert_id,
         reason=ALERT_UNACKNOWLEDGED,
-        created_at=now,
+        at=now,
         detail={
             "victim_id": alert.victim_id,
             "alert_id": alert.alert_id,

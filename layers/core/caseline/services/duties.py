@@ -34,12 +34,12 @@ def sweep_due_duties(
             if duty.due_on < today:
                 missed += duties.mark_missed(duty, duty.reason or NOT_MET)
             elif duty.status is DutyStatus.OPEN:
-                task = OfficerTask(
-                    force_id=duty.force_id,
-                    case_id=duty.case_id,
-                    task_id=f"duty-at-risk#{duty.duty_id}",
+                task = OfficerTask.on(
+                    duty,
+                    "duty-at-risk",
+                    duty.duty_id,
                     reason="duty-at-risk",
-                    created_at=now,
+                    at=now,
                     detail={
                         "duty_id": duty.duty_id,
                         "right": duty.right,

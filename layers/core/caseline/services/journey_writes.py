@@ -175,14 +175,8 @@ def run_task(run: RunInputs, step_id: str, reason: str, template: str | None = N
         detail["template_id"] = template
     if reason == UNRECOGNISED_VALUE:  # which field, as sent: for the force to map it or correct its record
         detail |= unrecognised_values(run.definition.steps[step_id], ctx)
-    return OfficerTask(
-        force_id=ctx.case.force_id,
-        case_id=ctx.case.case_id,
-        task_id=f"journey#{run.definition.journey_id}#{run.prefix}#{step_id}#{reason}",
-        reason=reason,
-        created_at=run.now,
-        detail=detail,
-    )
+    task_id = ("journey", run.definition.journey_id, run.prefix, step_id, reason)
+    return OfficerTask.on(ctx.case, *task_id, reason=reason, at=run.now, detail=detail)
 
 
 def run_timer(run: RunInputs) -> JourneyTimer | None:
