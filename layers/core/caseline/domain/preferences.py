@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import time
 from typing import Any
 
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
@@ -30,7 +29,7 @@ class VictimPreferences:
             "channels_off": sorted(c.value for c in self.channels_off),
             "hide_police": self.hide_police,
             "hide_crime": self.hide_crime,
-            "safe_hours": {"start": hours.start.isoformat(), "end": hours.end.isoformat()} if hours else None,
+            "safe_hours": hours.to_dict() if hours else None,
             "no_news_days": self.no_news_days,
             "language": self.language,
             "non_statutory": self.non_statutory,
@@ -38,14 +37,11 @@ class VictimPreferences:
 
     @classmethod
     def from_dict(cls, stored: Mapping[str, Any]) -> VictimPreferences:
-        hours = stored.get("safe_hours")
         return cls(
             channels_off=frozenset(Channel(c) for c in stored.get("channels_off", ())),
             hide_police=bool(stored.get("hide_police", False)),
             hide_crime=bool(stored.get("hide_crime", False)),
-            safe_hours=SafeHours(time.fromisoformat(hours["start"]), time.fromisoformat(hours["end"]))
-            if hours
-            else None,
+            safe_hours=SafeHours.from_dict(stored.get("safe_hours")),
             no_news_days=stored.get("no_news_days", 28),
             language=stored.get("language"),
             non_statutory=bool(stored.get("non_statutory", True)),

@@ -30,6 +30,14 @@ class SafeHours:
             return self.start <= moment < self.end
         return moment >= self.start or moment < self.end
 
+    def to_dict(self) -> dict[str, str]:
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, str] | None) -> SafeHours | None:
+        """The hours ``to_dict`` stored; None where none were."""
+        return cls(time.fromisoformat(stored["start"]), time.fromisoformat(stored["end"])) if stored else None
+
 
 @dataclass(frozen=True)
 class SafeContactProfile:
@@ -43,7 +51,7 @@ class SafeContactProfile:
         hours = self.safe_hours
         return {
             "safe_channels": [channel.value for channel in self.safe_channels],
-            "safe_hours": {"start": hours.start.isoformat(), "end": hours.end.isoformat()} if hours else None,
+            "safe_hours": hours.to_dict() if hours else None,
             "may_name_police": self.may_name_police,
             "may_name_crime": self.may_name_crime,
         }
@@ -51,12 +59,9 @@ class SafeContactProfile:
     @classmethod
     def from_dict(cls, stored: Mapping[str, Any]) -> SafeContactProfile:
         """Rebuild a profile that was validated on the way in (see ``to_dict``)."""
-        hours = stored.get("safe_hours")
         return cls(
             safe_channels=tuple(Channel(c) for c in stored.get("safe_channels", ("email", "sms"))),
-            safe_hours=SafeHours(time.fromisoformat(hours["start"]), time.fromisoformat(hours["end"]))
-            if hours
-            else None,
+            safe_hours=SafeHours.from_dict(stored.get("safe_hours")),
             may_name_police=bool(stored.get("may_name_police", True)),
             may_name_crime=bool(stored.get("may_name_crime", True)),
         )
