@@ -86,14 +86,9 @@ def remove_account(
     )
     now = clock.now()
     # The force hears of it: an account of this victim took another's access away (either may be hers).
-    notice = OutboundEvent(
-        force_id=force_id,
-        case_id=case_id,
-        outbound_id=f"unlinked-{removed_link_id}-{int(now.timestamp())}",
-        event_type=LINKED_ACCOUNT_REMOVED,
-        data={"victim_id": victim_id, "link_id": removed_link_id, "removed_at": now.isoformat()},
-        created_at=now,
-    )
+    notice_id = f"unlinked-{removed_link_id}-{int(now.timestamp())}"
+    data = {"victim_id": victim_id, "link_id": removed_link_id, "removed_at": now.isoformat()}
+    notice = OutboundEvent(force_id, case_id, notice_id, LINKED_ACCOUNT_REMOVED, data, now)
     if target is None or not store.remove(force_id, case_id, target, notice):
         raise NotFoundError("no such linked account")
     audit.record(
