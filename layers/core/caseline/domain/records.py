@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from caseline.domain.case import CaseStage
 from caseline.domain.safe_contact import SafeContactProfile
+from caseline.domain.vocabulary import Channel
 
 if TYPE_CHECKING:
     from caseline.domain.alerts import SafetyAlert
@@ -132,6 +134,41 @@ class OutboxMessage:
     # The profile this message obeys instead of the victim's current one: a safety notice about a change
     # to contact choices goes the ways that were safe before it (still within the force's assessment).
     safe_contact: SafeContactProfile | None = None
+
+
+def message_key(run_key: str, template_id: str, channel: str, victim_id: str) -> str:
+    """A planned message's outbox key: what planned it (a journey run, an alert, a report), then its template,
+    channel and victim."""
+    return f"{run_key}#{template_id}#{channel}#{victim_id}"
+
+
+def statutory_messages(
+    case: tuple[str, str],
+    victim_id: str,
+    run_key: str,
+    template_id: str,
+    channels: Iterable[Channel],
+    personalisation: dict[str, str],
+    at: datetime,
+) -> list[OutboxMessage]:
+    """``template_id`` to one victim on a case (its force and id) by each of ``channels``: statutory, pending,
+    keyed by ``message_key``."""
+    force_id, case_id = case
+    return [
+        OutboxMessage(
+            force_id=force_id,
+            case_id=case_id,
+            key=message_key(run_key, template_id, channel.value, victim_id),
+            victim_id=victim_id,
+            channel=channel.value,
+            template_id=template_id,
+            personalisation=dict(personalisation),
+            status=OutboxStatus.PENDING,
+            created_at=at,
+            statutory=True,
+        )
+        for channel in channels
+    ]
 
 
 class DutyStatus(StrEnum):

@@ -18,7 +18,7 @@ from typing import Any
 
 from caseline.domain.contact import normalised_address
 from caseline.domain.errors import ValidationFailedError
-from caseline.domain.records import OutboxMessage, OutboxStatus, VictimContact
+from caseline.domain.records import OutboxMessage, VictimContact, statutory_messages
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import Channel
 
@@ -159,23 +159,13 @@ def reporter_messages(record: ReportRecord, personal: Mapping[str, Any], *, forc
     """The reference by a safe channel: ``report-received`` on each channel the reporter gave an address
     for and said is safe. Statutory-like (no opt-out, no quiet hours) but dispatch still applies the
     report's safe hours and naming choices. The personalisation holds nothing personal (no name)."""
-    channels = message_destinations(personal)
-    return [
-        OutboxMessage(
-            force_id=record.force_id,
-            case_id=record.reference,
-            key=f"report#{REPORT_RECEIVED_TEMPLATE}#{channel.value}#{REPORTER_VICTIM_ID}",
-            victim_id=REPORTER_VICTIM_ID,
-            channel=channel.value,
-            template_id=REPORT_RECEIVED_TEMPLATE,
-            personalisation={"force_name": force_name, "report_reference": record.reference},
-            status=OutboxStatus.PENDING,
-            created_at=record.submitted_at,
-            statutory=True,
-        )
-        for channel in (Channel.EMAIL, Channel.SMS)
-        if channel.value in channels
-    ]
+    given = message_destinations(personal)
+    channels = [channel for channel in (Channel.EMAIL, Channel.SMS) if channel.value in given]
+    values = {"force_name": force_name, "report_reference": record.reference}
+    on = (record.force_id, record.reference)  # the report's partition: the case id is the reference
+    return statutory_messages(
+        on, REPORTER_VICTIM_ID, "report", REPORT_RECEIVED_TEMPLATE, channels, values, record.submitted_at
+    )
 
 
 def client_network(source_ip: str | None) -> str | None:

@@ -27,9 +27,9 @@ from caseline.domain.records import (
     JourneyTimer,
     OfficerTask,
     OutboxMessage,
-    OutboxStatus,
     VictimContact,
     WriteOutcome,
+    statutory_messages,
 )
 from caseline.domain.send_policy import planned_channels
 from caseline.domain.vocabulary import FORCE_NAMES
@@ -78,21 +78,8 @@ def _repeats(
     values = {k: v for k, v in values.items() if k in CONTENT_FREE_NEEDS} | {
         ALERT_URL: alert_url(portal_url, alert.alert_id)
     }
-    return [
-        OutboxMessage(
-            force_id=case.force_id,
-            case_id=case.case_id,
-            key=f"alert-{alert.alert_id}#{REMINDER_TEMPLATE}#{channel.value}#{victim.victim_id}",
-            victim_id=victim.victim_id,
-            channel=channel.value,
-            template_id=REMINDER_TEMPLATE,
-            personalisation=values,
-            status=OutboxStatus.PENDING,
-            created_at=now,
-            statutory=True,
-        )
-        for channel in repeat_channels(plan.channels, alert.channels)
-    ]
+    channels, on = repeat_channels(plan.channels, alert.channels), (case.force_id, case.case_id)
+    return statutory_messages(on, victim.victim_id, f"alert-{alert.alert_id}", REMINDER_TEMPLATE, channels, values, now)
 
 
 def alert_task(alert: SafetyAlert, now: datetime, *, repeated: bool) -> OfficerTask:

@@ -32,6 +32,7 @@ from caseline.domain.records import (
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
+    message_key,
 )
 from caseline.domain.send_policy import planned_channels
 from caseline.domain.timeline import long_date
@@ -138,7 +139,7 @@ def run_messages(
         # its run started before the wait.
         settles = f"{send.settles}#{run.prefix}" if send.settles else None
         for channel in channels.channels:
-            key = f"{run.run_key}#{send.template}#{channel.value}#{victim.victim_id}"
+            key = message_key(run.run_key, send.template, channel.value, victim.victim_id)
             sealed = None
             if code and "access_code" in needed:
                 if codes is None:
