@@ -104,15 +104,12 @@ class DynamoReportStore:
         reference was taken (draw another).
         """
         pk = report_pk(record.force_id, record.reference)
-        report = ReportItem(
-            pk,
-            "REPORT",
-            force_id=record.force_id,
-            reference=record.reference,
-            category=record.category,
-            submitted_at=record.submitted_at,
+        report = by_name(
+            record,
+            ReportItem,
+            pk=pk,
+            sk="REPORT",
             status=record.status.value,
-            user_id=record.user_id,
             sequence=0,
             linked=False,
             details=details,
