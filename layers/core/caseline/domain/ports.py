@@ -252,7 +252,14 @@ class ReportStore(Protocol):
         personal: dict[str, Any],
         outbound: OutboundEvent,
         messages: Sequence[OutboxMessage] = (),
-    ) -> WriteOutcome: ...
+    ) -> WriteOutcome:
+        """The report, its idempotency key, its outbound event and the reporter's ``report-received``
+        messages, all or none.
+
+        DUPLICATE: the key was used already (``reference_for`` gives its reference); CONFLICT: the
+        reference was taken (draw another).
+        """
+        ...
 
     def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool: ...
 

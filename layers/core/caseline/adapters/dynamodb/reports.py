@@ -97,12 +97,7 @@ class DynamoReportStore:
         outbound: OutboundEvent,
         messages: Sequence[OutboxMessage] = (),
     ) -> WriteOutcome:
-        """The report, its idempotency key, its outbound event and the reporter's ``report-received``
-        messages (on the report's partition, keyed on the reference) in one transaction.
-
-        DUPLICATE: the key was used already (``reference_for`` gives its reference); CONFLICT: the
-        reference was taken (draw another).
-        """
+        """One TransactWrite; the reporter's messages go on the report's partition, keyed on the reference."""
         pk = report_pk(record.force_id, record.reference)
         report = by_name(
             record,
