@@ -262,12 +262,6 @@ class CaseSummary:
     unread: int = 0
 
 
-class WriteOutcome(StrEnum):
-    WRITTEN = "written"
-    DUPLICATE = "duplicate"
-    CONFLICT = "conflict"
-
-
 @dataclass(frozen=True)
 class VictimMessage:
     force_id: str
@@ -306,3 +300,12 @@ class CasePartition:
     no_news_at: dict[str, datetime] = field(default_factory=dict)  # victim id -> next "no news yet" update
     alerts: list[Any] = field(default_factory=list)  # SafetyAlert: must-acknowledge safety alerts (domain.alerts)
     delegations: list[Any] = field(default_factory=list)  # Delegation: people following the case for a victim
+
+
+class WriteOutcome(StrEnum):
+    """What a conditional write through a port answers; each port says what DUPLICATE (made already) and
+    CONFLICT (its condition failed otherwise) mean for it."""
+
+    WRITTEN = "written"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"

@@ -47,12 +47,6 @@ JSON_MEDIA_TYPES = frozenset({"application/json", "application/cloudevents+json"
 _MAX_ATTEMPTS = 3
 
 
-class IngestStatus(StrEnum):
-    ACCEPTED = "accepted"
-    DUPLICATE = "duplicate"
-    STALE = "stale"
-
-
 @dataclass(frozen=True)
 class WebhookRequest:
     force_id: str
@@ -67,6 +61,12 @@ class IngestResult:
     case_id: str
     event_id: str
     sequence: int
+
+
+class IngestStatus(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    STALE = "stale"
 
 
 def _field_of(error: ValidationError, prefix: str = "") -> str:

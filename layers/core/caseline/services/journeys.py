@@ -61,12 +61,6 @@ NO_NEWS_STEP = "no-news"
 RISK_EVENTS = frozenset({ev.NEEDS_ASSESSED, ev.CRIME_RECORDED})
 
 
-class JourneyOutcome(StrEnum):
-    PLANNED = "planned"
-    ALREADY_PLANNED = "already-planned"
-    NOT_APPLICABLE = "not-applicable"
-
-
 @dataclass(frozen=True)
 class JourneyState:
     """Everything a run needs about one case, from one read of its partition."""
@@ -178,6 +172,12 @@ def _targets(event_data: Mapping[str, Any], victims: Iterable[VictimContact]) ->
     """Events about one victim (needs, contact details, a code) run journeys for that victim only."""
     wanted = event_data.get("victim_id")
     return [v for v in victims if wanted is None or v.victim_id == wanted]
+
+
+class JourneyOutcome(StrEnum):
+    PLANNED = "planned"
+    ALREADY_PLANNED = "already-planned"
+    NOT_APPLICABLE = "not-applicable"
 
 
 def run_journeys(event: StoredEvent, env: JourneyEnvironment) -> JourneyOutcome:
