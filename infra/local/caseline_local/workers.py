@@ -16,6 +16,7 @@ import contextlib
 import importlib.util
 import json
 import multiprocessing
+import multiprocessing.spawn
 import os
 import sys
 import threading
@@ -48,6 +49,24 @@ def _follow_local_clock(path: Path) -> None:  # pragma: no cover - runs in the c
         return datetime.now(UTC) + timedelta(seconds=read_clock_offset(path))
 
     clock.SystemClock.now = now  # type: ignore[method-assign]
+
+
+_PROCESS_PREFIX = "lambda-"
+_preparation_data = multiprocessing.spawn.get_preparation_data
+
+
+def _without_main(name: str) -> dict[str, Any]:
+    """What a spawned process is prepared with; for a function's environment, not the parent's ``__main__``.
+    A script that starts a stack (a benchmark, a test runner) would otherwise be imported again into every
+    environment, and with it moto and the whole stack: 125 MiB an environment instead of 45."""
+    data: dict[str, Any] = _preparation_data(name)
+    if name.startswith(_PROCESS_PREFIX):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+multiprocessing.spawn.get_preparation_data = _without_main
 
 
 class InvocationError(Exception):
@@ -143,7 +162,10 @@ class FunctionWorker:
         context = multiprocessing.get_context("spawn")
         self._connection, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(self.spec, self._log_path, child), daemon=True, name=f"lambda-{self.spec.logical_id}"
+            target=_serve,
+            args=(self.spec, self._log_path, child),
+            daemon=True,
+            name=f"{_PROCESS_PREFIX}{self.spec.logical_id}",
         )
         self._process.start()
         child.close()
