@@ -124,3 +124,37 @@ def test_a_victim_is_invited_and_linked_once_ever_by_markers_that_do_not_expire(
     assert set(markers) == {"INVITED", "LINKED"} and not any("expires_at" in m for m in markers.values())
     assert markers["INVITED"]["at"]["S"] == MONDAY.isoformat()  # ids and a time: nothing else about the victim
     assert set(markers["LINKED"]) == {"pk", "sk", "entity", "force_id", "at"}
+
+
+def test_a_transaction_conflict_with_a_side_by_side_count_is_tried_again(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from caseline.adapters.dynamodb.base import connection
+    from caseline.adapters.dynamodb.insights import DynamoInsightsStore
+
+    insights_api(aws, monkeypatch)
+    real = connection().client
+
+    class ConflictOnce:
+        """DynamoDB cancels a transaction that touches an item another transaction is writing."""
+
+        conflicts = 1
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def transact_write_items(self, **kwargs: Any) -> Any:
+            if self.conflicts:
+                self.conflicts -= 1
+                reasons = [{"Code": "None"}] + [{"Code": "TransactionConflict"}] * (len(kwargs["TransactItems"]) - 1)
+                error = {"Error": {"Code": "TransactionCanceledException"}, "CancellationReasons": reasons}
+                raise ClientError(error, "TransactWriteItems")  # type: ignore[arg-type]
+            return real.transact_write_items(**kwargs)
+
+    store = DynamoInsightsStore(ConflictOnce())
+    # When two dispatch lanes count into the same day's rollup and this one loses the race
+    assert count_change(view(1, "alex", MONDAY), store, MONDAY) == "counted"
+    # Then it is counted once, on the second try, rather than failing its stream record
+    assert figures(store, "hampshire", "contact") == {"2026-11-02": {"case_views": 1}}

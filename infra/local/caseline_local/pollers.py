@@ -7,14 +7,18 @@ BisectBatchOnFunctionError and the on-failure destination (which receives metada
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import threading
 import time
 import uuid
+import zlib
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from moto.events.models import EventPattern
 
@@ -66,8 +70,20 @@ class Poller(threading.Thread):
         self.stop_event.wait(self.interval)
 
 
+@dataclass
+class _Lane:
+    """Records of some partition keys, delivered in order, one batch at a time (with its own retries)."""
+
+    batch_size: int
+    pending: deque[dict[str, Any]] = field(default_factory=deque)
+    attempts: dict[str, int] = field(default_factory=dict)
+
+
 class StreamPoller(Poller):
-    """One DynamoDB stream → one function, with its own shard iterators (an independent consumer)."""
+    """One DynamoDB stream → one function, with its own shard iterators (an independent consumer).
+
+    ``ParallelizationFactor`` N splits the records by partition key into N lanes whose batches are
+    delivered side by side, as Lambda does: the records of one key stay in order, in one lane."""
 
     def __init__(
         self,
@@ -88,14 +104,14 @@ class StreamPoller(Poller):
         self.sqs = sqs
         self.destination_url = destination_url
         self.region = region
-        self.batch_size = self.configured_batch_size = int(properties.get("BatchSize", 100))
+        self.configured_batch_size = int(properties.get("BatchSize", 100))
+        self.lanes = [_Lane(self.configured_batch_size) for _ in range(int(properties.get("ParallelizationFactor", 1)))]
+        self._side_by_side = ThreadPoolExecutor(len(self.lanes), thread_name_prefix=self.name)
         self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
         self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
         self.partial = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
         self.filters = properties.get("FilterCriteria", {}).get("Filters")
         self.last_sequence: dict[str, str | None] = {}
-        self.pending: deque[dict[str, Any]] = deque()
-        self.attempts: dict[str, int] = {}
         self.invocations = 0
         self.writes_seen = moto_fixes.STREAM_WRITES.count
         self._shards: list[str] = []
@@ -129,15 +145,29 @@ class StreamPoller(Poller):
         return str(response["ShardIterator"])
 
     def poll_once(self) -> bool:
-        if not self.pending:
+        if not any(lane.pending for lane in self.lanes):
             read = self._fetch()
             if read:  # records other functions want still take reading: not idle, and no pause
                 self.last_busy = time.monotonic()
-            if not self.pending:
+            if not any(lane.pending for lane in self.lanes):
                 return read >= FETCH_LIMIT
-        batch = [self.pending.popleft() for _ in range(min(self.batch_size, len(self.pending)))]
-        self._deliver(batch)
+        busy = [lane for lane in self.lanes if lane.pending]
+        self.invocations += len(busy)
+        if len(busy) == 1:
+            self._deliver(busy[0])
+        else:
+            list(self._side_by_side.map(self._deliver, busy))
         return True
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            self._side_by_side.shutdown(wait=False)
+
+    def _lane(self, record: dict[str, Any]) -> _Lane:
+        key = json.dumps(record["dynamodb"]["Keys"], sort_keys=True)
+        return self.lanes[zlib.crc32(key.encode()) % len(self.lanes)]
 
     def _fetch(self) -> int:
         """Read each shard once; queue the records the filters match. Returns the most read from a shard."""
@@ -156,12 +186,13 @@ class StreamPoller(Poller):
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
                 elif isinstance(created, float):  # whole seconds, as Lambda delivers them
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created)
-                if any_filter_matches(self.filters, _json_safe(record)):
-                    self.pending.append(_json_safe(record))
+                record = _json_safe(record)
+                if any_filter_matches(self.filters, record):
+                    self._lane(record).pending.append(record)
         return most
 
-    def _deliver(self, batch: list[dict[str, Any]]) -> None:
-        self.invocations += 1
+    def _deliver(self, lane: _Lane) -> None:
+        batch = [lane.pending.popleft() for _ in range(min(lane.batch_size, len(lane.pending)))]
         try:
             response = self.worker.invoke({"Records": batch})
             failed_ids = (
@@ -171,7 +202,7 @@ class StreamPoller(Poller):
         except InvocationError:
             failed_ids, function_error = set(), True
         if not failed_ids and not function_error:
-            self.batch_size = self.configured_batch_size  # bisection ends once a batch succeeds
+            lane.batch_size = self.configured_batch_size  # bisection ends once a batch succeeds
             return
         if function_error:
             retained = batch
@@ -179,22 +210,17 @@ class StreamPoller(Poller):
             first = min(i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed_ids)
             retained = batch[first:]
         key = retained[0]["dynamodb"]["SequenceNumber"]
-        self.attempts[key] = self.attempts.get(key, 0) + 1
-        if 0 <= self.max_retries < self.attempts[key]:
-            self._on_failure(retained, "RetryAttemptsExhausted" if not function_error else "FunctionError")
+        attempts = lane.attempts[key] = lane.attempts.get(key, 0) + 1
+        if 0 <= self.max_retries < attempts:
+            self._on_failure(retained, "RetryAttemptsExhausted" if not function_error else "FunctionError", attempts)
             return
+        # Put the records back at the front; with bisection, the first half is retried on its own.
+        lane.pending.extendleft(reversed(retained))
         if function_error and self.bisect and len(retained) > 1:
-            half = len(retained) // 2
-            # Put both halves back at the front; the first half is retried on its own.
-            for record in reversed(retained):
-                self.pending.appendleft(record)
-            self.batch_size = max(1, half)
-        else:
-            for record in reversed(retained):
-                self.pending.appendleft(record)
-        time.sleep(min(2.0, 0.1 * 2 ** self.attempts[key]))
+            lane.batch_size = max(1, len(retained) // 2)
+        time.sleep(min(2.0, 0.1 * 2**attempts))
 
-    def _on_failure(self, records: list[dict[str, Any]], condition: str) -> None:
+    def _on_failure(self, records: list[dict[str, Any]], condition: str, attempts: int) -> None:
         log.warning("%s gave up on %d record(s): %s", self.name, len(records), condition)
         if not self.destination_url:
             return
@@ -203,7 +229,7 @@ class StreamPoller(Poller):
             "requestContext": {
                 "requestId": str(uuid.uuid4()),
                 "condition": condition,
-                "approximateInvokeCount": self.attempts.get(first["SequenceNumber"], 0),
+                "approximateInvokeCount": attempts,
             },
             "DDBStreamBatchInfo": {
                 "streamArn": self.stream_arn,
@@ -319,8 +345,18 @@ class SchedulePoller(Poller):
 
 def any_filter_matches(filters: list[dict[str, Any]] | None, record: dict[str, Any]) -> bool:
     """Lambda event filtering: with no filters every record passes, else one that any pattern matches.
-    The patterns are EventBridge's, so moto's EventBridge matcher decides."""
-    return not filters or any(EventPattern.load(f["Pattern"]).matches_event(cast(Any, record)) for f in filters)
+    The patterns are EventBridge's, so moto's EventBridge matcher decides. ``record`` is JSON already (as
+    Lambda filters it): it is flattened once for all the patterns, where ``matches_event`` would copy it
+    through JSON and flatten it again for each one."""
+    if not filters:
+        return True
+    flat = EventPattern._flatten_dict(record)
+    return any(_pattern(f["Pattern"])._does_event_match(flat, _pattern(f["Pattern"]).get_pattern()) for f in filters)
+
+
+@functools.cache
+def _pattern(text: str) -> EventPattern:
+    return EventPattern.load(text)
 
 
 def parse_rate(expression: str) -> float:

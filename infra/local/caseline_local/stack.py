@@ -185,9 +185,11 @@ class LocalStack:
 
     def _start_workers(self) -> None:
         log_dir = self.state_dir / "logs"
-        behind_gateway = {function for function, _ in self._events({"Api"})}
+        # Pollers invoke one batch at a time, or one per lane of a stream's ParallelizationFactor.
+        concurrencies = {function: int(p.get("ParallelizationFactor", 1)) for function, p in self._events({"DynamoDB"})}
+        concurrencies.update((function, API_CONCURRENCY) for function, _ in self._events({"Api"}))
         for spec in self._function_specs():
-            concurrency = API_CONCURRENCY if spec.logical_id in behind_gateway else 1  # pollers invoke one at a time
+            concurrency = concurrencies.get(spec.logical_id, 1)
             self.workers[spec.logical_id] = FunctionWorker(spec, log_dir, concurrency=concurrency)
         with ThreadPoolExecutor(max_workers=len(self.workers) or 1) as pool:
             list(pool.map(lambda w: w.wait_ready(), self.workers.values()))

@@ -141,6 +141,31 @@ def test_a_function_error_with_bisect_retries_smaller_batches(aws: dict[str, Any
     assert len(aws["sqs"].receive_message(QueueUrl=aws["dlq"])["Messages"]) == 1
 
 
+def test_a_parallelization_factor_delivers_keys_side_by_side_each_in_order(aws: dict[str, Any]) -> None:
+    # Given a function that holds each batch until a second batch is in flight beside it
+    both_in_flight = threading.Barrier(2, timeout=30)
+    versions: list[tuple[str, str]] = []
+
+    def hold(records: list[dict[str, Any]]) -> None:
+        both_in_flight.wait()  # raises (failing the test) unless two invocations run at once
+        versions.extend((r["dynamodb"]["Keys"]["pk"]["S"], r["dynamodb"]["NewImage"]["v"]["S"]) for r in records)
+
+    worker = FakeWorker(hold)
+    poller = _stream_poller(aws, worker, BatchSize=10, ParallelizationFactor=2)
+    keys = [f"k{n}" for n in range(6)]
+    for version in ("1", "2"):
+        for key in keys:
+            aws["ddb"].put_item(TableName="t", Item={"pk": {"S": key}, "v": {"S": version}})
+    # When the poller delivers what the stream holds
+    _drain(poller)
+    # Then two batches ran side by side, every record went once, and each key's versions stayed in order
+    assert len(worker.batches) == 2
+    assert sorted(versions) == sorted((key, version) for key in keys for version in ("1", "2"))
+    for key in keys:
+        assert [v for k, v in versions if k == key] == ["1", "2"]
+    assert not any(set(worker.batches[0]) & set(worker.batches[1]))  # a key lives in one lane
+
+
 def test_queue_messages_are_deleted_only_when_handled(aws: dict[str, Any]) -> None:
     queue = aws["sqs"].create_queue(QueueName="work", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
     arn = aws["sqs"].get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

@@ -57,7 +57,8 @@ COUNTED_KINDS = frozenset({"outbox", "duty", "report", "member", "audit", "outbo
 MARKER_TTL = timedelta(days=3)  # longer than a stream record lives (24 hours) and its retries
 VISITS_TTL = {"day": timedelta(days=3), "week": timedelta(days=10), "month": timedelta(days=35)}  # period + 3 days
 _FIRST_SK = {VICTIMS_INVITED: "INVITED", VICTIMS_LINKED: "LINKED"}  # pk FIRST#{force}#{case}#{victim}
-RACES = 5  # attempts when another view of the same victim (or link of the account) moved its marker first
+RACES = 5  # attempts when another view of the same victim (or link of the account) moved its marker first,
+# or another transaction was writing one of the same items
 
 
 _FIXED_NAMES = {"#e": "entity", "#force": "force_id", "#fam": "family", "#d": "day"}  # "family" is reserved
@@ -143,8 +144,10 @@ class DynamoInsightsStore:
                 reasons = [r.get("Code") for r in exc.response.get("CancellationReasons") or []]
                 if reasons[:1] == ["ConditionalCheckFailed"]:
                     return False
-                if "ConditionalCheckFailed" in reasons[1 : 1 + len(states)]:
-                    continue  # another view of this victim, or first of the subject, came first: read again
+                if "ConditionalCheckFailed" in reasons[1 : 1 + len(states)] or "TransactionConflict" in reasons:
+                    # another view of this victim, or first of the subject, came first; or another
+                    # transaction (a side-by-side dispatch batch) was writing the same rollup: read again
+                    continue
                 raise StorageUnavailableError() from exc
             return True
         raise StorageUnavailableError()
