@@ -15,7 +15,6 @@ twice. Timings are informational; exits 1 only when a correctness check fails.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import tempfile
@@ -51,7 +50,6 @@ from soak_victims import (
 from caseline_local.force_sim import client
 from caseline_local.force_sim.scenarios import Delivery, burst_plan
 from caseline_local.stack import LocalStack, StackConfig
-from caseline_local.workers import InvocationError
 
 TABLE = "caseline-local"
 CLIENT_TIMEOUT = 120.0  # wait for a slow answer rather than abandon it and add load
@@ -213,10 +211,8 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
     while True:
         step = time.monotonic()
         quiet = stack.wait_idle(timeout=max(1.0, min(DRAIN_STEP, deadline - step)))
-        try:
-            stack.run_schedule()
-        except InvocationError as exc:  # a run out of time: the next one carries on, as the schedule would
-            print(f"  drain: {exc}", flush=True)
+        if stack.sweep() is None:
+            print("  drain: a sweep ran out of time; the next one carries on", flush=True)
         items = scan_table()
         left = outstanding(items, stack.now())
         busy = "" if quiet else f"; pollers still finding work: {busy_pollers(stack, step)}"
@@ -227,8 +223,7 @@ def drain(stack: LocalStack, seconds: float) -> list[dict[str, Any]]:
     if any(item["status"] == "sending" for item in of_kind(items, "OUTBOX#")):
         print(f"  drain: messages still claimed; clock moved {STUCK_AFTER} on for the sweep", flush=True)
         stack.advance_clock(STUCK_AFTER)
-        with contextlib.suppress(InvocationError):  # out of time: what is left is counted below
-            stack.run_schedule()
+        stack.sweep()  # out of time or not, what is left is counted below
         stack.wait_idle(timeout=120.0)
         items = scan_table()
     return items

@@ -20,7 +20,6 @@ import pytest
 
 from caseline_local.force_sim.people import drama_mobile
 from caseline_local.stack import LocalStack, StackConfig
-from caseline_local.workers import InvocationError
 
 ROOT = Path(__file__).resolve().parents[2]
 # Generous on purpose: on a busy machine a flow behind two streams may take a minute, and a read that is
@@ -141,10 +140,8 @@ def sweep_until_done(stack: LocalStack, *, runs: int = 10) -> None:
     """Run the sweep, and let what it started drain, until a run finds nothing to do (one run may stop
     short of a backlog: it leaves the rest to the next, as the schedule would)."""
     for _ in range(runs):
-        try:
-            done = not any(stack.run_schedule().values())
-        except InvocationError:  # out of time with a backlog: the next run carries on
-            done = False
+        found = stack.sweep()
+        done = found is not None and not any(found.values())
         assert stack.wait_idle(timeout=600), "the local stack did not drain the sweep's work"
         if done:
             return

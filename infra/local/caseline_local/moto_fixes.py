@@ -47,6 +47,8 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    the local stack does the same. moto still takes any code for an account it did send one to (no email
    is sent locally, so there is no other way to finish a local reset). moto's ``ConfirmSignUp`` also
    left the email unverified, where Cognito verifies an auto-verified email with the code: it now does.
+   moto has no ``ResendConfirmationCode`` (a victim who signs up again before confirming gets a new code):
+   it answered 500. It now answers as Cognito does, where the code went (any code confirms in moto).
 11. moto's ``AdminUserGlobalSignOut`` revokes only the tokens issued to the exact name it is given. A user
    who signed in with their email (the pool's username attribute) and is signed out by their ``sub``
    (as Cognito allows, and as the victim API does) kept a working refresh token. ``sign_out_every_name``
@@ -80,8 +82,14 @@ from typing import Any
 
 from joserfc import jwk
 from moto.cognitoidp import models as cognito_models
-from moto.cognitoidp.exceptions import CodeMismatchException, InvalidParameterException
+from moto.cognitoidp.exceptions import (
+    CodeMismatchException,
+    InvalidParameterException,
+    ResourceNotFoundError,
+    UserNotFoundError,
+)
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, CognitoIdpUserPool
+from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core import responses as moto_responses
 from moto.core.common_models import BaseModel
 from moto.core.responses import ActionResult
@@ -507,6 +515,21 @@ def _confirming_verifies_the_email(original: Callable[..., Any]) -> Callable[...
     return confirm_sign_up
 
 
+def _resend_confirmation_code(self: CognitoIdpResponse) -> ActionResult:
+    client_id, username = self._get_param("ClientId"), self._get_param("Username")
+    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+    if pool is None:
+        raise ResourceNotFoundError(client_id)
+    user = pool._get_user(username)
+    if user is None:
+        raise UserNotFoundError(username)
+    email = str(user.attribute_lookup.get("email") or "")
+    destination = f"{email[:1]}***@{email.partition('@')[2]}" if "@" in email else "***"
+    details = {"Destination": destination, "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    return ActionResult({"CodeDeliveryDetails": details})
+
+
 def cache_keys() -> None:
     """One RSA key for every KMS key that is not asymmetric, one import of moto's Cognito key (item 10)."""
     if isinstance(cognito_models.jwk, SimpleNamespace):  # type: ignore[attr-defined]
@@ -556,6 +579,7 @@ def apply() -> None:
     )
     CognitoIdpBackend.confirm_sign_up = _confirming_verifies_the_email(CognitoIdpBackend.confirm_sign_up)  # type: ignore[method-assign]
     CognitoIdpUserPool.sign_out = sign_out_every_name(CognitoIdpUserPool.sign_out)  # type: ignore[method-assign]
+    CognitoIdpResponse.resend_confirmation_code = _resend_confirmation_code  # type: ignore[attr-defined]
     cache_keys()
     hot_paths()
     _applied = True

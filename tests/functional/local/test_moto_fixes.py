@@ -375,3 +375,24 @@ def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) 
             AuthFlow="REFRESH_TOKEN_AUTH",
             AuthParameters={"REFRESH_TOKEN": signed_in["RefreshToken"]},
         )
+
+
+def test_a_sign_up_not_yet_confirmed_can_have_its_code_sent_again(server: str) -> None:
+    idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
+    open_policy = {"MinimumLength": 12, "RequireLowercase": False, "RequireNumbers": False}
+    open_policy |= {"RequireSymbols": False, "RequireUppercase": False}
+    pool = idp.create_user_pool(
+        PoolName="resend", UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy}
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="portal")["UserPoolClient"]["ClientId"]
+    idp.sign_up(ClientId=client_id, Username="sam.jones@example.org", Password="a long pass phrase")
+    # When the victim asks for the code again, Cognito says where it went (moto answered 500)
+    sent = idp.resend_confirmation_code(ClientId=client_id, Username="sam.jones@example.org")
+    assert sent["CodeDeliveryDetails"] == {
+        "Destination": "s***@example.org",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    # And an address with no sign-up is refused as Cognito refuses it
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.resend_confirmation_code(ClientId=client_id, Username="nobody@example.org")
