@@ -186,7 +186,6 @@ class StreamPoller(Poller):
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created.timestamp())
                 elif isinstance(created, float):  # whole seconds, as Lambda delivers them
                     record["dynamodb"]["ApproximateCreationDateTime"] = int(created)
-                record = _json_safe(record)
                 if any_filter_matches(self.filters, record):
                     self._lane(record).pending.append(record)
         return most
@@ -364,7 +363,3 @@ def parse_rate(expression: str) -> float:
     value, unit = expression.strip()[5:-1].split()
     seconds = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}[unit]
     return float(value) * seconds
-
-
-def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
