@@ -34,6 +34,7 @@ MAX_MESSAGES = 8  # under the API's 10 messages per victim per case in 24 hours:
 TOKEN_MAX_AGE = 600.0  # re-sign-in before the 15-minute ID token expires
 ONBOARD_TIMEOUT = 600.0  # the confirmation text may be held back by a provider fault for a while
 TIMEOUT = 60.0
+ARRIVALS = 60.0  # seconds over which the victims first arrive
 SIGN_UP_ATTEMPTS = 4  # a person who cannot get in tries again a few times, then gives up
 FORCES = ["thames-valley", "hampshire"]
 
@@ -275,8 +276,10 @@ class VictimRunner:
             answer = self._api(victim, "POST", path + "/update-requests", "POST update-requests", b"")
             self.stats.actions.append(answer.seconds)
 
-    def run(self, victim: Victim) -> None:
+    def run(self, victim: Victim, arrives_after: float = 0.0) -> None:
         rng = random.Random(self.seed * 1000 + victim.index)
+        if self.stop.wait(arrives_after):
+            return
         try:
             self.sign_up(victim)
             self.link(victim)
@@ -286,7 +289,13 @@ class VictimRunner:
             self.stats.failures.append(f"victim {victim.index} ({victim.case_id}): {error}")
 
     def start(self, victims: list[Victim]) -> list[threading.Thread]:
-        threads = [threading.Thread(target=self.run, args=(v,), name=f"victim-{v.index}", daemon=True) for v in victims]
+        """The victims arrive over the first ``ARRIVALS`` seconds, as people do, not all in one instant: each
+        sign-up holds one of the accounts function's four local environments for its 1.5 s answer floor."""
+        gap = ARRIVALS / max(1, len(victims))
+        threads = [
+            threading.Thread(target=self.run, args=(v, n * gap), name=f"victim-{v.index}", daemon=True)
+            for n, v in enumerate(victims)
+        ]
         for thread in threads:
             thread.start()
         return threads
