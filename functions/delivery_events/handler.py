@@ -15,7 +15,7 @@ from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.adapters.sealing import KmsCodeSealer
 from caseline.adapters.ses_events import parse_delivery_notification
 from caseline.config import get_settings
-from caseline.content import message_templates
+from caseline.content import LazyTemplates
 from caseline.observability import batch_entry, logger, metrics
 from caseline.services.delivery import record_delivery
 
@@ -24,7 +24,7 @@ sent = DynamoSentMessages()
 suppressions = DynamoSuppressionList(client("sns"))
 cases = DynamoCaseRepository()
 outbox = DynamoOutboxRepository()
-templates = message_templates()
+templates = LazyTemplates()  # read at the first bounce that falls back to SMS
 clock = SystemClock()
 # An SMS instead of a bounced email that carried an access code carries a new code, sealed for it.
 codes = KmsCodeSealer(lambda: client("kms"), key_id=get_settings().data_key_id)

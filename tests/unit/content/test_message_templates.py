@@ -293,3 +293,13 @@ def test_every_article_a_template_links_is_a_shared_article_page_the_portal_buil
         for found in re.findall(r"/articles/[a-z0-9-]+(?![a-z0-9-]*\.html)", body["body"])
     ]
     assert unlinked == []
+
+
+def test_lazy_templates_are_read_at_first_use_and_are_the_same_templates() -> None:
+    from caseline.content import LazyTemplates, message_templates
+
+    message_templates.cache_clear()
+    lazy = LazyTemplates()
+    assert message_templates.cache_info().currsize == 0  # nothing read at cold start
+    assert dict(lazy) == message_templates()
+    assert ("access-code-reissued", "sms") in lazy and ("no-such-template", "sms") not in lazy

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -49,6 +49,20 @@ def message_templates() -> dict[tuple[str, str], MessageTemplate]:
         for channel in document["channels"]:
             found[(document["id"], channel)] = message_template(document, channel)
     return found
+
+
+class LazyTemplates(Mapping[tuple[str, str], "MessageTemplate"]):
+    """``message_templates()``, read on first use rather than at cold start: for a function that needs a
+    template only now and then (delivery events, for the SMS after a bounced email)."""
+
+    def __getitem__(self, key: tuple[str, str]) -> MessageTemplate:
+        return message_templates()[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(message_templates())
+
+    def __len__(self) -> int:
+        return len(message_templates())
 
 
 def message_template(document: Mapping[str, Any], channel: str) -> MessageTemplate:
