@@ -417,6 +417,8 @@ def main() -> int:
             environments = sum(1 + len(getattr(w, "extra", [])) for w in stack.workers.values())
             rss += [rss_mib(), workers_rss(stack), environments]
             print("After the drain:")
+            kinds = Counter(str(item.get("entity", "?")) for item in items)
+            print(f"  table items: {len(items)} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common(8)) + ", ...)")
             checks = {
                 **check_events(items, sent_events, result.events),
                 **check_messages(items, result.readback.sent, stack.now()),
