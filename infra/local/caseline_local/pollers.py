@@ -350,7 +350,8 @@ def any_filter_matches(filters: list[dict[str, Any]] | None, record: dict[str, A
     if not filters:
         return True
     flat = EventPattern._flatten_dict(record)
-    return any(_pattern(f["Pattern"])._does_event_match(flat, _pattern(f["Pattern"]).get_pattern()) for f in filters)
+    patterns = (_pattern(f["Pattern"]) for f in filters)
+    return any(pattern._does_event_match(flat, pattern.get_pattern()) for pattern in patterns)
 
 
 @functools.cache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -349,13 +350,17 @@ def test_moto_keeps_no_list_of_every_object_it_ever_made(server: str) -> None:
     assert len(StreamRecord.instances_tracked) == before  # type: ignore[attr-defined]
 
 
-def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) -> None:
-    idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
+def _email_pool(idp: Any, name: str) -> str:
+    """A user pool signed into by email, with a password policy any pass phrase of 12 characters meets."""
     open_policy = {"MinimumLength": 12, "RequireLowercase": False, "RequireNumbers": False}
     open_policy |= {"RequireSymbols": False, "RequireUppercase": False}
-    pool = idp.create_user_pool(
-        PoolName="sign-out", UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy}
-    )["UserPool"]["Id"]
+    pool = idp.create_user_pool(PoolName=name, UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy})
+    return str(pool["UserPool"]["Id"])
+
+
+def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) -> None:
+    idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
+    pool = _email_pool(idp, "sign-out")
     flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
     client = idp.create_user_pool_client(UserPoolId=pool, ClientName="portal", ExplicitAuthFlows=flows)
     client_id = client["UserPoolClient"]["ClientId"]
@@ -379,11 +384,7 @@ def test_signing_out_by_sub_revokes_the_tokens_issued_to_the_email(server: str) 
 
 def test_a_sign_up_not_yet_confirmed_can_have_its_code_sent_again(server: str) -> None:
     idp = boto3.client("cognito-idp", endpoint_url=server, region_name="eu-west-2")
-    open_policy = {"MinimumLength": 12, "RequireLowercase": False, "RequireNumbers": False}
-    open_policy |= {"RequireSymbols": False, "RequireUppercase": False}
-    pool = idp.create_user_pool(
-        PoolName="resend", UsernameAttributes=["email"], Policies={"PasswordPolicy": open_policy}
-    )["UserPool"]["Id"]
+    pool = _email_pool(idp, "resend")
     client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="portal")["UserPoolClient"]["ClientId"]
     idp.sign_up(ClientId=client_id, Username="sam.jones@example.org", Password="a long pass phrase")
     # When the victim asks for the code again, Cognito says where it went (moto answered 500)
