@@ -59,6 +59,11 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    attribute set, when an item is built or updated), a global secondary index map was built from the
    whole table sorted, every condition expression was lexed again, and every request listed its
    response class's methods with ``inspect``. The same results come from cheaper code: ``hot_paths``.
+   Two more: every update expression was parsed twice per request (moto's validator works on a deep copy,
+   so one parsed tree per text serves all), and every Query deep-copied the items it found before
+   answering. A DynamoDB request is now answered under the lock from start to JSON, so no write can change
+   an item while it is read, and the answer reads the stored items themselves (nothing in moto's read path
+   changes an item it returns: projections build new ones).
 10. moto makes an RSA-2048 private key for every KMS key, symmetric and HMAC ones too, and imports the
    same Cognito signing key (``jwks-private.json``) again for every user pool: about a second of CPU for
    each stack provisioned, paid by every functional test. ``cache_keys`` makes one of each per process
@@ -98,9 +103,12 @@ from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.comparisons import ConditionExpressionParser, get_filter_expression
 from moto.dynamodb.exceptions import ItemSizeTooLarge, TransactionCanceledException
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import table as table_models
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.dynamodb.models.utilities import bytesize
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.dynamodb.responses import DynamoHandler
 from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.kms import models as kms_models
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -451,8 +459,26 @@ def _lexed_once(original: Callable[..., Any]) -> Callable[..., Any]:
     return lex
 
 
+class _ItemsShared:
+    """Stands in for the ``copy`` module inside moto's table module: a Query or Scan hands out the stored
+    items (its request is answered under the lock), other values are still deep-copied."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if type(value) is Item:
+            return value
+        if type(value) is list and all(type(item) is Item for item in value):
+            return list(value)
+        return copy.deepcopy(value, memo)
+
+
 def hot_paths() -> None:
     """Cheaper code with moto's results for its hot paths under a burst (item 12)."""
+    DynamoHandler.call_action = _serialised(DynamoHandler.call_action)  # type: ignore[method-assign]
+    table_models.copy = _ItemsShared  # type: ignore[attr-defined,assignment]  # replaces the module moto imported
+    UpdateExpressionParser.make = staticmethod(functools.lru_cache(maxsize=ITERATORS_KEPT)(UpdateExpressionParser.make))
     DynamoType.size = _value_size  # type: ignore[method-assign,assignment]
     DynamoType.cast_value = property(_cast_value)  # type: ignore[method-assign,assignment]
     LimitedSizeDict.__setitem__ = _limited_set  # type: ignore[method-assign]

@@ -397,3 +397,86 @@ def test_a_sign_up_not_yet_confirmed_can_have_its_code_sent_again(server: str) -
     # And an address with no sign-up is refused as Cognito refuses it
     with pytest.raises(idp.exceptions.UserNotFoundException):
         idp.resend_confirmation_code(ClientId=client_id, Username="nobody@example.org")
+
+
+def test_answers_from_stored_items_and_shared_update_expressions_leave_the_table_as_dynamodb_would(
+    server: str,
+) -> None:
+    kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
+    ddb = boto3.client("dynamodb", **kwargs)
+    ddb.create_table(
+        TableName="shared",
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk")],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "gsi1",
+                "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+    )
+    key = {"pk": {"S": "P"}, "sk": {"S": "S"}}
+    # The same update expression text, with other values each time, and once on an item not there yet
+    for n in range(3):
+        ddb.update_item(
+            TableName="shared",
+            Key=key,
+            UpdateExpression="SET gsi1pk = :g, note = :note ADD visits :one",
+            ExpressionAttributeValues={":g": {"S": "G"}, ":note": {"M": {"n": {"N": str(n)}}}, ":one": {"N": "1"}},
+        )
+    with pytest.raises(ddb.exceptions.ClientError, match="ValidationException"):
+        ddb.update_item(TableName="shared", Key=key, UpdateExpression="SET = :x", ExpressionAttributeValues={})
+    # Projections, an index that keeps only keys, and answers read while other writes run
+    projected = ddb.query(
+        TableName="shared",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": {"S": "P"}},
+        ProjectionExpression="note.n",
+    )["Items"]
+    keys_only = ddb.query(
+        TableName="shared",
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :g",
+        ExpressionAttributeValues={":g": {"S": "G"}},
+    )["Items"]
+    scanned = ddb.scan(TableName="shared", ProjectionExpression="pk")["Items"]
+
+    def write(index: int) -> None:
+        client = boto3.client("dynamodb", **kwargs)
+        for n in range(20):
+            client.update_item(
+                TableName="shared",
+                Key={"pk": {"S": "W"}, "sk": {"S": f"{index}-{n % 5}"}},
+                UpdateExpression="SET note = :note",
+                ExpressionAttributeValues={":note": {"M": {"n": {"N": str(n)}, "pad": {"S": "x" * n}}}},
+            )
+
+    writers = [threading.Thread(target=write, args=(i,)) for i in range(3)]
+    for thread in writers:
+        thread.start()
+    reads = [
+        ddb.query(TableName="shared", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "W"}})
+        for _ in range(20)
+    ]
+    for thread in writers:
+        thread.join()
+
+    assert projected == [{"note": {"M": {"n": {"N": "2"}}}}]
+    assert keys_only == [{"pk": {"S": "P"}, "sk": {"S": "S"}, "gsi1pk": {"S": "G"}}]
+    assert scanned == [{"pk": {"S": "P"}}]
+    assert ddb.get_item(TableName="shared", Key=key, ConsistentRead=True)["Item"] == {
+        **key,
+        "gsi1pk": {"S": "G"},
+        "note": {"M": {"n": {"N": "2"}}},
+        "visits": {"N": "3"},
+    }
+    assert all(len(answer["Items"]) <= 15 for answer in reads)
+    final = ddb.query(
+        TableName="shared", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "W"}}
+    )["Items"]
+    assert (
+        sorted(item["note"]["M"]["n"]["N"] for item in final)
+        == ["15", "15", "15", "16", "16", "16"] + ["17"] * 3 + ["18"] * 3 + ["19"] * 3
+    )
