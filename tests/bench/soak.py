@@ -412,10 +412,11 @@ def main() -> int:
         try:
             rss = [rss_mib(), workers_rss(stack)]
             result = load(stack, args, victims, schedule)
+            loaded = rss_mib()  # before the drain's scans put the whole table in this process a second time
             items = drain(stack, args.drain_minutes * 60)
             result.readback.poll()
             environments = sum(1 + len(getattr(w, "extra", [])) for w in stack.workers.values())
-            rss += [rss_mib(), workers_rss(stack), environments]
+            rss += [rss_mib(), workers_rss(stack), environments, loaded]
             print("After the drain:")
             kinds = Counter(str(item.get("entity", "?")) for item in items)
             print(f"  table items: {len(items)} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common(8)) + ", ...)")
@@ -459,7 +460,10 @@ def report(result: Load, rss: list[float]) -> None:
         f" {percentile(readback.latencies, 0.95) * 1000:.0f} ms, max"
         f" {max(readback.latencies, default=0) * 1000:.0f} ms ({len(readback.latencies)} reads)"
     )
-    print(f"  bench process RSS (moto, gateway, pollers): start {rss[0]:.0f} MiB, end {rss[2]:.0f} MiB")
+    print(
+        f"  bench process RSS (moto, gateway, pollers): start {rss[0]:.0f} MiB, end of the load {rss[5]:.0f} MiB,"
+        f" after the drain {rss[2]:.0f} MiB (the drain's own table scans included)"
+    )
     print(f"  function workers' RSS (sum over {rss[4]:.0f} processes): start {rss[1]:.0f} MiB, end {rss[3]:.0f} MiB")
     injected = result.injected if result.injected is not None else "none (fault injection not available)"
     print(f"  faults injected: {injected}")
