@@ -366,6 +366,7 @@ def load(stack: LocalStack, args: argparse.Namespace, victims: list[Victim], sch
         think=args.think,
         seed=args.seed,
         pool_id=stack.public_config()["userPoolId"],
+        run_seconds=run_seconds,
     )
     began = time.monotonic()
     post = partial(send, gateway, secrets, stats=result.events)

@@ -169,11 +169,13 @@ class VictimRunner:
         think: float,
         seed: int,
         pool_id: str,
+        run_seconds: float,
     ) -> None:
         self.gateway, self.client_id, self.stats, self.stop = gateway, client_id, stats, stop
         self.pool_id = pool_id
         self.think = think
         self.seed = seed
+        self.began, self.run_seconds = time.monotonic(), run_seconds
 
     # ------------------------------------------------------------ Cognito through the gateway's proxy
     def _cognito(self, operation: str, body: dict[str, Any]) -> Answer:
@@ -267,7 +269,7 @@ class VictimRunner:
             if viewed.body.get("crime_reference") != victim.crime_reference:
                 self.stats.failures.append(f"victim {victim.index} was shown another case")
         roll = rng.random()
-        if roll < 0.25 and victim.messages < MAX_MESSAGES:
+        if roll < 0.25 and victim.messages < self._messages_allowed():
             victim.messages += 1
             text = f"Soak message {victim.messages} from victim {victim.index}: any news about my case?"
             answer = self._api(victim, "POST", path + "/messages", "POST messages", {"text": text})
@@ -275,6 +277,13 @@ class VictimRunner:
         elif roll < 0.35:
             answer = self._api(victim, "POST", path + "/update-requests", "POST update-requests", b"")
             self.stats.actions.append(answer.seconds)
+
+    def _messages_allowed(self) -> int:
+        """A victim's messages are spread over the whole load (one more allowed each eighth of it), so that
+        the force's inbox gets officer tasks during every fault phase, the endpoint faults included; at the
+        first visits' pace all eight went in the first few minutes."""
+        share = (time.monotonic() - self.began) / max(1.0, self.run_seconds)
+        return min(MAX_MESSAGES, 1 + int(share * MAX_MESSAGES))
 
     def run(self, victim: Victim, arrives_after: float = 0.0) -> None:
         rng = random.Random(self.seed * 1000 + victim.index)
