@@ -85,6 +85,26 @@ def _table_with_stream(ddb: object, name: str) -> str:
     )
 
 
+def _table_with_index(ddb: Any, name: str, index_keys: tuple[str, ...], projection: str) -> None:
+    """A table keyed by ``pk`` and ``sk``, with one global secondary index ``gsi1`` on ``index_keys``."""
+    ddb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", *index_keys)],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "gsi1",
+                "KeySchema": [
+                    {"AttributeName": key, "KeyType": kind}
+                    for key, kind in zip(index_keys, ("HASH", "RANGE")[: len(index_keys)], strict=True)
+                ],
+                "Projection": {"ProjectionType": projection},
+            }
+        ],
+    )
+
+
 def _read_after(streams: object, arn: str, after: str | None) -> list[dict[str, object]]:
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]  # type: ignore[attr-defined]
     position = (
@@ -174,22 +194,7 @@ def test_a_stream_write_wakes_a_waiting_poller(server: str) -> None:
 def test_queries_see_exactly_what_a_walk_of_the_whole_table_would_find(server: str) -> None:
     kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
     ddb = boto3.client("dynamodb", **kwargs)
-    ddb.create_table(
-        TableName="narrow",
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk", "gsi1sk")],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "gsi1",
-                "KeySchema": [
-                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
-                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    )
+    _table_with_index(ddb, "narrow", ("gsi1pk", "gsi1sk"), "ALL")
     # Given items in four partitions, three index keys, then updates that move items between index keys
     for n in range(60):
         item = {"pk": {"S": f"P{n % 4}"}, "sk": {"S": f"S{n:03d}"}}
@@ -404,19 +409,7 @@ def test_answers_from_stored_items_and_shared_update_expressions_leave_the_table
 ) -> None:
     kwargs = {"endpoint_url": server, "region_name": "eu-west-2"}
     ddb = boto3.client("dynamodb", **kwargs)
-    ddb.create_table(
-        TableName="shared",
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "gsi1pk")],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "gsi1",
-                "KeySchema": [{"AttributeName": "gsi1pk", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "KEYS_ONLY"},
-            }
-        ],
-    )
+    _table_with_index(ddb, "shared", ("gsi1pk",), "KEYS_ONLY")
     key = {"pk": {"S": "P"}, "sk": {"S": "S"}}
     # The same update expression text, with other values each time, and once on an item not there yet
     for n in range(3):
