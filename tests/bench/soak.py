@@ -411,13 +411,13 @@ def main() -> int:
         if not start(stack):
             return 2
         try:
-            rss = [rss_mib(), workers_rss(stack)]
+            rss = {"start": rss_mib(), "workers at start": workers_rss(stack)}
             result = load(stack, args, victims, schedule)
-            loaded = rss_mib()  # before the drain's scans put the whole table in this process a second time
+            rss["end of the load"] = rss_mib()  # before the drain's scans put the table in this process again
             items = drain(stack, args.drain_minutes * 60)
             result.readback.poll()
             environments = sum(1 + len(getattr(w, "extra", [])) for w in stack.workers.values())
-            rss += [rss_mib(), workers_rss(stack), environments, loaded]
+            rss |= {"after the drain": rss_mib(), "workers at end": workers_rss(stack), "environments": environments}
             print("After the drain:")
             kinds = Counter(str(item.get("entity", "?")) for item in items)
             print(f"  table items: {len(items)} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common(8)) + ", ...)")
@@ -442,7 +442,7 @@ def main() -> int:
     return 1 if failed else 0
 
 
-def report(result: Load, rss: list[float]) -> None:
+def report(result: Load, rss: dict[str, float]) -> None:
     stats, vstats, readback = result.events, result.victims, result.readback
     accepted = sum(n for s, n in stats.final.items() if 200 <= s < 300)
     seconds = max(1e-9, stats.ended - stats.began)
@@ -462,10 +462,14 @@ def report(result: Load, rss: list[float]) -> None:
         f" {max(readback.latencies, default=0) * 1000:.0f} ms ({len(readback.latencies)} reads)"
     )
     print(
-        f"  bench process RSS (moto, gateway, pollers): start {rss[0]:.0f} MiB, end of the load {rss[5]:.0f} MiB,"
-        f" after the drain {rss[2]:.0f} MiB (the drain's own table scans included)"
+        f"  bench process RSS (moto, gateway, pollers): start {rss['start']:.0f} MiB, end of the load"
+        f" {rss['end of the load']:.0f} MiB, after the drain {rss['after the drain']:.0f} MiB (the drain's own"
+        " table scans included)"
     )
-    print(f"  function workers' RSS (sum over {rss[4]:.0f} processes): start {rss[1]:.0f} MiB, end {rss[3]:.0f} MiB")
+    print(
+        f"  function workers' RSS (sum over {rss['environments']:.0f} processes): start"
+        f" {rss['workers at start']:.0f} MiB, end {rss['workers at end']:.0f} MiB"
+    )
     injected = result.injected if result.injected is not None else "none (fault injection not available)"
     print(f"  faults injected: {injected}")
 
