@@ -7,10 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from caseline.adapters.dynamodb.base import partition_items
+from caseline.adapters.dynamodb.cases import DynamoCaseRepository
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.duties import DynamoDutyRepository
 from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
-from caseline.adapters.dynamodb.models import CaselineItem, OutboundItem, case_pk
+from caseline.adapters.dynamodb.models import (
+    CaseItem,
+    CaselineItem,
+    DutyItem,
+    OutboundItem,
+    OutboxItem,
+    TimerItem,
+    case_pk,
+)
 from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.domain.outbound import DEADLINE_AT_RISK, OFFICER_TASK_CREATED
 from caseline.domain.records import (
@@ -99,6 +109,29 @@ def test_a_run_is_written_whole_once_and_a_replay_writes_nothing(store: DynamoJo
     [outbound] = [i for i in CaselineItem.query(case_pk(FORCE, CASE)) if isinstance(i, OutboundItem)]
     assert (outbound.event_type, outbound.data["reason"]) == (OFFICER_TASK_CREATED, "message-needs-another-way")
     assert store.state(FORCE, CASE).versions == {("j", "V-1"): 1}
+
+
+def test_a_read_of_some_kinds_gets_only_those_items_of_the_partition(store: DynamoJourneyStore) -> None:
+    writes = RunWrites(
+        force_id=FORCE,
+        case_id=CASE,
+        run_id="j#000000000001#V-1",
+        journey_id="j",
+        version=1,
+        victim_id="V-1",
+        messages=[message(), message(key="000000000001#advice#email#V-1", channel="email")],
+        duties=[duty(date(2026, 12, 7))],
+        timer=timer(NOW + timedelta(days=2)),
+    )
+    assert store.apply(writes) is WriteOutcome.WRITTEN
+    assert len(partition_items(FORCE, CASE)) == 5  # run, two messages, duty, timer
+    assert sorted(i.sk.split("#", 1)[0] for i in partition_items(FORCE, CASE, OutboxItem)) == ["OUTBOX", "OUTBOX"]
+    both = partition_items(FORCE, CASE, DutyItem, TimerItem)
+    assert sorted(type(i).__name__ for i in both) == ["DutyItem", "TimerItem"]
+    assert partition_items(FORCE, CASE, CaseItem) == []  # nothing of that kind yet: an empty answer
+    # The webhook's read of the case (case, timeline, victims, accounts) ignores a journey's writes
+    loaded = DynamoCaseRepository().load(FORCE, CASE)
+    assert (loaded.case, loaded.events, loaded.victims, loaded.linked_users) == (None, [], [], [])
 
 
 def test_timers_are_found_when_due_and_consumed_once(store: DynamoJourneyStore) -> None:

@@ -31,10 +31,12 @@ def connection() -> Connection:
     return CaselineItem._get_connection().connection
 
 
-def partition_items(force_id: str, case_id: str) -> list[CaselineItem]:
-    """Every item of one case (one strongly consistent Query): the designed read of every case use."""
+def partition_items(force_id: str, case_id: str, *kinds: type[CaselineItem]) -> list[CaselineItem]:
+    """The items of one case (one strongly consistent Query): the designed read of every case use. With
+    ``kinds``, the table returns only items of those kinds: the same read, a smaller answer to parse."""
+    only = CaselineItem.entity.is_in(*kinds) if kinds else None
     try:
-        return list(CaselineItem.query(case_pk(force_id, case_id), consistent_read=True))
+        return list(CaselineItem.query(case_pk(force_id, case_id), filter_condition=only, consistent_read=True))
     except QueryError as exc:
         raise StorageUnavailableError() from exc
 

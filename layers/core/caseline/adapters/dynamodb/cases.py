@@ -26,6 +26,7 @@ from caseline.adapters.dynamodb.models import (
     CaseMemberItem,
     CrimeReferenceItem,
     EventItem,
+    PreferencesItem,
     ReceiptItem,
     VictimItem,
     case_pk,
@@ -52,11 +53,11 @@ class DynamoCaseRepository:
 
     def get_victims(self, force_id: str, case_id: str) -> list[VictimContact]:
         """Victims with the profile messages must obey: the force's, made stricter by their own choices."""
-        return effective_victims(partition_items(force_id, case_id))
+        return effective_victims(partition_items(force_id, case_id, VictimItem, PreferencesItem))
 
     def load(self, force_id: str, case_id: str) -> CaseAggregate:
         """One strongly consistent Query over the case's partition (case, timeline, victims)."""
-        items = partition_items(force_id, case_id)
+        items = partition_items(force_id, case_id, CaseItem, EventItem, VictimItem, CaseMemberItem, CaseDelegateItem)
         return CaseAggregate(
             case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from caseline.adapters.dynamodb.base import partition_items
 from caseline.adapters.dynamodb.mappers import case_record, effective_victims, victim_choices
-from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem
+from caseline.adapters.dynamodb.models import CaseItem, CaselineItem, OutboxItem, PreferencesItem, VictimItem
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import OutboxStatus
@@ -22,7 +22,7 @@ class DynamoDispatchReader:
     def context(self, force_id: str, case_id: str, victim_id: str) -> DispatchContext:
         if victim_id == REPORTER_VICTIM_ID:
             return self._report_context(force_id, case_id)
-        items = partition_items(force_id, case_id)
+        items = partition_items(force_id, case_id, CaseItem, VictimItem, PreferencesItem, OutboxItem)
         prefs = victim_choices(items).get(victim_id, VictimPreferences())
         victim = next((v for v in effective_victims(items) if v.victim_id == victim_id), None)
         return DispatchContext(

@@ -40,7 +40,9 @@ from caseline.adapters.dynamodb.models import (
     EventItem,
     JourneyRunItem,
     OutboxItem,
+    PreferencesItem,
     TimerItem,
+    VictimItem,
     case_pk,
 )
 from caseline.adapters.dynamodb.tasks import save_task
@@ -75,13 +77,28 @@ def _linked_accounts(items: list[CaselineItem]) -> dict[str, tuple[str, ...]]:
     return {victim: tuple(sorted(users)) for victim, users in accounts.items()}
 
 
+# What a run decides from (the case's messages, tasks and timers are not among them: the largest share of a
+# busy partition)
+_STATE_KINDS = (
+    CaseItem,
+    EventItem,
+    VictimItem,
+    PreferencesItem,
+    CaseMemberItem,
+    DutyItem,
+    AlertItem,
+    JourneyRunItem,
+    AccessCodeItem,
+)
+
+
 class DynamoJourneyStore:
     def __init__(self, clock: Clock | None = None) -> None:
         self._duties = DynamoDutyRepository()
         self._clock = clock or SystemClock()
 
     def state(self, force_id: str, case_id: str) -> JourneyState:
-        items = partition_items(force_id, case_id)
+        items = partition_items(force_id, case_id, *_STATE_KINDS)
         choices = victim_choices(items)
         return JourneyState(
             case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
