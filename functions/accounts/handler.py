@@ -6,6 +6,11 @@ mailbox's owner learns which from the email that follows. Nothing about the addr
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the collector is paused before the imports below)
+from caseline import loading
+
+loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
+
 import time
 from typing import Any
 
@@ -81,3 +86,6 @@ def confirm_account() -> Response[Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return non_json_body_problem(event) or app.resolve(event, context)
+
+
+loading.resume()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the collector is paused before the imports below)
+from caseline import loading
+
+loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
+
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -59,3 +64,6 @@ def record_handler(record: SQSRecord) -> str:
 
 
 lambda_handler = batch_entry(processor, record_handler)
+
+
+loading.resume()

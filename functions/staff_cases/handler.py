@@ -6,6 +6,11 @@ Roles are the staff pool's groups (``caseline.domain.staff_access``); audit befo
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the collector is paused before the imports below)
+from caseline import loading
+
+loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
+
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -73,3 +78,6 @@ def lookups(force_id: Id, case_id: Id) -> CaseLookupsView:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return non_json_body_problem(event) or app.resolve(event, context)
+
+
+loading.resume()

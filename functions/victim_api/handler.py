@@ -8,9 +8,9 @@ The routes are Powertools routers by resource (``routers/``), their bodies and a
 from __future__ import annotations
 
 # ruff: noqa: E402  (the collector is paused before the imports below)
-import gc
+from caseline import loading
 
-gc.disable()  # Cold start: no garbage collections while the modules load (tens of ms of them); enabled at the end
+loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
 
 from typing import Any
 
@@ -43,5 +43,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return non_json_body_problem(event) or app.resolve(event, context)
 
 
-gc.freeze()  # what loading built lives as long as the process: collections from here on need not walk it
-gc.enable()
+loading.resume()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the collector is paused before the imports below)
+from caseline import loading
+
+loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
+
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -59,3 +64,6 @@ def receive(force_id: str) -> Response[Any]:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
+
+
+loading.resume()

@@ -104,7 +104,7 @@ def load_handler(name: str) -> ModuleType:
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(folder))
-        gc.unfreeze()  # the victim API freezes what is alive after loading: here, the tests' objects too
+        gc.unfreeze()  # a handler freezes what is alive after loading (caseline.loading): here, the tests' objects too
     return module
 
 
