@@ -41,10 +41,28 @@ from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, VictimMessage, WriteOutcome
 
+# The kinds of item the victim view reads: not the outbox (on a busy case, most of the partition), the
+# journey runs, tasks or codes
+CASE_VIEW_KINDS: tuple[type[CaselineItem], ...] = (
+    CaseItem,
+    EventItem,
+    VictimItem,
+    CaseMemberItem,
+    MessageItem,
+    OutboundItem,
+    SurveyItem,
+    PreferencesItem,
+    SessionEndItem,
+    DutyItem,
+    AlertItem,
+    CaseDelegateItem,
+    TimerItem,
+)
+
 
 class DynamoCaseReader:
     def read(self, force_id: str, case_id: str) -> CasePartition:
-        return case_partition(partition_items(force_id, case_id))
+        return case_partition(partition_items(force_id, case_id, *CASE_VIEW_KINDS))
 
 
 def case_partition(items: list[CaselineItem]) -> CasePartition:

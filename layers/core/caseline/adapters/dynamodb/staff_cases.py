@@ -10,7 +10,7 @@ from dataclasses import fields
 from pynamodb.exceptions import PutError, QueryError
 
 from caseline.adapters.dynamodb.base import get_item, partition_items
-from caseline.adapters.dynamodb.case_view import audit_item, case_partition
+from caseline.adapters.dynamodb.case_view import CASE_VIEW_KINDS, audit_item, case_partition
 from caseline.adapters.dynamodb.linking import DynamoLinkRepository
 from caseline.adapters.dynamodb.models import AuditItem, CaseItem, CaselineItem, OutboxItem, case_pk
 from caseline.domain.errors import StorageUnavailableError
@@ -31,7 +31,7 @@ class DynamoStaffCases:
         return self._references.candidates(crime_reference)
 
     def read(self, force_id: str, case_id: str) -> tuple[CasePartition, list[SentMessage]]:
-        items = partition_items(force_id, case_id)
+        items = partition_items(force_id, case_id, *CASE_VIEW_KINDS, OutboxItem)
         return case_partition(items), [sent_message(i) for i in items if isinstance(i, OutboxItem)]
 
     def case_exists(self, force_id: str, case_id: str) -> bool:
