@@ -3,6 +3,7 @@ process per function. Used by ``python -m caseline_local up`` and by the end-to-
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -40,6 +41,17 @@ def inbox_query(params: dict[str, list[str]]) -> dict[str, Any]:
     """``force`` and ``since`` (how many of each force's events to skip) from a query string."""
     since = params.get("since", ["0"])[0]
     return {"force": params.get("force", [None])[0] or None, "since": int(since) if since.isdigit() else 0}
+
+
+def cap_malloc_arenas(arenas: int = 2) -> bool:
+    """glibc gives each new thread a malloc arena of its own, up to eight per core, and the arenas of a
+    server with a thread per request fill with pages that stay partly used: the process grows for good.
+    Capped before the stack's threads start; False where the C library is not glibc."""
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(-8, arenas))  # M_ARENA_MAX
 
 
 @dataclass
@@ -80,6 +92,7 @@ class LocalStack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        cap_malloc_arenas()
         moto_fixes.apply()
         mailbox.install()
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
