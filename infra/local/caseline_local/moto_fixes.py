@@ -459,6 +459,24 @@ def _lexed_once(original: Callable[..., Any]) -> Callable[..., Any]:
     return lex
 
 
+def _parsed_once(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A condition's or filter's tree depends on its text, names and values only, and moto only reads it
+    (its nodes keep what their constructors were given): parse each combination once. The texts with
+    constant values (``attribute_not_exists(pk)``, a Query's filter on the item kind) are the common ones."""
+
+    @functools.lru_cache(maxsize=ITERATORS_KEPT)
+    def parsed(expression: str, names: str, values: str) -> Any:
+        return original(expression, json.loads(names), json.loads(values))
+
+    @functools.wraps(original)
+    def get_filter_expression(expression: str | None, names: Any, values: Any) -> Any:
+        if not expression:
+            return original(expression, names, values)
+        return parsed(expression, json.dumps(names, sort_keys=True), json.dumps(values, sort_keys=True))
+
+    return get_filter_expression
+
+
 class _ItemsShared:
     """Stands in for the ``copy`` module inside moto's table module: a Query or Scan hands out the stored
     items (its request is answered under the lock), other values are still deep-copied."""
@@ -486,6 +504,7 @@ def hot_paths() -> None:
         ConditionExpressionParser._lex_condition_expression
     )
     moto_responses.method_names_from_class = functools.cache(method_names_from_class)  # type: ignore[attr-defined]
+    dynamodb_models.get_filter_expression = _parsed_once(dynamodb_models.get_filter_expression)  # type: ignore[attr-defined]
 
 
 def _has_verified_channel(user: CognitoIdpUser) -> bool:

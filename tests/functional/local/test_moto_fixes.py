@@ -473,3 +473,44 @@ def test_answers_from_stored_items_and_shared_update_expressions_leave_the_table
         sorted(item["note"]["M"]["n"]["N"] for item in final)
         == ["15", "15", "15", "16", "16", "16"] + ["17"] * 3 + ["18"] * 3 + ["19"] * 3
     )
+
+
+def test_a_condition_or_filter_text_used_again_with_other_values_answers_for_those_values(server: str) -> None:
+    ddb = boto3.client("dynamodb", endpoint_url=server, region_name="eu-west-2")
+    _table_with_index(ddb, "parsed", ("gsi1pk",), "ALL")
+    kinds = ("case", "event", "event", "outbox", "victim")
+    for n, kind in enumerate(kinds):
+        ddb.put_item(TableName="parsed", Item={"pk": {"S": "C"}, "sk": {"S": f"{n}"}, "entity": {"S": kind}})
+
+    def only(*wanted: str) -> list[str]:
+        names = ", ".join(f":k{i}" for i in range(len(wanted)))
+        found = ddb.query(
+            TableName="parsed",
+            KeyConditionExpression="pk = :p",
+            FilterExpression=f"entity IN ({names})",
+            ExpressionAttributeValues={":p": {"S": "C"}} | {f":k{i}": {"S": k} for i, k in enumerate(wanted)},
+        )["Items"]
+        return sorted(item["entity"]["S"] for item in found)
+
+    assert only("event", "case") == ["case", "event", "event"]
+    assert only("outbox", "victim") == ["outbox", "victim"]  # the same text, other values
+    assert only("event", "case") == ["case", "event", "event"]  # and the first ones again
+    # A condition text with a value: each write is checked against its own value
+    key = {"pk": {"S": "C"}, "sk": {"S": "0"}}
+    for revision in range(3):
+        ddb.update_item(
+            TableName="parsed",
+            Key=key,
+            UpdateExpression="SET revision = :next",
+            ConditionExpression="attribute_not_exists(revision) OR revision = :seen",
+            ExpressionAttributeValues={":next": {"N": str(revision + 1)}, ":seen": {"N": str(revision)}},
+        )
+    with pytest.raises(ddb.exceptions.ConditionalCheckFailedException):
+        ddb.update_item(
+            TableName="parsed",
+            Key=key,
+            UpdateExpression="SET revision = :next",
+            ConditionExpression="attribute_not_exists(revision) OR revision = :seen",
+            ExpressionAttributeValues={":next": {"N": "9"}, ":seen": {"N": "1"}},  # stale: it is 3 now
+        )
+    assert ddb.get_item(TableName="parsed", Key=key)["Item"]["revision"] == {"N": "3"}
