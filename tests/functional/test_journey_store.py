@@ -74,6 +74,21 @@ def duty(due: date, duty_id: str = "right-6#000000000002#V-1", **overrides: obje
     return Duty(**{**fields, **overrides})  # type: ignore[arg-type]
 
 
+def run_writes(**overrides: object) -> RunWrites:
+    """The first run of journey ``j`` for victim V-1: a duty and a timer, and the messages and tasks given."""
+    fields: dict[str, object] = {
+        "force_id": FORCE,
+        "case_id": CASE,
+        "run_id": "j#000000000001#V-1",
+        "journey_id": "j",
+        "version": 1,
+        "victim_id": "V-1",
+        "duties": [duty(date(2026, 12, 7))],
+        "timer": timer(NOW + timedelta(days=2)),
+    }
+    return RunWrites(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def store(aws: Template) -> DynamoJourneyStore:
     return DynamoJourneyStore()
@@ -86,18 +101,7 @@ def kinds() -> list[str]:
 
 def test_a_run_is_written_whole_once_and_a_replay_writes_nothing(store: DynamoJourneyStore) -> None:
     task = OfficerTask(FORCE, CASE, "journey#x#message-needs-another-way", "message-needs-another-way", NOW)
-    writes = RunWrites(
-        force_id=FORCE,
-        case_id=CASE,
-        run_id="j#000000000001#V-1",
-        journey_id="j",
-        version=1,
-        victim_id="V-1",
-        messages=[message()],
-        duties=[duty(date(2026, 12, 7))],
-        tasks=[task],
-        timer=timer(NOW + timedelta(days=2)),
-    )
+    writes = run_writes(messages=[message()], tasks=[task])
     assert store.apply(writes) is WriteOutcome.WRITTEN
     before = kinds()
     assert before == ["DUTY", "OUTBOUND", "OUTBOX", "RUN", "TASK", "TIMER"]
@@ -112,17 +116,7 @@ def test_a_run_is_written_whole_once_and_a_replay_writes_nothing(store: DynamoJo
 
 
 def test_a_read_of_some_kinds_gets_only_those_items_of_the_partition(store: DynamoJourneyStore) -> None:
-    writes = RunWrites(
-        force_id=FORCE,
-        case_id=CASE,
-        run_id="j#000000000001#V-1",
-        journey_id="j",
-        version=1,
-        victim_id="V-1",
-        messages=[message(), message(key="000000000001#advice#email#V-1", channel="email")],
-        duties=[duty(date(2026, 12, 7))],
-        timer=timer(NOW + timedelta(days=2)),
-    )
+    writes = run_writes(messages=[message(), message(key="000000000001#advice#email#V-1", channel="email")])
     assert store.apply(writes) is WriteOutcome.WRITTEN
     assert len(partition_items(FORCE, CASE)) == 5  # run, two messages, duty, timer
     assert sorted(i.sk.split("#", 1)[0] for i in partition_items(FORCE, CASE, OutboxItem)) == ["OUTBOX", "OUTBOX"]
