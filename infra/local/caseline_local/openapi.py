@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import sys
@@ -42,6 +43,7 @@ def _load(root: Path, name: str) -> Any:
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(str(folder))
+        gc.unfreeze()  # a handler freezes what is alive after loading (caseline.loading): here, the caller's too
     return module.app
 
 
