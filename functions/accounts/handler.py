@@ -16,19 +16,18 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.address_keys import KmsAddressKeyer
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
+from caseline.adapters.http import api_entry, install_problem_handlers, strict_json
 from caseline.adapters.request import raw_body
 from caseline.adapters.sign_up import CognitoSignUp, DynamoNoticeCap, SesAccountNotices, SignUpSecret
 from caseline.config import get_settings
 from caseline.domain.json_body import read_json
 from caseline.domain.sign_up import Existing
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import logger, metrics
 from caseline.services import sign_up as sign_up_service
 
 settings = get_settings()
@@ -81,11 +80,7 @@ def confirm_account() -> Response[Any]:
     return Response(200, "application/json", '{"status": "confirmed"}', headers={"Cache-Control": "no-store"})
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return non_json_body_problem(event) or app.resolve(event, context)
+lambda_handler = api_entry(app)
 
 
 loading.resume()

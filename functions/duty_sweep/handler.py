@@ -20,7 +20,7 @@ from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
 from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.config import get_settings
 from caseline.content import journey_definitions, template_info
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import entry, logger, metrics
 from caseline.services.duties import sweep_due_duties
 from caseline.services.journey_timers import fire_due_timers
 from caseline.services.journeys import JourneyEnvironment
@@ -40,10 +40,7 @@ environment = JourneyEnvironment(
 )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+def sweep(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     def time_left() -> bool:  # stop short of the time-out: the next minute's run carries on
         return context.get_remaining_time_in_millis() > RESERVE_MS
 
@@ -65,6 +62,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     }
     logger.info("Sweep finished", extra=result)
     return result
+
+
+lambda_handler = entry(sweep)
 
 
 loading.resume()

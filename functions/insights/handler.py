@@ -13,22 +13,20 @@ import csv
 import io
 import json
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.insights import DynamoInsightsStore
-from caseline.adapters.http import install_problem_handlers
+from caseline.adapters.http import api_entry, install_problem_handlers
 from caseline.adapters.request import claims
 from caseline.config import get_settings
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import UnauthenticatedError
 from caseline.domain.insights_derived import ContactModel
 from caseline.domain.insights_read import csv_rows
-from caseline.observability import logger, metrics, tracer
 from caseline.services.insights import force_figures
 
 settings = get_settings()
@@ -85,11 +83,7 @@ def insights(
     return Response(200, content_type="application/json", body=json.dumps(figures), headers=headers)
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = api_entry(app, json_bodies=False)
 
 
 loading.resume()

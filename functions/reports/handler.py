@@ -14,7 +14,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from caseline.adapters.address_keys import KmsAddressKeyer
@@ -22,13 +21,13 @@ from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.sessions import DynamoSessionStore
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
+from caseline.adapters.http import api_entry, install_problem_handlers, strict_json
 from caseline.adapters.request import caller, client_address, raw_body
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
 from caseline.domain.reports import ReportInvalidError
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import logger, metrics
 from caseline.services import reports as report_service
 from caseline.services import sessions
 
@@ -139,11 +138,7 @@ def my_reports() -> MyReports:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return non_json_body_problem(event) or app.resolve(event, context)
+lambda_handler = api_entry(app)
 
 
 loading.resume()

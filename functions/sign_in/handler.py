@@ -24,7 +24,7 @@ from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
 from caseline.adapters.dynamodb.sign_in import DynamoSignInStore
 from caseline.adapters.identity import CognitoIdentityAdmin
 from caseline.domain.accounts import CaseMembership
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import entry, logger, metrics
 from caseline.services.sign_in import reapply_recovery_rule, record_sign_in
 
 store = DynamoSignInStore()
@@ -70,12 +70,12 @@ def _record(event: dict[str, Any]) -> None:
     logger.info("Sign-in recorded", extra={"user_id": user_id, "cases": recorded})
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _record(event)
     return event
+
+
+lambda_handler = entry(handle)
 
 
 loading.resume()

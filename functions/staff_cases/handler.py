@@ -11,22 +11,21 @@ from caseline import loading
 
 loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from staff_views import CallBody, CaseLookupsView, Id, LookupBody, Recorded, StaffCaseAnswer
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.staff_cases import DynamoStaffCases
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
+from caseline.adapters.http import api_entry, install_problem_handlers, strict_json
 from caseline.adapters.request import staff_caller
 from caseline.config import get_settings
 from caseline.content.articles_index import LazyArticleLibrary
 from caseline.domain.staff_access import StaffMember
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import metrics
 from caseline.services import staff_cases
 
 settings = get_settings()
@@ -73,11 +72,7 @@ def lookups(force_id: Id, case_id: Id) -> CaseLookupsView:
     return CaseLookupsView.of(staff_cases.case_lookups(_staff(), force_id, case_id, store=store))
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return non_json_body_problem(event) or app.resolve(event, context)
+lambda_handler = api_entry(app)
 
 
 loading.resume()

@@ -12,16 +12,13 @@ from caseline import loading
 
 loading.pause()  # no garbage collection while the modules load (tens of ms of it); resumed at the end
 
-from typing import Any
 
 import dependencies
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from routers import accounts, alerts, articles, case, delegates, me, my_cases, preferences, requests, survey
 
-from caseline.adapters.http import install_problem_handlers, non_json_body_problem, strict_json
+from caseline.adapters.http import api_entry, install_problem_handlers, strict_json
 from caseline.content import openapi_json
-from caseline.observability import logger, metrics, tracer
 
 __all__ = ["app", "dependencies", "lambda_handler"]  # tests replace an adapter in dependencies
 
@@ -36,11 +33,7 @@ def openapi_document() -> Response[str]:
     return Response(status_code=200, content_type="application/json", body=openapi_json())
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return non_json_body_problem(event) or app.resolve(event, context)
+lambda_handler = api_entry(app)
 
 
 loading.resume()

@@ -11,18 +11,17 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from caseline.adapters.aws import client
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.cases import DynamoCaseRepository
 from caseline.adapters.dynamodb.reports import DynamoReportStore
-from caseline.adapters.http import install_problem_handlers
+from caseline.adapters.http import api_entry, install_problem_handlers
 from caseline.adapters.request import raw_body
 from caseline.adapters.secrets import SecretsManagerWebhookSecrets
 from caseline.config import get_settings
 from caseline.domain.errors import CaselineError
-from caseline.observability import logger, metrics, tracer
+from caseline.observability import logger, metrics
 from caseline.services.ingest import IngestStatus, WebhookRequest, ingest_webhook
 
 settings = get_settings()
@@ -59,11 +58,7 @@ def receive(force_id: str) -> Response[Any]:
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+lambda_handler = api_entry(app, json_bodies=False)
 
 
 loading.resume()

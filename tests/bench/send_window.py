@@ -45,7 +45,7 @@ def main() -> None:
         from caseline.adapters.dynamodb.journeys import DynamoJourneyStore
         from caseline.adapters.dynamodb.mappers import outbox_item
         from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
-        from caseline.domain.records import OutboxMessage, OutboxStatus
+        from caseline.domain.records import OutboxMessage, OutboxStatus, SendReceipt
         from caseline.services.journeys import RunWrites
 
         store, outbox = DynamoJourneyStore(), DynamoOutboxRepository()
@@ -66,7 +66,7 @@ def main() -> None:
             claimed = outbox.claim("thames-valley", f"B-{n}", message.key)
             assert claimed is not None
             began = time.perf_counter()
-            outbox.mark_sent(claimed, f"provider-{n}")
+            outbox.mark_sent(claimed, SendReceipt(f"provider-{n}"))
             window.append(time.perf_counter() - began)
             plain = outbox_item(message)
             plain.sk = f"BASELINE#{n}"

@@ -14,7 +14,7 @@ from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository
 from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences
-from caseline.domain.records import OutboxMessage, OutboxStatus, WriteOutcome
+from caseline.domain.records import OutboxMessage, OutboxStatus, SendReceipt, WriteOutcome
 from caseline.services.journeys import RunWrites
 from caseline_local.template import Template
 from tests.unit.fakes import FixedClock
@@ -43,7 +43,7 @@ def test_outbox_and_journey_writes_take_their_time_from_the_clock(aws: Template)
     claimed = outbox.claim(FORCE, CASE, message.key)
     assert claimed is not None
     assert CaselineItem.get(case_pk(FORCE, CASE), f"OUTBOX#{message.key}").gsi1sk.startswith(THEN.isoformat())
-    outbox.mark_sent(claimed, "provider-1")
+    outbox.mark_sent(claimed, SendReceipt("provider-1"))
     assert CaselineItem.get(case_pk(FORCE, CASE), f"OUTBOX#{message.key}").sent_at == THEN
     pointer = CaselineItem.get(provider_pointer_pk("provider-1"), "PROVIDER")
     assert pointer.expires_at == THEN + POINTER_KEPT

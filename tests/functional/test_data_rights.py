@@ -77,7 +77,7 @@ class Shared(Victims):
             access_code.hash_code(code),
             datetime.now(UTC) + timedelta(days=access_code.VALID_DAYS),
         )
-        assert DynamoOutboxRepository().create_messages([], access_codes=[record]) is WriteOutcome.WRITTEN
+        assert DynamoOutboxRepository().add_messages([], [record]) is WriteOutcome.WRITTEN
         self.codes[BLAKE["mobile"]] = access_code.display(code)
 
 

@@ -30,6 +30,7 @@ from caseline.domain.records import (
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
+    SendReceipt,
     WriteOutcome,
 )
 from caseline.services.journeys import RunWrites
@@ -162,7 +163,7 @@ def test_duties_move_from_the_open_list_to_the_done_list(aws: Template) -> None:
     # The confirmation is sent: its duty is met, with the message that met it, and leaves the open list
     claimed = outbox.claim(FORCE, CASE, sent.key)
     assert claimed is not None
-    outbox.mark_sent(claimed, "provider-1", sent_at=NOW)
+    outbox.mark_sent(claimed, SendReceipt("provider-1", sent_at=NOW))
     assert [d.duty_id for d in duties.due_before(FORCE, date(2026, 12, 31))] == [open_duty.duty_id]
     [met] = [d for d in store.state(FORCE, CASE).duties if d.duty_id == met_duty.duty_id]
     assert (met.status, met.met_at, met.met_by) == (DutyStatus.MET, NOW, sent.key)
@@ -191,7 +192,7 @@ def test_dispatch_reads_the_victims_recent_non_statutory_messages(aws: Template)
     for item in (advice, advice_email, statutory):
         claimed = outbox.claim(FORCE, CASE, item.key)
         assert claimed is not None
-        outbox.mark_sent(claimed, f"p-{item.key}", sent_at=NOW)
+        outbox.mark_sent(claimed, SendReceipt(f"p-{item.key}", sent_at=NOW))
     context = DynamoDispatchReader().context(FORCE, CASE, "V-1")
     assert context.recent_non_statutory == [NOW]  # one step's email and SMS are one message; statutory not counted
     assert context.victim is None  # no victim item on this bare partition
@@ -216,7 +217,7 @@ def test_a_crash_between_sending_and_recording_never_sends_twice_and_is_reported
 
     monkeypatch.setattr(outbox_module.DynamoOutboxRepository, "mark_sent", crash)
     with pytest.raises(RuntimeError):
-        outbox.mark_sent(claimed, sent_by_provider[0])
+        outbox.mark_sent(claimed, SendReceipt(sent_by_provider[0]))
     monkeypatch.undo()
     # When the stream redelivers the record, the claim fails: nothing is sent again
     assert outbox.claim(FORCE, CASE, message().key) is None

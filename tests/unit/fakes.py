@@ -24,10 +24,12 @@ from caseline.domain.records import (
     CaseSummary,
     Duty,
     DutyStatus,
+    EventWrite,
     JourneyTimer,
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
+    SendReceipt,
     StoredEvent,
     VictimContact,
     WebhookReceipt,
@@ -133,17 +135,8 @@ class FakeCaseRepository:
             victims=self.get_victims(force_id, case_id),
         )
 
-    def save_event(
-        self,
-        receipt: WebhookReceipt,
-        event: StoredEvent,
-        *,
-        case: CaseRecord,
-        expected_revision: int | None,
-        victims: Sequence[VictimContact] = (),
-        linked_users: Sequence[str] = (),
-        followers: Sequence[str] = (),
-    ) -> WriteOutcome:
+    def save_event(self, write: EventWrite) -> WriteOutcome:
+        receipt, event, case, expected_revision = write.receipt, write.event, write.case, write.expected_revision
         self.save_attempts += 1
         if self.concurrent_writes:
             self.concurrent_writes.pop(0)(self)
@@ -159,7 +152,7 @@ class FakeCaseRepository:
         self.receipts[receipt_key] = receipt
         self.events[event_key] = event
         self.put_case(case)
-        for victim in victims:
+        for victim in write.victims:
             self.put_victim(victim)
         return WriteOutcome.WRITTEN
 
@@ -183,28 +176,20 @@ class FakeOutboxRepository:
     def get_message(self, force_id: str, case_id: str, key: str) -> OutboxMessage:
         return self.messages[(force_id, case_id, key)]
 
-    def create_messages(
-        self,
-        messages: Sequence[OutboxMessage],
-        *,
-        duties: Sequence[Duty] = (),
-        access_codes: Sequence[AccessCodeRecord] = (),
-        tasks: Sequence[OfficerTask] = (),
-    ) -> WriteOutcome:
+    def add_messages(self, messages: Sequence[OutboxMessage], codes: Sequence[AccessCodeRecord] = ()) -> WriteOutcome:
         message_keys = [(m.force_id, m.case_id, m.key) for m in messages]
-        task_keys = [(t.force_id, t.case_id, t.task_id) for t in tasks]
-        duty_keys = [(d.force_id, d.case_id, d.duty_id) for d in duties]
-        if (
-            any(k in self.messages for k in message_keys)
-            or any(k in self.tasks for k in task_keys)
-            or any(k in self.duties for k in duty_keys)
-        ):
+        if any(k in self.messages for k in message_keys):
             return WriteOutcome.DUPLICATE
         self.messages.update(zip(message_keys, messages, strict=True))
-        self.tasks.update(zip(task_keys, tasks, strict=True))
-        self.duties.update(zip(duty_keys, duties, strict=True))
-        for code in access_codes:  # the adapter overwrites a victim's code unconditionally
+        for code in codes:  # the adapter overwrites a victim's code unconditionally
             self.access_codes[(code.force_id, code.case_id, code.victim_id)] = code
+        return WriteOutcome.WRITTEN
+
+    def add_task(self, task: OfficerTask) -> WriteOutcome:
+        key = (task.force_id, task.case_id, task.task_id)
+        if key in self.tasks:
+            return WriteOutcome.DUPLICATE
+        self.tasks[key] = task
         return WriteOutcome.WRITTEN
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
@@ -252,18 +237,11 @@ class FakeOutboxRepository:
         if task is not None:
             self.tasks[(task.force_id, task.case_id, task.task_id)] = task
 
-    def mark_sent(
-        self,
-        message: OutboxMessage,
-        provider_message_id: str,
-        *,
-        sent_at: datetime | None = None,
-        rendered_template: str | None = None,
-        segments: int | None = None,
-    ) -> None:
-        self._finish(message, OutboxStatus.SENT, None, provider_message_id)
+    def mark_sent(self, message: OutboxMessage, receipt: SendReceipt) -> None:
+        sent_at = receipt.sent_at
+        self._finish(message, OutboxStatus.SENT, None, receipt.provider_message_id)
         self.sent_at[message.key] = sent_at
-        self.rendered[message.key] = rendered_template or message.template_id
+        self.rendered[message.key] = receipt.rendered_template or message.template_id
         duty_key = (message.force_id, message.case_id, message.duty_id or "")
         if duty_key in self.duties:
             self.duties[duty_key] = dataclasses.replace(

@@ -37,17 +37,27 @@ class _Tracer:
 tracer = _Tracer(get_settings().xray_sdk)
 
 
-def batch_entry(processor: Any, record_handler: Callable[[Any], Any]) -> Callable[[dict[str, Any], Any], Any]:
-    """The Lambda entry point of a stream or queue consumer: the log context, the trace and the metrics
-    around Powertools' partial batch response (only the records that failed are retried)."""
-    from aws_lambda_powertools.utilities.batch import process_partial_response
+def entry(handle: Callable[[dict[str, Any], Any], Any]) -> Callable[[dict[str, Any], Any], Any]:
+    """The Lambda entry point around ``handle(event, context)``: the log context (cleared for each
+    invocation), the trace and the metrics flushed at the end."""
 
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+        return handle(event, context)
+
+    return lambda_handler
+
+
+def batch_entry(processor: Any, record_handler: Callable[[Any], Any]) -> Callable[[dict[str, Any], Any], Any]:
+    """The entry point of a stream or queue consumer: Powertools' partial batch response (only the
+    records that failed are retried)."""
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    def handle(event: dict[str, Any], context: Any) -> Any:
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
 
-    return lambda_handler
+    return entry(handle)

@@ -8,15 +8,13 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import OutboxMessage, WriteOutcome
-from caseline.domain.reports import ForceReporting, ReportRecord
+from caseline.domain.reports import ForceReporting, NewReport, ReportRecord
 from caseline.services import reports as service
 
 from ..fakes import FixedClock
@@ -47,18 +45,10 @@ class MemoryReportStore:
     def reference_for(self, force_id: str, idempotency_key: str) -> str | None:
         return self.keys.get((force_id, idempotency_key))
 
-    def create(
-        self,
-        record: ReportRecord,
-        idempotency_key: str,
-        *,
-        details: dict[str, Any],
-        personal: dict[str, Any],
-        outbound: OutboundEvent,
-        messages: Sequence[OutboxMessage] = (),
-    ) -> WriteOutcome:
-        self.keys[(record.force_id, idempotency_key)] = record.reference
-        self.created.append((record, list(messages)))
+    def create(self, report: NewReport) -> WriteOutcome:
+        record = report.record
+        self.keys[(record.force_id, report.idempotency_key)] = record.reference
+        self.created.append((record, list(report.messages)))
         return WriteOutcome.WRITTEN
 
     def count(self, counter: str, window_start: datetime, window: timedelta, limit: int) -> bool:

@@ -35,7 +35,7 @@ from caseline.domain.errors import (
     VictimNotKnownYetError,
 )
 from caseline.domain.json_body import read_json
-from caseline.observability import logger
+from caseline.observability import entry, logger
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -163,3 +163,13 @@ def non_json_body_problem(event: dict[str, Any]) -> dict[str, Any] | None:
         "body": response.body,
         "isBase64Encoded": False,
     }
+
+
+def api_entry(app: APIGatewayRestResolver, *, json_bodies: bool = True) -> Any:
+    """The Lambda entry point of an HTTP function. With ``json_bodies`` a POST, PUT or PATCH body that is
+    not JSON gets a 415 before any route sees it."""
+
+    def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return (json_bodies and non_json_body_problem(event)) or app.resolve(event, context)
+
+    return entry(handle)

@@ -18,9 +18,10 @@ from caseline.domain.records import (
     CaseRecord,
     CaseSummary,
     Duty,
+    EventWrite,
     OfficerTask,
     OutboxMessage,
-    StoredEvent,
+    SendReceipt,
     VictimContact,
     WebhookReceipt,
     WriteOutcome,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # annotations only (cold start)
     from caseline.domain.delivery import DeliveryResult, ProviderPointer
     from caseline.domain.insights import CaseProfile, Counted
     from caseline.domain.insights_read import DayFigures
-    from caseline.domain.reports import ReportRecord
+    from caseline.domain.reports import NewReport, ReportRecord
 
 
 # A scheduled run's budget: True while there is time to handle one more item. The sweep stops before its
@@ -68,22 +69,12 @@ class CaseRepository(Protocol):
         """The case, its timeline and its victims, in one consistent read."""
         ...
 
-    def save_event(
-        self,
-        receipt: WebhookReceipt,
-        event: StoredEvent,
-        *,
-        case: CaseRecord,
-        expected_revision: int | None,
-        victims: Sequence[VictimContact] = (),
-        linked_users: Sequence[str] = (),
-        followers: Sequence[str] = (),
-    ) -> WriteOutcome:
+    def save_event(self, write: EventWrite) -> WriteOutcome:
         """Write receipt, event, case state, changed victims and linked accounts' case summaries in one
-        conditional transaction (delegates' summaries too, ``followers``, without an unread count).
+        conditional transaction.
 
         DUPLICATE if the receipt or the event exists already; CONFLICT if the case's revision is no
-        longer ``expected_revision`` (None: the case must not exist yet).
+        longer ``expected_revision``.
         """
         ...
 
@@ -91,32 +82,20 @@ class CaseRepository(Protocol):
 
 
 class OutboxRepository(Protocol):
-    def create_messages(
-        self,
-        messages: Sequence[OutboxMessage],
-        *,
-        duties: Sequence[Duty] = (),
-        access_codes: Sequence[AccessCodeRecord] = (),
-        tasks: Sequence[OfficerTask] = (),
-    ) -> WriteOutcome:
-        """Create all or none; DUPLICATE if this step was already planned."""
+    def add_messages(self, messages: Sequence[OutboxMessage], codes: Sequence[AccessCodeRecord] = ()) -> WriteOutcome:
+        """The messages (and the access codes they carry), all or none; DUPLICATE if one exists already."""
+        ...
+
+    def add_task(self, task: OfficerTask) -> WriteOutcome:
+        """An officer task; DUPLICATE if it was raised already."""
         ...
 
     def claim(self, force_id: str, case_id: str, key: str, at: datetime | None = None) -> OutboxMessage | None:
         """Move a PENDING message to SENDING (noting when) and return it; None if it is not pending."""
         ...
 
-    def mark_sent(
-        self,
-        message: OutboxMessage,
-        provider_message_id: str,
-        *,
-        sent_at: datetime | None = None,
-        rendered_template: str | None = None,
-        segments: int | None = None,
-    ) -> None:
-        """SENT (meeting the message's duty, if any); ``rendered_template`` if a content-free one went;
-        ``segments``: an SMS's parts, as the provider bills them."""
+    def mark_sent(self, message: OutboxMessage, receipt: SendReceipt) -> None:
+        """SENT, meeting the message's duty, if any."""
         ...
 
     def release(self, message: OutboxMessage) -> None: ...
@@ -243,16 +222,7 @@ class DutyStore(Protocol):
 class ReportStore(Protocol):
     def reference_for(self, force_id: str, idempotency_key: str) -> str | None: ...
 
-    def create(
-        self,
-        record: ReportRecord,
-        idempotency_key: str,
-        *,
-        details: dict[str, Any],
-        personal: dict[str, Any],
-        outbound: OutboundEvent,
-        messages: Sequence[OutboxMessage] = (),
-    ) -> WriteOutcome:
+    def create(self, report: NewReport) -> WriteOutcome:
         """The report, its idempotency key, its outbound event and the reporter's ``report-received``
         messages, all or none.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -88,6 +88,19 @@ class WebhookReceipt:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class EventWrite:
+    """One force event and all it changes, written in one conditional transaction."""
+
+    receipt: WebhookReceipt
+    event: StoredEvent
+    case: CaseRecord
+    expected_revision: int | None  # None: the case must not exist yet
+    victims: Sequence[VictimContact] = ()  # the victims whose details the event changed
+    linked_users: Sequence[str] = ()  # accounts linked to the case (their summaries change)
+    followers: Sequence[str] = ()  # delegates' accounts following it (summary without an unread count)
+
+
 class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -134,6 +147,16 @@ class OutboxMessage:
     # The profile this message obeys instead of the victim's current one: a safety notice about a change
     # to contact choices goes the ways that were safe before it (still within the force's assessment).
     safe_contact: SafeContactProfile | None = None
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    """What the provider said when it took a message, and how it went."""
+
+    provider_message_id: str
+    sent_at: datetime | None = None  # None: the repository's clock, now
+    rendered_template: str | None = None  # set when a content-free template went instead of the planned one
+    segments: int | None = None  # an SMS's parts, as the provider bills them
 
 
 def message_key(run_key: str, template_id: str, channel: str, victim_id: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -18,6 +18,7 @@ from typing import Any
 
 from caseline.domain.contact import normalised_address
 from caseline.domain.errors import ValidationFailedError
+from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import OutboxMessage, VictimContact, statutory_messages
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import Channel
@@ -127,6 +128,18 @@ class ReportRecord:
     reason: str | None = None
     where_to_go: str | None = None
     linked: bool = False
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A submitted report and what goes with it, stored all or none."""
+
+    record: ReportRecord
+    idempotency_key: str  # the reporter's device's, so a resubmission finds the first reference
+    details: dict[str, Any]  # what is not personal, stored in the clear
+    personal: dict[str, Any]  # sealed before it is stored
+    outbound: OutboundEvent  # tells the force a report is waiting
+    messages: Sequence[OutboxMessage] = ()  # the reporter's ``report-received`` messages
 
 
 def new_reference(prefix: str, random_bytes: bytes | None = None) -> str:

@@ -118,7 +118,7 @@ def _follow_up(
     plan = _fallback_plan(pointer, original, victim, messages, templates)
     if plan is Fallback.SMS and original is not None:
         fallback, issued = _sms_instead(original, templates[(original.template_id, Channel.SMS.value)], now, codes)
-        outbox.create_messages([fallback], access_codes=issued)
+        outbox.add_messages([fallback], issued)
     if plan is not Fallback.NOT_POSSIBLE:
         return
     task_reason = _TASK_REASONS[reason]
@@ -135,7 +135,7 @@ def _follow_up(
             "fallback": plan.value,
         },
     )
-    outbox.create_messages([], tasks=[task])
+    outbox.add_task(task)
 
 
 def _fallback_plan(

@@ -33,6 +33,7 @@ from caseline.domain.records import (
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
+    SendReceipt,
     VictimContact,
     fallback_key,
     message_task,
@@ -206,5 +207,7 @@ def dispatch_message(force_id: str, case_id: str, key: str, env: DispatchEnviron
     except DeliveryRejectedError:
         return _failed(message, decision.fallback, env)
     segments = sms_size(rendered.text).segments if channel is Channel.SMS else None  # counted (docs/adr/0015)
-    outbox.mark_sent(message, provider_id, sent_at=clock.now(), rendered_template=template_id, segments=segments)
+    outbox.mark_sent(
+        message, SendReceipt(provider_id, sent_at=clock.now(), rendered_template=template_id, segments=segments)
+    )
     return DispatchOutcome.SENT

@@ -37,7 +37,7 @@ from caseline.domain.events import (
 )
 from caseline.domain.json_body import read_json
 from caseline.domain.ports import CaseRepository, Clock, ReportStore, SecretProvider
-from caseline.domain.records import StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.records import EventWrite, StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
 from caseline.services import reports as report_service
 
 MAX_BODY_BYTES = 256 * 1024
@@ -205,13 +205,15 @@ def ingest_webhook(
         # Only the newest news about a recorded crime may start journeys (and so notify anyone).
         event = replace(event, applied=newest and case.is_recorded)
         outcome = cases.save_event(
-            receipt,
-            event,
-            case=case,
-            expected_revision=revision,
-            victims=_victim_changes(force_id, envelope, data, loaded.victims),
-            linked_users=loaded.linked_users,
-            followers=loaded.followers,
+            EventWrite(
+                receipt,
+                event,
+                case=case,
+                expected_revision=revision,
+                victims=_victim_changes(force_id, envelope, data, loaded.victims),
+                linked_users=loaded.linked_users,
+                followers=loaded.followers,
+            )
         )
         recorded_now = envelope.type == CRIME_RECORDED and outcome is not WriteOutcome.CONFLICT
         if recorded_now and reports is not None:  # a signed-in reporter whose report.recorded came first

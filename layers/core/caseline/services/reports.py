@@ -31,6 +31,7 @@ from caseline.domain.reports import (
     FINAL_STATUSES,
     MAX_BODY_BYTES,
     ForceReporting,
+    NewReport,
     ReportRecord,
     ReportStatus,
     client_network,
@@ -139,18 +140,20 @@ def submit(
             created_at=now,
         )
         outcome = store.create(
-            record,
-            request.idempotency_key,
-            details=request.not_personal(),
-            personal=personal,
-            outbound=outbound,
-            # The reference by a safe channel too, never lost and never twice: keyed on the reference; none
-            # to a destination over its daily cap (the report itself is still stored and sent).
-            messages=[
-                message
-                for message in reporter_messages(record, personal, force_name=FORCE_NAMES.get(record.force_id, ""))
-                if message.channel not in capped
-            ],
+            NewReport(
+                record,
+                request.idempotency_key,
+                details=request.not_personal(),
+                personal=personal,
+                outbound=outbound,
+                # The reference by a safe channel too, never lost and never twice: keyed on the reference;
+                # none to a destination over its daily cap (the report itself is still stored and sent).
+                messages=[
+                    message
+                    for message in reporter_messages(record, personal, force_name=FORCE_NAMES.get(record.force_id, ""))
+                    if message.channel not in capped
+                ],
+            )
         )
         if outcome is WriteOutcome.WRITTEN:
             return SubmitResult(record.reference, ReportStatus.SUBMITTED, created=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -37,9 +36,8 @@ from caseline.domain.event_types import OFFICER_MESSAGE
 from caseline.domain.records import (
     CaseAggregate,
     CaseRecord,
-    StoredEvent,
+    EventWrite,
     VictimContact,
-    WebhookReceipt,
     WriteOutcome,
 )
 
@@ -66,23 +64,14 @@ class DynamoCaseRepository:
             followers=[i.user_id for i in items if isinstance(i, CaseDelegateItem) and i.user_id],
         )
 
-    def save_event(
-        self,
-        receipt: WebhookReceipt,
-        event: StoredEvent,
-        *,
-        case: CaseRecord,
-        expected_revision: int | None,
-        victims: Sequence[VictimContact] = (),
-        linked_users: Sequence[str] = (),
-        followers: Sequence[str] = (),
-    ) -> WriteOutcome:
+    def save_event(self, write: EventWrite) -> WriteOutcome:
+        event, case, followers = write.event, write.case, write.followers
         pk = case_pk(event.force_id, event.case_id)
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(receipt_item(receipt), condition=ReceiptItem.pk.does_not_exist())
+                transaction.save(receipt_item(write.receipt), condition=ReceiptItem.pk.does_not_exist())
                 transaction.save(event_item(event), condition=EventItem.pk.does_not_exist())
-                transaction.save(case_item(case), condition=_case_condition(expected_revision))
+                transaction.save(case_item(case), condition=_case_condition(write.expected_revision))
                 if case.crime_reference is not None:
                     transaction.save(
                         CrimeReferenceItem(
@@ -93,9 +82,9 @@ class DynamoCaseRepository:
                             crime_reference=case.crime_reference,
                         )
                     )
-                for victim in victims:
+                for victim in write.victims:
                     transaction.save(victim_item(victim))
-                for user_id in (*linked_users, *followers):  # keep "my cases" at a glance current
+                for user_id in (*write.linked_users, *followers):  # keep "my cases" at a glance current
                     actions: list[Any] = [
                         CaseLinkItem.stage.set(case.stage.slug),
                         CaseLinkItem.updated_at.set(case.updated_at or event.received_at),

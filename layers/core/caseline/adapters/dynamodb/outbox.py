@@ -19,7 +19,7 @@ from caseline.adapters.dynamodb.base import (
     is_condition_failed,
     transaction_outcome,
 )
-from caseline.adapters.dynamodb.duties import duty_item, met_actions
+from caseline.adapters.dynamodb.duties import met_actions
 from caseline.adapters.dynamodb.mappers import (
     access_code_item,
     outbox_item,
@@ -32,7 +32,14 @@ from caseline.adapters.dynamodb.models import CaselineItem, DutyItem, OutboxItem
 from caseline.adapters.dynamodb.tasks import save_task
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.ports import Clock
-from caseline.domain.records import AccessCodeRecord, Duty, OfficerTask, OutboxMessage, OutboxStatus, WriteOutcome
+from caseline.domain.records import (
+    AccessCodeRecord,
+    OfficerTask,
+    OutboxMessage,
+    OutboxStatus,
+    SendReceipt,
+    WriteOutcome,
+)
 
 _FINAL = frozenset(
     {OutboxStatus.SENT, OutboxStatus.BLOCKED, OutboxStatus.FAILED, OutboxStatus.SKIPPED, OutboxStatus.UNKNOWN}
@@ -45,24 +52,21 @@ class DynamoOutboxRepository:
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or SystemClock()
 
-    def create_messages(
-        self,
-        messages: Sequence[OutboxMessage],
-        *,
-        duties: Sequence[Duty] = (),
-        access_codes: Sequence[AccessCodeRecord] = (),
-        tasks: Sequence[OfficerTask] = (),
-    ) -> WriteOutcome:
+    def add_messages(self, messages: Sequence[OutboxMessage], codes: Sequence[AccessCodeRecord] = ()) -> WriteOutcome:
         try:
             with TransactWrite(connection=connection()) as transaction:
                 for message in messages:
                     transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
-                for task in tasks:
-                    save_task(transaction, task)
-                for duty in duties:
-                    transaction.save(duty_item(duty), condition=DutyItem.pk.does_not_exist())
-                for code in access_codes:
+                for code in codes:
                     transaction.save(access_code_item(code))
+        except TransactWriteError as exc:
+            return transaction_outcome(exc)
+        return WriteOutcome.WRITTEN
+
+    def add_task(self, task: OfficerTask) -> WriteOutcome:
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                save_task(transaction, task)
         except TransactWriteError as exc:
             return transaction_outcome(exc)
         return WriteOutcome.WRITTEN
@@ -123,24 +127,17 @@ class DynamoOutboxRepository:
         except TransactWriteError as exc:
             raise StorageUnavailableError() from exc
 
-    def mark_sent(
-        self,
-        message: OutboxMessage,
-        provider_message_id: str,
-        *,
-        sent_at: datetime | None = None,
-        rendered_template: str | None = None,
-        segments: int | None = None,
-    ) -> None:
+    def mark_sent(self, message: OutboxMessage, receipt: SendReceipt) -> None:
         """SENT, the duty it meets, and a pointer from the provider's id back (for delivery events)."""
-        when = sent_at or self._clock.now()
+        provider_message_id, segments = receipt.provider_message_id, receipt.segments
+        when = receipt.sent_at or self._clock.now()
         self._finish(
             message,
             OutboxStatus.SENT,
             [
                 OutboxItem.provider_message_id.set(provider_message_id),
                 OutboxItem.sent_at.set(when),
-                OutboxItem.rendered_template.set(rendered_template or message.template_id),
+                OutboxItem.rendered_template.set(receipt.rendered_template or message.template_id),
                 *([OutboxItem.segments.set(segments)] if segments else []),
             ],
             None,

@@ -17,7 +17,6 @@ readers of a case never meet them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,9 +54,8 @@ from caseline.adapters.dynamodb.models import (
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.outbound import OutboundEvent
-from caseline.domain.records import OutboxMessage, VictimContact, WebhookReceipt, WriteOutcome
-from caseline.domain.reports import ReportRecord, ReportStatus, reporter_contact
+from caseline.domain.records import VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.reports import NewReport, ReportRecord, ReportStatus, reporter_contact
 
 KEY_KEPT = timedelta(days=7)
 
@@ -87,19 +85,11 @@ class DynamoReportStore:
         item = get_item(ReportKeyItem, f"REPORTKEY#{force_id}#{idempotency_key}", "REPORTKEY")
         return item.reference if item is not None else None
 
-    def create(
-        self,
-        record: ReportRecord,
-        idempotency_key: str,
-        *,
-        details: dict[str, Any],
-        personal: dict[str, Any],
-        outbound: OutboundEvent,
-        messages: Sequence[OutboxMessage] = (),
-    ) -> WriteOutcome:
+    def create(self, report: NewReport) -> WriteOutcome:
         """One TransactWrite; the reporter's messages go on the report's partition, keyed on the reference."""
+        record, idempotency_key = report.record, report.idempotency_key
         pk = report_pk(record.force_id, record.reference)
-        report = by_name(
+        row = by_name(
             record,
             ReportItem,
             pk=pk,
@@ -107,12 +97,12 @@ class DynamoReportStore:
             status=record.status.value,
             sequence=0,
             linked=False,
-            details=details,
-            sealed=self.sealer.seal(record.force_id, record.reference, personal),
+            details=report.details,
+            sealed=self.sealer.seal(record.force_id, record.reference, report.personal),
         )
         if record.user_id:
-            report.gsi1pk = f"REPORTS#{record.user_id}"
-            report.gsi1sk = f"{record.submitted_at.isoformat()}#{record.force_id}#{record.reference}"
+            row.gsi1pk = f"REPORTS#{record.user_id}"
+            row.gsi1sk = f"{record.submitted_at.isoformat()}#{record.force_id}#{record.reference}"
         key = ReportKeyItem(
             f"REPORTKEY#{record.force_id}#{idempotency_key}",
             "REPORTKEY",
@@ -120,13 +110,13 @@ class DynamoReportStore:
             reference=record.reference,
             expires_at=record.submitted_at + KEY_KEPT,
         )
-        outbound_row = outbound_item(outbound)
+        outbound_row = outbound_item(report.outbound)
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(report, condition=ReportItem.pk.does_not_exist())
+                transaction.save(row, condition=ReportItem.pk.does_not_exist())
                 transaction.save(key, condition=ReportKeyItem.pk.does_not_exist())
                 transaction.save(outbound_row, condition=CaselineItem.pk.does_not_exist())
-                for message in messages:
+                for message in report.messages:
                     transaction.save(outbox_item(message), condition=OutboxItem.pk.does_not_exist())
         except TransactWriteError as exc:
             return transaction_outcome(exc, duplicate=1)
