@@ -5,6 +5,11 @@ local resources), imports ``functions/<name>/handler.py`` once, and serves one i
 A worker made with ``concurrency`` above 1 (the gateway's functions) starts another environment, up to
 that many, when an invocation arrives while every one it has is busy, as Lambda scales out.
 
+Environments are forked from one server process that has already imported the libraries every function
+loads (boto3, pydantic, Powertools, PynamoDB): each then imports only Caseline and its handler, so the
+stack starts in about a second less on two cores. Nothing the server imports reads the environment, and
+each environment is given the stack's environment and its function's variables before its handler loads.
+
 A worker whose process dies mid-invocation (killed by fault injection through ``kill_after``, or stopped
 after a time-out, as Lambda stops a timed-out runtime) reports a function error and starts a fresh process
 (a cold start) before its next invocation.
@@ -13,6 +18,7 @@ after a time-out, as Lambda stops a timed-out runtime) reports a function error 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import multiprocessing
@@ -27,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +59,8 @@ def _follow_local_clock(path: Path) -> None:  # pragma: no cover - runs in the c
 
 
 _PROCESS_PREFIX = "lambda-"
+# Imported once by the fork server, before any environment: third-party only, never Caseline.
+PRELOADED = ("boto3", "botocore.session", "pydantic", "aws_lambda_powertools.event_handler", "pynamodb.models")
 _preparation_data = multiprocessing.spawn.get_preparation_data
 
 
@@ -67,6 +76,13 @@ def _without_main(name: str) -> dict[str, Any]:
 
 
 multiprocessing.spawn.get_preparation_data = _without_main
+
+
+@functools.cache
+def _context() -> ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOADED))
+    return context
 
 
 class InvocationError(Exception):
@@ -99,10 +115,14 @@ class _Context:
         return max(0, int((self._ends - time.monotonic()) * 1000))
 
 
-def _serve(spec: FunctionSpec, log_path: str, connection: Connection) -> None:  # pragma: no cover - child
+def _serve(
+    spec: FunctionSpec, environment: dict[str, str], log_path: str, connection: Connection
+) -> None:  # pragma: no cover - child
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
+    os.environ.clear()  # the stack's environment now, not the fork server's when it started
+    os.environ.update(environment)
     os.environ.update(spec.environment)
     sys.path.insert(0, str(spec.code_dir))
     clock_file = os.environ.get(CLOCK_FILE_VARIABLE)
@@ -159,11 +179,11 @@ class FunctionWorker:
         self._spawn()
 
     def _spawn(self) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = _context()
         self._connection, child = context.Pipe()
         self._process = context.Process(
             target=_serve,
-            args=(self.spec, self._log_path, child),
+            args=(self.spec, dict(os.environ), self._log_path, child),
             daemon=True,
             name=f"{_PROCESS_PREFIX}{self.spec.logical_id}",
         )
