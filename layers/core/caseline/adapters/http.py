@@ -6,6 +6,7 @@ Problem types are ``urn:caseline:problem:<slug>`` and are documented in docs/api
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -165,7 +166,7 @@ def non_json_body_problem(event: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def api_entry(app: APIGatewayRestResolver, *, json_bodies: bool = True) -> Any:
+def api_entry(app: APIGatewayRestResolver, *, json_bodies: bool = True) -> Callable[[dict[str, Any], Any], Any]:
     """The Lambda entry point of an HTTP function. With ``json_bodies`` a POST, PUT or PATCH body that is
     not JSON gets a 415 before any route sees it."""
 
