@@ -131,8 +131,7 @@ def main() -> int:
                 args.force,
                 secret,
                 concurrency=args.concurrency,
-                max_wait=1.0,
-                timeout=CLIENT_TIMEOUT,
+                retries=client.Retries(max_wait=1.0, timeout=CLIENT_TIMEOUT),
                 progress=progress,
             )
             timelines, sequences = check(plan)

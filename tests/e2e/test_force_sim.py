@@ -82,7 +82,9 @@ def test_a_burst_with_duplicates_and_late_events_stores_every_event_exactly_once
     )
     assert (len(plan.deliveries), plan.duplicates, plan.late) == (56, 6, 10)
     secret = stack.webhook_secret(force_id)
-    report = client.deliver(plan.deliveries, gateway(stack), force_id, secret, concurrency=4, max_wait=1.0)
+    report = client.deliver(
+        plan.deliveries, gateway(stack), force_id, secret, concurrency=4, retries=client.Retries(max_wait=1.0)
+    )
     # Each distinct event is stored once (202 accepted or stale); each repeat is answered 200 duplicate.
     assert report.server_errors == 0, report.statuses
     assert report.statuses == {202: len(plan.events), 200: plan.duplicates}

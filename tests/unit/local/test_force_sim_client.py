@@ -119,7 +119,9 @@ UNAVAILABLE = client.Response(503, {"type": "urn:caseline:problem:temporarily-un
 def test_a_retryable_answer_is_retried_with_the_same_webhook_id(monkeypatch: pytest.MonkeyPatch) -> None:
     attempts = scripted(monkeypatch, [UNAVAILABLE, TimeoutError(), client.Response(202, {"status": "accepted"})])
     waits: list[float] = []
-    final = client.post_with_retries("http://x.invalid", b"{}", SECRET, "msg_r", max_wait=1.0, sleep=waits.append)
+    final = client.post_with_retries(
+        "http://x.invalid", b"{}", SECRET, "msg_r", client.Retries(max_wait=1.0), sleep=waits.append
+    )
     assert (final.status, final.outcome) == (202, "accepted")
     assert attempts == ["msg_r"] * 3
     assert waits == [1.0, 0.4]  # Retry-After 5 capped at max_wait, then backing off
@@ -128,7 +130,9 @@ def test_a_retryable_answer_is_retried_with_the_same_webhook_id(monkeypatch: pyt
 
 def test_retries_stop_after_the_last_attempt_and_never_on_a_permanent_answer(monkeypatch: pytest.MonkeyPatch) -> None:
     scripted(monkeypatch, [UNAVAILABLE] * 3)
-    final = client.post_with_retries("http://x.invalid", b"{}", SECRET, "msg_r", attempts=3, sleep=lambda _: None)
+    final = client.post_with_retries(
+        "http://x.invalid", b"{}", SECRET, "msg_r", client.Retries(attempts=3), sleep=lambda _: None
+    )
     assert final.status == 503 and len(final.earlier) == 2
     invalid = client.Response(422, {"type": "urn:caseline:problem:validation"})
     attempts = scripted(monkeypatch, [invalid, invalid])

@@ -79,9 +79,8 @@ def _burst(args: argparse.Namespace) -> int:
         f"Run {run_id}: {len(plan.deliveries)} deliveries = {len(plan.events)} distinct events "
         f"({plan.late} delivered late) + {plan.duplicates} duplicates, concurrency {args.concurrency}"
     )
-    report = client.deliver(
-        plan.deliveries, gateway, args.force, secret, concurrency=args.concurrency, max_wait=args.max_retry_wait
-    )
+    retries = client.Retries(max_wait=args.max_retry_wait)
+    report = client.deliver(plan.deliveries, gateway, args.force, secret, concurrency=args.concurrency, retries=retries)
     print("Final answers:")
     for status, count in sorted(report.statuses.items()):
         print(f"  HTTP {status}: {count}")

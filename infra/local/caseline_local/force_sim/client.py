@@ -101,29 +101,43 @@ def post_signed(
     return request(url, body=body, headers=headers, timeout=timeout)
 
 
+@dataclass(frozen=True)
+class Retries:
+    """How a force system retries one delivery: ``attempts`` in all, each waiting ``timeout`` seconds for
+    an answer; between them as Retry-After says (at most ``max_wait`` seconds), else backing off from 0.2 s."""
+
+    attempts: int = 6
+    max_wait: float = 5.0
+    timeout: float = TIMEOUT_SECONDS
+
+    def wait(self, response: Response, attempt: int) -> float:
+        return min(self.max_wait, response.retry_after if response.retry_after is not None else 0.2 * 2**attempt)
+
+
+RETRIES = Retries()  # what a force system should do by default
+
+
 def post_with_retries(
     url: str,
     body: bytes,
     secret: str,
     webhook_id: str,
+    retries: Retries = RETRIES,
     *,
-    attempts: int = 6,
-    max_wait: float = 5.0,
-    timeout: float = TIMEOUT_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Response:
-    """What a force system should do: retry 429, 5xx and network failures with the same webhook-id and a
-    fresh signature, waiting as Retry-After says (at most ``max_wait``), else backing off from 0.2 s."""
+    """What a force system should do: retry 409, 429, 5xx and network failures with the same webhook-id
+    and a fresh signature, as ``retries`` says."""
     earlier: list[str] = []
-    for attempt in range(attempts):
+    for attempt in range(retries.attempts):
         try:
-            response = post_signed(url, body, secret, webhook_id=webhook_id, timeout=timeout)
+            response = post_signed(url, body, secret, webhook_id=webhook_id, timeout=retries.timeout)
         except OSError as error:
             response = Response(0, {"error": type(error).__name__})
-        if response.status not in RETRYABLE or attempt == attempts - 1:
+        if response.status not in RETRYABLE or attempt == retries.attempts - 1:
             return replace(response, earlier=tuple(earlier))
         earlier.append(f"{response.status} {response.outcome}")
-        sleep(min(max_wait, response.retry_after if response.retry_after is not None else 0.2 * 2**attempt))
+        sleep(retries.wait(response, attempt))
     raise AssertionError("unreachable")
 
 
@@ -190,16 +204,12 @@ def deliver(
     secret: str,
     *,
     concurrency: int = 4,
-    max_wait: float = 5.0,
-    timeout: float = TIMEOUT_SECONDS,
+    retries: Retries = RETRIES,
     progress: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Post every delivery as a force would: concurrently, each retried until a final answer."""
     url = webhook_url(gateway, force_id)
-    calls = [
-        partial(post_with_retries, url, encode(d.event), secret, d.webhook_id, max_wait=max_wait, timeout=timeout)
-        for d in deliveries
-    ]
+    calls = [partial(post_with_retries, url, encode(d.event), secret, d.webhook_id, retries) for d in deliveries]
     return run_concurrently(calls, concurrency, progress=progress)
 
 

@@ -7,9 +7,11 @@ always give the same people, so every event about one case agrees with the other
 
 from __future__ import annotations
 
+import json
 import random
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -19,38 +21,27 @@ class Force:
     source: str  # CloudEvents ``source``: the sending system
     reference_prefix: str  # crime references start with the force's two-digit code
     areas: tuple[str, ...]
-    officers: tuple[tuple[str, str, str], ...]  # (name, collar number, team contact)
+    officers: tuple[dict[str, str], ...]  # name, collar_number, team_contact
     courts: tuple[str, ...]
 
 
-FORCES: dict[str, Force] = {
-    "thames-valley": Force(
-        force_id="thames-valley",
-        case_prefix="TVP",
-        source="urn:force:thames-valley:niche",
-        reference_prefix="43",
-        areas=("Reading", "Oxford", "Milton Keynes", "Slough", "High Wycombe", "Banbury"),
-        officers=(
-            ("DC Hannah Okafor", "5120", "Reading Investigation Hub, 01632 960011"),
-            ("PC Tom Ridley", "3307", "Oxford Local Policing Team, 01632 960012"),
-            ("DS Meera Joshi", "6618", "Milton Keynes CID, 01632 960013"),
-        ),
-        courts=("Reading Magistrates' Court", "Oxford Crown Court"),
-    ),
-    "hampshire": Force(
-        force_id="hampshire",
-        case_prefix="HAM",
-        source="urn:force:hampshire:rms",
-        reference_prefix="44",
-        areas=("Southampton", "Portsmouth", "Winchester", "Basingstoke", "Newport", "Andover"),
-        officers=(
-            ("PC Lewis Grant", "2214", "Southampton Local Policing Team, 01632 960021"),
-            ("DC Aisha Rahman", "4471", "Portsmouth CID, 01632 960022"),
-            ("DS Owen Marsh", "1893", "Winchester Investigation Team, 01632 960023"),
-        ),
-        courts=("Southampton Magistrates' Court", "Portsmouth Crown Court"),
-    ),
-}
+def _forces(path: Path) -> dict[str, Force]:
+    found = json.loads(path.read_text(encoding="utf-8"))["forces"]
+    return {
+        force_id: Force(
+            force_id=force_id,
+            case_prefix=entry["case_prefix"],
+            source=entry["source"],
+            reference_prefix=entry["reference_prefix"],
+            areas=tuple(entry["areas"]),
+            officers=tuple(entry["officers"]),
+            courts=tuple(entry["courts"]),
+        )
+        for force_id, entry in found.items()
+    }
+
+
+FORCES = _forces(Path(__file__).with_name("simulated_forces.json"))
 
 FIRST_NAMES = ("Robin", "Jamie", "Taylor", "Avery", "Morgan", "Quinn", "Rowan", "Sasha", "Elliot", "Harper")
 LAST_NAMES = ("Ashdown", "Brightwell", "Calloway", "Denholm", "Everly", "Fairbrook", "Greaves", "Hollis")
@@ -102,13 +93,13 @@ def case_facts(force_id: str, case_id: str) -> CaseFacts:
     profile = force(force_id)
     rng = random.Random(zlib.crc32(f"{force_id}/{case_id}".encode()))  # noqa: S311 - test data, not security
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    name, collar, team = rng.choice(profile.officers)
+    officer = dict(rng.choice(profile.officers))
     return CaseFacts(
         victim_id=f"V-{case_id}"[:64],
         victim_name=f"{first} {last}",
         email=f"{first.lower()}.{last.lower()}.{rng.randrange(1000):03d}@example.org",
         mobile=drama_mobile(rng.randrange(1000)),
-        officer={"name": name, "collar_number": collar, "team_contact": team},
+        officer=officer,
         area=rng.choice(profile.areas),
         crime_reference=f"{profile.reference_prefix}26{rng.randrange(10**7):07d}",
         category=rng.choice(CATEGORIES),
