@@ -68,6 +68,11 @@ instead of trusting a shard iterator across polls (see ``pollers.StreamPoller``)
    same Cognito signing key (``jwks-private.json``) again for every user pool: about a second of CPU for
    each stack provisioned, paid by every functional test. ``cache_keys`` makes one of each per process
    (they sign nothing Caseline checks differently per key).
+13. Each stored item holds its own copy of every attribute name, and of every value, as its request's JSON
+   was parsed: a soak's 58,000 items repeat ``force_id``, ``thames-valley``, ``sent`` and their like tens of
+   thousands of times, and the stack's memory grew with them. Names and string values of up to
+   ``SHARED_STRING_CHARS`` characters are interned as an attribute is set (Python frees an interned string
+   when nothing holds it).
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ import calendar
 import copy
 import functools
 import json
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -117,6 +123,7 @@ _LOCK = threading.RLock()
 _READS = ("query", "scan", "batch_get_item", "transact_get_items", "get_item")
 _writes_done = 0  # bumped after every write: a GSI map built before it is stale
 ITERATORS_KEPT = 1000
+SHARED_STRING_CHARS = 40  # values this short (ids, statuses, times) are kept once however many items hold them
 
 
 class WriteSignal:
@@ -436,10 +443,13 @@ def _size_of(value: Any) -> int:
 
 
 def _limited_set(self: LimitedSizeDict, key: str, value: Any) -> None:
-    """``LimitedSizeDict.__setitem__``: refuse an item past DynamoDB's size limit (moto's 405,000 bytes)."""
+    """``LimitedSizeDict.__setitem__``: refuse an item past DynamoDB's size limit (moto's 405,000 bytes).
+    The attribute's name, and a short string value, are kept as one shared string (item 13)."""
     if sum(_size_of(k) + _size_of(v) for k, v in self.items()) + bytesize(key) + _size_of(value) > 405000:
         raise ItemSizeTooLarge
-    dict.__setitem__(self, key, value)
+    if type(value) is DynamoType and type(value.value) is str and len(value.value) <= SHARED_STRING_CHARS:
+        value.value = sys.intern(value.value)
+    dict.__setitem__(self, sys.intern(key), value)
 
 
 def _lexed_once(original: Callable[..., Any]) -> Callable[..., Any]:

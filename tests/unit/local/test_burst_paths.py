@@ -1,7 +1,9 @@
-"""moto's hot paths under a burst, rewritten with the same results (moto_fixes item 12)."""
+"""moto's hot paths under a burst, rewritten with the same results (moto_fixes item 12), and the strings
+stored items share (item 13)."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -55,3 +57,28 @@ def test_a_condition_lexed_once_still_takes_each_calls_values() -> None:
     for value, expected in (("sent", True), ("failed", False), ("sent", True)):
         condition = get_filter_expression(text, {"#s": "status"}, {":v": {"S": value}})
         assert condition.expr(item) is expected
+
+
+def _stored(document: str) -> Item:
+    """An item built as moto builds one from a request: from freshly parsed JSON."""
+    return Item(DynamoType({"S": "pk"}), None, json.loads(document))
+
+
+def test_stored_items_share_attribute_names_and_short_values_only() -> None:
+    long_text = "free text longer than the shared strings, as a message body is " * 2
+    document = json.dumps({"status": {"S": "sent"}, "body": {"S": long_text}, "n": {"N": "12"}})
+    parsed = [json.loads(document) for _ in range(2)]
+    assert parsed[0]["status"]["S"] is not parsed[1]["status"]["S"]  # each request parses its own copies
+
+    first, second = _stored(document), _stored(document)
+    [status_1] = [name for name in first.attrs if name == "status"]
+    [status_2] = [name for name in second.attrs if name == "status"]
+    assert status_1 is status_2
+    assert first.attrs["status"].value is second.attrs["status"].value
+    assert first.attrs["body"].value == second.attrs["body"].value == long_text
+    assert first.attrs["body"].value is not second.attrs["body"].value  # long values are not interned
+    assert (
+        first.to_json()
+        == second.to_json()
+        == {"Attributes": {"status": {"S": "sent"}, "body": {"S": long_text}, "n": {"N": "12"}}}
+    )
