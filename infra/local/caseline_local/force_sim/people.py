@@ -12,6 +12,7 @@ import random
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,19 +27,12 @@ class Force:
 
 
 def _forces(path: Path) -> dict[str, Force]:
-    found = json.loads(path.read_text(encoding="utf-8"))["forces"]
-    return {
-        force_id: Force(
-            force_id=force_id,
-            case_prefix=entry["case_prefix"],
-            source=entry["source"],
-            reference_prefix=entry["reference_prefix"],
-            areas=tuple(entry["areas"]),
-            officers=tuple(entry["officers"]),
-            courts=tuple(entry["courts"]),
-        )
-        for force_id, entry in found.items()
-    }
+    """Each force in the data file, its lists as tuples (a field missing or unknown fails here, at import)."""
+    forces: dict[str, Force] = {}
+    for force_id, entry in json.loads(path.read_text(encoding="utf-8"))["forces"].items():
+        fields: dict[str, Any] = {name: tuple(v) if isinstance(v, list) else v for name, v in entry.items()}
+        forces[force_id] = Force(force_id=force_id, **fields)
+    return forces
 
 
 FORCES = _forces(Path(__file__).with_name("simulated_forces.json"))
