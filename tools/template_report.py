@@ -14,15 +14,13 @@ own address instead. Any row that is not OK in either makes the command exit 1.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
 from typing import Any
 
-from caseline.content import message_template
+from caseline.content import message_template, template_documents
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.personalisation import SAMPLE_VALUES
 from caseline.domain.sms import non_gsm_characters, sms_size
@@ -70,13 +68,6 @@ class SmsRow:
     @property
     def ok(self) -> bool:
         return self.result == "OK"
-
-
-def shipped_documents() -> list[dict[str, Any]]:
-    """Every template document in the layer, in file-name order."""
-    folder = resources.files("caseline.content").joinpath("templates")
-    entries = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
-    return [json.loads(entry.read_text(encoding="utf-8")) for entry in entries]
 
 
 def sms_row(document: Mapping[str, Any], values: Mapping[str, object]) -> SmsRow:
@@ -127,7 +118,7 @@ def worst_case(documents: Iterable[Mapping[str, Any]], values: Mapping[str, obje
 
 
 def main() -> int:
-    documents = shipped_documents()
+    documents = template_documents()
     lines, ok = report(documents, SAMPLE_VALUES)
     portal_url = os.environ.get("PORTAL_URL") or LONGEST_VALUES["portal_url"]
     limits, fits = worst_case(documents, {**LONGEST_VALUES, "portal_url": portal_url})

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from tools.template_report import shipped_documents
+from caseline.content import template_documents
 
-DOCUMENTS = {str(d["id"]): d for d in shipped_documents()}
+DOCUMENTS = {str(d["id"]): d for d in template_documents()}
 MAX_WORDS = 25  # "sentences under 20 words where possible": none may run past 25
 FORBIDDEN = {
     "an offence class as a name": re.compile(r"violence and sexual offences", re.IGNORECASE),

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from caseline.content import message_template
+from caseline.content import message_template, template_documents
 from caseline.domain.events import CrimeRecordedData, Text
 from caseline.domain.personalisation import SAMPLE_VALUES
 from caseline.domain.sms import non_gsm_characters, sms_size
@@ -30,12 +30,11 @@ from tools.template_report import (
     FREE_TEXT_MAX_LENGTH,
     LONGEST_VALUES,
     PORTAL_URL_MAX_LENGTH,
-    shipped_documents,
     sms_row,
     worst_case,
 )
 
-DOCUMENTS = {str(d["id"]): d for d in shipped_documents() if "sms" in d["channels"]}
+DOCUMENTS = {str(d["id"]): d for d in template_documents() if "sms" in d["channels"]}
 NAMES = sorted(DOCUMENTS)
 
 

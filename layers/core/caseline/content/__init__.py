@@ -41,11 +41,7 @@ def review_rights() -> dict[str, Any]:
 def message_templates() -> dict[tuple[str, str], MessageTemplate]:
     """Every template, keyed by (template id, channel)."""
     found: dict[tuple[str, str], MessageTemplate] = {}
-    folder = resources.files(__package__).joinpath("templates")
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
-            continue
-        document = json.loads(entry.read_text(encoding="utf-8"))
+    for document in template_documents():
         for channel in document["channels"]:
             found[(document["id"], channel)] = message_template(document, channel)
     return found
@@ -91,13 +87,21 @@ class TemplateInfo:
     placeholders: frozenset[str]
 
 
-def _documents(folder_name: str) -> list[tuple[str, dict[str, object]]]:
+def _documents(folder_name: str) -> list[dict[str, Any]]:
+    """Every document of a content folder (its schema aside), in file-name order."""
     folder = resources.files(__package__).joinpath(folder_name)
     return [
-        (entry.name, json.loads(entry.read_text(encoding="utf-8")))
+        json.loads(entry.read_text(encoding="utf-8"))
         for entry in sorted(folder.iterdir(), key=lambda e: e.name)
         if entry.name.endswith(".json") and entry.name != "schema.json"
     ]
+
+
+@lru_cache(maxsize=1)
+def template_documents() -> tuple[dict[str, Any], ...]:
+    """Every message template document (``templates/<id>.json``), in file-name order: the one reader of
+    the folder, for the templates, their facts and the template report."""
+    return tuple(_documents("templates"))
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +109,7 @@ def template_info() -> dict[str, TemplateInfo]:
     from caseline.domain.templates import placeholders
 
     found: dict[str, TemplateInfo] = {}
-    for _, document in _documents("templates"):
+    for document in template_documents():
         channels = document["channels"]
         assert isinstance(channels, dict)
         names: set[str] = set()
@@ -130,7 +134,7 @@ def journey_definitions() -> dict[tuple[str, int], JourneyDefinition]:
     from caseline.domain.journeys import JourneyDefinition
 
     found: dict[tuple[str, int], JourneyDefinition] = {}
-    for _, document in _documents("journeys"):
+    for document in _documents("journeys"):
         definition = JourneyDefinition.from_document(document)
         found[(definition.journey_id, definition.version)] = definition
     return found
