@@ -19,14 +19,14 @@ from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.delivery import DynamoSuppressionList
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.insights import DynamoInsightsStore, change_from_stream
-from caseline.adapters.dynamodb.models import OutboundItem, OutboxItem
+from caseline.adapters.dynamodb.models import OutboundItem
 from caseline.adapters.dynamodb.outbound import DynamoOutboundRepository, outbound_record
 from caseline.adapters.dynamodb.outbox import DynamoOutboxRepository
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.messaging import SesEmailSender, SnsSmsSender
 from caseline.adapters.queue import SqsOutboundQueue
 from caseline.adapters.sealing import KmsCodeSealer, KmsFieldSealer
-from caseline.adapters.streams import new_image_item
+from caseline.adapters.streams import message_to_send, new_image_item
 from caseline.config import get_settings
 from caseline.content import message_templates, template_info
 from caseline.observability import batch_entry, logger, metrics
@@ -63,13 +63,18 @@ def record_handler(record: DynamoDBRecord) -> str:
         queued = relay(outbound_record(item), queue=outbound_queue, outbound=outbound)
         logger.info("Outbound event relayed", extra={"force_id": item.force_id, "queued": queued})
         return "relayed"
-    if not isinstance(item, OutboxItem) or (record.raw_event.get("eventName") == "MODIFY" and item.status != "pending"):
+    if (message := message_to_send(record.raw_event, item)) is None:
         return counted  # only counted: a finished message, or not a message
-    outcome = dispatch_message(item.force_id, item.case_id, item.key, environment)
+    outcome = dispatch_message(message.force_id, message.case_id, message.key, environment)
     metrics.add_metric(name=f"Messages{outcome.value.title().replace('-', '')}", unit=MetricUnit.Count, value=1)
     logger.info(
         "Outbox message handled",
-        extra={"force_id": item.force_id, "case_id": item.case_id, "channel": item.channel, "outcome": outcome.value},
+        extra={
+            "force_id": message.force_id,
+            "case_id": message.case_id,
+            "channel": message.channel,
+            "outcome": outcome.value,
+        },
     )
     return outcome.value
 

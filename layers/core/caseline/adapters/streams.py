@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caseline.adapters.dynamodb.models import CaselineItem
+from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem
 
 
 def new_image_item(record: dict[str, Any]) -> CaselineItem | None:
@@ -26,3 +26,14 @@ def old_image_item(record: dict[str, Any]) -> CaselineItem | None:
     if not image:
         return None
     return CaselineItem.from_raw_data(image)
+
+
+def message_to_send(record: dict[str, Any], item: CaselineItem | None) -> OutboxItem | None:
+    """The outbox message a stream record asks dispatch to send: one just written, or a held one set back
+    to ``pending`` (released by the sweep). The same function's filters also bring it a message's other
+    changes (sent, failed, delivered ...) for the force's figures: those are only counted."""
+    if not isinstance(item, OutboxItem):
+        return None
+    if record.get("eventName") == "MODIFY" and item.status != "pending":
+        return None
+    return item
