@@ -16,7 +16,7 @@ import pytest
 from caseline.adapters.clock import SystemClock
 from caseline_local import mailbox, moto_fixes
 from caseline_local.force_sim.month import Act, Acting
-from caseline_local.force_sim.month_http import CODE
+from caseline_local.force_sim.month_http import case_code
 from caseline_local.force_sim.people import case_facts
 from caseline_local.ses_events import SIMULATOR_DOMAIN, ses_event
 from caseline_local.template import Template
@@ -110,11 +110,10 @@ class InProcessPlayer(Acting):
     def link(self, case_id: str) -> int:
         facts = case_facts(FORCE, case_id)
         sent = [s.body for to in (facts.mobile, facts.email) for s in mailbox.SENT.read(to=to)]
-        codes = [m.group(1) for body in sent if (m := CODE.search(body))]
-        if not codes:
+        if not (code := case_code(sent, facts.crime_reference)):
             return 0
         self.accounts[case_id] = f"victim-{uuid.uuid4().hex[:8]}"
-        body = {"crime_reference": facts.crime_reference, "access_code": codes[-1]}
+        body = {"crime_reference": facts.crime_reference, "access_code": code}
         return self.call("POST", "/v1/me/links", self.accounts[case_id], body)
 
     def submit(self, body: dict[str, Any], act: Act) -> tuple[int, dict[str, Any]]:

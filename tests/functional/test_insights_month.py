@@ -47,6 +47,7 @@ def test_after_a_month_every_figure_equals_an_independent_recount(
     player = play_month(aws, monkeypatch)
     answers = player.answers
     assert answers["event 202"] >= 25 and answers["link 201"] >= 5 and answers["view 200"] >= 15
+    assert "link 400" not in answers  # each victim types the code of her own case
     assert answers["report 201"] >= 5 and answers["survey 201"] >= 1
     assert answers["update 202"] + answers["message 202"] >= 2
     # When the force's analyst reads the month day by day

@@ -11,6 +11,7 @@ import pytest
 from caseline.domain import events as ev
 from caseline.domain.report_form import validate_report
 from caseline_local.force_sim.month import BOUNCING, Act, month_plan, play, report_answer, report_body
+from caseline_local.force_sim.month_http import case_code
 
 START = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)
 FORCES = {"thames-valley": frozenset({"burglary", "bicycle-theft", "theft-from-the-person", "criminal-damage-arson"})}
@@ -76,3 +77,18 @@ def test_play_hands_every_act_over_in_order_after_moving_the_clock() -> None:
 def test_a_month_needs_a_day_and_a_crime() -> None:
     with pytest.raises(ValueError, match="days >= 1"):
         month_plan("thames-valley", start=START, days=0)
+
+
+def test_a_victim_with_two_cases_types_the_code_of_the_case_she_links() -> None:
+    # Given one mobile number that two cases' messages went to (the drama numbers are only a thousand)
+    mine, other = "TVP/M0-0101/26", "TVP/M0-0102/26"
+    sent = [
+        f"Crime {mine} recorded. Your one-time code is AAAAA-11111.",
+        f"Crime {other} recorded. Your one-time code is BBBBB-22222.",
+        "Your case has a new update.",
+    ]
+    # Then the player picks the newest code from a message naming her own case, and none for a case never named
+    assert case_code(sent, mine) == "AAAAA-11111"
+    assert case_code(sent, other) == "BBBBB-22222"
+    assert case_code([*sent, f"Crime {mine}: your new one-time code is CCCCC-33333."], mine) == "CCCCC-33333"
+    assert case_code(sent, "TVP/M0-0103/26") is None

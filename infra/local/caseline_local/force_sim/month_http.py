@@ -8,6 +8,7 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,13 @@ from .month import Act, Acting
 from .people import case_facts
 
 CODE = re.compile(r"\b([0-9A-Z]{5}-[0-9A-Z]{5})\b")
+
+
+def case_code(bodies: Iterable[str], crime_reference: str) -> str | None:
+    """The newest access code in a victim's messages that name her case, as she would pick it: one number
+    or address may be a victim's in more than one case (the drama numbers are only a thousand)."""
+    codes = [m.group(1) for body in bodies if crime_reference in body and (m := CODE.search(body))]
+    return codes[-1] if codes else None
 
 
 class HttpPlayer(Acting):
@@ -55,7 +63,7 @@ class HttpPlayer(Acting):
 
     def link(self, case_id: str) -> int:
         facts = case_facts(self.force_id, case_id)
-        code = self._code(facts.mobile) or self._code(facts.email)
+        code = self._code((facts.mobile, facts.email), facts.crime_reference)
         if not code:
             return 0
         email, password = f"victim.{uuid.uuid4().hex[:10]}@example.org", f"month {uuid.uuid4().hex}"
@@ -68,14 +76,16 @@ class HttpPlayer(Acting):
         body = {"crime_reference": facts.crime_reference, "access_code": code}
         return self.call("POST", "/v1/me/links", self.accounts[case_id], body)
 
-    def _code(self, address: str, attempts: int = 20) -> str | None:
+    def _code(self, addresses: tuple[str, ...], crime_reference: str, attempts: int = 20) -> str | None:
         for _ in range(attempts):  # the confirmation may still be on its way
-            sent = client.request(f"{self.gateway}/_local/sent.json?to={quote(address)}").body.get("raw") or []
-            found = [m.group(1) for message in sent if (m := CODE.search(message["body"]))]
-            if found:
-                return found[-1]
+            if code := case_code([body for to in addresses for body in self._bodies(to)], crime_reference):
+                return code
             time.sleep(0.5)
         return None
+
+    def _bodies(self, address: str) -> list[str]:
+        sent = client.request(f"{self.gateway}/_local/sent.json?to={quote(address)}").body.get("raw") or []
+        return [message["body"] for message in sent]
 
     def submit(self, body: dict[str, Any], act: Act) -> tuple[int, dict[str, Any]]:
         data, headers = json.dumps(body).encode(), {"Content-Type": "application/json"}
