@@ -46,6 +46,21 @@ def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack:
     eventually(lambda: [m for m in sent(http, mobile) if event["data"]["crime_reference"] in m["body"]])
 
 
+def test_idle_answers_once_the_stack_has_handled_what_came_before(stack: LocalStack, http: Client) -> None:
+    # Given a new crime recorded, posted and accepted
+    event = demo.fresh_crime_recorded("thames-valley", serial=int(uuid.uuid4().int % 1_000_000))
+    address = f"idle-{uuid.uuid4().hex[:8]}@example.org"
+    event["data"]["victim"]["email"] = address
+    assert stack.gateway is not None
+    status, _ = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
+    assert status == 202
+    # When a tester asks the stack to finish what it is doing
+    answer = http.request("GET", "/_local/idle.json")
+    # Then once it answers, the journey has run and dispatch has sent the confirmation: no polling needed
+    assert (answer.status, answer.json()) == (200, {"idle": True})
+    assert [m["channel"] for m in sent(http, address)] == ["email"]
+
+
 def test_the_sent_view_is_a_page_too(http: Client) -> None:
     page = http.request("GET", "/_local/sent")
     assert page.status == 200

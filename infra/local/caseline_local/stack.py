@@ -34,6 +34,7 @@ from caseline_local.workers import CLOCK_FILE_VARIABLE, FunctionSpec, FunctionWo
 log = logging.getLogger("caseline_local")
 ROOT = Path(__file__).resolve().parents[3]
 API_CONCURRENCY = 4  # environments per function behind the gateway, started as concurrent requests need them
+IDLE_WAIT_SECONDS = 60.0  # the longest /_local/idle.json waits for every poller to find nothing to do
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 
 
@@ -271,6 +272,7 @@ class LocalStack:
             "/config.json": lambda q: json_page(self.public_config()),  # where a deployed portal finds it
             "/_local/force-inbox.json": lambda q: json_page(self.force_inboxes(**inbox_query(q))),
             "/_local/clock.json": lambda q: json_page({"now": self.now().isoformat()}),
+            "/_local/idle.json": lambda q: json_page({"idle": self.wait_idle(timeout=IDLE_WAIT_SECONDS)}),
             "/_local/faults": lambda q: json_page(self.faults.snapshot()),
         }
         self.gateway.local_actions = {"/_local/faults": self.faults.http}

@@ -28,6 +28,12 @@ def case_code(bodies: Iterable[str], crime_reference: str) -> str | None:
     return codes[-1] if codes else None
 
 
+# Acts that answer what the stack did with earlier ones (an alert raised, a case closed or decided): before
+# each, the player waits until the stack has handled everything (``/_local/idle.json``, about 2 s when quiet).
+# A link waits for its own code instead (``_code``).
+AFTER_THE_STACK = frozenset({"acknowledge", "survey", "review"})
+
+
 class HttpPlayer(Acting):
     """``pause``: seconds to let the stack catch up at the end of each day before the clock moves on."""
 
@@ -49,6 +55,11 @@ class HttpPlayer(Acting):
         offset = (moment - datetime.now(UTC)).total_seconds()
         self.clock_file.with_suffix(".tmp").write_text(json.dumps({"offset_seconds": offset}))
         self.clock_file.with_suffix(".tmp").replace(self.clock_file)
+
+    def act(self, act: Act) -> None:
+        if act.kind in AFTER_THE_STACK:
+            client.request(f"{self.gateway}/_local/idle.json", timeout=90.0)  # it waits for at most 60 s
+        super().act(act)
 
     def post(self, event: dict[str, Any]) -> int:
         """Signed at the stack's time (the webhook refuses a timestamp far from its clock)."""
