@@ -11,7 +11,14 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from caseline.adapters.http import problem_for
 from caseline.adapters.request import caller, caller_email, claims, client_address, raw_body
-from caseline.domain.errors import ConflictError, SignatureInvalidError, UnauthenticatedError, ValidationFailedError
+from caseline.domain.errors import (
+    ConflictError,
+    SignatureInvalidError,
+    StorageUnavailableError,
+    UnauthenticatedError,
+    ValidationFailedError,
+    VictimNotKnownYetError,
+)
 from caseline.domain.reports import REPORT_FRAUD_URL, FieldError, ReportElsewhereError, ReportInvalidError
 from caseline.services.reports import RateLimitedError
 
@@ -61,8 +68,13 @@ def test_a_rate_limit_says_how_long_to_wait() -> None:
     assert (status, headers["Retry-After"], body["type"]) == (429, "1234", "urn:caseline:problem:too-many-requests")
 
 
-def test_a_conflict_keeps_its_default_wait() -> None:
-    assert _answer(ConflictError())[1]["Retry-After"] == "60"
+def test_only_a_conflict_that_a_retry_can_get_past_says_when_to_retry() -> None:
+    # "Already answered", "too late to ask": retrying changes nothing, so no Retry-After invites it
+    assert "Retry-After" not in _answer(ConflictError("already answered"))[1]
+    # An event about a victim whose crime.recorded has not arrived: the force retries with the same webhook-id
+    status, headers, body = _answer(VictimNotKnownYetError())
+    assert (status, headers["Retry-After"], body["type"]) == (409, "60", "urn:caseline:problem:victim-not-known-yet")
+    assert _answer(StorageUnavailableError())[1]["Retry-After"] == "5"
 
 
 @pytest.mark.parametrize("error", [UnauthenticatedError("no token", field="x"), SignatureInvalidError("bad sig")])

@@ -69,8 +69,8 @@ def problem(status: int, slug: str, title: str, detail: str | None = None, **ext
         body["detail"] = detail
     body.update({k: v for k, v in extra.items() if v is not None})
     headers = {"Cache-Control": "no-store"}
-    if status in {409, 503}:
-        headers["Retry-After"] = "5" if status == 503 else "60"
+    if status == 503:  # a 409 or 429 that a retry may get past carries its own wait (``retry_after``)
+        headers["Retry-After"] = "5"
     return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body), headers=headers)
 
 
@@ -86,7 +86,7 @@ def problem_for(error: CaselineError) -> Response[str]:
             else:
                 members = {}
             answer = problem(status, slug, error.title, error.detail, field=error.field, **members)
-            retry_after = getattr(error, "retry_after", None)  # a rate limit's own wait, in seconds
+            retry_after = getattr(error, "retry_after", None)  # the error's own wait, in seconds
             if retry_after is not None:
                 answer.headers["Retry-After"] = str(retry_after)
             return answer

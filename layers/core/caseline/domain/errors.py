@@ -99,6 +99,7 @@ class StorageUnavailableError(RetryableError):
 
 class VictimNotKnownYetError(RetryableError):
     title = "This event is about a victim the case does not have yet"
+    retry_after = 60  # seconds: time for the case's crime.recorded to arrive
 
 
 class DeliveryFailedError(RetryableError):
