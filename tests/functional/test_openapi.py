@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openapi_spec_validator import validate
 
-from caseline_local.openapi import build
+from caseline_local.openapi import VICTIM_ROUTES, build
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,3 +37,18 @@ def test_victim_routes_require_the_id_token_and_the_webhook_does_not() -> None:
     paths = build(ROOT)["paths"]
     assert paths["/v1/me/cases"]["get"]["security"] == [{"victimIdToken": []}]
     assert "security" not in paths["/v1/webhooks/{force_id}"]["post"]
+
+
+def test_every_victim_route_documents_what_it_really_answers() -> None:
+    # Powertools documents 200 and 422 only: each victim route says its real success status and the
+    # problems it raises in one table, so a new route left out of it would be documented wrongly.
+    paths = build(ROOT)["paths"]
+    victim_routes = {
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if operation.get("tags") == ["Victims"]
+    }
+    assert victim_routes <= set(VICTIM_ROUTES), sorted(victim_routes - set(VICTIM_ROUTES))
+    for path, method in victim_routes:
+        assert "503" in paths[path][method]["responses"], (path, method)

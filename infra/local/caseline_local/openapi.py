@@ -171,7 +171,7 @@ _RECENT_SIGN_IN = (
 _CASE = "/v1/cases/{force_id}/{case_id}"
 _NOT_LINKED = "No such case among yours (the same answer for any case not linked to you)"
 # (path, method) -> (success status the route really answers, extra problem responses)
-_VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me/links", "post"): ("201", {"400": "Crime reference and access code do not link a case (or locked)"}),
     (_CASE, "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/messages", "post"): ("202", {"404": _NOT_LINKED, "429": "Too many messages today"}),
@@ -188,6 +188,17 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me/data", "get"): ("200", {"401": _RECENT_SIGN_IN}),
     ("/v1/me", "delete"): ("200", {"401": _RECENT_SIGN_IN}),
     ("/v1/me/sign-out-everywhere", "post"): ("200", {}),
+    ("/v1/me/cases", "get"): ("200", {}),
+    (_CASE + "/delegates", "get"): ("200", {"404": _NOT_LINKED + " as its victim"}),
+    (_CASE + "/delegates", "post"): ("201", {"404": _NOT_LINKED + " as its victim"}),
+    (_CASE + "/delegates/{delegation_id}", "delete"): (
+        "204",
+        {"404": _NOT_LINKED + " as its victim; or no delegation of yours on it has that id"},
+    ),
+    ("/v1/me/delegations", "post"): (
+        "201",
+        {"400": "The invitation code did not give access (invitation-refused): the same answer for any reason"},
+    ),
     (_CASE + "/accounts", "get"): ("200", {"404": _NOT_LINKED}),
     (_CASE + "/accounts/{link_id}", "delete"): (
         "204",
@@ -202,7 +213,7 @@ _VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
 def _document_victim_routes(document: dict[str, Any]) -> None:
     """Statuses Powertools cannot infer from a returned ``Response`` (201, 202) and the problems routes raise."""
     paths = document["paths"]
-    for (path, method), (success, problems) in _VICTIM_ROUTES.items():
+    for (path, method), (success, problems) in VICTIM_ROUTES.items():
         responses = paths[path][method]["responses"]
         if success != "200" and "200" in responses:
             responses[success] = responses.pop("200")
