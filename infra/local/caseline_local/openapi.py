@@ -149,6 +149,10 @@ def _document_webhook(document: dict[str, Any]) -> None:
         "400": _problem("The body is not UTF-8 JSON"),
         "401": _problem("Missing, expired or wrong signature, or unknown force"),
         "413": _problem("Body over 256 KB"),
+        "409": _problem(
+            "The event is about a victim the case does not have yet (victim-not-known-yet): nothing was stored; "
+            "retry with the same webhook-id after Retry-After"
+        ),
         "415": _problem("Content type is not JSON"),
         "422": _problem("The event does not match its schema, or its type is not supported"),
         "503": _problem("Temporarily unavailable; retry with the same webhook-id"),
