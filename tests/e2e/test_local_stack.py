@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from typing import Any
 
 import boto3
 import pytest
@@ -31,14 +32,20 @@ def test_demo_data_for_both_forces_is_loaded_through_the_webhook(stack: LocalSta
     assert ("sms", "+447700900104") in recipients
 
 
-def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack: LocalStack, http: Client) -> None:
-    # Given a fresh signed "crime recorded" event for Hampshire with a unique address
-    event = demo.fresh_crime_recorded("hampshire", serial=int(uuid.uuid4().int % 1_000_000))
+def _new_crime(stack: LocalStack, force_id: str) -> tuple[dict[str, Any], str]:
+    """A fresh signed "crime recorded" event, posted and accepted, and its victim's own email address."""
+    event = demo.fresh_crime_recorded(force_id, serial=int(uuid.uuid4().int % 1_000_000))
     address = f"e2e-{uuid.uuid4().hex[:8]}@example.org"
     event["data"]["victim"]["email"] = address
     assert stack.gateway is not None
-    status, body = demo.post_event(stack.gateway.url, "hampshire", event, stack.webhook_secret("hampshire"))
+    status, body = demo.post_event(stack.gateway.url, force_id, event, stack.webhook_secret(force_id))
     assert (status, body["status"]) == (202, "accepted")
+    return event, address
+
+
+def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack: LocalStack, http: Client) -> None:
+    # Given a fresh signed "crime recorded" event for Hampshire with a unique address
+    event, address = _new_crime(stack, "hampshire")
     # Then the confirmation email (with the crime reference) and the SMS show in the sent view
     email = eventually(lambda: next(iter(sent(http, address)), None))
     assert event["data"]["crime_reference"] in email["subject"]
@@ -48,12 +55,7 @@ def test_a_new_crime_recorded_event_produces_a_confirmation_email_and_sms(stack:
 
 def test_idle_answers_once_the_stack_has_handled_what_came_before(stack: LocalStack, http: Client) -> None:
     # Given a new crime recorded, posted and accepted
-    event = demo.fresh_crime_recorded("thames-valley", serial=int(uuid.uuid4().int % 1_000_000))
-    address = f"idle-{uuid.uuid4().hex[:8]}@example.org"
-    event["data"]["victim"]["email"] = address
-    assert stack.gateway is not None
-    status, _ = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
-    assert status == 202
+    _, address = _new_crime(stack, "thames-valley")
     # When a tester asks the stack to finish what it is doing
     answer = http.request("GET", "/_local/idle.json")
     # Then once it answers, the journey has run and dispatch has sent the confirmation: no polling needed
