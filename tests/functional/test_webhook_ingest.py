@@ -160,6 +160,14 @@ def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_s
             "validation",
             "data.victim.under_18",
         ),
+        # Year-1 times east of UTC have no date in UTC: refused, not a 500 the force would retry for ever
+        (lambda e: {**e, "time": "0001-01-01T00:00:00+05:00"}, 422, "validation", "time"),
+        (
+            lambda e: {**e, "data": {**e["data"], "recorded_at": "0001-01-01T00:00:00+05:00"}},
+            422,
+            "validation",
+            "data.recorded_at",
+        ),
     ],
     ids=[
         "unknown-category",
@@ -172,6 +180,8 @@ def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_s
         "sequence-as-float",
         "flag-as-text",
         "flag-as-number",
+        "time-before-the-calendar",
+        "recorded-before-the-calendar",
     ],
 )
 def test_malformed_events_get_problem_details_naming_the_field(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caseline.domain.calendar import add_working_days, is_working_day, uk_date
+from caseline.domain.calendar import EARLIEST, LATEST, add_working_days, is_working_day, uk_date, within_calendar
 
 ENGLAND = holidays.country_holidays("GB", subdiv="ENG", years=range(2025, 2029))
 
@@ -170,3 +170,20 @@ def test_a_deadline_starting_late_on_a_summer_friday_evening_counts_from_saturda
     assert add_working_days(started_on, 1) == date(2027, 8, 31)
     # And from Thursday 23:30 UTC (Friday in the UK) it is also Tuesday, not Friday as a UTC date would give
     assert add_working_days(uk_date(datetime(2027, 8, 26, 23, 30, tzinfo=UTC)), 1) == date(2027, 8, 31)
+
+
+@given(st.datetimes(timezones=st.timezones()) | st.datetimes())
+def test_property_a_date_time_within_the_calendar_has_a_date_in_utc_and_in_the_uk(moment: datetime) -> None:
+    # Given any date-time, with any offset or none
+    try:
+        kept = within_calendar(moment)
+    except ValueError:
+        # Then one outside the calendar is refused, and only one outside it
+        aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        assert not EARLIEST <= aware < LATEST
+        return
+    # And one within it is kept as it was and has a date in UTC and in England
+    assert kept is moment
+    aware = kept if kept.tzinfo is not None else kept.replace(tzinfo=UTC)
+    assert aware.astimezone(UTC).year >= 1900
+    assert uk_date(aware).year >= 1899

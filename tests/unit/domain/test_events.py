@@ -119,6 +119,9 @@ def test_a_valid_envelope_parses() -> None:
         ({"subject": "A" * 65}, "subject"),
         ({"id": ""}, "id"),
         ({"time": "yesterday"}, "time"),
+        ({"time": "0001-01-01T00:00:00+05:00"}, "time"),  # no date in UTC
+        ({"time": "1899-12-31T23:59:59Z"}, "time"),
+        ({"time": "9999-12-31T23:59:59-05:00"}, "time"),  # no date in UTC
         ({"data": ["not", "an", "object"]}, "data"),
         ({"force": "someone-else"}, "force"),
     ],
@@ -141,3 +144,10 @@ def test_every_event_type_is_versioned_and_maps_to_a_data_model() -> None:
     assert len(EVENT_DATA_MODELS) == 27
     for event_type in EVENT_DATA_MODELS:
         assert event_type.startswith("org.caseline.") and event_type.endswith(".v1")
+
+
+@pytest.mark.parametrize("member", ["recorded_at", "occurred_at"])
+def test_a_date_time_in_the_data_outside_the_calendar_is_rejected(member: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CrimeRecordedData.model_validate(crime_recorded_data(**{member: "0001-01-01T00:00:00+05:00"}))
+    assert error_locations(caught.value)[0][0] == member

@@ -78,6 +78,16 @@ def test_a_valid_report_is_trimmed_and_normalised() -> None:
             "When it ended must be the same as or after when it started",
         ),
         ({"occurred": {"from": "2027-01-01T00:00:00Z"}}, "occurred.from", "When it started must be in the past"),
+        (  # a year-1 time east of UTC has no date in UTC: refused, not an overflow
+            {"occurred": {"from": "0001-01-01T00:00:01+03:05"}},
+            "occurred.from",
+            "When it started must be a real date and time",
+        ),
+        (
+            {"occurred": {"from": "1899-12-31T23:00:00Z"}},
+            "occurred.from",
+            "When it started must be a real date and time",
+        ),
         (
             {"items": [{"description": "Bike", "value_pounds": 1_000_001}]},
             "items.0.value_pounds",

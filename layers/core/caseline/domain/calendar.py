@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -11,6 +11,20 @@ if TYPE_CHECKING:
     import holidays
 
 UK = ZoneInfo("Europe/London")
+# Date-times Caseline takes in (events, report forms): far enough from the ends of Python's calendar that
+# every one has a date in UTC and in the UK (a year-1 time with an offset has none), and none is older
+# than any police record.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def within_calendar(moment: datetime) -> datetime:
+    """``moment`` unchanged if it lies from ``EARLIEST`` up to ``LATEST`` (a time with no offset read as
+    UTC), else ValueError: one rule for every date-time a force or a victim sends."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not EARLIEST <= aware < LATEST:
+        raise ValueError("must be a date and time from the year 1900 up to the year 9999")
+    return moment
 
 
 @lru_cache(maxsize=8)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from caseline.domain import event_types as ev
+from caseline.domain.calendar import within_calendar
 from caseline.domain.contact import EMAIL_PATTERN, MAX_EMAIL, UK_MOBILE_PATTERN
 from caseline.domain.safe_contact import SafeContactProfile
 from caseline.domain.vocabulary import CRIME_CATEGORIES, OUTCOME_TYPES, CrimeFlag, VictimTier
@@ -19,6 +20,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Email = Annotated[str, StringConstraints(max_length=MAX_EMAIL, pattern=EMAIL_PATTERN)]
 UkMobile = Annotated[str, StringConstraints(pattern=rf"^{UK_MOBILE_PATTERN}$")]
 CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+Moment = Annotated[datetime, AfterValidator(within_calendar)]
 
 
 class _Strict(BaseModel):
@@ -48,8 +50,8 @@ class CrimeRecordedData(_Strict):
     crime_reference: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9/-]{3,31}$")]
     category: str = Field(json_schema_extra={"enum": list(CRIME_CATEGORIES)})
     flags: tuple[CrimeFlag, ...] = ()
-    occurred_at: datetime | None = None
-    recorded_at: datetime
+    occurred_at: Moment | None = None
+    recorded_at: Moment
     area: Text | None = None
     victim: Victim
     officer: Officer | None = None
@@ -69,7 +71,7 @@ class CloudEvent(_Strict):
     id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     source: Annotated[str, StringConstraints(min_length=1, max_length=256)]
     type: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    time: datetime
+    time: Moment
     subject: CaseId
     sequence: Annotated[int, Field(ge=1, le=2**53)]
     datacontenttype: str = "application/json"
@@ -85,7 +87,7 @@ class OfficerAssignedData(_Strict):
 
 class SupportReferral(_Strict):
     service: Text
-    referred_at: datetime
+    referred_at: Moment
 
 
 class NeedsAssessedData(_Strict):
@@ -102,7 +104,7 @@ class InvestigationUpdateData(_Strict):
 class SuspectEventData(_Strict):
     """Right 6 suspect events. ``conditions_summary`` is for bail conditions that protect the victim."""
 
-    occurred_at: datetime
+    occurred_at: Moment
     bail_until: date | None = None
     conditions_summary: LongText | None = None
     charges: tuple[Text, ...] = ()
@@ -126,7 +128,7 @@ class OutcomeRecordedData(_Strict):
 
 class CourtHearingScheduledData(_Strict):
     court: Text
-    starts_at: datetime
+    starts_at: Moment
     hearing_type: Text
 
 
@@ -212,7 +214,7 @@ class AccessDelegationEndedData(_Strict):
 
 
 class CaseClosedData(_Strict):
-    closed_at: datetime
+    closed_at: Moment
     reason_summary: LongText | None = None
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from caseline.domain.calendar import within_calendar
+
 MAX_TEXT = 2000
 _NOT_ON_THE_FORM = "This question is not part of the form"
 
@@ -105,7 +107,7 @@ def moment(label: str, *, required: bool, member: str) -> BeforeValidator:
                 raise fail(f"Enter {label}", at=member)
             return None
         try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+            parsed = within_calendar(datetime.fromisoformat(value)) if isinstance(value, str) else None
         except ValueError:
             parsed = None
         if parsed is None:
