@@ -165,7 +165,14 @@ def test_day_ranges_default_to_a_week_and_refuse_what_is_malformed_reversed_or_t
     today = date(2026, 12, 6)
     assert day_range(None, None, today) == (date(2026, 11, 30), today)
     assert day_range("2026-12-01", "2026-12-02", today) == (date(2026, 12, 1), date(2026, 12, 2))
-    for start, end in [("2026-13-01", None), ("2026-12-03", "2026-12-02"), ("2026-01-01", "2026-12-31")]:
+    for start, end in [
+        ("2026-13-01", None),
+        ("2026-12-03", "2026-12-02"),
+        ("2026-01-01", "2026-12-31"),
+        (None, "0001-01-03"),  # the default week would start before the first date there is
+        ("0001-01-01", "0001-01-07"),  # its week would start before it
+        ("9999-12-25", "9999-12-31"),  # its month would end after the last
+    ]:
         with pytest.raises(RangeInvalidError):
             day_range(start, end, today)
     first = date(2026, 9, 1)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from caseline.domain.calendar import EARLIEST, LATEST
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.insights import MAX_RANGE_DAYS, VISITOR_FAMILIES, VISITORS, period_start
 
@@ -23,8 +24,10 @@ def day_range(start: str | None, end: str | None, today: date) -> tuple[date, da
     try:
         last = date.fromisoformat(end) if end else today
         first = date.fromisoformat(start) if start else last - timedelta(days=6)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a default "from" before the first date there is
         raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field="from" if start else "to") from exc
+    if first < EARLIEST.date() or last >= LATEST.date():  # weeks and months must have a start and an end
+        raise RangeInvalidError("from and to are dates from 1900 up to 9999", field="from" if start else "to")
     if first > last:
         raise RangeInvalidError("from is after to", field="from")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
