@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from caseline.domain.event_types import CRIME_RECORDED
-from caseline.domain.events import EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
+from caseline.domain.events import EVENT_DATA_MODELS, INBOUND_EVENT_DATA_MODELS, CloudEvent, CrimeRecordedData
 from caseline.domain.vocabulary import Channel, CrimeFlag, VictimTier
 from tests.unit.builders import cloud_event, crime_recorded_data, officer_block, victim_block
 
@@ -151,3 +153,25 @@ def test_a_date_time_in_the_data_outside_the_calendar_is_rejected(member: str) -
     with pytest.raises(ValidationError) as caught:
         CrimeRecordedData.model_validate(crime_recorded_data(**{member: "0001-01-01T00:00:00+05:00"}))
     assert error_locations(caught.value)[0][0] == member
+
+
+def _examples() -> list[dict[str, Any]]:
+    folder = Path(__file__).resolve().parents[3] / "docs" / "events" / "examples"
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))]
+
+
+def test_every_date_time_in_every_example_event_refuses_a_time_outside_the_calendar() -> None:
+    # Given the example of each event type, with each of its date-times in turn moved to year 1 east of UTC
+    checked = 0
+    for example in _examples():
+        model = INBOUND_EVENT_DATA_MODELS[example["type"]]
+        moments = [k for k, v in example["data"].items() if isinstance(v, str) and "T" in v and v[:4].isdigit()]
+        for member in moments:
+            with pytest.raises(ValidationError) as caught:
+                model.model_validate({**example["data"], member: "0001-01-01T00:00:00+05:00"})
+            # Then the model refuses it, naming the member, as it does the envelope's time
+            assert error_locations(caught.value)[0][0] == member
+            checked += 1
+        with pytest.raises(ValidationError):
+            CloudEvent.model_validate({**example, "time": "0001-01-01T00:00:00+05:00"})
+    assert checked >= 10
