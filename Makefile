@@ -109,6 +109,9 @@ functional: setup ## Functional tests: moto, tables built from template.yaml
 e2e: setup browser portal ## End-to-end: the local stack over HTTP and in a real browser
 	$(VENV)/bin/pytest -n $(E2E_WORKERS) --dist loadfile tests/e2e
 
+fuzz: setup portal ## The OpenAPI fuzz and the hostile bodies, deeper and drawn afresh: FUZZ_EXAMPLES (300) a route
+	FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),300) $(VENV)/bin/pytest -n 2 --dist loadfile tests/e2e/test_openapi_fuzz.py tests/e2e/test_hostile_bodies.py
+
 test: setup setup-sam $(CHECKOV_VENV)/.installed browser portal ## The whole suite: every gate CI runs
 	VENV=$(VENV) WORKERS=$(WORKERS) E2E_WORKERS=$(E2E_WORKERS) tools/test_suite.sh
 
@@ -178,4 +181,4 @@ lock-layer: setup ## Re-resolve layers/core/requirements.txt (arm64, python3.12,
 clean: ## Remove virtual environments and caches
 	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
 
-.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-month force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e test bench openapi lock lock-layer clean
+.PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-month force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e fuzz test bench openapi lock lock-layer clean

@@ -28,6 +28,9 @@ REQUEST_TIMEOUT = 60.0
 EVENTUALLY_TIMEOUT = 120.0
 MONDAY = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # the clock-driven tests' week; winter: UK time is UTC
 SCHEDULE_SECONDS = 10.0
+# ``make fuzz``: the OpenAPI fuzz and the hostile bodies with this many examples a route, and a new draw
+# every run. Unset (CI), each runs its own small number, the OpenAPI fuzz the same draw every run.
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 0)
 
 
 @dataclass

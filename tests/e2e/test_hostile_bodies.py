@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from caseline_local.force_sim import client
 from caseline_local.stack import LocalStack
 
-from .conftest import ROOT, Client
+from .conftest import FUZZ_EXAMPLES, ROOT, Client
 from .test_local_stack import id_token
 
 CASE = {"force_id": "thames-valley", "case_id": "NO-SUCH-CASE", "link_id": "0" * 20}
@@ -59,7 +59,7 @@ def token(stack: LocalStack) -> str:
 def test_no_hostile_body_gets_a_5xx(stack: LocalStack, http: Client, token: str, method: str, path: str) -> None:
     url = path.format(**CASE)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=FUZZ_EXAMPLES or 25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(HOSTILE)
     def post(body: bytes) -> None:
         headers: dict[str, Any] = {"Content-Type": "application/json", "Authorization": token}

@@ -14,6 +14,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance, unsuppor
 
 from caseline_local.stack import LocalStack
 
+from .conftest import FUZZ_EXAMPLES
 from .test_local_stack import id_token
 
 # A request that breaks the schema must be refused with a 4xx: schemathesis' own list, and 413, which the
@@ -31,7 +32,12 @@ def victim_token(stack: LocalStack) -> str:
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(
+    max_examples=FUZZ_EXAMPLES or 30,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=not FUZZ_EXAMPLES,
+)
 def test_the_api_answers_every_generated_request_as_documented(case: Any, stack: LocalStack, victim_token: str) -> None:
     assert stack.gateway is not None
     signed_in = case.operation.path.startswith(("/v1/me", "/v1/cases"))
