@@ -174,6 +174,7 @@ _RECENT_SIGN_IN = (
 )
 _CASE = "/v1/cases/{force_id}/{case_id}"
 _NOT_LINKED = "No such case among yours (the same answer for any case not linked to you)"
+_NOT_THE_VICTIM = "No such case of which you are the victim (the same answer for a delegate and for any other case)"
 # (path, method) -> (success status the route really answers, extra problem responses)
 VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me/links", "post"): ("201", {"400": "Crime reference and access code do not link a case (or locked)"}),
@@ -193,11 +194,11 @@ VICTIM_ROUTES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("/v1/me", "delete"): ("200", {"401": _RECENT_SIGN_IN}),
     ("/v1/me/sign-out-everywhere", "post"): ("200", {}),
     ("/v1/me/cases", "get"): ("200", {}),
-    (_CASE + "/delegates", "get"): ("200", {"404": _NOT_LINKED + " as its victim"}),
-    (_CASE + "/delegates", "post"): ("201", {"404": _NOT_LINKED + " as its victim"}),
+    (_CASE + "/delegates", "get"): ("200", {"404": _NOT_THE_VICTIM}),
+    (_CASE + "/delegates", "post"): ("201", {"404": _NOT_THE_VICTIM}),
     (_CASE + "/delegates/{delegation_id}", "delete"): (
         "204",
-        {"404": _NOT_LINKED + " as its victim; or no delegation of yours on it has that id"},
+        {"404": _NOT_THE_VICTIM + "; or no delegation of yours on it has that id"},
     ),
     ("/v1/me/delegations", "post"): (
         "201",
