@@ -68,10 +68,9 @@ def problem(status: int, slug: str, title: str, detail: str | None = None, **ext
     if detail:
         body["detail"] = detail
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {"Cache-Control": "no-store"}
-    if status == 503:  # a 409 or 429 that a retry may get past carries its own wait (``retry_after``)
-        headers["Retry-After"] = "5"
-    return Response(status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body), headers=headers)
+    return Response(
+        status_code=status, content_type=PROBLEM_JSON, body=json.dumps(body), headers={"Cache-Control": "no-store"}
+    )
 
 
 def problem_for(error: CaselineError) -> Response[str]:
@@ -86,7 +85,9 @@ def problem_for(error: CaselineError) -> Response[str]:
             else:
                 members = {}
             answer = problem(status, slug, error.title, error.detail, field=error.field, **members)
-            retry_after = getattr(error, "retry_after", None)  # the error's own wait, in seconds
+            # an error a retry may get past says how long to wait (a RetryableError, a rate limit): never a 4xx
+            # that retrying cannot change
+            retry_after = getattr(error, "retry_after", None)
             if retry_after is not None:
                 answer.headers["Retry-After"] = str(retry_after)
             return answer

@@ -27,6 +27,7 @@ class RetryableError(CaselineError):
     """Transient: the same input may succeed later."""
 
     retryable = True
+    retry_after = 5  # seconds an HTTP caller should wait before trying again (its Retry-After)
 
 
 class ValidationFailedError(PermanentError):
