@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from caseline.domain.calendar import EARLIEST, LATEST
+from caseline.domain.calendar import within_calendar
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.insights import MAX_RANGE_DAYS, VISITOR_FAMILIES, VISITORS, period_start
 
@@ -21,13 +21,18 @@ class RangeInvalidError(ValidationFailedError):
 
 def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
     """The inclusive range asked for; by default the last 7 days to ``today``."""
+    field = "from" if start else "to"
     try:
         last = date.fromisoformat(end) if end else today
-        first = date.fromisoformat(start) if start else last - timedelta(days=6)
-    except (ValueError, OverflowError) as exc:  # OverflowError: a default "from" before the first date there is
-        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field="from" if start else "to") from exc
-    if first < EARLIEST.date() or last >= LATEST.date():  # weeks and months must have a start and an end
-        raise RangeInvalidError("from and to are dates from 1900 up to 9999", field="from" if start else "to")
+        asked = date.fromisoformat(start) if start else None
+    except ValueError as exc:
+        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field=field) from exc
+    try:  # the calendar every date-time Caseline takes in keeps to: its weeks and months have a start and an end
+        within_calendar(datetime.combine(last, time(), tzinfo=UTC))
+        first = asked or last - timedelta(days=6)
+        within_calendar(datetime.combine(first, time(), tzinfo=UTC))
+    except ValueError as exc:
+        raise RangeInvalidError("from and to are dates from 1900 up to 9999", field=field) from exc
     if first > last:
         raise RangeInvalidError("from is after to", field="from")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
