@@ -27,7 +27,7 @@ from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.content.reporting import report_settings
 from caseline.domain.reports import ReportInvalidError
-from caseline.observability import logger, metrics
+from caseline.observability import loggable_field, logger, metrics
 from caseline.services import reports as report_service
 from caseline.services import sessions
 
@@ -88,7 +88,8 @@ def _submit(user_id: str | None) -> Response[Any]:
             raw_body(event), user_id=user_id, source_ip=source_ip, forces=forces, store=store, keyer=keyer, clock=clock
         )
     except ReportInvalidError as error:
-        logger.info("Report refused", extra={"error": "ReportInvalidError", "fields": [e.field for e in error.errors]})
+        fields = [loggable_field(e.field) for e in error.errors]
+        logger.info("Report refused", extra={"error": "ReportInvalidError", "fields": fields})
         raise  # the problem handlers answer every error: 422 validation, with one message per field
     except report_service.RateLimitedError:
         metrics.add_metric(name="ReportsRateLimited", unit=MetricUnit.Count, value=1)

@@ -6,6 +6,7 @@ import functools
 import gc
 import importlib.util
 import json
+import logging
 import os
 import sys
 import time
@@ -221,3 +222,34 @@ class StreamReader:
 
 
 sys.path.insert(0, str(ROOT / "tests"))
+
+
+# ------------------------------------------------------------------------------ what the functions log
+class LogCapture(logging.Handler):
+    """Every record any logger emits while the life cycle runs, formatted as it would be written
+    (Powertools' JSON for the service logger, with tracebacks)."""
+
+    def __init__(self, lines: list[str] | None = None) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = lines if lines is not None else []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[LogCapture]:
+    from caseline.observability import logger
+
+    service = LogCapture()
+    service.setFormatter(logger.registered_formatter)
+    everything = LogCapture(service.lines)  # other loggers (botocore, Powertools' batch processor): same list
+    everything.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+    logger.addHandler(service)
+    root = logging.getLogger()
+    root.addHandler(everything)
+    try:
+        yield service
+    finally:
+        logger.removeHandler(service)
+        root.removeHandler(everything)

@@ -24,7 +24,16 @@ from caseline.adapters.sealing import KmsFieldSealer
 from caseline_local.template import Template
 
 from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, share_one_connection, webhook_request
+from .conftest import (
+    REGION,
+    Context,
+    LogCapture,
+    StreamReader,
+    api_event,
+    load_handler,
+    share_one_connection,
+    webhook_request,
+)
 from .test_outbound import FakeForce, _queue_records
 
 NOW = datetime.now(UTC)
@@ -151,6 +160,27 @@ def test_bad_bodies_are_4xx_never_5xx(reports: ModuleType) -> None:
     assert post(reports, json.dumps(a_report(what_happened="x" * 17000)))["statusCode"] == 413
     assert post(reports, json.dumps(a_report(items=[{"value_pounds": 1e309}])))["statusCode"] == 400  # Infinity
     assert post(reports, json.dumps(a_report(items=[{"value_pounds": 1e300}])))["statusCode"] == 422
+
+
+def test_a_member_named_with_a_dot_or_with_personal_details_is_a_422_and_is_not_logged(
+    reports: ModuleType, captured_logs: LogCapture
+) -> None:
+    # Given reports with an unknown member holding a dot, or named with personal details, beside a bad
+    # email address and mobile
+    named = "Ottoline Wrexhamvant +447700900417 ottoline@example.org"
+    for unknown, user in (("utm.source", None), (named, "user-1")):
+        body = a_report(**{unknown: 1})
+        body["reporter"] = {**body["reporter"], "email": "marigold.victim@example", "mobile": "07700 900 4"}
+        # When each is posted
+        answer = post(reports, body, user=user)
+        # Then it is refused with a message a field, the unknown member first
+        assert answer["statusCode"] == 422
+        fields = [e["field"] for e in json.loads(answer["body"])["errors"]]
+        assert fields == [unknown, "reporter.email", "reporter.mobile"]
+    # And nothing the reporter wrote reaches the logs
+    assert sum('"Report refused"' in line for line in captured_logs.lines) == 2  # the capture works
+    for written in ("Ottoline", "ottoline@", "900417", "marigold", "07700 900 4"):
+        assert [line for line in captured_logs.lines if written in line] == []
 
 
 def test_the_honeypot_answers_like_a_report_and_stores_nothing(reports: ModuleType) -> None:

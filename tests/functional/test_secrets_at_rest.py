@@ -12,9 +12,7 @@ places docs/data-rights.md lists under "Where a victim's contact details are kep
 from __future__ import annotations
 
 import json
-import logging
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +26,7 @@ from caseline.domain import access_code
 from caseline_local.template import Template
 
 from .builders import crime_recorded
-from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request
+from .conftest import REGION, Context, LogCapture, StreamReader, api_event, load_handler, webhook_request
 from .test_outbound import FakeForce, _queue_records
 
 CODE = "CZ7QMX4TD9"  # what access_code.new_code returns in this test (50 bits of Crockford base32)
@@ -47,36 +45,6 @@ VICTIM_BLOCK = {
 def code_forms() -> set[str]:
     dashed = access_code.display(CODE)
     return {CODE, dashed, CODE.lower(), dashed.lower(), dashed.replace("-", " ")}
-
-
-class LogCapture(logging.Handler):
-    """Every record any logger emits while the life cycle runs, formatted as it would be written
-    (Powertools' JSON for the service logger, with tracebacks)."""
-
-    def __init__(self, lines: list[str] | None = None) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.lines: list[str] = lines if lines is not None else []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def captured_logs() -> Iterator[LogCapture]:
-    from caseline.observability import logger
-
-    service = LogCapture()
-    service.setFormatter(logger.registered_formatter)
-    everything = LogCapture(service.lines)  # other loggers (botocore, Powertools' batch processor): same list
-    everything.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-    logger.addHandler(service)
-    root = logging.getLogger()
-    root.addHandler(everything)
-    try:
-        yield service
-    finally:
-        logger.removeHandler(service)
-        root.removeHandler(everything)
 
 
 @dataclass

@@ -14,12 +14,11 @@ import pytest
 
 from caseline_local.template import Template
 
-from .conftest import REGION, Context, api_event, load_handler, share_one_connection
+from .conftest import REGION, Context, LogCapture, api_event, load_handler, share_one_connection
 from .test_iam_coverage import allowed, record
 from .test_insights import Stack, scan
-from .test_secrets_at_rest import LogCapture, captured_logs
 
-__all__ = ["captured_logs", "record"]  # fixtures: every line the function logs; the AWS actions it takes
+__all__ = ["record"]  # a fixture: the AWS actions the function takes
 
 TV_REFERENCE = "40260000000"  # Stack.post_cases: one case per force, these references
 HAMPSHIRE_REFERENCE = "41260000000"

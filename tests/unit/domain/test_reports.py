@@ -233,6 +233,20 @@ def test_members_not_on_the_form_come_first_one_per_object() -> None:
     assert raised.value.field == "nickname"
 
 
+@pytest.mark.parametrize("name", ["utm.source", "reporter.name", ".", "items.0"])
+def test_a_member_not_on_the_form_may_hold_a_dot(name: str) -> None:
+    # Given a report with an unknown member whose name holds a dot, beside a field at fault
+    body = {**copy.deepcopy(BODY), name: 1, "location": {"postcode": "XYZ"}}
+    # When it is validated
+    with pytest.raises(ReportInvalidError) as raised:
+        validate_report(body, forces=FORCES, now=NOW)
+    # Then it is refused like any unknown member, first, and the other field keeps its message
+    assert [(e.field, e.message) for e in raised.value.errors] == [
+        (name, "This question is not part of the form"),
+        ("location.postcode", "Enter a real postcode, like RG1 1AA"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [

@@ -36,7 +36,7 @@ from caseline.domain.errors import (
     VictimNotKnownYetError,
 )
 from caseline.domain.json_body import read_json
-from caseline.observability import entry, logger
+from caseline.observability import entry, loggable_field, logger
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -111,7 +111,7 @@ def install_problem_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(CaselineError)
     def _caseline_error(error: CaselineError) -> Response[str]:
-        logger.info("Request rejected", extra={"error": type(error).__name__, "field": error.field})
+        logger.info("Request rejected", extra={"error": type(error).__name__, "field": loggable_field(error.field)})
         return problem_for(error)
 
     @app.exception_handler(RequestValidationError)

@@ -141,7 +141,7 @@ class FormModel(BaseModel):
 def field_errors(error: ValidationError, order: list[str]) -> list[tuple[str, str]]:
     """One (field, message) per field at fault, in the form's ``order`` (its top-level members). Of several
     members not on the form in one object, the first by name, before the object's other messages."""
-    found: list[tuple[str, str]] = []
+    found: list[tuple[tuple[str, ...], str]] = []
     unknown: dict[tuple[str, ...], str] = {}
     for problem in error.errors(include_url=False):
         path = tuple(str(part) for part in problem["loc"])
@@ -152,13 +152,10 @@ def field_errors(error: ValidationError, order: list[str]) -> list[tuple[str, st
         at = (problem.get("ctx") or {}).get("at")
         if at:
             path = (*path[:-1], *str(at).split("."))
-        field = ".".join(path)
-        if all(f != field for f, _ in found):
-            found.append((field, problem["msg"]))
+        if all(f != path for f, _ in found):
+            found.append((path, problem["msg"]))
     for parent, name in sorted(unknown.items(), key=lambda pair: len(pair[0]), reverse=True):
-        prefix = ".".join(parent)
-        first = next((i for i, (f, _) in enumerate(found) if not prefix or f.startswith(f"{prefix}.")), len(found))
-        found.insert(first, (".".join((*parent, name)), _NOT_ON_THE_FORM))
-    return sorted(
-        found, key=lambda pair: order.index(pair[0].split(".")[0]) if "." in pair[0] or pair[0] in order else -1
-    )
+        first = next((i for i, (f, _) in enumerate(found) if f[: len(parent)] == parent and f != parent), len(found))
+        found.insert(first, ((*parent, name), _NOT_ON_THE_FORM))
+    found.sort(key=lambda pair: order.index(pair[0][0]) if pair[0][0] in order else -1)  # unknown members first
+    return [(".".join(path), message) for path, message in found]
