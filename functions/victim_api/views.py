@@ -328,6 +328,10 @@ class ClosedAccountView(_Model):
     kept: list[str] = Field(description="What is kept, and why, in plain English")
     cases_unlinked: int
     reports_detached: int = Field(description="Reports made online taken off the account (the force keeps them)")
+    delegates_removed: int = Field(
+        description="People the victim invited to follow her cases whose access ended, as she could no longer "
+        "remove them (people the force set up stay)"
+    )
 
 
 # --- My data: format caseline.export.v1 (docs/data-rights.md; the service builds it, this documents it) ---
@@ -424,6 +428,20 @@ class ExportCase(_Model):
     )
 
 
+class ExportFollowed(_Model):
+    """A case the caller follows for a victim (delegated access): how, and what the caller wrote there."""
+
+    force_id: str
+    case_id: str
+    crime_reference: str
+    relationship: str
+    scope: str
+    granted_by: str
+    accepted_at: DateTime | None
+    your_messages: list[ExportMessage]
+    requests_to_the_force: list[ExportRequest]
+
+
 class ExportReport(_Model):
     force_id: str
     report_reference: str
@@ -441,6 +459,7 @@ class DataExportView(_Model):
     generated_at: DateTime
     account: ExportAccount
     cases: list[ExportCase]
+    following: list[ExportFollowed] = Field(description="Cases the caller follows for someone else")
     reports: list[ExportReport]
     not_included: list[str] = Field(description="What Caseline holds but does not put in this file, and why")
 

@@ -228,6 +228,38 @@ def test_a_delegate_who_closes_their_account_leaves_the_victims_list(access: Acc
     assert access.victims.case(jo, *CASE)[0] == 404
 
 
+def test_closing_the_victims_account_ends_the_people_she_invited_not_the_forces(access: Access) -> None:
+    # Given Alex invited Jo (who took it up and wrote to the officer) and Sam (not yet), and the force set
+    # up a parent for her
+    jo = _invite(access, name="Jo", scope="message")
+    sam = _invite(access, name="Sam")
+    assert _accept(access, "jo", jo["invitation_code"])[0] == 201
+    assert access.victims.case("jo", *CASE, "/messages", "POST", {"text": "Jo here"})[0] == 202
+    parent = {"victim_id": "TVP-V-0001", "delegation_id": "DEL-78", "name": "Jordan", "relationship": "parent-guardian"}
+    access.force_event("org.caseline.access.delegated.v1", parent)
+    [invitation] = _outbound("delegate-invitation.v1")
+    assert _accept(access, "jordan", invitation["invitation_code"])[0] == 201
+    # And Jo's download lists the case Jo follows, with Jo's message and none of Alex's details
+    status, mine = access.victims.call("GET", "/v1/me/data", "jo")
+    assert status == 200 and mine["cases"] == []
+    [followed] = mine["following"]
+    assert (followed["case_id"], followed["relationship"], followed["scope"]) == (CASE[1], "family", "message")
+    assert [m["text"] for m in followed["your_messages"]] == ["Jo here"]
+    assert not [d for d in ALEX_DETAILS if d in json.dumps(mine)]
+    # When Alex closes her account
+    status, closed = access.victims.call("DELETE", "/v1/me", access.alex)
+    # Then her two invitations end, she is told, and the force hears of each; the parent stays
+    assert status == 200 and closed["delegates_removed"] == 2
+    assert any("2 people you invited" in line for line in closed["deleted"])
+    removed = _outbound("delegate-removed.v1")
+    assert sorted(r["delegation_id"] for r in removed) == sorted(
+        [jo["delegate"]["delegation_id"], sam["delegate"]["delegation_id"]]
+    )
+    assert access.victims.case("jo", *CASE) == access.victims.case("eve", *CASE)  # the stranger's 404
+    assert _accept(access, "sam", sam["invitation_code"])[0] == 400  # the open invitation is gone too
+    assert access.victims.case("jordan", *CASE)[0] == 200
+
+
 def test_a_delegates_views_are_audited_as_theirs_not_as_the_victims_visits(access: Access) -> None:
     _accept(access, "sam", _invite(access)["invitation_code"])
     access.victims.case("sam", *CASE)

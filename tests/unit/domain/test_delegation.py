@@ -17,6 +17,8 @@ from caseline.domain.delegation import (
     check_room,
     clean_name,
     code_hash,
+    ending_with_the_account,
+    followed_by,
     new_code,
     normalise_code,
 )
@@ -25,9 +27,16 @@ from caseline.domain.errors import ValidationFailedError
 NOW = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
 
-def _delegation(victim_id: str = "V-1", *, created: datetime = NOW, user_id: str | None = None) -> Delegation:
+def _delegation(
+    victim_id: str = "V-1",
+    *,
+    created: datetime = NOW,
+    user_id: str | None = None,
+    granted_by: GrantedBy = GrantedBy.VICTIM,
+    delegation_id: str = "d" * 20,
+) -> Delegation:
     return Delegation(
-        "thames-valley", "C-1", victim_id, "d" * 20, "Sam", "family", Scope.VIEW, GrantedBy.VICTIM,
+        "thames-valley", "C-1", victim_id, delegation_id, "Sam", "family", Scope.VIEW, granted_by,
         created, created + INVITATION_VALID, user_id=user_id,
     )  # fmt: skip
 
@@ -69,3 +78,23 @@ def test_the_limit_counts_open_invitations_of_this_victim_only() -> None:
     check_room(live + old + others, "V-1", NOW)
     with pytest.raises(ValidationFailedError):
         check_room([*live, _delegation()], "V-1", NOW)
+
+
+def test_closing_the_victims_last_account_ends_the_people_she_invited_not_the_forces() -> None:
+    # Given Alex's victim record has a pending and an active invitation of hers, one the force set up, and
+    # Blake (another victim on the case) has one of his own
+    invited, active = _delegation(delegation_id="a" * 20), _delegation(delegation_id="b" * 20, user_id="jo")
+    by_force = _delegation(delegation_id="c" * 20, granted_by=GrantedBy.FORCE)
+    blakes = _delegation("V-2", delegation_id="e" * 20)
+    delegations = [invited, active, by_force, blakes]
+    # When Alex's only account closes, her own invitations end; the force's and Blake's stay
+    members = {"alex": "V-1", "blake": "V-2"}
+    assert ending_with_the_account(delegations, members, "alex", "V-1") == [invited, active]
+    # But while another account of hers still sees the case, nothing ends: that account can remove them
+    assert ending_with_the_account(delegations, {**members, "alex-2": "V-1"}, "alex", "V-1") == []
+
+
+def test_the_delegation_an_account_follows_a_case_by() -> None:
+    mine = _delegation(user_id="jo")
+    assert followed_by([_delegation(delegation_id="a" * 20), mine], "jo") is mine
+    assert followed_by([mine], "alex") is None

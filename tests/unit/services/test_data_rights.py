@@ -8,9 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from caseline.domain.case import CaseStage
+from caseline.domain.delegation import Delegation, GrantedBy, Scope
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.event_types import CRIME_RECORDED, NEEDS_ASSESSED, OFFICER_MESSAGE, VICTIM_CONTACT_CHANGED
 from caseline.domain.outbound import (
+    DELEGATE_REMOVED,
     MESSAGE_SENT,
     OFFICER_TASK_CREATED,
     REVIEW_REQUESTED,
@@ -106,6 +108,7 @@ class FakeDataRightsStore:
         self.answers: dict[str, dict[str, object]] = {}
         self.opened: list[str] = []
         self.forgotten: list[str] = []  # accounts whose figures' own items were deleted
+        self.notices: list[OutboundEvent] = []  # what the force is told as delegations end
 
     def add(self, partition: CasePartition, linked: dict[str, str]) -> None:
         assert partition.case is not None
@@ -140,6 +143,14 @@ class FakeDataRightsStore:
         partition.messages[:] = [m for m in partition.messages if m.user_id != user_id]
         self.audit.append(erasure)
         return len(mine)
+
+    def end_delegation(self, delegation: Delegation, notice: OutboundEvent) -> bool:
+        partition = self.partitions[delegation.case_id]
+        if delegation not in partition.delegations:
+            return False
+        partition.delegations.remove(delegation)
+        self.notices.append(notice)
+        return True
 
     def my_reports(self, user_id: str) -> list[ReportRecord]:
         return list(self.reports.get(user_id, []))
@@ -229,7 +240,7 @@ def _export(store: FakeDataRightsStore, user: str = "alex") -> dict[str, object]
 
 def test_the_export_holds_only_the_callers_cases_in_the_documented_shape(store: FakeDataRightsStore) -> None:
     document = _export(store)
-    assert set(document) == {"format", "generated_at", "account", "cases", "reports", "not_included"}
+    assert set(document) == {"format", "generated_at", "account", "cases", "following", "reports", "not_included"}
     assert document["format"] == "caseline.export.v1"
     assert document["generated_at"] == NOW.isoformat()
     assert document["account"] == {"user_id": "alex", "email": "alex@example.org"}
@@ -443,6 +454,7 @@ def test_closing_twice_is_fine(store: FakeDataRightsStore) -> None:
         "kept": list(data_rights.KEPT),
         "cases_unlinked": 0,
         "reports_detached": 0,
+        "delegates_removed": 0,
     }
     assert identities.calls == [("alex", 0), ("alex", 0)]
     assert len(store.audit) == 2  # no erasure entries the second time
@@ -563,3 +575,85 @@ def test_closing_detaches_the_callers_reports_and_says_the_force_keeps_them(stor
     # ...and closing again detaches nothing more
     again = data_rights.close_account("alex", store=store, clock=FixedClock(NOW), delete_identity=lambda _: None)
     assert again["reports_detached"] == 0
+
+
+# ---------------------------------------------------------------- people following a case
+
+
+def _delegate(victim_id: str, delegation_id: str, *, user_id: str | None, by: GrantedBy) -> Delegation:
+    return Delegation(
+        FORCE, "S1", victim_id, delegation_id, "Sam", "family", Scope.MESSAGE, by, NOW, NOW + timedelta(days=7),
+        user_id=user_id, accepted_at=NOW if user_id else None,
+    )  # fmt: skip
+
+
+def _followed(store: FakeDataRightsStore) -> tuple[Delegation, ...]:
+    """On S1: Alex invited Jo (who took it up and wrote to the officer) and someone who has not yet; the force
+    set up Pat for Alex; Blake invited Kim."""
+    jo = _delegate("V-ALEX", "d-jo", user_id="jo", by=GrantedBy.VICTIM)
+    pending = _delegate("V-ALEX", "d-pending", user_id=None, by=GrantedBy.VICTIM)
+    pat = _delegate("V-ALEX", "d-pat", user_id="pat", by=GrantedBy.FORCE)
+    kim = _delegate("V-BLAKE", "d-kim", user_id="kim", by=GrantedBy.VICTIM)
+    shared = store.partitions["S1"]
+    shared.delegations.extend([jo, pending, pat, kim])
+    shared.messages.append(VictimMessage(FORCE, "S1", "m-jo", "jo", "Jo's words", NOW + timedelta(minutes=20)))
+    shared.outbound.append(
+        OutboundEvent(
+            FORCE,
+            "S1",
+            "msg-m-jo",
+            MESSAGE_SENT,
+            {"victim_id": "V-ALEX", "sent_by": "delegate", "delegation_id": "d-jo"},
+            NOW,
+        )
+    )
+    store.links.setdefault("jo", []).append(_summary("S1"))
+    return jo, pending, pat, kim
+
+
+def test_closing_the_victims_account_ends_the_people_she_invited_and_tells_the_force(
+    store: FakeDataRightsStore,
+) -> None:
+    # Given Alex invited Jo and someone else on the shared case, and the force set up Pat for her
+    jo, pending, pat, kim = _followed(store)
+    # When Alex closes her account
+    result = data_rights.close_account("alex", store=store, clock=FixedClock(NOW), delete_identity=lambda _: None)
+    # Then both her invitations end, the force is told of each, and she is told; Pat and Blake's Kim stay
+    assert store.partitions["S1"].delegations == [pat, kim]
+    assert [(n.event_type, n.data["granted_by"]) for n in store.notices] == [(DELEGATE_REMOVED, "victim")] * 2
+    assert result["delegates_removed"] == 2
+    assert "The access of 2 people you invited to follow your case" in " ".join(result["deleted"])
+    assert any("People the force set up" in line for line in result["kept"])
+    erasure = next(e for e in store.audit if e.case_id == "S1" and e.action == "closed-account")
+    assert erasure.reason.endswith("; access of 2 people they invited ended")
+    assert jo not in store.partitions["S1"].delegations and pending not in store.partitions["S1"].delegations
+
+
+def test_a_delegate_downloads_the_case_they_follow_and_only_what_they_wrote(store: FakeDataRightsStore) -> None:
+    # Given Jo follows Alex's case and wrote to the officer
+    _followed(store)
+    # When Jo downloads their data
+    document = _export(store, "jo")
+    # Then the case Jo follows is there, with Jo's own message and request, and nothing of Alex's
+    assert document["cases"] == []
+    assert document["following"] == [
+        {
+            "force_id": FORCE,
+            "case_id": "S1",
+            "crime_reference": "NSS1",
+            "relationship": "family",
+            "scope": "message",
+            "granted_by": "victim",
+            "accepted_at": NOW.isoformat(),
+            "your_messages": [{"text": "Jo's words", "sent_at": (NOW + timedelta(minutes=20)).isoformat()}],
+            "requests_to_the_force": [
+                {"type": MESSAGE_SENT, "created_at": NOW.isoformat(), "status": "pending", "reasons": None}
+            ],
+        }
+    ]
+    assert [(e.case_id, e.user_id, e.reason) for e in store.audit] == [
+        ("S1", "jo", "delegate downloading their own data")
+    ]
+    # And Alex's own download does not count Jo's message as hers: only her own one message
+    alexs = next(c for c in _export(store)["cases"] if c["case_id"] == "S1")
+    assert [r["type"] for r in alexs["requests_to_the_force"]].count(MESSAGE_SENT) == 1

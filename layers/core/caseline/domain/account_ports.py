@@ -236,6 +236,11 @@ class DataRightsStore(Protocol):
         """
         ...
 
+    def end_delegation(self, delegation: Delegation, notice: OutboundEvent) -> bool:
+        """End a delegation as the victim's removal does (``DelegationStore.remove``): its item, its open
+        code or the delegate's link, and ``notice`` for the force, together. False if it was gone already."""
+        ...
+
     def my_reports(self, user_id: str) -> list[ReportRecord]:
         """Every report this account made signed in (its personal answers stay sealed)."""
         ...

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -131,6 +132,22 @@ def clean_name(name: str) -> str:
     if not cleaned or len(cleaned) > MAX_NAME_CHARS:
         raise ValidationFailedError(f"a name has 1 to {MAX_NAME_CHARS} characters", field="name")
     return cleaned
+
+
+def ending_with_the_account(
+    delegations: list[Delegation], members: Mapping[str, str], user_id: str, victim_id: str
+) -> list[Delegation]:
+    """The delegations that end when ``user_id``, linked to the case as ``victim_id``, closes its account:
+    those the victim set up (pending or active), once no other account of hers sees the case. She could no
+    longer remove them; the force's stay, for the force set them up and ends them by its own event."""
+    if any(linked == victim_id and user != user_id for user, linked in members.items()):
+        return []
+    return [d for d in delegations if d.victim_id == victim_id and d.granted_by is GrantedBy.VICTIM]
+
+
+def followed_by(delegations: list[Delegation], user_id: str) -> Delegation | None:
+    """The delegation through which ``user_id`` follows the case for a victim, if it does."""
+    return next((d for d in delegations if d.user_id == user_id), None)
 
 
 def check_room(existing: list[Delegation], victim_id: str, now: datetime) -> None:

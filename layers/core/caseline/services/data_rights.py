@@ -16,6 +16,8 @@ from typing import Any
 
 from caseline.domain.account_ports import AuditLog, DataRightsStore, IdentityDeleter
 from caseline.domain.alerts import AlertView, SafetyAlert, alerts_for
+from caseline.domain.delegation import Delegation, ending_with_the_account, followed_by, removed_event
+from caseline.domain.outbound import OutboundEvent
 from caseline.domain.ports import Clock
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, StoredEvent, VictimContact
@@ -75,7 +77,7 @@ EXPORTED_ITEMS = {
     "preferences": "cases[].your_preferences",
     "survey": "cases[].your_survey",
     "alert": "cases[].your_safety_alerts",
-    "delegate": "cases[].people_following_your_case (a delegate's own download lists only their account)",
+    "delegate": "cases[].people_following_your_case; following[]: the cases the account follows for a victim",
     "report": "reports[]",
 }
 LEFT_OUT_ITEMS = {
@@ -112,6 +114,8 @@ KEPT = (
     "said are safe.",
     "The record of who looked at your case and when, including this closure. The law requires the force "
     "to keep it (Data Protection Act 2018, section 62).",
+    "People the force set up to follow your case for you, such as a parent or guardian. The force decides "
+    "who they are; ask the force if you want that to change.",
     "Crimes you reported online: the force has each report, with your answers, as part of its own records. "
     "They no longer show in your account; ask the force if you want to see them or have them deleted.",
 )
@@ -122,22 +126,29 @@ def export_my_data(
 ) -> dict[str, Any]:
     """The caller's data as a JSON-ready document (format ``caseline.export.v1``)."""
     now = clock.now()
-    cases = []
+    cases, following = [], []
     for link in sorted(store.linked_cases(user_id), key=lambda c: (c.force_id, c.case_id)):
         partition = store.read(link.force_id, link.case_id)
         victim_id = partition.members.get(user_id)
-        if partition.case is None or not partition.case.is_recorded or victim_id is None:
+        delegation = followed_by(partition.delegations, user_id) if victim_id is None else None
+        if partition.case is None or not partition.case.is_recorded or (victim_id is None and delegation is None):
             continue  # a stale link: nothing of this case is the caller's to see
+        who = "victim" if delegation is None else "delegate"
         audit.record(
-            AuditEntry(link.force_id, link.case_id, user_id, EXPORTED, "victim downloading their own data", now)
+            AuditEntry(link.force_id, link.case_id, user_id, EXPORTED, f"{who} downloading their own data", now)
         )
-        cases.append(_case_document(user_id, victim_id, partition))
+        if delegation is None:
+            assert victim_id is not None
+            cases.append(_case_document(user_id, victim_id, partition))
+        else:
+            following.append(_followed_document(user_id, delegation, partition))
     reports = sorted(store.my_reports(user_id), key=lambda r: (r.submitted_at, r.reference))
     return {
         "format": EXPORT_FORMAT,
         "generated_at": now.isoformat(),
         "account": {"user_id": user_id, "email": email},
         "cases": cases,
+        "following": following,
         "reports": [_report_document(record, store.report_answers(record)) for record in reports],
         "not_included": list(NOT_INCLUDED),
     }
@@ -146,6 +157,11 @@ def export_my_data(
 def _from_the_victim(event_type: str) -> bool:
     """What the victim sent; officer tasks and deadlines at risk about them are the force's working records."""
     return event_type.startswith(VICTIM_EVENTS)
+
+
+def _sent_by(event: OutboundEvent) -> str | None:
+    """The delegation whose delegate sent this (a message or an update request), or None for the victim's own."""
+    return event.data.get("delegation_id") if event.data.get("sent_by") == "delegate" else None
 
 
 def _about_someone_else(event: StoredEvent, victim_id: str) -> bool:
@@ -160,7 +176,11 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
     events = sorted(partition.events, key=lambda e: (e.sequence, e.event_id))
     messages = sorted((m for m in partition.messages if m.user_id == user_id), key=lambda m: m.sent_at)
     requests = sorted(
-        (o for o in partition.outbound if o.data.get("victim_id") == victim_id and _from_the_victim(o.event_type)),
+        (
+            o
+            for o in partition.outbound
+            if o.data.get("victim_id") == victim_id and _from_the_victim(o.event_type) and _sent_by(o) is None
+        ),
         key=lambda o: o.created_at,
     )
     return {
@@ -207,6 +227,30 @@ def _case_document(user_id: str, victim_id: str, partition: CasePartition) -> di
                 "acknowledged_at": alert.acknowledged_at.isoformat() if alert.acknowledged_at else None,
             }
             for alert, view in _own_alerts(partition, victim_id)
+        ],
+    }
+
+
+def _followed_document(user_id: str, delegation: Delegation, partition: CasePartition) -> dict[str, Any]:
+    """A case the caller follows for a victim: how, and what the caller wrote there (never the victim's own)."""
+    case = partition.case
+    assert case is not None
+    messages = sorted((m for m in partition.messages if m.user_id == user_id), key=lambda m: m.sent_at)
+    requests = sorted(
+        (o for o in partition.outbound if _sent_by(o) == delegation.delegation_id), key=lambda o: o.created_at
+    )
+    return {
+        "force_id": case.force_id,
+        "case_id": case.case_id,
+        "crime_reference": case.crime_reference,
+        "relationship": delegation.relationship,
+        "scope": delegation.scope.value,
+        "granted_by": delegation.granted_by.value,
+        "accepted_at": delegation.accepted_at.isoformat() if delegation.accepted_at else None,
+        "your_messages": [{"text": m.text, "sent_at": m.sent_at.isoformat()} for m in messages],
+        "requests_to_the_force": [
+            {"type": o.event_type, "created_at": o.created_at.isoformat(), "status": o.status.value, "reasons": None}
+            for o in requests
         ],
     }
 
@@ -266,15 +310,16 @@ def close_account(
     case fails to unlink, the error propagates before the sign-in account is touched, so the victim can
     sign in and try again.
     """
-    unlinked = messages = 0
+    unlinked = messages = ended = 0
     for link in store.linked_cases(user_id):
+        now = clock.now()
+        ending = _delegations_ending(user_id, store.read(link.force_id, link.case_id))
+        ended += sum(1 for d in ending if store.end_delegation(d, removed_event(d, now)))
+        erased = "link, case membership and their own messages erased"
+        if ending:
+            erased += f"; access of {_people(len(ending))} they invited ended"
         erasure = AuditEntry(
-            link.force_id,
-            link.case_id,
-            user_id,
-            CLOSED_ACCOUNT,
-            "victim closed their account: link, case membership and their own messages erased",
-            clock.now(),
+            link.force_id, link.case_id, user_id, CLOSED_ACCOUNT, f"victim closed their account: {erased}", now
         )
         deleted = store.unlink(user_id, link.force_id, link.case_id, erasure)
         if deleted is not None:
@@ -284,21 +329,40 @@ def close_account(
     store.forget_account(user_id)
     delete_identity(user_id)
     return {
-        "deleted": _deleted(unlinked, messages, detached),
+        "deleted": _deleted(unlinked, messages, detached, ended),
         "kept": list(KEPT),
         "cases_unlinked": unlinked,
         "reports_detached": detached,
+        "delegates_removed": ended,
     }
+
+
+def _delegations_ending(user_id: str, partition: CasePartition) -> list[Delegation]:
+    """Before the link goes (so a failure leaves the case linked for a retry): the people the victim
+    invited, whom she could no longer remove once her last account on the case is closed."""
+    victim_id = partition.members.get(user_id)
+    if victim_id is None:
+        return []
+    return ending_with_the_account(partition.delegations, partition.members, user_id, victim_id)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _deleted(unlinked: int, messages: int, detached: int) -> list[str]:
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def _deleted(unlinked: int, messages: int, detached: int, ended: int = 0) -> list[str]:
     deleted = []
     if unlinked:
         deleted.append(f"The links between your account and {_plural(unlinked, 'case')}: you can no longer see them.")
+    if ended:
+        deleted.append(
+            f"The access of {_people(ended)} you invited to follow your case: they can no longer see it, and the force "
+            "is told."
+        )
     if messages:
         deleted.append(
             f"Your message thread: {_plural(messages, 'message')} you wrote to officers, as kept for you to read "

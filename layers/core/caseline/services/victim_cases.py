@@ -22,7 +22,7 @@ from caseline.domain.account_ports import (
 )
 from caseline.domain.alerts import ACKNOWLEDGED_TITLE, AlertView, alerts_for
 from caseline.domain.calendar import uk_date
-from caseline.domain.delegation import Delegation
+from caseline.domain.delegation import Delegation, followed_by
 from caseline.domain.errors import ForbiddenError, NotFoundError, TooManyRequestsError, ValidationFailedError
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
@@ -154,7 +154,7 @@ def authorised_reader(
     victim_id = partition.members.get(user_id)
     delegation = None
     if victim_id is None:
-        delegation = next((d for d in partition.delegations if d.user_id == user_id), None)
+        delegation = followed_by(partition.delegations, user_id)
         victim_id = delegation.victim_id if delegation is not None else None
     if partition.case is None or not partition.case.is_recorded or victim_id is None:
         raise NotFoundError("no such case")

@@ -35,7 +35,9 @@ from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
+from caseline.domain.delegation import Delegation
 from caseline.domain.errors import StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import AuditEntry, CasePartition, CaseSummary
 from caseline.domain.reports import ReportRecord
 
@@ -66,6 +68,11 @@ class DynamoDataRightsStore:
 
     def detach_report(self, user_id: str, record: ReportRecord) -> bool:
         return self._reports.detach(user_id, record)
+
+    def end_delegation(self, delegation: Delegation, notice: OutboundEvent) -> bool:
+        from caseline.adapters.dynamodb.delegation import DynamoDelegationStore
+
+        return DynamoDelegationStore().remove(delegation, notice)
 
     def forget_account(self, user_id: str) -> None:
         from caseline.adapters.dynamodb.insights import DynamoInsightsStore
