@@ -537,6 +537,10 @@ class DelegateView(_Model):
     relationship_label: str
     scope: Literal["view", "message"] = Field(description="view: reads the case; message: also writes to the officer")
     granted_by: Literal["victim", "force"]
+    invited_by_you: bool = Field(
+        description="False when the force or another account linked to your record of the case set it up: that "
+        "account's invitations end when it is removed"
+    )
     status: Literal["invited", "expired", "active"]
     created_at: datetime
     invitation_expires_at: datetime | None = Field(description="Until when the code works; null once accepted")

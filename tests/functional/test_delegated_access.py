@@ -260,6 +260,26 @@ def test_closing_the_victims_account_ends_the_people_she_invited_not_the_forces(
     assert access.victims.case("jordan", *CASE)[0] == 200
 
 
+def test_an_account_removed_from_the_case_takes_the_access_it_gave_with_it(access: Access) -> None:
+    # Given Mallory linked to Alex's record with a code read from her phone, and invited a "Mum" who took it up
+    access.second_account()
+    status, mum = access.victims.case(
+        access.mallory, *CASE, "/delegates", "POST", {"name": "Mum", "relationship": "family", "scope": "message"}
+    )
+    assert status == 201
+    assert _accept(access, "mum", mum["invitation_code"])[0] == 201
+    # And Alex sees that this invitation was not hers
+    [row] = access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"]
+    assert (row["name"], row["granted_by"], row["invited_by_you"]) == ("Mum", "victim", False)
+    # When Alex removes Mallory's account
+    link = next(r["link_id"] for r in access.accounts(access.alex)[1]["accounts"] if not r["you"])
+    assert access.remove(access.alex, link) == (204, None)
+    # Then "Mum" gets the stranger's 404 too, the force hears of it, and Alex's list is empty
+    assert access.victims.case("mum", *CASE) == access.victims.case("eve", *CASE)
+    assert [r["delegation_id"] for r in _outbound("delegate-removed.v1")] == [row["delegation_id"]]
+    assert access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"] == []
+
+
 def test_a_delegates_views_are_audited_as_theirs_not_as_the_victims_visits(access: Access) -> None:
     _accept(access, "sam", _invite(access)["invitation_code"])
     access.victims.case("sam", *CASE)

@@ -57,7 +57,7 @@ def invite(force_id: Id, case_id: Id, request: Annotated[NewDelegateRequest, Bod
         audit=audit,
         clock=clock,
     )
-    [view] = delegation.views([new.delegation], clock.now())
+    [view] = delegation.views([new.delegation], clock.now(), user_id)
     body = NewDelegateView(delegate=DelegateView(**vars(view)), invitation_code=new.code)
     return answer(201, body, "DelegatesInvited", headers={"Cache-Control": "no-store"})
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from caseline.domain.accounts import LinkedAccount, contact_reduced, link_id, mask_email
 from caseline.domain.case import CaseStage
+from caseline.domain.delegation import INVITATION_VALID, Delegation, GrantedBy, Scope
 from caseline.domain.errors import NotFoundError, OwnAccountError
-from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
+from caseline.domain.outbound import DELEGATE_REMOVED, LINKED_ACCOUNT_REMOVED, OutboundEvent
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.records import AuditEntry, CasePartition, CaseRecord
 from caseline.domain.safe_contact import SafeHours
@@ -28,6 +30,7 @@ class Case:
         self.members = {a.user_id: a for a in accounts}
         self.audits: list[AuditEntry] = []
         self.notices: list[OutboundEvent] = []
+        self.delegates: list[Delegation] = []
         self.emails = {"alex": "alex.morgan@example.org", "mal": "mal@example.org", "sam": "sam@example.org"}
 
     # CaseReader
@@ -35,17 +38,30 @@ class Case:
         if (force_id, case_id) != (F, C):
             return CasePartition(None, [], [], {}, [], [])
         case = CaseRecord(F, C, "REF-1", "burglary", (), CaseStage.REPORTED, 1, None, NOW, NOW)
-        return CasePartition(case, [], [], {u: a.victim_id for u, a in self.members.items()}, [], [])
+        members = {u: a.victim_id for u, a in self.members.items()}
+        return CasePartition(case, [], [], members, [], [], delegations=list(self.delegates))
 
     # AccountLinkStore
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members.values()) if (force_id, case_id) == (F, C) else []
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+    def remove(
+        self,
+        force_id: str,
+        case_id: str,
+        account: LinkedAccount,
+        notice: OutboundEvent | None = None,
+        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
+    ) -> bool:
         removed = self.members.pop(account.user_id, None) is not None
-        if removed and notice is not None:
-            self.notices.append(notice)
+        if removed:
+            self.notices.extend([notice] if notice is not None else [])
+            self.notices.extend(removal for _, removal in ending)
+            self.delegates = [d for d in self.delegates if all(d is not e for e, _ in ending)]
         return removed
+
+    def delegations(self, force_id: str, case_id: str) -> list[Delegation]:
+        return list(self.delegates)
 
     # AccountDirectory
     def email(self, user_id: str) -> str | None:
@@ -120,6 +136,49 @@ def test_revoking_one_link_by_its_id() -> None:
     assert revoke_links(F, C, "V-1", NOW + timedelta(hours=1), case, only=link_id(F, C, "mal")) == 1
     assert set(case.members) == {"alex"}
     assert revoke_links(F, C, "V-1", NOW + timedelta(hours=1), case, only="0" * 20) == 0
+
+
+def _invited(by: str | None, delegation_id: str, granted_by: GrantedBy = GrantedBy.VICTIM) -> Delegation:
+    return Delegation(
+        F, C, "V-1", delegation_id, "Mum", "family", Scope.MESSAGE, granted_by, NOW, NOW + INVITATION_VALID,
+        user_id=f"user-{delegation_id}", invited_by=by,
+    )  # fmt: skip
+
+
+def test_removing_an_account_ends_the_access_it_gave_and_tells_the_force() -> None:
+    # Given Mal, linked to Alex's record, invited "Mum"; Alex invited Sam; the force set up a parent
+    case = Case(account("alex"), account("mal"))
+    mums, sams = _invited("mal", "d-mum"), _invited("alex", "d-sam")
+    parent = _invited(None, "d-parent", GrantedBy.FORCE)
+    case.delegates = [mums, sams, parent]
+    # When Alex removes Mal's account
+    remove(case, "alex", link_id(F, C, "mal"))
+    # Then Mal's invitation ends with it, the force hears of both; Alex's and the force's stay
+    assert case.delegates == [sams, parent]
+    assert [n.event_type for n in case.notices] == [LINKED_ACCOUNT_REMOVED, DELEGATE_REMOVED]
+    assert case.notices[1].data["delegation_id"] == "d-mum"
+
+
+def test_revoking_every_link_ends_every_invitation_of_the_record_but_the_forces() -> None:
+    # Given two accounts linked to V-1, each of which invited someone, one invitation whose inviter was not
+    # kept, and one the force set up
+    case = Case(account("alex"), account("mal", minutes=1))
+    alexs, mals, unknown = _invited("alex", "d-a"), _invited("mal", "d-m"), _invited(None, "d-u")
+    parent = _invited(None, "d-parent", GrantedBy.FORCE)
+    case.delegates = [alexs, mals, unknown, parent]
+    # When the force revokes every link made before its event
+    assert revoke_links(F, C, "V-1", NOW + timedelta(minutes=5), case) == 2
+    # Then all three invitations end, the force told of each; the force's own stays
+    assert case.delegates == [parent]
+    assert sorted(n.data["delegation_id"] for n in case.notices) == ["d-a", "d-m", "d-u"]
+
+
+def test_revoking_one_link_ends_only_that_accounts_invitations() -> None:
+    case = Case(account("alex"), account("mal", minutes=1))
+    alexs, mals, unknown = _invited("alex", "d-a"), _invited("mal", "d-m"), _invited(None, "d-u")
+    case.delegates = [alexs, mals, unknown]
+    assert revoke_links(F, C, "V-1", NOW + timedelta(hours=1), case, only=link_id(F, C, "mal")) == 1
+    assert case.delegates == [alexs, unknown]  # Alex still sees the case: she can remove the unknown one
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 
 from caseline.domain import event_types as ev
 from caseline.domain.accounts import LinkedAccount, link_id
+from caseline.domain.delegation import Delegation
 from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONTACT_REDUCED
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
@@ -45,11 +46,16 @@ class Members:
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members)
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: object = None) -> bool:
+    def remove(
+        self, force_id: str, case_id: str, account: LinkedAccount, notice: object = None, ending: object = ()
+    ) -> bool:
         if account not in self.members:
             return False
         self.members.remove(account)
         return True
+
+    def delegations(self, force_id: str, case_id: str) -> list[Delegation]:
+        return []
 
 
 def environment(store: FakeJourneyStore, members: Members | None = None) -> JourneyEnvironment:

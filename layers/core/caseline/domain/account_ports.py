@@ -159,9 +159,21 @@ class AccountLinkStore(Protocol):
         """Every account linked to the case (its member items, strongly consistent)."""
         ...
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
-        """Delete the account's member and link items (and store ``notice`` for the force) together;
-        False if it was not linked (any more)."""
+    def remove(
+        self,
+        force_id: str,
+        case_id: str,
+        account: LinkedAccount,
+        notice: OutboundEvent | None = None,
+        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
+    ) -> bool:
+        """Delete the account's member and link items (and store ``notice`` for the force) together, with
+        each ``ending`` delegation the account gave (its item, open code or delegate's link, and its notice
+        for the force); False if the account was not linked (any more), and then nothing is written."""
+        ...
+
+    def delegations(self, force_id: str, case_id: str) -> list[Delegation]:
+        """Every delegation on the case (its ``DELEGATE#`` items, strongly consistent)."""
         ...
 
 

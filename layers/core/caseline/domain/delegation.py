@@ -71,6 +71,7 @@ class Delegation:
     user_id: str | None = None  # the delegate's account, once the invitation is accepted
     accepted_at: datetime | None = None
     code_hash: str | None = None  # while the invitation is open (the code itself is never kept)
+    invited_by: str | None = None  # the account that invited (a victim's invitation; None before it was kept)
 
     @classmethod
     def invited(
@@ -84,11 +85,12 @@ class Delegation:
         scope: Scope,
         now: datetime,
         granted_by: GrantedBy = GrantedBy.VICTIM,
+        invited_by: str | None = None,
     ) -> Delegation:
         """A new delegation, its invitation open for ``INVITATION_VALID`` from ``now``."""
         return cls(
             force_id, case_id, victim_id, delegation_id, name, relationship, scope, granted_by, now,
-            now + INVITATION_VALID,
+            now + INVITATION_VALID, invited_by=invited_by,
         )  # fmt: skip
 
     def status(self, now: datetime) -> str:
@@ -137,12 +139,18 @@ def clean_name(name: str) -> str:
 def ending_with_the_account(
     delegations: list[Delegation], members: Mapping[str, str], user_id: str, victim_id: str
 ) -> list[Delegation]:
-    """The delegations that end when ``user_id``, linked to the case as ``victim_id``, closes its account:
-    those the victim set up (pending or active), once no other account of hers sees the case. She could no
-    longer remove them; the force's stay, for the force set them up and ends them by its own event."""
-    if any(linked == victim_id and user != user_id for user, linked in members.items()):
-        return []
-    return [d for d in delegations if d.victim_id == victim_id and d.granted_by is GrantedBy.VICTIM]
+    """The delegations that end when ``user_id``, linked to the case as ``victim_id``, leaves it (its owner
+    closes it, another account of the victim removes it, the force revokes it): the invitations it made,
+    pending or active, so no access outlives the account that gave it; and, once no account of the victim
+    is left, her invitations whose inviter was not kept. The force's stay: it ends them by its own event."""
+    others = any(linked == victim_id and user != user_id for user, linked in members.items())
+    return [
+        d
+        for d in delegations
+        if d.victim_id == victim_id
+        and d.granted_by is GrantedBy.VICTIM
+        and (d.invited_by == user_id or (d.invited_by is None and not others))
+    ]
 
 
 def followed_by(delegations: list[Delegation], user_id: str) -> Delegation | None:

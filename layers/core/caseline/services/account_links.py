@@ -9,11 +9,13 @@ The force removes links too, by a signed ``access.revoked`` event or a re-issued
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from caseline.domain.account_ports import AccountDirectory, AccountLinkStore, AuditLog, CaseReader
 from caseline.domain.accounts import LinkedAccount, link_id, mask_email
+from caseline.domain.delegation import Delegation, ending_with_the_account, removed_event
 from caseline.domain.errors import NotFoundError, OwnAccountError
 from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
 from caseline.domain.ports import Clock
@@ -69,7 +71,7 @@ def remove_account(
     """Remove another account's link to the caller's victim record (NotFoundError if it is not one)."""
     from caseline.services.victim_cases import authorised
 
-    _, victim_id = authorised(user_id, force_id, case_id, reader)
+    partition, victim_id = authorised(user_id, force_id, case_id, reader)
     if removed_link_id == link_id(force_id, case_id, user_id):
         raise OwnAccountError(
             "You cannot remove your own account from a case here. To stop using Caseline, close your account."
@@ -89,7 +91,10 @@ def remove_account(
     notice_id = f"unlinked-{removed_link_id}-{int(now.timestamp())}"
     data = {"victim_id": victim_id, "link_id": removed_link_id, "removed_at": now.isoformat()}
     notice = OutboundEvent(force_id, case_id, notice_id, LINKED_ACCOUNT_REMOVED, data, now)
-    if target is None or not store.remove(force_id, case_id, target, notice):
+    if target is None:
+        raise NotFoundError("no such linked account")
+    ending = _given_by(target, partition.delegations, partition.members, now)
+    if not store.remove(force_id, case_id, target, notice, ending):
         raise NotFoundError("no such linked account")
     audit.record(
         AuditEntry(force_id, case_id, user_id, "removed-linked-account", "victim removed another account's access", now)
@@ -106,15 +111,32 @@ def revoke_links(
 ) -> int:
     """The force removes the accounts linked to a victim record before ``linked_before`` (all of them, or
     only the one with link id ``only``). An account linked later — the victim using a new code — stays,
-    so a replayed event never removes it. Returns how many were removed."""
+    so a replayed event never removes it. The people an account invited lose access with it (the force
+    hears of each, at ``linked_before``). Returns how many accounts were removed."""
+    accounts = store.accounts(force_id, case_id)
+    members = {account.user_id: account.victim_id for account in accounts}
+    delegations: list[Delegation] | None = None
     removed = 0
-    for account in store.accounts(force_id, case_id):
+    for account in accounts:
         if account.victim_id != victim_id or account.linked_at >= linked_before:
             continue
         if only is not None and link_id(force_id, case_id, account.user_id) != only:
             continue
-        removed += store.remove(force_id, case_id, account)
+        delegations = store.delegations(force_id, case_id) if delegations is None else delegations
+        ending = _given_by(account, delegations, members, linked_before)
+        if store.remove(force_id, case_id, account, ending=ending):
+            removed += 1
+            members.pop(account.user_id)
+            delegations = [d for d in delegations if all(d is not e for e, _ in ending)]
     return removed
+
+
+def _given_by(
+    account: LinkedAccount, delegations: list[Delegation], members: Mapping[str, str], now: datetime
+) -> list[tuple[Delegation, OutboundEvent]]:
+    """The access ``account`` gave that ends with it, each with the force's notice."""
+    ending = ending_with_the_account(delegations, members, account.user_id, account.victim_id)
+    return [(delegation, removed_event(delegation, now)) for delegation in ending]
 
 
 def _linked_order(account: LinkedAccount) -> tuple[datetime, str]:

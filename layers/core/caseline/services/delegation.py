@@ -50,6 +50,7 @@ class DelegationView:
     relationship_label: str
     scope: str
     granted_by: str
+    invited_by_you: bool  # False: the force, or another account linked to the victim's record, set it up
     status: str  # invited, expired or active
     created_at: datetime
     invitation_expires_at: datetime | None
@@ -85,7 +86,7 @@ def invite(
     now = clock.now()
     check_room(partition.delegations, victim_id, now)
     delegation = Delegation.invited(
-        force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now
+        force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now, invited_by=user_id
     )
     code = new_code()
     if store.invite(delegation, code_hash(code)) is not WriteOutcome.WRITTEN:
@@ -101,10 +102,10 @@ def list_delegations(
     from caseline.services.victim_cases import authorised
 
     partition, victim_id = authorised(user_id, force_id, case_id, reader)
-    return views([d for d in partition.delegations if d.victim_id == victim_id], clock.now())
+    return views([d for d in partition.delegations if d.victim_id == victim_id], clock.now(), user_id)
 
 
-def views(delegations: list[Delegation], now: datetime) -> list[DelegationView]:
+def views(delegations: list[Delegation], now: datetime, user_id: str) -> list[DelegationView]:
     """What the victim sees of each delegation, oldest first (never the code, never the delegate's account)."""
     return [
         DelegationView(
@@ -114,6 +115,7 @@ def views(delegations: list[Delegation], now: datetime) -> list[DelegationView]:
             relationship_label=RELATIONSHIP_LABELS.get(d.relationship, d.relationship),
             scope=d.scope.value,
             granted_by=d.granted_by.value,
+            invited_by_you=d.invited_by == user_id,
             status=d.status(now),
             created_at=d.created_at,
             invitation_expires_at=d.invitation_expires_at if d.user_id is None else None,

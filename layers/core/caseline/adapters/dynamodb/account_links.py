@@ -4,18 +4,38 @@ the ``linked-account-removed`` outbound event for the force) in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.dynamodb.base import connection
-from caseline.adapters.dynamodb.models import CaselineItem, CaseLinkItem, CaseMemberItem, OutboundItem, case_pk
+from caseline.adapters.dynamodb.delegation import delegation_record, end_delegation
+from caseline.adapters.dynamodb.models import (
+    CaseDelegateItem,
+    CaselineItem,
+    CaseLinkItem,
+    CaseMemberItem,
+    OutboundItem,
+    case_pk,
+)
 from caseline.adapters.dynamodb.outbound import outbound_item
 from caseline.domain.accounts import LinkedAccount
+from caseline.domain.delegation import Delegation
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 
 
 class DynamoAccountLinks:
+    def delegations(self, force_id: str, case_id: str) -> list[Delegation]:
+        try:
+            items = CaselineItem.query(
+                case_pk(force_id, case_id), CaselineItem.sk.startswith("DELEGATE#"), consistent_read=True
+            )
+            return [delegation_record(i) for i in items if isinstance(i, CaseDelegateItem)]
+        except QueryError as exc:
+            raise StorageUnavailableError() from exc
+
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         try:
             items = CaselineItem.query(
@@ -29,10 +49,19 @@ class DynamoAccountLinks:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
-    def remove(self, force_id: str, case_id: str, account: LinkedAccount, notice: OutboundEvent | None = None) -> bool:
+    def remove(
+        self,
+        force_id: str,
+        case_id: str,
+        account: LinkedAccount,
+        notice: OutboundEvent | None = None,
+        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
+    ) -> bool:
         pk = case_pk(force_id, case_id)
         try:
             with TransactWrite(connection=connection()) as transaction:
+                for delegation, removed in ending:
+                    end_delegation(transaction, delegation, removed)
                 if notice is not None:
                     transaction.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
                 # Only the link read: a member item re-written since (the same account linked again) stays.

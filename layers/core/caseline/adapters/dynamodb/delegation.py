@@ -44,6 +44,18 @@ def delegation_record(item: CaseDelegateItem) -> Delegation:
     return by_name(item, Delegation, scope=Scope(item.scope), granted_by=GrantedBy(item.granted_by))
 
 
+def end_delegation(t: TransactWrite, delegation: Delegation, notice: OutboundEvent | None) -> None:
+    """The writes that end a delegation, in the caller's transaction (which fails if it is gone already)."""
+    pk = case_pk(delegation.force_id, delegation.case_id)
+    t.delete(CaseDelegateItem(pk, _delegate_sk(delegation.delegation_id)), condition=CaseDelegateItem.pk.exists())
+    if delegation.code_hash is not None:
+        t.delete(DelegateCodeItem(_code_pk(delegation.code_hash), _CODE_SK))
+    if delegation.user_id is not None:
+        t.delete(CaseLinkItem(f"USER#{delegation.user_id}", pk))
+    if notice is not None:
+        t.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
+
+
 class DynamoDelegationStore:
     def invite(self, delegation: Delegation, code_hash: str, notice: OutboundEvent | None = None) -> WriteOutcome:
         """The delegation and its code, and the force's notice if any; DUPLICATE when the id is taken."""
@@ -131,19 +143,7 @@ class DynamoDelegationStore:
 
     def remove(self, delegation: Delegation, notice: OutboundEvent | None = None) -> bool:
         """End a delegation: its item, its open code or the delegate's link, and the force's notice."""
-        pk = case_pk(delegation.force_id, delegation.case_id)
-
-        def writes(t: TransactWrite) -> None:
-            delegate = CaseDelegateItem(pk, _delegate_sk(delegation.delegation_id))
-            t.delete(delegate, condition=CaseDelegateItem.pk.exists())
-            if delegation.code_hash is not None:
-                t.delete(DelegateCodeItem(_code_pk(delegation.code_hash), _CODE_SK))
-            if delegation.user_id is not None:
-                t.delete(CaseLinkItem(f"USER#{delegation.user_id}", pk))
-            if notice is not None:
-                t.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
-
-        return self._write(writes) is WriteOutcome.WRITTEN
+        return self._write(lambda t: end_delegation(t, delegation, notice)) is WriteOutcome.WRITTEN
 
     @staticmethod
     def _write(writes: Callable[[TransactWrite], None]) -> WriteOutcome:

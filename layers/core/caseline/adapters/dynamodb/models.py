@@ -246,6 +246,7 @@ class CaseDelegateItem(ForVictim, CaselineItem, discriminator="delegate"):
     code_hash = UnicodeAttribute(null=True)  # while the invitation is open
     user_id = UnicodeAttribute(null=True)
     accepted_at = UTCDateTimeAttribute(null=True)
+    invited_by = UnicodeAttribute(null=True)  # the inviting account (victim's invitations, since it was kept)
 
 
 class DelegateCodeItem(OnCase, Expiring, CaselineItem, discriminator="delegate-code"):
