@@ -21,7 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.insights import DynamoInsightsStore
 from caseline.adapters.http import api_entry, install_problem_handlers
-from caseline.adapters.request import claims
+from caseline.adapters.request import claims, preferred
 from caseline.config import get_settings
 from caseline.domain.calendar import uk_date
 from caseline.domain.errors import UnauthenticatedError
@@ -73,7 +73,8 @@ def insights(
     today = uk_date(clock.now())
     figures = force_figures(force_id, _staff_groups(), start, end, period, store, today, contact_models.get(force_id))
     headers = {"Cache-Control": "no-store"}
-    if format == "csv" or (format is None and "text/csv" in (app.current_event.headers.get("accept") or "")):
+    accept = app.current_event.headers.get("accept")
+    if format == "csv" or (format is None and preferred(accept, ("application/json", "text/csv")) == "text/csv"):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["period_start", "family", "figure", "value"])

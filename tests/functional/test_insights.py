@@ -149,6 +149,8 @@ def test_a_force_s_staff_read_only_their_force_with_one_query(stack: Stack, monk
     assert rows[0] == ["period_start", "family", "figure", "value"]
     assert any(r[1:3] == ["messages", "sent_email"] and r[3] == "1" for r in rows[1:])
     assert ask(api, "thames-valley", analyst, window() | {"format": "csv"})["body"] == as_csv["body"]
+    refused = ask(api, "thames-valley", analyst, window(), headers={"Accept": "text/csv;q=0, application/json"})
+    assert content_type(refused) == "application/json"  # CSV said not acceptable: JSON
     # Another force, a force that does not exist, no group: 404, and nothing read
     calls.clear()
     for force_id, claims in [

@@ -88,3 +88,27 @@ def client_address(event: APIGatewayProxyEvent) -> str | None:
         except ValueError:
             pass  # not an address: the connection's, as without the header
     return event.request_context.identity.source_ip
+
+
+def preferred(accept: str | None, offered: tuple[str, ...]) -> str:
+    """Which of ``offered`` (the first is the default) the ``Accept`` header asks for most (RFC 9110
+    12.5.1): the highest ``q``, a listed type before ``type/*`` before ``*/*``, ties in ``offered``'s order.
+    A type given ``q=0`` is not acceptable; when nothing offered is, the default is answered anyway."""
+    best: dict[str, tuple[float, int]] = {}  # offered type -> (q, how specific the range that set it)
+    for part in (accept or "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        for kind in offered:
+            specific = 2 if media == kind else 1 if media == kind.split("/")[0] + "/*" else 0 if media == "*/*" else -1
+            if specific >= 0 and specific >= best.get(kind, (0.0, -1))[1]:
+                best[kind] = (q, specific)
+    ranked = [kind for kind in offered if best.get(kind, (0.0, -1))[0] > 0]
+    return max(ranked, key=lambda kind: best[kind][0], default=offered[0])
