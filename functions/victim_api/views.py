@@ -3,7 +3,7 @@ schemas). The case views are validated from the services' results by attribute, 
 
 # No ``from __future__ import annotations`` here: pydantic would then evaluate each field's annotation from
 # its string at import, a cold-start cost; the few forward references (in methods) are quoted instead.
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from caseline.domain.case import CaseStage
 from caseline.domain.preferences import PreferenceRequest
-from caseline.domain.safe_contact import SafeHours
+from caseline.domain.safe_contact import SafeHours, WallClockTime
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
 from caseline.domain.timeline import victim_label
 from caseline.domain.vocabulary import Channel
@@ -268,8 +268,8 @@ class SafeHoursView(_Model):
     """The only times messages may go, UK time: from ``start`` until ``end``. An ``end`` earlier than
     ``start`` runs overnight (22:00 until 06:00). Equal times would leave no moment to send."""
 
-    start: time = Field(description="Messages may go from this time (UK)")
-    end: time = Field(description="...until this time (UK); earlier than start means overnight")
+    start: WallClockTime = Field(description="Messages may go from this time (HH:MM, UK local time, no offset)")
+    end: WallClockTime = Field(description="...until this time (HH:MM, UK); earlier than start means overnight")
 
     @model_validator(mode="after")
     def _some_time_to_send(self) -> "SafeHoursView":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -30,8 +31,10 @@ def test_no_stray_schema_files() -> None:
 
 def test_the_demo_events_validate_against_the_published_schema() -> None:
     schema = json.loads((SCHEMAS / "crime.recorded.v1.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     for path in sorted((ROOT / "infra" / "local" / "demo").glob("*.json")):
-        jsonschema.validate(json.loads(path.read_text(encoding="utf-8"))["event"], schema)
+        event = json.loads(path.read_text(encoding="utf-8"))["event"]
+        assert [error.message for error in validator.iter_errors(event)] == [], path.name
 
 
 def test_the_schema_rejects_what_the_models_reject() -> None:
@@ -41,6 +44,28 @@ def test_the_schema_rejects_what_the_models_reject() -> None:
         {**event, "data": {**event["data"], "category": "piracy"}},
         {**event, "data": {**event["data"], "victim": {**event["data"]["victim"], "fax": "1"}}},
         {**event, "type": "org.caseline.officer.assigned.v1"},
+        _with_safe_hours(event, {"start": "06:00:00Z", "end": "20:00"}),
+        _with_safe_hours(event, {"start": "06:00", "end": "20:00+01:00"}),
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, schema)
+
+
+def _with_safe_hours(event: dict[str, Any], hours: dict[str, str]) -> dict[str, Any]:
+    victim = event["data"]["victim"]
+    safe_contact = {**victim.get("safe_contact", {}), "safe_hours": hours}
+    return {**event, "data": {**event["data"], "victim": {**victim, "safe_contact": safe_contact}}}
+
+
+@pytest.mark.parametrize("event_type", ["org.caseline.crime.recorded.v1", "org.caseline.victim.contact-changed.v1"])
+def test_the_schema_describes_safe_hours_as_the_models_read_them(event_type: str) -> None:
+    # Given the published schema of an event that carries safe hours, with formats checked
+    schema = json.loads((SCHEMAS / f"{event_type.removeprefix('org.caseline.')}.schema.json").read_text())
+    hours = schema["$defs"]["SafeHours"]
+    validator = jsonschema.Draft202012Validator(hours, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    # When UK wall-clock times, and times with an offset, are checked against it
+    # Then it says what the models accept: HH:MM (or HH:MM:SS) with no offset, and no RFC 3339 "time"
+    assert validator.is_valid({"start": "20:00", "end": "06:00:00"})
+    for refused in ("06:00:00Z", "06:00+01:00", "24:00", "6:00"):
+        assert not validator.is_valid({"start": refused, "end": "20:00"}), refused
+    assert "format" not in hours["properties"]["start"] and "format" not in hours["properties"]["end"]

@@ -96,6 +96,27 @@ def test_bad_preferences_are_422_and_change_nothing(alex: Victims, change: dict[
     assert prefs(alex)[1]["in_effect"]["safe_channels"] == ["email", "sms"]
 
 
+@pytest.mark.parametrize(
+    ("hours", "field"),
+    [
+        ({"start": "09:00:00Z", "end": "17:00:00"}, "safe_hours.start"),
+        ({"start": "09:00", "end": "17:00+01:00"}, "safe_hours.end"),
+    ],
+    ids=["start-in-utc", "end-with-an-offset"],
+)
+def test_safe_hours_with_an_offset_are_422_naming_the_field_and_change_nothing(
+    alex: Victims, hours: dict[str, str], field: str
+) -> None:
+    # Given a victim who has made no choices yet
+    # When they ask for safe hours given with an offset (safe hours are UK wall-clock times)
+    status, problem = prefs(alex, "PUT", {**ALL_ON, "safe_hours": hours})
+    # Then it is refused naming the field, and nothing is stored: every message still obeys the force's profile
+    assert (status, problem["type"], problem.get("field")) == (422, "urn:caseline:problem:validation", field)
+    assert prefs(alex)[1]["yours"]["safe_hours"] is None
+    [victim] = DynamoCaseRepository().get_victims("thames-valley", "TVP-J-1")
+    assert victim.safe_contact.safe_hours is None
+
+
 def test_someone_else_cannot_read_or_change_them(alex: Victims) -> None:
     for method, body in (("GET", None), ("PUT", ALL_ON)):
         status, _ = alex.case("mallory", "thames-valley", "TVP-J-1", "/preferences", method, body)

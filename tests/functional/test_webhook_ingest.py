@@ -132,6 +132,12 @@ def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_s
     assert post(ingest, "thames-valley", body, signed(webhook_secret("thames-valley"), body))[0] == 202
 
 
+def _safe_hours(event: dict[str, Any], hours: dict[str, str]) -> dict[str, Any]:
+    victim = event["data"]["victim"]
+    safe_contact = {**victim.get("safe_contact", {}), "safe_hours": hours}
+    return {**event, "data": {**event["data"], "victim": {**victim, "safe_contact": safe_contact}}}
+
+
 @pytest.mark.parametrize(
     ("mutate", "status", "slug", "field"),
     [
@@ -168,6 +174,20 @@ def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_s
             "validation",
             "data.recorded_at",
         ),
+        # Safe hours are UK wall-clock times: one with an offset is refused, not accepted and then never
+        # comparable with the UK clock (journeys would fail on the case for ever)
+        (
+            lambda e: _safe_hours(e, {"start": "06:00:00Z", "end": "20:00"}),
+            422,
+            "validation",
+            "data.victim.safe_contact.safe_hours.start",
+        ),
+        (
+            lambda e: _safe_hours(e, {"start": "06:00", "end": "20:00:00+00:00"}),
+            422,
+            "validation",
+            "data.victim.safe_contact.safe_hours.end",
+        ),
     ],
     ids=[
         "unknown-category",
@@ -182,6 +202,8 @@ def test_an_expired_or_missing_expiry_refuses_the_previous_secret_like_any_bad_s
         "flag-as-number",
         "time-before-the-calendar",
         "recorded-before-the-calendar",
+        "safe-hours-start-in-utc",
+        "safe-hours-end-with-an-offset",
     ],
 )
 def test_malformed_events_get_problem_details_naming_the_field(
@@ -267,6 +289,30 @@ def test_contact_changes_update_the_victim_but_never_the_timeline(ingest: Module
     timeline = [i for i in items if i["entity"]["S"] == "event" and i["sequence"]["N"] == "2"]
     assert "+447700900555" not in json.dumps(timeline)
     assert json.loads(timeline[0]["data"]["S"]) == {"victim_id": "TVP-V-0001", "changed": ["mobile", "safe_contact"]}
+
+
+def test_a_contact_change_with_safe_hours_in_utc_is_refused_and_changes_nothing(ingest: ModuleType) -> None:
+    # Given a victim on a case, with the profile the force first sent
+    secret = webhook_secret("thames-valley")
+    first = json.dumps(crime_recorded("TVP-C-2")).encode()
+    assert post(ingest, "thames-valley", first, signed(secret, first))[0] == 202
+    before = table_items()
+    # When the force changes the victim's safe hours to a time with an offset
+    change = _event(
+        "TVP-C-2",
+        2,
+        "victim.contact-changed",
+        {"victim_id": "TVP-V-0001", "safe_contact": {"safe_hours": {"start": "06:00:00Z", "end": "20:00"}}},
+    )
+    body = json.dumps(change).encode()
+    status, problem = post(ingest, "thames-valley", body, signed(secret, body))
+    # Then it is a 422 naming the field, and nothing is written (the force corrects it and sends it again)
+    assert (status, problem["type"], problem.get("field")) == (
+        422,
+        "urn:caseline:problem:validation",
+        "data.safe_contact.safe_hours.start",
+    )
+    assert table_items() == before
 
 
 def test_a_whole_case_life_ends_closed_with_one_timeline_entry_per_event(ingest: ModuleType) -> None:

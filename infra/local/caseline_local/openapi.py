@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from caseline.domain.safe_contact import WALL_CLOCK_DESCRIPTION, WALL_CLOCK_PATTERN
+
 API_FUNCTIONS: dict[str, list[dict[str, list[str]]]] = {
     "webhook_ingest": [],
     "victim_api": [{"victimIdToken": []}],
@@ -237,6 +239,7 @@ def _text(nullable: bool = True) -> dict[str, Any]:
 
 
 _FLAG = {"type": "boolean", "nullable": True}
+_WALL_CLOCK = {"type": "string", "pattern": WALL_CLOCK_PATTERN, "description": WALL_CLOCK_DESCRIPTION}
 # Questions asked only for some categories (caseline/domain/report_questions.py): an answer for another
 # category is refused, an empty one is taken as not asked and reaches the force as null.
 _ONLY_SOME = "Asked only for some categories: an answer for another is refused"
@@ -317,7 +320,7 @@ REPORT_BODY: dict[str, Any] = {
                 "safe_hours": {
                     "type": "object",
                     "nullable": True,
-                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+                    "properties": {"start": _WALL_CLOCK, "end": _WALL_CLOCK},
                 },
                 "may_name_police": _FLAG,
                 "may_name_crime": _FLAG,

@@ -106,6 +106,16 @@ def test_a_valid_report_is_trimmed_and_normalised() -> None:
         ({"force_id": "atlantis"}, "force_id", "Select the police force for the area where it happened"),
         ({"cctv": "maybe"}, "cctv", "Select whether there is any CCTV: yes, no or not sure"),
         ({"nickname": "x"}, "nickname", "This question is not part of the form"),
+        (  # safe times are UK wall-clock times: one with an offset is refused, not read as another time
+            {"safe_contact": {"safe_hours": {"start": "09:00Z", "end": "17:00"}}},
+            "safe_contact.safe_hours",
+            "Enter safe times as a start and an end, like 09:00 and 17:00",
+        ),
+        (
+            {"safe_contact": {"safe_hours": {"start": "09:00", "end": "17:00:00+01:00"}}},
+            "safe_contact.safe_hours",
+            "Enter safe times as a start and an end, like 09:00 and 17:00",
+        ),
     ],
 )
 def test_each_invalid_field_gets_its_govuk_message(changes: dict[str, Any], field: str, message: str) -> None:

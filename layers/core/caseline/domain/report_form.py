@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import (
@@ -37,6 +37,7 @@ from caseline.domain.form_fields import (
 )
 from caseline.domain.report_questions import NOT_ASKED_MESSAGE, QUESTIONS, asked, not_asked
 from caseline.domain.reports import FieldError, ReportElsewhereError, ReportInvalidError, ReportRequest, iso_utc
+from caseline.domain.safe_contact import wall_clock_time
 
 MAX_ITEMS = 20
 MAX_VALUE_POUNDS = 1_000_000
@@ -184,7 +185,7 @@ def _safe_hours(value: object) -> dict[str, str] | None:
     start = end = None
     if isinstance(value, dict) and set(value) == {"start", "end"}:
         try:
-            start, end = time.fromisoformat(str(value["start"])), time.fromisoformat(str(value["end"]))
+            start, end = wall_clock_time(value["start"]), wall_clock_time(value["end"])
         except ValueError:
             start = end = None
     if start is None or end is None or start == end:
