@@ -8,6 +8,7 @@ decides what to do and the adapters do it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,6 +20,10 @@ from caseline.domain.errors import ValidationFailedError
 # them together, and the portal's PASSWORD_MIN_LENGTH). Cognito's own maximum is 256.
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
+# Cognito's SignUp refuses a password outside ``^[\S]+.*[\S]+$`` (a parameter error, raised only for a new
+# address): refused here first, for every address alike, so that refusal cannot tell a new address from one
+# with an account.
+_POOL_PASSWORD = re.compile(r"\S[^\n\r\u0085\u2028\u2029]*\S")
 # Every answer takes at least this long, so the work done for a known address (one more Cognito call and an
 # email) cannot be told from a new one by the time the answer takes.
 ANSWER_FLOOR_SECONDS = 1.5
@@ -64,6 +69,10 @@ def sign_up_request(document: Any) -> SignUpRequest:
     if not isinstance(password, str) or not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         raise ValidationFailedError(
             f"the password must have {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters", field="password"
+        )
+    if not _POOL_PASSWORD.fullmatch(password):
+        raise ValidationFailedError(
+            "the password cannot start or end with a space or hold a line break", field="password"
         )
     return SignUpRequest(email=email, password=password)
 
