@@ -47,7 +47,12 @@ def record_handler(record: SQSRecord) -> str:
         metrics.add_metric(name="OutboundDeliveryFailed", unit=MetricUnit.Count, value=1)
         logger.warning(
             "Outbound delivery failed",
-            extra={"force_id": event.force_id, "attempt": attempt, "outbound_id": event.outbound_id},
+            extra={
+                "force_id": event.force_id,
+                "attempt": attempt,
+                "outbound_id": event.outbound_id,
+                "event_id": event.event_id,  # the force's webhook-id
+            },
         )
         raise
     metrics.add_metric(name="OutboundDelivered", unit=MetricUnit.Count, value=1)
@@ -56,6 +61,7 @@ def record_handler(record: SQSRecord) -> str:
         extra={
             "force_id": event.force_id,
             "outbound_id": event.outbound_id,
+            "event_id": event.event_id,  # the force's webhook-id
             "outcome": outcome.value,
             "attempt": attempt,
         },

@@ -47,6 +47,7 @@ from soak_victims import (
     workers_rss,
 )
 
+from caseline.domain.outbound import outbound_event_id
 from caseline_local.force_sim import client
 from caseline_local.force_sim.scenarios import Delivery, burst_plan
 from caseline_local.stack import LocalStack, StackConfig
@@ -312,7 +313,9 @@ def check_outbound(items: list[dict[str, Any]], stack: LocalStack) -> dict[str, 
     print(f"  outbound events: {len(outbound)}; dead-letter queues: {dead}")
     return {
         "outbound events not delivered to the force": sum(
-            (item["pk"].split("#")[1], item["outbound_id"]) not in received for item in outbound
+            (item["force_id"], outbound_event_id(item["force_id"], item["case_id"], item["outbound_id"]))
+            not in received
+            for item in outbound
         ),
         "outbound events not marked delivered": sum(item["status"] != "delivered" for item in outbound),
         "messages in dead-letter queues": sum(dead.values()),

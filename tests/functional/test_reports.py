@@ -21,6 +21,7 @@ from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
 from caseline.adapters.dynamodb.dispatch import DynamoDispatchReader
 from caseline.adapters.dynamodb.reports import DynamoReportStore
 from caseline.adapters.sealing import KmsFieldSealer
+from caseline.domain.outbound import outbound_event_id
 from caseline_local.template import Template
 
 from .builders import crime_recorded
@@ -327,7 +328,7 @@ def test_the_force_receives_the_whole_report_and_recording_it_links_the_signed_i
     force = _deliver(aws)
     # Then the force receives report.submitted, signed, with the report decrypted and no account id
     [received] = force.received
-    assert received["id"] == f"report-{reference}"
+    assert received["id"] == outbound_event_id("thames-valley", reference, f"report-{reference}")
     assert received["body"]["type"] == "org.caseline.report.submitted.v1"
     assert received["body"]["subject"] == reference
     data = received["body"]["data"]
@@ -502,7 +503,7 @@ def test_the_reporter_gets_the_reference_by_email_and_text_once(aws: Template, r
     force = _deliver(aws)
     _dispatch(aws).lambda_handler({"Records": StreamReader(aws, "DispatchFunction").new_records()}, Context())
     # Then the force has the report, and the reporter one email and one text with the reference
-    assert [r["id"] for r in force.received] == [f"report-{reference}"]
+    assert [r["id"] for r in force.received] == [outbound_event_id("thames-valley", reference, f"report-{reference}")]
     [email] = _emails_to("rowan.reporter@example.org")
     assert reference in email.subject and "Thames Valley Police has received your report" in email.body
     [text] = _texts_to("+447700900456")

@@ -114,11 +114,11 @@ def test_backoff_doubles_from_30_seconds_up_to_15_minutes() -> None:
     assert [backoff_seconds(a) for a in range(1, 8)] == [30, 60, 120, 240, 480, 900, 900]
 
 
-def test_the_envelope_is_a_cloudevent_whose_id_is_the_outbound_id() -> None:
+def test_the_envelope_is_a_cloudevent_whose_id_is_derived_from_force_case_and_outbound_id() -> None:
     body = json.loads(envelope(EVENT, source="urn:caseline:test"))
     assert body == {
         "specversion": "1.0",
-        "id": "ob-1",
+        "id": "f6696575-033a-5775-8f39-8098a3cc4d8d",  # uuid5 of north-shire/C-1/ob-1
         "source": "urn:caseline:test",
         "type": MESSAGE_SENT,
         "time": "2026-03-02T10:00:00+00:00",

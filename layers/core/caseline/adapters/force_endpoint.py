@@ -93,9 +93,9 @@ class HttpForceEndpoint:
             method="POST",
             headers={
                 "Content-Type": "application/cloudevents+json",
-                "webhook-id": event.outbound_id,
+                "webhook-id": event.event_id,
                 "webhook-timestamp": str(timestamp),
-                "webhook-signature": signing.sign(secret, event.outbound_id, timestamp, body),
+                "webhook-signature": signing.sign(secret, event.event_id, timestamp, body),
                 "User-Agent": "Caseline-Outbound/1",
             },
         )

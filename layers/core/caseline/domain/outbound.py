@@ -1,10 +1,18 @@
 """Outbound events: what a victim sends back to the force (a message, an update request, a preference
-change), delivered to the force's endpoint as a signed CloudEvent, idempotent on its id."""
+change), delivered to the force's endpoint as a signed CloudEvent, idempotent on its id.
+
+Two ids, on purpose. ``outbound_id`` is the item's key on its case's partition (``OUTBOUND#{outbound_id}``):
+built from what makes asking twice harmless (``update-{victim}-{date}``, ``vps-{n}-{victim}``,
+``delegated-{delegation}``), so it is unique only within the case, and it stays what Caseline is
+idempotent on. ``OutboundEvent.event_id`` is what the force receives, as the CloudEvents ``id`` and the
+``webhook-id`` it dedupes on: unique across every case and force (docs/force-integration.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -48,6 +56,10 @@ TASK_TYPES = {"duty-at-risk": DEADLINE_AT_RISK, "alert-unacknowledged": ALERT_UN
 DELAYED_AFTER_ATTEMPTS = 3
 MAX_BACKOFF_SECONDS = 900
 
+# The namespace of delivered event ids: uuid5(NAMESPACE_URL, "urn:caseline:outbound-event"). Fixed for
+# ever: another value would give every event a new id, retries of ones already sent included.
+EVENT_ID_NAMESPACE = uuid.UUID("0b8253a9-660c-532f-970d-b60c4f620895")
+
 
 class OutboundStatus(StrEnum):
     PENDING = "pending"  # stored with the victim's action, not yet queued
@@ -67,12 +79,29 @@ class OutboundEvent:
     status: OutboundStatus = OutboundStatus.PENDING
     attempts: int = 0
 
+    @property
+    def event_id(self) -> str:
+        """The id the force receives, as the CloudEvents ``id`` and the ``webhook-id``: ``outbound_event_id``."""
+        return outbound_event_id(self.force_id, self.case_id, self.outbound_id)
+
+
+def outbound_event_id(force_id: str, case_id: str, outbound_id: str) -> str:
+    """The one rule for the id an outbound item is delivered with: a UUIDv5 of
+    ``{force_id}/{case_id}/{outbound_id}`` (neither a force id nor a case id has a ``/``).
+
+    ``outbound_id`` alone is unique only within its case (two cases may share a victim id or a delegation
+    id), and one ``source`` serves every force, which CloudEvents asks to be unique with the id. Derived,
+    never stored: every attempt of an item, one stored before the rule included, has the same id; 36
+    characters whatever the ids in it, and no victim id in a header.
+    """
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, f"{force_id}/{case_id}/{outbound_id}"))
+
 
 def envelope(event: OutboundEvent, *, source: str) -> bytes:
     """The CloudEvents body posted to the force; its id doubles as the webhook-id for dedupe."""
     document = {
         "specversion": "1.0",
-        "id": event.outbound_id,
+        "id": event.event_id,
         "source": source,
         "type": event.event_type,
         "time": event.created_at.isoformat(),
