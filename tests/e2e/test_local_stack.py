@@ -162,7 +162,16 @@ def test_victim_routes_need_a_valid_id_token_like_the_authorizer(stack: LocalSta
 
 
 def test_unknown_paths_and_methods_answer_like_api_gateway(http: Client) -> None:
-    assert http.request("GET", "/v1/webhooks/hampshire").status == 403
+    # A method a path does not declare: API Gateway's 403, rendered by the template's DEFAULT_4XX response
+    for method, path in (("GET", "/v1/webhooks/hampshire"), ("PATCH", "/v1/me/cases"), ("TRACE", "/v1/reports")):
+        refused = http.request(method, path)
+        assert refused.status == 403
+        assert refused.headers["Content-Type"] == "application/problem+json"
+        assert refused.json() == {
+            "type": "urn:caseline:problem:gateway",
+            "title": "Missing Authentication Token",
+            "status": 403,
+        }
     assert http.request("GET", "/no/such/page").status == 404
 
 

@@ -87,8 +87,9 @@ class Gateway:
         self.verifier: CognitoVerifier | None = None  # the default authorizer's
         self.verifiers: dict[str, CognitoVerifier] = {}  # every authorizer's, by name (a route may name one)
         self.stage = "local"
-        self.unauthorized_body = '{"message":"Unauthorized"}'
-        self.unauthorized_headers = {"Content-Type": "application/json"}
+        # The template's GatewayResponses by type (headers, body template); API Gateway's defaults until read.
+        default = '{"message":$context.error.messageString}'
+        self.responses = {"DEFAULT_4XX": ({"Content-Type": "application/json"}, default)}
         self.portal_dir = portal_dir
         # /_local/* read-backs, given the query string's parameters.
         self.local_pages: dict[str, Callable[[dict[str, list[str]]], tuple[str, bytes]]] = {}
@@ -156,9 +157,7 @@ class Gateway:
             if self._static(request, split.path):
                 return
         if any(r.pattern.match(split.path) for r in self.routes):
-            self._reply(
-                request, 403, {"Content-Type": "application/json"}, b'{"message":"Missing Authentication Token"}'
-            )
+            self._refuse(request, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
             return
         self._reply(request, 404, {"Content-Type": "text/plain"}, b"Not found")
 
@@ -173,7 +172,7 @@ class Gateway:
                 assert verifier is not None
                 authorizer = {"claims": verifier.claims(request.headers.get("Authorization"))}
             except Unauthorized:
-                self._reply(request, 401, self.unauthorized_headers, self.unauthorized_body.encode())
+                self._refuse(request, "UNAUTHORIZED", 401, "Unauthorized")
                 return
         event = self._event(request, route, params, query, body, headers, authorizer)
         try:
@@ -286,6 +285,12 @@ class Gateway:
         self._reply(request, status, kept, self.srp.after(operation, body, status, answer))
         for trigger in triggers:  # after the answer: a trigger never delays or fails a sign-in
             trigger.after(operation, body, status, answer)
+
+    def _refuse(self, request: BaseHTTPRequestHandler, kind: str, status: int, message: str) -> None:
+        """The gateway's own refusal, as the template's response of that type (else DEFAULT_4XX) renders it."""
+        headers, body = self.responses.get(kind) or self.responses["DEFAULT_4XX"]
+        body = body.replace("$context.error.messageString", json.dumps(message))
+        self._reply(request, status, headers, body.replace("$context.error.statusCode", str(status)).encode())
 
     def _reply(self, request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes) -> None:
         """Send with the headers CloudFront would add: the portal's policy, or no-store on /_local/*."""

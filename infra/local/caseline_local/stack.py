@@ -235,12 +235,11 @@ class LocalStack:
         for api in apis.values():
             properties = api["Properties"]
             self.gateway.stage = str(template.resolve(properties.get("StageName", "local")))
-            unauthorized = properties.get("GatewayResponses", {}).get("UNAUTHORIZED", {})
-            body = unauthorized.get("ResponseTemplates", {}).get("application/json")
-            if body:
-                self.gateway.unauthorized_body = body
-            for name, value in unauthorized.get("ResponseParameters", {}).get("Headers", {}).items():
-                self.gateway.unauthorized_headers[name] = str(value).strip("'")
+            for kind, response in properties.get("GatewayResponses", {}).items():
+                parameters = response.get("ResponseParameters", {}).get("Headers", {})
+                headers = {name: str(value).strip("'") for name, value in parameters.items()}
+                if body := response.get("ResponseTemplates", {}).get("application/json"):
+                    self.gateway.responses[kind] = ({"Content-Type": "application/json", **headers}, body)
             auth = properties.get("Auth", {})
             for name, authorizer in auth.get("Authorizers", {}).items():
                 if not authorizer.get("UserPoolArn"):
