@@ -12,8 +12,8 @@ import pytest
 
 from caseline_local.template import Template
 
-from .builders import crime_recorded, signed
-from .conftest import REGION, Context, api_event, load_handler, webhook_secret
+from .builders import LinkedCase, crime_recorded, items, signed
+from .conftest import REGION, Context, StreamReader, api_event, load_handler, webhook_request, webhook_secret
 
 RESOURCE = "/v1/webhooks/{force_id}"
 
@@ -359,3 +359,119 @@ def test_a_whole_case_life_ends_closed_with_one_timeline_entry_per_event(ingest:
     assert sorted(int(i["sequence"]["N"]) for i in items if i["entity"]["S"] == "event") == list(range(1, 10))
     [victim] = [i for i in items if i["entity"]["S"] == "victim"]
     assert victim["tier"]["S"] == "enhanced"
+
+
+def _keys() -> set[tuple[str, str]]:
+    return {(i["pk"]["S"], i["sk"]["S"]) for i in table_items()}
+
+
+def _retry_after(response: dict[str, Any]) -> str | None:
+    headers = response.get("headers") or {k: v[0] for k, v in response.get("multiValueHeaders", {}).items()}
+    return headers.get("Retry-After")
+
+
+def test_a_delegation_for_a_victim_the_case_does_not_have_is_refused_until_it_names_one_it_has(
+    aws: Template, ingest: ModuleType
+) -> None:
+    journeys, stream = load_handler("journeys"), StreamReader(aws, "JourneysFunction")
+
+    def deliver(event: dict[str, Any], webhook_id: str | None = None) -> dict[str, Any]:
+        """The force's delivery, then the journeys its stored event (if any) starts, as in the stack."""
+        body = json.dumps(event).encode()
+        headers = signed(webhook_secret("thames-valley"), body, webhook_id=webhook_id)
+        request = api_event(
+            "POST",
+            "/v1/webhooks/thames-valley",
+            resource=RESOURCE,
+            path_parameters={"force_id": "thames-valley"},
+            headers=headers,
+            body=body,
+        )
+        response: dict[str, Any] = ingest.lambda_handler(request, Context())
+        records = stream.new_records()
+        assert not records or journeys.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
+        return response
+
+    def delegated(sequence: int, victim_id: str) -> dict[str, Any]:
+        data = {"victim_id": victim_id, "delegation_id": "DEL-7", "name": "Jordan Morgan", "relationship": "advocate"}
+        return _event("TVP-D-1", sequence, "access.delegated", data)
+
+    # Given the force sets up an advocate for TVP-V-0001 before the crime recorded that names her has arrived
+    early = delegated(2, "TVP-V-0001")
+    response = deliver(early, webhook_id="msg_delegated")
+    # Then it is refused for now (409, retry in 60 s) and nothing is stored
+    problem = json.loads(response["body"])
+    assert response["statusCode"] == 409, problem
+    assert problem["type"] == "urn:caseline:problem:victim-not-known-yet"
+    assert _retry_after(response) == "60"
+    assert table_items() == []
+    # When the crime is recorded and the force then names a victim the case does not have (a typo)
+    assert deliver(crime_recorded("TVP-D-1"))["statusCode"] == 202
+    before = _keys()
+    response = deliver(delegated(3, "V-NOBODY"))
+    # Then it is refused the same way: nothing stored, no delegation, no invitation code for the force
+    assert response["statusCode"] == 409 and _retry_after(response) == "60"
+    assert json.loads(response["body"])["type"] == "urn:caseline:problem:victim-not-known-yet"
+    assert _keys() == before
+    assert items("delegate") == [] and items("delegate-code") == [] and items("outbound") == []
+    # When the force retries the first delivery (same webhook-id), the victim is known: it is accepted
+    response = deliver(early, webhook_id="msg_delegated")
+    assert (response["statusCode"], json.loads(response["body"])["status"]) == (202, "accepted")
+    [delegate] = items("delegate")
+    assert (delegate["victim_id"], delegate["delegation_id"]) == ("TVP-V-0001", "DEL-7")
+    [invitation] = items("outbound")
+    assert invitation["event_type"] == "org.caseline.access.delegate-invitation.v1"
+    data = invitation["data"] if isinstance(invitation["data"], dict) else json.loads(invitation["data"])
+    assert (data["victim_id"], data["delegation_id"]) == ("TVP-V-0001", "DEL-7")
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data", "template"),
+    [
+        ("review.acknowledged", {"request_id": "vrr-11-TVP-V-0001"}, "review-acknowledged"),
+        ("review.decided", {"request_id": "vrr-11-TVP-V-0001", "decision": "not-upheld"}, "review-decided"),
+        ("statement.taken", {"request_id": "vps-7-TVP-V-0001"}, "statement-taken"),
+    ],
+    ids=["review-acknowledged", "review-decided", "statement-taken"],
+)
+def test_an_answer_to_a_request_the_victim_never_made_is_refused_and_she_is_told_nothing(
+    aws: Template, event_type: str, data: dict[str, str], template: str
+) -> None:
+    # Given Alex, linked to her case, asked for a review of a decision not to prosecute and to make a statement
+    case = LinkedCase(aws)
+    case.post("outcome.recorded", 2, {"outcome_type": 15}, time=datetime.now(UTC).isoformat(timespec="seconds"))
+    review = case.victims.case("alex", case.force_id, case.case_id, "/review-request", "POST", {})
+    statement = case.victims.case(
+        "alex", case.force_id, case.case_id, "/statement-request", "POST", {"kind": "make", "use": "read-by-me"}
+    )
+    assert (review[0], statement[0]) == (202, 202)
+    raised = {"review": review[1]["request_id"], "statement": statement[1]["request_id"]}
+    assert data["request_id"] not in raised.values()
+    before, told = _keys(), len(items("outbox"))
+
+    def answer(event: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The force's answer (a new webhook-id each time), then the journeys it starts, as in the stack."""
+        response = case.ingest.lambda_handler(webhook_request(case.force_id, event), Context())
+        records = case.stream.new_records()
+        assert not records or case.journeys.lambda_handler({"Records": records}, Context()) == {"batchItemFailures": []}
+        return response["statusCode"], json.loads(response["body"])
+
+    # When the force answers a request id Caseline never raised on the case
+    unknown = _event(case.case_id, 3, event_type, {**data, "victim_id": "TVP-V-0001"})
+    status, problem = answer(unknown)
+    # Then it is a 422 naming the request, nothing is stored and Alex is sent nothing
+    assert status == 422, problem
+    assert (problem["type"], problem["field"]) == ("urn:caseline:problem:validation", "data.request_id")
+    assert _keys() == before
+    assert len(items("outbox")) == told and not [o for o in items("outbox") if o["template_id"] == template]
+    # And an answer naming her real request is accepted and she is told, once: its repeat is a duplicate
+    kind = "statement" if event_type == "statement.taken" else "review"
+    real = {**unknown, "data": {**unknown["data"], "request_id": raised[kind]}}
+
+    def sent() -> list[str]:
+        return [o["channel"] for o in items("outbox") if o["template_id"] == template]
+
+    assert answer(real)[1]["status"] == "accepted"
+    assert sent()  # by each of her channels
+    assert answer(real)[1]["status"] == "duplicate"  # the same event under a new webhook-id
+    assert sorted(sent()) == sorted(set(sent()))

@@ -29,6 +29,7 @@ from caseline.domain.records import (
     OfficerTask,
     OutboxMessage,
     OutboxStatus,
+    RaisedRequest,
     SendReceipt,
     StoredEvent,
     VictimContact,
@@ -107,6 +108,7 @@ class FakeCaseRepository:
         self.victims: dict[tuple[str, str, str], VictimContact] = {}
         self.events: dict[tuple[str, str, int, str], StoredEvent] = {}
         self.receipts: dict[tuple[str, str], WebhookReceipt] = {}
+        self.requests: dict[tuple[str, str], list[RaisedRequest]] = {}  # the victims' requests to the force
         self.concurrent_writes: list[ConcurrentWrite] = []
         self.save_attempts = 0
 
@@ -116,6 +118,10 @@ class FakeCaseRepository:
 
     def put_victim(self, victim: VictimContact) -> None:
         self.victims[(victim.force_id, victim.case_id, victim.victim_id)] = victim
+
+    def put_request(self, force_id: str, case_id: str, request: RaisedRequest) -> None:
+        """A victim's request raised on the case (its outbound event is on the case's partition)."""
+        self.requests.setdefault((force_id, case_id), []).append(request)
 
     def events_for(self, force_id: str, case_id: str) -> list[StoredEvent]:
         keys = sorted(k for k in self.events if k[:2] == (force_id, case_id))
@@ -133,6 +139,7 @@ class FakeCaseRepository:
             case=self.get_case(force_id, case_id),
             events=self.events_for(force_id, case_id),
             victims=self.get_victims(force_id, case_id),
+            requests=list(self.requests.get((force_id, case_id), [])),
         )
 
     def save_event(self, write: EventWrite) -> WriteOutcome:

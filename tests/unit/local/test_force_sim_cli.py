@@ -44,6 +44,31 @@ def test_event_builds_signs_and_posts_one_event(
     assert "HTTP 202" in capsys.readouterr().out
 
 
+def test_an_answer_names_the_request_the_force_received(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the force received the victim's review request vrr-11-TVP-V-0001 (Caseline answers 422 to any other)
+    sent: list[urllib.request.Request] = []
+
+    def fake_urlopen(request: urllib.request.Request, timeout: float) -> FakeAnswer:
+        sent.append(request)
+        return FakeAnswer(b'{"status": "accepted", "sequence": 12}')
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    argv = ["event", "--type", "review.decided", "--case", "TVP-J-1", "--sequence", "12", "--url", "http://x.invalid"]
+    # When the answer is sent naming it
+    assert main([*argv, "--secret", SECRET, "--request-id", "vrr-11-TVP-V-0001"]) == 0
+    # Then the event names that request and its victim
+    [request] = sent
+    assert isinstance(request.data, bytes)
+    data = json.loads(request.data)["data"]
+    assert (data["request_id"], data["victim_id"], data["decision"]) == ("vrr-11-TVP-V-0001", "TVP-V-0001", "upheld")
+
+
+def test_a_request_id_for_an_event_that_answers_none_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["event", "--type", "officer.assigned", "--case", "C-1", "--sequence", "2", "--url", "http://x.invalid"]
+    assert main([*argv, "--secret", SECRET, "--request-id", "vps-1-V-C-1"]) == 2
+    assert "answers no request" in capsys.readouterr().err
+
+
 def test_an_unknown_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["event", "--type", "officer.sacked", "--case", "C-1", "--sequence", "1", "--url", "http://x.invalid"]
     assert main([*argv, "--secret", SECRET]) == 2

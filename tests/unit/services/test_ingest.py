@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from caseline.domain import event_types as ev
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import (
     MalformedBodyError,
@@ -17,9 +18,11 @@ from caseline.domain.errors import (
     UnsupportedEventTypeError,
     UnsupportedMediaTypeError,
     ValidationFailedError,
+    VictimNotKnownYetError,
 )
 from caseline.domain.event_types import INVESTIGATION_UPDATED
-from caseline.domain.records import StoredEvent
+from caseline.domain.outbound import REVIEW_REQUESTED, STATEMENT_REQUESTED
+from caseline.domain.records import RaisedRequest, StoredEvent
 from caseline.domain.signing import SigningSecrets
 from caseline.services.ingest import MAX_BODY_BYTES, IngestResult, IngestStatus, WebhookRequest, ingest_webhook
 from tests.unit.builders import (
@@ -302,3 +305,121 @@ def test_a_schema_error_names_the_field(cases: FakeCaseRepository, payload: dict
     assert type(caught.value) is ValidationFailedError
     assert caught.value.field == field
     assert cases.events == {}
+
+
+DELEGATED = {"delegation_id": "DEL-1", "name": "Jordan Morgan", "relationship": "parent-guardian"}
+
+
+def _recorded(cases: FakeCaseRepository) -> None:
+    """A recorded case whose only victim is V-1 (sequence 1)."""
+    assert ingest(signed_request(webhook_id="msg_recorded"), cases).status is IngestStatus.ACCEPTED
+
+
+def _stored(cases: FakeCaseRepository) -> tuple[object, ...]:
+    return (dict(cases.events), dict(cases.receipts), dict(cases.cases), dict(cases.victims))
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data"),
+    [
+        (ev.ACCESS_DELEGATED, DELEGATED),
+        (ev.ACCESS_CODE_REISSUED, {}),
+        (ev.ACCESS_REVOKED, {}),
+        (ev.NEEDS_ASSESSED, {"tier": "enhanced"}),
+        (ev.VICTIM_CONTACT_CHANGED, {"mobile": "+447700900555"}),
+    ],
+    ids=["delegated", "code-reissued", "revoked", "needs-assessed", "contact-changed"],
+)
+def test_an_event_about_a_victim_the_case_does_not_have_stores_nothing_until_it_names_one_it_has(
+    cases: FakeCaseRepository, event_type: str, data: dict[str, object]
+) -> None:
+    # Given a recorded case whose only victim is V-1
+    _recorded(cases)
+    before = _stored(cases)
+    # When the force's event names V-NOBODY (a typo)
+    typo = cloud_event(sequence=2, type=event_type, data={"victim_id": "V-NOBODY", **data})
+    with pytest.raises(VictimNotKnownYetError) as caught:
+        ingest(signed_request(typo, webhook_id="msg_typo"), cases)
+    # Then it is refused retryably (409, Retry-After) and nothing at all is stored
+    assert caught.value.retryable is True
+    assert _stored(cases) == before
+    # And the same event naming V-1 is accepted
+    right = cloud_event(sequence=2, type=event_type, data={"victim_id": "V-1", **data})
+    assert ingest(signed_request(right, webhook_id="msg_right"), cases).status is IngestStatus.ACCEPTED
+
+
+def test_a_delegation_sent_before_its_crime_recorded_is_accepted_on_the_retry_after_it(
+    cases: FakeCaseRepository,
+) -> None:
+    # Given the force sets up a parent for V-1 before the crime recorded naming her has arrived
+    delegated = signed_request(
+        cloud_event(sequence=2, type=ev.ACCESS_DELEGATED, data={"victim_id": "V-1", **DELEGATED}), webhook_id="m2"
+    )
+    with pytest.raises(VictimNotKnownYetError):
+        ingest(delegated, cases)
+    assert cases.events == {} and cases.receipts == {}
+    # When the crime is recorded and the force retries with the same webhook-id
+    _recorded(cases)
+    result = ingest(delegated, cases)
+    # Then the delegation is accepted and stored, applied (the journeys set it up)
+    assert result.status is IngestStatus.ACCEPTED
+    [event] = [e for e in cases.events_for(FORCE, CASE_ID) if e.event_type == ev.ACCESS_DELEGATED]
+    assert event.applied is True and event.data["victim_id"] == "V-1"
+
+
+def _asked(cases: FakeCaseRepository) -> None:
+    """V-1 asked for a review of decision 5 and to make a personal statement; V-2 asked for a statement."""
+    cases.put_request(FORCE, CASE_ID, RaisedRequest("vrr-5-V-1", REVIEW_REQUESTED, "V-1"))
+    cases.put_request(FORCE, CASE_ID, RaisedRequest("vps-1-V-1", STATEMENT_REQUESTED, "V-1"))
+    cases.put_request(FORCE, CASE_ID, RaisedRequest("vps-1-V-2", STATEMENT_REQUESTED, "V-2"))
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data"),
+    [
+        (ev.REVIEW_ACKNOWLEDGED, {"request_id": "vrr-11-V-1", "victim_id": "V-1"}),
+        (ev.REVIEW_DECIDED, {"request_id": "vrr-11-V-1", "victim_id": "V-1", "decision": "upheld"}),
+        (ev.STATEMENT_TAKEN, {"request_id": "vps-7-V-1", "victim_id": "V-1"}),
+        (ev.STATEMENT_TAKEN, {"request_id": "vps-1-V-2", "victim_id": "V-1"}),  # another victim's request
+        (ev.REVIEW_ACKNOWLEDGED, {"request_id": "vrr-5-V-NOBODY", "victim_id": "V-NOBODY"}),
+    ],
+    ids=["review-acknowledged", "review-decided", "statement-taken", "another-victims", "unknown-victim"],
+)
+def test_an_answer_to_a_request_never_raised_for_that_victim_is_refused_and_stores_nothing(
+    cases: FakeCaseRepository, event_type: str, data: dict[str, object]
+) -> None:
+    # Given a recorded case with its victims' requests
+    _recorded(cases)
+    _asked(cases)
+    before = _stored(cases)
+    # When the force answers a request that is not one of them
+    with pytest.raises(ValidationFailedError) as caught:
+        ingest(signed_request(cloud_event(sequence=2, type=event_type, data=data), webhook_id="msg_answer"), cases)
+    # Then it is a 422 naming the request, not to be retried, and nothing is stored (so nobody is told)
+    assert type(caught.value) is ValidationFailedError
+    assert caught.value.field == "data.request_id"
+    assert _stored(cases) == before
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data"),
+    [
+        (ev.REVIEW_ACKNOWLEDGED, {"request_id": "vrr-5-V-1", "victim_id": "V-1"}),
+        (ev.REVIEW_DECIDED, {"request_id": "vrr-5-V-1", "victim_id": "V-1", "decision": "not-upheld"}),
+        (ev.STATEMENT_TAKEN, {"request_id": "vps-1-V-1", "victim_id": "V-1"}),
+    ],
+    ids=["review-acknowledged", "review-decided", "statement-taken"],
+)
+def test_an_answer_to_a_raised_request_is_accepted_and_its_repeat_is_a_duplicate(
+    cases: FakeCaseRepository, event_type: str, data: dict[str, object]
+) -> None:
+    # Given a recorded case with its victims' requests
+    _recorded(cases)
+    _asked(cases)
+    # When the force answers one of V-1's, then delivers the answer again, and again under a new webhook-id
+    answer = cloud_event(sequence=2, type=event_type, data=data)
+    assert ingest(signed_request(answer, webhook_id="msg_answer"), cases).status is IngestStatus.ACCEPTED
+    # Then the first is stored and the repeats are duplicates, as for any event
+    assert ingest(signed_request(answer, webhook_id="msg_answer"), cases).status is IngestStatus.DUPLICATE
+    assert ingest(signed_request(answer, webhook_id="msg_again"), cases).status is IngestStatus.DUPLICATE
+    assert len(cases.events) == 2

@@ -42,6 +42,11 @@ def _event(args: argparse.Namespace) -> int:
     moment = datetime.fromisoformat(args.time) if args.time else _now()
     ctx = EventContext(args.force, args.case, args.sequence, moment, args.id or str(uuid.uuid4()))
     event = build(full_type(args.type), ctx)
+    if args.request_id:  # an answer to the victim's request: the one the force received (vrr-…/vps-…-{victim})
+        if "request_id" not in event["data"]:
+            print(f"{event['type']} answers no request: leave out --request-id", file=sys.stderr)
+            return 2
+        event["data"] |= {"request_id": args.request_id, "victim_id": args.request_id.split("-", 2)[-1]}
     response = client.post_event(gateway, args.force, event, secret)
     print(f"POST {client.webhook_url(gateway, args.force)} {event['type']} sequence {args.sequence}")
     print(f"HTTP {response.status} {json.dumps(response.body)}")
@@ -152,6 +157,11 @@ def _parser() -> argparse.ArgumentParser:
     event.add_argument("--sequence", type=int, required=True, help="per-case sequence number")
     event.add_argument("--id", help="event id (default: a new one)")
     event.add_argument("--time", help="event time, ISO 8601 with an offset (default: now)")
+    event.add_argument(
+        "--request-id",
+        help="review.acknowledged, review.decided, statement.taken: the request_id of the victim's request "
+        "(default: her review of the event just before, or her first statement request)",
+    )
     event.set_defaults(run=_event)
     scripted = sender("lifecycle", "post a scripted case from crime recorded to case closed")
     scripted.add_argument("--case", help="the force's case id (default: a new one)")

@@ -50,6 +50,19 @@ SUSPECT_EVENTS = (
     SUSPECT_CHARGED,
 )
 
+# Case events about one victim of the case, named by ``victim_id``: the case must have her already (from a
+# crime.recorded), or ingest stores nothing and answers 409 victim-not-known-yet, and the force retries. A code
+# or a removal for a victim_id the case does not have reaches no one, and a delegate for one follows the case
+# unseen: no victim could see or remove them. The answers to a victim's requests name her too, and must name
+# a request of hers (domain.requests); crime.recorded brings its victim.
+ABOUT_A_KNOWN_VICTIM = (
+    NEEDS_ASSESSED,
+    VICTIM_CONTACT_CHANGED,
+    ACCESS_CODE_REISSUED,
+    ACCESS_REVOKED,
+    ACCESS_DELEGATED,
+)
+
 # A force's answers about an online report (subject: the report reference, sequence per report).
 REPORT_RECEIVED = _type("report.received")
 REPORT_RECORDED = _type("report.recorded")

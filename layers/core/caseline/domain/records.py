@@ -70,6 +70,16 @@ class StoredEvent:
 
 
 @dataclass(frozen=True)
+class RaisedRequest:
+    """A request Caseline raised to the force for a victim of the case (its outbound event, ADR 0020): the
+    force's answers must name one (domain.requests)."""
+
+    request_id: str
+    event_type: str  # the outbound type: victim.review-requested or victim.statement-requested
+    victim_id: str
+
+
+@dataclass(frozen=True)
 class CaseAggregate:
     """Everything ingest needs about one case, read with a single Query on the case's partition."""
 
@@ -78,6 +88,7 @@ class CaseAggregate:
     victims: list[VictimContact]
     linked_users: list[str] = field(default_factory=list)  # accounts linked to the case
     followers: list[str] = field(default_factory=list)  # delegates' accounts following it (domain.delegation)
+    requests: list[RaisedRequest] = field(default_factory=list)  # the victims' requests to the force
 
 
 @dataclass(frozen=True)

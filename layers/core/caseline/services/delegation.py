@@ -190,7 +190,8 @@ def apply_force_event(event: StoredEvent, store: DelegationStore) -> WriteOutcom
 def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
     """The force sets up access for a parent or guardian, a family spokesperson or an advocate. The code
     goes back to the force in a signed outbound event, in the same transaction; a redelivered event finds
-    the delegation there and writes nothing."""
+    the delegation there and writes nothing. Ingest stored the event only if the case has its victim
+    (``event_types.ABOUT_A_KNOWN_VICTIM``), so she sees the delegate and can remove them."""
     data = event.data
     delegation_id = str(data["delegation_id"])
     now = event.received_at

@@ -27,7 +27,7 @@ from caseline.domain.errors import (
     ValidationFailedError,
     VictimNotKnownYetError,
 )
-from caseline.domain.event_types import CRIME_RECORDED, REPORT_EVENTS, VICTIM_CONTACT_CHANGED
+from caseline.domain.event_types import ABOUT_A_KNOWN_VICTIM, CRIME_RECORDED, REPORT_EVENTS, VICTIM_CONTACT_CHANGED
 from caseline.domain.events import (
     INBOUND_EVENT_DATA_MODELS,
     CloudEvent,
@@ -37,7 +37,8 @@ from caseline.domain.events import (
 )
 from caseline.domain.json_body import read_json
 from caseline.domain.ports import CaseRepository, Clock, ReportStore, SecretProvider
-from caseline.domain.records import EventWrite, StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.records import CaseAggregate, EventWrite, StoredEvent, VictimContact, WebhookReceipt, WriteOutcome
+from caseline.domain.requests import ANSWERS, answers_a_raised_request
 from caseline.services import reports as report_service
 
 MAX_BODY_BYTES = 256 * 1024
@@ -112,6 +113,24 @@ def parse_event(request: WebhookRequest) -> tuple[CloudEvent, BaseModel]:
     return envelope, data
 
 
+def _check_what_it_names(envelope: CloudEvent, loaded: CaseAggregate) -> None:
+    """Before anything is written: the victim a case event is about must be on the case
+    (``event_types.ABOUT_A_KNOWN_VICTIM``), and an answer to a victim's request must name one raised on the
+    case for her (``domain.requests``)."""
+    data = envelope.data
+    if envelope.type in ABOUT_A_KNOWN_VICTIM and all(v.victim_id != data["victim_id"] for v in loaded.victims):
+        # Nothing is stored: the sender retries, and by then crime.recorded has usually arrived.
+        raise VictimNotKnownYetError(f"victim {data['victim_id']} is not on this case yet; retry later")
+    if envelope.type in ANSWERS and not answers_a_raised_request(
+        envelope.type, str(data["request_id"]), str(data["victim_id"]), loaded.requests
+    ):
+        # A retry cannot make the request exist, and its victim must not hear of one she never made.
+        raise ValidationFailedError(
+            f"no request {data['request_id']} of victim {data['victim_id']} on this case to answer",
+            field="data.request_id",
+        )
+
+
 def _victim_changes(
     force_id: str, envelope: CloudEvent, data: BaseModel, victims: list[VictimContact]
 ) -> list[VictimContact]:
@@ -138,10 +157,7 @@ def _victim_changes(
             )
         ]
     if isinstance(data, VictimContactChangedData | NeedsAssessedData):
-        existing = current.get(data.victim_id)
-        if existing is None:
-            # Nothing is stored: the sender retries, and by then crime.recorded has usually arrived.
-            raise VictimNotKnownYetError(f"victim {data.victim_id} is not on this case yet; retry later")
+        existing = current[data.victim_id]  # on the case: _check_what_it_names refused the event otherwise
         if existing.sequence >= envelope.sequence:
             return []
         if isinstance(data, NeedsAssessedData):
@@ -185,6 +201,7 @@ def ingest_webhook(
         return _ingest_report_event(force_id, envelope, data, receipt, reports=reports, now=now)
     for _ in range(_MAX_ATTEMPTS):
         loaded = cases.load(force_id, envelope.subject)
+        _check_what_it_names(envelope, loaded)
         previous = loaded.case
         newest = envelope.sequence > (previous.sequence if previous else 0) or (
             envelope.type == CRIME_RECORDED and not (previous and previous.is_recorded)

@@ -22,6 +22,8 @@ _CONDITION_FAILED_EXCEPTION = "ConditionalCheckFailedException"  # a single writ
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pynamodb.expressions.condition import Condition
+
 Item = TypeVar("Item", bound=CaselineItem)
 Into = TypeVar("Into")
 
@@ -31,10 +33,15 @@ def connection() -> Connection:
     return CaselineItem._get_connection().connection
 
 
-def partition_items(force_id: str, case_id: str, *kinds: type[CaselineItem]) -> list[CaselineItem]:
+def partition_items(
+    force_id: str, case_id: str, *kinds: type[CaselineItem], also: Condition | None = None
+) -> list[CaselineItem]:
     """The items of one case (one strongly consistent Query): the designed read of every case use. With
-    ``kinds``, the table returns only items of those kinds: the same read, a smaller answer to parse."""
+    ``kinds``, the table returns only items of those kinds, and those ``also`` matches: the same read, a
+    smaller answer to parse."""
     only = CaselineItem.entity.is_in(*kinds) if kinds else None
+    if only is not None and also is not None:
+        only |= also
     try:
         return list(CaselineItem.query(case_pk(force_id, case_id), filter_condition=only, consistent_read=True))
     except QueryError as exc:

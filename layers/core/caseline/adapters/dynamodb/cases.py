@@ -21,10 +21,12 @@ from caseline.adapters.dynamodb.mappers import (
 from caseline.adapters.dynamodb.models import (
     CaseDelegateItem,
     CaseItem,
+    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     CrimeReferenceItem,
     EventItem,
+    OutboundItem,
     PreferencesItem,
     ReceiptItem,
     VictimItem,
@@ -37,9 +39,11 @@ from caseline.domain.records import (
     CaseAggregate,
     CaseRecord,
     EventWrite,
+    RaisedRequest,
     VictimContact,
     WriteOutcome,
 )
+from caseline.domain.requests import REQUEST_TYPES
 
 
 class DynamoCaseRepository:
@@ -54,14 +58,22 @@ class DynamoCaseRepository:
         return effective_victims(partition_items(force_id, case_id, VictimItem, PreferencesItem))
 
     def load(self, force_id: str, case_id: str) -> CaseAggregate:
-        """One strongly consistent Query over the case's partition (case, timeline, victims)."""
-        items = partition_items(force_id, case_id, CaseItem, EventItem, VictimItem, CaseMemberItem, CaseDelegateItem)
+        """One strongly consistent Query over the case's partition: the case, its timeline, victims, the accounts
+        that follow it and, of its outbound events, only the victims' requests (which the force's answers name)."""
+        requests = (CaselineItem.entity == OutboundItem) & OutboundItem.event_type.is_in(*REQUEST_TYPES)
+        kinds = (CaseItem, EventItem, VictimItem, CaseMemberItem, CaseDelegateItem)
+        items = partition_items(force_id, case_id, *kinds, also=requests)
         return CaseAggregate(
             case=next((case_record(i) for i in items if isinstance(i, CaseItem)), None),
             events=[event_record(i) for i in items if isinstance(i, EventItem)],
             victims=[victim_record(i) for i in items if isinstance(i, VictimItem)],
             linked_users=[i.user_id for i in items if isinstance(i, CaseMemberItem)],
             followers=[i.user_id for i in items if isinstance(i, CaseDelegateItem) and i.user_id],
+            requests=[
+                RaisedRequest(i.outbound_id, i.event_type, str((i.data or {}).get("victim_id", "")))
+                for i in items
+                if isinstance(i, OutboundItem)
+            ],
         )
 
     def save_event(self, write: EventWrite) -> WriteOutcome:
