@@ -116,9 +116,11 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     account = new_account(stack)
     sign_in(page, stack.gateway.url, account)
     assert "idToken" in stored_tokens(page)
-    assert page.locator("dialog.app-dialog[open]").count() == 0  # no warning at once
-    # When they do nothing, a warning comes first (half-way through a short time-out)...
+    # When they do nothing, a warning comes first, half-way through the short time-out (not at once: timed
+    # from the tab's last activity, so a slow machine's sign-in cannot make it look early)...
     page.locator("dialog.app-dialog[open]").wait_for(timeout=30_000)
+    idle_ms = page.evaluate("() => Date.now() - JSON.parse(sessionStorage.getItem('caseline.lastActive'))")
+    assert idle_ms >= 6_000 - 1_000  # half of 12 s, less the timer's one-second tick
     assert page.get_by_role("heading", name="You will be signed out soon").is_visible()
     check_page(page, "idle-warning", "phone", visit)
     # ...then they are signed out and the tab holds no token
