@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from caseline.domain.accounts import LinkedAccount, contact_reduced, link_id, mask_email
+from caseline.domain.accounts import AccountRemoval, LinkedAccount, contact_reduced, link_id, mask_email
 from caseline.domain.case import CaseStage
 from caseline.domain.delegation import INVITATION_VALID, Delegation, GrantedBy, Scope
 from caseline.domain.errors import NotFoundError, OwnAccountError
@@ -45,19 +44,12 @@ class Case:
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members.values()) if (force_id, case_id) == (F, C) else []
 
-    def remove(
-        self,
-        force_id: str,
-        case_id: str,
-        account: LinkedAccount,
-        notice: OutboundEvent | None = None,
-        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
-    ) -> bool:
-        removed = self.members.pop(account.user_id, None) is not None
+    def remove(self, removal: AccountRemoval) -> bool:
+        removed = self.members.pop(removal.account.user_id, None) is not None
         if removed:
-            self.notices.extend([notice] if notice is not None else [])
-            self.notices.extend(removal for _, removal in ending)
-            self.delegates = [d for d in self.delegates if all(d is not e for e, _ in ending)]
+            self.notices.extend([removal.notice] if removal.notice is not None else [])
+            self.notices.extend(notice for _, notice in removal.ending)
+            self.delegates = [d for d in self.delegates if all(d is not e for e, _ in removal.ending)]
         return removed
 
     def delegations(self, force_id: str, case_id: str) -> list[Delegation]:

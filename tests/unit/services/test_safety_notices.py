@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from caseline.domain import event_types as ev
-from caseline.domain.accounts import LinkedAccount, link_id
+from caseline.domain.accounts import AccountRemoval, LinkedAccount, link_id
 from caseline.domain.delegation import Delegation
 from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONTACT_REDUCED
 from caseline.domain.preferences import VictimPreferences
@@ -46,12 +46,10 @@ class Members:
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
         return list(self.members)
 
-    def remove(
-        self, force_id: str, case_id: str, account: LinkedAccount, notice: object = None, ending: object = ()
-    ) -> bool:
-        if account not in self.members:
+    def remove(self, removal: AccountRemoval) -> bool:
+        if removal.account not in self.members:
             return False
-        self.members.remove(account)
+        self.members.remove(removal.account)
         return True
 
     def delegations(self, force_id: str, case_id: str) -> list[Delegation]:

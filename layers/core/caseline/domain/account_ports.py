@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: importing a port never loads the article modules (cold start)
-    from caseline.domain.accounts import CaseMembership, LinkedAccount
+    from caseline.domain.accounts import AccountRemoval, CaseMembership, LinkedAccount
     from caseline.domain.alerts import SafetyAlert
     from caseline.domain.articles import CaseContext, Recommendation
     from caseline.domain.delegation import Delegation
@@ -159,17 +159,10 @@ class AccountLinkStore(Protocol):
         """Every account linked to the case (its member items, strongly consistent)."""
         ...
 
-    def remove(
-        self,
-        force_id: str,
-        case_id: str,
-        account: LinkedAccount,
-        notice: OutboundEvent | None = None,
-        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
-    ) -> bool:
-        """Delete the account's member and link items (and store ``notice`` for the force) together, with
-        each ``ending`` delegation the account gave (its item, open code or delegate's link, and its notice
-        for the force); False if the account was not linked (any more), and then nothing is written."""
+    def remove(self, removal: AccountRemoval) -> bool:
+        """Delete the account's member and link items (and store the notice for the force) together, with
+        each ending delegation the account gave (its item, open code or delegate's link, and its notice for
+        the force); False if the account was not linked (any more), and then nothing is written."""
         ...
 
     def delegations(self, force_id: str, case_id: str) -> list[Delegation]:

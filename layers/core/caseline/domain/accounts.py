@@ -6,8 +6,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from caseline.domain.preferences import VictimPreferences
+
+if TYPE_CHECKING:  # annotations only
+    from caseline.domain.delegation import Delegation
+    from caseline.domain.outbound import OutboundEvent
 
 MASK = "\u2022\u2022\u2022"  # three bullets: "v•••@example.org"
 
@@ -20,6 +25,18 @@ class LinkedAccount:
     victim_id: str
     linked_at: datetime
     last_signed_in_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AccountRemoval:
+    """One account taken off a case, as one write: its member and link items go, with ``notice`` for the
+    force (when the victim removed it) and each delegation the account gave, with that delegation's notice."""
+
+    force_id: str
+    case_id: str
+    account: LinkedAccount
+    notice: OutboundEvent | None = None
+    ending: tuple[tuple[Delegation, OutboundEvent], ...] = ()
 
 
 @dataclass(frozen=True)

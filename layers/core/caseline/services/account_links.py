@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from caseline.domain.account_ports import AccountDirectory, AccountLinkStore, AuditLog, CaseReader
-from caseline.domain.accounts import LinkedAccount, link_id, mask_email
+from caseline.domain.accounts import AccountRemoval, LinkedAccount, link_id, mask_email
 from caseline.domain.delegation import Delegation, ending_with_the_account, removed_event
 from caseline.domain.errors import NotFoundError, OwnAccountError
 from caseline.domain.outbound import LINKED_ACCOUNT_REMOVED, OutboundEvent
@@ -94,7 +94,7 @@ def remove_account(
     if target is None:
         raise NotFoundError("no such linked account")
     ending = _given_by(target, partition.delegations, partition.members, now)
-    if not store.remove(force_id, case_id, target, notice, ending):
+    if not store.remove(AccountRemoval(force_id, case_id, target, notice, ending)):
         raise NotFoundError("no such linked account")
     audit.record(
         AuditEntry(force_id, case_id, user_id, "removed-linked-account", "victim removed another account's access", now)
@@ -124,7 +124,7 @@ def revoke_links(
             continue
         delegations = store.delegations(force_id, case_id) if delegations is None else delegations
         ending = _given_by(account, delegations, members, linked_before)
-        if store.remove(force_id, case_id, account, ending=ending):
+        if store.remove(AccountRemoval(force_id, case_id, account, ending=ending)):
             removed += 1
             members.pop(account.user_id)
             delegations = [d for d in delegations if all(d is not e for e, _ in ending)]
@@ -133,10 +133,10 @@ def revoke_links(
 
 def _given_by(
     account: LinkedAccount, delegations: list[Delegation], members: Mapping[str, str], now: datetime
-) -> list[tuple[Delegation, OutboundEvent]]:
+) -> tuple[tuple[Delegation, OutboundEvent], ...]:
     """The access ``account`` gave that ends with it, each with the force's notice."""
     ending = ending_with_the_account(delegations, members, account.user_id, account.victim_id)
-    return [(delegation, removed_event(delegation, now)) for delegation in ending]
+    return tuple((delegation, removed_event(delegation, now)) for delegation in ending)
 
 
 def _linked_order(account: LinkedAccount) -> tuple[datetime, str]:

@@ -4,8 +4,6 @@ the ``linked-account-removed`` outbound event for the force) in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pynamodb.exceptions import QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
@@ -20,10 +18,9 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.domain.accounts import LinkedAccount
+from caseline.domain.accounts import AccountRemoval, LinkedAccount
 from caseline.domain.delegation import Delegation
 from caseline.domain.errors import StorageUnavailableError
-from caseline.domain.outbound import OutboundEvent
 
 
 class DynamoAccountLinks:
@@ -49,18 +46,11 @@ class DynamoAccountLinks:
         except QueryError as exc:
             raise StorageUnavailableError() from exc
 
-    def remove(
-        self,
-        force_id: str,
-        case_id: str,
-        account: LinkedAccount,
-        notice: OutboundEvent | None = None,
-        ending: Sequence[tuple[Delegation, OutboundEvent]] = (),
-    ) -> bool:
-        pk = case_pk(force_id, case_id)
+    def remove(self, removal: AccountRemoval) -> bool:
+        pk, account, notice = case_pk(removal.force_id, removal.case_id), removal.account, removal.notice
         try:
             with TransactWrite(connection=connection()) as transaction:
-                for delegation, removed in ending:
+                for delegation, removed in removal.ending:
                     end_delegation(transaction, delegation, removed)
                 if notice is not None:
                     transaction.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
