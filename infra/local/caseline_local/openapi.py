@@ -122,10 +122,8 @@ def _document_staff_cases(document: dict[str, Any]) -> None:
 
 
 def _problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    return {"description": description, "content": {"application/problem+json": problem}}
 
 
 def _document_webhook(document: dict[str, Any]) -> None:
@@ -145,9 +143,15 @@ def _document_webhook(document: dict[str, Any]) -> None:
             "application/json": {"schema": {"type": "object"}},
         },
     }
+
+    def answer(description: str, statuses: list[str]) -> dict[str, Any]:
+        body = {"status": {"enum": statuses}, "event_id": {"type": "string"}, "sequence": {"type": "integer"}}
+        schema = {"type": "object", "required": list(body), "properties": body}
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
     operation["responses"] = {
-        "202": {"description": "Stored (status accepted) or stored in the timeline only (status stale)"},
-        "200": {"description": "Already received with this webhook-id (status duplicate)"},
+        "202": answer("Stored (accepted) or stored in the timeline only (stale)", ["accepted", "stale"]),
+        "200": answer("Already received with this webhook-id, or this event (duplicate)", ["duplicate"]),
         "400": _problem("The body is not UTF-8 JSON"),
         "401": _problem("Missing, expired or wrong signature, or unknown force"),
         "413": _problem("Body over 256 KB"),
