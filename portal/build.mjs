@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildSync } from 'esbuild'
 import { COMPONENTS, FORMS, indent, renderComponents } from './components.mjs'
+import { ARTICLE_ID, articleId, documentTitle } from './src/js/neutral.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const src = join(here, 'src')
@@ -53,8 +54,13 @@ function parsePage (text, name) {
   return { meta, content: match[2] }
 }
 
+// The tab's title as written: the page's own, or (meta.neutral: an article's opaque copy, opened only in
+// neutral mode) the neutral one; neutral-title.js puts data-neutral-title in its place in neutral mode.
 function render (layout, meta, content) {
+  const neutralTitle = documentTitle(meta.title, { neutral: true })
   return layout
+    .replaceAll('{{document_title}}', escapeHtml(meta.neutral ? neutralTitle : documentTitle(meta.title)))
+    .replaceAll('{{neutral_title}}', escapeHtml(neutralTitle))
     .replaceAll('{{title}}', escapeHtml(meta.title))
     .replaceAll('{{page}}', escapeHtml(meta.page))
     .replaceAll('{{auth}}', escapeHtml(meta.auth))
@@ -158,9 +164,15 @@ export function build () {
     pages += 1
   }
   mkdirSync(join(dist, 'articles'), { recursive: true })
+  const ids = new Set()
   for (const article of shared) {
     const meta = { page: 'article', auth: 'none', title: article.title }
+    const id = articleId(article.slug)
+    if (ARTICLE_ID.test(article.slug) || ids.has(id)) throw new Error(`article ${article.slug}: its opaque id ${id} is not unique`)
+    ids.add(id)
     writeFileSync(join(dist, 'articles', `${article.slug}.html`), render(layout, meta, articlePage(article)))
+    // The same article at an opaque address, for neutral mode: no slug in the browser's history (neutral.js)
+    writeFileSync(join(dist, 'articles', `${id}.html`), render(layout, { ...meta, neutral: true }, articlePage(article)))
   }
   return { pages, articles: shared.length }
 }

@@ -110,6 +110,9 @@ def test_the_case_page_shows_who_can_see_it_and_removes_another_account_at_320px
     # Then both accounts are listed, hers marked as hers, with masked emails only
     assert rows.count() == 2
     assert page.locator(".app-access-list").get_by_text("You", exact=True).count() == 1
+    # And her own account, the one she is using, is not said to be unused: nothing about its sign-ins
+    mine = rows.filter(has_text="This is the account you are signed in with").inner_text()
+    assert "Not signed in" not in mine and "Last signed in" not in mine, mine
     assert victim.email not in page.content() and other.email not in page.content()
     check_page(page, "case-access", "narrow", visit)
     # And she removes the other one: the page says so and lists only hers

@@ -152,3 +152,62 @@ def test_seeing_data_when_it_fails_or_after_15_minutes_says_so_or_asks_to_sign_i
     assert "You have signed in again" in page.locator(".app-banner-slot").inner_text()
     check_page(page, "my-data-view-after-sign-in", "phone", visit)
     context.close()
+
+
+def test_what_was_sent_and_cases_followed_for_someone_are_said_in_plain_english(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    account, case = linked_case(stack, http)
+    at = "2026-12-07T20:32:58+00:00"
+
+    def sent(event_type: str) -> dict[str, Any]:
+        return {"type": event_type, "created_at": at, "status": "delivered", "reasons": None}
+
+    def with_more(route: Any) -> None:
+        """The download as the API gives it, plus what this victim has not done yet: she removed someone's
+        access, sent something this page has no words for, and follows a case for a friend."""
+        answer = route.fetch()
+        data = answer.json()
+        (mine,) = data["cases"]
+        mine["requests_to_the_force"] += [
+            sent("org.caseline.victim.delegate-removed.v1"),
+            sent("org.caseline.victim.something-new.v1"),
+        ]
+        mine["people_following_your_case"] = [
+            {"name": "Sam", "relationship": "family", "scope": "message", "granted_by": "victim"}
+        ]
+        data["following"] = [
+            {
+                "force_id": case.force_id,
+                "case_id": "DEMO-FOLLOWED",
+                "crime_reference": "43/999999/26",
+                "relationship": "advocate",
+                "scope": "message",
+                "granted_by": "force",
+                "accepted_at": at,
+                "your_messages": [{"text": "Written for my friend.", "sent_at": at}],
+                "requests_to_the_force": [sent("org.caseline.victim.message-sent.v1")],
+            }
+        ]
+        route.fulfill(response=answer, body=json.dumps(data))
+
+    sign_in(page, stack.gateway.url, account)
+    _open_my_data(page, stack.gateway.url)
+    context.route("**/v1/me/data", with_more)
+    # When she chooses to see her data
+    page.get_by_role("button", name="See your data").click()
+    data = page.locator(".app-my-data")
+    followed = data.get_by_role("heading", name="A case you follow for someone else: crime reference 43/999999/26")
+    followed.wait_for()
+    # Then every request is in plain words, never an event's type, and the case she follows is there too
+    text = data.inner_text()
+    assert "org.caseline" not in text, text
+    assert "You removed someone's access to your case. Received by the police." in text
+    assert "You sent something to the police about your case. Received by the police." in text
+    assert "Sam" in text and "Family member. Read the case and write to the officer." in text
+    assert "Advocate or support worker" in text and "The police" in text and "Written for my friend." in text
+    check_page(page, "my-data-following", "phone", visit)
+    context.close()

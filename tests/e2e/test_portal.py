@@ -42,6 +42,11 @@ def open_page(
     return context, page
 
 
+def _top(locator: Any) -> float:
+    """Where an element starts, from the top of the page (not the screen)."""
+    return float(locator.evaluate("node => node.getBoundingClientRect().top + window.scrollY"))
+
+
 def invitation_code(http: Client, case: NewCase) -> str:
     return access_code(http, case.mobile, case.crime_reference)
 
@@ -125,7 +130,13 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     post_officer_message(stack, case, officer_text)
     eventually(lambda: http.request("GET", "/_local/sent.json").status == 200 and _officer_message_stored(stack, case))
     page.reload()
-    page.locator(".app-unread-slot .govuk-notification-banner").wait_for()
+    banner = page.locator(".app-unread-slot .govuk-notification-banner")
+    banner.wait_for()
+    # The news is near the top, before the Messages button, which counts it too
+    messages = page.locator(".app-messages-link")
+    assert messages.inner_text() == "Messages (1 new)"
+    assert _top(banner) < _top(messages) < _top(page.get_by_role("heading", name="What has happened so far"))
+    assert _top(banner) < viewport["height"] * 1.5, _top(banner)
     check_page(page, "case-new-message", width, visit, screenshot=False)
     page.get_by_role("link", name="Read your messages").click()
     page.wait_for_url("**/messages.html#c=*")
@@ -142,6 +153,9 @@ def test_a_new_victim_follows_their_case_in_the_portal(
     submit(page, "#message-form")
     page.get_by_text("Your message has been sent").wait_for()
     assert reply in page.locator(".app-thread").inner_text()
+    # ...with the reply time the case gives (an officer is looking after it)
+    promise = "Your officer aims to reply to messages within 5 working days."
+    assert promise in page.locator(".app-banner-slot").inner_text()
     check_page(page, "message-sent", width, visit, screenshot=False)
 
     # Then the force receives the reply, signed, through the outbound queue

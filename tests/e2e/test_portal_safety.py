@@ -55,10 +55,15 @@ def new_account(stack: LocalStack) -> Account:
     return Account(email, password, result["AuthenticationResult"]["IdToken"])
 
 
-def linked_case(stack: LocalStack, http: Client, *, may_name_police: bool = True) -> tuple[Account, NewCase]:
-    """A crime the force recorded for a new victim, linked to a new account with the invitation's code."""
+def linked_case(
+    stack: LocalStack, http: Client, *, may_name_police: bool = True, officer: bool = True
+) -> tuple[Account, NewCase]:
+    """A crime the force recorded for a new victim, linked to a new account with the invitation's code
+    (``officer=False``: recorded before an officer was assigned)."""
     assert stack.gateway is not None
     event = demo.fresh_crime_recorded("thames-valley", serial=uuid.uuid4().int % 1_000_000)
+    if not officer:
+        del event["data"]["officer"]
     mobile = fresh_mobile()
     victim = event["data"]["victim"]
     victim.update({"email": f"victim-{uuid.uuid4().hex[:8]}@example.org", "mobile": mobile})
@@ -111,7 +116,7 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     visit = Visit()
     context, page = open_page(browser, stack, PHONE, visit)
     assert stack.gateway is not None
-    # Given a deployment whose idle time-out is 12 seconds, and a signed-in victim
+    # Given a deployment whose idle time-out is 12 seconds (idleMinutes 0.2), and a signed-in victim
     short_idle_config(context, stack, 0.2)
     account = new_account(stack)
     sign_in(page, stack.gateway.url, account)
@@ -127,6 +132,9 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     page.wait_for_url("**/signed-out.html#timed-out", timeout=45_000)
     page.locator("body[data-ready]").wait_for(state="attached")
     assert "You have been signed out" in page.locator("h1").inner_text()
+    # ...for the time the deployment set, not a fixed 15 minutes
+    said = page.locator(".app-signed-out-text").inner_text()
+    assert "had not done anything for 12 seconds" in said and "15 minutes" not in said, said
     assert "idToken" not in stored_tokens(page) and "accessToken" not in stored_tokens(page)
     check_page(page, "idle-signed-out", "phone", visit)
     # And signed-in pages send them to sign in again
@@ -298,6 +306,83 @@ def test_a_case_that_must_not_name_the_police_gets_a_neutral_title(
     check_page(page, "neutral-messages", "phone", visit, screenshot=False)
     for seen in visit.titles:
         assert "police" not in seen.lower() and "Thames" not in seen and case.crime_reference not in seen
+    context.close()
+
+
+# Every title the tab shows, from the moment each document is created: an init script runs before the page's
+# own scripts, and notes document.title whenever the <title> changes.
+TITLE_WATCH = """
+window.appTitles = []
+new MutationObserver(() => {
+    if (window.appTitles[window.appTitles.length - 1] !== document.title) window.appTitles.push(document.title)
+}).observe(document, { subtree: true, childList: true, characterData: true })
+"""
+
+
+def titles_seen(page: Any) -> list[str]:
+    """The titles shown since the page began (before its <title> is parsed there is none: left out)."""
+    seen: list[str] = page.evaluate("window.appTitles")
+    return [title for title in [*seen, page.title()] if title]
+
+
+def test_in_neutral_mode_no_title_or_address_names_the_crime_or_support(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    context.add_init_script(TITLE_WATCH)
+    assert stack.gateway is not None
+    base = stack.gateway.url
+    # Given a victim whose case's profile says not to name the police, on her case page (neutral mode)
+    account, case = linked_case(stack, http, may_name_police=False)
+    sign_in(page, base, account)
+    page.locator(".app-case-card h2 a").first.click()
+    page.locator(".app-case").wait_for()
+    recommended = page.locator(".app-recommended a").first
+    article = recommended.inner_text()
+    seen: list[str] = []
+    # When she opens a support article the case recommends
+    recommended.click()
+    page.wait_for_url("**/articles/*.html#c=*")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    # Then its address is opaque and the tab's title is neutral from the start, though the article is there
+    assert re.search(r"/articles/[0-9a-f]{8}\.html#c=[0-9a-f]{18}$", page.url), page.url
+    assert page.locator("h1").inner_text() == article
+    assert set(titles_seen(page)) == {"Your account"}, titles_seen(page)
+    check_page(page, "neutral-article", "phone", visit, screenshot=False)
+    seen += titles_seen(page)
+    # When she browses help and support and opens an article from the list: an opaque address again
+    page.goto(base + "/articles.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert page.title() == "Your account"
+    seen += titles_seen(page)
+    listed = page.locator(".app-browse a").first
+    listed_title = listed.inner_text()
+    listed.click()
+    page.wait_for_url(re.compile(r".*/articles/[0-9a-f]{8}\.html$"))
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert page.locator("h1").inner_text() == listed_title
+    seen += titles_seen(page)
+    # And "Report a crime" is neutral too
+    page.goto(base + "/report-start.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert page.title() == "Your account"
+    seen += titles_seen(page)
+    # And her account page is "Your data": one link called "Your account" (the header's), no doubled title
+    page.goto(base + "/my-data.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert page.title() == f"Your data {DASH} Your account"
+    assert page.locator("h1").inner_text() == "Your data"
+    assert page.get_by_role("link", name="Your account", exact=True).count() == 1
+    assert page.locator(".app-account-link").inner_text() == "Your data"
+    check_page(page, "neutral-my-data", "phone", visit, screenshot=False)
+    seen += titles_seen(page)
+    for title in seen:
+        assert title.endswith("Your account") and "Your account " not in title, title
+        for named in (article, listed_title, "Help and support", "Report a crime", "police", case.crime_reference):
+            assert named not in title, (named, title)
     context.close()
 
 

@@ -1,13 +1,29 @@
 // A force's name and colour on its case pages, unless the victim asked for no police branding:
 // then the header, titles and text stay neutral ("Your account").
 import { forceDetails, loadConfig } from './config.js'
-import { read, write } from './storage.js'
-import { $, setTitle } from './ui.js'
+import { NEUTRAL_SERVICE, SERVICE, neutralName } from './neutral.js'
+import { write } from './storage.js'
+import { $, neutralMode, setTitle } from './ui.js'
+
+// The header, the menu and the tab's title in this tab's mode: neutral (the header "Your account", the
+// account page's menu item "Your data", neutral titles: neutral.js) or the service's own.
+export function applyMode () {
+  const neutral = neutralMode()
+  // neutral-title.js put the neutral <title> first: the page's own, after it, is never shown
+  for (const title of [...document.head.querySelectorAll('title')].slice(1)) title.remove()
+  document.body.classList.toggle('app-neutral', neutral)
+  const service = $('.app-service-name')
+  if (service) service.textContent = neutral ? NEUTRAL_SERVICE : SERVICE
+  const account = $('.app-account-link')
+  if (account) account.textContent = neutral ? neutralName('Your account') : 'Your account'
+  setTitle(document.body.dataset.title)
+  return neutral
+}
 
 export async function brandFor (forceId) {
   const config = await loadConfig()
   const force = forceDetails(config, forceId)
-  const neutral = Boolean(read('neutral'))
+  const neutral = neutralMode()
   const name = $('.app-force-name')
   if (name) {
     name.textContent = force.name
@@ -26,10 +42,5 @@ export async function brandFor (forceId) {
 export function rememberBranding (preferences) {
   const noPolice = preferences && preferences.in_effect && preferences.in_effect.may_name_police === false
   if (noPolice) write('neutral', true)
-  const neutral = Boolean(read('neutral'))
-  document.body.classList.toggle('app-neutral', neutral)
-  const service = $('.app-service-name')
-  if (service) service.textContent = neutral ? 'Your account' : 'Follow your case'
-  setTitle(document.body.dataset.title)
-  return neutral
+  return applyMode()
 }

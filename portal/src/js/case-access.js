@@ -4,10 +4,14 @@ import { $, busy, el, notify, when } from './ui.js'
 
 function accountRow (account, onRemove) {
   const who = account.email || 'An account'
+  // Sign-ins tell the victim whether another account is being used; about their own ("You") they say
+  // nothing new, and "not signed in" would be wrong while they are
   const facts = [
     el('p', { class: 'govuk-body-s app-access__meta' }, `Linked ${when(account.linked_at)}`),
-    el('p', { class: 'govuk-body-s app-access__meta' },
-      account.last_signed_in_at ? `Last signed in ${when(account.last_signed_in_at)}` : 'Not signed in since it was linked')
+    account.you
+      ? null
+      : el('p', { class: 'govuk-body-s app-access__meta' },
+        account.last_signed_in_at ? `Last signed in ${when(account.last_signed_in_at)}` : 'Not signed in since it was linked')
   ]
   const action = account.you
     ? el('p', { class: 'govuk-body-s' }, 'This is the account you are signed in with.')

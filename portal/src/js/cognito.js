@@ -8,9 +8,13 @@ export class CognitoError extends Error {
   }
 }
 
+// Abandoned after 20 s, as the API's requests are (api.js): a NetworkError, like no connection.
+const TIMEOUT_MS = 20_000
+
 export async function cognito (operation, body) {
   const config = await loadConfig()
   let response
+  let text
   try {
     response = await fetch(config.cognitoEndpoint, {
       method: 'POST',
@@ -19,12 +23,13 @@ export async function cognito (operation, body) {
         'Content-Type': 'application/x-amz-json-1.1',
         'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`
       },
-      body: JSON.stringify({ ClientId: config.userPoolClientId, ...body })
+      body: JSON.stringify({ ClientId: config.userPoolClientId, ...body }),
+      signal: AbortSignal.timeout(TIMEOUT_MS)
     })
+    text = await response.text()
   } catch {
     throw new CognitoError('NetworkError')
   }
-  const text = await response.text()
   const data = text ? JSON.parse(text) : {}
   if (!response.ok) {
     const type = String(data.__type || data.code || 'UnknownError').split('#').pop()

@@ -4,8 +4,11 @@ let loading = null
 
 const DEFAULT_FORCE = { name: 'your police force', colour: '#0b0c0c', phone: '101' }
 
+// Abandoned after 20 s, as the API's requests are (api.js): a page never waits for ever.
+const CONFIG_TIMEOUT_MS = 20_000
+
 async function fetchJson (path) {
-  const response = await fetch(path, { cache: 'no-store', credentials: 'same-origin' })
+  const response = await fetch(path, { cache: 'no-store', credentials: 'same-origin', signal: AbortSignal.timeout(CONFIG_TIMEOUT_MS) })
   if (!response.ok) throw new Error(`config ${response.status}`)
   return response.json()
 }
@@ -31,6 +34,11 @@ export function forceDetails (config, forceId) {
   if (found) return { ...DEFAULT_FORCE, ...found, known: true }
   const name = forceId ? forceId.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') + ' Police' : DEFAULT_FORCE.name
   return { ...DEFAULT_FORCE, name, known: false }
+}
+
+// Minutes without activity before the idle time-out signs the victim out (`idleMinutes`, 15 by default).
+export function idleMinutes (config) {
+  return Number(config && config.idleMinutes) || 15
 }
 
 export function apiUrl (config, path) {

@@ -3,10 +3,11 @@
 import { Button, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll } from '/govuk/govuk-frontend.min.js'
 import { SafeExitThisPage } from './exit.js'
 import { startIdleTimer } from './idle.js'
-import { loadConfig } from './config.js'
+import { idleMinutes, loadConfig } from './config.js'
 import { signOut, signedIn } from './session.js'
-import { go, setTitle } from './ui.js'
-import { read, write } from './storage.js'
+import { applyMode } from './branding.js'
+import { go, showServiceProblem } from './ui.js'
+import { write } from './storage.js'
 
 const body = document.body
 // What GOV.UK Frontend's template does with an inline script, which the CSP does not allow: this
@@ -24,14 +25,6 @@ const PAGE_MODULES = new Set([
   'create-account', 'sign-in', 'reset-password', 'link-case', 'follow-case', 'cases', 'case', 'messages', 'articles', 'article',
   'preferences', 'my-data', 'survey', 'signed-out'
 ])
-
-function applyBranding () {
-  setTitle(body.dataset.title)
-  const neutral = Boolean(read('neutral'))
-  body.classList.toggle('app-neutral', neutral)
-  const name = document.querySelector('.app-service-name')
-  if (name) name.textContent = neutral ? 'Your account' : 'Follow your case'
-}
 
 function wireNavigation () {
   body.classList.toggle('app-signed-in', signedIn())
@@ -53,7 +46,7 @@ function wireNavigation () {
 }
 
 async function start () {
-  applyBranding()
+  applyMode() // neutral mode's title was set already, before the page was drawn (neutral-title.js)
   wireNavigation()
   if (body.dataset.auth === 'required' && !signedIn()) {
     // A safety alert's link (#alert=<opaque id>) leads back to the alert after signing in
@@ -63,7 +56,7 @@ async function start () {
   }
   if (signedIn()) {
     const config = await loadConfig().catch(() => ({}))
-    startIdleTimer({ minutes: Number(config.idleMinutes) || 15 })
+    startIdleTimer({ minutes: idleMinutes(config) })
   }
   const page = body.dataset.page
   if (PAGE_MODULES.has(page)) {
@@ -85,6 +78,5 @@ async function start () {
 start().catch((error) => {
   console.error('The page could not start:', error && error.name, error && error.message)
   body.dataset.ready = 'error'
-  const slot = document.querySelector('.app-error-summary-slot')
-  if (slot) slot.textContent = 'Sorry, there is a problem with the service. Try again later.'
+  showServiceProblem()
 })

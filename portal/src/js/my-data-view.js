@@ -15,8 +15,20 @@ const REQUESTS = {
   'org.caseline.victim.survey-answered.v1': 'You answered the survey about your case',
   'org.caseline.victim.linked-account-removed.v1': 'You removed another account\'s access to your case',
   'org.caseline.victim.review-requested.v1': 'You asked for a review of our decision',
-  'org.caseline.victim.statement-requested.v1': 'You asked to give a personal statement'
+  'org.caseline.victim.statement-requested.v1': 'You asked to give a personal statement',
+  'org.caseline.victim.delegate-removed.v1': 'You removed someone\'s access to your case'
 }
+// Anything sent that this page has no words for yet: a plain sentence, never the event's type
+const REQUEST_UNKNOWN = 'You sent something to the police about your case'
+const RELATIONSHIPS = {
+  family: 'Family member',
+  friend: 'Friend',
+  advocate: 'Advocate or support worker',
+  'parent-guardian': 'Parent or guardian',
+  'family-spokesperson': 'Family spokesperson'
+}
+const SCOPES = { view: 'Read the case', message: 'Read the case and write to the officer' }
+const GRANTED_BY = { victim: 'The person the case is about', force: 'The police' }
 const REQUEST_STATUS = {
   pending: 'Waiting to be sent',
   queued: 'On its way to the police',
@@ -97,7 +109,7 @@ function messages (list) {
 function requests (list) {
   if (!list.length) return none('You have not sent anything to the police through this service about this case.')
   return pairs(list.map((request) => [when(request.created_at),
-    `${REQUESTS[request.type] || request.type}. ${REQUEST_STATUS[request.status] || request.status}.` +
+    `${REQUESTS[request.type] || REQUEST_UNKNOWN}. ${REQUEST_STATUS[request.status] || request.status}.` +
     (request.reasons ? ` You wrote: ${request.reasons}` : '')]))
 }
 
@@ -135,7 +147,30 @@ function caseSection (item, forceName) {
     heading(4, 'Your messages'), messages(item.your_messages),
     heading(4, 'What you sent to the police'), requests(item.requests_to_the_force),
     heading(4, 'Your survey answers'), survey(item.your_survey),
-    heading(4, 'News we asked you to confirm'), safetyAlerts(item.your_safety_alerts))
+    heading(4, 'News we asked you to confirm'), safetyAlerts(item.your_safety_alerts),
+    heading(4, 'People following your case for you'), peopleFollowing(item.people_following_your_case))
+}
+
+function peopleFollowing (list) {
+  if (!list || !list.length) return none('Nobody follows this case for you.')
+  return pairs(list.map((person) => [person.name || 'Someone',
+    [RELATIONSHIPS[person.relationship], SCOPES[person.scope], person.granted_by === 'force' ? 'Set up by the police' : null]
+      .filter(Boolean).join('. ') + '.']))
+}
+
+// A case the account follows for someone else (delegated access): how, and what the account sent there.
+function followedSection (item, forceName) {
+  return el('section', { class: 'app-my-data__case' },
+    heading(3, `A case you follow for someone else: crime reference ${item.crime_reference}`),
+    pairs([
+      ['Who they are to you', RELATIONSHIPS[item.relationship] || null],
+      ['What you can do', SCOPES[item.scope] || null],
+      ['Who gave you access', GRANTED_BY[item.granted_by] || null],
+      ['You started following it', item.accepted_at ? when(item.accepted_at) : null],
+      ['Police force', forceName(item.force_id)]
+    ]),
+    heading(4, 'Your messages'), messages(item.your_messages || []),
+    heading(4, 'What you sent to the police'), requests(item.requests_to_the_force || []))
 }
 
 const label = (key) => key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ')
@@ -173,6 +208,7 @@ export function myDataView (data, { onPrint, forceName }) {
     heading(3, 'Your account'),
     pairs([['Email address you sign in with', data.account.email || 'Not known']]),
     data.cases.length ? data.cases.map((item) => caseSection(item, forceName)) : [heading(3, 'Your cases'), none('No cases are linked to your account.')],
+    (data.following || []).map((item) => followedSection(item, forceName)),
     heading(3, 'Crimes you reported online'),
     data.reports.length ? data.reports.map(reportSection) : none('You have not reported a crime online while signed in.'),
     heading(3, 'What is not included, and why'),

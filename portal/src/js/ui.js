@@ -1,20 +1,23 @@
 // Small DOM helpers: page titles, GOV.UK error summaries and inline errors, navigation without
 // history entries, and text-only rendering (API text is never inserted as HTML).
+import { documentTitle, neutralPath } from './neutral.js'
 import { read } from './storage.js'
 
-export function serviceTitle () {
-  return read('neutral') ? 'Your account' : 'Follow your case'
+// Neutral mode: a case's safe-contact profile says not to name the police (branding.js). The tab's title
+// and the addresses it visits then name no crime, police or support (neutral.js).
+export function neutralMode () {
+  return Boolean(read('neutral'))
 }
 
 export function setTitle (title, { error = false } = {}) {
   document.body.dataset.title = title
-  document.title = `${error ? 'Error: ' : ''}${title} – ${serviceTitle()}`
+  document.title = documentTitle(title, { neutral: neutralMode(), error })
 }
 
 // Portal pages replace one another in the tab's history, so Back never walks through the portal
 // and the quick exit (which replaces the current entry) leaves nothing of it behind.
 export function go (path) {
-  window.location.replace(path)
+  window.location.replace(neutralMode() ? neutralPath(path) : path)
 }
 
 export function el (tag, attributes = {}, ...children) {
@@ -112,6 +115,34 @@ export function notify (slot, { title, heading, body = [], success = false }) {
   slot.replaceChildren(banner)
   banner.focus()
   return banner
+}
+
+// The page could not get what it needs from the service (an error, no connection, or no answer in time):
+// in place of its "Loading…" text (or at the top of the page), a GOV.UK error summary that says so, is
+// announced and focused, offers to try again (reloading the page) and says whom to call meanwhile.
+export function showServiceProblem () {
+  const main = document.querySelector('main') || document.body
+  document.querySelectorAll('.app-service-problem').forEach((node) => node.remove())
+  const loading = [...document.querySelectorAll('.app-loading')]
+  const visibleHeading = [...main.querySelectorAll('h1')].some((h1) => h1.getClientRects().length > 0)
+  const again = el('button', { type: 'button', class: 'govuk-button govuk-button--secondary govuk-!-margin-bottom-0', 'data-module': 'govuk-button' }, 'Try again')
+  again.addEventListener('click', () => window.location.reload())
+  const summary = el('div', { class: 'govuk-error-summary app-service-problem', tabindex: '-1' },
+    el('div', { role: 'alert' },
+      el(visibleHeading ? 'h2' : 'h1', { class: 'govuk-error-summary__title' }, 'Sorry, there is a problem with the service'),
+      el('div', { class: 'govuk-error-summary__body' },
+        el('p', { class: 'govuk-body' }, 'We could not load this page just now. Check you are connected to the internet, then try again.'),
+        el('p', { class: 'govuk-body' }, 'If you need to speak to someone about your case, call 101. If you are in danger, call 999.'))),
+    again)
+  const shown = loading.find((node) => !node.hidden)
+  const slot = main.querySelector('.app-error-summary-slot')
+  if (shown) shown.before(summary)
+  else if (slot) slot.replaceChildren(summary)
+  else main.prepend(summary)
+  loading.forEach((node) => show(node, false))
+  setTitle(document.body.dataset.title, { error: true })
+  summary.focus()
+  return summary
 }
 
 const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })

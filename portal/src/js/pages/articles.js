@@ -1,13 +1,14 @@
 // Search needs JavaScript (the public article API); browsing the list works without it.
 import { api } from '../api.js'
-import { $, el, setTitle } from '../ui.js'
+import { articlePath } from '../neutral.js'
+import { $, el, neutralMode, setTitle } from '../ui.js'
 
 function render (results, query) {
   const slot = $('.app-search-results')
   const heading = el('h2', { class: 'govuk-heading-m', tabindex: '-1' },
     results.length ? `${results.length} result${results.length === 1 ? '' : 's'} for ‘${query}’` : `No results for ‘${query}’`)
   const list = el('ul', { class: 'govuk-list app-article-list' }, results.map((article) => el('li', {},
-    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html` }, article.title),
+    el('a', { class: 'govuk-link', href: articlePath(article.slug, neutralMode()) }, article.title),
     el('p', { class: 'govuk-body govuk-!-margin-top-1' }, article.summary))))
   const hint = results.length ? null : el('p', { class: 'govuk-body' }, 'Check the spelling, or try fewer or different words.')
   slot.replaceChildren(heading, hint || list)

@@ -9,8 +9,8 @@ import { delegatesSection } from '../case-delegates.js'
 import { reviewSection } from '../case-review.js'
 import { statementSection } from '../case-statement.js'
 import { caseFromFragment, casePath, pageFor } from '../cases.js'
-import { read } from '../storage.js'
-import { $, el, go, notify, setTitle, show, stageLabel, when } from '../ui.js'
+import { articlePath } from '../neutral.js'
+import { $, el, go, neutralMode, notify, setTitle, show, stageLabel, when } from '../ui.js'
 
 const SHOWN_ARTICLES = 3 // the most relevant; the rest are a search away
 
@@ -52,14 +52,17 @@ function rights (list) {
 
 function articles (list, key) {
   return list.map((article) => el('li', {},
-    el('a', { class: 'govuk-link', href: `/articles/${article.slug}.html#c=${key}` }, article.title),
+    el('a', { class: 'govuk-link', href: `${articlePath(article.slug, neutralMode())}#c=${key}` }, article.title),
     el('p', { class: 'govuk-body govuk-!-margin-top-1 govuk-!-margin-bottom-1' }, article.summary),
     article.reason ? el('p', { class: 'govuk-body-s app-article-list__reason' }, article.reason) : null))
 }
 
+// New messages from the officer: a banner just after what happens next (the first screen keeps the case's
+// own news), and their number on the Messages button
 function unreadBanner (view, key) {
   const unread = view.messages.filter((m) => m.unread).length
   if (!unread) return
+  $('.app-messages-link').textContent = `Messages (${unread} new)`
   const banner = notify($('.app-unread-slot'), {
     heading: `You have ${unread} new message${unread === 1 ? '' : 's'} from your officer`
   })
@@ -118,6 +121,6 @@ export default async function page () {
   await delegatesSection(path, view)
   show($('.app-loading'), false)
   show($('.app-case'), true)
-  if (read('neutral')) document.body.classList.add('app-neutral')
+  if (neutralMode()) document.body.classList.add('app-neutral')
   focusAlert(alertId)
 }

@@ -28,10 +28,15 @@ export default async function page () {
   if (!found) return go('/cases.html')
   const path = casePath(found.force_id, found.case_id)
   $('.app-back-to-case').href = pageFor('case', found.key)
+  // How soon a reply can be expected, as the case says it (expected_reply: who replies, and by when);
+  // nothing is promised while no officer is assigned, or once the case is closed (null then)
+  let promise = []
   const load = async () => {
     const view = await api('GET', path)
+    promise = view.expected_reply ? [view.expected_reply] : []
     $('.app-thread').replaceChildren(...thread(view.messages))
-    $('.app-expected-reply').textContent = view.expected_reply
+    $('.app-expected-reply').textContent = view.expected_reply || ''
+    show($('.app-expected-reply'), Boolean(view.expected_reply))
     show($('#message-form'), view.access.scope !== 'view')  // a delegate who may only read the case
   }
   const preferences = await api('GET', `${path}/preferences`).catch(() => null)
@@ -53,7 +58,7 @@ export default async function page () {
       $('#message').value = ''
       $('#message').dispatchEvent(new Event('input'))
       await load()
-      notify($('.app-banner-slot'), { success: true, heading: 'Your message has been sent', body: ['Your officer aims to reply within 5 working days.'] })
+      notify($('.app-banner-slot'), { success: true, heading: 'Your message has been sent', body: promise })
     }, (error) => ({
       field: 'message',
       message: error.type === 'urn:caseline:problem:too-many-requests'
@@ -70,8 +75,8 @@ export default async function page () {
     try {
       const answer = await api('POST', `${path}/update-requests`)
       notify($('.app-banner-slot'), answer.status === 'already-requested-today'
-        ? { heading: 'You have already asked for an update today', body: ['Your officer has your request.'] }
-        : { success: true, heading: 'You have asked for an update', body: ['Your officer aims to reply within 5 working days.'] })
+        ? { heading: 'You have already asked for an update today', body: ['We have your request.'] }
+        : { success: true, heading: 'You have asked for an update', body: promise })
     } catch {
       notify($('.app-banner-slot'), { heading: 'Sorry, your request was not sent', body: ['Try again later.'] })
     } finally {

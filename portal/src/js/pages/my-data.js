@@ -1,8 +1,9 @@
 import { api } from '../api.js'
 import { forceDetails, loadConfig } from '../config.js'
 import { myDataView } from '../my-data-view.js'
+import { neutralName } from '../neutral.js'
 import { forget } from '../session.js'
-import { $, busy, go, notify, show, showErrors } from '../ui.js'
+import { $, busy, go, neutralMode, notify, show, showErrors } from '../ui.js'
 
 const AGAIN = {
   '#view': { heading: 'You have signed in again', body: ['Your data is shown below.'] },
@@ -29,6 +30,8 @@ async function showData (button) {
 }
 
 export default async function page () {
+  // In neutral mode the header is "Your account" (a link to the start page): this page is "Your data"
+  if (neutralMode()) $('.app-account-heading').textContent = neutralName('Your account')
   const download = $('.app-download')
   const view = $('.app-view-data')
   view.addEventListener('click', () => showData(view))

@@ -1,5 +1,14 @@
+import { idleMinutes, loadConfig } from '../config.js'
 import { forget } from '../session.js'
-import { $, setTitle } from '../ui.js'
+import { $, setTitle, show } from '../ui.js'
+
+// The idle time-out as the victim would say it: "15 minutes", or for a short one "30 seconds".
+export function idleTime (minutes) {
+  const seconds = Math.round(minutes * 60)
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  const whole = Math.round(minutes)
+  return `${whole} minute${whole === 1 ? '' : 's'}`
+}
 
 export default async function page () {
   forget()
@@ -7,7 +16,8 @@ export default async function page () {
   if (window.location.hash === '#timed-out') {
     setTitle('You have been signed out')
     $('.app-signed-out-heading').textContent = 'You have been signed out'
-    $('.app-signed-out-text').textContent = 'We signed you out because you had not done anything for 15 minutes. This protects your information.'
+    const minutes = idleMinutes(await loadConfig().catch(() => ({})))  // the deployment's idleMinutes, as idle.js used it
+    $('.app-signed-out-text').textContent = `We signed you out because you had not done anything for ${idleTime(minutes)}. This protects your information.`
   } else if (window.location.hash === '#this-device') {
     setTitle('You have signed out on this device')
     $('.app-signed-out-heading').textContent = 'You have signed out on this device'
@@ -16,5 +26,8 @@ export default async function page () {
     setTitle('Your account is closed')
     $('.app-signed-out-heading').textContent = 'Your account is closed'
     $('.app-signed-out-text').textContent = 'We have removed your sign-in, your links to your cases and your messages. The police can still contact you in the ways you agreed.'
+    // The account is gone: signing in again would fail. A new account, or the start page, instead
+    show($('.app-sign-in-again'), false)
+    show($('.app-closed-next'), true)
   }
 }
