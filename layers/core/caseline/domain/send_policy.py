@@ -77,7 +77,7 @@ class SendFacts:
     case_flags: tuple[str, ...] = ()
     recent_non_statutory: Sequence[datetime] = ()  # when non-statutory messages went (one per step)
     planned_keys: frozenset[str] = frozenset()  # every outbox key on the case
-    discloses: bool = False  # the template names the crime or the police
+    discloses: bool = False  # the template names the crime or the police, or links with the crime reference
     content_free: str | None = None  # the template's own content-free stand-in, if it has one
 
 
