@@ -12,7 +12,7 @@ from caseline_local.stack import LocalStack
 
 from .conftest import Client, access_code, eventually
 from .portal_pages import Visit, check_page, record_new_crime
-from .test_case_access import call, force_event, link
+from .test_case_access import call, force_event, link, second_account
 from .test_portal import open_page
 from .test_portal_safety import new_account, sign_in
 
@@ -121,4 +121,35 @@ def test_a_reader_set_up_by_the_force_has_no_message_form_at_320px(
     page.locator(".app-messages").wait_for()
     assert page.locator("#message-form").is_hidden()
     check_page(page, "messages-as-reader", "narrow", visit, screenshot=False)
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_victim_sees_an_invitation_another_account_made_and_it_ends_with_that_account(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    assert stack.gateway is not None
+    # Given a second account linked to the victim's record (a code read from her phone) invited "Mum"
+    case, _, victim, other = second_account(stack, http)
+    path = f"/v1/cases/{case.force_id}/{case.case_id}"
+    invited = {"name": "Mum", "relationship": "family", "scope": "message"}
+    status, made = call(http, other, "POST", path + "/delegates", invited)
+    assert status == 201
+    mum = new_account(stack)
+    assert call(http, mum, "POST", "/v1/me/delegations", {"code": made["invitation_code"]})[0] == 201
+    # When the victim opens her case on a small phone
+    visit = Visit()
+    context, page = open_page(browser, stack, NARROW, visit)
+    sign_in(page, stack.gateway.url, victim)
+    page.locator("a[href*='case.html#c=']").first.click()
+    # Then "Mum" is in her list, marked as invited from another account
+    page.locator(".app-delegate-list .app-access__item").first.wait_for(state="attached")
+    listed = page.locator(".app-delegate-list").text_content() or ""
+    assert "Mum" in listed and "Invited from another account that can see this case" in listed
+    check_page(page, "case-delegate-other-account", "narrow", visit, screenshot=False)
+    # And when she removes that account, Mum's access ends with it
+    accounts = call(http, victim, "GET", path + "/accounts")[1]["accounts"]
+    other_link = next(a["link_id"] for a in accounts if not a["you"])
+    assert call(http, victim, "DELETE", f"{path}/accounts/{other_link}")[0] == 204
+    assert call(http, mum, "GET", path)[0] == 404
     context.close()

@@ -13,7 +13,11 @@ function delegateRow (delegate, onRemove) {
     el('p', { class: 'govuk-body-s app-access__meta' }, delegate.status === 'invited'
       ? `${STATUS.invited}: the code works until ${when(delegate.invitation_expires_at)}`
       : STATUS[delegate.status]),
-    delegate.granted_by === 'force' ? el('p', { class: 'govuk-body-s app-access__meta' }, 'Set up by the police') : null
+    delegate.granted_by === 'force' ? el('p', { class: 'govuk-body-s app-access__meta' }, 'Set up by the police') : null,
+    // An invitation made from another account linked to her record: she should know it was not hers
+    delegate.granted_by === 'victim' && delegate.invited_by_you === false
+      ? el('p', { class: 'govuk-body-s app-access__meta' }, 'Invited from another account that can see this case')
+      : null
   ]
   const button = el('button', { type: 'button', class: 'govuk-button govuk-button--warning govuk-!-margin-bottom-0', 'data-module': 'govuk-button' },
     'Remove', el('span', { class: 'govuk-visually-hidden' }, ` ${delegate.name}`))
