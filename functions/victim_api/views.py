@@ -223,6 +223,12 @@ class CaseDetailView(_CaseHeading):
 class NewMessage(_Model):
     # Normalise, then validate: spaces around the text do not count towards its length
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_CHARS)]
+    idempotency_key: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{16,64}$",
+        description="One per message written, the same on every retry of it: a retry whose answer was lost "
+        "is the same message, sent once",
+    )
 
 
 class Accepted(_Model):

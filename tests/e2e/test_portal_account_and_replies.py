@@ -80,3 +80,40 @@ def test_a_closed_account_is_offered_a_new_account_not_a_sign_in(stack: LocalSta
     page.wait_for_url("**/create-account.html")
     page.locator("#create-form").wait_for()
     context.close()
+
+
+def test_a_message_whose_answer_is_lost_is_sent_once_when_she_tries_again(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    account, _ = linked_case(stack, http)
+    sign_in(page, stack.gateway.url, account)
+    page.locator(".app-case-card h2 a").first.click()
+    page.locator(".app-case").wait_for()
+    page.locator(".app-messages-link").click()
+    page.locator(".app-messages").wait_for()
+    # Given the API stores her first send, but its answer never reaches the phone
+    lost: list[str] = []
+
+    def lose_the_answer(route: Any) -> None:
+        if route.request.method == "POST" and not lost:
+            route.fetch()  # the API has the message...
+            lost.append(route.request.post_data or "")
+            route.abort()  # ...and the phone hears nothing
+        else:
+            route.continue_()
+
+    page.route("**/v1/cases/*/*/messages", lose_the_answer)
+    page.fill("#message", "Is there any news?")
+    page.locator("#message-form button[type=submit]").click()
+    page.locator("#message-error").wait_for()
+    # When she tries again with the same words
+    page.locator("#message-form button[type=submit]").click()
+    page.get_by_text("Your message has been sent").wait_for()
+    # Then the thread, and the force, have it once
+    thread = page.locator(".app-messages").inner_text()
+    assert thread.count("Is there any news?") == 1, thread
+    assert '"idempotency_key"' in lost[0]
+    context.close()

@@ -151,6 +151,29 @@ def test_a_message_is_trimmed_then_checked_and_control_characters_are_refused(vi
     assert [m["text"] for m in view["messages"]] == ["x" * 2000]
 
 
+def test_a_message_retried_with_its_key_is_stored_and_sent_once(victims: Victims) -> None:
+    victims.link("alex", "43260001234", victims.codes["+447700900101"])
+
+    def send(text: str, key: str | None) -> int:
+        body = {"text": text, **({"idempotency_key": key} if key else {})}
+        return int(victims.case("alex", "thames-valley", "TVP-J-1", "/messages", "POST", body)[0])
+
+    # Given a message sent with its key, whose answer the portal never saw
+    key = "6f1c2a9e-4b7d-4e0a-9d3b-1c2e3f4a5b6c"
+    assert send("Is there any news?", key) == 202
+    # When the portal sends it again with the same key, then another message with a new key
+    assert send("Is there any news?", key) == 202
+    assert send("Is there any news?", "0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70") == 202
+    # Then the thread holds two messages, and the force gets two, not three
+    view = victims.case("alex", "thames-valley", "TVP-J-1")[1]
+    assert [m["text"] for m in view["messages"] if m["author"] == "you"] == ["Is there any news?"] * 2
+    items = boto3.client("dynamodb", region_name=REGION).scan(TableName="caseline-test")["Items"]
+    sent = [i for i in items if i["entity"]["S"] == "outbound" and i["event_type"]["S"].endswith("message-sent.v1")]
+    assert len(sent) == 2
+    # And a key that cannot be one is refused
+    assert send("hello", "not a key!") == 422
+
+
 def test_nobody_else_can_see_or_touch_a_case(victims: Victims) -> None:
     victims.link("alex", "43260001234", victims.codes["+447700900101"])
     not_found = victims.case("mallory", "nowhere", "NO-SUCH-CASE")

@@ -39,7 +39,9 @@ def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
 def send_message(force_id: Id, case_id: Id, message: Annotated[NewMessage, Body()]) -> Response[Accepted]:
     user_id, reader = dependencies.case_caller(router.current_event)
     store, clock = dependencies.messages, dependencies.clock
-    victim_cases.send_message(user_id, force_id, case_id, message.text, reader=reader, store=store, clock=clock)
+    victim_cases.send_message(
+        user_id, force_id, case_id, message.text, reader=reader, store=store, clock=clock, key=message.idempotency_key
+    )
     return answer(202, Accepted(status="sent"), "VictimMessagesSent")
 
 

@@ -47,13 +47,18 @@ export default async function page () {
   show($('.app-messages'), true)
 
   const form = $('#message-form')
+  // One key per message written, kept while it is retried unchanged: a retry after a lost answer is the
+  // same message to the API, sent to the officer once. Changed words are a new message, with a new key.
+  let sending = null
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
     const text = $('#message').value.trim()
     if (!text) return showErrors(form, [{ field: 'message', message: 'Enter a message' }])
     if (text.length > 2000) return showErrors(form, [{ field: 'message', message: 'Your message must be 2000 characters or fewer' }])
+    if (!sending || sending.text !== text) sending = { text, key: window.crypto.randomUUID() }
     await submitWhileBusy(form, async () => {
-      await api('POST', `${path}/messages`, { text })
+      await api('POST', `${path}/messages`, { text, idempotency_key: sending.key })
+      sending = null
       clearErrors()
       $('#message').value = ''
       $('#message').dispatchEvent(new Event('input'))
