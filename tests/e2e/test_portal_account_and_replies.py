@@ -21,6 +21,14 @@ pytestmark = pytest.mark.browser
 EXPECTED_REPLY = "Your officer aims to reply to messages within 5 working days."  # the case view's expected_reply
 
 
+def open_messages(page: Any) -> None:
+    """From "Your cases", the first case's messages page."""
+    page.locator(".app-case-card h2 a").first.click()
+    page.locator(".app-case").wait_for()
+    page.locator(".app-messages-link").click()
+    page.locator(".app-messages").wait_for()
+
+
 @pytest.mark.parametrize("officer", [True, False], ids=["officer", "no-officer"])
 def test_a_message_or_an_update_request_promises_only_what_the_case_does(
     stack: LocalStack, http: Client, browser: Any, officer: bool
@@ -31,10 +39,7 @@ def test_a_message_or_an_update_request_promises_only_what_the_case_does(
     # Given a victim whose case has an officer, or none yet
     account, _ = linked_case(stack, http, officer=officer)
     sign_in(page, stack.gateway.url, account)
-    page.locator(".app-case-card h2 a").first.click()
-    page.locator(".app-case").wait_for()
-    page.locator(".app-messages-link").click()
-    page.locator(".app-messages").wait_for()
+    open_messages(page)
     banner = page.locator(".app-banner-slot")
 
     def promised() -> None:
@@ -90,10 +95,7 @@ def test_a_message_whose_answer_is_lost_is_sent_once_when_she_tries_again(
     assert stack.gateway is not None
     account, _ = linked_case(stack, http)
     sign_in(page, stack.gateway.url, account)
-    page.locator(".app-case-card h2 a").first.click()
-    page.locator(".app-case").wait_for()
-    page.locator(".app-messages-link").click()
-    page.locator(".app-messages").wait_for()
+    open_messages(page)
     # Given the API stores her first send, but its answer never reaches the phone
     lost: list[str] = []
 

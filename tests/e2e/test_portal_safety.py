@@ -98,14 +98,19 @@ def stored_tokens(page: Any) -> str:
     return result
 
 
-def short_idle_config(context: Any, stack: LocalStack, minutes: float) -> None:
-    """The portal reads /config.json first: the deployment's idleMinutes, here a short one."""
+def deployment_config(context: Any, stack: LocalStack, **settings: Any) -> None:
+    """The portal reads /config.json first: this stack's, with a deployment's ``settings`` on top."""
     assert stack.gateway is not None
-    config = {**stack.public_config(), "local": True, "idleMinutes": minutes}
+    config = {**stack.public_config(), "local": True, **settings}
     context.route(
         stack.gateway.url + "/config.json",
         lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(config)),
     )
+
+
+def short_idle_config(context: Any, stack: LocalStack, minutes: float) -> None:
+    """The deployment's idleMinutes, here a short one."""
+    deployment_config(context, stack, idleMinutes=minutes)
 
 
 def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(

@@ -6,7 +6,6 @@ abandoned after the configured time. axe-core on the error states."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -17,7 +16,7 @@ from caseline_local.stack import LocalStack
 from .conftest import Client
 from .portal_pages import PHONE, Visit, check_page
 from .test_portal import open_page
-from .test_portal_safety import linked_case, sign_in
+from .test_portal_safety import deployment_config, linked_case, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +64,13 @@ def open_case(page: Any) -> str:
     return str(page.url)
 
 
+def reopen_failing(context: Any, page: Any, url: str, pattern: Any, failure: Any) -> None:
+    """The API fails as ``failure`` says for ``pattern`` from now on, and the page at ``url`` is opened anew."""
+    context.route(pattern, failure)
+    page.goto("about:blank")
+    page.goto(url)
+
+
 def test_a_failing_api_shows_the_problem_and_trying_again_recovers(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
@@ -75,10 +81,8 @@ def test_a_failing_api_shows_the_problem_and_trying_again_recovers(
     sign_in(page, stack.gateway.url, account)
     case_url = open_case(page)
     # Given the API answers the case with a server error
-    context.route(CASE_VIEW, server_error)
     # When the victim opens her case
-    page.goto("about:blank")
-    page.goto(case_url)
+    reopen_failing(context, page, case_url, CASE_VIEW, server_error)
     # Then the page says there is a problem, what to do and whom to call, instead of "Loading your case…"
     expect_service_problem(page, visit, "problem-case")
     assert page.locator(".app-case").is_hidden()
@@ -111,10 +115,8 @@ def test_each_page_that_loads_from_the_api_says_when_it_cannot(
     key = open_case(page).split("#c=")[1]
     url = stack.gateway.url + (address if address.startswith("/") else f"/{address}.html#c={key}")
     # Given the API fails (or cannot be reached) for what the page needs
-    context.route(pattern, failure)
     # When the victim opens the page
-    page.goto("about:blank")
-    page.goto(url)
+    reopen_failing(context, page, url, pattern, failure)
     # Then it says so, with what to do next
     expect_service_problem(page, visit, name)
     context.close()
@@ -125,18 +127,12 @@ def test_a_request_the_api_never_answers_is_abandoned_and_said(stack: LocalStack
     context, page = open_page(browser, stack, PHONE, visit)
     assert stack.gateway is not None
     # Given a deployment whose API requests are abandoned after 2 seconds (apiTimeoutSeconds)
-    config = {**stack.public_config(), "local": True, "apiTimeoutSeconds": 2}
-    context.route(
-        stack.gateway.url + "/config.json",
-        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(config)),
-    )
+    deployment_config(context, stack, apiTimeoutSeconds=2)
     account, _ = linked_case(stack, http)
     sign_in(page, stack.gateway.url, account)
     case_url = open_case(page)
     # When the API never answers the case
-    context.route(CASE_VIEW, never_answered)
-    page.goto("about:blank")
-    page.goto(case_url)
+    reopen_failing(context, page, case_url, CASE_VIEW, never_answered)
     # Then "Loading your case…" does not stay for ever: the problem is said
     expect_service_problem(page, visit, "problem-case-no-answer")
     context.close()

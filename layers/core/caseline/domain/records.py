@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -304,6 +306,12 @@ class VictimMessage:
     user_id: str
     text: str
     sent_at: datetime
+
+
+def message_id(user_id: str, key: str | None) -> str:
+    """A victim's new message's id: from its sender and the sender's idempotency key, so a retry with the
+    key is the same message; a random one without a key."""
+    return hashlib.sha256(f"{user_id}\n{key}".encode()).hexdigest()[:32] if key else uuid.uuid4().hex
 
 
 @dataclass(frozen=True)

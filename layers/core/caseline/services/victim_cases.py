@@ -4,8 +4,6 @@ missing one. Every read of a case writes a consultation-log entry first."""
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -38,6 +36,7 @@ from caseline.domain.records import (
     VictimContact,
     VictimMessage,
     WriteOutcome,
+    message_id,
 )
 from caseline.domain.reviews import ReviewRules, ReviewView, review_view
 from caseline.domain.rights import Right, rights_for
@@ -339,18 +338,10 @@ def _thread(partition: CasePartition, accounts: Collection[str]) -> list[ThreadM
 
 
 def send_message(
-    user_id: str,
-    force_id: str,
-    case_id: str,
-    text: str,
-    *,
-    reader: CaseReader,
-    store: MessageStore,
-    clock: Clock,
+    user_id: str, force_id: str, case_id: str, text: str, *, reader: CaseReader, store: MessageStore, clock: Clock,
     key: str | None = None,
-) -> VictimMessage:
-    """Send the officer a message. With the sender's ``key`` (one per message written, the same for every
-    retry of it) a retry after a lost answer is the same message, stored and sent to the force once."""
+) -> VictimMessage:  # fmt: skip
+    """Send the officer a message; a retry with the same ``key`` is the same message, stored and sent once."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
@@ -361,8 +352,7 @@ def send_message(
         raise TooManyRequestsError(
             f"You can send up to {MAX_MESSAGES_PER_DAY} messages a day about a case. If you are in danger, call 999."
         )
-    message_id = hashlib.sha256(f"{user_id}\n{key}".encode()).hexdigest()[:32] if key else uuid.uuid4().hex
-    message = VictimMessage(force_id, case_id, message_id, user_id, cleaned, now)
+    message = VictimMessage(force_id, case_id, message_id(user_id, key), user_id, cleaned, now)
     outbound = OutboundEvent(
         force_id=force_id,
         case_id=case_id,
