@@ -265,9 +265,9 @@ def test_each_case_is_unlinked_in_one_transaction(shared: Shared) -> None:
         _close("alex", Identities("alex"))
     finally:
         client.meta.events.unregister("before-call.dynamodb", counter)
-    # links, the case (whom the victim invited: none here), own messages, delegations the account took up,
-    # all the deletes, the account's reports (none), the figures' first-link item of the account
-    assert counter.calls == ["Query", "Query", "Query", "Query", "TransactWriteItems", "Query", "DeleteItem"]
+    # links, the case (whom the victim invited and whom the account followed: none here), own messages, all
+    # the deletes, the account's reports (none), the figures' first-link item of the account
+    assert counter.calls == ["Query", "Query", "Query", "TransactWriteItems", "Query", "DeleteItem"]
 
 
 def test_more_messages_than_one_transaction_holds_are_all_deleted(shared: Shared) -> None:

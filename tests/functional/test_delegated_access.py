@@ -287,3 +287,29 @@ def test_a_delegates_views_are_audited_as_theirs_not_as_the_victims_visits(acces
     audit = [(i["user_id"]["S"], i["action"]["S"]) for i in items if i["entity"]["S"] == "audit"]
     assert ("sam", "delegate-viewed-case") in audit and ("sam", "viewed-case") not in audit
     assert ("sam", "delegate-linked") in audit and (access.alex, "delegate-invited") in audit
+
+
+def test_an_invitation_ended_while_the_account_closes_leaves_the_case_linked_for_a_retry(access: Access) -> None:
+    from caseline.adapters.dynamodb.account_links import DynamoAccountLinks
+    from caseline.adapters.dynamodb.data_rights import DynamoDataRightsStore
+    from caseline.domain.accounts import Unlinking
+    from caseline.domain.delegation import removed_event
+    from caseline.domain.errors import StorageUnavailableError
+    from caseline.domain.records import AuditEntry
+
+    # Given Alex's closing read her invitation of Sam, and Sam was removed (from another tab) since
+    sam = _invite(access, name="Sam")
+    [read] = DynamoAccountLinks().delegations(*CASE)
+    assert _remove(access, access.alex, sam["delegate"]["delegation_id"])[0] == 204
+    erasure = AuditEntry(*CASE, access.alex, "closed-account", "victim closed their account", read.created_at)
+    # When the case is unlinked with what was read
+    with pytest.raises(StorageUnavailableError):
+        DynamoDataRightsStore().unlink(
+            Unlinking(access.alex, erasure, None, ((read, removed_event(read, erasure.at)),))
+        )
+    # Then nothing of it was written: the case is still hers, with no second notice for the force
+    assert access.victims.case(access.alex, *CASE)[0] == 200
+    assert len(_outbound("delegate-removed.v1")) == 1
+    # And closing again (a fresh read) goes through
+    status, closed = access.victims.call("DELETE", "/v1/me", access.alex)
+    assert status == 200 and closed["cases_unlinked"] == 1 and closed["delegates_removed"] == 0

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from caseline.domain.accounts import Unlinking
 from caseline.domain.case import CaseStage
 from caseline.domain.delegation import Delegation, GrantedBy, Scope
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
@@ -128,7 +129,8 @@ class FakeDataRightsStore:
             return CasePartition(None, [], [], {}, [], [])
         return found
 
-    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
+    def unlink(self, unlinking: Unlinking) -> int | None:
+        user_id, case_id = unlinking.user_id, unlinking.erasure.case_id
         if self.fail_unlink == case_id:
             raise StorageUnavailableError()
         links = self.links.get(user_id, [])
@@ -141,16 +143,13 @@ class FakeDataRightsStore:
         partition.members.pop(user_id, None)
         mine = [m for m in partition.messages if m.user_id == user_id]
         partition.messages[:] = [m for m in partition.messages if m.user_id != user_id]
-        self.audit.append(erasure)
+        for delegation, notice in unlinking.ending:
+            partition.delegations.remove(delegation)
+            self.notices.append(notice)
+        if unlinking.followed is not None:
+            partition.delegations.remove(unlinking.followed)
+        self.audit.append(unlinking.erasure)
         return len(mine)
-
-    def end_delegation(self, delegation: Delegation, notice: OutboundEvent) -> bool:
-        partition = self.partitions[delegation.case_id]
-        if delegation not in partition.delegations:
-            return False
-        partition.delegations.remove(delegation)
-        self.notices.append(notice)
-        return True
 
     def my_reports(self, user_id: str) -> list[ReportRecord]:
         return list(self.reports.get(user_id, []))
@@ -477,7 +476,7 @@ def test_a_case_that_fails_to_unlink_leaves_the_identity_for_a_retry(store: Fake
 
 def test_a_link_closed_concurrently_is_not_counted(store: FakeDataRightsStore) -> None:
     class Racing(FakeDataRightsStore):
-        def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
+        def unlink(self, unlinking: Unlinking) -> int | None:
             return None
 
     racing = Racing()

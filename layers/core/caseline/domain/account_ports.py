@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: importing a port never loads the article modules (cold start)
-    from caseline.domain.accounts import AccountRemoval, CaseMembership, LinkedAccount
+    from caseline.domain.accounts import AccountRemoval, CaseMembership, LinkedAccount, Unlinking
     from caseline.domain.alerts import SafetyAlert
     from caseline.domain.articles import CaseContext, Recommendation
     from caseline.domain.delegation import Delegation
@@ -232,18 +232,15 @@ class DataRightsStore(Protocol):
         """Everything on one case's partition (one Query)."""
         ...
 
-    def unlink(self, user_id: str, force_id: str, case_id: str, erasure: AuditEntry) -> int | None:
-        """Delete the account's link to the case, its membership of the case and the messages it sent
-        there, and write ``erasure`` to the consultation log. The link, the membership and the log entry go
-        in one transaction, never apart (with the messages, unless there are too many for one).
+    def unlink(self, unlinking: Unlinking) -> int | None:
+        """Delete the account's link to the erasure's case, its membership of the case, the messages it
+        sent there and the delegation it followed the case by; end each invitation it gave (as the
+        victim's removal does: the delegation, its open code or the delegate's link, and the notice for the
+        force); and write the erasure to the consultation log. All of it is one transaction, but for the
+        oldest messages when there are too many for one.
 
         Returns how many messages were deleted, or None if the link was already gone (a concurrent close).
         """
-        ...
-
-    def end_delegation(self, delegation: Delegation, notice: OutboundEvent) -> bool:
-        """End a delegation as the victim's removal does (``DelegationStore.remove``): its item, its open
-        code or the delegate's link, and ``notice`` for the force, together. False if it was gone already."""
         ...
 
     def my_reports(self, user_id: str) -> list[ReportRecord]:

@@ -13,6 +13,7 @@ from caseline.domain.preferences import VictimPreferences
 if TYPE_CHECKING:  # annotations only
     from caseline.domain.delegation import Delegation
     from caseline.domain.outbound import OutboundEvent
+    from caseline.domain.records import AuditEntry
 
 MASK = "\u2022\u2022\u2022"  # three bullets: "v•••@example.org"
 
@@ -36,6 +37,18 @@ class AccountRemoval:
     case_id: str
     account: LinkedAccount
     notice: OutboundEvent | None = None
+    ending: tuple[tuple[Delegation, OutboundEvent], ...] = ()
+
+
+@dataclass(frozen=True)
+class Unlinking:
+    """A closing account taken off one case, as one write: its link and membership go with the messages it
+    sent there and the delegation it ``followed`` the case by (if any), ``erasure`` is logged, and each invitation it
+    gave ends with that invitation's notice for the force (``ending``, as in ``AccountRemoval``)."""
+
+    user_id: str
+    erasure: AuditEntry
+    followed: Delegation | None = None
     ending: tuple[tuple[Delegation, OutboundEvent], ...] = ()
 
 

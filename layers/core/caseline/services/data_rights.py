@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from caseline.domain.account_ports import AuditLog, DataRightsStore, IdentityDeleter
+from caseline.domain.accounts import Unlinking
 from caseline.domain.alerts import AlertView, SafetyAlert, alerts_for
 from caseline.domain.delegation import Delegation, ending_with_the_account, followed_by, removed_event
 from caseline.domain.outbound import OutboundEvent
@@ -313,18 +314,21 @@ def close_account(
     unlinked = messages = ended = 0
     for link in store.linked_cases(user_id):
         now = clock.now()
-        ending = _delegations_ending(user_id, store.read(link.force_id, link.case_id))
-        ended += sum(1 for d in ending if store.end_delegation(d, removed_event(d, now)))
+        partition = store.read(link.force_id, link.case_id)
+        ending = _delegations_ending(user_id, partition)
         erased = "link, case membership and their own messages erased"
         if ending:
             erased += f"; access of {_people(len(ending))} they invited ended"
         erasure = AuditEntry(
             link.force_id, link.case_id, user_id, CLOSED_ACCOUNT, f"victim closed their account: {erased}", now
         )
-        deleted = store.unlink(user_id, link.force_id, link.case_id, erasure)
+        followed = followed_by(partition.delegations, user_id)
+        unlinking = Unlinking(user_id, erasure, followed, tuple((d, removed_event(d, now)) for d in ending))
+        deleted = store.unlink(unlinking)
         if deleted is not None:
             unlinked += 1
             messages += deleted
+            ended += len(ending)
     detached = sum(1 for record in store.my_reports(user_id) if store.detach_report(user_id, record))
     store.forget_account(user_id)
     delete_identity(user_id)

@@ -4,14 +4,13 @@ the ``linked-account-removed`` outbound event for the force) in one transaction.
 
 from __future__ import annotations
 
-from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import connection
+from caseline.adapters.dynamodb.base import by_prefix, connection
 from caseline.adapters.dynamodb.delegation import delegation_record, end_delegation
 from caseline.adapters.dynamodb.models import (
     CaseDelegateItem,
-    CaselineItem,
     CaseLinkItem,
     CaseMemberItem,
     OutboundItem,
@@ -25,26 +24,13 @@ from caseline.domain.errors import StorageUnavailableError
 
 class DynamoAccountLinks:
     def delegations(self, force_id: str, case_id: str) -> list[Delegation]:
-        try:
-            items = CaselineItem.query(
-                case_pk(force_id, case_id), CaselineItem.sk.startswith("DELEGATE#"), consistent_read=True
-            )
-            return [delegation_record(i) for i in items if isinstance(i, CaseDelegateItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [delegation_record(i) for i in by_prefix(CaseDelegateItem, case_pk(force_id, case_id), "DELEGATE#")]
 
     def accounts(self, force_id: str, case_id: str) -> list[LinkedAccount]:
-        try:
-            items = CaselineItem.query(
-                case_pk(force_id, case_id), CaselineItem.sk.startswith("MEMBER#"), consistent_read=True
-            )
-            return [
-                LinkedAccount(i.user_id, i.victim_id, i.linked_at, i.last_signed_in_at)
-                for i in items
-                if isinstance(i, CaseMemberItem)
-            ]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [
+            LinkedAccount(i.user_id, i.victim_id, i.linked_at, i.last_signed_in_at)
+            for i in by_prefix(CaseMemberItem, case_pk(force_id, case_id), "MEMBER#")
+        ]
 
     def remove(self, removal: AccountRemoval) -> bool:
         pk, account, notice = case_pk(removal.force_id, removal.case_id), removal.account, removal.notice

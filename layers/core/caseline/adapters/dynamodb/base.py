@@ -1,7 +1,7 @@
 """The pieces every DynamoDB adapter shares: the models' connection, the partition read, one item by its
-key, the due items of a gsi1 list, whether a write failed its condition, which items of a cancelled
-transaction failed theirs and what that means, and the copy between a record and its item (``on_case`` for
-an item on its case's partition)."""
+key, the items of a sort key prefix, the due items of a gsi1 list, whether a write failed its condition,
+which items of a cancelled transaction failed theirs and what that means, and the copy between a record and
+its item (``on_case`` for an item on its case's partition)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,16 @@ def partition_items(
         only |= also
     try:
         return list(CaselineItem.query(case_pk(force_id, case_id), filter_condition=only, consistent_read=True))
+    except QueryError as exc:
+        raise StorageUnavailableError() from exc
+
+
+def by_prefix(kind: type[Item], pk: str, prefix: str, *, where: Condition | None = None) -> list[Item]:
+    """The ``kind`` items of partition ``pk`` whose sort key starts with ``prefix`` (one strongly consistent
+    Query; ``where`` filters it on the table's side)."""
+    try:
+        items = CaselineItem.query(pk, CaselineItem.sk.startswith(prefix), filter_condition=where, consistent_read=True)
+        return [item for item in items if isinstance(item, kind)]
     except QueryError as exc:
         raise StorageUnavailableError() from exc
 

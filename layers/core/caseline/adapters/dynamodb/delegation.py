@@ -36,7 +36,7 @@ def _code_pk(code_hash: str) -> str:
     return f"DELEGATECODE#{code_hash}"
 
 
-def _delegate_sk(delegation_id: str) -> str:
+def delegate_sk(delegation_id: str) -> str:
     return f"DELEGATE#{delegation_id}"
 
 
@@ -44,10 +44,14 @@ def delegation_record(item: CaseDelegateItem) -> Delegation:
     return by_name(item, Delegation, scope=Scope(item.scope), granted_by=GrantedBy(item.granted_by))
 
 
+MOST_WRITES_ENDING = 4  # what ``end_delegation`` may add to a transaction
+
+
 def end_delegation(t: TransactWrite, delegation: Delegation, notice: OutboundEvent | None) -> None:
-    """The writes that end a delegation, in the caller's transaction (which fails if it is gone already)."""
+    """The writes that end a delegation, in the caller's transaction (which fails if it is gone already): its
+    item, its open code, the delegate's link and ``notice``, those that apply (``MOST_WRITES_ENDING``)."""
     pk = case_pk(delegation.force_id, delegation.case_id)
-    t.delete(CaseDelegateItem(pk, _delegate_sk(delegation.delegation_id)), condition=CaseDelegateItem.pk.exists())
+    t.delete(CaseDelegateItem(pk, delegate_sk(delegation.delegation_id)), condition=CaseDelegateItem.pk.exists())
     if delegation.code_hash is not None:
         t.delete(DelegateCodeItem(_code_pk(delegation.code_hash), _CODE_SK))
     if delegation.user_id is not None:
@@ -64,7 +68,7 @@ class DynamoDelegationStore:
             delegation,
             CaseDelegateItem,
             pk=pk,
-            sk=_delegate_sk(delegation.delegation_id),
+            sk=delegate_sk(delegation.delegation_id),
             scope=delegation.scope.value,
             granted_by=delegation.granted_by.value,
             code_hash=code_hash,
@@ -91,13 +95,13 @@ class DynamoDelegationStore:
         code = get_item(DelegateCodeItem, _code_pk(code_hash), _CODE_SK)
         if code is None:
             return None
-        item = get_item(CaseDelegateItem, case_pk(code.force_id, code.case_id), _delegate_sk(code.delegation_id))
+        item = get_item(CaseDelegateItem, case_pk(code.force_id, code.case_id), delegate_sk(code.delegation_id))
         if item is None or item.code_hash != code_hash or item.user_id is not None:
             return None
         return delegation_record(item)
 
     def get(self, force_id: str, case_id: str, delegation_id: str) -> Delegation | None:
-        item = get_item(CaseDelegateItem, case_pk(force_id, case_id), _delegate_sk(delegation_id))
+        item = get_item(CaseDelegateItem, case_pk(force_id, case_id), delegate_sk(delegation_id))
         return delegation_record(item) if item is not None else None
 
     def count_attempt(self, user_id: str, window: datetime) -> int:
@@ -128,7 +132,7 @@ class DynamoDelegationStore:
         def writes(t: TransactWrite) -> None:
             t.delete(DelegateCodeItem(_code_pk(code_hash), _CODE_SK), condition=DelegateCodeItem.pk.exists())
             t.update(
-                CaseDelegateItem(pk, _delegate_sk(delegation.delegation_id)),
+                CaseDelegateItem(pk, delegate_sk(delegation.delegation_id)),
                 actions=[
                     CaseDelegateItem.user_id.set(user_id),
                     CaseDelegateItem.accepted_at.set(now),

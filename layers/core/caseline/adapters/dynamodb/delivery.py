@@ -20,10 +20,10 @@ from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, UpdateError
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, UpdateError
 
 from caseline.adapters.clock import SystemClock
-from caseline.adapters.dynamodb.base import by_name, get_item, is_condition_failed
+from caseline.adapters.dynamodb.base import by_name, by_prefix, get_item, is_condition_failed
 from caseline.adapters.dynamodb.mappers import outbox_record, provider_pointer_pk
 from caseline.adapters.dynamodb.models import CaselineItem, OutboxItem, ProviderPointerItem, SuppressionItem, case_pk
 from caseline.domain.contact import normalised_address
@@ -112,10 +112,4 @@ class DynamoSentMessages:
         return True
 
     def case_messages(self, force_id: str, case_id: str) -> list[OutboxMessage]:
-        try:
-            items = CaselineItem.query(
-                case_pk(force_id, case_id), CaselineItem.sk.startswith("OUTBOX#"), consistent_read=True
-            )
-            return [outbox_record(item) for item in items if isinstance(item, OutboxItem)]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [outbox_record(item) for item in by_prefix(OutboxItem, case_pk(force_id, case_id), "OUTBOX#")]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, QueryError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.account_recovery import DynamoVictimRisks
-from caseline.adapters.dynamodb.base import connection, is_condition_failed
+from caseline.adapters.dynamodb.base import by_prefix, connection, is_condition_failed
 from caseline.adapters.dynamodb.models import (
     AccessCodeItem,
     AttemptsItem,
@@ -81,28 +81,16 @@ class DynamoLinkRepository:
                     raise StorageUnavailableError() from exc
 
     def candidates(self, crime_reference: str) -> list[tuple[str, str, str]]:
-        try:
-            items = CaselineItem.query(crime_reference_pk(crime_reference), CaselineItem.sk.startswith("CASE#"))
-            return [
-                (i.force_id, i.case_id, i.crime_reference or crime_reference)
-                for i in items
-                if isinstance(i, CrimeReferenceItem)
-            ]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [
+            (i.force_id, i.case_id, i.crime_reference or crime_reference)
+            for i in by_prefix(CrimeReferenceItem, crime_reference_pk(crime_reference), "CASE#")
+        ]
 
     def access_codes(self, force_id: str, case_id: str) -> list[AccessCodeRecord]:
-        try:
-            items = CaselineItem.query(
-                case_pk(force_id, case_id), CaselineItem.sk.startswith("ACCESS#"), consistent_read=True
-            )
-            return [
-                AccessCodeRecord(i.force_id, i.case_id, i.victim_id, i.code_hash, i.expires_at)
-                for i in items
-                if isinstance(i, AccessCodeItem)
-            ]
-        except QueryError as exc:
-            raise StorageUnavailableError() from exc
+        return [
+            AccessCodeRecord(i.force_id, i.case_id, i.victim_id, i.code_hash, i.expires_at)
+            for i in by_prefix(AccessCodeItem, case_pk(force_id, case_id), "ACCESS#")
+        ]
 
     def link(self, user_id: str, code: AccessCodeRecord, crime_reference: str, now: datetime) -> WriteOutcome:
         pk = case_pk(code.force_id, code.case_id)
