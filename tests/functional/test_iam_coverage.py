@@ -20,19 +20,8 @@ from caseline_local.template import Template
 
 from .builders import crime_recorded
 from .conftest import REGION, Context, StreamReader, api_event, load_handler, share_one_connection, webhook_request
+from .deployed_iam import actions, statements
 
-# Actions granted by the SAM policy templates the template uses.
-SAM_POLICY_TEMPLATES = {
-    "SQSSendMessagePolicy": {"sqs:SendMessage", "sqs:SendMessageBatch"},
-    "SQSPollerPolicy": {
-        "sqs:ReceiveMessage",
-        "sqs:DeleteMessage",
-        "sqs:ChangeMessageVisibility",
-        "sqs:GetQueueAttributes",
-        "sqs:DeleteMessageBatch",
-        "sqs:ChangeMessageVisibilityBatch",
-    },
-}
 _TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
 
 
@@ -49,21 +38,9 @@ class Recorder:
             self.actions.add(f"{prefix}:{model.name}")
 
 
-def allowed(template: Template, function: str) -> set[str]:
-    """The function's Policies, and any AWS::IAM::RolePolicy on the role SAM makes for it."""
-    actions: set[str] = set()
-    statements: list[dict[str, Any]] = []
-    for policy in template.resources[function]["Properties"]["Policies"]:
-        for name in policy:
-            actions |= SAM_POLICY_TEMPLATES.get(name, set())
-        statements += policy.get("Statement", [])
-    for spec in template.of_type("AWS::IAM::RolePolicy").values():
-        if spec["Properties"]["RoleName"] == {"Ref": f"{function}Role"}:
-            statements += spec["Properties"]["PolicyDocument"]["Statement"]
-    for statement in statements:
-        granted = statement["Action"]
-        actions |= set(granted if isinstance(granted, list) else [granted])
-    return actions
+def allowed(function: str) -> set[str]:
+    """The actions the function's role allows once deployed (``deployed_iam``)."""
+    return {action for statement in statements(function) for action in actions(statement)}
 
 
 @pytest.fixture
@@ -185,8 +162,8 @@ def test_every_action_each_function_performs_is_in_its_policy(aws: Template, rec
     used["OutboundFunction"] = record(lambda: outbound_handler.lambda_handler({"Records": queued}, Context()))
     sweep = load_handler("duty_sweep")
     used["DutySweepFunction"] = record(lambda: sweep.lambda_handler({}, Context()))
-    for function, actions in used.items():
-        missing = actions - allowed(aws, function)
+    for function, performed in used.items():
+        missing = performed - allowed(function)
         assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert "dynamodb:Query" in used["WebhookIngestFunction"]  # the recorder really saw the calls
     assert {"ses:SendEmail", "sns:Publish"} <= used["DispatchFunction"]
@@ -212,8 +189,8 @@ def test_delivery_events_and_dispatchs_suppression_checks_are_in_their_policies(
 
     checks = record(dispatch_checks)
     # Then each function's policy allows everything it did
-    assert not used - allowed(aws, "DeliveryEventsFunction"), sorted(used - allowed(aws, "DeliveryEventsFunction"))
-    assert not checks - allowed(aws, "DispatchFunction"), sorted(checks - allowed(aws, "DispatchFunction"))
+    assert not used - allowed("DeliveryEventsFunction"), sorted(used - allowed("DeliveryEventsFunction"))
+    assert not checks - allowed("DispatchFunction"), sorted(checks - allowed("DispatchFunction"))
     assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:PutItem"} <= used
     assert checks == {"dynamodb:GetItem", "sns:CheckIfPhoneNumberIsOptedOut"}
 
@@ -228,8 +205,8 @@ def test_the_sign_in_trigger_and_the_journeys_it_feeds_are_in_their_policies(aws
     records = sign_ins.stream.new_records()  # reading the stream is the event source's job
     fed = record(lambda: sign_ins.journeys.lambda_handler({"Records": records}, Context()))
     # Then each function's policy allows everything it did
-    assert not used - allowed(aws, "SignInFunction"), sorted(used - allowed(aws, "SignInFunction"))
-    assert not fed - allowed(aws, "JourneysFunction"), sorted(fed - allowed(aws, "JourneysFunction"))
+    assert not used - allowed("SignInFunction"), sorted(used - allowed("SignInFunction"))
+    assert not fed - allowed("JourneysFunction"), sorted(fed - allowed("JourneysFunction"))
     assert used == {
         "dynamodb:Query",
         "dynamodb:GetItem",
@@ -239,21 +216,15 @@ def test_the_sign_in_trigger_and_the_journeys_it_feeds_are_in_their_policies(aws
     assert "dynamodb:Query" in fed and sign_ins.notices()  # the journeys read the case and planned the notice
 
 
-def _kms_statements(template: Template, function: str) -> list[dict[str, Any]]:
+def _kms_statements(function: str) -> list[dict[str, Any]]:
     """The function's KMS statements on the data key (the report limits' HMAC key has no encryption context:
     GenerateMac takes none, and its statement is pinned to HMAC_SHA_256 instead)."""
-    statements = [s for p in template.resources[function]["Properties"]["Policies"] for s in p.get("Statement", [])]
     return [
         s
-        for s in statements
-        if any(str(a).startswith("kms:") for a in _actions(s))
+        for s in statements(function)
+        if any(a.startswith("kms:") for a in actions(s))
         and s.get("Resource") != {"Fn::GetAtt": ["ReportRateKey", "Arn"]}
     ]
-
-
-def _actions(statement: dict[str, Any]) -> list[str]:
-    granted = statement["Action"]
-    return granted if isinstance(granted, list) else [granted]
 
 
 def test_access_codes_are_sealed_and_opened_only_under_their_own_encryption_context(aws: Template) -> None:
@@ -271,18 +242,18 @@ def test_access_codes_are_sealed_and_opened_only_under_their_own_encryption_cont
     for function, resource in aws.resources.items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
-        for statement in _kms_statements(aws, function):
+        for statement in _kms_statements(function):
             keys = statement.get("Condition", {}).get("ForAllValues:StringEquals", {}).get("kms:EncryptionContextKeys")
             assert keys is not None, f"{function} holds KMS without an encryption-context condition"
             if "case" in keys or "message" in keys:
                 assert statement["Condition"] == code_context, function
-                granted.setdefault(function, []).extend(_actions(statement))
+                granted.setdefault(function, []).extend(sorted(actions(statement)))
     assert granted == {
         "JourneysFunction": ["kms:Encrypt"],
         "DeliveryEventsFunction": ["kms:Encrypt"],
         "DispatchFunction": ["kms:Decrypt"],
     }
-    assert _kms_statements(aws, "DutySweepFunction") == []  # it resumes runs, which never send a code
+    assert _kms_statements("DutySweepFunction") == []  # it resumes runs, which never send a code
 
 
 def test_who_can_see_a_case_and_removing_access_are_in_their_policies(aws: Template, record: Any) -> None:
@@ -298,10 +269,10 @@ def test_who_can_see_a_case_and_removing_access_are_in_their_policies(aws: Templ
     removed = record(lambda: answers.append(access.remove(access.alex, other)))
     revoked = record(lambda: access.force_event("org.caseline.access.revoked.v1", {"victim_id": "TVP-V-0001"}))
     # Then the victim API's policy allows everything it did, and the flow's functions theirs
-    api = allowed(aws, "VictimApiFunction")
+    api = allowed("VictimApiFunction")
     assert not (listed | removed) - api, sorted((listed | removed) - api)
     assert {"cognito-idp:AdminGetUser", "dynamodb:Query"} <= listed and answers == [(204, None)]
-    flow = allowed(aws, "WebhookIngestFunction") | allowed(aws, "JourneysFunction") | allowed(aws, "DispatchFunction")
+    flow = allowed("WebhookIngestFunction") | allowed("JourneysFunction") | allowed("DispatchFunction")
     streams = {"dynamodb:DescribeStream", "dynamodb:GetShardIterator", "dynamodb:GetRecords"}  # the event source's
     assert not revoked - flow - streams, sorted(revoked - flow - streams)
     assert access.victims.case(access.alex, *CASE)[0] == 404
@@ -326,4 +297,4 @@ def test_the_accounts_function_is_in_its_policy(aws: Template, record: Any) -> N
         "kms:GenerateMac",
         "dynamodb:UpdateItem",
     }
-    assert not needed - allowed(aws, "AccountsFunction"), sorted(needed - allowed(aws, "AccountsFunction"))
+    assert not needed - allowed("AccountsFunction"), sorted(needed - allowed("AccountsFunction"))

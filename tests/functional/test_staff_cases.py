@@ -200,7 +200,7 @@ def test_every_call_is_allowed_by_the_role_on_the_keys_it_names(stack: Stack, ap
     finally:
         botocore.handlers.BUILTIN_HANDLERS.remove(hook)
         share_one_connection()
-    policy = allowed(stack.template, "StaffCasesFunction")
+    policy = allowed("StaffCasesFunction")
     assert {"dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"} <= actions <= policy
     keys = [(name, _partition_key(params)) for name, params in calls]
     assert len(keys) == 6  # Query REF#, Query CASE#, PutItem; GetItem CASE, PutItem; Query AUDIT#

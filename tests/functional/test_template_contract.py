@@ -11,6 +11,8 @@ import pytest
 from caseline_local.portal import response_headers
 from caseline_local.template import Template
 
+from .deployed_iam import actions, managed_policy_names, statements
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = Template.read(ROOT / "template.yaml", region="eu-west-2", overrides={"Environment": "test"})
 FUNCTIONS = TEMPLATE.of_type("AWS::Serverless::Function")
@@ -60,15 +62,50 @@ def test_each_force_stack_generates_its_own_encrypted_secrets() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
-def test_every_function_has_its_own_least_privilege_policy(name: str) -> None:
-    policies = FUNCTIONS[name]["Properties"]["Policies"]
-    text = json.dumps(policies)
-    assert "AdministratorAccess" not in text
-    assert "DynamoDBCrudPolicy" not in text
-    assert '"dynamodb:*"' not in text and '"Action": "*"' not in text
-    for policy in policies:
-        for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
-            assert statement.get("Resource") != "*", f"{name} grants {statement['Action']} on every resource"
+def test_every_function_gets_only_its_own_least_privilege_role_once_deployed(name: str) -> None:
+    # What SAM makes of the template, managed policies it adds for event sources included
+    assert managed_policy_names(name) <= {"service-role/AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}
+    for statement in statements(name):
+        granted = actions(statement)
+        assert not [a for a in granted if a == "*" or a.endswith(":*")], f"{name} grants {sorted(granted)}"
+        resources = statement.get("Resource", [])
+        assert "*" not in (resources if isinstance(resources, list) else [resources]), (
+            f"{name} grants {sorted(granted)} on every resource"
+        )
+
+
+# What Lambda's event source mappings need of the function's role to read its stream or queue.
+EVENT_SOURCE_NEEDS = {
+    "DynamoDB": {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"},
+    "SQS": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+}
+_SOURCE = {"DynamoDB": "Stream", "SQS": "Queue"}
+
+
+@pytest.mark.parametrize("kind", sorted(EVENT_SOURCE_NEEDS))
+def test_each_stream_or_queue_consumer_may_read_its_own_source_and_no_other(kind: str) -> None:
+    consumers = {
+        name
+        for name, spec in FUNCTIONS.items()
+        for event in spec["Properties"].get("Events", {}).values()
+        if event["Type"] == kind
+    }
+    assert consumers, kind
+    for name in consumers:
+        [source] = {
+            json.dumps(event["Properties"][_SOURCE[kind]])
+            for event in FUNCTIONS[name]["Properties"]["Events"].values()
+            if event["Type"] == kind
+        }
+        granted: set[str] = set()
+        for statement in statements(name):
+            on = json.dumps(statement.get("Resource", statement.get("NotResource")))
+            reads = actions(statement) & EVENT_SOURCE_NEEDS[kind]
+            if reads:
+                # its own stream or queue (a stream's ListStreams: the table's streams)
+                assert on == source or on == json.dumps({"Fn::Sub": "${CaselineTable.Arn}/stream/*"}), (name, on)
+            granted |= reads
+        assert granted == EVENT_SOURCE_NEEDS[kind], (name, sorted(EVENT_SOURCE_NEEDS[kind] - granted))
 
 
 def test_only_the_webhook_and_public_routes_skip_the_cognito_authorizer() -> None:
@@ -192,6 +229,10 @@ def _service_grants(path: Path) -> list[tuple[str, str, dict[str, Any]]]:
             if "SourceArn" in properties:
                 conditions["ArnLike"] = {"aws:SourceArn": properties["SourceArn"]}
             found.append((name, "LambdaPermission", conditions))
+        elif spec["Type"] == "AWS::IAM::Role":
+            # A function's execution role trusts Lambda to assume it; only a function of this account can be
+            # given it (iam:PassRole here), so there is no other account's deputy. Its policies are walked.
+            walk(name, properties.get("Policies", []))
         else:
             walk(name, properties)
     return found

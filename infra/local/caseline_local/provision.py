@@ -27,7 +27,8 @@ SERVED_LOCALLY = frozenset(
         "AWS::CloudWatch::Alarm",
         "AWS::CloudWatch::Dashboard",
         "AWS::Lambda::Permission",  # the gateway's Cognito proxy invokes the trigger's worker itself
-        "AWS::IAM::RolePolicy",  # moto enforces no IAM (tests/functional/test_iam_coverage.py checks it)
+        "AWS::IAM::Role",  # moto enforces no IAM (tests/functional/test_iam_coverage.py checks it)
+        "AWS::IAM::RolePolicy",
         "AWS::WAFv2::WebACL",  # no edge locally: tests/functional/test_waf_contract.py reads the rules instead
         "AWS::WAFv2::WebACLAssociation",
     }
