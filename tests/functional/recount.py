@@ -256,7 +256,7 @@ def recounted_derived(force_id: str, totals: dict[str, dict[str, int]]) -> dict[
         rates["invited_victims_who_linked"] = round(adoption.get("victims_linked", 0) / invited, 4)
     if linked := adoption.get("victims_linked", 0):
         rates["opt_out_rate"] = round(messages.get("opted_out", 0) / linked, 4)
-    victims = adoption.get("cases_linked", 0)
+    victims = adoption.get("victims_linked", 0)  # each victim once, not each account's link
     calls = round(victims * model["calls_per_update_chasing_victim"], 1)
     segments = messages.get("sms_segments", 0)
     return {

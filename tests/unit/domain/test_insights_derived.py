@@ -20,7 +20,7 @@ def test_rates_are_shares_of_the_messages_sent_by_each_channel_that_sent_any() -
 
 def test_the_contact_estimate_shows_its_assumptions_and_what_was_counted() -> None:
     totals = {
-        "adoption": {"cases_linked": 30},
+        "adoption": {"cases_linked": 34, "victims_linked": 30},  # four victims linked a second account
         "contact": {"case_views": 120, "update_requests": 6, "victim_messages": 4, "calls_recorded": 9},
     }
     model = ContactModel(calls_per_update_chasing_victim=1.5, cost_per_call_pounds=4.2, source="Force study 2026")
@@ -37,6 +37,13 @@ def test_the_contact_estimate_shows_its_assumptions_and_what_was_counted() -> No
         },
     }
     assert derived({}, ContactModel())["contact_avoided"]["calls_avoided_estimate"] == 0
+
+
+def test_the_contact_estimate_counts_each_victim_who_linked_once_not_each_account() -> None:
+    # one victim linked two accounts (her phone and her laptop): one victim who no longer calls, not two
+    totals = {"adoption": {"cases_linked": 2, "accounts_created": 2, "victims_linked": 1}}
+    found = contact_avoided(totals, ContactModel())
+    assert (found["update_chasing_victims"], found["calls_avoided_estimate"]) == (1, 2.0)
 
 
 def test_sms_cost_is_the_segments_sent_at_the_force_s_price() -> None:

@@ -68,9 +68,11 @@ def linked_share(adoption: Mapping[str, int]) -> dict[str, float]:
 
 
 def contact_avoided(totals: Mapping[str, Mapping[str, int]], model: ContactModel) -> dict[str, Any]:
-    """The estimate: victims who linked their case in the range follow it online instead of calling."""
+    """The estimate: victims who linked their case in the range follow it online instead of calling. Each
+    victim once (``victims_linked``), not each account's link (``cases_linked``): a victim who links a second
+    account, or links again after a new code, would not call twice as often."""
     contact, adoption = totals.get("contact", {}), totals.get("adoption", {})
-    victims = adoption.get("cases_linked", 0)
+    victims = adoption.get("victims_linked", 0)
     calls = round(victims * model.calls_per_update_chasing_victim, 1)
     return {
         "update_chasing_victims": victims,
