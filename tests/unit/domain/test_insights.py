@@ -182,6 +182,33 @@ def test_day_ranges_default_to_a_week_and_refuse_what_is_malformed_reversed_or_t
         day_range(first.isoformat(), (longest + timedelta(days=1)).isoformat(), today)
 
 
+NOT_YYYY_MM_DD = ["20261201", "2026-W49-1", "2026-335", "2026-12-1", "+2026-12-01", "2026-12-01T00:00"]
+NOT_YYYY_MM_DD += ["\uff12\uff10\uff12\uff16-12-01"]  # full-width digits
+
+
+@pytest.mark.parametrize("start", NOT_YYYY_MM_DD)
+def test_a_day_is_only_ever_yyyy_mm_dd(start: str) -> None:
+    # Python reads ISO basic, week and ordinal dates too; docs/api.md promises YYYY-MM-DD, and a week date
+    # read as its Monday would quietly answer other days than the analyst typed
+    with pytest.raises(RangeInvalidError) as found:
+        day_range(start, "2026-12-06", date(2026, 12, 6))
+    assert found.value.field == "from"
+
+
+def test_a_malformed_day_is_named_whichever_parameter_it_is_in() -> None:
+    cases = [("2026-12-01", "soon", "to"), ("soon", "2026-12-06", "from"), (None, "2026-02-30", "to")]
+    cases += [("2026-12-01", "9999-01-01", "to"), ("1899-12-31", "2026-12-06", "from")]  # outside the calendar
+    for start, end, field in cases:
+        with pytest.raises(RangeInvalidError) as found:
+            day_range(start, end, date(2026, 12, 6))
+        assert found.value.field == field
+
+
+def test_the_default_week_starts_no_earlier_than_the_calendar() -> None:
+    # a last day the calendar allows is not refused for a default first day it does not
+    assert day_range(None, "1900-01-03", date(2026, 12, 6)) == (date(1900, 1, 1), date(1900, 1, 3))
+
+
 def test_weeks_and_months_are_sums_of_days() -> None:
     rows = [
         DayFigures(date(2026, 11, 30), "messages", {"sent_sms": 2}),  # a Monday

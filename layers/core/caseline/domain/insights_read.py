@@ -3,12 +3,13 @@ figures summed by day, week or month (weeks and months are never stored, only da
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from caseline.domain.calendar import within_calendar
+from caseline.domain.calendar import EARLIEST, within_calendar
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.insights import MAX_RANGE_DAYS, VISITOR_FAMILIES, VISITORS, period_start
 
@@ -19,20 +20,31 @@ class RangeInvalidError(ValidationFailedError):
     title = "The day range is not valid"
 
 
-def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
-    """The inclusive range asked for; by default the last 7 days to ``today``."""
-    field = "from" if start else "to"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # only what docs/api.md says: not 20261201, nor 2026-W49-1
+
+
+def _day(value: str, field: str) -> date:
     try:
-        last = date.fromisoformat(end) if end else today
-        asked = date.fromisoformat(start) if start else None
-    except ValueError as exc:
-        raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field=field) from exc
-    try:  # the calendar every date-time Caseline takes in keeps to: its weeks and months have a start and an end
-        within_calendar(datetime.combine(last, time(), tzinfo=UTC))
-        first = asked or last - timedelta(days=6)
-        within_calendar(datetime.combine(first, time(), tzinfo=UTC))
+        if _DAY.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise RangeInvalidError("from and to are dates, YYYY-MM-DD", field=field)
+
+
+def _within(day: date, field: str) -> date:
+    """The calendar every date-time Caseline takes in keeps to: its weeks and months have a start and an end."""
+    try:
+        within_calendar(datetime.combine(day, time(), tzinfo=UTC))
     except ValueError as exc:
         raise RangeInvalidError("from and to are dates from 1900 up to 9999", field=field) from exc
+    return day
+
+
+def day_range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
+    """The inclusive range asked for; by default the last 7 days to ``today`` (none before the calendar's first)."""
+    last = _within(_day(end, "to") if end else today, "to")
+    first = _within(_day(start, "from"), "from") if start else max(last - timedelta(days=6), EARLIEST.date())
     if first > last:
         raise RangeInvalidError("from is after to", field="from")
     if (last - first).days + 1 > MAX_RANGE_DAYS:
