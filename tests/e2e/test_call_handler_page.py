@@ -2,10 +2,11 @@
 handler signs in to the staff pool (keyboard only) and lands on it, finds a demo case by its crime reference
 with a reason, sees what the victim sees and the messages sent, as the API answers them (read separately),
 and records a call; another force's case is an error summary. The reference is in no URL; axe-core finds
-nothing; nothing overflows at 320 px."""
+nothing; nothing overflows at 320 px. Left idle with a case on the screen, the page warns, then signs out."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -109,4 +110,27 @@ def test_a_call_handler_finds_a_case_sees_what_the_victim_sees_and_records_the_c
     # The crime reference went in request bodies only: in no URL the browser asked for
     assert requested and not [url for url in requested if BURGLARY in url or HAMPSHIRE_VEHICLE_CRIME in url]
     assert visit.outside == []
+    context.close()
+
+
+def test_an_idle_call_handler_is_warned_then_signed_out_and_the_case_leaves_the_screen(
+    stack: LocalStack, browser: Any
+) -> None:
+    assert stack.gateway is not None
+    visit = Visit()
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    # Given a deployment whose idle time-out is 12 seconds, and a call handler with a victim's case open
+    config = stack.public_config() | {"idleMinutes": 0.2}
+    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
+    [handler] = [h for h in stack.call_handlers if h["force_id"] == "thames-valley"]
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    sign_in_by_keyboard(page, handler["email"], handler["password"])
+    page.wait_for_url("**/call-handler.html")
+    find(page, BURGLARY)
+    page.locator(".app-call-case:not([hidden])").wait_for()
+    # When they do nothing: a warning, then staff sign-in, the tokens forgotten and the case gone
+    page.locator("dialog.app-dialog[open]").wait_for(timeout=30_000)
+    page.wait_for_url("**/staff-sign-in.html#timed-out", timeout=45_000)
+    assert not any(key.startswith("caseline.staff") for key in page.evaluate("Object.keys(sessionStorage)"))
+    assert visit.errors == [] and visit.outside == []
     context.close()

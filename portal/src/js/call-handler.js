@@ -4,7 +4,7 @@
 import { ApiError } from './api.js'
 import { apiUrl, forceDetails, loadConfig } from './config.js'
 import { claims } from './session.js'
-import { signInAgain, staffChrome, staffSignedIn, staffToken } from './staff/session.js'
+import { signInAgain, staffChrome, staffIdleTimer, staffSignedIn, staffToken } from './staff/session.js'
 import { $, clearErrors, el, show, showErrors, submitWhileBusy } from './ui.js'
 import { victimSection } from './call-view.js'
 
@@ -42,6 +42,7 @@ function problem (error) {
 export default async function page () {
   if (!staffSignedIn()) return signInAgain('')
   staffChrome()
+  await staffIdleTimer() // a victim's case on an unattended screen: the staff pages' time-out, as the figures'
   const service = $('.app-service-name')
   if (service) service.textContent = 'Contact centre'
   const config = await loadConfig()
