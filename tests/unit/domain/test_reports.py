@@ -122,6 +122,21 @@ def test_each_invalid_field_gets_its_govuk_message(changes: dict[str, Any], fiel
     assert errors_for(**changes)[field] == message
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        (
+            {"reporter": {"name": "A", "email": "a@example.org", "preferred_language": "en\n"}},
+            "reporter.preferred_language",
+        ),
+        ({"idempotency_key": "8c1f0d0e-5b0a-4c3e-9a1e-0d6f4b1b2a11\n"}, "idempotency_key"),
+    ],
+)
+def test_a_final_line_break_does_not_pass_a_pattern(changes: dict[str, Any], field: str) -> None:
+    # The published schema's patterns match the whole value: "en\n" is not a language the force can read.
+    assert field in errors_for(**changes)
+
+
 def test_fraud_is_reported_elsewhere() -> None:
     body = {**copy.deepcopy(BODY), "category": "other-crime", "fraud": True}
     with pytest.raises(ReportElsewhereError) as raised:

@@ -41,9 +41,11 @@ from caseline.domain.safe_contact import wall_clock_time
 
 MAX_ITEMS = 20
 MAX_VALUE_POUNDS = 1_000_000
-_POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})$")
-_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
-_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9-]{16,64}$")
+# Checked with ``fullmatch``, as the published schema's patterns are read: with ``match``, Python's ``$`` also
+# matches before a final line break, so "en\n" would pass and reach the force.
+_POSTCODE = re.compile(r"(GIR ?0AA|[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2})")
+_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9-]{16,64}")
 _CCTV = ("yes", "no", "not-sure")
 _CHANNELS = ("email", "sms")
 _ROUTING = frozenset({"force_id", "idempotency_key", "website", "fraud"})  # not part of the report's details
@@ -72,7 +74,7 @@ class Occurred(FormModel):
 def _postcode(value: str | None, info: ValidationInfo) -> str | None:
     if value is not None:
         value = re.sub(r"\s+", " ", value.upper())
-        if not _POSTCODE.match(value):
+        if not _POSTCODE.fullmatch(value):
             raise fail("Enter a real postcode, like RG1 1AA")
         if " " not in value:
             value = f"{value[:-3]} {value[-3:]}"
@@ -155,7 +157,7 @@ def _date_of_birth(value: object, info: ValidationInfo) -> str | None:
 def _language(value: object) -> str:
     if value is None:
         return "en"
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise fail("Select the language you prefer")
     return value
 
@@ -208,7 +210,7 @@ def _force(value: object, info: ValidationInfo) -> str:
 
 _IDEMPOTENCY = BeforeValidator(
     accept(
-        lambda value: isinstance(value, str) and bool(_IDEMPOTENCY_KEY.match(value)),
+        lambda value: isinstance(value, str) and bool(_IDEMPOTENCY_KEY.fullmatch(value)),
         "Start the report again: the form is missing its submission key",
     )
 )
