@@ -37,7 +37,14 @@ def test_email_is_one_rule_for_the_form_and_the_event_contract(address: str, val
 
 @pytest.mark.parametrize(
     ("number", "valid"),
-    [("+447700900123", True), ("07700900123", False), ("+447700 900123", False), ("+441134960000", False)],
+    [
+        ("+447700900123", True),
+        ("07700900123", False),
+        ("+447700 900123", False),
+        ("+441134960000", False),
+        ("+447\u0667\u0660\u0660900123", False),  # Arabic-Indic digits: Unicode digits, not a number SMS can use
+        ("+447700900\uff11\uff12\uff13", False),  # fullwidth digits
+    ],
 )
 def test_uk_mobile_is_one_rule_for_the_adapter_and_the_event_contract(number: str, valid: bool) -> None:
     assert is_uk_mobile(number) is valid
@@ -54,6 +61,9 @@ def test_uk_mobile_is_one_rule_for_the_adapter_and_the_event_contract(number: st
         ("01134 960000", None),
         ("0044 7700 900982", None),
         ("07700  900982", None),
+        ("07\u0667\u0660\u0660 900982", None),  # Arabic-Indic digits, as a phone keyboard may type them
+        ("07700 900\uff19\uff18\uff12", None),  # fullwidth digits
+        ("07700 900982\n", None),
     ],
 )
 def test_a_typed_uk_mobile_becomes_e164(typed: str, e164: str | None) -> None:

@@ -15,9 +15,10 @@ MAX_EMAIL = 254
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 # The only numbers Caseline texts: UK mobiles in E.164 (+44 7xxx xxxxxx). Events are validated against it,
 # and the SMS adapter refuses anything else, so no text can cost an international rate or leave the UK.
-UK_MOBILE_PATTERN = r"\+447\d{9}"
+# Digits are [0-9], never \d: in Python and in pydantic's regex engine \d is any Unicode digit (fullwidth too).
+UK_MOBILE_PATTERN = r"\+447[0-9]{9}"
 # A UK mobile as a person types it in a form: 07700 900982, +44 7700 900982 (one space allowed in each place).
-TYPED_UK_MOBILE_PATTERN = r"^(?:\+44\s?7|07)\d{3}\s?\d{6}$"
+TYPED_UK_MOBILE_PATTERN = r"^(?:\+44\s?7|07)[0-9]{3}\s?[0-9]{6}$"
 
 _EMAIL = re.compile(EMAIL_PATTERN)
 _UK_MOBILE = re.compile(UK_MOBILE_PATTERN)
@@ -37,9 +38,9 @@ def is_uk_mobile(number: str) -> bool:
 
 def typed_uk_mobile(typed: str) -> str | None:
     """A UK mobile typed in a form, in E.164 (``07700 900982`` is ``+447700900982``); None if it is not one."""
-    if not _TYPED_UK_MOBILE.match(typed):
+    if not _TYPED_UK_MOBILE.fullmatch(typed):
         return None
-    return "+447" + re.sub(r"\D", "", typed)[-9:]
+    return "+447" + re.sub(r"[^0-9]", "", typed)[-9:]
 
 
 def normalised_address(channel: str, address: str) -> str:
