@@ -163,7 +163,14 @@ def test_victim_routes_need_a_valid_id_token_like_the_authorizer(stack: LocalSta
 
 def test_unknown_paths_and_methods_answer_like_api_gateway(http: Client) -> None:
     # A method a path does not declare: API Gateway's 403, rendered by the template's DEFAULT_4XX response
-    for method, path in (("GET", "/v1/webhooks/hampshire"), ("PATCH", "/v1/me/cases"), ("TRACE", "/v1/reports")):
+    # and a path no resource matches: the distribution sends all of /v1/* to the API
+    for method, path in (
+        ("GET", "/v1/webhooks/hampshire"),
+        ("PATCH", "/v1/me/cases"),
+        ("TRACE", "/v1/reports"),
+        ("GET", "/v1/no-such-route"),
+        ("GET", "/v1/me/cases/"),
+    ):
         refused = http.request(method, path)
         assert refused.status == 403
         assert refused.headers["Content-Type"] == "application/problem+json"

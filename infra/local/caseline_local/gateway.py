@@ -156,7 +156,9 @@ class Gateway:
                 return
             if self._static(request, split.path):
                 return
-        if any(r.pattern.match(split.path) for r in self.routes):
+        # The distribution sends all of /v1/* to the API (infra/portal.yaml), where a path no resource matches
+        # (unknown, or with a trailing slash) gets the same 403 as a method a resource does not declare.
+        if split.path.startswith("/v1/") or any(r.pattern.match(split.path) for r in self.routes):
             self._refuse(request, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
             return
         self._reply(request, 404, {"Content-Type": "text/plain"}, b"Not found")

@@ -165,6 +165,16 @@ def test_api_answers_are_never_stored_by_the_browser(local: LocalPortal) -> None
     assert response.headers["Referrer-Policy"] == "no-referrer"
 
 
+def test_an_api_path_no_route_matches_is_refused_as_api_gateway_refuses_it(local: LocalPortal) -> None:
+    # The distribution sends every /v1/* path to the API: one it has no resource for, or a known one with a
+    # trailing slash, is API Gateway's 403 "Missing Authentication Token", never the portal's 404.
+    for method, path in (("GET", "/v1/nothing"), ("GET", "/v1/articles/"), ("POST", "/v1/me/cases%2F")):
+        refused = local.request(method, path)
+        assert refused.status == 403, path
+        assert refused.json() == {"message": "Missing Authentication Token"}  # DEFAULT_4XX as API Gateway's own
+    assert local.request("GET", "/no/such/page").status == 404
+
+
 def test_local_pages_are_no_store(local: LocalPortal) -> None:
     response = local.request("GET", "/_local/config.json")
     assert response.status == 200
