@@ -166,7 +166,6 @@ class Gateway:
     def _invoke(
         self, request: BaseHTTPRequestHandler, route: Route, params: dict[str, str], query: str, body: bytes
     ) -> None:
-        headers = dict(request.headers.items())
         authorizer: dict[str, Any] = {}
         if route.authorized:
             try:
@@ -176,7 +175,7 @@ class Gateway:
             except Unauthorized:
                 self._refuse(request, "UNAUTHORIZED", 401, "Unauthorized")
                 return
-        event = self._event(request, route, params, query, body, headers, authorizer)
+        event = self._event(request, route, params, query, body, authorizer)
         try:
             response = route.worker.invoke(event)
         except InvocationError:
@@ -197,7 +196,6 @@ class Gateway:
         params: dict[str, str],
         query: str,
         body: bytes,
-        headers: dict[str, str],
         authorizer: dict[str, Any],
     ) -> dict[str, Any]:
         multi_query = parse_qs(query, keep_blank_values=True)
@@ -205,9 +203,13 @@ class Gateway:
             text, is_base64 = body.decode("utf-8"), False
         except UnicodeDecodeError:
             text, is_base64 = base64.b64encode(body).decode("ascii"), True
-        multi_headers: dict[str, list[str]] = {}
+        # As the portal's distribution: CloudFront sets the viewer's address and port, replacing any a client
+        # sent, so a made-up one cannot buy a new allowance from the per-network limits (docs/api.md).
+        multi_headers = {"CloudFront-Viewer-Address": [":".join(map(str, request.client_address[:2]))]}
         for name, value in request.headers.items():
-            multi_headers.setdefault(name, []).append(value)
+            if name.lower() != "cloudfront-viewer-address":
+                multi_headers.setdefault(name, []).append(value)
+        headers = {name: values[-1] for name, values in multi_headers.items()}
         return {
             "resource": route.resource,
             "path": urlsplit(request.path).path,

@@ -175,6 +175,19 @@ def test_an_api_path_no_route_matches_is_refused_as_api_gateway_refuses_it(local
     assert local.request("GET", "/no/such/page").status == 404
 
 
+def test_the_viewer_address_is_the_connections_as_cloudfront_sets_it(local: LocalPortal) -> None:
+    # Given a caller that names a made-up address, as one might to get a new per-network allowance
+    local.request("GET", "/v1/articles", **{"cloudfront-viewer-address": "192.0.2.7:1234"})
+    # Then the function sees the connection's address and port, as the distribution would send it
+    event = local.gateway.routes[0].worker.events[-1]  # type: ignore[attr-defined]
+    address, _, port = event["headers"]["CloudFront-Viewer-Address"].rpartition(":")
+    assert address == "127.0.0.1" and port.isdigit()
+    assert event["multiValueHeaders"]["CloudFront-Viewer-Address"] == [f"{address}:{port}"]
+    assert [name for name in event["headers"] if name.lower() == "cloudfront-viewer-address"] == [
+        "CloudFront-Viewer-Address"
+    ]
+
+
 def test_local_pages_are_no_store(local: LocalPortal) -> None:
     response = local.request("GET", "/_local/config.json")
     assert response.status == 200
