@@ -152,8 +152,8 @@ force-inbox: setup ## Receive Caseline's outbound events on port 8095 (SECRET=th
 templates: setup ## Every SMS template's segments with sample values and at the contract's limits (PORTAL_URL=… for yours)
 	$(PY) tools/template_report.py
 
-event-examples: setup ## Regenerate docs/events/examples/ from the force simulator's builders
-	$(PY) -m caseline_local.force_sim examples docs/events/examples
+event-examples: setup ## Regenerate the worked examples in docs/events/ from the force simulator
+	$(PY) -m caseline_local.force_sim examples docs/events/examples --outbound docs/events/outbound
 
 bench-window: setup ## The crash-after-send window: recording a send against a plain PutItem, on moto
 	$(PY) tests/bench/send_window.py

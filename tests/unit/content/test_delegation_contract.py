@@ -5,44 +5,24 @@ events are in the inbound contract; the simulator's receiver says what to act on
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from caseline.domain import event_types as ev
-from caseline.domain.delegation import (
-    INVITATION_VALID,
-    Delegation,
-    GrantedBy,
-    Scope,
-    invitation_event,
-    removed_event,
-)
 from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
-from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OUTBOUND_TYPES, envelope
-from caseline_local.force_sim.examples import example_events
+from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OUTBOUND_TYPES
+from caseline_local.force_sim.examples import all_examples, example_events
 from caseline_local.force_sim.receiver import summary
 
 OUTBOUND = Path(__file__).resolve().parents[3] / "docs" / "events" / "outbound"
-AT = datetime(2026, 11, 23, 14, 10, tzinfo=UTC)
-
-
-def _delegation(granted_by: GrantedBy) -> Delegation:
-    return Delegation(
-        "thames-valley", "TVP-260915", "V-TVP-260915", "DEL-1", "Jordan Morgan", "parent-guardian",
-        Scope.MESSAGE, granted_by, AT, AT + INVITATION_VALID,
-    )  # fmt: skip
 
 
 def built(name: str) -> dict[str, object]:
-    """The example's event as the code builds it (the committed example is this, byte for byte)."""
-    if name == "access.delegate-invitation.v1":
-        event = invitation_event(_delegation(GrantedBy.FORCE), "7KQ4-M2XD-9HBT-RW3C")
-    else:
-        event = removed_event(_delegation(GrantedBy.FORCE), datetime(2026, 12, 2, 8, 0, tzinfo=UTC))
-    document: dict[str, object] = json.loads(envelope(event, source="urn:caseline:prod"))
+    """The example's event as the code builds it in the worked examples' story (the committed example is
+    this, byte for byte): the invitation of the force's ``access.delegated``, the victim ending her own."""
+    document: dict[str, object] = next(e.document for e in all_examples() if e.name == name)
     return document
 
 

@@ -15,7 +15,7 @@ from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
 from caseline.domain.outbound import OUTBOUND_TYPES, REVIEW_REQUESTED, STATEMENT_REQUESTED, envelope
 from caseline.domain.reviews import ReviewOffer, review_event
 from caseline.domain.statements import KINDS, USES, statement_event
-from caseline_local.force_sim.examples import example_events
+from caseline_local.force_sim.examples import example_events, stories
 from caseline_local.force_sim.receiver import summary
 
 OUTBOUND = Path(__file__).resolve().parents[3] / "docs" / "events" / "outbound"
@@ -27,7 +27,8 @@ VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FormatChecker())
 def built(reasons: str | None = "The suspect was seen on a doorbell camera that nobody asked me about.") -> dict:
     """The example's event as the victim API builds it (the committed example is this, byte for byte)."""
     asked = datetime(2026, 11, 16, 19, 5, tzinfo=UTC)
-    chosen = ReviewOffer(decision_sequence=11, scheme="police", closes_on=asked.date())
+    decision = next(e for e in stories()["TVP-260915"] if e.document["type"] == ev.OUTCOME_RECORDED).document
+    chosen = ReviewOffer(decision_sequence=decision["sequence"], scheme="police", closes_on=asked.date())
     event = review_event("thames-valley", "TVP-260915", "V-TVP-260915", chosen, reasons, asked)
     document: dict = json.loads(envelope(event, source="urn:caseline:prod"))
     return document

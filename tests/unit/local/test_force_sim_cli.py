@@ -76,5 +76,7 @@ def test_an_unknown_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_examples_writes_one_file_per_type(tmp_path: Path) -> None:
-    assert main(["examples", str(tmp_path)]) == 0
-    assert len(list(tmp_path.glob("*.json"))) == len(INBOUND_EVENT_DATA_MODELS)
+    assert main(["examples", str(tmp_path / "in"), "--outbound", str(tmp_path / "out")]) == 0
+    written = {p.name.split(".v1")[0] for p in (tmp_path / "in").glob("*.json")}
+    assert written == {t.removeprefix("org.caseline.").removesuffix(".v1") for t in INBOUND_EVENT_DATA_MODELS}
+    assert len(list((tmp_path / "out").glob("*.json"))) == 5  # the outbound events with a schema

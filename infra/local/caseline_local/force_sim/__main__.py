@@ -134,7 +134,7 @@ def _receive(args: argparse.Namespace) -> int:
 
 
 def _examples(args: argparse.Namespace) -> int:
-    for path in write_examples(Path(args.folder)):
+    for path in write_examples(Path(args.folder), Path(args.outbound) if args.outbound else None):
         print(f"wrote {path}")
     return 0
 
@@ -189,8 +189,11 @@ def _parser() -> argparse.ArgumentParser:
     receive.add_argument("--secret", required=True, help="the force's OUTBOUND secret")
     receive.add_argument("--out", help="JSON lines file (default: .local-stack/force-inbox-<port>.jsonl)")
     receive.set_defaults(run=_receive)
-    examples = commands.add_parser("examples", help="write one example event per type into FOLDER")
+    examples = commands.add_parser(
+        "examples", help="write the worked examples: inbound events into FOLDER, outbound ones into --outbound"
+    )
     examples.add_argument("folder")
+    examples.add_argument("--outbound", help="the folder of the outbound examples (docs/events/outbound)")
     examples.set_defaults(run=_examples)
     return parser
 
