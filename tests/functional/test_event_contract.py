@@ -9,7 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
+from caseline.domain.errors import ValidationFailedError
 from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
+from caseline.services.ingest import WebhookRequest, parse_event
 from caseline_local.contract import schema_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +71,56 @@ def test_the_schema_describes_safe_hours_as_the_models_read_them(event_type: str
     for refused in ("06:00:00Z", "06:00+01:00", "24:00", "6:00"):
         assert not validator.is_valid({"start": refused, "end": "20:00"}), refused
     assert "format" not in hours["properties"]["start"] and "format" not in hours["properties"]["end"]
+
+
+_ASSIGNED: dict[str, Any] = {
+    "specversion": "1.0",
+    "id": "7d0c1a52-4f1e-4b7a-9c3e-2a6f5d8e1b90",
+    "source": "urn:force:thames-valley:niche",
+    "type": "org.caseline.officer.assigned.v1",
+    "time": "2026-11-30T10:00:00Z",
+    "subject": "TVP-260914",
+    "sequence": 2,
+    "data": {"officer": {"name": "DC Hannah Okafor", "collar_number": "5120", "team_contact": "Reading hub"}},
+}
+_AWAY: dict[str, Any] = {
+    **_ASSIGNED,
+    "type": "org.caseline.officer.unavailable.v1",
+    "data": {"away_from": "2026-12-10", "away_until": "2026-12-01"},
+}
+# (what is sent, does the schema take it, does ingest take it, what events/README.md says of it)
+DIFFERENCES = [
+    ({**_ASSIGNED, "time": "2026-11-30T10:00:00"}, False, True, "one without an offset is taken, and read as UTC"),
+    ({**_ASSIGNED, "time": "2026-11-30T10:00:00+0100"}, False, True, "an offset without its colon (`+0100`)"),
+    ({**_ASSIGNED, "sequence": 7.0}, True, False, "`7.0`, which a JSON Schema validator takes as an integer, is a 422"),
+    (
+        {**_ASSIGNED, "data": {"officer": {**_ASSIGNED["data"]["officer"], "name": "   "}}},
+        True,
+        False,
+        "one of spaces only is a 422",
+    ),
+    (
+        {**_ASSIGNED, "data": {"officer": {**_ASSIGNED["data"]["officer"], "name": "DC\u0007Okafor"}}},
+        True,
+        False,
+        "400 `malformed-body`, `field` `body`",
+    ),
+    (_AWAY, True, False, "`away_until` before its `away_from` is a\n  422 with `field` `data`"),
+]
+
+
+@pytest.mark.parametrize(("event", "schema_takes", "ingest_takes", "documented"), DIFFERENCES)
+def test_where_ingest_and_the_schema_differ_is_what_the_docs_say(
+    event: dict[str, Any], schema_takes: bool, ingest_takes: bool, documented: str
+) -> None:
+    schema = schema_for(event["type"])
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    assert validator.is_valid(event) is schema_takes
+    request = WebhookRequest("thames-valley", {"Content-Type": "application/json"}, json.dumps(event).encode())
+    try:
+        parse_event(request)  # what ingest does with the body once the signature holds
+        taken = True
+    except ValidationFailedError:  # a MalformedBodyError (400) is one too
+        taken = False
+    assert taken is ingest_takes
+    assert documented in (ROOT / "docs" / "events" / "README.md").read_text(encoding="utf-8")
