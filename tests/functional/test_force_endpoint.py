@@ -163,3 +163,13 @@ def test_each_attempt_fits_the_function_time_out_and_retries_span_about_four_hou
     receives = queue["RedrivePolicy"]["maxReceiveCount"]
     span_hours = sum(backoff_seconds(attempt) for attempt in range(1, receives)) / 3600
     assert 3.5 <= span_hours <= 4.5  # "about four hours" in docs/runbook.md and docs/architecture.md
+
+
+def test_the_force_is_told_how_long_outbound_events_are_retried() -> None:
+    """A force plans an outage of its endpoint by this: force-integration.md says the retry window, not
+    only the operators' runbook."""
+    main = Template.read(ROOT / "template.yaml", region="eu-west-2", overrides={"Environment": "test"})
+    receives = main.resources["OutboundQueue"]["Properties"]["RedrivePolicy"]["maxReceiveCount"]
+    text = " ".join((ROOT / "docs" / "force-integration.md").read_text(encoding="utf-8").split())
+    assert f"retry limit is reached: {receives} attempts, about four hours" in text
+    assert f"more than {force_endpoint.TIMEOUT_SECONDS} seconds for your answer is a failed attempt" in text
