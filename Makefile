@@ -153,7 +153,7 @@ templates: setup ## Every SMS template's segments with sample values and at the 
 	$(PY) tools/template_report.py
 
 event-examples: setup ## Regenerate the worked examples in docs/events/ from the force simulator
-	$(PY) -m caseline_local.force_sim examples docs/events/examples --outbound docs/events/outbound
+	PYTHONPATH=$(PYTHONPATH):$(CURDIR) $(PY) tools/event_examples.py docs/events/examples --outbound docs/events/outbound
 
 bench-window: setup ## The crash-after-send window: recording a send against a plain PutItem, on moto
 	$(PY) tests/bench/send_window.py

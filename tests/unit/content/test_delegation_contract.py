@@ -13,8 +13,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from caseline.domain import event_types as ev
 from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
 from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OUTBOUND_TYPES
-from caseline_local.force_sim.examples import all_examples, example_events
 from caseline_local.force_sim.receiver import summary
+from tools.event_examples import all_examples, example_events
 
 OUTBOUND = Path(__file__).resolve().parents[3] / "docs" / "events" / "outbound"
 

@@ -15,8 +15,8 @@ from caseline.domain.events import INBOUND_EVENT_DATA_MODELS
 from caseline.domain.outbound import OUTBOUND_TYPES, REVIEW_REQUESTED, STATEMENT_REQUESTED, envelope
 from caseline.domain.reviews import ReviewOffer, review_event
 from caseline.domain.statements import KINDS, USES, statement_event
-from caseline_local.force_sim.examples import example_events, stories
 from caseline_local.force_sim.receiver import summary
+from tools.event_examples import example_events, stories
 
 OUTBOUND = Path(__file__).resolve().parents[3] / "docs" / "events" / "outbound"
 SCHEMA = json.loads((OUTBOUND / "victim.review-requested.v1.schema.json").read_text(encoding="utf-8"))

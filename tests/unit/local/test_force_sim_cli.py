@@ -6,12 +6,11 @@ import io
 import json
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from caseline.domain import signing
-from caseline.domain.events import INBOUND_EVENT_DATA_MODELS, CloudEvent
+from caseline.domain.events import CloudEvent
 from caseline_local.force_sim.__main__ import main
 
 SECRET = "cli-test-secret"
@@ -73,10 +72,3 @@ def test_an_unknown_type_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     argv = ["event", "--type", "officer.sacked", "--case", "C-1", "--sequence", "1", "--url", "http://x.invalid"]
     assert main([*argv, "--secret", SECRET]) == 2
     assert "unknown event type" in capsys.readouterr().err
-
-
-def test_examples_writes_one_file_per_type(tmp_path: Path) -> None:
-    assert main(["examples", str(tmp_path / "in"), "--outbound", str(tmp_path / "out")]) == 0
-    written = {p.name.split(".v1")[0] for p in (tmp_path / "in").glob("*.json")}
-    assert written == {t.removeprefix("org.caseline.").removesuffix(".v1") for t in INBOUND_EVENT_DATA_MODELS}
-    assert len(list((tmp_path / "out").glob("*.json"))) == 5  # the outbound events with a schema

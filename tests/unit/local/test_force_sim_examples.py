@@ -22,11 +22,12 @@ from caseline.domain.outbound import (
     STATEMENT_REQUESTED,
 )
 from caseline_local.contract import schema_for
-from caseline_local.force_sim.examples import (
+from tools.event_examples import (
     Example,
     all_examples,
     example_events,
     file_name,
+    main,
     render,
     render_outbound,
     stories,
@@ -185,3 +186,10 @@ def test_the_cross_reference_check_finds_what_drifted_before() -> None:
     )
     backwards = list(reversed(story["TVP-260914"]))
     assert any("do not increase" in f for f in _cross_reference_faults({**story, "TVP-260914": backwards}))
+
+
+def test_the_tool_writes_one_file_per_type(tmp_path: Path) -> None:
+    assert main([str(tmp_path / "in"), "--outbound", str(tmp_path / "out")]) == 0
+    written = {p.name.split(".v1")[0] for p in (tmp_path / "in").glob("*.json")}
+    assert written == {t.removeprefix("org.caseline.").removesuffix(".v1") for t in INBOUND_EVENT_DATA_MODELS}
+    assert len(list((tmp_path / "out").glob("*.json"))) == 5  # the outbound events with a schema

@@ -13,8 +13,8 @@ import tokenize
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-BUDGET = 5_210  # lines of code in infra/local/**/*.py; 4,064 when set; 4,961 with the burst paths; 5,024 with the soak;
-# 5,204 with the worked examples told as one story per case, outbound ones included (force_sim/examples.py)
+BUDGET = 5_100  # lines of code in infra/local/**/*.py; 4,064 when set; 4,961 with the burst paths; 5,024 with the soak
+# (the worked examples' builder is a docs tool: tools/event_examples.py)
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 
 

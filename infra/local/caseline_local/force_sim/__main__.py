@@ -1,4 +1,4 @@
-"""``python -m caseline_local.force_sim``: event | lifecycle | burst | month | receive | examples.
+"""``python -m caseline_local.force_sim``: event | lifecycle | burst | month | receive.
 
 Without ``--url``/``--secret`` the commands post to the running local stack (``make dev``): the gateway
 comes from .local-stack/state.json and the force's secret from the stack's Secrets Manager.
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import client
 from .events import EventContext, build, full_type
-from .examples import write_examples
 from .month import month_plan, play
 from .people import FORCES, force
 from .receiver import OutboundReceiver
@@ -133,12 +132,6 @@ def _receive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _examples(args: argparse.Namespace) -> int:
-    for path in write_examples(Path(args.folder), Path(args.outbound) if args.outbound else None):
-        print(f"wrote {path}")
-    return 0
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m caseline_local.force_sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -189,12 +182,6 @@ def _parser() -> argparse.ArgumentParser:
     receive.add_argument("--secret", required=True, help="the force's OUTBOUND secret")
     receive.add_argument("--out", help="JSON lines file (default: .local-stack/force-inbox-<port>.jsonl)")
     receive.set_defaults(run=_receive)
-    examples = commands.add_parser(
-        "examples", help="write the worked examples: inbound events into FOLDER, outbound ones into --outbound"
-    )
-    examples.add_argument("folder")
-    examples.add_argument("--outbound", help="the folder of the outbound examples (docs/events/outbound)")
-    examples.set_defaults(run=_examples)
     return parser
 
 

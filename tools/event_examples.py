@@ -8,14 +8,16 @@ by the code that sends each outbound event, so every id, sequence, time and refe
   statement, an absence of the officer, a delegate. Every type the scripted case does not use.
 - ``TV-2H8C-W4RD``: an online report the force did not record.
 
-``python -m caseline_local.force_sim examples docs/events/examples --outbound docs/events/outbound`` writes
-them; unit tests fail when the committed files are not what this module builds, or when the stories'
-references do not resolve (tests/unit/local/test_force_sim_examples.py).
+``make event-examples`` (``tools/event_examples.py FOLDER --outbound FOLDER``) writes them; unit tests fail
+when the committed files are not what this module builds, or when the stories' references do not resolve
+(tests/unit/local/test_force_sim_examples.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,11 +31,10 @@ from caseline.domain.outbound import envelope as outbound_envelope
 from caseline.domain.reviews import ReviewOffer, review_event
 from caseline.domain.statements import statement_event
 from caseline.services.alert_timers import alert_task
-
-from . import events as build
-from .events import Event, EventContext
-from .people import case_facts
-from .scenarios import lifecycle
+from caseline_local.force_sim import events as build
+from caseline_local.force_sim.events import Event, EventContext
+from caseline_local.force_sim.people import case_facts
+from caseline_local.force_sim.scenarios import lifecycle
 
 FORCE = "thames-valley"
 START = datetime(2026, 9, 14, 9, 15, tzinfo=UTC)
@@ -215,3 +216,17 @@ def write_examples(folder: Path, outbound: Path | None = None) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return sorted(written)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the worked examples of docs/events/.")
+    parser.add_argument("folder", help="the folder of the inbound examples (docs/events/examples)")
+    parser.add_argument("--outbound", help="the folder of the outbound examples (docs/events/outbound)")
+    args = parser.parse_args(argv)
+    for path in write_examples(Path(args.folder), Path(args.outbound) if args.outbound else None):
+        sys.stdout.write(f"wrote {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
