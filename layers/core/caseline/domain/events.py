@@ -164,7 +164,7 @@ class AccessCodeReissuedData(_Strict):
 
 class AccessRevokedData(_Strict):
     """The force removes accounts' access to this victim record: every account linked to it, or only the
-    one with ``link_id`` (the id in Caseline's ``account-linked`` event). Accounts linked after Caseline
+    one with ``link_id`` (from Caseline's ``another-account-linked`` officer task). Accounts linked after Caseline
     received the event keep theirs."""
 
     victim_id: CaseId
