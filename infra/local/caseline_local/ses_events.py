@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -98,10 +99,11 @@ class SesEventsPoller(Poller):
         interval: float = 0.5,
         settle_seconds: float = 1.0,
         log: mailbox.SentLog = mailbox.SENT,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         super().__init__("ses-events", stop, interval=interval)
         self.sns, self.region, self.account_id, self.settle_seconds = sns, region, account_id, settle_seconds
-        self.log = log
+        self.log, self.now = log, now  # ``now``: the stack's clock, which scenarios move (the log keeps real time)
         self.cursor = 0  # the last sequence number handled
         mailbox.install()
 
@@ -134,10 +136,12 @@ class SesEventsPoller(Poller):
         if not destinations:
             return False
         messages, cursor = self._settled()
+        now = self.now()
+        moved = now - datetime.now(UTC)
         for entries in messages:
             first = entries[0]
             addresses = [entry.to for entry in entries]
-            event = ses_event(first.message_id, first.source or "", addresses, first.at, datetime.now(UTC))
+            event = ses_event(first.message_id, first.source or "", addresses, first.at + moved, now)
             for topic, types in destinations:
                 if event["eventType"].lower() in types:
                     self.sns.publish(TopicArn=topic, Message=json.dumps(event))

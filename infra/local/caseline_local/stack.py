@@ -340,7 +340,9 @@ class LocalStack:
                 )
             )
         # moto's SES reports no deliveries or bounces: play the mailbox for the configuration sets' topics.
-        self.pollers.append(SesEventsPoller(sns=session.client("sns"), region=self.config.region, stop=self.stop_event))
+        self.pollers.append(
+            SesEventsPoller(sns=session.client("sns"), region=self.config.region, stop=self.stop_event, now=self.now)
+        )
         stream_pollers = [p for p in self.pollers if isinstance(p, StreamPoller)]
         self.pollers.append(Housekeeper(pollers=stream_pollers, region=self.config.region, stop=self.stop_event))
         for poller in self.pollers:

@@ -46,12 +46,13 @@ def fresh_sent_log() -> None:
     mailbox.SENT.clear()
 
 
-def ses_mailbox(settle_seconds: float = 0.0) -> SesEventsPoller:
+def ses_mailbox(settle_seconds: float = 0.0, **given: Any) -> SesEventsPoller:
     return SesEventsPoller(
         sns=boto3.client("sns", region_name=REGION),
         region=REGION,
         stop=threading.Event(),
         settle_seconds=settle_seconds,
+        **given,
     )
 
 
@@ -132,6 +133,18 @@ def test_each_sent_message_gets_one_event_of_its_kind(aws: Template) -> None:
             "diagnosticCode": "smtp; 550 5.1.1",
         }
     ]
+
+
+def test_events_are_dated_by_the_stacks_clock_when_a_scenario_moved_it(aws: Template) -> None:
+    # Given the stack's clock moved to a summer night, and an email sent
+    moved = datetime(2027, 6, 16, 0, 20, tzinfo=UTC)
+    send_email(aws, "bounce@simulator.amazonses.com")
+    # When the mailbox plays SES
+    assert ses_mailbox(now=lambda: moved).poll_once()
+    # Then the bounce and the mail it is about are dated by that clock (the figures count it on that day)
+    [event] = queued_events(aws)
+    assert event["bounce"]["timestamp"].startswith("2027-06-16T00:20")
+    assert event["mail"]["timestamp"].startswith("2027-06-16")
 
 
 def test_the_mailbox_waits_for_dispatch_to_record_the_message(aws: Template) -> None:
