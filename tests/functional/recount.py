@@ -189,7 +189,8 @@ def recount(force_id: str) -> Figures:
             add(_day(item, "at"), "case_actions", _text(item, "action").replace("-", "_"))
         elif entity == "audit" and _text(item, "action") == "viewed-case":
             add(_day(item, "at"), "contact", "case_views")
-            views.append((_day(item, "at"), _text(item, "user_id")))
+            visitor = f"VICTIM#{item['victim_id']['S']}" if "victim_id" in item else f"USER#{_text(item, 'user_id')}"
+            views.append((_day(item, "at"), visitor))
         elif entity == "outbound" and _text(item, "event_type") in {_MESSAGE_SENT, _UPDATE_REQUESTED}:
             figure = "victim_messages" if _text(item, "event_type") == _MESSAGE_SENT else "update_requests"
             add(_day(item, "created_at"), "contact", figure)

@@ -207,6 +207,7 @@ def test_links_views_messages_requests_and_surveys_count_once_each(
     views = [i for i in scan("audit") if i["action"]["S"] == "viewed-case" and i["force_id"]["S"] == "thames-valley"]
     outbound = Counter(i["event_type"]["S"] for i in scan("outbound") if i["force_id"]["S"] == "thames-valley")
     assert (len(members), len(views)) == (1, 2)
+    assert {v["victim_id"]["S"] for v in views} == {members[0]["victim_id"]["S"]}  # the victim's visits
     assert totals["adoption"]["cases_linked"] == len(members)
     assert totals["contact"] == {
         "case_views": len(views),

@@ -26,8 +26,8 @@ def figures(store: Any, force_id: str, family: str) -> dict[str, dict[str, int]]
     return {row.day.isoformat(): row.figures for row in rows if row.family == family}
 
 
-def view(n: int, user: str, at: datetime) -> Change:
-    new = {"action": "viewed-case", "user_id": user, "at": at}
+def view(n: int, user: str, at: datetime, victim: str | None = None) -> Change:
+    new = {"action": "viewed-case", "user_id": user, "at": at} | ({"victim_id": victim} if victim else {})
     return Change("audit", "INSERT", "AUDIT#hampshire#C1", f"{at.isoformat()}#{n}", "hampshire", new, at=at)
 
 
@@ -58,6 +58,15 @@ def test_visitors_are_distinct_per_day_week_and_month(aws: Template, monkeypatch
     markers = [i for i in table_items() if i["pk"]["S"].startswith("FORCE#hampshire#VISITS#")]
     assert len(markers) == 2 + 2 + 2 + 1  # alex's and sam's day, week, month; alex's second day
     assert all(int(m["expires_at"]["N"]) > MONDAY.timestamp() for m in markers)
+
+
+def test_a_victims_two_accounts_are_one_visitor(aws: Template, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = insights_api(aws, monkeypatch).store
+    # Given Alex views her case from her phone's account and from a second account she linked
+    for n, user in enumerate(("alex-phone", "alex-laptop")):
+        assert count_change(view(n, user, MONDAY, victim="HAM-V-1"), store, MONDAY) == "counted"
+    # Then she is one victim who came twice
+    assert figures(store, "hampshire", "visitors_day") == {"2026-11-02": {"active_victims": 1, "visits_2_3": 1}}
 
 
 def test_an_account_is_new_once_for_its_earliest_link_even_counted_late(

@@ -240,11 +240,17 @@ def test_a_victim_s_request_or_confirmation_in_the_audit_counts_as_a_case_action
 def test_a_case_view_is_a_visit_of_its_victim_on_the_uk_day_in_its_week_and_month() -> None:
     at = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)  # 23:30 UTC on 31 October is 31 October in the UK (GMT)
     found = tallies(change("audit", "INSERT", {"action": "viewed-case", "user_id": "u1", "at": at}))
-    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 31), "u1")
+    assert found is not None and found.visit == Visit("thames-valley", date(2026, 10, 31), "USER#u1")
     starts = [found.visit.start(p) for p in ("day", "week", "month")]
     assert starts == [date(2026, 10, 31), date(2026, 10, 26), date(2026, 10, 1)]  # a Saturday; its Monday
     called = tallies(change("audit", "INSERT", {"action": "victim-called", "user_id": "u1", "at": at}))
     assert called is not None and called.visit is None
+
+
+def test_two_accounts_of_one_victim_are_one_visitor() -> None:
+    views = [{"action": "viewed-case", "user_id": user, "victim_id": "TVP-V-0001", "at": AT} for user in ("u1", "u2")]
+    visits = [found.visit for found in (tallies(change("audit", "INSERT", v)) for v in views) if found]
+    assert visits == [Visit("thames-valley", AT.date(), "VICTIM#TVP-V-0001")] * 2
 
 
 @pytest.mark.parametrize(
@@ -259,9 +265,9 @@ def test_a_case_view_is_a_visit_of_its_victim_on_the_uk_day_in_its_week_and_mont
     ],
 )
 def test_a_visit_moves_its_victim_between_the_period_s_buckets(seen: int, figures: dict[str, int]) -> None:
-    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "u1"), "month", seen)
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "USER#u1"), "month", seen)
     assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 1), "visitors_month", figures)
-    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "u1"), "week", seen)
+    tally = visitor_tally(Visit("hampshire", date(2026, 11, 12), "USER#u1"), "week", seen)
     assert (tally.day, tally.family, tally.figures) == (date(2026, 11, 9), "visitors_week", figures)
 
 

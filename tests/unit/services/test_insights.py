@@ -33,7 +33,7 @@ class MemoryInsights:
         self.sources.add(counted.source)
         tallies = list(counted.tallies)
         for period in rules.PERIODS if (visit := counted.visit) else ():  # as the markers: the count, one more
-            key = (visit.force_id, period, visit.start(period), visit.user_id)
+            key = (visit.force_id, period, visit.start(period), visit.visitor)
             tallies.append(rules.visitor_tally(visit, period, self.visits.get(key, 0)))
             self.visits[key] = self.visits.get(key, 0) + 1
         for first in counted.firsts:  # as the first markers: moved only to an earlier one

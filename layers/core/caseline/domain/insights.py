@@ -111,11 +111,13 @@ class CaseProfile:
 
 @dataclass(frozen=True)
 class Visit:
-    """A victim's case view on a UK ``day``, for the distinct visitors of its day, week and month."""
+    """A victim's case view on a UK ``day``, for the distinct visitors of its day, week and month. The
+    ``visitor`` is the victim (``VICTIM#{victim id}``), so her second account is not a second visitor; a view
+    recorded without one is its account's (``USER#{account}``)."""
 
     force_id: str
     day: date
-    user_id: str
+    visitor: str
 
     def start(self, period: str) -> date:
         return period_start(self.day, period)
@@ -303,9 +305,9 @@ def tallies(change: Change, profile: CaseProfile | None = None) -> Counted | Non
     if not found:
         return None
     transition = "insert" if change.event == "INSERT" else _transition(change)
-    visit, user = None, change.new.get("user_id")
-    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and user:
-        visit = Visit(change.force_id, found[0].day, str(user))
+    visit, victim, user = None, change.new.get("victim_id"), change.new.get("user_id")
+    if change.kind == "audit" and change.new.get("action") == _VIEWED_CASE and (victim or user):
+        visit = Visit(change.force_id, found[0].day, f"VICTIM#{victim}" if victim else f"USER#{user}")
     return Counted(f"{change.pk}|{change.sk}|{transition}", tuple(found), visit, _firsts(change, found))
 
 

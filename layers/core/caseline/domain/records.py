@@ -322,6 +322,7 @@ class AuditEntry:
     action: str
     reason: str
     at: datetime
+    victim_id: str | None = None  # the victim record a victim's own view was of (her visits, not her accounts)
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,8 @@ def view_case(
     partition, victim_id, delegation = authorised_reader(user_id, force_id, case_id, reader)
     now = clock.now()
     if delegation is None:
-        audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", "victim viewing their own case", now))
+        own = "victim viewing their own case"
+        audit.record(AuditEntry(force_id, case_id, user_id, "viewed-case", own, now, victim_id))
     else:  # not a victim's visit in the force's figures: counted as a delegate's view
         reason = f"a {delegation.relationship} following the case for the victim"
         audit.record(AuditEntry(force_id, case_id, user_id, "delegate-viewed-case", reason, now))

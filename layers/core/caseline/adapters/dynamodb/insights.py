@@ -165,7 +165,7 @@ class DynamoInsightsStore:
     def _visits(self, visit: Visit, period: str, now: datetime) -> tuple[int, dict[str, Any]]:
         """The victim's visits in the period so far, and the update that makes it one more if still so."""
         pk = f"FORCE#{visit.force_id}#VISITS#{period}#{visit.start(period).isoformat()}"
-        key = {"pk": {"S": pk}, "sk": {"S": f"USER#{visit.user_id}"}}
+        key = {"pk": {"S": pk}, "sk": {"S": visit.visitor}}
         found = self._get(key)
         seen = int(found["visits"]["N"]) if found else 0
         values = {":seen": {"N": str(seen)}, ":next": {"N": str(seen + 1)}, ":e": {"S": "visits"}}

@@ -279,6 +279,7 @@ class AuditItem(OnCase, CaselineItem, discriminator="audit"):
     reason = UnicodeAttribute()
     at = UTCDateTimeAttribute()
     staff_email = UnicodeAttribute(null=True)  # a force staff member's sign-in address (call handlers)
+    victim_id = UnicodeAttribute(null=True)  # whose case view it was (a victim's own view: her visits' figures)
 
 
 class AttemptsItem(Expiring, CaselineItem, discriminator="attempts"):
