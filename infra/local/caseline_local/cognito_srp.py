@@ -16,6 +16,7 @@ import json
 import secrets
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -139,6 +140,13 @@ def _account(client_id: str, username: str) -> tuple[str, str] | None:
     return (str(user.password), str(pool.id)) if user is not None else None
 
 
+def _hides_unknown_accounts(client_id: str) -> bool:
+    """The app client's PreventUserExistenceErrors is ENABLED (moto stores it and ignores it)."""
+    pool = _pool(client_id)
+    client = pool.clients.get(client_id) if pool is not None else None
+    return client is not None and client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
+
+
 def _flow_allowed(client_id: str, flow: str) -> bool:
     """As Cognito: an InitiateAuth flow the app client's ExplicitAuthFlows do not allow is refused (moto
     allows every flow)."""
@@ -170,6 +178,31 @@ class SrpProxy:
             return body, WRONG
         request["ChallengeResponses"] = {**responses, "PASSWORD_CLAIM_SECRET_BLOCK": proven[0], "USERNAME": proven[1]}
         return json.dumps(request).encode(), None
+
+    def stand_in(self, operation: str, body: bytes) -> bytes | None:
+        """Cognito's answer to USER_SRP_AUTH for an account that does not exist, when the app client hides
+        which exist: a challenge like any other, whose proof never verifies (then NotAuthorizedException, as
+        for a wrong password). moto would say UserNotFoundException. None: pass the call on to moto."""
+        started = (_json(body) if operation == "InitiateAuth" else None) or {}
+        client_id, name = str(started.get("ClientId")), str((started.get("AuthParameters") or {}).get("USERNAME"))
+        if started.get("AuthFlow") != "USER_SRP_AUTH" or not _hides_unknown_accounts(client_id):
+            return None
+        if _account(client_id, name) is not None:
+            return None
+        nobody = str(uuid.uuid4())
+        parameters = {
+            "SALT": format(secrets.randbits(128), "x"),
+            "SRP_B": format(pow(G, secrets.randbits(1024), N), "x"),
+            "USERNAME": nobody,
+            "USER_ID_FOR_SRP": nobody,
+            "SECRET_BLOCK": base64.b64encode(secrets.token_bytes(68)).decode(),  # as long as a real one
+        }
+        challenge = {
+            "ChallengeName": "PASSWORD_VERIFIER",
+            "Session": str(uuid.uuid4()),
+            "ChallengeParameters": parameters,
+        }
+        return json.dumps(challenge).encode()
 
     def after(self, operation: str, body: bytes, status: int, answer: bytes) -> bytes:
         request = (_json(body) if operation == "InitiateAuth" and status == 200 else None) or {}

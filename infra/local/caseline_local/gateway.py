@@ -265,6 +265,9 @@ class Gateway:
         if refusal is not None:
             self._reply(request, 400, {**AMZ_JSON, "X-Amzn-ErrorType": json.loads(refusal)["__type"]}, refusal)
             return
+        if (stand_in := self.srp.stand_in(operation, body)) is not None:
+            self._reply(request, 200, AMZ_JSON, stand_in)
+            return
         forward = urllib.request.Request(
             self.cognito_endpoint.rstrip("/") + "/",
             data=passed,

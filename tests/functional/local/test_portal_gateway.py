@@ -240,10 +240,38 @@ def test_a_victim_signs_in_through_the_same_origin_proxy(local: LocalPortal) -> 
 
 
 def test_cognito_errors_come_back_as_cognito_sends_them(local: LocalPortal) -> None:
-    response = sign_in_by_srp(local, "nobody@example.org", "wrong password")
+    response = local.cognito("InitiateAuth", {"ClientId": "no-such-client", "AuthFlow": "USER_SRP_AUTH"})
     assert response.status == 400
     assert response.json()["__type"].endswith("Exception")
     assert response.headers["X-Amzn-ErrorType"] == response.json()["__type"]
+
+
+def test_an_unknown_address_is_refused_as_a_wrong_password_is(local: LocalPortal) -> None:
+    # Given an account, and an address that has none (the pool's client hides which exist, as deployed)
+    email, password = f"victim-{uuid.uuid4().hex[:8]}@example.org", f"correct horse {uuid.uuid4().hex}"
+    sign_up_as_the_accounts_function(local, _client(local), email, password)
+    # When someone signs in with each, and a wrong password
+    answers = {}
+    for address in (email, f"nobody-{uuid.uuid4().hex[:8]}@example.org"):
+        started = local.cognito(
+            "InitiateAuth",
+            {
+                "ClientId": _client(local),
+                "AuthFlow": "USER_SRP_AUTH",
+                "AuthParameters": {"USERNAME": address, "SRP_A": "2a"},
+            },
+        )
+        challenge = started.json()
+        answers[address] = (
+            started.status,
+            challenge["ChallengeName"],
+            sorted(challenge["ChallengeParameters"]),
+            len(challenge["ChallengeParameters"]["SECRET_BLOCK"]),
+            sign_in_by_srp(local, address, "wrong password").json()["__type"],
+        )
+    # Then both are a challenge of the same shape, and the same refusal after it
+    known, unknown = answers.values()
+    assert known == unknown == (200, "PASSWORD_VERIFIER", known[2], known[3], "NotAuthorizedException")
 
 
 def test_srp_only_and_a_wrong_proof_is_refused_as_cognito_refuses_it(local: LocalPortal) -> None:
