@@ -6,7 +6,6 @@ nothing; nothing overflows at 320 px. Left idle with a case on the screen, the p
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from caseline_local.stack import LocalStack
 from .conftest import Client, eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_call_handlers import BURGLARY, HAMPSHIRE_VEHICLE_CRIME, call_handler_token, look_up
-from .test_insights_page import NARROW, sign_in_by_keyboard
+from .test_insights_page import NARROW, sign_in_by_keyboard, staff_signed_in_with_a_short_idle_time
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
@@ -116,16 +115,12 @@ def test_a_call_handler_finds_a_case_sees_what_the_victim_sees_and_records_the_c
 def test_an_idle_call_handler_is_warned_then_signed_out_and_the_case_leaves_the_screen(
     stack: LocalStack, browser: Any
 ) -> None:
-    assert stack.gateway is not None
     visit = Visit()
-    context, page = open_page(browser, stack, DESKTOP, visit)
     # Given a deployment whose idle time-out is 12 seconds, and a call handler with a victim's case open
-    config = stack.public_config() | {"idleMinutes": 0.2}
-    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
     [handler] = [h for h in stack.call_handlers if h["force_id"] == "thames-valley"]
-    page.goto(stack.gateway.url + "/staff-sign-in.html")
-    sign_in_by_keyboard(page, handler["email"], handler["password"])
-    page.wait_for_url("**/call-handler.html")
+    context, page = staff_signed_in_with_a_short_idle_time(
+        browser, stack, visit, handler["email"], handler["password"], "call-handler.html"
+    )
     find(page, BURGLARY)
     page.locator(".app-call-case:not([hidden])").wait_for()
     # When they do nothing: a warning, then staff sign-in, the tokens forgotten and the case gone

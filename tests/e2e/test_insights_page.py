@@ -170,6 +170,21 @@ def sign_in_by_keyboard(page: Any, email: str, password: str) -> None:
     page.keyboard.press("Enter")
 
 
+def staff_signed_in_with_a_short_idle_time(
+    browser: Any, stack: LocalStack, visit: Visit, email: str, password: str, lands_on: str
+) -> tuple[Any, Any]:
+    """A deployment whose idle time-out is 12 seconds, and a staff member signed in on its ``lands_on`` page:
+    the browser context and the page."""
+    assert stack.gateway is not None
+    context, page = open_page(browser, stack, DESKTOP, visit)
+    config = stack.public_config() | {"idleMinutes": 0.2}
+    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
+    page.goto(stack.gateway.url + "/staff-sign-in.html")
+    sign_in_by_keyboard(page, email, password)
+    page.wait_for_url(f"**/{lands_on}")
+    return context, page
+
+
 def sign_out_from_the_menu(page: Any) -> None:
     """The staff header's Sign out (under Menu on a narrow screen), back at staff sign-in."""
     menu = page.get_by_role("button", name="Menu")

@@ -25,7 +25,12 @@ from caseline_local.stack import LocalStack
 from .conftest import eventually
 from .portal_pages import DESKTOP, Visit, check_page
 from .test_insights import stack_state
-from .test_insights_page import NARROW, sign_in_by_keyboard, sign_out_from_the_menu
+from .test_insights_page import (
+    NARROW,
+    sign_in_by_keyboard,
+    sign_out_from_the_menu,
+    staff_signed_in_with_a_short_idle_time,
+)
 from .test_portal import open_page
 
 pytestmark = pytest.mark.browser
@@ -220,16 +225,12 @@ def test_an_analyst_sets_up_an_authenticator_app_then_signs_in_with_its_codes(
 def test_the_staff_pages_warn_then_sign_out_an_idle_analyst_and_forget_the_tokens(
     stack: LocalStack, browser: Any, choice: str
 ) -> None:
-    assert stack.gateway is not None
     visit = Visit()
-    context, page = open_page(browser, stack, DESKTOP, visit)
     # Given a deployment whose idle time-out is 12 seconds, and a signed-in analyst
-    config = stack.public_config() | {"idleMinutes": 0.2}
-    page.route("**/config.json", lambda route: route.fulfill(content_type="application/json", body=json.dumps(config)))
     analyst = staff.from_state(stack_state(stack), "hampshire")
-    page.goto(stack.gateway.url + "/staff-sign-in.html")
-    sign_in_by_keyboard(page, analyst.email, analyst.password)
-    page.wait_for_url("**/insights.html")
+    context, page = staff_signed_in_with_a_short_idle_time(
+        browser, stack, visit, analyst.email, analyst.password, "insights.html"
+    )
     page.locator(".app-loading", has_text="Showing figures").wait_for()
     assert page.locator("dialog.app-dialog[open]").count() == 0  # no warning at once
     # When they do nothing, a warning comes first (half-way through a short time-out)...
