@@ -9,9 +9,10 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -253,3 +254,50 @@ def captured_logs() -> Iterator[LogCapture]:
     finally:
         logger.removeHandler(service)
         root.removeHandler(everything)
+
+
+@pytest.fixture
+def atomic_moto() -> None:
+    """moto as DynamoDB behaves under parallel requests: each request, and each transaction with all its
+    conditions, applied atomically (the local stack's fixes, ``caseline_local.moto_fixes``)."""
+    from caseline_local import moto_fixes
+
+    moto_fixes.apply()
+
+
+class ReadsTogether:
+    """A case reader whose first read in each thread waits until ``parties`` threads have read the case:
+    parallel requests then all decide on the same state before any writes, the race a limit must survive.
+    A request's later reads (a retry after a conflict) do not wait."""
+
+    def __init__(self, reader: Any, parties: int) -> None:
+        self._reader = reader
+        self._barrier = threading.Barrier(parties, timeout=60)
+        self._waited = threading.local()
+
+    def read(self, force_id: str, case_id: str) -> Any:
+        partition = self._reader.read(force_id, case_id)
+        if not getattr(self._waited, "done", False):
+            self._waited.done = True
+            self._barrier.wait()
+        return partition
+
+
+def in_parallel(request: Callable[[], int], times: int) -> list[int]:
+    """Run ``request`` on ``times`` threads at once; the status each answered."""
+    answers: list[int] = []
+    errors: list[str] = []
+
+    def run() -> None:
+        try:
+            answers.append(request())
+        except Exception as error:  # reported below: an exception in a thread would be lost
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return answers

@@ -223,8 +223,10 @@ def test_closing_removes_links_membership_and_messages_and_keeps_the_forces_reco
     gone = {(i["pk"]["S"], i["sk"]["S"]) for i in before} - {(i["pk"]["S"], i["sk"]["S"]) for i in after}
     pk = case_pk("thames-valley", "TVP-J-1")
     entities = sorted(next(i["entity"]["S"] for i in before if (i["pk"]["S"], i["sk"]["S"]) == key) for key in gone)
-    assert entities == ["link", "member", "message"]
-    assert ("USER#alex", pk) in gone and (pk, "MEMBER#alex") in gone
+    assert entities == ["allowance", "link", "member", "message"]
+    assert ("USER#alex", pk) in gone and (pk, "MEMBER#alex") in gone and (pk, "ALLOWANCE#MESSAGES#alex") in gone
+    # Blake's messages allowance on the shared case is Blake's: it stays
+    assert (pk, "ALLOWANCE#MESSAGES#blake") in {(i["pk"]["S"], i["sk"]["S"]) for i in after}
     # The force's record stays: the case, its timeline, both victims' details, every outbound event
     kept = {(i["pk"]["S"], i["entity"]["S"]) for i in after}
     for entity in ("case", "event", "victim", "outbound"):

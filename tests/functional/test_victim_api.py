@@ -1,4 +1,5 @@
-"""GET /v1/me/cases through the real handler: only the caller's own linked cases, on a designed key."""
+"""The victim API through the real handler: GET /v1/me/cases answers only the caller's own linked cases, on
+a designed key; the daily limit on messages holds when one account sends many at once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 
 from caseline_local.template import Template
 
-from .conftest import Context, api_event, load_handler
+from .conftest import Context, ReadsTogether, api_event, in_parallel, load_handler
+from .test_case_access import CASE, Access
 
 
 @pytest.fixture
@@ -68,3 +70,35 @@ def test_without_authorizer_claims_the_handler_refuses(victim_api: ModuleType) -
     status, body = call(victim_api, None)
     assert status == 401
     assert body["type"] == "urn:caseline:problem:unauthenticated"
+
+
+PARALLEL = 16
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics")  # threads share the handler's metrics
+@pytest.mark.usefixtures("atomic_moto")
+def test_messages_sent_at_once_by_one_account_stop_at_the_daily_limit(
+    aws: Template, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from caseline.services.victim_cases import MAX_MESSAGES_PER_DAY
+
+    # Given Alex, linked to her case, and every request below reading the case before any of them writes
+    access = Access(aws)
+    dependencies = access.victims.api.dependencies
+    monkeypatch.setattr(dependencies, "_case_reader", ReadsTogether(dependencies._case_reader, PARALLEL))
+
+    def post() -> int:
+        """One message, retried on a 503 as a client does (``Retry-After``)."""
+        for _ in range(PARALLEL):
+            status, _ = access.victims.case(access.alex, *CASE, "/messages", "POST", {"text": "Is there any news?"})
+            if status != 503:
+                break
+        return status
+
+    # When she sends 16 messages at once
+    answers = in_parallel(post, PARALLEL)
+    # Then exactly the day's limit is accepted and stored, and the rest are 429
+    assert sorted(answers) == [202] * MAX_MESSAGES_PER_DAY + [429] * (PARALLEL - MAX_MESSAGES_PER_DAY)
+    monkeypatch.undo()
+    view = access.victims.case(access.alex, *CASE)[1]
+    assert len([m for m in view["messages"] if m["author"] == "you"]) == MAX_MESSAGES_PER_DAY

@@ -14,12 +14,15 @@ from datetime import UTC, date, datetime, timedelta
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import CaseMembership
 from caseline.domain.alerts import SafetyAlert
+from caseline.domain.allowances import Allowance
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
+from caseline.domain.outbound import OutboundEvent
 from caseline.domain.preferences import VictimPreferences, effective_profile
 from caseline.domain.records import (
     AccessCodeRecord,
     CaseAggregate,
+    CasePartition,
     CaseRecord,
     CaseSummary,
     Duty,
@@ -33,6 +36,7 @@ from caseline.domain.records import (
     SendReceipt,
     StoredEvent,
     VictimContact,
+    VictimMessage,
     WebhookReceipt,
     WriteOutcome,
     original_key,
@@ -694,3 +698,50 @@ class FakeSessionStore:
 
     def mark_case(self, user_id: str, force_id: str, case_id: str, valid_after: datetime) -> None:
         self.cases[(user_id, force_id, case_id)] = valid_after
+
+
+class FakeLimitedCase:
+    """One case behind the case reader and the message store, with the adapter's allowance semantics
+    (domain/allowances.py): a message that exists already is DUPLICATE; otherwise a write holds only while
+    its allowance is the version read (CONFLICT, nothing written, when not), and increments it. Each of
+    ``meanwhile`` runs once, before a write: another request's write landing between this request's read
+    and its own write."""
+
+    def __init__(self, partition: CasePartition) -> None:
+        self.partition = partition
+        self.meanwhile: list[Callable[[], object]] = []
+        self.reads = 0
+        self.sent: list[OutboundEvent] = []
+
+    def read(self, force_id: str, case_id: str) -> CasePartition:
+        self.reads += 1
+        p = self.partition
+        return dataclasses.replace(
+            p, messages=list(p.messages), delegations=list(p.delegations), allowances=dict(p.allowances)
+        )
+
+    def record(self, entry: object) -> None:  # the audit log
+        pass
+
+    def send(self, message: VictimMessage, outbound: OutboundEvent, allowance: Allowance) -> WriteOutcome:
+        self._another_write_first()
+        if any(m.message_id == message.message_id for m in self.partition.messages):
+            return WriteOutcome.DUPLICATE
+        if not self._use(allowance, as_read=True):
+            return WriteOutcome.CONFLICT
+        self.partition.messages.append(message)
+        self.sent.append(outbound)
+        return WriteOutcome.WRITTEN
+
+    def _another_write_first(self) -> None:
+        if self.meanwhile:  # the other request runs from read to write uninterrupted
+            write, rest, self.meanwhile = self.meanwhile[0], self.meanwhile[1:], []
+            write()
+            self.meanwhile = rest
+
+    def _use(self, allowance: Allowance, *, as_read: bool) -> bool:
+        versions = self.partition.allowances
+        if as_read and versions.get(allowance.scope, 0) != allowance.version:
+            return False
+        versions[allowance.scope] = versions.get(allowance.scope, 0) + 1
+        return True

@@ -11,6 +11,7 @@ import pytest
 
 from caseline.domain import event_types as ev
 from caseline.domain.absence import current_absence, for_cover, officer_away
+from caseline.domain.allowances import Allowance
 from caseline.domain.case_state import fold
 from caseline.domain.events import OfficerUnavailableData
 from caseline.domain.outbound import OutboundEvent
@@ -82,7 +83,7 @@ class World:
     def record(self, entry: object) -> None:
         pass
 
-    def send(self, message: VictimMessage, outbound: OutboundEvent) -> None:
+    def send(self, message: VictimMessage, outbound: OutboundEvent, allowance: Allowance) -> None:
         self.sent.append(outbound)
 
     def create(self, outbound: OutboundEvent) -> object:

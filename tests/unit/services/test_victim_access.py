@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from caseline.domain.allowances import Allowance
 from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError
 from caseline.domain.outbound import OutboundEvent
@@ -52,7 +53,7 @@ class World:
     def record(self, entry: AuditEntry) -> None:
         self.audits.append(entry)
 
-    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome:
+    def send(self, message: VictimMessage, outbound: OutboundEvent, allowance: Allowance) -> WriteOutcome:
         self.writes.append(message)
         return WriteOutcome.WRITTEN
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:  # annotations only: importing a port never loads the article modules (cold start)
     from caseline.domain.accounts import AccountRemoval, CaseMembership, LinkedAccount, Unlinking
     from caseline.domain.alerts import SafetyAlert
+    from caseline.domain.allowances import Allowance
     from caseline.domain.articles import CaseContext, Recommendation
     from caseline.domain.delegation import Delegation
     from caseline.domain.outbound import OutboundEvent
@@ -180,7 +181,11 @@ class AccountDirectory(Protocol):
 
 
 class MessageStore(Protocol):
-    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome: ...
+    def send(self, message: VictimMessage, outbound: OutboundEvent, allowance: Allowance) -> WriteOutcome:
+        """The message, its outbound event and the account's ``allowance`` (domain.allowances) in one write:
+        DUPLICATE when the message was sent already (a retry with its key), CONFLICT (nothing written) when
+        the allowance is no longer the version read."""
+        ...
 
 
 class OutboundCreator(Protocol):

@@ -343,6 +343,7 @@ class CasePartition:
     no_news_at: dict[str, datetime] = field(default_factory=dict)  # victim id -> next "no news yet" update
     alerts: list[Any] = field(default_factory=list)  # SafetyAlert: must-acknowledge safety alerts (domain.alerts)
     delegations: list[Any] = field(default_factory=list)  # Delegation: people following the case for a victim
+    allowances: dict[str, int] = field(default_factory=dict)  # a limit's scope -> its version (domain.allowances)
 
 
 class WriteOutcome(StrEnum):

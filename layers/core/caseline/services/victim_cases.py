@@ -20,9 +20,16 @@ from caseline.domain.account_ports import (
     ReadState,
 )
 from caseline.domain.alerts import ACKNOWLEDGED_TITLE, AlertView, alerts_for
+from caseline.domain.allowances import WRITE_ATTEMPTS, Allowance, messages_of
 from caseline.domain.calendar import uk_date
 from caseline.domain.delegation import Delegation, followed_by
-from caseline.domain.errors import ForbiddenError, NotFoundError, TooManyRequestsError, ValidationFailedError
+from caseline.domain.errors import (
+    ForbiddenError,
+    NotFoundError,
+    StorageUnavailableError,
+    TooManyRequestsError,
+    ValidationFailedError,
+)
 from caseline.domain.event_types import OFFICER_MESSAGE, OUTCOME_RECORDED
 from caseline.domain.outbound import MESSAGE_SENT, UPDATE_REQUESTED, OutboundEvent, OutboundStatus
 from caseline.domain.ports import Clock, VictimCaseReader
@@ -342,34 +349,46 @@ def send_message(
     user_id: str, force_id: str, case_id: str, text: str, *, reader: CaseReader, store: MessageStore, clock: Clock,
     key: str | None = None,
 ) -> VictimMessage:  # fmt: skip
-    """Send the officer a message; a retry with the same ``key`` is the same message, stored and sent once."""
+    """Send the officer a message; a retry with the same ``key`` is the same message, stored and sent once.
+
+    Each account (the victim's, another of hers, a delegate's) sends at most ``MAX_MESSAGES_PER_DAY`` about
+    the case in 24 hours, however many it sends at once: the write holds only while the account's allowance
+    is the version read with its messages (domain/allowances.py); when it is not, the case is read again."""
     cleaned = text.strip()
     if not cleaned or len(cleaned) > MAX_MESSAGE_CHARS:
         raise ValidationFailedError(f"a message has 1 to {MAX_MESSAGE_CHARS} characters", field="text")
-    partition, victim_id, sender = _may_write(user_id, force_id, case_id, reader)
-    now = clock.now()
-    recent = [m for m in partition.messages if m.user_id == user_id and m.sent_at > now - timedelta(days=1)]
-    if len(recent) >= MAX_MESSAGES_PER_DAY:
-        raise TooManyRequestsError(
-            f"You can send up to {MAX_MESSAGES_PER_DAY} messages a day about a case. If you are in danger, call 999."
+    for _ in range(WRITE_ATTEMPTS):
+        partition, victim_id, sender = _may_write(user_id, force_id, case_id, reader)
+        now = clock.now()
+        new_id = message_id(user_id, key)
+        sent = next((m for m in partition.messages if m.user_id == user_id and m.message_id == new_id), None)
+        if sent is not None:  # a retry of a message stored already: answered as sent, not counted again
+            return sent
+        recent = [m for m in partition.messages if m.user_id == user_id and m.sent_at > now - timedelta(days=1)]
+        if len(recent) >= MAX_MESSAGES_PER_DAY:
+            raise TooManyRequestsError(
+                f"You can send up to {MAX_MESSAGES_PER_DAY} messages a day about a case. If you are in danger, "
+                "call 999."
+            )
+        message = VictimMessage(force_id, case_id, new_id, user_id, cleaned, now)
+        outbound = OutboundEvent(
+            force_id=force_id,
+            case_id=case_id,
+            outbound_id=f"msg-{message.message_id}",
+            event_type=MESSAGE_SENT,
+            data={
+                "message_id": message.message_id,
+                "victim_id": victim_id,
+                "text": cleaned,
+                **sender,
+                **_cover(partition, now),
+            },
+            created_at=now,
         )
-    message = VictimMessage(force_id, case_id, message_id(user_id, key), user_id, cleaned, now)
-    outbound = OutboundEvent(
-        force_id=force_id,
-        case_id=case_id,
-        outbound_id=f"msg-{message.message_id}",
-        event_type=MESSAGE_SENT,
-        data={
-            "message_id": message.message_id,
-            "victim_id": victim_id,
-            "text": cleaned,
-            **sender,
-            **_cover(partition, now),
-        },
-        created_at=now,
-    )
-    store.send(message, outbound)
-    return message
+        allowance = Allowance.read(partition.allowances, messages_of(user_id))
+        if store.send(message, outbound, allowance) is not WriteOutcome.CONFLICT:
+            return message
+    raise StorageUnavailableError("Other messages were being sent at the same time. Nothing was sent: try again.")
 
 
 def request_update(

@@ -1,7 +1,7 @@
 """The pieces every DynamoDB adapter shares: the models' connection, the partition read, one item by its
 key, the items of a sort key prefix, the due items of a gsi1 list, whether a write failed its condition,
-which items of a cancelled transaction failed theirs and what that means, and the copy between a record and
-its item (``on_case`` for an item on its case's partition)."""
+which items of a cancelled transaction failed theirs and what that means (or whether it lost a race), and
+the copy between a record and its item (``on_case`` for an item on its case's partition)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import WriteOutcome
 
 _CONDITION_FAILED = "ConditionalCheckFailed"  # a cancelled transaction's reason for one item
+_TRANSACTION_CONFLICT = "TransactionConflict"  # one item was being written by another transaction
 _CONDITION_FAILED_EXCEPTION = "ConditionalCheckFailedException"  # a single write's error code
 
 if TYPE_CHECKING:
@@ -92,6 +93,13 @@ def transaction_outcome(exc: TransactWriteError, *, duplicate: int | None = None
     if failed:
         return WriteOutcome.CONFLICT
     raise StorageUnavailableError() from exc
+
+
+def lost_a_race(exc: TransactWriteError) -> bool:
+    """The transaction was cancelled because another one was writing one of its items at the same time,
+    and no condition failed: nothing was written, and reading again and retrying may succeed."""
+    reasons = exc.cancellation_reasons or []
+    return not failed_indexes(exc) and any(r is not None and r.code == _TRANSACTION_CONFLICT for r in reasons)
 
 
 def is_condition_failed(error: PynamoDBException) -> bool:

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.clock import SystemClock
 from caseline.adapters.dynamodb.alerts import alert_record
-from caseline.adapters.dynamodb.base import by_name, connection, failed_indexes, get_item, on_case, partition_items
+from caseline.adapters.dynamodb.allowances import scope_of, use_allowance
+from caseline.adapters.dynamodb.base import (
+    by_name,
+    connection,
+    failed_indexes,
+    get_item,
+    lost_a_race,
+    on_case,
+    partition_items,
+    transaction_outcome,
+)
 from caseline.adapters.dynamodb.delegation import delegation_record
 from caseline.adapters.dynamodb.duties import duty_record
 from caseline.adapters.dynamodb.mappers import case_record, event_record, victim_record
 from caseline.adapters.dynamodb.models import (
     AlertItem,
+    AllowanceItem,
     AuditItem,
     CaseDelegateItem,
     CaseItem,
@@ -34,6 +45,7 @@ from caseline.adapters.dynamodb.models import (
 )
 from caseline.adapters.dynamodb.outbound import outbound_item, outbound_record
 from caseline.adapters.dynamodb.survey import survey_response
+from caseline.domain.allowances import Allowance
 from caseline.domain.errors import NotFoundError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.personalisation import NO_NEWS_TIMER
@@ -57,7 +69,10 @@ CASE_VIEW_KINDS: tuple[type[CaselineItem], ...] = (
     AlertItem,
     CaseDelegateItem,
     TimerItem,
+    AllowanceItem,
 )
+# An account's messages allowance outlives the 24 hours its messages count for, then the table's TTL removes it
+MESSAGES_ALLOWANCE_KEPT = timedelta(days=2)
 
 
 class DynamoCaseReader:
@@ -91,6 +106,7 @@ def case_partition(items: list[CaselineItem]) -> CasePartition:
         alerts=[alert_record(i) for i in items if isinstance(i, AlertItem)],
         delegations=[delegation_record(i) for i in items if isinstance(i, CaseDelegateItem)],
         no_news_at={i.victim_id: i.due_at for i in items if isinstance(i, TimerItem) and i.journey_id == NO_NEWS_TIMER},
+        allowances={scope_of(i): int(i.version) for i in items if isinstance(i, AllowanceItem)},
     )
 
 
@@ -135,17 +151,19 @@ class DynamoReadState:
 
 
 class DynamoMessageStore:
-    def send(self, message: VictimMessage, outbound: OutboundEvent) -> WriteOutcome:
-        """The message and its outbound event to the force, together or not at all."""
+    def send(self, message: VictimMessage, outbound: OutboundEvent, allowance: Allowance) -> WriteOutcome:
+        """The message, its outbound event to the force and the account's messages ``allowance`` (still the
+        version read), together or not at all: DUPLICATE when the outbound event exists already (a retry with
+        the message's key), CONFLICT when the allowance changed since it was read."""
         item = on_case(message, MessageItem, sk=f"MESSAGE#{message.sent_at.isoformat()}#{message.message_id}")
+        expires_at = message.sent_at + MESSAGES_ALLOWANCE_KEPT
         try:
             with TransactWrite(connection=connection()) as transaction:
-                transaction.save(item, condition=MessageItem.pk.does_not_exist())
                 transaction.save(outbound_item(outbound), condition=OutboundItem.pk.does_not_exist())
+                transaction.save(item, condition=MessageItem.pk.does_not_exist())
+                use_allowance(transaction, message.force_id, message.case_id, allowance, expires_at=expires_at)
         except TransactWriteError as exc:
-            if exc.cause_response_code == "TransactionCanceledException":
-                return WriteOutcome.DUPLICATE
-            raise StorageUnavailableError() from exc
+            return WriteOutcome.CONFLICT if lost_a_race(exc) else transaction_outcome(exc, duplicate=0)
         return WriteOutcome.WRITTEN
 
 

@@ -1,8 +1,9 @@
 """Data rights over the single table: the account's links, case partitions, and unlinking a case.
 
 Unlinking a case deletes, in one TransactWriteItems, the link (``USER#{user}`` / ``CASE#...``), the
-membership (``CASE#...`` / ``MEMBER#{user}``), the delegation the account followed the case by and the
-messages the user sent on that case (``MESSAGE#...`` items with their ``user_id``), ends each invitation the
+membership (``CASE#...`` / ``MEMBER#{user}``), the delegation the account followed the case by, the
+messages the user sent on that case (``MESSAGE#...`` items with their ``user_id``) and the account's messages
+allowance there (``ALLOWANCE#MESSAGES#{user}``), ends each invitation the
 account gave (as the victim's removal does, with the force's notice), and puts the erasure's
 consultation-log entry. A transaction holds at most 100 items: with too many messages for one, the oldest go
 first in transactions of their own, and the rest always go together in the last one — so a case is never
@@ -22,6 +23,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from caseline.adapters.aws import client
+from caseline.adapters.dynamodb.allowances import allowance_item
 from caseline.adapters.dynamodb.base import by_prefix, connection, failed_indexes
 from caseline.adapters.dynamodb.case_view import DynamoCaseReader, audit_item
 from caseline.adapters.dynamodb.delegation import MOST_WRITES_ENDING, delegate_sk, end_delegation
@@ -37,12 +39,13 @@ from caseline.adapters.dynamodb.victim_cases import DynamoVictimCaseReader
 from caseline.adapters.sealing import KmsFieldSealer
 from caseline.config import get_settings
 from caseline.domain.accounts import Unlinking
+from caseline.domain.allowances import messages_of
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.records import CasePartition, CaseSummary
 from caseline.domain.reports import ReportRecord
 
 MAX_TRANSACTION_ITEMS = 100
-_LINK_MEMBER_AND_LOG = 4  # and the delegation, when the account followed the case for a victim
+_LINK_MEMBER_AND_LOG = 5  # with the messages allowance, and the delegation the account followed the case by
 
 
 def _table_key_sealer() -> KmsFieldSealer:
@@ -95,6 +98,7 @@ class DynamoDataRightsStore:
                 # The first delete: index 0 of a cancelled transaction's reasons.
                 transaction.delete(CaseLinkItem(f"USER#{user_id}", pk), condition=CaseLinkItem.pk.exists())
                 transaction.delete(CaseMemberItem(pk, f"MEMBER#{user_id}"))
+                transaction.delete(allowance_item(erasure.force_id, erasure.case_id, messages_of(user_id)))
                 if unlinking.followed is not None:  # a delegate's closed account follows nobody's case any more
                     transaction.delete(CaseDelegateItem(pk, delegate_sk(unlinking.followed.delegation_id)))
                 for delegation, notice in unlinking.ending:
