@@ -12,7 +12,7 @@ import pytest
 
 from caseline_local.template import Template
 
-from .conftest import REGION
+from .conftest import REGION, ReadsTogether, in_parallel
 from .test_case_access import ALEX_MOBILE, CASE, Access
 
 DELEGATES = "/v1/cases/{force_id}/{case_id}/delegates/{delegation_id}"
@@ -168,6 +168,35 @@ def test_bad_invitations_are_422_and_there_is_a_limit(access: Access) -> None:
     # Nobody but the victim may invite: a stranger gets the 404
     body = {"name": "Mal", "relationship": "friend", "scope": "message"}
     assert access.victims.case("eve", *CASE, "/delegates", "POST", body)[0] == 404
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics")  # threads share the handler's metrics
+@pytest.mark.usefixtures("atomic_moto")
+def test_invitations_sent_at_once_stop_at_the_limit(access: Access, monkeypatch: pytest.MonkeyPatch) -> None:
+    from caseline.domain.delegation import MAX_DELEGATES
+
+    parallel = 16
+    # Given Alex has invited 4 people, and every request below reads the case before any of them writes
+    for n in range(MAX_DELEGATES - 1):
+        _invite(access, name=f"Person {n}")
+    dependencies = access.victims.api.dependencies
+    monkeypatch.setattr(dependencies, "_case_reader", ReadsTogether(dependencies._case_reader, parallel))
+    body = {"name": "Sam", "relationship": "friend", "scope": "view"}
+
+    def post() -> int:
+        """One invitation, retried on a 503 as a client does (``Retry-After``)."""
+        for _ in range(parallel):
+            status, _ = access.victims.case(access.alex, *CASE, "/delegates", "POST", body)
+            if status != 503:
+                break
+        return status
+
+    # When she sends 16 more invitations at once
+    answers = in_parallel(post, parallel)
+    # Then one more is accepted, the rest are 422, and her record has exactly 5 people
+    assert sorted(answers) == [201] + [422] * (parallel - 1)
+    monkeypatch.undo()
+    assert len(access.victims.case(access.alex, *CASE, "/delegates")[1]["delegates"]) == MAX_DELEGATES
 
 
 def test_the_force_sets_up_a_parent_and_ends_it_by_signed_event(access: Access) -> None:

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import CaseMembership
 from caseline.domain.alerts import SafetyAlert
-from caseline.domain.allowances import Allowance
+from caseline.domain.allowances import Allowance, delegates_of
+from caseline.domain.delegation import Delegation
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -701,17 +702,18 @@ class FakeSessionStore:
 
 
 class FakeLimitedCase:
-    """One case behind the case reader and the message store, with the adapter's allowance semantics
-    (domain/allowances.py): a message that exists already is DUPLICATE; otherwise a write holds only while
-    its allowance is the version read (CONFLICT, nothing written, when not), and increments it. Each of
-    ``meanwhile`` runs once, before a write: another request's write landing between this request's read
-    and its own write."""
+    """One case behind the case reader, the message store and the delegation store's ``invite``, with the
+    adapters' allowance semantics (domain/allowances.py): a message or delegation that exists already is
+    DUPLICATE; otherwise a write holds only while its allowance is the version read (CONFLICT, nothing
+    written, when not), and increments it. Each of ``meanwhile`` runs once, before a write: another
+    request's write landing between this request's read and its own write."""
 
     def __init__(self, partition: CasePartition) -> None:
         self.partition = partition
         self.meanwhile: list[Callable[[], object]] = []
         self.reads = 0
         self.sent: list[OutboundEvent] = []
+        self.codes: list[str] = []
 
     def read(self, force_id: str, case_id: str) -> CasePartition:
         self.reads += 1
@@ -731,6 +733,23 @@ class FakeLimitedCase:
             return WriteOutcome.CONFLICT
         self.partition.messages.append(message)
         self.sent.append(outbound)
+        return WriteOutcome.WRITTEN
+
+    def invite(
+        self,
+        delegation: Delegation,
+        code_hash: str,
+        notice: OutboundEvent | None = None,
+        allowance: Allowance | None = None,
+    ) -> WriteOutcome:
+        self._another_write_first()
+        if any(d.delegation_id == delegation.delegation_id for d in self.partition.delegations):
+            return WriteOutcome.DUPLICATE
+        used = allowance or Allowance(delegates_of(delegation.victim_id))
+        if not self._use(used, as_read=allowance is not None):
+            return WriteOutcome.CONFLICT
+        self.partition.delegations.append(dataclasses.replace(delegation, code_hash=code_hash))
+        self.codes.append(code_hash)
         return WriteOutcome.WRITTEN
 
     def _another_write_first(self) -> None:

@@ -290,7 +290,19 @@ class StaffCaseStore(Protocol):
 class DelegationStore(Protocol):
     """Delegated access (adapters/dynamodb/delegation.py)."""
 
-    def invite(self, delegation: Delegation, code_hash: str, notice: OutboundEvent | None = None) -> WriteOutcome: ...
+    def invite(
+        self,
+        delegation: Delegation,
+        code_hash: str,
+        notice: OutboundEvent | None = None,
+        allowance: Allowance | None = None,
+    ) -> WriteOutcome:
+        """The delegation, its code, the force's ``notice`` if any and the victim record's delegates
+        allowance, in one write: with ``allowance`` (the victim's invitation, limited) only if it is still
+        the version read; without (the force's), unconditionally. DUPLICATE when the delegation id is taken
+        (a redelivered force event), CONFLICT (nothing written) when another condition failed."""
+        ...
+
     def find(self, code_hash: str) -> Delegation | None: ...
     def get(self, force_id: str, case_id: str, delegation_id: str) -> Delegation | None: ...
     def count_attempt(self, user_id: str, window: datetime) -> int: ...

@@ -1,5 +1,6 @@
 """Limits that hold however many requests arrive at once: the messages an account sends about a case in 24
-hours (``services.victim_cases.MAX_MESSAGES_PER_DAY``).
+hours (``services.victim_cases.MAX_MESSAGES_PER_DAY``), the people following a victim record of a case
+(``domain.delegation.MAX_DELEGATES``).
 
 A limit counts what one read of the case found, then writes one more. Requests that read at the same
 time would each find room for one more, so each limited scope has an allowance on the case: a ``version``
@@ -21,7 +22,7 @@ WRITE_ATTEMPTS = 3  # reads and conditional writes per request before it answers
 class Allowance:
     """One limited scope of a case, and its version as read (0: nothing has used it yet)."""
 
-    scope: str  # messages_of(user)
+    scope: str  # messages_of(user) or delegates_of(victim)
     version: int = 0
 
     @classmethod
@@ -33,3 +34,8 @@ class Allowance:
 def messages_of(user_id: str) -> str:
     """The messages one account sends about the case (each account has its own daily limit)."""
     return f"MESSAGES#{user_id}"
+
+
+def delegates_of(victim_id: str) -> str:
+    """The people following one victim record of the case for her, whoever invited them."""
+    return f"DELEGATES#{victim_id}"

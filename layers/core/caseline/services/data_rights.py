@@ -51,8 +51,9 @@ _FORCE_RECORDS = (
 _SECURITY = (
     "Security records: a scrambled form of your one-time access code and of invitation codes you gave "
     "(kept only until used or expired), counts of failed attempts to link a case and of reports made online "
-    "(deleted automatically after about a day), a counter that keeps the daily limit on your messages "
-    "(deleted 2 days after your last message), and when you last signed out everywhere (kept for 13 hours)."
+    "(deleted automatically after about a day), counters that keep the limits on messages and on people "
+    "following your case (the one for your messages is deleted 2 days after your last message), and when you "
+    "last signed out everywhere (kept for 13 hours)."
 )
 _ACTIVITY = (
     "When you added each case, last read it and signed in (the days you signed in are kept for 2 days). "

@@ -15,6 +15,7 @@ from datetime import datetime
 from caseline.domain import access_code
 from caseline.domain import event_types as ev
 from caseline.domain.account_ports import AuditLog, CaseReader, DelegationStore
+from caseline.domain.allowances import WRITE_ATTEMPTS, Allowance, delegates_of
 from caseline.domain.delegation import (
     RELATIONSHIP_LABELS,
     VICTIM_RELATIONSHIPS,
@@ -29,7 +30,12 @@ from caseline.domain.delegation import (
     new_delegation_id,
     removed_event,
 )
-from caseline.domain.errors import InvitationRefusedError, NotFoundError, ValidationFailedError
+from caseline.domain.errors import (
+    InvitationRefusedError,
+    NotFoundError,
+    StorageUnavailableError,
+    ValidationFailedError,
+)
 from caseline.domain.ports import Clock
 from caseline.domain.records import AuditEntry, StoredEvent, WriteOutcome
 
@@ -76,23 +82,30 @@ def invite(
     audit: AuditLog,
     clock: Clock,
 ) -> NewInvitation:
-    """The victim invites someone: a new delegation and its one-time code, valid for ``INVITATION_VALID``."""
+    """The victim invites someone: a new delegation and its one-time code, valid for ``INVITATION_VALID``.
+    At most ``MAX_DELEGATES`` people per victim record, however many invitations arrive at once: the write
+    holds only while the record's delegates allowance is the version read with its delegations."""
     from caseline.services.victim_cases import authorised
 
     if relationship not in VICTIM_RELATIONSHIPS:
         raise ValidationFailedError(f"relationship is one of {', '.join(VICTIM_RELATIONSHIPS)}", field="relationship")
     cleaned = clean_name(name)
-    partition, victim_id = authorised(user_id, force_id, case_id, reader)
-    now = clock.now()
-    check_room(partition.delegations, victim_id, now)
-    delegation = Delegation.invited(
-        force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now, invited_by=user_id
-    )
-    code = new_code()
-    if store.invite(delegation, code_hash(code)) is not WriteOutcome.WRITTEN:
-        raise ValidationFailedError("please try again", field="name")  # a clash of 80-bit random ids
-    audit.record(AuditEntry(force_id, case_id, user_id, "delegate-invited", f"victim invited a {relationship}", now))
-    return NewInvitation(delegation, code)
+    for _ in range(WRITE_ATTEMPTS):
+        partition, victim_id = authorised(user_id, force_id, case_id, reader)
+        now = clock.now()
+        check_room(partition.delegations, victim_id, now)
+        delegation = Delegation.invited(
+            force_id, case_id, victim_id, new_delegation_id(), cleaned, relationship, scope, now, invited_by=user_id
+        )
+        code = new_code()
+        allowance = Allowance.read(partition.allowances, delegates_of(victim_id))
+        # Not written: the victim record's people changed since they were counted (or, rarely, a random id or
+        # code was taken). Count again, with a new id and code.
+        if store.invite(delegation, code_hash(code), allowance=allowance) is WriteOutcome.WRITTEN:
+            reason = f"victim invited a {relationship}"
+            audit.record(AuditEntry(force_id, case_id, user_id, "delegate-invited", reason, now))
+            return NewInvitation(delegation, code)
+    raise StorageUnavailableError("Other people were being invited at the same time. Nobody was invited: try again.")
 
 
 def list_delegations(
@@ -207,4 +220,10 @@ def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
         granted_by=GrantedBy.FORCE,
     )
     code = new_code()
-    return store.invite(delegation, code_hash(code), invitation_event(delegation, code))
+    # Not limited, but counted: it increments the victim record's allowance, so an invitation of hers that
+    # read the record before it is counted again. CONFLICT: the transaction met a concurrent one (or a
+    # taken code) and wrote nothing; the stream retries the event.
+    outcome = store.invite(delegation, code_hash(code), invitation_event(delegation, code))
+    if outcome is WriteOutcome.CONFLICT:
+        raise StorageUnavailableError("the delegation could not be written now; retry the event")
+    return outcome

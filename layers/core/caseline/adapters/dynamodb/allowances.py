@@ -34,7 +34,8 @@ def use_allowance(
 ) -> None:
     """Increment the allowance's version in the caller's transaction; ``as_read``: only if it is still the
     version read (0: the item must not exist), else the transaction fails that condition. Without it (a
-    write the limit does not refuse), unconditionally: a write that read the old version then fails."""
+    write the limit does not refuse, such as the force's delegation), unconditionally: a write that read the
+    old version then fails."""
     item = allowance_item(force_id, case_id, allowance.scope)
     actions: list[Action] = [
         AllowanceItem.version.add(1),

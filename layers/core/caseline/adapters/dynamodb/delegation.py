@@ -1,7 +1,8 @@
 """Delegated access on the table: the ``DELEGATE#{delegation}`` item on the case's partition (read with the
 case, so every case route sees it at no extra cost), the ``DELEGATECODE#{sha256}`` item that finds an open
 invitation from its code, and the delegate's own ``USER#{user}`` link (``role`` "delegate"), so the case is
-in their "my cases". Each change writes its items in one transaction.
+in their "my cases". Each change writes its items in one transaction; a new delegation also increments the
+victim record's delegates allowance (``ALLOWANCE#DELEGATES#{victim}``, domain/allowances.py).
 
 Invitation attempts are counted per account (``ATTEMPTS#DELEGATE#{user}``, the access-code window)."""
 
@@ -13,7 +14,8 @@ from datetime import datetime
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from caseline.adapters.dynamodb.base import by_name, connection, get_item
+from caseline.adapters.dynamodb.allowances import use_allowance
+from caseline.adapters.dynamodb.base import by_name, connection, get_item, lost_a_race, transaction_outcome
 from caseline.adapters.dynamodb.models import (
     AttemptsItem,
     CaseDelegateItem,
@@ -24,6 +26,7 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
+from caseline.domain.allowances import Allowance, delegates_of
 from caseline.domain.delegation import Delegation, GrantedBy, Scope
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -61,8 +64,16 @@ def end_delegation(t: TransactWrite, delegation: Delegation, notice: OutboundEve
 
 
 class DynamoDelegationStore:
-    def invite(self, delegation: Delegation, code_hash: str, notice: OutboundEvent | None = None) -> WriteOutcome:
-        """The delegation and its code, and the force's notice if any; DUPLICATE when the id is taken."""
+    def invite(
+        self,
+        delegation: Delegation,
+        code_hash: str,
+        notice: OutboundEvent | None = None,
+        allowance: Allowance | None = None,
+    ) -> WriteOutcome:
+        """The delegation and its code, the force's notice if any, and the victim record's delegates
+        allowance (still the version read, when given); DUPLICATE when the id is taken, CONFLICT when the
+        code is taken or the allowance changed."""
         pk = case_pk(delegation.force_id, delegation.case_id)
         item = by_name(
             delegation,
@@ -87,8 +98,15 @@ class DynamoDelegationStore:
             t.save(code, condition=DelegateCodeItem.pk.does_not_exist())
             if notice is not None:
                 t.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
+            used = allowance or Allowance(delegates_of(delegation.victim_id))
+            use_allowance(t, delegation.force_id, delegation.case_id, used, as_read=allowance is not None)
 
-        return self._write(writes)
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                writes(transaction)
+        except TransactWriteError as exc:
+            return WriteOutcome.CONFLICT if lost_a_race(exc) else transaction_outcome(exc, duplicate=0)
+        return WriteOutcome.WRITTEN
 
     def find(self, code_hash: str) -> Delegation | None:
         """The open invitation with this code (two GetItems), or None."""

@@ -256,14 +256,14 @@ class DelegateCodeItem(OnCase, Expiring, CaselineItem, discriminator="delegate-c
 
 
 class AllowanceItem(OnCase, CaselineItem, discriminator="allowance"):
-    """The version of one limited scope of the case (domain/allowances.py): ``ALLOWANCE#MESSAGES#{user}``.
-    Incremented by each write the limit counts, in that write's
+    """The version of one limited scope of the case (domain/allowances.py): ``ALLOWANCE#MESSAGES#{user}``,
+    ``ALLOWANCE#DELEGATES#{victim}``. Incremented by each write the limit counts, in that write's
     transaction, on condition it is still the version read. Its sort key sorts before the items it
-    guards (``MESSAGE#``), so the Query of the case reads it first: a write that commits
+    guards (``DELEGATE#``, ``MESSAGE#``), so the Query of the case reads it first: a write that commits
     during the Query either shows in what was counted or changed the version."""
 
     version = NumberAttribute()
-    expires_at = TTLAttribute(null=True)  # an account's messages: 2 days after its last one
+    expires_at = TTLAttribute(null=True)  # an account's messages: 2 days after its last one; else none
 
 
 class PreferencesItem(ForVictim, CaselineItem, discriminator="preferences"):
