@@ -163,6 +163,25 @@ def test_stay_signed_in_answers_the_warning(stack: LocalStack, browser: Any) -> 
     context.close()
 
 
+def test_the_idle_warning_offers_its_own_exit_this_page(stack: LocalStack, browser: Any) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
+    assert stack.gateway is not None
+    short_idle_config(context, stack, 0.2)
+    sign_in(page, stack.gateway.url, new_account(stack))
+    warning = page.locator("dialog.app-dialog[open]")
+    warning.wait_for(timeout=30_000)
+    # The modal warning makes the page behind it inert, the header's "Exit this page" too: the warning
+    # has its own, while "Stay signed in" keeps the focus
+    assert page.evaluate("document.activeElement.textContent") == "Stay signed in"
+    exit_here = warning.get_by_role("button", name="Emergency Exit this page")
+    assert exit_here.is_visible()
+    check_page(page, "idle-warning-exit", "narrow", visit, screenshot=False)
+    exit_here.click()
+    page.wait_for_url(NEUTRAL_SITE)
+    context.close()
+
+
 @pytest.mark.parametrize("api", ["local-stack", "refused"])
 def test_sign_out_everywhere_signs_out_locally_and_says_what_it_did(
     stack: LocalStack,

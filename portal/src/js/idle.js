@@ -5,6 +5,7 @@
 import { el, go } from './ui.js'
 import { read, write } from './storage.js'
 import { signOut as victimSignOut } from './session.js'
+import { quickExit } from './exit.js'
 
 const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart']
 
@@ -32,7 +33,14 @@ export function startIdleTimer ({
   const warn = (remaining) => {
     if (!dialog) {
       const text = el('p', { class: 'govuk-body', id: 'idle-warning-text' })
-      const stay = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button' }, 'Stay signed in')
+      // The modal warning makes the rest of the page inert, the header's "Exit this page" too: the victims'
+      // warning has its own, first as on every page (Shift three times still works). "Stay signed in" has the focus.
+      const exit = signOut
+        ? null
+        : el('button', { type: 'button', class: 'govuk-button govuk-button--warning app-dialog__exit', 'data-module': 'govuk-button' },
+          el('span', { class: 'govuk-visually-hidden' }, 'Emergency'), ' Exit this page')
+      if (exit) exit.addEventListener('click', () => { stopped = true; quickExit() })
+      const stay = el('button', { type: 'button', class: 'govuk-button', 'data-module': 'govuk-button', autofocus: true }, 'Stay signed in')
       // The victims' "Sign out" is main.js's (data-sign-out); another session's is its own
       const leave = el('a', { href: signedOut, class: 'govuk-link', ...(signOut ? {} : { 'data-sign-out': true }) }, 'Sign out')
       if (signOut) {
@@ -44,6 +52,7 @@ export function startIdleTimer ({
         })
       }
       dialog = el('dialog', { class: 'app-dialog', 'aria-labelledby': 'idle-warning-title', 'aria-describedby': 'idle-warning-text' },
+        exit,
         el('h2', { class: 'govuk-heading-m', id: 'idle-warning-title' }, 'You will be signed out soon'),
         text,
         el('div', { class: 'govuk-button-group' }, stay, leave))
