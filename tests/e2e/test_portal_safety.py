@@ -132,6 +132,9 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     idle_ms = page.evaluate("() => Date.now() - JSON.parse(sessionStorage.getItem('caseline.lastActive'))")
     assert idle_ms >= 6_000 - 1_000  # half of 12 s, less the timer's one-second tick
     assert page.get_by_role("heading", name="You will be signed out soon").is_visible()
+    # The warning fits the screen, its border and padding too (a dialog is outside the page's scroll width)
+    box = page.locator("dialog.app-dialog").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     check_page(page, "idle-warning", "phone", visit)
     # ...then they are signed out and the tab holds no token
     page.wait_for_url("**/signed-out.html#timed-out", timeout=45_000)
