@@ -32,7 +32,7 @@ FIRST_SCREEN = 640
 LINK = re.compile(r"https?://[^\s\"'<>)]+")
 ALERT_LINK = re.compile(r"https?://[^\s\"'<>)]+/case\.html#alert=[0-9a-f]{20}")
 LONG_DATE = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) \d{1,2} [A-Z][a-z]+ 20\d\d\b")
-TIMESTAMP = re.compile(r"\d{1,2} [A-Z][a-z]+ 20\d\d at \d{1,2}:\d\d[ap]m")
+TIMESTAMP = re.compile(r"\d{1,2} [A-Z][a-z]+ 20\d\d at (\d{1,2}(:\d\d)?[ap]m|midday|midnight)")
 OFFENCE_CLASS = "violence and sexual offences"
 # What the force sends after recording the crime, and the timeline entry each must have
 FORCE_EVENTS = {

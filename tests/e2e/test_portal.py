@@ -338,3 +338,27 @@ def test_the_quick_exit_leaves_no_trace_on_back(stack: LocalStack, http: Client,
     assert not page.url.startswith(base), page.url
     assert visit.outside == [] and visit.errors == []
     context.close()
+
+
+def test_times_are_written_as_govuk_writes_them(stack: LocalStack, browser: Any) -> None:
+    """The portal's moments (timeline, messages, requests) in UK time, GOV.UK style: 10am not 10:00am,
+    midday and midnight not 12:00pm and 12:00am, 3:39pm."""
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    page.goto(stack.gateway.url + "/")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    written = page.evaluate(
+        """async (moments) => {
+            const { when } = await import('/js/ui.js')
+            return moments.map(when)
+        }""",
+        ["2026-12-07T10:00:00Z", "2026-12-07T12:00:00Z", "2026-12-08T00:00:00Z", "2026-07-07T14:39:00Z"],
+    )
+    assert written == [
+        "7 December 2026 at 10am",
+        "7 December 2026 at midday",
+        "8 December 2026 at midnight",
+        "7 July 2026 at 3:39pm",  # British Summer Time
+    ]
+    context.close()

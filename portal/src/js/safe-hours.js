@@ -1,7 +1,8 @@
 // Safe hours are the only times messages may go (UK time). A range may run overnight (22:00 until 06:00);
 // no range means any time. One sentence, used wherever the portal confirms a choice back to the victim.
 
-function clock ({ hour, minute }) {
+// A time as GOV.UK writes it: 7am, 5:30pm, midday, midnight.
+export function clock ({ hour, minute }) {
   if (minute === 0 && hour === 0) return 'midnight'
   if (minute === 0 && hour === 12) return 'midday'
   const twelve = hour % 12 || 12

@@ -1,6 +1,7 @@
 // Small DOM helpers: page titles, GOV.UK error summaries and inline errors, navigation without
 // history entries, and text-only rendering (API text is never inserted as HTML).
 import { documentTitle, neutralPath } from './neutral.js'
+import { clock } from './safe-hours.js'
 import { read } from './storage.js'
 
 // Neutral mode: a case's safe-contact profile says not to name the police (branding.js). The tab's title
@@ -146,12 +147,14 @@ export function showServiceProblem () {
 }
 
 const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' })
-const TIME = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' })
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23', timeZone: 'Europe/London' })
 
+// A moment as GOV.UK writes it (UK time): "7 December 2026 at 10am", "… at 5:30pm", "… at midday".
 export function when (iso) {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return ''
-  return `${DATE.format(date)} at ${TIME.format(date).replace(' ', '')}`
+  const part = (type) => Number(TIME.formatToParts(date).find((p) => p.type === type).value)
+  return `${DATE.format(date)} at ${clock({ hour: part('hour'), minute: part('minute') })}`
 }
 
 export const STAGE_LABELS = {
