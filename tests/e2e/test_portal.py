@@ -362,3 +362,21 @@ def test_times_are_written_as_govuk_writes_them(stack: LocalStack, browser: Any)
         "7 July 2026 at 3:39pm",  # British Summer Time
     ]
     context.close()
+
+
+def test_a_last_day_is_written_without_a_comma(stack: LocalStack, browser: Any) -> None:
+    """The review's last day to ask, and when we will answer, as people say dates: "Sunday 7 March 2027"
+    (docs/content-style.md), as the case page's other dates, not Intl's "Sunday, 7 March 2027"."""
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    page.goto(stack.gateway.url + "/")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    written = page.evaluate(
+        """async () => {
+            const { day } = await import('/js/case-review.js')
+            return [day('2027-03-07'), day('2026-12-25')]
+        }"""
+    )
+    assert written == ["Sunday 7 March 2027", "Friday 25 December 2026"]
+    context.close()

@@ -8,6 +8,7 @@ clock: the duties are due in working days across the Christmas bank holidays (ch
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,7 +75,8 @@ def test_the_victim_asks_for_a_review_and_follows_it_at_320px(stack: LocalStack,
     context, page = case_page(stack, browser, account, visit)
     # Then the case page offers the review, with the last day to ask
     page.locator(".app-review-offer").wait_for()
-    assert "You can ask until" in page.locator(".app-review-until").inner_text()
+    until = page.locator(".app-review-until").inner_text()
+    assert re.fullmatch(r"You can ask until [A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4}\.", until), until  # no comma
     check_page(page, "review-offer", "narrow", visit)
     # Reasons over the limit: the error summary, and nothing is sent
     page.fill("#review-reasons", "x" * 1501)

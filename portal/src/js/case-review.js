@@ -13,9 +13,11 @@ const RESULTS = {
   'not-upheld': 'The person who looked at it again did not agree with the decision. We will look at your case again and tell you what happens next.'
 }
 
-// A date the API gives as YYYY-MM-DD, as the victim reads dates ("Friday 15 January 2027")
-function day (iso) {
-  return DAY.format(new Date(`${iso}T12:00:00Z`))
+// A date the API gives as YYYY-MM-DD, as the victim reads dates ("Friday 15 January 2027"): no comma
+// after the day's name, which Intl puts there for en-GB
+export function day (iso) {
+  const parts = DAY.formatToParts(new Date(`${iso}T12:00:00Z`))
+  return ['weekday', 'day', 'month', 'year'].map((type) => parts.find((p) => p.type === type).value).join(' ')
 }
 
 // Past its day (UK time): the page says so rather than promise a date that has gone
