@@ -294,6 +294,7 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
     answers = page.locator(".app-answers").inner_text()
     for expected in ("Burglary", "RG1 1AA", "Laptop (£650.50)", "Not sure", "Email and Text message"):
         assert expected in answers, answers
+    assert "28 November 2025 at 8pm to 29 November 2025 at 7am" in answers, answers  # GOV.UK times
     page.get_by_role("link", name=re.compile(r"^Change\s+when$")).click()
     page.wait_for_url("**/report-when.html#change")
     ready(page)

@@ -5,7 +5,7 @@ import {
   MAX_TEXT, hhmmss, isEmail, isoDate, isoUtc, parseDate, parseMobile, parsePostcode, parsePounds, parseTime,
   ukMoment, yearsOld
 } from './report-values.js'
-import { safeHoursSentence } from './safe-hours.js'
+import { clock, safeHoursSentence } from './safe-hours.js'
 
 // £120, £120.50 (never £120.5): whole pounds as they are, pence always as two digits.
 function pounds (amount) {
@@ -89,10 +89,10 @@ export function occurred (values, now = Date.now()) {
 function whenText (values) {
   const result = occurred(values)
   if (result.errors.length) return ''
-  const time = (t) => (t === 'missing' ? '' : ` at ${hhmmss(t).slice(0, 5)}`)
+  const time = (t) => (t === 'missing' ? '' : ` at ${clock(t)}`)  // 8pm, 7:30am, midday: GOV.UK style
   const start = `${dateText(result.fromDate)}${time(result.fromTime)}`
   const sameDay = isoDate(result.fromDate) === isoDate(result.toDate)
-  const end = sameDay ? (result.toTime === 'missing' ? '' : ` to ${hhmmss(result.toTime).slice(0, 5)}`) : ` to ${dateText(result.toDate)}${time(result.toTime)}`
+  const end = sameDay ? (result.toTime === 'missing' ? '' : ` to ${clock(result.toTime)}`) : ` to ${dateText(result.toDate)}${time(result.toTime)}`
   return `${start}${end}${result.unsure ? ' (not known exactly)' : ''}`
 }
 
