@@ -139,6 +139,19 @@ def check_page(page: Any, name: str, width: str, visit: Visit, *, screenshot: bo
         page.screenshot(path=str(ARTIFACTS / f"{width}-{name}.png"), full_page=True)
 
 
+def heading_levels_skipped(page: Any) -> list[str]:
+    """Each shown heading that is more than one level below the one before it (an h1 then an h3)."""
+    skipped: list[str] = page.evaluate(
+        """() => {
+            const all = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+            const shown = all.filter((h) => h.getClientRects().length)
+            return shown.filter((h, i) => i > 0 && Number(h.tagName[1]) > Number(shown[i - 1].tagName[1]) + 1)
+                .map((h) => `${h.tagName}: ${h.textContent.trim()}`)
+        }"""
+    )
+    return skipped
+
+
 @dataclass
 class NewCase:
     force_id: str

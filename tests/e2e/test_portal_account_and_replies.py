@@ -12,7 +12,7 @@ import pytest
 from caseline_local.stack import LocalStack
 
 from .conftest import Client
-from .portal_pages import PHONE, Visit, check_page
+from .portal_pages import PHONE, Visit, check_page, heading_levels_skipped
 from .test_portal import open_page
 from .test_portal_safety import linked_case, sign_in
 
@@ -55,6 +55,7 @@ def test_a_message_or_an_update_request_promises_only_what_the_case_does(
     page.get_by_text("Your message has been sent").wait_for()
     promised()
     check_page(page, f"message-sent-{'officer' if officer else 'no-officer'}", "phone", visit, screenshot=False)
+    assert heading_levels_skipped(page) == []  # the thread's messages are not an h3 straight under the h1
     # When she asks for an update, the same
     page.locator("#update-form button[type=submit]").click()
     page.get_by_text("You have asked for an update").wait_for()

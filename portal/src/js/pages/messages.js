@@ -15,7 +15,7 @@ function thread (messages) {
   return messages.map((message) => {
     const officer = message.author === 'officer'
     return el('li', { class: `app-thread__message${officer ? ' app-thread__message--officer' : ''}` },
-      el('h3', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, officer ? 'Your officer' : 'You',
+      el('h2', { class: 'govuk-heading-s govuk-!-margin-bottom-1' }, officer ? 'Your officer' : 'You',
         message.unread ? el('strong', { class: 'govuk-tag govuk-tag--blue govuk-!-margin-left-2' }, 'New') : null),
       el('p', { class: 'govuk-body-s app-thread__meta' }, when(message.at),
         !officer && message.delivery ? ` – ${DELIVERY[message.delivery] || message.delivery}` : ''),
