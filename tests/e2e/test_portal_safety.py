@@ -152,6 +152,26 @@ def test_the_idle_time_out_warns_then_signs_out_and_forgets_the_tokens(
     context.close()
 
 
+def test_the_start_page_and_accessibility_statement_give_the_deployments_idle_time(
+    stack: LocalStack, browser: Any
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    # Given a deployment whose idle time-out is 12 seconds (idleMinutes 0.2), not the default 15 minutes
+    short_idle_config(context, stack, 0.2)
+    page.goto(stack.gateway.url + "/index.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    said = page.locator("main").inner_text()
+    assert "We sign you out after 12 seconds without activity." in said and "15 minutes" not in said, said
+    page.goto(stack.gateway.url + "/accessibility.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    said = page.locator("main").inner_text()
+    assert "we sign you out after 12 seconds without activity, to protect you; we warn you 6 seconds before" in said
+    check_page(page, "accessibility-short-idle", "phone", visit, screenshot=False)
+    context.close()
+
+
 def test_stay_signed_in_answers_the_warning(stack: LocalStack, browser: Any) -> None:
     visit = Visit()
     context, page = open_page(browser, stack, DESKTOP, visit)

@@ -41,6 +41,19 @@ export function idleMinutes (config) {
   return Number(config && config.idleMinutes) || 15
 }
 
+// How long before the time-out the idle warning comes: 2 minutes, or half of a time-out shorter than 4.
+export function warningMinutes (minutes, warnMinutes = 2) {
+  return Math.min(minutes / 2, warnMinutes)
+}
+
+// A time as the victim would say it: "15 minutes", or for a short one "30 seconds".
+export function idleTime (minutes) {
+  const seconds = Math.round(minutes * 60)
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  const whole = Math.round(minutes)
+  return `${whole} minute${whole === 1 ? '' : 's'}`
+}
+
 export function apiUrl (config, path) {
   return (config.apiUrl || '').replace(/\/$/, '') + path
 }

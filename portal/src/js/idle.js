@@ -6,6 +6,7 @@ import { el, go } from './ui.js'
 import { read, write } from './storage.js'
 import { signOut as victimSignOut } from './session.js'
 import { quickExit } from './exit.js'
+import { warningMinutes } from './config.js'
 
 const ACTIVITY = ['keydown', 'pointerdown', 'wheel', 'touchstart']
 
@@ -13,7 +14,7 @@ export function startIdleTimer ({
   minutes = 15, warnMinutes = 2, signOut = null, signedOut = '/signed-out.html', timedOut = '/signed-out.html#timed-out', key = 'lastActive'
 } = {}) {
   const limit = minutes * 60_000
-  const warnAt = Math.max(limit / 2, limit - warnMinutes * 60_000) // a short time-out still warns first
+  const warnAt = limit - warningMinutes(minutes, warnMinutes) * 60_000 // a short time-out still warns first
   let dialog = null
   let stopped = false
 

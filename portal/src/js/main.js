@@ -3,7 +3,7 @@
 import { Button, CharacterCount, Checkboxes, ErrorSummary, Radios, ServiceNavigation, SkipLink, createAll } from '/govuk/govuk-frontend.min.js'
 import { SafeExitThisPage } from './exit.js'
 import { startIdleTimer } from './idle.js'
-import { idleMinutes, loadConfig } from './config.js'
+import { idleMinutes, idleTime, loadConfig, warningMinutes } from './config.js'
 import { signOut, signedIn } from './session.js'
 import { applyMode } from './branding.js'
 import { go, showServiceProblem } from './ui.js'
@@ -45,6 +45,17 @@ function wireNavigation () {
   })
 }
 
+// Pages that say how long the idle time-out is (the start page, the accessibility statement) say the
+// deployment's idleMinutes, as the signed-out page does; without JavaScript, the default's words stay.
+async function sayIdleTime () {
+  const said = document.querySelectorAll('[data-idle-time], [data-idle-warning]')
+  if (!said.length) return
+  const minutes = idleMinutes(await loadConfig().catch(() => ({})))
+  said.forEach((node) => {
+    node.textContent = idleTime(node.hasAttribute('data-idle-time') ? minutes : warningMinutes(minutes))
+  })
+}
+
 async function start () {
   applyMode() // neutral mode's title was set already, before the page was drawn (neutral-title.js)
   wireNavigation()
@@ -58,6 +69,7 @@ async function start () {
     const config = await loadConfig().catch(() => ({}))
     startIdleTimer({ minutes: idleMinutes(config) })
   }
+  await sayIdleTime()
   const page = body.dataset.page
   if (PAGE_MODULES.has(page)) {
     const module = await import(`./pages/${page}.js`)

@@ -1,14 +1,6 @@
-import { idleMinutes, loadConfig } from '../config.js'
+import { idleMinutes, idleTime, loadConfig } from '../config.js'
 import { forget } from '../session.js'
 import { $, setTitle, show } from '../ui.js'
-
-// The idle time-out as the victim would say it: "15 minutes", or for a short one "30 seconds".
-export function idleTime (minutes) {
-  const seconds = Math.round(minutes * 60)
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
-  const whole = Math.round(minutes)
-  return `${whole} minute${whole === 1 ? '' : 's'}`
-}
 
 export default async function page () {
   forget()
