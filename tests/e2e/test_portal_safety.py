@@ -25,6 +25,7 @@ from .portal_pages import (
     NewCase,
     Visit,
     check_page,
+    wire_context,
 )
 from .test_portal import open_page
 
@@ -497,4 +498,28 @@ def test_a_keyboard_only_journey_from_sign_in_to_messages(
     assert "Sent with the keyboard only." in page.locator(".app-thread").inner_text()
     check_page(page, "keyboard-message-sent", "desktop", visit, screenshot=False)
     assert visit.outside == []
+    context.close()
+
+
+def test_in_high_contrast_the_stages_done_are_told_from_those_not_yet(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    """Forced colours (Windows high contrast) drop background colours: the stage tracker's filled circles
+    must stay filled, in the user's colours, or "Reported" (done) looks like "Case closed" (not yet)."""
+    visit = Visit()
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True, forced_colors="active")
+    wire_context(context, stack, visit)
+    page = context.new_page()
+    visit.watch(page)
+    assert stack.gateway is not None
+    account, _ = linked_case(stack, http)  # an officer is assigned: "Reported" is done, three are not yet
+    sign_in(page, stack.gateway.url, account)
+    page.locator("a[href*='case.html#c=']").first.click()
+    page.locator(".app-case").wait_for()
+    fills = page.evaluate(
+        """() => Object.fromEntries(['done', 'current', 'todo'].map((state) => [state,
+            getComputedStyle(document.querySelector(`.app-stages__item--${state}`), '::before').backgroundColor]))"""
+    )
+    assert len(set(fills.values())) == 3, fills
+    check_page(page, "stages-forced-colours", "narrow", visit, screenshot=False)
     context.close()
