@@ -380,3 +380,25 @@ def test_a_last_day_is_written_without_a_comma(stack: LocalStack, browser: Any) 
     )
     assert written == ["Sunday 7 March 2027", "Friday 25 December 2026"]
     context.close()
+
+
+def test_the_next_step_of_a_password_reset_shows_no_earlier_error(stack: LocalStack, browser: Any) -> None:
+    """An error answered on the first step (the email address) does not stay on the second (the code):
+    no "There is a problem" read out, linked to a field that is gone, and no "Error:" in the title."""
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    page.goto(stack.gateway.url + "/reset-password.html")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    # Given she first asked without an email address
+    page.locator("#request-form button[type=submit]").click()
+    page.locator(".govuk-error-summary").wait_for()
+    # When she gives it, the code step shows, with nothing wrong on it
+    page.fill("#email", "nobody-reset@example.org")
+    page.locator("#request-form button[type=submit]").click()
+    page.locator("#reset-form").wait_for(state="visible")
+    assert page.locator(".govuk-error-summary").count() == 0
+    assert page.locator(".govuk-error-message").count() == 0
+    assert not page.title().startswith("Error:"), page.title()
+    check_page(page, "reset-password-code-step", "phone", visit, screenshot=False)
+    context.close()

@@ -1,6 +1,6 @@
 import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
-import { $, busy, go, setTitle, show, showErrors } from '../ui.js'
+import { $, busy, clearErrors, go, setTitle, show, showErrors } from '../ui.js'
 import { emailError, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from './create-account.js'
 
 export default async function page () {
@@ -25,6 +25,7 @@ export default async function page () {
     } finally {
       busy(button, false)
     }
+    clearErrors() // the first step's errors are answered: none of them is about the next step
     show(requestForm, false)
     show(resetForm, true)
     setTitle('Check your email')

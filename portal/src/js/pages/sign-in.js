@@ -2,7 +2,7 @@ import { cognito, signIn } from '../cognito.js'
 import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
 import { codeForm } from '../two-step.js'
-import { $, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
+import { $, clearErrors, go, notify, setTitle, show, showErrors, submitWhileBusy } from '../ui.js'
 import { emailAndPassword, takeInvitedReference } from './create-account.js'
 
 // Only a path on this site ("/x.html#y"), never another origin ("//x", "/\\x", "https:").
@@ -42,6 +42,7 @@ export default async function page () {
       const result = await signIn(email, password)
       if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
         challenge = { email, session: result.Session }
+        clearErrors() // an earlier wrong password is answered: not an error about the code
         show(form, false)
         show(mfaForm, true)
         setTitle('Enter the code from your authenticator app')
