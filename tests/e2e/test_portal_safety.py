@@ -523,3 +523,35 @@ def test_in_high_contrast_the_stages_done_are_told_from_those_not_yet(
     assert len(set(fills.values())) == 3, fills
     check_page(page, "stages-forced-colours", "narrow", visit, screenshot=False)
     context.close()
+
+
+def test_removing_someone_takes_their_invitation_code_off_the_screen(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    """The code shown once for a person she invited works no more once she removes them: it must not stay on
+    the page (she might hand it over, or someone may read it on a shared device)."""
+    visit = Visit()
+    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
+    assert stack.gateway is not None
+    account, _ = linked_case(stack, http)
+    sign_in(page, stack.gateway.url, account)
+    page.locator("a[href*='case.html#c=']").first.click()
+    page.locator(".app-case").wait_for()
+    # Given she invited someone and the page shows their code
+    page.locator(".app-delegates summary").click()
+    page.fill("#delegate-name", "Sam")
+    page.check("#relationship-friend")
+    page.check("#scope-view")
+    page.locator("#delegate-form button[type=submit]").click()
+    code = page.locator(".app-delegate-code")
+    code.wait_for(state="visible")
+    shown = page.locator(".app-delegate-code-value").inner_text()
+    assert shown
+    # When she removes them
+    page.get_by_role("button", name="Remove Sam").click()
+    page.get_by_text("Sam can no longer see this case").wait_for()
+    # Then the code has gone from the page
+    assert not code.is_visible()
+    assert shown not in page.locator("main").inner_text()
+    check_page(page, "delegate-removed", "narrow", visit, screenshot=False)
+    context.close()

@@ -48,6 +48,14 @@ export async function delegatesSection (path, view) {
   if (view.access.role === 'delegate') return delegateMode(view)
   const slot = $('.app-delegates-banner-slot')
   const list = $('.app-delegate-list')
+  const panel = $('.app-delegate-code')
+  let shownFor = null // the invitation whose code the panel shows
+  const hideCode = () => {
+    shownFor = null
+    $('.app-delegate-code-value').textContent = ''
+    $('.app-delegate-code-name').textContent = ''
+    show(panel, false)
+  }
   const render = async () => {
     const { delegates } = await api('GET', `${path}/delegates`)
     list.replaceChildren(...delegates.map((delegate) => delegateRow(delegate, remove)))
@@ -61,6 +69,7 @@ export async function delegatesSection (path, view) {
       busy(button, false)
       return notify(slot, { heading: 'Sorry, we could not remove them. Try again later.' })
     }
+    if (delegate.delegation_id === shownFor) hideCode() // a removed invitation's code works no more: not left on screen
     await render()
     notify(slot, { success: true, heading: `${delegate.name} can no longer see this case` })
   }
@@ -81,8 +90,9 @@ export async function delegatesSection (path, view) {
       form.reset()
       $('.app-delegate-code-value').textContent = created.invitation_code
       $('.app-delegate-code-name').textContent = created.delegate.name
-      show($('.app-delegate-code'), true)
-      $('.app-delegate-code').focus()
+      shownFor = created.delegate.delegation_id
+      show(panel, true)
+      panel.focus()
       await render()
     } catch (error) {
       const limit = error.status === 422 && /up to \d+ people/.test(error.problem.detail || '')
