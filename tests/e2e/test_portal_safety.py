@@ -539,6 +539,9 @@ def test_removing_someone_takes_their_invitation_code_off_the_screen(
     page.locator(".app-case").wait_for()
     # Given she invited someone and the page shows their code
     page.locator(".app-delegates summary").click()
+    # (in words a 9-year-old reads, no specialists' initials such as IDVA or ISVA)
+    advocate = page.locator("label[for='relationship-advocate']").inner_text()
+    assert advocate == "A support worker or advocate who is helping you", advocate
     page.fill("#delegate-name", "Sam")
     page.check("#relationship-friend")
     page.check("#scope-view")
