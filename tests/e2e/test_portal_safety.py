@@ -558,3 +558,29 @@ def test_removing_someone_takes_their_invitation_code_off_the_screen(
     assert shown not in page.locator("main").inner_text()
     check_page(page, "delegate-removed", "narrow", visit, screenshot=False)
     context.close()
+
+
+def test_when_the_people_she_trusts_cannot_be_loaded_the_page_says_so(
+    stack: LocalStack, http: Client, browser: Any
+) -> None:
+    """An empty "People you trust" tells her nobody follows her case for her: a list that failed to load must
+    say so, not look empty."""
+    visit = Visit()
+    context, page = open_page(browser, stack, {"width": 320, "height": 640}, visit)
+    assert stack.gateway is not None
+
+    def unavailable(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        problem = json.dumps({"type": "about:blank", "title": "Service unavailable", "status": 503})
+        route.fulfill(status=503, content_type="application/problem+json", body=problem)
+
+    context.route(re.compile(r".*/v1/cases/[^/]+/[^/]+/delegates$"), unavailable)
+    account, _ = linked_case(stack, http)
+    sign_in(page, stack.gateway.url, account)
+    page.locator("a[href*='case.html#c=']").first.click()
+    page.locator(".app-case").wait_for()
+    page.locator("body[data-ready]").wait_for(state="attached")
+    assert page.get_by_text("We could not load the people you trust just now").is_visible()
+    context.close()

@@ -105,6 +105,8 @@ export async function delegatesSection (path, view) {
   try {
     await render()
   } catch {
+    // Shown (the list is hidden while nobody follows the case): she must not read "nobody" into a failure
     list.replaceChildren(el('li', { class: 'govuk-body' }, 'We could not load the people you trust just now. Try again later.'))
+    show(list, true)
   }
 }
