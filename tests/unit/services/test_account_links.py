@@ -211,6 +211,23 @@ def test_what_counts_as_cutting_back_contact(after: VictimPreferences, reduced: 
     assert contact_reduced(None, after) == reduced
 
 
-def test_widening_safe_hours_or_opting_back_in_is_not_a_cut() -> None:
-    narrow = VictimPreferences(safe_hours=SafeHours(time(9), time(10)), non_statutory=False)
-    assert contact_reduced(narrow, ALL_ON) == []
+def test_opting_back_in_or_hearing_no_news_more_often_is_not_a_cut() -> None:
+    opted_out = VictimPreferences(non_statutory=False, no_news_days=None)
+    assert contact_reduced(opted_out, VictimPreferences(no_news_days=14)) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "undone"),
+    [
+        (VictimPreferences(safe_hours=SafeHours(time(9), time(17))), ["safe-hours"]),  # any time again
+        (VictimPreferences(hide_police=True), ["naming"]),
+        (VictimPreferences(hide_crime=True), ["naming"]),
+        (VictimPreferences(channels_off=frozenset({Channel.SMS})), ["channels"]),  # a channel she removed
+    ],
+)
+def test_undoing_her_safety_choices_counts_as_a_change_she_is_told_of(
+    before: VictimPreferences, undone: list[str]
+) -> None:
+    # Someone holding her account must not make messages reach her at night, or name the police or the
+    # crime, unseen: the notice goes by the ways and at the hours she chose, and the force gets a task.
+    assert contact_reduced(before, ALL_ON) == undone

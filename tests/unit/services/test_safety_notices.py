@@ -115,7 +115,25 @@ def test_cut_back_contact_is_told_by_the_channels_and_hours_safe_before_and_pinn
     expected = SafeContactProfile(safe_hours=SafeHours(time(9), time(17)))
     assert all(m.statutory and m.safe_contact == expected for m in messages)
     [task] = store.tasks.values()
-    assert (task.reason, task.detail["changed"]) == ("contact-reduced", "channels,updates")
+    assert (task.reason, task.detail["changed"]) == ("contact-reduced", "channels,updates,safe-hours")
+
+
+def test_undoing_her_safe_hours_and_naming_is_told_at_the_hours_and_in_the_words_she_chose() -> None:
+    # Given the force allows any time and naming, and she had kept contact to 09:00-17:00 and unnamed
+    store = given_case(victim_contact())
+    before = VictimPreferences(safe_hours=SafeHours(time(9), time(17)), hide_police=True, hide_crime=True)
+    after = VictimPreferences()  # someone holding her account: any time again, the police and crime named
+    store.put_preferences(FORCE, CASE_ID, "V-1", after)
+    # When the change is seen
+    assert run_contact_reduced(FORCE, CASE_ID, "V-1", before, after, NOW, environment(store)) is (
+        JourneyOutcome.PLANNED
+    )
+    # Then she is told within her own hours, naming nothing, and the force is asked to check with her
+    expected = SafeContactProfile(safe_hours=SafeHours(time(9), time(17)), may_name_police=False, may_name_crime=False)
+    messages = list(store.messages.values())
+    assert messages and all(m.statutory and m.safe_contact == expected for m in messages)
+    [task] = store.tasks.values()
+    assert (task.reason, task.detail["changed"]) == ("contact-reduced", "safe-hours,naming")
 
 
 def test_the_prior_profile_is_never_wider_than_the_forces() -> None:

@@ -79,10 +79,14 @@ def _no_news_rank(days: int | None) -> int:
 
 
 def contact_reduced(before: VictimPreferences | None, after: VictimPreferences) -> list[str]:
-    """What a change to contact choices cuts back, by name (empty when nothing is cut back).
+    """What a change to contact choices cuts back or undoes of her safety choices, by name (empty when
+    neither).
 
     Someone holding the victim's account could otherwise silence the service without her knowing: a
-    channel turned off (or changed), updates turned off, "no news" updates made rarer, safe hours changed.
+    channel turned off (or changed), updates turned off, "no news" updates made rarer. Or they could undo
+    what she chose to keep herself safe, so that messages reach her shared phone at night or name the
+    police or the crime: safe hours changed (widened or removed as much as narrowed), naming the police or
+    the crime allowed again.
     """
     old = before or VictimPreferences()
     reduced = []
@@ -92,6 +96,8 @@ def contact_reduced(before: VictimPreferences | None, after: VictimPreferences) 
         reduced.append("updates")
     if _no_news_rank(after.no_news_days) > _no_news_rank(old.no_news_days):
         reduced.append("no-news")
-    if after.safe_hours != old.safe_hours and after.safe_hours is not None:
+    if after.safe_hours != old.safe_hours:
         reduced.append("safe-hours")
+    if (old.hide_police and not after.hide_police) or (old.hide_crime and not after.hide_crime):
+        reduced.append("naming")
     return reduced
