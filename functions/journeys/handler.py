@@ -81,7 +81,7 @@ def record_handler(record: DynamoDBRecord) -> str:
             item.force_id, item.case_id, item.victim_id, before, after, item.updated_at, environment
         )
         confirmed = run_preferences_changed(
-            item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment
+            item.force_id, item.case_id, item.victim_id, change, item.updated_at, environment, before, after
         )
         outcome = reduced if reduced is JourneyOutcome.PLANNED else confirmed
     elif isinstance(item, OutboundItem) and item.event_type == LINKED_ACCOUNT_REMOVED:

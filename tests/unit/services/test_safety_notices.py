@@ -8,12 +8,17 @@ from datetime import time, timedelta
 from caseline.domain import event_types as ev
 from caseline.domain.accounts import AccountRemoval, LinkedAccount, link_id
 from caseline.domain.delegation import Delegation
-from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONTACT_REDUCED
+from caseline.domain.personalisation import ACCOUNT_ADDED, ACCOUNT_REMOVED, CONTACT_REDUCED, PREFERENCES_CHANGED
 from caseline.domain.preferences import VictimPreferences
 from caseline.domain.safe_contact import SafeContactProfile, SafeHours
 from caseline.domain.vocabulary import Channel
 from caseline.services.journeys import JourneyEnvironment, JourneyOutcome, run_journeys
-from caseline.services.notices import run_account_linked, run_account_removed, run_contact_reduced
+from caseline.services.notices import (
+    run_account_linked,
+    run_account_removed,
+    run_contact_reduced,
+    run_preferences_changed,
+)
 from tests.unit.builders import CASE_ID, FORCE, NOW, victim_contact
 from tests.unit.fakes import FakeJourneyStore, FixedClock
 from tests.unit.services.test_journeys import PORTAL, given_case, journey, recorded, send
@@ -32,6 +37,7 @@ REDUCED = journey(
     {"tell": send("reduced", statutory=True, next="force"), "force": {"type": "task", "reason": "contact-reduced"}},
 )
 REMOVED = journey("account-removed", ACCOUNT_REMOVED, {"tell": send("removed", statutory=True)})
+CHANGED = journey("preferences-changed", PREFERENCES_CHANGED, {"tell": send("changed", statutory=True)})
 PLACEHOLDERS = {
     "added": frozenset({"name", "linked_date"}),
     "reduced": frozenset({"name", "changed_date"}),
@@ -134,6 +140,57 @@ def test_undoing_her_safe_hours_and_naming_is_told_at_the_hours_and_in_the_words
     assert messages and all(m.statutory and m.safe_contact == expected for m in messages)
     [task] = store.tasks.values()
     assert (task.reason, task.detail["changed"]) == ("contact-reduced", "safe-hours,naming")
+
+
+def test_the_confirmation_of_a_less_safe_change_obeys_her_earlier_choices_too() -> None:
+    # Given she kept contact to 09:00-17:00, unnamed, and someone turned that off and email back on
+    store = given_case(victim_contact())
+    before = VictimPreferences(
+        safe_hours=SafeHours(time(9), time(17)),
+        hide_police=True,
+        hide_crime=True,
+        channels_off=frozenset({Channel.EMAIL}),
+    )
+    after = VictimPreferences()
+    store.put_preferences(FORCE, CASE_ID, "V-1", after)
+    env = JourneyEnvironment(
+        store=store,
+        clock=FixedClock(NOW),
+        definitions={(d.journey_id, d.version): d for d in (CHANGED,)},
+        template_placeholders={"changed": frozenset({"name"})},
+        portal_url=PORTAL,
+        accounts=Members(),
+    )
+    # When the usual confirmation runs
+    assert run_preferences_changed(FORCE, CASE_ID, "V-1", "updated", NOW, env, before, after) is JourneyOutcome.PLANNED
+    # Then it goes only by SMS, within her hours, naming nothing, pinned for dispatch
+    [message] = store.messages.values()
+    expected = SafeContactProfile(
+        safe_channels=(Channel.SMS,),
+        safe_hours=SafeHours(time(9), time(17)),
+        may_name_police=False,
+        may_name_crime=False,
+    )
+    assert (message.channel, message.safe_contact) == ("sms", expected)
+
+
+def test_the_confirmation_of_a_change_that_cuts_nothing_follows_the_new_choices_unpinned() -> None:
+    store = given_case(victim_contact())
+    before, after = VictimPreferences(non_statutory=False), VictimPreferences()  # she opted back in to updates
+    store.put_preferences(FORCE, CASE_ID, "V-1", after)
+    env = JourneyEnvironment(
+        store=store,
+        clock=FixedClock(NOW),
+        definitions={(d.journey_id, d.version): d for d in (CHANGED,)},
+        template_placeholders={"changed": frozenset({"name"})},
+        portal_url=PORTAL,
+        accounts=Members(),
+    )
+    assert run_preferences_changed(FORCE, CASE_ID, "V-1", "opted-in", NOW, env, before, after) is (
+        JourneyOutcome.PLANNED
+    )
+    messages = list(store.messages.values())
+    assert messages and all(m.safe_contact is None for m in messages)
 
 
 def test_the_prior_profile_is_never_wider_than_the_forces() -> None:

@@ -175,13 +175,25 @@ def run_preferences_changed(
     change: str,
     changed_at: datetime,
     env: JourneyEnvironment,
+    before: VictimPreferences | None = None,
+    after: VictimPreferences | None = None,
 ) -> JourneyOutcome:
     """A victim changed their contact choices: confirm it (once per change, keyed on when it was made).
 
-    Runs against the state after the change, so the confirmation obeys the new choices."""
+    Runs against the state after the change, so the confirmation obeys the new choices. When the change
+    made contact less safe (``contact_reduced``: it may not be hers), it also obeys the ones before: only a
+    channel safe in both, naming only what both allow, at the earlier hours unless the new ones lie within
+    them; pinned for dispatch, as the contact-reduced notice is."""
     state = env.store.state(force_id, case_id)
     case, victim = state.case, _victim(state, victim_id)
     if case is None or victim is None:
         return JourneyOutcome.NOT_APPLICABLE
     linked = victim_id in state.linked_victims
-    return summary(notify(case, victim, PREFERENCES_CHANGED, changed_at, env, data={"change": change}, linked=linked))
+    force_profile, pin = state.force_profiles.get(victim_id), False
+    if after is not None and force_profile is not None and contact_reduced(before, after):
+        earlier = effective_profile(force_profile, before or VictimPreferences())
+        victim, pin = replace(victim, safe_contact=effective_profile(earlier, after)), True
+    data = {"change": change}
+    return summary(
+        notify(case, victim, PREFERENCES_CHANGED, changed_at, env, data=data, linked=linked, pin_profile=pin)
+    )
