@@ -149,6 +149,8 @@ def answer_all(page: Any, visit: Visit, who: Reporter, *, errors: bool, signed_i
         page.fill("#postcode", "NOT A POSTCODE")
         refused(page, visit, "where-postcode", "Enter a real postcode")
     page.fill("#location-description", "My flat, 4 Example Road")
+    # the place's postcode, not the reporter's: the browser is not asked to fill in her own
+    assert page.get_attribute("#postcode", "autocomplete") == "off"
     page.fill("#postcode", "rg1 1aa")
     go_on(page, "report-items.html")
 
@@ -292,8 +294,9 @@ def test_every_question_explains_what_is_wrong_and_fraud_is_signposted(
 
     # Then "Check your answers" shows them, and "Change" goes back to the question and returns here
     answers = page.locator(".app-answers").inner_text()
-    for expected in ("Burglary", "RG1 1AA", "Laptop (£650.50)", "Not sure", "Email and Text message"):
+    for expected in ("Burglary", "RG1 1AA", "Laptop (£650.50)", "Not sure", "Email and text message"):
         assert expected in answers, answers
+    assert page.get_by_role("link", name=re.compile(r"^Change\s+CCTV or video$")).count() == 1  # not "cctv"
     assert "28 November 2025 at 8pm to 29 November 2025 at 7am" in answers, answers  # GOV.UK times
     page.get_by_role("link", name=re.compile(r"^Change\s+when$")).click()
     page.wait_for_url("**/report-when.html#change")

@@ -3,9 +3,8 @@
 // PDF. Every value is inserted as text, never as HTML.
 import { categoryLabel } from './report-categories.js'
 import { fromApi, safeHoursSentence } from './safe-hours.js'
-import { el, stageLabel, when } from './ui.js'
+import { channelList, el, stageLabel, when } from './ui.js'
 
-const CHANNELS = { email: 'Email', sms: 'Text message' }
 const LANGUAGES = { en: 'English', cy: 'Welsh' }
 const TIERS = { standard: 'Standard', enhanced: 'Enhanced: you are entitled to extra support under the Victims\' Code' }
 const REQUESTS = {
@@ -43,7 +42,7 @@ const REPORT_STATUS = {
 }
 
 const yesNo = (value) => (value ? 'Yes' : 'No')
-const channels = (list) => (list.length ? list.map((c) => CHANNELS[c] || c).join(' and ') : 'None')
+const channels = (list) => (list.length ? channelList(list) : 'None')
 const hours = (range) => safeHoursSentence(range && fromApi(range.start), range && fromApi(range.end))
 
 // A summary list from [key, value] pairs; pairs without a value are left out.

@@ -6,7 +6,7 @@ import { draft, finish, firstUnanswered, pageOf, setServerErrors, stepsFor } fro
 import { errorSummary, locate } from './report-form.js'
 import { STEP_SPECS, givenChannels } from './report-steps.js'
 import { signedIn } from './session.js'
-import { $, busy, el, go, notify, setTitle } from './ui.js'
+import { $, busy, el, go, inSentence, notify, setTitle } from './ui.js'
 
 const SECTIONS = [
   ['The crime', ['what', 'force', 'details', 'when', 'where']],
@@ -39,7 +39,7 @@ function row (key, value, step, errors) {
       own.map((e) => el('p', { class: 'govuk-error-message' }, el('span', { class: 'govuk-visually-hidden' }, 'Error:'), ` ${e.message}`)),
       el('span', { class: 'app-answer' }, value)),
     el('dd', { class: 'govuk-summary-list__actions' },
-      el('a', { class: 'govuk-link', href: `${pageOf(step)}#change` }, 'Change', el('span', { class: 'govuk-visually-hidden' }, ` ${key.toLowerCase()}`))))
+      el('a', { class: 'govuk-link', href: `${pageOf(step)}#change` }, 'Change', el('span', { class: 'govuk-visually-hidden' }, ` ${inSentence(key)}`))))
 }
 
 function render (forces) {

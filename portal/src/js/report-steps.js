@@ -6,6 +6,7 @@ import {
   ukMoment, yearsOld
 } from './report-values.js'
 import { clock, safeHoursSentence } from './safe-hours.js'
+import { channelList } from './ui.js'
 
 // £120, £120.50 (never £120.5): whole pounds as they are, pence always as two digits.
 function pounds (amount) {
@@ -130,8 +131,6 @@ const CCTV = {
   rows: (v) => [['CCTV or video', { yes: 'Yes', no: 'No', 'not-sure': 'Not sure' }[v.cctv] || '']],
   apply: (v, body) => { body.cctv = v.cctv }
 }
-
-const SAFE_CHANNEL_NAMES = { email: 'Email', sms: 'Text message' }
 
 export const STEP_SPECS = {
   force: {
@@ -311,7 +310,7 @@ export const STEP_SPECS = {
       const start = parseTime(v['hours-start'])
       const end = parseTime(v['hours-end'])
       return [
-        ['Safe ways to contact you', (v['safe-channels'] || []).filter((c) => offered.includes(c)).map((c) => SAFE_CHANNEL_NAMES[c]).join(' and ')],
+        ['Safe ways to contact you', channelList((v['safe-channels'] || []).filter((c) => offered.includes(c)))],
         ['Safe times', typeof start === 'object' && typeof end === 'object' ? safeHoursSentence(start, end) : 'Any time'],
         ['Say we are the police', yes(v['may-name-police']) ? 'Yes' : 'No'],
         ['Mention the crime', yes(v['may-name-crime']) ? 'Yes' : 'No']

@@ -195,3 +195,16 @@ export function sixDigitCode (selector) {
   const code = $(selector).value.replace(/\s/g, '')
   return /^\d{6}$/.test(code) ? code : null
 }
+
+// Channels in a sentence: "Email and text message" (capitals only where a sentence starts).
+const CHANNEL_NAMES = { email: 'email', sms: 'text message' }
+export function channelList (list) {
+  const text = list.map((c) => CHANNEL_NAMES[c] || c).join(' and ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+// A label inside a sentence ("Change cctv or video" is wrong): its first letter in lower case, unless it
+// starts with an abbreviation such as CCTV.
+export function inSentence (label) {
+  return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1)
+}
