@@ -340,15 +340,24 @@ def test_the_quick_exit_leaves_no_trace_on_back(stack: LocalStack, http: Client,
     context.close()
 
 
+def in_the_portal(stack: LocalStack, browser: Any, script: str, argument: Any = None) -> Any:
+    """What ``script`` (a function that may import the portal's own modules) answers on the portal's start
+    page, on a phone."""
+    assert stack.gateway is not None
+    context, page = open_page(browser, stack, PHONE, Visit())
+    page.goto(stack.gateway.url + "/")
+    page.locator("body[data-ready]").wait_for(state="attached")
+    answer = page.evaluate(script, argument)
+    context.close()
+    return answer
+
+
 def test_times_are_written_as_govuk_writes_them(stack: LocalStack, browser: Any) -> None:
     """The portal's moments (timeline, messages, requests) in UK time, GOV.UK style: 10am not 10:00am,
     midday and midnight not 12:00pm and 12:00am, 3:39pm."""
-    visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
-    assert stack.gateway is not None
-    page.goto(stack.gateway.url + "/")
-    page.locator("body[data-ready]").wait_for(state="attached")
-    written = page.evaluate(
+    written = in_the_portal(
+        stack,
+        browser,
         """async (moments) => {
             const { when } = await import('/js/ui.js')
             return moments.map(when)
@@ -361,25 +370,20 @@ def test_times_are_written_as_govuk_writes_them(stack: LocalStack, browser: Any)
         "8 December 2026 at midnight",
         "7 July 2026 at 3:39pm",  # British Summer Time
     ]
-    context.close()
 
 
 def test_a_last_day_is_written_without_a_comma(stack: LocalStack, browser: Any) -> None:
     """The review's last day to ask, and when we will answer, as people say dates: "Sunday 7 March 2027"
     (docs/content-style.md), as the case page's other dates, not Intl's "Sunday, 7 March 2027"."""
-    visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
-    assert stack.gateway is not None
-    page.goto(stack.gateway.url + "/")
-    page.locator("body[data-ready]").wait_for(state="attached")
-    written = page.evaluate(
+    written = in_the_portal(
+        stack,
+        browser,
         """async () => {
             const { day } = await import('/js/case-review.js')
             return [day('2027-03-07'), day('2026-12-25')]
-        }"""
+        }""",
     )
     assert written == ["Sunday 7 March 2027", "Friday 25 December 2026"]
-    context.close()
 
 
 def test_the_next_step_of_a_password_reset_shows_no_earlier_error(stack: LocalStack, browser: Any) -> None:

@@ -42,6 +42,7 @@ PLACEHOLDERS = {
     "added": frozenset({"name", "linked_date"}),
     "reduced": frozenset({"name", "changed_date"}),
     "removed": frozenset({"name", "removed_date"}),
+    "changed": frozenset({"name"}),
 }
 
 
@@ -66,7 +67,7 @@ def environment(store: FakeJourneyStore, members: Members | None = None) -> Jour
     return JourneyEnvironment(
         store=store,
         clock=FixedClock(NOW),
-        definitions={(d.journey_id, d.version): d for d in (ADDED, REDUCED, REMOVED)},
+        definitions={(d.journey_id, d.version): d for d in (ADDED, REDUCED, REMOVED, CHANGED)},
         template_placeholders=PLACEHOLDERS,
         portal_url=PORTAL,
         accounts=members or Members(),
@@ -153,14 +154,7 @@ def test_the_confirmation_of_a_less_safe_change_obeys_her_earlier_choices_too() 
     )
     after = VictimPreferences()
     store.put_preferences(FORCE, CASE_ID, "V-1", after)
-    env = JourneyEnvironment(
-        store=store,
-        clock=FixedClock(NOW),
-        definitions={(d.journey_id, d.version): d for d in (CHANGED,)},
-        template_placeholders={"changed": frozenset({"name"})},
-        portal_url=PORTAL,
-        accounts=Members(),
-    )
+    env = environment(store)
     # When the usual confirmation runs
     assert run_preferences_changed(FORCE, CASE_ID, "V-1", "updated", NOW, env, before, after) is JourneyOutcome.PLANNED
     # Then it goes only by SMS, within her hours, naming nothing, pinned for dispatch
@@ -178,14 +172,7 @@ def test_the_confirmation_of_a_change_that_cuts_nothing_follows_the_new_choices_
     store = given_case(victim_contact())
     before, after = VictimPreferences(non_statutory=False), VictimPreferences()  # she opted back in to updates
     store.put_preferences(FORCE, CASE_ID, "V-1", after)
-    env = JourneyEnvironment(
-        store=store,
-        clock=FixedClock(NOW),
-        definitions={(d.journey_id, d.version): d for d in (CHANGED,)},
-        template_placeholders={"changed": frozenset({"name"})},
-        portal_url=PORTAL,
-        accounts=Members(),
-    )
+    env = environment(store)
     assert run_preferences_changed(FORCE, CASE_ID, "V-1", "opted-in", NOW, env, before, after) is (
         JourneyOutcome.PLANNED
     )
