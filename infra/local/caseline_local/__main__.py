@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -37,7 +38,12 @@ def _up(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)  # also when started from a shell that ignores SIGINT for background jobs
     try:
-        stack.start()
+        try:
+            stack.start()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or stack.gateway is not None:
+                raise
+            sys.exit(f"Port {args.port} is already in use (another local stack?): stop that, or use make dev PORT=…")
         assert stack.gateway is not None
         url = stack.gateway.url
         out = sys.stdout

@@ -90,6 +90,8 @@ class LocalStack:
     # ------------------------------------------------------------ lifecycle
     def start(self) -> LocalStack:
         began = time.perf_counter()
+        # The port first: when it is taken nothing has started, and the stack serving on it is left alone.
+        self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -109,7 +111,6 @@ class LocalStack:
                 "AWS_REGION": self.config.region,
             }
         )
-        self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         parameters = {"Environment": "local", "PortalUrl": self.gateway.url, **self.config.parameters}
         parameters.setdefault("StaffMfa", "OPTIONAL")  # demo analysts: a password, no two-step code (ADR 0019)
         session = boto3.session.Session(region_name=self.config.region)
@@ -156,7 +157,8 @@ class LocalStack:
             receiver.stop()
         if self.moto:
             self.moto.stop()
-        (self.state_dir / "state.json").unlink(missing_ok=True)
+        if self._serving:  # written once serving: a stack that never served wrote none (another's may be there)
+            (self.state_dir / "state.json").unlink(missing_ok=True)
 
     # ------------------------------------------------------------ functions
     def _function_specs(self) -> list[FunctionSpec]:
