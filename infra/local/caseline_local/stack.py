@@ -94,6 +94,7 @@ class LocalStack:
         self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
+        self.reset_clock()  # like the rest of the state, a clock an earlier run moved (force-month) is gone
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         cap_malloc_arenas()
         moto_fixes.apply()
