@@ -20,6 +20,7 @@ from typing import Any
 
 MOTO_KEEP = 500  # moto's own lists of sent messages keep only this many (the log keeps the rest)
 LOG_KEEP = 50_000  # the log forgets its oldest messages past this many (sequence numbers carry on)
+PAGE_NEWEST = 1_000  # the sent page without filters shows the newest this many (it grew with the run)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,14 @@ def query(params: dict[str, list[str]]) -> dict[str, Any]:
     return {"since": int(since) if since.isdigit() else 0, "to": to or None}
 
 
+def page(params: dict[str, list[str]]) -> str:
+    """The sent page: what ``since`` and ``to`` select, else the newest ``PAGE_NEWEST`` messages only."""
+    asked = query(params)
+    if "since" not in params and asked["to"] is None:
+        asked["since"] = max(0, SENT.last_seq - PAGE_NEWEST)
+    return as_html(SENT.read(**asked))
+
+
 def as_json(messages: list[SentMessage]) -> list[dict[str, Any]]:
     return [{**asdict(message), "at": message.at.isoformat()} for message in messages]
 
@@ -216,6 +225,7 @@ def as_html(messages: list[SentMessage]) -> str:
         "pre{white-space:pre-wrap;background:#f3f2f1;padding:.75rem}li{margin-bottom:1rem}</style></head>"
         f"<body><main><h1>Sent messages ({len(messages)})</h1>"
         "<p>Every email and text message the local stack has sent. Nothing leaves this machine. "
-        "Add <code>?to=</code> an address or number, or <code>?since=</code> a message number, to see fewer.</p>"
+        f"Without filters it shows the newest {PAGE_NEWEST:,}: add <code>?to=</code> an address or number, or "
+        "<code>?since=</code> a message number (0 for all kept).</p>"
         f"{empty}<ol>{rows}</ol></main></body></html>"
     )

@@ -265,10 +265,7 @@ class LocalStack:
         self.gateway.cognito_endpoint = self.endpoint
         self.gateway.cognito_triggers = post_authentication_triggers(template, self.workers, region=self.config.region)
         self.gateway.local_pages = {
-            "/_local/sent": lambda q: (
-                "text/html; charset=utf-8",
-                mailbox.as_html(mailbox.SENT.read(**mailbox.query(q))).encode(),
-            ),
+            "/_local/sent": lambda q: ("text/html; charset=utf-8", mailbox.page(q).encode()),
             "/_local/sent.json": lambda q: json_page(mailbox.as_json(mailbox.SENT.read(**mailbox.query(q)))),
             "/_local/config.json": lambda q: json_page(self.public_config()),
             "/config.json": lambda q: json_page(self.public_config()),  # where a deployed portal finds it

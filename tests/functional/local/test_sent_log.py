@@ -51,3 +51,19 @@ def test_motos_own_lists_are_trimmed(aws: Template, monkeypatch: pytest.MonkeyPa
     assert len(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages) == 3
     # The log still has all twelve
     assert len(mailbox.SENT.read()) == 12
+
+
+def test_the_page_without_filters_shows_the_newest_messages_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a long run: more messages sent than the page shows at once
+    monkeypatch.setattr(mailbox, "PAGE_NEWEST", 3)
+    for n in range(1, 8):
+        mailbox.SENT.record(channel="sms", to=f"+44770090010{n}", subject=None, body=f"text {n}", message_id=str(n))
+    first = mailbox.SENT.read()[0].seq
+    # When the page is opened with no filter, it costs the newest few, not the whole run
+    shown = mailbox.page({})
+    assert shown.count("<li class='message'") == 3
+    assert "text 7" in shown and "text 4" not in shown
+    # and the filters still select from everything kept
+    assert mailbox.page({"since": ["0"]}).count("<li class='message'") == 7
+    assert "text 2" in mailbox.page({"to": ["+447700900102"]})
+    assert mailbox.page({"since": [str(first)]}).count("<li class='message'") == 6
