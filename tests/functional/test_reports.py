@@ -462,7 +462,7 @@ def test_every_action_of_the_reporting_path_is_in_each_functions_policy(aws: Tem
         share_one_connection()
     # Then each function's policy allows all it did, and the recorder saw the sealing and the opening
     for function, actions in used.items():
-        missing = actions - allowed(aws, function)
+        missing = actions - allowed(function)
         assert not missing, f"{function} performs {sorted(missing)} but its policy does not allow it"
     assert "kms:Encrypt" in used["ReportsFunction"] and "kms:Decrypt" not in used["ReportsFunction"]
     assert "kms:GenerateMac" in used["ReportsFunction"]  # the limits' keyed hashes
