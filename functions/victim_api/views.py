@@ -15,7 +15,7 @@ from caseline.domain.safe_contact import SafeHours, WallClockTime
 from caseline.domain.survey import MAX_COMMENTS_CHARS, SurveyAnswers
 from caseline.domain.timeline import victim_label
 from caseline.domain.vocabulary import Channel
-from caseline.services.victim_cases import MAX_MESSAGE_CHARS
+from caseline.services.officer_messages import MAX_MESSAGE_CHARS
 
 if TYPE_CHECKING:
     from caseline.domain.articles import Article

@@ -80,7 +80,7 @@ PARALLEL = 16
 def test_messages_sent_at_once_by_one_account_stop_at_the_daily_limit(
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from caseline.services.victim_cases import MAX_MESSAGES_PER_DAY
+    from caseline.services.officer_messages import MAX_MESSAGES_PER_DAY
 
     # Given Alex, linked to her case, and every request below reading the case before any of them writes
     access = Access(aws)

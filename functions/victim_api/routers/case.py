@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from views import Accepted, CaseDetailView, Id, NewMessage
 
-from caseline.services import victim_cases
+from caseline.services import officer_messages, victim_cases
 
 router = APIGatewayRouter()
 
@@ -39,7 +39,7 @@ def case_detail(force_id: Id, case_id: Id) -> CaseDetailView:
 def send_message(force_id: Id, case_id: Id, message: Annotated[NewMessage, Body()]) -> Response[Accepted]:
     user_id, reader = dependencies.case_caller(router.current_event)
     store, clock = dependencies.messages, dependencies.clock
-    victim_cases.send_message(
+    officer_messages.send_message(
         user_id, force_id, case_id, message.text, reader=reader, store=store, clock=clock, key=message.idempotency_key
     )
     return answer(202, Accepted(status="sent"), "VictimMessagesSent")
@@ -51,5 +51,5 @@ def send_message(force_id: Id, case_id: Id, message: Annotated[NewMessage, Body(
 def request_update(force_id: Id, case_id: Id) -> Response[Accepted]:
     user_id, reader = dependencies.case_caller(router.current_event)
     outbound, clock = dependencies.outbound, dependencies.clock
-    new = victim_cases.request_update(user_id, force_id, case_id, reader=reader, outbound=outbound, clock=clock)
+    new = officer_messages.request_update(user_id, force_id, case_id, reader=reader, outbound=outbound, clock=clock)
     return answer(202, Accepted(status="requested" if new else "already-requested-today"), "UpdatesRequested")

@@ -17,7 +17,7 @@ from caseline.domain.events import OfficerUnavailableData
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.personalisation import event_values
 from caseline.domain.records import CasePartition, StoredEvent, VictimMessage
-from caseline.services import victim_cases
+from caseline.services import officer_messages, victim_cases
 from tests.unit.builders import CASE_ID, FORCE, NOW, crime_recorded_data, officer_block, stored_event, victim_contact
 from tests.unit.fakes import FixedClock
 
@@ -115,14 +115,14 @@ def test_the_case_view_names_the_cover_and_its_reply_time_only_while_the_officer
 
 def test_a_message_and_an_update_request_during_the_absence_are_marked_for_the_cover_team() -> None:
     place = world(UNAVAILABLE)
-    victim_cases.send_message(
+    officer_messages.send_message(
         "alex", FORCE, CASE_ID, "Any news?", reader=place, store=place, clock=at(date(2026, 3, 4))
     )
-    victim_cases.request_update("alex", FORCE, CASE_ID, reader=place, outbound=place, clock=at(date(2026, 3, 5)))
+    officer_messages.request_update("alex", FORCE, CASE_ID, reader=place, outbound=place, clock=at(date(2026, 3, 5)))
     for sent in place.sent:
         assert sent.data["for_cover_team"] is True and sent.data["cover_team"] == "Burglary team B", sent.event_type
     later = at(date(2026, 3, 14))
-    victim_cases.send_message("alex", FORCE, CASE_ID, "Hello again", reader=place, store=place, clock=later)
+    officer_messages.send_message("alex", FORCE, CASE_ID, "Hello again", reader=place, store=place, clock=later)
     assert "for_cover_team" not in place.sent[-1].data
 
 

@@ -10,7 +10,7 @@ import pytest
 from caseline.domain.allowances import WRITE_ATTEMPTS
 from caseline.domain.errors import StorageUnavailableError, TooManyRequestsError
 from caseline.domain.records import CasePartition, VictimMessage
-from caseline.services.victim_cases import MAX_MESSAGES_PER_DAY, send_message
+from caseline.services.officer_messages import MAX_MESSAGES_PER_DAY, send_message
 from tests.unit.builders import CASE_ID, FORCE, NOW, VICTIM_ID, case_record, victim_contact
 from tests.unit.fakes import FakeLimitedCase, FixedClock
 

@@ -12,7 +12,7 @@ from caseline.domain.case import CaseStage
 from caseline.domain.errors import NotFoundError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import AuditEntry, CasePartition, CaseRecord, VictimMessage, WriteOutcome
-from caseline.services import victim_cases
+from caseline.services import officer_messages, victim_cases
 from tests.unit.fakes import FixedClock
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -86,9 +86,9 @@ def test_ten_thousand_random_access_attempts_leak_nothing(seed: int) -> None:
                 view = victim_cases.view_case(user, force, case_id, reader=world, audit=world, clock=clock)
                 assert (view.force_id, view.case_id) == (force, case_id)
             elif action == "message":
-                victim_cases.send_message(user, force, case_id, "hello", reader=world, store=world, clock=clock)
+                officer_messages.send_message(user, force, case_id, "hello", reader=world, store=world, clock=clock)
             else:
-                victim_cases.request_update(user, force, case_id, reader=world, outbound=world, clock=clock)
+                officer_messages.request_update(user, force, case_id, reader=world, outbound=world, clock=clock)
         except NotFoundError:
             assert not owns, f"{user} was refused their own case {force}/{case_id}"
             assert (len(world.writes), len(world.audits)) == (writes, audits)  # nothing written for a refusal

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
+from caseline.domain.calendar import uk_date
 from caseline.domain.timeline import NO_COVER_TEAM, long_date
+
+if TYPE_CHECKING:
+    from caseline.domain.records import CaseRecord
 
 
 @dataclass(frozen=True)
@@ -61,3 +65,8 @@ def for_cover(absence: OfficerAbsence | None) -> dict[str, Any]:
         return {}
     team = {"cover_team": absence.cover_team} if absence.cover_team else {}
     return {"for_cover_team": True, **team, "officer_away_until": absence.away_until.isoformat()}
+
+
+def absence_now(case: CaseRecord, now: datetime) -> OfficerAbsence | None:
+    """The officer's absence, on the days it covers and only while there is an officer."""
+    return current_absence(case.officer_absence, uk_date(now)) if case.officer else None

@@ -1,5 +1,5 @@
 """Limits that hold however many requests arrive at once: the messages an account sends about a case in 24
-hours (``services.victim_cases.MAX_MESSAGES_PER_DAY``), the people following a victim record of a case
+hours (``services.officer_messages.MAX_MESSAGES_PER_DAY``), the people following a victim record of a case
 (``domain.delegation.MAX_DELEGATES``).
 
 A limit counts what one read of the case found, then writes one more. Requests that read at the same
