@@ -147,7 +147,8 @@ force-burst: setup ## Randomised burst with duplicates and late events against t
 	$(PY) -m caseline_local.force_sim burst --force $(FORCE) --cases 20 --events-per-case 10 --duplicates 0.1 --shuffle 0.2 --concurrency 4 --seed 1
 
 force-inbox: setup ## Receive Caseline's outbound events on port 8095 (SECRET=the force's outbound secret)
-	$(PY) -m caseline_local.force_sim receive --port 8095 --secret $(SECRET)
+	$(if $(SECRET),,$(error Give the force's outbound secret: make force-inbox SECRET=… (docs/force-integration.md, the force simulator, says where the local stack keeps it)))
+	$(PY) -m caseline_local.force_sim receive --port 8095 --secret '$(SECRET)'
 
 templates: setup ## Every SMS template's segments with sample values and at the contract's limits (PORTAL_URL=… for yours)
 	$(PY) tools/template_report.py

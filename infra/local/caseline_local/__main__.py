@@ -21,6 +21,11 @@ from caseline_local.force_sim import client as force_client
 from caseline_local.stack import FAKE_CREDENTIALS, ROOT, LocalStack, StackConfig
 
 
+def demo_line(force_id: str, status: int, body: dict[str, Any]) -> str:
+    """A demo event's answer: its status word (``accepted``), or a refusal's problem title."""
+    return f"  Demo event      {force_id}: HTTP {status} {body.get('title', body.get('status'))}\n"
+
+
 def _state() -> dict[str, Any]:
     return force_client.local_stack()  # the running stack's gateway, moto endpoint and region
 
@@ -62,7 +67,7 @@ def _up(args: argparse.Namespace) -> None:
         for handler in stack.call_handlers:  # POST /v1/staff/case-lookups with their staff ID token
             out.write(f"  Call handler    {handler['force_id']}: {handler['email']} / {handler['password']}\n")
         for force_id, status, body in stack.demo_results:
-            out.write(f"  Demo event      {force_id}: HTTP {status} {body.get('status', body.get('title'))}\n")
+            out.write(demo_line(force_id, status, body))
         out.write("Press Ctrl-C to stop.\n")
         out.flush()
         while True:
