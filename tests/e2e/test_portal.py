@@ -404,5 +404,9 @@ def test_the_next_step_of_a_password_reset_shows_no_earlier_error(stack: LocalSt
     assert page.locator(".govuk-error-summary").count() == 0
     assert page.locator(".govuk-error-message").count() == 0
     assert not page.title().startswith("Error:"), page.title()
+    # And the focus is on its heading, so what the step explains is read before the code's field
+    assert page.evaluate("document.activeElement.tagName + ' ' + document.activeElement.textContent") == (
+        "H1 Check your email"
+    )
     check_page(page, "reset-password-code-step", "phone", visit, screenshot=False)
     context.close()

@@ -208,3 +208,11 @@ export function channelList (list) {
 export function inSentence (label) {
   return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1)
 }
+
+// A page's next step: its heading takes the focus, so a screen reader reads on from there (what the step
+// explains comes before its first field).
+export function focusHeading (root) {
+  const heading = root.querySelector('h1')
+  heading.setAttribute('tabindex', '-1')
+  heading.focus()
+}

@@ -3,7 +3,7 @@ import { signIn } from '../cognito.js'
 import { loadConfig } from '../config.js'
 import { signedIn, store } from '../session.js'
 import { read, remove, write } from '../storage.js'
-import { $, clearErrors, go, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
+import { $, clearErrors, focusHeading, go, setTitle, show, showErrors, sixDigitCode, submitWhileBusy } from '../ui.js'
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -59,7 +59,7 @@ export default async function page () {
     show(createForm, false)
     show(confirmForm, true)
     setTitle('Check your email')
-    $('#code').focus()
+    focusHeading(confirmForm)
   }
   if (read('pendingSignUp')) showConfirm()
 

@@ -1,6 +1,6 @@
 import { cognito } from '../cognito.js'
 import { loadConfig } from '../config.js'
-import { $, busy, clearErrors, go, setTitle, show, showErrors } from '../ui.js'
+import { $, busy, clearErrors, focusHeading, go, setTitle, show, showErrors } from '../ui.js'
 import { emailError, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from './create-account.js'
 
 export default async function page () {
@@ -29,7 +29,7 @@ export default async function page () {
     show(requestForm, false)
     show(resetForm, true)
     setTitle('Check your email')
-    $('#code').focus()
+    focusHeading(resetForm)
   })
 
   resetForm.addEventListener('submit', async (event) => {
