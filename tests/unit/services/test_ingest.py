@@ -184,13 +184,13 @@ def test_conflicts_on_every_attempt_raise_a_retryable_error(cases: FakeCaseRepos
         assert current is not None
         repo.put_case(dataclasses.replace(current, revision=current.revision + 1))
 
-    cases.concurrent_writes.extend([bump] * 5)
+    cases.concurrent_writes.extend([bump] * 8)
     # When an event with a much higher sequence is ingested
     with pytest.raises(StorageUnavailableError) as caught:
         ingest(signed_request(cloud_event(sequence=50)), cases)
-    # Then it gives up after three attempts, retryably, having written nothing
+    # Then it gives up after five attempts, retryably, having written nothing
     assert caught.value.retryable is True
-    assert cases.save_attempts == 3
+    assert cases.save_attempts == 5
     assert cases.events == {}
 
 
