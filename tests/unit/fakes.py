@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from caseline.domain.account_recovery import is_high_risk_victim
 from caseline.domain.accounts import CaseMembership
 from caseline.domain.alerts import SafetyAlert
-from caseline.domain.allowances import Allowance, delegates_of
-from caseline.domain.delegation import Delegation
+from caseline.domain.allowances import Allowance
+from caseline.domain.delegation import Invitation
 from caseline.domain.delivery import DeliveryResult, ProviderPointer
 from caseline.domain.errors import CaselineError, StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
@@ -735,21 +735,15 @@ class FakeLimitedCase:
         self.sent.append(outbound)
         return WriteOutcome.WRITTEN
 
-    def invite(
-        self,
-        delegation: Delegation,
-        code_hash: str,
-        notice: OutboundEvent | None = None,
-        allowance: Allowance | None = None,
-    ) -> WriteOutcome:
+    def invite(self, invitation: Invitation) -> WriteOutcome:
+        delegation = invitation.delegation
         self._another_write_first()
         if any(d.delegation_id == delegation.delegation_id for d in self.partition.delegations):
             return WriteOutcome.DUPLICATE
-        used = allowance or Allowance(delegates_of(delegation.victim_id))
-        if not self._use(used, as_read=allowance is not None):
+        if not self._use(invitation.allowance, as_read=invitation.as_read is not None):
             return WriteOutcome.CONFLICT
-        self.partition.delegations.append(dataclasses.replace(delegation, code_hash=code_hash))
-        self.codes.append(code_hash)
+        self.partition.delegations.append(dataclasses.replace(delegation, code_hash=invitation.code_hash))
+        self.codes.append(invitation.code_hash)
         return WriteOutcome.WRITTEN
 
     def _another_write_first(self) -> None:

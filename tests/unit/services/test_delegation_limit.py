@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from caseline.domain.allowances import WRITE_ATTEMPTS
-from caseline.domain.delegation import MAX_DELEGATES, Delegation, Scope, code_hash, new_code
+from caseline.domain.delegation import MAX_DELEGATES, Delegation, Invitation, Scope, code_hash, new_code
 from caseline.domain.errors import StorageUnavailableError, ValidationFailedError
 from caseline.domain.records import CasePartition, WriteOutcome
 from caseline.services import delegation as service
@@ -44,7 +44,8 @@ def test_an_invitation_that_lost_the_race_for_the_last_place_is_refused_on_readi
 
 def test_the_forces_delegation_between_the_read_and_the_write_is_counted() -> None:
     case = _case(MAX_DELEGATES - 1)
-    case.meanwhile.append(lambda: case.invite(_invited(99), code_hash(new_code())))  # no allowance: the force's
+    forces = Invitation(_invited(99), code_hash(new_code()))  # no allowance read: the force's
+    case.meanwhile.append(lambda: case.invite(forces))
     with pytest.raises(ValidationFailedError):
         _invite(case)
     assert len(case.partition.delegations) == MAX_DELEGATES

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # annotations only: importing a port never loads the article 
     from caseline.domain.alerts import SafetyAlert
     from caseline.domain.allowances import Allowance
     from caseline.domain.articles import CaseContext, Recommendation
-    from caseline.domain.delegation import Delegation
+    from caseline.domain.delegation import Delegation, Invitation
     from caseline.domain.outbound import OutboundEvent
     from caseline.domain.preferences import VictimPreferences
     from caseline.domain.records import (
@@ -290,17 +290,11 @@ class StaffCaseStore(Protocol):
 class DelegationStore(Protocol):
     """Delegated access (adapters/dynamodb/delegation.py)."""
 
-    def invite(
-        self,
-        delegation: Delegation,
-        code_hash: str,
-        notice: OutboundEvent | None = None,
-        allowance: Allowance | None = None,
-    ) -> WriteOutcome:
-        """The delegation, its code, the force's ``notice`` if any and the victim record's delegates
-        allowance, in one write: with ``allowance`` (the victim's invitation, limited) only if it is still
-        the version read; without (the force's), unconditionally. DUPLICATE when the delegation id is taken
-        (a redelivered force event), CONFLICT (nothing written) when another condition failed."""
+    def invite(self, invitation: Invitation) -> WriteOutcome:
+        """The delegation, its code, the force's notice if any and the victim record's delegates allowance,
+        in one write (``Invitation``): the allowance only if still the version read, when it was read.
+        DUPLICATE when the delegation id is taken (a redelivered force event), CONFLICT (nothing written)
+        when another condition failed."""
         ...
 
     def find(self, code_hash: str) -> Delegation | None: ...

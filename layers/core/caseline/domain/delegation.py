@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from caseline.domain.allowances import Allowance, delegates_of
 from caseline.domain.errors import ValidationFailedError
 from caseline.domain.outbound import DELEGATE_INVITATION, DELEGATE_REMOVED, OutboundEvent
 
@@ -199,3 +200,19 @@ def _about(
         data={"victim_id": delegation.victim_id, "delegation_id": delegation.delegation_id} | data,
         created_at=at,
     )
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One delegation to write with its code's hash, as one write: with the force's ``notice`` if any, and
+    one more on the victim record's delegates allowance: only if still ``as_read`` (the victim's invitation,
+    limited), else whatever it is (the force's, not limited but counted)."""
+
+    delegation: Delegation
+    code_hash: str
+    notice: OutboundEvent | None = None
+    as_read: Allowance | None = None
+
+    @property
+    def allowance(self) -> Allowance:
+        return self.as_read or Allowance(delegates_of(self.delegation.victim_id))

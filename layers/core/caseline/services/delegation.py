@@ -21,6 +21,7 @@ from caseline.domain.delegation import (
     VICTIM_RELATIONSHIPS,
     Delegation,
     GrantedBy,
+    Invitation,
     Scope,
     check_room,
     clean_name,
@@ -101,7 +102,7 @@ def invite(
         allowance = Allowance.read(partition.allowances, delegates_of(victim_id))
         # Not written: the victim record's people changed since they were counted (or, rarely, a random id or
         # code was taken). Count again, with a new id and code.
-        if store.invite(delegation, code_hash(code), allowance=allowance) is WriteOutcome.WRITTEN:
+        if store.invite(Invitation(delegation, code_hash(code), as_read=allowance)) is WriteOutcome.WRITTEN:
             reason = f"victim invited a {relationship}"
             audit.record(AuditEntry(force_id, case_id, user_id, "delegate-invited", reason, now))
             return NewInvitation(delegation, code)
@@ -223,7 +224,7 @@ def _grant_by_force(event: StoredEvent, store: DelegationStore) -> WriteOutcome:
     # Not limited, but counted: it increments the victim record's allowance, so an invitation of hers that
     # read the record before it is counted again. CONFLICT: the transaction met a concurrent one (or a
     # taken code) and wrote nothing; the stream retries the event.
-    outcome = store.invite(delegation, code_hash(code), invitation_event(delegation, code))
+    outcome = store.invite(Invitation(delegation, code_hash(code), invitation_event(delegation, code)))
     if outcome is WriteOutcome.CONFLICT:
         raise StorageUnavailableError("the delegation could not be written now; retry the event")
     return outcome

@@ -26,8 +26,7 @@ from caseline.adapters.dynamodb.models import (
     case_pk,
 )
 from caseline.adapters.dynamodb.outbound import outbound_item
-from caseline.domain.allowances import Allowance, delegates_of
-from caseline.domain.delegation import Delegation, GrantedBy, Scope
+from caseline.domain.delegation import Delegation, GrantedBy, Invitation, Scope
 from caseline.domain.errors import StorageUnavailableError
 from caseline.domain.outbound import OutboundEvent
 from caseline.domain.records import WriteOutcome
@@ -64,16 +63,11 @@ def end_delegation(t: TransactWrite, delegation: Delegation, notice: OutboundEve
 
 
 class DynamoDelegationStore:
-    def invite(
-        self,
-        delegation: Delegation,
-        code_hash: str,
-        notice: OutboundEvent | None = None,
-        allowance: Allowance | None = None,
-    ) -> WriteOutcome:
+    def invite(self, invitation: Invitation) -> WriteOutcome:
         """The delegation and its code, the force's notice if any, and the victim record's delegates
-        allowance (still the version read, when given); DUPLICATE when the id is taken, CONFLICT when the
+        allowance (still the version read, when read); DUPLICATE when the id is taken, CONFLICT when the
         code is taken or the allowance changed."""
+        delegation, code_hash, notice = invitation.delegation, invitation.code_hash, invitation.notice
         pk = case_pk(delegation.force_id, delegation.case_id)
         item = by_name(
             delegation,
@@ -98,8 +92,8 @@ class DynamoDelegationStore:
             t.save(code, condition=DelegateCodeItem.pk.does_not_exist())
             if notice is not None:
                 t.save(outbound_item(notice), condition=OutboundItem.pk.does_not_exist())
-            used = allowance or Allowance(delegates_of(delegation.victim_id))
-            use_allowance(t, delegation.force_id, delegation.case_id, used, as_read=allowance is not None)
+            read = invitation.as_read is not None
+            use_allowance(t, delegation.force_id, delegation.case_id, invitation.allowance, as_read=read)
 
         try:
             with TransactWrite(connection=connection()) as transaction:
