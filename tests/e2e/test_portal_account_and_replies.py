@@ -14,7 +14,7 @@ from caseline_local.stack import LocalStack
 from .conftest import Client
 from .portal_pages import PHONE, Visit, check_page, heading_levels_skipped
 from .test_portal import open_page
-from .test_portal_safety import linked_case, sign_in
+from .test_portal_safety import linked_case, sign_in, signed_in_on_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -66,10 +66,8 @@ def test_a_message_or_an_update_request_promises_only_what_the_case_does(
 
 def test_a_closed_account_is_offered_a_new_account_not_a_sign_in(stack: LocalStack, http: Client, browser: Any) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
+    context, page = signed_in_on_a_phone(stack, http, browser, visit)
     assert stack.gateway is not None
-    account, _ = linked_case(stack, http)
-    sign_in(page, stack.gateway.url, account)
     # When the victim closes her account
     page.goto(stack.gateway.url + "/my-data.html")
     page.locator("body[data-ready]").wait_for(state="attached")
@@ -92,10 +90,8 @@ def test_a_message_whose_answer_is_lost_is_sent_once_when_she_tries_again(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
+    context, page = signed_in_on_a_phone(stack, http, browser, visit)
     assert stack.gateway is not None
-    account, _ = linked_case(stack, http)
-    sign_in(page, stack.gateway.url, account)
     open_messages(page)
     # Given the API stores her first send, but its answer never reaches the phone
     lost: list[str] = []

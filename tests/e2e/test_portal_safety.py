@@ -93,6 +93,15 @@ def sign_in(page: Any, base: str, account: Account) -> None:
     page.locator("body[data-ready]").wait_for(state="attached")
 
 
+def signed_in_on_a_phone(stack: LocalStack, http: Client, browser: Any, visit: Visit) -> tuple[Any, Any]:
+    """A new victim with a linked case, signed in on a phone: the browser context and the page."""
+    assert stack.gateway is not None
+    context, page = open_page(browser, stack, PHONE, visit)
+    account, _ = linked_case(stack, http)
+    sign_in(page, stack.gateway.url, account)
+    return context, page
+
+
 def stored_tokens(page: Any) -> str:
     """Everything the tab keeps, as text (sessionStorage; localStorage must stay empty)."""
     result: str = page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])")

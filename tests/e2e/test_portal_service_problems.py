@@ -16,7 +16,7 @@ from caseline_local.stack import LocalStack
 from .conftest import Client
 from .portal_pages import PHONE, Visit, check_page
 from .test_portal import open_page
-from .test_portal_safety import deployment_config, linked_case, sign_in
+from .test_portal_safety import deployment_config, linked_case, sign_in, signed_in_on_a_phone
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +75,8 @@ def test_a_failing_api_shows_the_problem_and_trying_again_recovers(
     stack: LocalStack, http: Client, browser: Any
 ) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
+    context, page = signed_in_on_a_phone(stack, http, browser, visit)
     assert stack.gateway is not None
-    account, _ = linked_case(stack, http)
-    sign_in(page, stack.gateway.url, account)
     case_url = open_case(page)
     # Given the API answers the case with a server error
     # When the victim opens her case
@@ -108,10 +106,8 @@ def test_each_page_that_loads_from_the_api_says_when_it_cannot(
     stack: LocalStack, http: Client, browser: Any, name: str, address: str, pattern: Any, failure: Any
 ) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
+    context, page = signed_in_on_a_phone(stack, http, browser, visit)
     assert stack.gateway is not None
-    account, _ = linked_case(stack, http)
-    sign_in(page, stack.gateway.url, account)
     key = open_case(page).split("#c=")[1]
     url = stack.gateway.url + (address if address.startswith("/") else f"/{address}.html#c={key}")
     # Given the API fails (or cannot be reached) for what the page needs
