@@ -8,7 +8,11 @@ SAM_VENV := .venv-sam
 CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 export PYTHONPATH := $(CURDIR)/layers/core:$(CURDIR)/infra/local
-export PYTHONDONTWRITEBYTECODE := 1
+# Byte code goes to one cache outside the source tree (ignored by git), written by the first process that
+# imports a module and read by every later one: without it each test worker, local stack and function
+# environment compiled moto, botocore and the layer from source again (seconds a process).
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
+unexport PYTHONDONTWRITEBYTECODE
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -180,6 +184,6 @@ lock-layer: setup ## Re-resolve layers/core/requirements.txt (arm64, python3.12,
 	  && mv requirements.new requirements.txt
 
 clean: ## Remove virtual environments and caches
-	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache .local-stack
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .cache .pytest_cache .mypy_cache .ruff_cache .local-stack
 
 .PHONY: portal articles articles-relevance help setup setup-sam browser build compliance event-schemas force-event force-lifecycle force-month force-burst force-inbox event-examples templates bench-burst bench-window bench-linking soak dev demo-event sent faults staff-token lint typecheck cfn checkov unit functional e2e fuzz test bench openapi lock lock-layer clean

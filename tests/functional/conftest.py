@@ -18,17 +18,24 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
-from caseline_local.moto_fixes import cache_keys
+from caseline_local import moto_fixes
 from caseline_local.pollers import any_filter_matches
 from caseline_local.provision import provision_stack
 from caseline_local.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "eu-west-2"
-cache_keys()  # moto's key material made once per process, not for every stack provisioned
+# The local stack's moto fixes (caseline_local.moto_fixes) for every test: one DynamoDB behaviour whichever
+# worker runs a test (each request and each transaction with its conditions applied atomically, as under
+# the local stack), moto's key material made once per process, and no copy of the table per transaction.
+moto_fixes.apply()
+# Each test's new botocore session reads the service models through one loader, parsed once per process.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
 
 @pytest.fixture
@@ -254,15 +261,6 @@ def captured_logs() -> Iterator[LogCapture]:
     finally:
         logger.removeHandler(service)
         root.removeHandler(everything)
-
-
-@pytest.fixture
-def atomic_moto() -> None:
-    """moto as DynamoDB behaves under parallel requests: each request, and each transaction with all its
-    conditions, applied atomically (the local stack's fixes, ``caseline_local.moto_fixes``)."""
-    from caseline_local import moto_fixes
-
-    moto_fixes.apply()
 
 
 class ReadsTogether:

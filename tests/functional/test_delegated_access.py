@@ -171,7 +171,6 @@ def test_bad_invitations_are_422_and_there_is_a_limit(access: Access) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics")  # threads share the handler's metrics
-@pytest.mark.usefixtures("atomic_moto")
 def test_invitations_sent_at_once_stop_at_the_limit(access: Access, monkeypatch: pytest.MonkeyPatch) -> None:
     from caseline.domain.delegation import MAX_DELEGATES
 

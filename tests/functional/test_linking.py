@@ -118,11 +118,10 @@ def test_every_refusal_makes_the_same_calls_and_hashes_and_gets_the_same_answer(
 
 
 @pytest.fixture
-def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
-    """moto as DynamoDB behaves under parallel requests: each write applied atomically (the local stack's
-    fixes), and an UpdateItem answering the item as that update left it. moto turns the live item into
-    the answer after releasing its lock, so a later update by another thread could show in it."""
-    moto_fixes.apply()
+def atomic_updates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside the local stack's fixes (every write applied atomically, conftest): an UpdateItem answering the
+    item as that update left it. moto turns the live item into the answer after releasing its lock, so a
+    later update by another thread could show in it."""
     serialised = DynamoDBBackend.update_item
 
     def update_item(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
@@ -181,7 +180,7 @@ def _attempts(pk: str) -> int:
     return int(item.attempts)
 
 
-@pytest.mark.usefixtures("atomic_moto")
+@pytest.mark.usefixtures("atomic_updates")
 def test_parallel_guesses_by_one_account_are_evaluated_at_most_the_limit(aws: Template) -> None:
     seed_case(FORCE, CASE, REFERENCE, CODE, timedelta(days=30))
     reserved = _parallel([("eve", WRONG)] * (access_code.ACCOUNT_ATTEMPTS * 3))
@@ -192,7 +191,7 @@ def test_parallel_guesses_by_one_account_are_evaluated_at_most_the_limit(aws: Te
     assert _attempts(f"ATTEMPTS#REF#{REFERENCE}") == access_code.ACCOUNT_ATTEMPTS
 
 
-@pytest.mark.usefixtures("atomic_moto")
+@pytest.mark.usefixtures("atomic_updates")
 def test_parallel_guesses_from_many_accounts_stop_at_the_reference_limit(
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:

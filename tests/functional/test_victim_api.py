@@ -76,7 +76,6 @@ PARALLEL = 16
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics")  # threads share the handler's metrics
-@pytest.mark.usefixtures("atomic_moto")
 def test_messages_sent_at_once_by_one_account_stop_at_the_daily_limit(
     aws: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
