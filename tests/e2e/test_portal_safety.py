@@ -57,7 +57,7 @@ def new_account(stack: LocalStack) -> Account:
 
 
 def linked_case(
-    stack: LocalStack, http: Client, *, may_name_police: bool = True, officer: bool = True
+    stack: LocalStack, http: Client, *, may_name_police: bool = True, may_name_crime: bool = True, officer: bool = True
 ) -> tuple[Account, NewCase]:
     """A crime the force recorded for a new victim, linked to a new account with the invitation's code
     (``officer=False``: recorded before an officer was assigned)."""
@@ -69,7 +69,7 @@ def linked_case(
     victim = event["data"]["victim"]
     victim.update({"email": f"victim-{uuid.uuid4().hex[:8]}@example.org", "mobile": mobile})
     victim["safe_contact"] = {**victim.get("safe_contact", {}), "safe_channels": ["sms"]}
-    victim["safe_contact"]["may_name_police"] = may_name_police
+    victim["safe_contact"].update({"may_name_police": may_name_police, "may_name_crime": may_name_crime})
     status, body = demo.post_event(stack.gateway.url, "thames-valley", event, stack.webhook_secret("thames-valley"))
     assert status == 202, body
     case = NewCase("thames-valley", event["subject"], event["data"]["crime_reference"], victim["email"], mobile)
@@ -366,6 +366,35 @@ def test_a_case_that_must_not_name_the_police_gets_a_neutral_title(
     context.close()
 
 
+def test_a_case_that_must_not_name_the_crime_names_it_nowhere_at_a_glance(
+    stack: LocalStack,
+    http: Client,
+    browser: Any,
+) -> None:
+    visit = Visit()
+    context, page = open_page(browser, stack, PHONE, visit)
+    assert stack.gateway is not None
+    # Given a burglary whose profile says not to name the crime, though the police may be named
+    account, _ = linked_case(stack, http, may_name_crime=False)
+    sign_in(page, stack.gateway.url, account)
+    page.locator(".app-case-card h2 a").first.click()
+    page.locator(".app-case").wait_for()
+    # Then the caption is "Your case", the force's branding stays, and the support articles, whose titles say
+    # what they are about, wait behind a summary that names nothing
+    assert page.locator(".app-case-caption").inner_text() == "Your case"
+    assert page.locator(".app-force-name").is_visible()
+    summary = page.locator(".app-recommended-details summary")
+    assert summary.inner_text() == "Show the support chosen for you"
+    assert page.locator(".app-recommended").is_hidden()
+    assert "burglary" not in page.locator("main").inner_text().lower()
+    check_page(page, "crime-unnamed-case", "phone", visit)
+    # When she opens it, the articles chosen for her case are there
+    summary.click()
+    assert page.locator(".app-recommended a").count() >= 1
+    assert "burglary" in page.locator(".app-recommended").inner_text().lower()
+    context.close()
+
+
 # Every title the tab shows, from the moment each document is created: an init script runs before the page's
 # own scripts, and notes document.title whenever the <title> changes.
 TITLE_WATCH = """
@@ -397,6 +426,7 @@ def test_in_neutral_mode_no_title_or_address_names_the_crime_or_support(
     sign_in(page, base, account)
     page.locator(".app-case-card h2 a").first.click()
     page.locator(".app-case").wait_for()
+    page.locator(".app-recommended-details summary").click()  # the list names what each article is about
     recommended = page.locator(".app-recommended a").first
     article = recommended.inner_text()
     seen: list[str] = []

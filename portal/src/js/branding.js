@@ -38,6 +38,11 @@ export async function brandFor (forceId) {
   return force
 }
 
+// Whether this case's profile says not to name the crime (its preferences; null when they could not be read).
+export function crimeUnnamed (preferences) {
+  return Boolean(preferences && preferences.in_effect && preferences.in_effect.may_name_crime === false)
+}
+
 // Remember whether any case's safe-contact profile says not to name the police.
 export function rememberBranding (preferences) {
   const noPolice = preferences && preferences.in_effect && preferences.in_effect.may_name_police === false

@@ -2,7 +2,7 @@
 // when), then every step so far, the stages, support that fits the stage, rights and who can see it.
 // Its words follow docs/content-style.md; the API writes them, this page only places them.
 import { api } from '../api.js'
-import { brandFor, rememberBranding } from '../branding.js'
+import { brandFor, crimeUnnamed, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
 import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
 import { delegatesSection } from '../case-delegates.js'
@@ -57,6 +57,18 @@ function articles (list, key) {
     article.reason ? el('p', { class: 'govuk-body-s app-article-list__reason' }, article.reason) : null))
 }
 
+// Support articles say what they are about ("Keeping safe from domestic abuse"). Where the case is not to be
+// named, they wait behind a closed "details" whose summary names nothing: no crime at a glance, and the
+// list one tap away when she chooses (docs/content-style.md).
+function support (list, key, nameless) {
+  const items = el('ul', { class: 'govuk-list app-article-list app-recommended' }, articles(list, key))
+  if (!nameless) return items
+  return el('details', { class: 'govuk-details app-recommended-details' },
+    el('summary', { class: 'govuk-details__summary' },
+      el('span', { class: 'govuk-details__summary-text' }, 'Show the support chosen for you')),
+    el('div', { class: 'govuk-details__text' }, items))
+}
+
 // New messages from the officer: a banner just after what happens next (the first screen keeps the case's
 // own news), and their number on the Messages button
 function unreadBanner (view, key) {
@@ -91,7 +103,8 @@ export default async function page () {
   const force = await brandFor(found.force_id)
   setTitle('Your case')
   // A profile that may not name the crime or the police: "Your case", never the crime or the force
-  $('.app-case-caption').textContent = neutral ? 'Your case' : view.category_label  // the reference is in the timeline
+  const nameless = neutral || crimeUnnamed(preferences)
+  $('.app-case-caption').textContent = nameless ? 'Your case' : view.category_label  // the reference is in the timeline
   $('.app-case-heading').textContent = view.now
   $('.app-officer').replaceChildren(...officer(view, force).filter(Boolean))
   $('.app-next-steps').textContent = view.next_steps
@@ -106,7 +119,7 @@ export default async function page () {
   if (victim) surveyInvite(view, found.key)
   $('.app-timeline').replaceChildren(...timeline(view.timeline))
   $('.app-stages').replaceChildren(...stages(view))
-  $('.app-recommended').replaceChildren(...articles(view.recommended_articles.slice(0, SHOWN_ARTICLES), found.key))
+  $('.app-support-slot').replaceChildren(support(view.recommended_articles.slice(0, SHOWN_ARTICLES), found.key, nameless))
   show($('.app-support'), view.recommended_articles.length > 0)
   $('.app-tier').textContent = view.tier === 'enhanced'
     ? 'You have enhanced rights under the Victims\' Code: we must update you sooner and offer you more support.'
