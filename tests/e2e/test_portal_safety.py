@@ -102,6 +102,21 @@ def signed_in_on_a_phone(stack: LocalStack, http: Client, browser: Any, visit: V
     return context, page
 
 
+def her_case_on_a_phone(
+    stack: LocalStack, http: Client, browser: Any, visit: Visit, **profile: bool
+) -> tuple[Any, Any, NewCase]:
+    """A new victim's linked case (``profile``: may_name_police, may_name_crime), open on a phone: the browser
+    context, the page and the case."""
+    assert stack.gateway is not None
+    context, page = open_page(browser, stack, PHONE, visit)
+    account, case = linked_case(stack, http, **profile)
+    sign_in(page, stack.gateway.url, account)
+    page.locator(".app-case-card h2 a").first.click()
+    page.wait_for_url("**/case.html#c=*")
+    page.locator(".app-case").wait_for()
+    return context, page, case
+
+
 def stored_tokens(page: Any) -> str:
     """Everything the tab keeps, as text (sessionStorage; localStorage must stay empty)."""
     result: str = page.evaluate("JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])")
@@ -338,15 +353,8 @@ def test_a_case_that_must_not_name_the_police_gets_a_neutral_title(
     browser: Any,
 ) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
-    assert stack.gateway is not None
-    # Given a case whose safe-contact profile says not to name the police
-    account, case = linked_case(stack, http, may_name_police=False)
-    sign_in(page, stack.gateway.url, account)
-    # When the victim opens it
-    page.locator(".app-case-card h2 a").first.click()
-    page.wait_for_url("**/case.html#c=*")
-    page.locator(".app-case").wait_for()
+    # Given a case whose safe-contact profile says not to name the police, when the victim opens it
+    context, page, case = her_case_on_a_phone(stack, http, browser, visit, may_name_police=False)
     # Then the tab's title, the header and the caption are neutral: no police, no force, no crime reference
     title = page.title()
     assert title == f"Your case {DASH} Your account", title
@@ -372,13 +380,8 @@ def test_a_case_that_must_not_name_the_crime_names_it_nowhere_at_a_glance(
     browser: Any,
 ) -> None:
     visit = Visit()
-    context, page = open_page(browser, stack, PHONE, visit)
-    assert stack.gateway is not None
-    # Given a burglary whose profile says not to name the crime, though the police may be named
-    account, _ = linked_case(stack, http, may_name_crime=False)
-    sign_in(page, stack.gateway.url, account)
-    page.locator(".app-case-card h2 a").first.click()
-    page.locator(".app-case").wait_for()
+    # Given a burglary whose profile says not to name the crime, though the police may be named, open
+    context, page, _ = her_case_on_a_phone(stack, http, browser, visit, may_name_crime=False)
     # Then the caption is "Your case", the force's branding stays, and the support articles, whose titles say
     # what they are about, wait behind a summary that names nothing
     assert page.locator(".app-case-caption").inner_text() == "Your case"
