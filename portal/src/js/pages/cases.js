@@ -1,5 +1,5 @@
 import { api } from '../api.js'
-import { rememberBranding } from '../branding.js'
+import { crimeUnnamed, rememberBranding } from '../branding.js'
 import { caseKey, casePath, pageFor } from '../cases.js'
 import { forceDetails, loadConfig } from '../config.js'
 import { read } from '../storage.js'
@@ -8,16 +8,19 @@ import { $, el, show, stageLabel, when } from '../ui.js'
 export default async function page () {
   const config = await loadConfig()
   const { cases } = await api('GET', '/v1/me/cases')
+  const unnamed = new Set() // cases whose profile says not to name the crime: numbered, not named
   for (const found of cases) {
     const preferences = await api('GET', `${casePath(found.force_id, found.case_id)}/preferences`).catch(() => null)
     rememberBranding(preferences)
+    if (crimeUnnamed(preferences)) unnamed.add(caseKey(found.force_id, found.case_id))
   }
   const neutral = Boolean(read('neutral'))
   const list = $('.app-case-list')
   list.replaceChildren(...cases.map((found, index) => {
     const key = caseKey(found.force_id, found.case_id)
     const force = forceDetails(config, found.force_id)
-    const title = neutral ? `Case ${index + 1}` : `${found.category_label}${force.known ? ` – ${force.name}` : ''}`
+    const name = neutral || unnamed.has(key) ? `Case ${index + 1}` : found.category_label
+    const title = neutral || !force.known ? name : `${name} – ${force.name}`
     const rows = [
       ['Stage', stageLabel(found.stage)],
       ['Last update', when(found.updated_at)]
