@@ -1,4 +1,5 @@
-"""Functional tests: moto in-process (``mock_aws``), every resource created from template.yaml."""
+"""Functional tests: moto in-process (``mock_aws``) with the local stack's fixes, every resource created from
+template.yaml."""
 
 from __future__ import annotations
 
