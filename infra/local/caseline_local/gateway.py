@@ -9,6 +9,7 @@ import json
 import logging
 import mimetypes
 import re
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -63,6 +64,15 @@ COGNITO_PUBLIC_OPERATIONS = frozenset(
 )
 MISSING_TOKEN = b'{"__type":"MissingAuthenticationTokenException","message":"Missing Authentication Token"}'
 AMZ_JSON = {"Content-Type": "application/x-amz-json-1.1"}
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A client that drops its connection (a browser closing a socket it kept alive) is not the stack's error:
+    it is not printed as a traceback. Any other error in a request's thread still is."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,7 @@ class Gateway:
                     return self.do_GET
                 raise AttributeError(name)
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server = QuietHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
 
     @property
