@@ -1,12 +1,13 @@
 """Keeps the local stack's memory flat over a long run: stream records every consumer has read are
 dropped from moto (DynamoDB itself keeps them 24 hours, then trims), so moto's state stays the size of
-the live data, not of everything that ever happened."""
+the live data, not of everything that ever happened. Function logs are rotated when a stack starts."""
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
@@ -14,6 +15,17 @@ from moto.dynamodb.models.table import Table
 from caseline_local import moto_fixes
 from caseline_local.pollers import Poller, StreamPoller
 from caseline_local.template import ACCOUNT_ID
+
+LOG_LIMIT_BYTES = 10 * 1024 * 1024  # about an hour of the soak's load for the busiest function
+
+
+def rotate_logs(log_dir: Path, limit: int = LOG_LIMIT_BYTES) -> list[str]:
+    """Each function log that earlier runs grew past ``limit`` becomes ``<name>.log.1`` (an older one is
+    replaced) and this run starts it afresh: at most two files a function, however many runs. The names."""
+    rotated = [log for log in sorted(log_dir.glob("*.log")) if log.stat().st_size > limit]
+    for log in rotated:
+        log.replace(log.with_name(log.name + ".1"))
+    return [log.name for log in rotated]
 
 
 def read_by_all(pollers: Iterable[StreamPoller]) -> dict[str, int]:

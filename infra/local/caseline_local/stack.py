@@ -23,7 +23,7 @@ from caseline_local.auth import CognitoVerifier
 from caseline_local.cognito_triggers import post_authentication_triggers
 from caseline_local.force_sim.receiver import OutboundReceiver
 from caseline_local.gateway import COGNITO_PROXY_PATH, Gateway, Route, json_page
-from caseline_local.housekeeping import Housekeeper
+from caseline_local.housekeeping import Housekeeper, rotate_logs
 from caseline_local.inprocess import InProcessStreams
 from caseline_local.pollers import QueuePoller, SchedulePoller, StreamPoller, parse_rate
 from caseline_local.provision import provision_stack
@@ -94,6 +94,7 @@ class LocalStack:
         self.gateway = Gateway(portal_dir=self.config.root / "portal", host=self.config.host, port=self.config.port)
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "logs").mkdir(exist_ok=True)
+        rotate_logs(self.state_dir / "logs")
         self.reset_clock()  # like the rest of the state, a clock an earlier run moved (force-month) is gone
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         cap_malloc_arenas()
