@@ -38,14 +38,16 @@ export async function brandFor (forceId) {
   return force
 }
 
-// Whether this case's profile says not to name the crime (its preferences; null when they could not be read).
-export function crimeUnnamed (preferences) {
-  return Boolean(preferences && preferences.in_effect && preferences.in_effect.may_name_crime === false)
+// The safe-contact profile a case's messages obey (its preferences; null when they could not be read: {})
+const inEffect = (preferences) => (preferences && preferences.in_effect) || {}
+
+// Whether this tab may name a case's crime: not in neutral mode, nor where the case's profile says not to.
+export function mayNameCrime (preferences) {
+  return !neutralMode() && inEffect(preferences).may_name_crime !== false
 }
 
 // Remember whether any case's safe-contact profile says not to name the police.
 export function rememberBranding (preferences) {
-  const noPolice = preferences && preferences.in_effect && preferences.in_effect.may_name_police === false
-  if (noPolice) write('neutral', true)
+  if (inEffect(preferences).may_name_police === false) write('neutral', true)
   return applyMode()
 }

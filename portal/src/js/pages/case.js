@@ -2,7 +2,7 @@
 // when), then every step so far, the stages, support that fits the stage, rights and who can see it.
 // Its words follow docs/content-style.md; the API writes them, this page only places them.
 import { api } from '../api.js'
-import { brandFor, crimeUnnamed, rememberBranding } from '../branding.js'
+import { brandFor, mayNameCrime, rememberBranding } from '../branding.js'
 import { accessSection } from '../case-access.js'
 import { alertFromFragment, alertsSection, caseForAlert, focusAlert } from '../case-alerts.js'
 import { delegatesSection } from '../case-delegates.js'
@@ -99,11 +99,11 @@ export default async function page () {
     api('GET', path),
     api('GET', `${path}/preferences`).catch(() => null)
   ])
-  const neutral = rememberBranding(preferences)
+  rememberBranding(preferences)
   const force = await brandFor(found.force_id)
   setTitle('Your case')
   // A profile that may not name the crime or the police: "Your case", never the crime or the force
-  const nameless = neutral || crimeUnnamed(preferences)
+  const nameless = !mayNameCrime(preferences)
   $('.app-case-caption').textContent = nameless ? 'Your case' : view.category_label  // the reference is in the timeline
   $('.app-case-heading').textContent = view.now
   $('.app-officer').replaceChildren(...officer(view, force).filter(Boolean))

@@ -1,5 +1,5 @@
 import { api } from '../api.js'
-import { crimeUnnamed, rememberBranding } from '../branding.js'
+import { mayNameCrime, rememberBranding } from '../branding.js'
 import { caseKey, casePath, pageFor } from '../cases.js'
 import { forceDetails, loadConfig } from '../config.js'
 import { read } from '../storage.js'
@@ -8,18 +8,16 @@ import { $, el, show, stageLabel, when } from '../ui.js'
 export default async function page () {
   const config = await loadConfig()
   const { cases } = await api('GET', '/v1/me/cases')
-  const unnamed = new Set() // cases whose profile says not to name the crime: numbered, not named
-  for (const found of cases) {
-    const preferences = await api('GET', `${casePath(found.force_id, found.case_id)}/preferences`).catch(() => null)
-    rememberBranding(preferences)
-    if (crimeUnnamed(preferences)) unnamed.add(caseKey(found.force_id, found.case_id))
-  }
+  // Every case's profile, read together: one that may not name the police makes the whole tab neutral
+  const profiles = await Promise.all(cases.map((found) =>
+    api('GET', `${casePath(found.force_id, found.case_id)}/preferences`).catch(() => null)))
+  for (const profile of profiles) rememberBranding(profile)
   const neutral = Boolean(read('neutral'))
   const list = $('.app-case-list')
   list.replaceChildren(...cases.map((found, index) => {
     const key = caseKey(found.force_id, found.case_id)
     const force = forceDetails(config, found.force_id)
-    const name = neutral || unnamed.has(key) ? `Case ${index + 1}` : found.category_label
+    const name = mayNameCrime(profiles[index]) ? found.category_label : `Case ${index + 1}`  // numbered, not named
     const title = neutral || !force.known ? name : `${name} – ${force.name}`
     const rows = [
       ['Stage', stageLabel(found.stage)],
